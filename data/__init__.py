@@ -1,0 +1,1 @@
+"""Shipped reference and demo data (installed as deskapp.sitedata)."""

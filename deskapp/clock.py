@@ -1,0 +1,67 @@
+"""The site's clock. All stored times are naive datetimes in the site's local time zone
+(default Asia/Shanghai), so "today" and "this month" are plain ranges in SQL.
+
+Tests freeze time with :func:`freeze`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable, Iterator
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+_tz = ZoneInfo("Asia/Shanghai")
+_fixed: Callable[[], datetime] | None = None
+
+
+def set_timezone(name: str) -> None:
+    global _tz
+    _tz = ZoneInfo(name)
+
+
+def timezone() -> ZoneInfo:
+    return _tz
+
+
+def now() -> datetime:
+    """Current site-local time, naive, to the second."""
+    if _fixed is not None:
+        return _fixed()
+    return datetime.now(UTC).astimezone(_tz).replace(tzinfo=None, microsecond=0)
+
+
+def today() -> date:
+    return now().date()
+
+
+def day_range(day: date) -> tuple[datetime, datetime]:
+    start = datetime(day.year, day.month, day.day)
+    return start, start + timedelta(days=1)
+
+
+def month_range(year: int, month: int) -> tuple[datetime, datetime]:
+    start = datetime(year, month, 1)
+    end = datetime(year + (month == 12), month % 12 + 1, 1)
+    return start, end
+
+
+def parse_month(text: str) -> tuple[int, int]:
+    """'2026-11' → (2026, 11)."""
+    year, _, month = text.strip().partition("-")
+    y, m = int(year), int(month)
+    if not 1 <= m <= 12:
+        raise ValueError(text)
+    return y, m
+
+
+@contextlib.contextmanager
+def freeze(at: datetime) -> Iterator[None]:
+    """Freeze :func:`now` at a naive local time (tests and demo data)."""
+    global _fixed
+    previous = _fixed
+    _fixed = lambda: at  # noqa: E731
+    try:
+        yield
+    finally:
+        _fixed = previous

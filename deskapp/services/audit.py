@@ -1,0 +1,113 @@
+"""The append-only audit log, chained by SHA-256: each entry's hash covers its own fields
+and the previous entry's hash, so editing or deleting any entry breaks the chain from there
+on (:func:`verify`). Details are masked (ID numbers, phones) before they are written."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+
+from sqlmodel import Session, select
+
+from deskapp import clock
+from deskapp.db.models import AuditEntry, Staff
+from deskapp.masking import mask_text
+from deskapp.services.numbering import next_value
+
+GENESIS = "0" * 64
+
+
+def _digest(entry: AuditEntry) -> str:
+    payload = json.dumps(
+        [
+            entry.seq,
+            entry.at.isoformat(),
+            entry.staff_id,
+            entry.action,
+            entry.entity,
+            entry.entity_id,
+            entry.detail,
+            entry.prev_hash,
+        ],
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def record(
+    session: Session,
+    *,
+    by: Staff | None,
+    action: str,
+    entity: str,
+    entity_id: object = "",
+    detail: str | dict[str, object] = "",
+) -> AuditEntry:
+    """Append one entry in the caller's transaction."""
+    if isinstance(detail, dict):
+        detail = json.dumps(detail, ensure_ascii=False, default=str, sort_keys=True)
+    seq = next_value(session, "audit")
+    prev = session.exec(select(AuditEntry.hash).where(AuditEntry.seq == seq - 1)).first()
+    entry = AuditEntry(
+        seq=seq,
+        at=clock.now(),
+        staff_id=by.id if by else None,
+        action=action,
+        entity=entity,
+        entity_id=str(entity_id),
+        detail=mask_text(detail)[:4000],
+        prev_hash=prev or GENESIS,
+        hash="",
+    )
+    entry.hash = _digest(entry)
+    session.add(entry)
+    session.flush()
+    return entry
+
+
+@dataclass(frozen=True)
+class VerifyResult:
+    checked: int
+    first_broken_seq: int | None
+    reason: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.first_broken_seq is None
+
+
+def verify(session: Session, *, batch: int = 5000) -> VerifyResult:
+    """Walk the chain in order; name the first entry whose hash or link is wrong."""
+    prev_hash = GENESIS
+    expected_seq = 1
+    checked = 0
+    last_seq = 0
+    while True:
+        rows = session.exec(
+            select(AuditEntry).where(AuditEntry.seq > last_seq).order_by(AuditEntry.seq).limit(batch)
+        ).all()
+        if not rows:
+            return VerifyResult(checked, None)
+        for entry in rows:
+            if entry.seq != expected_seq:
+                return VerifyResult(checked, expected_seq, "missing")
+            if entry.prev_hash != prev_hash:
+                return VerifyResult(checked, entry.seq, "link")
+            if _digest(entry) != entry.hash:
+                return VerifyResult(checked, entry.seq, "hash")
+            prev_hash = entry.hash
+            expected_seq += 1
+            checked += 1
+            last_seq = entry.seq
+
+
+def entries_for(session: Session, *, entity: str, entity_id: object) -> list[AuditEntry]:
+    return list(
+        session.exec(
+            select(AuditEntry)
+            .where(AuditEntry.entity == entity, AuditEntry.entity_id == str(entity_id))
+            .order_by(AuditEntry.seq)
+        ).all()
+    )

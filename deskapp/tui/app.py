@@ -1,0 +1,231 @@
+"""The application shell: login, one key per area, header, footer, help, command palette,
+idle lock and language switch. ``create_app`` is the one factory used by the CLI, the tests
+and the screenshot script."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from textual import events
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+
+from deskapp import clock
+from deskapp.config import Settings
+from deskapp.db.engine import Database
+from deskapp.db.models import Role, Staff
+from deskapp.i18n import set_language, t
+from deskapp.services import hooks
+from deskapp.tui import areas
+from deskapp.tui.base import translate_bindings
+
+
+def _area_bindings() -> list[Binding]:
+    return [
+        Binding(a.binding, f"area('{a.key}')", t(a.title_key), id=a.title_key, priority=True)
+        for a in areas.AREAS
+    ]
+
+
+class DeskApp(App[None]):
+    CSS_PATH = "styles/app.tcss"
+    TITLE = "deskapp"
+    ENABLE_COMMAND_PALETTE = True
+    BINDINGS = [
+        Binding("f1", "help", t("key.help"), id="key.help", priority=True),
+        *_area_bindings(),
+        Binding("ctrl+k", "area('knowledge')", t("key.knowledge"), id="key.knowledge",
+                show=False, priority=True),
+        Binding("ctrl+l", "lock", t("key.lock"), id="key.lock", show=False, priority=True),
+        Binding("ctrl+q", "quit", t("key.quit"), id="key.quit", show=False, priority=True),
+    ]
+
+    def __init__(self, *, settings: Settings, db: Database, login: str | None = None) -> None:
+        super().__init__()
+        self.settings = settings
+        self.db = db
+        self.staff: Staff | None = None
+        self.site_name = ""
+        self._auto_login = login
+        self._last_input = time.monotonic()
+        self._locked = False
+        self.current_area: str | None = None
+
+    # ----------------------------------------------------------------- start-up
+    def on_mount(self) -> None:
+        translate_bindings(self)
+        self.theme = "textual-dark"
+        from deskapp.services import site, staff as staff_svc
+
+        with self.db.read() as session:
+            profile = site.get_site(session)
+            has_staff = staff_svc.count_staff(session) > 0
+            auto = None
+            if self._auto_login and has_staff:
+                auto = staff_svc.get_by_login(session, self._auto_login)
+        self.site_name = profile.name if profile else ""
+        self.title = self.site_name or t("app.title")
+        if auto is not None:
+            self.login(auto)
+        elif not has_staff:
+            from deskapp.tui.screens.login import SetupScreen
+
+            self.push_screen(SetupScreen())
+        else:
+            from deskapp.tui.screens.login import LoginScreen
+
+            self.push_screen(LoginScreen())
+        self.add_mode("_blank", Screen)
+        if self.settings.idle_lock_seconds > 0:
+            self.set_interval(5, self._check_idle)
+
+    def login(self, staff: Staff) -> None:
+        """Called by the login/setup/lock screens once a staff member is verified."""
+        self.staff = staff
+        self._locked = False
+        self._last_input = time.monotonic()
+        self.refresh_bindings()
+        self.sub_title = t("app.subtitle", desk=self.settings.desk, name=staff.name,
+                           role=t(f"role.{staff.role.value}"))
+        with self.db.write() as session:
+            hooks.after_login(session, staff, self.settings.desk)
+        for area in areas.AREAS:
+            if area.key not in self._modes:
+                self.add_mode(area.key, self._area_factory(area))
+        # Leave the login screen(s) behind.
+        while len(self.screen_stack) > 1:
+            self.pop_screen()
+        self.switch_mode(self.current_area or areas.HOME)
+        self.current_area = self.current_area or areas.HOME
+
+    def unlock(self, staff: Staff) -> None:
+        """Same or another staff member logged in on the lock screen: work in progress on
+        the screen underneath is kept."""
+        changed = self.staff is None or staff.id != self.staff.id
+        self._locked = False
+        self.use_command_palette = True
+        self._last_input = time.monotonic()
+        self.pop_screen()
+        if changed:
+            self.staff = staff
+            self.sub_title = t("app.subtitle", desk=self.settings.desk, name=staff.name,
+                               role=t(f"role.{staff.role.value}"))
+            with self.db.write() as session:
+                hooks.after_login(session, staff, self.settings.desk)
+
+    def _area_factory(self, area: areas.Area) -> Callable[[], Screen[Any]]:
+        def make() -> Screen[Any]:
+            if self.staff is not None and self.staff.role not in area.roles:
+                from deskapp.tui.screens.placeholder import PlaceholderScreen
+
+                return PlaceholderScreen(area, denied=True)
+            cls = areas.screen_class(area)
+            if cls is None:
+                from deskapp.tui.screens.placeholder import PlaceholderScreen
+
+                return PlaceholderScreen(area)
+            return cls()
+
+        return make
+
+    # ----------------------------------------------------------------- actions
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("area", "lock") and (self.staff is None or self._locked):
+            return False  # hidden from the footer until someone is logged in
+        return True
+
+    def action_area(self, key: str) -> None:
+        if self.staff is None or self._locked:
+            return
+        self.current_area = key
+        self.switch_mode(key)
+
+    def action_help(self) -> None:
+        from deskapp.tui.screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    def action_lock(self) -> None:
+        if self.staff is None or self._locked:
+            return
+        from deskapp.tui.screens.login import LockScreen
+
+        self._locked = True
+        self.use_command_palette = False
+        self.push_screen(LockScreen())
+        self.refresh_bindings()
+
+    def action_change_password(self) -> None:
+        from deskapp.tui.screens.login import PasswordScreen
+
+        if self.staff is not None:
+            self.push_screen(PasswordScreen())
+
+    def action_switch_language(self) -> None:
+        from deskapp.i18n import language
+
+        set_language("en" if language() == "zh" else "zh")
+        self.refresh_language()
+
+    def refresh_language(self) -> None:
+        """Rebuild every area screen so all text follows the new language."""
+        translate_bindings(self)
+        if self.staff is None:
+            return
+        self.sub_title = t("app.subtitle", desk=self.settings.desk, name=self.staff.name,
+                           role=t(f"role.{self.staff.role.value}"))
+        current = self.current_area or areas.HOME
+        self.switch_mode("_blank")
+        for area in areas.AREAS:
+            if area.key in self._modes:
+                self.remove_mode(area.key)
+        for area in areas.AREAS:
+            self.add_mode(area.key, self._area_factory(area))
+        self.switch_mode(current)
+
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        if self.staff is None or self._locked:
+            return
+        for area in areas.AREAS:
+            if self.staff.role in area.roles:
+                yield SystemCommand(t("palette.goto", area=t(area.title_key)),
+                                    t("palette.goto.help", key=area.binding.upper()),
+                                    lambda k=area.key: self.action_area(k))
+        for title_key, callback in areas.palette_commands():
+            yield SystemCommand(t(title_key), "", lambda cb=callback: cb(self))
+        yield SystemCommand(t("palette.password"), "", self.action_change_password)
+        yield SystemCommand(t("palette.language"), "", self.action_switch_language)
+        yield SystemCommand(t("palette.lock"), "Ctrl+L", self.action_lock)
+        yield SystemCommand(t("palette.help"), "F1", self.action_help)
+        yield SystemCommand(t("palette.quit"), "Ctrl+Q", self.exit)
+
+    # ----------------------------------------------------------------- idle lock
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, (events.Key, events.MouseDown, events.MouseScrollDown,
+                              events.MouseScrollUp)):
+            self._last_input = time.monotonic()
+        await super().on_event(event)
+
+    def _check_idle(self) -> None:
+        idle = time.monotonic() - self._last_input
+        if self.staff is not None and not self._locked and idle >= self.settings.idle_lock_seconds:
+            self.action_lock()
+
+    def is_supervisor(self) -> bool:
+        return self.staff is not None and self.staff.role == Role.SUPERVISOR
+
+
+def create_app(settings: Settings, *, login: str | None = None, upgrade: bool = True) -> DeskApp:
+    """The one app factory: configure language, clock and database, upgrade the schema."""
+    from deskapp.db import migrate
+
+    set_language(settings.language)
+    clock.set_timezone(settings.timezone)
+    db = Database(settings.db_url)
+    if upgrade:
+        migrate.upgrade(db.engine)
+    return DeskApp(settings=settings, db=db, login=login)

@@ -1,0 +1,206 @@
+"""First-run set-up, login, the idle lock and password change."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Center, Vertical
+from textual.widgets import Button, Footer, Input, Label, Static
+
+from deskapp.db.models import Role, Staff
+from deskapp.errors import DeskError, ValidationError
+from deskapp.i18n import t
+from deskapp.services import site, staff as staff_svc
+from deskapp.tui.base import DeskModal, DeskScreen
+from deskapp.tui.widgets.form import Field, FormMixin
+
+
+class _LoginForm(FormMixin, DeskScreen):
+    """Login form; the lock screen is the same form over an opaque background."""
+
+    DEFAULT_CSS = """
+    _LoginForm { align: center middle; background: $background; }
+    _LoginForm #login-box { width: 64; height: auto; border: thick $primary; padding: 1 2; background: $surface; }
+    _LoginForm .title { text-style: bold; width: 100%; content-align: center middle; }
+    _LoginForm #login-message { color: $error; height: auto; min-height: 1; }
+    """
+    BINDINGS = [Binding("ctrl+q", "app.quit", t("key.quit"), id="key.quit")]
+    TITLE_KEY = "login.title"
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="login-box"):
+            yield Label(self.app.site_name or t("app.title"), classes="title")
+            yield Label(t(self.TITLE_KEY), classes="title")
+            yield Field(t("login.login"), Input(id="login-login"), name="login")
+            yield Field(t("login.password"), Input(password=True, id="login-password"),
+                        name="password")
+            yield Static("", id="login-message")
+            with Center():
+                yield Button(t("login.submit"), variant="primary", id="login-submit")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.query_one("#login-login", Input).focus()
+
+    @on(Input.Submitted, "#login-login")
+    def _next(self) -> None:
+        self.query_one("#login-password", Input).focus()
+
+    @on(Input.Submitted, "#login-password")
+    @on(Button.Pressed, "#login-submit")
+    def submit(self) -> None:
+        login = self.query_one("#login-login", Input).value
+        password = self.query_one("#login-password", Input).value
+        if not login.strip():
+            self._fail(t("login.need_login"))
+            self.query_one("#login-login", Input).focus()
+            return
+        self.call_service(
+            lambda s: staff_svc.authenticate(s, login=login, password=password),
+            done=self._ok,
+            failed=lambda err: self._fail(str(err)),
+        )
+
+    def _fail(self, message: str) -> None:
+        self.query_one("#login-message", Static).update(message)
+        pw = self.query_one("#login-password", Input)
+        pw.value = ""
+        pw.focus()
+
+    def _ok(self, staff: Staff) -> None:
+        self.app.login(staff)
+
+
+class LoginScreen(_LoginForm):
+    TITLE_KEY = "login.title"
+
+
+class LockScreen(_LoginForm):
+    """Shown after the idle time or Ctrl+L; hides all data until someone logs in."""
+
+    TITLE_KEY = "lock.title"
+    BINDINGS: list[Binding] = []
+
+    def _ok(self, staff: Staff) -> None:
+        self.app.unlock(staff)
+
+
+class SetupScreen(FormMixin, DeskScreen):
+    """A real site's first start on an empty database: site name and first supervisor."""
+
+    DEFAULT_CSS = """
+    SetupScreen { align: center middle; }
+    SetupScreen #setup-box { width: 80; height: auto; border: thick $primary; padding: 1 2; background: $surface; }
+    SetupScreen .title { text-style: bold; }
+    SetupScreen .hint { color: $text-muted; margin-bottom: 1; }
+    """
+    BINDINGS = [Binding("ctrl+s", "save", t("key.save"), id="key.save"),
+                Binding("ctrl+q", "app.quit", t("key.quit"), id="key.quit")]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="setup-box"):
+            yield Label(t("setup.title"), classes="title")
+            yield Static(t("setup.hint"), classes="hint")
+            yield Field(t("setup.site_name"), Input(id="setup-site"), name="name", required=True)
+            yield Field(t("setup.login"), Input(id="setup-login"), name="login", required=True)
+            yield Field(t("setup.staff_name"), Input(id="setup-staff-name"), name="staff_name",
+                        required=True)
+            yield Field(t("login.password"), Input(password=True, id="setup-password"),
+                        name="password", required=True)
+            yield Field(t("setup.password2"), Input(password=True, id="setup-password2"),
+                        name="password2", required=True)
+            with Center():
+                yield Button(t("setup.submit"), variant="primary", id="setup-submit")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.query_one("#setup-site", Input).focus()
+
+    @on(Input.Submitted)
+    def _next(self, event: Input.Submitted) -> None:
+        if event.input.id == "setup-password2":
+            self.action_save()
+        else:
+            self.focus_next()
+
+    @on(Button.Pressed, "#setup-submit")
+    def action_save(self) -> None:
+        self.clear_errors()
+        values = {k: self.query_one(f"#{i}", Input).value for k, i in (
+            ("site", "setup-site"), ("login", "setup-login"), ("name", "setup-staff-name"),
+            ("password", "setup-password"), ("password2", "setup-password2"))}
+        if values["password"] != values["password2"]:
+            self.show_field_error("password2", t("setup.password_mismatch"))
+            return
+        if not values["name"].strip():
+            self.show_field_error("staff_name", t("staff.name.required"))
+            return
+
+        def job(session):  # type: ignore[no-untyped-def]
+            site.set_up_site(session, name=values["site"])
+            return staff_svc.create_staff(session, by=None, login=values["login"],
+                                          name=values["name"], role=Role.SUPERVISOR,
+                                          password=values["password"])
+
+        def done(staff: Staff) -> None:
+            self.app.site_name = values["site"].strip()
+            self.app.title = self.app.site_name
+            self.app.login(staff)
+
+        self.call_service(job, write=True, done=done)
+
+
+class PasswordScreen(FormMixin, DeskModal[None]):
+    DEFAULT_CSS = """
+    PasswordScreen { align: center middle; }
+    PasswordScreen > Vertical { width: 70; height: auto; border: thick $primary; padding: 1 2; background: $surface; }
+    """
+    BINDINGS = [Binding("escape", "cancel", t("key.cancel"), id="key.cancel"),
+                Binding("ctrl+s", "save", t("key.save"), id="key.save")]
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label(t("password.title"), classes="title")
+            yield Field(t("password.old"), Input(password=True, id="pw-old"), name="old")
+            yield Field(t("password.new"), Input(password=True, id="pw-new"), name="password")
+            yield Field(t("setup.password2"), Input(password=True, id="pw-new2"), name="password2")
+            yield Footer()
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.query_one("#pw-old", Input).focus()
+
+    @on(Input.Submitted)
+    def _next(self, event: Input.Submitted) -> None:
+        if event.input.id == "pw-new2":
+            self.action_save()
+        else:
+            self.focus_next()
+
+    def action_save(self) -> None:
+        self.clear_errors()
+        old = self.query_one("#pw-old", Input).value
+        new = self.query_one("#pw-new", Input).value
+        if new != self.query_one("#pw-new2", Input).value:
+            self.show_field_error("password2", t("setup.password_mismatch"))
+            return
+        staff = self.app.staff
+
+        def done(_: None) -> None:
+            self.app.notify(t("password.changed"))
+            self.dismiss(None)
+
+        def failed(err: DeskError) -> None:
+            if isinstance(err, ValidationError) and err.field:
+                self.show_field_error(err.field, str(err))
+            else:
+                self.show_error(err)
+
+        self.call_service(lambda s: staff_svc.change_password(s, by=staff, old=old, new=new),
+                          write=True, done=done, failed=failed)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

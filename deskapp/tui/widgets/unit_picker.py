@@ -1,0 +1,234 @@
+"""The one unit picker: type a room (``3-1-1201``), a name, pinyin initials (``zs``) or the
+last four digits of a phone; Enter picks the highlighted unit. Every form uses it through
+:class:`UnitField`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.timer import Timer
+from textual.widgets import Input, Label, OptionList, Static
+from textual.widgets.option_list import Option
+
+from deskapp.i18n import t
+from deskapp.masking import mask_phone
+from deskapp.services import hooks, units
+from deskapp.services.units import UnitHit
+from deskapp.tui.base import DeskModal
+
+
+@dataclass(frozen=True)
+class PickedUnit:
+    hit: UnitHit
+    flags: tuple[hooks.UnitFlag, ...] = ()
+
+
+def hit_label(hit: UnitHit) -> Text:
+    text = Text()
+    text.append(f"{hit.code:<12}", style="bold")
+    name = hit.occupant_name or t("unit.no_occupant")
+    text.append(f" {name}")
+    if hit.occupant_kind is not None:
+        text.append(f"（{t('occupant.' + hit.occupant_kind.value)}）", style="dim")
+    if hit.phone:
+        text.append(f"  {mask_phone(hit.phone)}", style="dim")
+    if hit.vacant:
+        text.append(f"  [{t('unit.vacant')}]", style="yellow")
+    return text
+
+
+class UnitPicker(DeskModal[PickedUnit | None]):
+    DEFAULT_CSS = """
+    UnitPicker { align: center middle; }
+    UnitPicker > Vertical { width: 96; height: 30; border: thick $primary; background: $surface; padding: 0 1; }
+    UnitPicker #picker-body { height: 1fr; }
+    UnitPicker OptionList { width: 1fr; height: 1fr; }
+    UnitPicker #picker-detail { width: 40; height: 1fr; padding: 0 1; border-left: solid $primary-darken-2; }
+    UnitPicker #picker-hint { color: $text-muted; height: 1; }
+    """
+    BINDINGS = [
+        Binding("escape", "cancel", t("key.cancel"), id="key.cancel"),
+        Binding("down", "cursor_down", t("key.next"), show=False, id="key.next"),
+        Binding("up", "cursor_up", t("key.prev"), show=False, id="key.prev"),
+    ]
+
+    def __init__(self, query: str = "") -> None:
+        super().__init__()
+        self._initial = query
+        self._hits: list[UnitHit] = []
+        self._timer: Timer | None = None
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label(t("unit.picker.title"), classes="title")
+            yield Input(value=self._initial, placeholder=t("unit.picker.placeholder"),
+                        id="picker-query")
+            yield Static(t("unit.picker.hint"), id="picker-hint")
+            with Horizontal(id="picker-body"):
+                yield OptionList(id="picker-results")
+                yield Static("", id="picker-detail")
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.query_one("#picker-query", Input).focus()
+        self._search(self._initial)
+
+    @on(Input.Changed, "#picker-query")
+    def _changed(self, event: Input.Changed) -> None:
+        if self._timer is not None:
+            self._timer.stop()
+        self._timer = self.set_timer(0.15, lambda: self._search(event.value))
+
+    def _search(self, text: str) -> None:
+        self.call_service(lambda s: units.search_units(s, text, limit=50), done=self._show,
+                          group="unit-search", exclusive=True)
+
+    def _show(self, hits: list[UnitHit]) -> None:
+        self._hits = hits
+        options = self.query_one("#picker-results", OptionList)
+        options.clear_options()
+        if not hits:
+            options.add_option(Option(t("unit.picker.none"), disabled=True))
+            self.query_one("#picker-detail", Static).update("")
+            return
+        options.add_options([Option(hit_label(h), id=str(i)) for i, h in enumerate(hits)])
+        options.highlighted = 0
+        self._detail(0)
+
+    @on(OptionList.OptionHighlighted, "#picker-results")
+    def _highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        if event.option.id is not None:
+            self._detail(int(event.option.id))
+
+    def _detail(self, index: int) -> None:
+        hit = self._hits[index]
+
+        def load(session):  # type: ignore[no-untyped-def]
+            occs = units.occupants_of(session, hit.unit_id)
+            flags = hooks.unit_flags(session, [hit.unit_id]).get(hit.unit_id, [])
+            return occs, flags
+
+        def show(result) -> None:  # type: ignore[no-untyped-def]
+            occs, flags = result
+            text = Text()
+            text.append(f"{hit.code}\n", style="bold")
+            text.append(t("unit.detail.line", floor=hit.floor, area=hit.area,
+                          use=t("unit.use." + hit.use.value)) + "\n")
+            for flag in flags:
+                text.append(f"⚠ {flag.text}\n", style="bold yellow")
+            for occ in occs:
+                text.append(f"{occ.name}（{t('occupant.' + occ.kind.value)}）\n")
+                if occ.phone:
+                    text.append(f"  {mask_phone(occ.phone)}\n", style="dim")
+            if not occs:
+                text.append(t("unit.no_occupant"), style="dim")
+            self.query_one("#picker-detail", Static).update(text)
+
+        self.call_service(load, done=show, group="unit-detail", exclusive=True)
+
+    def _current(self) -> int | None:
+        options = self.query_one("#picker-results", OptionList)
+        if options.highlighted is None or not self._hits:
+            return None
+        return options.highlighted
+
+    @on(Input.Submitted, "#picker-query")
+    def _submitted(self) -> None:
+        self._pick()
+
+    @on(OptionList.OptionSelected, "#picker-results")
+    def _selected(self) -> None:
+        self._pick()
+
+    def _pick(self) -> None:
+        index = self._current()
+        if index is None:
+            return
+        hit = self._hits[index]
+        self.call_service(
+            lambda s: hooks.unit_flags(s, [hit.unit_id]).get(hit.unit_id, []),
+            done=lambda flags: self.dismiss(PickedUnit(hit, tuple(flags))),
+        )
+
+    def action_cursor_down(self) -> None:
+        self.query_one("#picker-results", OptionList).action_cursor_down()
+
+    def action_cursor_up(self) -> None:
+        self.query_one("#picker-results", OptionList).action_cursor_up()
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class UnitField(Horizontal, can_focus=True):
+    """A form field holding one unit. Enter (or typing) opens the picker."""
+
+    DEFAULT_CSS = """
+    UnitField { height: 3; border: tall $border-blurred; padding: 0 1; width: 1fr; }
+    UnitField:focus { border: tall $border; }
+    UnitField > Static { width: 1fr; height: 1; }
+    """
+    BINDINGS = [
+        Binding("enter", "pick", t("key.pick_unit"), id="key.pick_unit"),
+        Binding("delete", "clear", t("key.clear"), show=False, id="key.clear"),
+    ]
+
+    class Changed(Message):
+        def __init__(self, field: UnitField, picked: PickedUnit | None) -> None:
+            super().__init__()
+            self.field = field
+            self.picked = picked
+
+        @property
+        def control(self) -> UnitField:
+            return self.field
+
+    def __init__(self, *, id: str | None = None, allow_none: bool = True) -> None:
+        super().__init__(id=id)
+        self.picked: PickedUnit | None = None
+        self.allow_none = allow_none
+
+    def compose(self) -> ComposeResult:
+        yield Static(t("unit.field.empty"), classes="unit-text")
+
+    @property
+    def value(self) -> str:
+        return self.picked.hit.code if self.picked else ""
+
+    @property
+    def unit_id(self) -> int | None:
+        return self.picked.hit.unit_id if self.picked else None
+
+    def set_picked(self, picked: PickedUnit | None) -> None:
+        self.picked = picked
+        text = Text()
+        if picked is None:
+            text.append(t("unit.field.empty"), style="dim")
+        else:
+            text.append_text(hit_label(picked.hit))
+            for flag in picked.flags:
+                text.append(f"  ⚠ {flag.text}", style="bold yellow")
+        self.query_one(".unit-text", Static).update(text)
+        self.post_message(self.Changed(self, picked))
+
+    def action_pick(self, query: str = "") -> None:
+        self.app.push_screen(UnitPicker(query), self._picked)
+
+    def _picked(self, picked: PickedUnit | None) -> None:
+        if picked is not None:
+            self.set_picked(picked)
+        self.focus()
+
+    def action_clear(self) -> None:
+        self.set_picked(None)
+
+    def on_key(self, event) -> None:  # type: ignore[no-untyped-def]
+        if event.character and event.character.isprintable() and not event.character.isspace():
+            event.stop()
+            self.action_pick(event.character)

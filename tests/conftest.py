@@ -1,0 +1,116 @@
+"""Shared fixtures.
+
+- ``db``: a fresh, fully migrated SQLite database per test (migrated once per session into
+  a template file, then copied — migrations are tested on their own in test_migrations).
+- ``supervisor`` / ``receptionist`` / ``specialist``: one staff member of each role.
+- ``make_app``: the real app on that database, for Pilot tests.
+- ``pg_url``: the PostgreSQL URL from DESKAPP_TEST_PG_URL, or the test is skipped.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Callable, Iterator
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from deskapp import clock
+from deskapp.config import Settings
+from deskapp.db import migrate
+from deskapp.db.engine import Database
+from deskapp.db.models import Role, Staff
+from deskapp.i18n import set_language
+from deskapp.services import site, staff as staff_svc
+
+PASSWORD = "secret123"
+
+
+@pytest.fixture(autouse=True)
+def _chinese() -> Iterator[None]:
+    set_language("zh")
+    yield
+    set_language("zh")
+
+
+@pytest.fixture(scope="session")
+def _template_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("template") / "template.sqlite3"
+    database = Database(f"sqlite:///{path}")
+    migrate.upgrade(database.engine)
+    database.dispose()
+    return path
+
+
+@pytest.fixture
+def db(tmp_path: Path, _template_db: Path) -> Iterator[Database]:
+    path = tmp_path / "desk.sqlite3"
+    shutil.copy(_template_db, path)
+    database = Database(f"sqlite:///{path}")
+    yield database
+    database.dispose()
+
+
+def _make_staff(db: Database, login: str, name: str, role: Role) -> Staff:
+    with db.write() as session:
+        by = None
+        if staff_svc.count_staff(session):
+            by = staff_svc.get_by_login(session, "boss") if role != Role.SUPERVISOR or \
+                login != "boss" else None
+        if staff_svc.count_staff(session) == 0 and role != Role.SUPERVISOR:
+            boss = staff_svc.create_staff(session, by=None, login="boss", name="王主管",
+                                          role=Role.SUPERVISOR, password=PASSWORD)
+            by = boss
+        if by is None and staff_svc.count_staff(session):
+            by = staff_svc.get_by_login(session, "boss")
+        return staff_svc.create_staff(session, by=by, login=login, name=name, role=role,
+                                      password=PASSWORD)
+
+
+@pytest.fixture
+def supervisor(db: Database) -> Staff:
+    with db.read() as session:
+        if staff_svc.count_staff(session):
+            return staff_svc.get_by_login(session, "boss")
+    with db.write() as session:
+        site.set_up_site(session, name="上海滩华府")
+    return _make_staff(db, "boss", "王主管", Role.SUPERVISOR)
+
+
+@pytest.fixture
+def receptionist(db: Database, supervisor: Staff) -> Staff:
+    return _make_staff(db, "desk1", "张前台", Role.RECEPTIONIST)
+
+
+@pytest.fixture
+def specialist(db: Database, supervisor: Staff) -> Staff:
+    return _make_staff(db, "cs1", "李专员", Role.SPECIALIST)
+
+
+@pytest.fixture
+def frozen_now() -> Iterator[datetime]:
+    at = datetime(2026, 11, 30, 10, 0, 0)
+    with clock.freeze(at):
+        yield at
+
+
+@pytest.fixture
+def make_app(db: Database) -> Callable[..., object]:
+    from deskapp.tui.app import DeskApp
+
+    def factory(*, login: str | None = None, idle: int = 0, lang: str = "zh") -> DeskApp:
+        set_language(lang)
+        settings = Settings(db_url=db.url, language=lang, desk="前台1", idle_lock_seconds=idle)
+        return DeskApp(settings=settings, db=db, login=login)
+
+    return factory
+
+
+@pytest.fixture
+def pg_url() -> str:
+    url = os.environ.get("DESKAPP_TEST_PG_URL")
+    if not url:
+        pytest.skip("DESKAPP_TEST_PG_URL is not set: no PostgreSQL server to test against")
+    return url
