@@ -75,3 +75,27 @@ def palette_commands() -> list[tuple[str, Callable[[Any], None]]]:
     for area in AREAS:
         screen_class(area)  # importing the module registers its commands
     return list(_palette)
+
+
+_openers: dict[str, Callable[[Any, int], None]] = {}
+
+
+def record_opener(kind: str) -> Callable[[Callable[[Any, int], None]], Callable[[Any, int], None]]:
+    """Register how to open a record of ``kind`` (``RecordRef.kind``): ``fn(app, id)``.
+    The handover review, reports and search results open records through this."""
+
+    def register(fn: Callable[[Any, int], None]) -> Callable[[Any, int], None]:
+        _openers[kind] = fn
+        return fn
+
+    return register
+
+
+def open_record(app: Any, kind: str, record_id: int) -> bool:
+    for area in AREAS:
+        screen_class(area)  # importing the module registers its openers
+    opener = _openers.get(kind)
+    if opener is None:
+        return False
+    opener(app, record_id)
+    return True

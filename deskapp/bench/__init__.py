@@ -1,0 +1,64 @@
+"""`deskapp bench`: builds a large synthetic site and prints timings.
+
+Each module of this package may define ``run(ctx: BenchContext) -> list[Figure]``; the
+command builds the site once (``ctx.db``: 20,000 units with occupants, demo staff) and calls
+every module in name order. A module adds its own multi-year activity to ``ctx.db`` (or its
+own scratch database under ``ctx.tmp``) and returns what it measured. Benchmarks print
+figures; tests never assert them.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from deskapp.db.engine import Database
+from deskapp.db.models import Staff
+
+
+@dataclass(frozen=True)
+class Figure:
+    label: str
+    value: float
+    unit: str = "ms"
+
+    def __str__(self) -> str:
+        value = f"{self.value:,.1f}" if self.unit == "ms" else f"{self.value:,.0f}"
+        return f"{self.label:<58} {value:>12} {self.unit}"
+
+
+@dataclass
+class BenchContext:
+    db: Database
+    tmp: Path
+    supervisor: Staff
+    receptionist: Staff
+    specialist: Staff
+    unit_ids: list[int]
+    years: int = 5
+    quick: bool = False  # smaller sizes (CI smoke run)
+    figures: list[Figure] = field(default_factory=list)
+
+    def scale(self, full: int, quick: int) -> int:
+        return quick if self.quick else full
+
+
+@contextmanager
+def timed(into: list[Figure], label: str) -> Iterator[None]:
+    start = time.perf_counter()
+    yield
+    into.append(Figure(label, (time.perf_counter() - start) * 1000))
+
+
+def measure(label: str, fn: Callable[[], object], *, repeat: int = 5) -> Figure:
+    """Median of ``repeat`` runs of ``fn`` in milliseconds."""
+    runs = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        runs.append((time.perf_counter() - start) * 1000)
+    runs.sort()
+    return Figure(label, runs[len(runs) // 2])
