@@ -68,7 +68,7 @@ def main() -> None:
             else:
                 command.revision(cfg, message=args.message, autogenerate=True, rev_id=rev_id,
                                  head="0001_foundation", branch_label=args.area,
-                                 depends_on=args.depends_on)
+                                 depends_on=args.depends_on, splice=True)
     print(f"wrote {rev_id} for tables: {', '.join(sorted(tables))}")
 
 
