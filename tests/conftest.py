@@ -114,3 +114,17 @@ def pg_url() -> str:
     if not url:
         pytest.skip("DESKAPP_TEST_PG_URL is not set: no PostgreSQL server to test against")
     return url
+
+
+@pytest.fixture
+def pg_db(pg_url: str) -> Iterator[Database]:
+    """A fresh, migrated PostgreSQL database (the public schema is dropped first)."""
+    from sqlalchemy import text
+
+    database = Database(pg_url)
+    with database.engine.begin() as conn:
+        conn.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
+    migrate.upgrade(database.engine)
+    yield database
+    database.dispose()

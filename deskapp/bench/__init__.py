@@ -26,8 +26,11 @@ class Figure:
     unit: str = "ms"
 
     def __str__(self) -> str:
+        from rich.cells import cell_len
+
         value = f"{self.value:,.1f}" if self.unit == "ms" else f"{self.value:,.0f}"
-        return f"{self.label:<58} {value:>12} {self.unit}"
+        pad = " " * max(1, 64 - cell_len(self.label))
+        return f"{self.label}{pad}{value:>12} {self.unit}"
 
 
 @dataclass

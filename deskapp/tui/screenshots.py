@@ -1,0 +1,94 @@
+"""Write an SVG of every main screen into ``screenshots/`` from the demo data, in Chinese.
+
+    deskapp screenshots            (or: python -m deskapp.tui.screenshots)
+
+Each area's screen class may define ``SCREENSHOTS``: a list of ``(name, coroutine)`` where
+the coroutine takes the Pilot and brings the screen into the state to capture (a form
+filled in, a record opened …). Without it, the area's main screen is captured.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import tempfile
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+from textual.pilot import Pilot
+
+from deskapp import clock
+from deskapp.config import Settings
+from deskapp.db import migrate
+from deskapp.db.engine import Database
+from deskapp.i18n import set_language
+from deskapp.tui import areas
+
+SIZE = (160, 45)
+Scenario = Callable[[Pilot], Awaitable[None]]
+
+
+async def _settle(pilot: Pilot) -> None:
+    for _ in range(4):
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+
+
+async def _capture(db: Database, out: Path, name: str, login: str | None,
+                   prepare: Scenario | None) -> Path:
+    from deskapp.tui.app import DeskApp
+
+    app = DeskApp(settings=Settings(db_url=db.url, language="zh", desk="前台1",
+                                    idle_lock_seconds=0), db=db, login=login)
+    async with app.run_test(size=SIZE) as pilot:
+        await _settle(pilot)
+        if prepare is not None:
+            await prepare(pilot)
+            await _settle(pilot)
+        await pilot.pause(0.2)
+        path = out / f"{name}.svg"
+        app.save_screenshot(filename=path.name, path=str(out))
+    return path
+
+
+def _area_scenario(key: str, extra: Scenario | None = None) -> Scenario:
+    async def go(pilot: Pilot) -> None:
+        pilot.app.action_area(key)  # type: ignore[attr-defined]
+        await _settle(pilot)
+        if extra is not None:
+            await extra(pilot)
+
+    return go
+
+
+async def write_all(out: Path, *, db_url: str | None = None) -> list[Path]:
+    from deskapp.services.demo import build_demo
+
+    set_language("zh")
+    out.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix="deskapp-shots-"))
+    db = Database(db_url or f"sqlite:///{tmp / 'demo.sqlite3'}")
+    migrate.upgrade(db.engine)
+    with db.write() as session:
+        build_demo(session, seed=1)
+    written = [await _capture(db, out, "00-login", None, None)]
+    for n, area in enumerate(areas.AREAS, start=1):
+        cls = areas.screen_class(area)
+        login = "zhuguan"
+        scenarios: list[tuple[str, Scenario | None]] = [("", None)]
+        if cls is not None:
+            scenarios += list(getattr(cls, "SCREENSHOTS", []))
+        for suffix, extra in scenarios:
+            name = f"{n:02d}-{area.key}" + (f"-{suffix}" if suffix else "")
+            written.append(await _capture(db, out, name, login, _area_scenario(area.key, extra)))
+    db.dispose()
+    return written
+
+
+def main(out: str = "screenshots") -> list[Path]:
+    clock.set_timezone("Asia/Shanghai")
+    return asyncio.run(write_all(Path(out)))
+
+
+if __name__ == "__main__":
+    for p in main():
+        print(p)
