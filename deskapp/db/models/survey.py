@@ -197,3 +197,5 @@ class SurveyFollowUp(SQLModel, table=True):
     replied_at: LocalDateTime | None = None
     replied_by_id: int | None = Field(default=None, foreign_key="staff.id")
     withdraw_reason: str = Field(default="", max_length=200)
+    withdrawn_at: LocalDateTime | None = None
+    withdrawn_by_id: int | None = Field(default=None, foreign_key="staff.id")
