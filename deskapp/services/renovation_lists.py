@@ -1,0 +1,198 @@
+"""The renovation lists for the record list: filings by view (active, expiring within 7
+days, expired and still open, deposits held, all) and the archive index (by building,
+floor low to high). Sources are built per request; ``today`` is read when a query runs,
+so a list left open overnight moves with the date."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import Select, select, true
+from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import ColumnElement
+
+from deskapp import clock
+from deskapp.db.models import Building, Unit
+from deskapp.db.models.renovation import RenovationFiling, RenovationStatus, TaxStatus, WorkKind
+from deskapp.i18n import t
+from deskapp.masking import mask_phone
+from deskapp.money import format_fen
+from deskapp.services.listing import (
+    FilterSpec,
+    ListColumn,
+    ListQuery,
+    ListRow,
+    SqlListSource,
+)
+from deskapp.services.renovation import ACTIVE_STATES, EXPIRING_DAYS, WORKING_STATES
+
+F = RenovationFiling
+VIEWS = ("active", "expiring", "overdue", "deposit", "open", "all")
+FTS_TABLE = "renovation_filing_fts"
+SEARCH_COLUMNS = ("number", "unit_code", "owner_name", "applicant_name", "contractor_name",
+                  "lead_name", "work_items")
+_OPEN_STATES = tuple(s for s in RenovationStatus
+                     if s not in (RenovationStatus.CLOSED, RenovationStatus.CANCELLED))
+
+
+def view_clause(view: str) -> ColumnElement[bool]:
+    """The WHERE clause of one view, as of today."""
+    today = clock.today()
+    if view == "active":
+        return F.status.in_(ACTIVE_STATES)
+    if view == "expiring":
+        return (F.status.in_(WORKING_STATES) & (F.permit_end >= today)
+                & (F.permit_end <= today + timedelta(days=EXPIRING_DAYS)))
+    if view == "overdue":
+        return F.status.in_(WORKING_STATES) & (F.permit_end < today)
+    if view == "deposit":
+        return F.deposit_paid_at.is_not(None) & F.deposit_refunded_at.is_(None)
+    if view == "open":
+        return F.status.in_(_OPEN_STATES)
+    return true()
+
+
+def period_text(filing: Any) -> str:
+    return f"{filing.permit_start:%Y-%m-%d}~{filing.permit_end:%Y-%m-%d}"
+
+
+def row_style(status: RenovationStatus, permit_end: Any) -> str:
+    if status in (RenovationStatus.CLOSED, RenovationStatus.CANCELLED):
+        return "muted"
+    if status in WORKING_STATES:
+        today = clock.today()
+        if permit_end < today:
+            return "overdue"
+        if permit_end <= today + timedelta(days=EXPIRING_DAYS):
+            return "warning"
+    return ""
+
+
+class FilingSource(SqlListSource):
+    """Filings, newest first; the expiring and overdue views list the nearest end first."""
+
+    model = RenovationFiling
+    search_columns = SEARCH_COLUMNS
+    fts_table = FTS_TABLE
+
+    def __init__(self) -> None:
+        self.columns = [
+            ListColumn("number", "renovation.col.number", 12),
+            ListColumn("unit", "renovation.col.unit", 12),
+            ListColumn("owner", "renovation.col.owner", 10),
+            ListColumn("kind", "renovation.col.kind", 14),
+            ListColumn("period", "renovation.col.period", 21),
+            ListColumn("status", "renovation.col.status", 12),
+            ListColumn("lead", "renovation.col.lead", 10),
+            ListColumn("phone", "renovation.col.lead_phone", 13),
+            ListColumn("deposit", "renovation.col.deposit", 11, "right"),
+        ]
+        self.filters = [
+            FilterSpec("view", "renovation.filter.view", "choice",
+                       [(v, t(f"renovation.view.{v}")) for v in VIEWS]),
+            FilterSpec("status", "renovation.filter.status", "choice",
+                       [(s.value, t(f"renovation.status.{s.value}")) for s in RenovationStatus]),
+            FilterSpec("kind", "renovation.filter.kind", "choice",
+                       [(k.value, t(f"renovation.kind.{k.value}")) for k in WorkKind]),
+            FilterSpec("from", "renovation.filter.from", "date_from"),
+            FilterSpec("to", "renovation.filter.to", "date_to"),
+        ]
+        self.filter_columns = {"status": F.status, "kind": F.work_kind,
+                               "from": F.filed_on, "to": F.filed_on}
+        self.order_by = (F.id.desc(),)
+
+    def filter_clause(self, key: str, value: object) -> ColumnElement[bool] | None:
+        if key == "view":
+            return view_clause(str(value))
+        if key == "unit_id":
+            return F.unit_id == int(str(value))
+        return super().filter_clause(key, value)
+
+    @staticmethod
+    def ordering(query: ListQuery, *, reverse: bool = False) -> tuple[Any, ...]:
+        """Newest first; for a deadline list (expiring, overdue) the reading order runs
+        from the nearest end instead."""
+        if query.filters.get("view") in ("expiring", "overdue"):
+            if reverse:
+                return (F.permit_end.desc(), F.id.desc())
+            return (F.permit_end.asc(), F.id.asc())
+        return (F.id.asc(),) if reverse else (F.id.desc(),)
+
+    def fetch(self, session: Session, query: ListQuery, offset: int, limit: int, *,
+              reverse: bool = False) -> list[ListRow]:
+        if limit <= 0:
+            return []
+        stmt = (self.select().where(*(self.where(session, query) or [true()]))
+                .order_by(*self.ordering(query, reverse=reverse))
+                .offset(max(offset, 0)).limit(limit))
+        return [self.to_row(item) for item in session.execute(stmt).scalars().all()]
+
+    def to_row(self, f: RenovationFiling) -> ListRow:
+        deposit = ""
+        if f.deposit_paid_at is not None:
+            deposit = format_fen(f.deposit_fen)
+            if f.deposit_refunded_at is not None:
+                deposit = t("renovation.col.refunded")
+        return ListRow(f.id or 0, (
+            f.number, f.unit_code, f.owner_name, t(f"renovation.kind.{f.work_kind.value}"),
+            period_text(f), t(f"renovation.status.{f.status.value}"), f.lead_name,
+            mask_phone(f.lead_phone), deposit), row_style(f.status, f.permit_end))
+
+
+class ArchiveSource(SqlListSource):
+    """The archive index (装修目录): by building, floor low to high, then unit and filing;
+    with period, customer, lead's phone, status and tax status."""
+
+    model = RenovationFiling
+    search_columns = SEARCH_COLUMNS
+    fts_table = FTS_TABLE
+
+    def __init__(self, buildings: list[tuple[str, str]] | None = None) -> None:
+        """``buildings``: ``(id, name)`` choices for the building filter."""
+        self.columns = [
+            ListColumn("building", "renovation.col.building", 10),
+            ListColumn("floor", "renovation.col.floor", 4, "right"),
+            ListColumn("unit", "renovation.col.unit", 12),
+            ListColumn("period", "renovation.col.period", 21),
+            ListColumn("owner", "renovation.col.customer", 10),
+            ListColumn("phone", "renovation.col.lead_phone", 13),
+            ListColumn("status", "renovation.col.status", 12),
+            ListColumn("tax", "renovation.col.tax", 8),
+            ListColumn("number", "renovation.col.number", 12),
+        ]
+        self.filters = [
+            FilterSpec("building", "renovation.filter.building", "choice", buildings or []),
+            FilterSpec("status", "renovation.filter.status", "choice",
+                       [(s.value, t(f"renovation.status.{s.value}")) for s in RenovationStatus]),
+            FilterSpec("tax", "renovation.filter.tax", "choice",
+                       [(s.value, t(f"renovation.tax.{s.value}")) for s in TaxStatus]),
+        ]
+        self.filter_columns = {"status": F.status, "tax": F.tax_status}
+        # The archive is read top to bottom; "newest first" is the first folder.
+        self.order_by = (Building.sort.asc(), Building.code.asc(), Unit.floor.asc(),
+                         Unit.code.asc(), F.id.asc())
+
+    def select(self) -> Select[Any]:
+        return (select(F, Building.name, Unit.floor)
+                .join(Unit, Unit.id == F.unit_id)
+                .join(Building, Building.id == Unit.building_id))
+
+    def filter_clause(self, key: str, value: object) -> ColumnElement[bool] | None:
+        if key == "building":
+            return Building.id == int(str(value))
+        return super().filter_clause(key, value)
+
+    def to_row(self, row: Any) -> ListRow:
+        f, building, floor = row
+        return ListRow(f.id or 0, (
+            building, str(floor), f.unit_code, period_text(f), f.owner_name,
+            mask_phone(f.lead_phone), t(f"renovation.status.{f.status.value}"),
+            t(f"renovation.tax.{f.tax_status.value}"), f.number),
+            row_style(f.status, f.permit_end))
+
+
+def building_choices(session: Session) -> list[tuple[str, str]]:
+    rows = session.execute(select(Building.id, Building.name)
+                           .order_by(Building.sort, Building.code)).all()
+    return [(str(i), name) for i, name in rows]

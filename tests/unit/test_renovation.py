@@ -1,0 +1,524 @@
+"""Renovation rules: checklist, period and extension arithmetic, states, workers and
+passes, bad input (nothing saved), lists, handover items and the monthly figures."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+
+import pytest
+from sqlmodel import func, select
+
+from deskapp import clock
+from deskapp.db.models import Counter, OccupantKind, Unit
+from deskapp.db.models.renovation import (
+    PassStatus,
+    RenovationDocument,
+    RenovationFiling,
+    RenovationPass,
+    RenovationStatus,
+    TaxStatus,
+    WorkKind,
+)
+from deskapp.errors import Conflict, InvalidTransition, PermissionDenied, ValidationError
+from deskapp.services import hooks, units
+from deskapp.services import renovation as reno
+from deskapp.services.listing import ListQuery
+from deskapp.services.renovation_lists import ArchiveSource, FilingSource
+
+# Valid GB 11643 numbers (check characters computed by the validator's own function).
+from deskapp.validators import credit_code_check_char, resident_id_check_char
+
+
+def _id(first17: str) -> str:
+    return first17 + resident_id_check_char(first17)
+
+
+OWNER_ID = _id("41030219800101001")
+LEAD_ID = _id("41030519750505003")
+TENANT_ID = _id("41030419900303002")
+WORKER_IDS = [_id(f"4103021985020{n}00{n}") for n in range(1, 6)]
+CREDIT = "91410300MA" + "44ABCD5"
+CREDIT = CREDIT + credit_code_check_char(CREDIT)
+BAD_ID = OWNER_ID[:-1] + ("0" if OWNER_ID[-1] != "0" else "1")
+
+
+@pytest.fixture
+def unit_id(db) -> int:
+    with db.write() as session:
+        b = units.get_or_create_building(session, code="3", floors=18)
+        unit = units.create_unit(session, building=b, entrance="1", floor=12, room="1201",
+                                 area=Decimal("96.12"))
+        units.add_occupant(session, unit=unit, name="张三", phone="13812345678",
+                           id_number=OWNER_ID)
+        return unit.id
+
+
+def form(unit: int | None, **over) -> reno.FilingInput:
+    values = dict(
+        unit_id=unit, owner_name="张三", owner_id_number=OWNER_ID, owner_phone="13812345678",
+        contractor_name="洛阳美家装饰有限公司", contractor_credit_code=CREDIT, lead_name="王师傅",
+        lead_id_number=LEAD_ID, lead_phone="13912345678", work_items="厨卫改造、墙面刷漆",
+        permit_start=date(2026, 11, 30), permit_end=date(2027, 2, 28),
+        work_kind=WorkKind.GENERAL)
+    values.update(over)
+    return reno.FilingInput(**values)
+
+
+def _count(db, model=RenovationFiling) -> int:
+    with db.read() as session:
+        return session.exec(select(func.count()).select_from(model)).one()
+
+
+def _new(db, by, unit_id, **over) -> int:
+    with db.write() as session:
+        return reno.create_filing(session, by=by, data=form(unit_id, **over)).id
+
+
+def _complete_documents(db, by, filing_id, *, workers: int = 1) -> list[int]:
+    with db.write() as session:
+        filing = reno.get_filing(session, filing_id)
+        for code in reno.filing_documents(filing):
+            reno.mark_document(session, by=by, filing_id=filing_id, code=code)
+        ids = []
+        for n in range(workers):
+            ids.append(reno.add_worker(session, by=by, filing_id=filing_id, name=f"工人{n}",
+                                       id_number=WORKER_IDS[n], id_copy_received=True,
+                                       photo_received=True).id)
+        return ids
+
+
+# --------------------------------------------------------------------------------------
+# Period arithmetic
+# --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("start", "latest"), [
+    (date(2026, 11, 30), date(2027, 2, 28)),  # clamped to February's end
+    (date(2027, 11, 30), date(2028, 2, 29)),  # leap year
+    (date(2027, 1, 31), date(2027, 4, 30)),  # 31 Jan + 3 months
+    (date(2026, 1, 10), date(2026, 4, 10)),
+    (date(2026, 12, 31), date(2027, 3, 31)),
+])
+def test_latest_end_is_calendar_months(start, latest):
+    assert reno.latest_end(start) == latest
+    reno.validate_period(start, latest)  # the latest end itself is allowed (inclusive)
+    with pytest.raises(ValidationError) as err:
+        reno.validate_period(start, latest + timedelta(days=1))
+    assert err.value.key == "renovation.period.too_long" and err.value.field == "permit_end"
+
+
+def test_end_before_start_refused():
+    with pytest.raises(ValidationError) as err:
+        reno.validate_period(date(2026, 12, 1), date(2026, 11, 30))
+    assert err.value.key == "renovation.period.end_before_start"
+
+
+# --------------------------------------------------------------------------------------
+# Checklist derivation
+# --------------------------------------------------------------------------------------
+
+
+def _docs(**over) -> list[str]:
+    answers = dict(work_kind=WorkKind.GENERAL, applicant_is_owner=True,
+                   contractor_has_licence=True, contractor_has_qualification=True,
+                   hot_work=False, breaks_waterproofing=False, changes_lines=False)
+    answers.update(over)
+    return reno.required_documents(**answers)
+
+
+def test_general_work_needs_licence_qualification_drawings_and_lead():
+    assert _docs() == ["licence", "qualification", "drawings", "lead_id", "lead_photo"]
+
+
+def test_simple_work_skips_qualification_and_drawings_but_not_licence():
+    assert _docs(work_kind=WorkKind.SIMPLE) == ["licence", "lead_id", "lead_photo"]
+
+
+def test_supplier_free_service_needs_only_worker_items():
+    assert _docs(work_kind=WorkKind.SUPPLIER) == []
+    assert _docs(work_kind=WorkKind.SUPPLIER, changes_lines=True,
+                 contractor_has_licence=False) == []
+
+
+@pytest.mark.parametrize("kind", list(WorkKind))
+def test_flags_add_their_documents_for_every_kind(kind):
+    assert "fire_approval" in _docs(work_kind=kind, hot_work=True)
+    assert "fire_approval" not in _docs(work_kind=kind)
+    assert "owner_consent" in _docs(work_kind=kind, applicant_is_owner=False)
+    assert "owner_consent" not in _docs(work_kind=kind)
+    assert "owner_pledge" in _docs(work_kind=kind, breaks_waterproofing=True)
+    assert "owner_pledge" not in _docs(work_kind=kind)
+
+
+def test_line_drawing_when_lines_change():
+    assert "line_drawing" in _docs(changes_lines=True)
+    assert "line_drawing" in _docs(work_kind=WorkKind.SIMPLE, changes_lines=True)
+    assert "line_drawing" not in _docs()
+
+
+def test_statement_replaces_what_the_contractor_cannot_supply():
+    no_licence = _docs(contractor_has_licence=False)
+    assert "licence" not in no_licence and "statement" in no_licence
+    no_qual = _docs(contractor_has_qualification=False)
+    assert "qualification" not in no_qual and "statement" in no_qual
+    # simple work does not ask for a qualification, so lacking one needs no statement
+    assert "statement" not in _docs(work_kind=WorkKind.SIMPLE, contractor_has_qualification=False)
+    assert "statement" in _docs(work_kind=WorkKind.SIMPLE, contractor_has_licence=False)
+    assert _docs(contractor_has_licence=True) == [d for d in _docs() if d != "statement"]
+
+
+def test_missing_items_include_workers_and_their_documents(db, receptionist, unit_id):
+    filing_id = _new(db, receptionist, unit_id, work_kind=WorkKind.SUPPLIER,
+                     contractor_credit_code="")
+    with db.read() as session:
+        codes = [m.code for m in reno.missing_items(session, reno.get_filing(session, filing_id))]
+    assert codes == ["workers"]
+    with db.write() as session:
+        reno.add_worker(session, by=receptionist, filing_id=filing_id, name="李四",
+                        id_number=WORKER_IDS[0], id_copy_received=True)
+    with db.read() as session:
+        missing = reno.missing_items(session, reno.get_filing(session, filing_id))
+    assert [m.code for m in missing] == ["worker_photo"] and "李四" in missing[0].text
+
+
+# --------------------------------------------------------------------------------------
+# Filing: bad input saves nothing
+# --------------------------------------------------------------------------------------
+
+
+def test_create_filing_numbers_and_audits(db, receptionist, unit_id, frozen_now):
+    filing_id = _new(db, receptionist, unit_id)
+    second = _new(db, receptionist, unit_id)
+    with db.read() as session:
+        filing = reno.get_filing(session, filing_id)
+        assert filing.number == "ZX2026-0001"
+        assert reno.get_filing(session, second).number == "ZX2026-0002"
+        assert filing.status == RenovationStatus.DRAFT
+        assert filing.unit_code == "3-1-1201" and filing.applicant_name == "张三"
+        assert filing.filed_on == date(2026, 11, 30)
+        entries = reno.audit.entries_for(session, entity="renovation", entity_id=filing_id)
+    assert [e.action for e in entries] == ["renovation.create"]
+    assert OWNER_ID not in entries[0].detail
+
+
+@pytest.mark.parametrize(("over", "field", "key"), [
+    ({"permit_end": date(2027, 3, 1)}, "permit_end", "renovation.period.too_long"),
+    ({"permit_start": date(2026, 1, 10), "permit_end": date(2026, 4, 11)}, "permit_end",
+     "renovation.period.too_long"),
+    ({"permit_end": "2027-02-30"}, "permit_end", "renovation.date.invalid"),
+    ({"owner_id_number": BAD_ID}, "owner_id_number", "validate.id.checksum"),
+    ({"lead_id_number": "4103051975050500"}, "lead_id_number", "validate.id.length"),
+    ({"contractor_credit_code": CREDIT[:-1] + ("0" if CREDIT[-1] != "0" else "1")},
+     "contractor_credit_code", "validate.credit.checksum"),
+    ({"contractor_credit_code": ""}, "contractor_credit_code", "renovation.credit.required"),
+    ({"lead_phone": "12345"}, "lead_phone", "validate.phone.invalid"),
+    ({"owner_name": "  "}, "owner_name", "validate.text.required"),
+    ({"work_items": ""}, "work_items", "validate.text.required"),
+    ({"unit_id": 999999}, "unit", "renovation.unit.required"),
+    ({"applicant_is_owner": False, "applicant_name": "李租客", "applicant_id_number": "",
+      "applicant_phone": "13700001111"}, "applicant_id_number", "validate.id.empty"),
+    ({"owner_id_number": TENANT_ID}, "owner_id_number", "renovation.owner.id_mismatch"),
+])
+def test_bad_input_names_the_field_and_saves_nothing(db, receptionist, unit_id, frozen_now,
+                                                     over, field, key):
+    with pytest.raises(ValidationError) as err, db.write() as session:
+        data = form(unit_id, **over)
+        reno.create_filing(session, by=receptionist, data=data)
+    assert err.value.key == key and err.value.field == field
+    assert _count(db) == 0
+    with db.read() as session:  # the number was not taken either
+        assert session.get(Counter, "renovation:2026") is None
+
+
+def test_contractor_without_licence_needs_no_credit_code(db, receptionist, unit_id):
+    filing_id = _new(db, receptionist, unit_id, contractor_credit_code="",
+                     contractor_has_licence=False)
+    with db.read() as session:
+        filing = reno.get_filing(session, filing_id)
+        assert filing.contractor_credit_code == ""
+        assert "statement" in reno.filing_documents(filing)
+
+
+def test_update_only_while_draft(db, receptionist, unit_id):
+    filing_id = _new(db, receptionist, unit_id)
+    with db.write() as session:
+        reno.update_filing(session, by=receptionist, filing_id=filing_id,
+                           data=form(unit_id, work_items="只刷墙面", work_kind=WorkKind.SIMPLE))
+    with db.write() as session:
+        reno.submit(session, by=receptionist, filing_id=filing_id)
+    with pytest.raises(InvalidTransition), db.write() as session:
+        reno.update_filing(session, by=receptionist, filing_id=filing_id, data=form(unit_id))
+    with db.read() as session:
+        assert reno.get_filing(session, filing_id).work_items == "只刷墙面"
+
+
+# --------------------------------------------------------------------------------------
+# State machine
+# --------------------------------------------------------------------------------------
+
+
+def test_refused_transitions(db, receptionist, unit_id):
+    filing_id = _new(db, receptionist, unit_id)
+    refused = [
+        lambda s: reno.approve(s, by=receptionist, filing_id=filing_id),
+        lambda s: reno.review(s, by=receptionist, filing_id=filing_id, officer="赵工",
+                              accepted=True),
+        lambda s: reno.sign_agreement(s, by=receptionist, filing_id=filing_id),
+        lambda s: reno.start_work(s, by=receptionist, filing_id=filing_id),
+        lambda s: reno.extend(s, by=receptionist, filing_id=filing_id, new_end="2027-03-31"),
+        lambda s: reno.apply_completion(s, by=receptionist, filing_id=filing_id),
+        lambda s: reno.inspect(s, by=receptionist, filing_id=filing_id, passed=True,
+                               inspector="赵工"),
+        lambda s: reno.close(s, by=receptionist, filing_id=filing_id),
+        lambda s: reno.certificate_pdf(s, by=receptionist, filing_id=filing_id),
+    ]
+    for action in refused:
+        with pytest.raises(InvalidTransition) as err, db.write() as session:
+            action(session)
+        assert "填表中" in str(err.value)
+    with db.read() as session:
+        assert reno.get_filing(session, filing_id).status == RenovationStatus.DRAFT
+
+
+def test_review_returned_goes_back_to_draft_with_reason(db, receptionist, unit_id):
+    filing_id = _new(db, receptionist, unit_id)
+    with db.write() as session:
+        reno.submit(session, by=receptionist, filing_id=filing_id)
+    with pytest.raises(ValidationError) as err, db.write() as session:
+        reno.review(session, by=receptionist, filing_id=filing_id, officer="赵工",
+                    accepted=False, note="")
+    assert err.value.field == "review_note"
+    with db.write() as session:
+        reno.review(session, by=receptionist, filing_id=filing_id, officer="赵工",
+                    accepted=False, note="施工方案不完整")
+    with db.read() as session:
+        filing = reno.get_filing(session, filing_id)
+        assert filing.status == RenovationStatus.DRAFT and filing.review_note == "施工方案不完整"
+
+
+def test_approval_refused_while_documents_missing(db, receptionist, unit_id):
+    filing_id = _new(db, receptionist, unit_id, hot_work=True)
+    with db.write() as session:
+        reno.submit(session, by=receptionist, filing_id=filing_id)
+        reno.review(session, by=receptionist, filing_id=filing_id, officer="赵工", accepted=True)
+        reno.mark_document(session, by=receptionist, filing_id=filing_id, code="licence")
+    with pytest.raises(reno.Blocked) as err, db.write() as session:
+        reno.approve(session, by=receptionist, filing_id=filing_id)
+    codes = [m.code for m in err.value.missing]
+    assert codes == ["qualification", "drawings", "lead_id", "lead_photo", "fire_approval",
+                     "workers", "agreement", "deposit"]
+    assert "动火作业消防审批" in str(err.value)
+    with db.read() as session:
+        assert reno.get_filing(session, filing_id).status == RenovationStatus.REVIEWED
+
+
+def test_non_owner_needs_consent_and_confirmation(db, receptionist, unit_id):
+    filing_id = _new(db, receptionist, unit_id, applicant_is_owner=False,
+                     applicant_name="李租客", applicant_id_number=TENANT_ID,
+                     applicant_phone="13700001111")
+    _complete_documents(db, receptionist, filing_id)
+    with db.read() as session:
+        missing = reno.missing_items(session, reno.get_filing(session, filing_id))
+    assert [m.code for m in missing] == ["owner_confirmed"]
+    with pytest.raises(ValidationError), db.write() as session:
+        reno.confirm_with_owner(session, by=receptionist, filing_id=filing_id, note="")
+    with db.write() as session:
+        reno.confirm_with_owner(session, by=receptionist, filing_id=filing_id,
+                                note="电话与业主张三确认")
+    with db.read() as session:
+        assert reno.missing_items(session, reno.get_filing(session, filing_id)) == []
+
+
+def test_cancel_keeps_the_record(db, receptionist, unit_id):
+    filing_id = _new(db, receptionist, unit_id)
+    with pytest.raises(ValidationError), db.write() as session:
+        reno.cancel(session, by=receptionist, filing_id=filing_id, reason="")
+    with db.write() as session:
+        reno.cancel(session, by=receptionist, filing_id=filing_id, reason="业主暂缓装修")
+    with db.read() as session:
+        filing = reno.get_filing(session, filing_id)
+        assert filing.status == RenovationStatus.CANCELLED
+        assert filing.cancelled_by == receptionist.id and filing.cancel_reason == "业主暂缓装修"
+    with pytest.raises(InvalidTransition), db.write() as session:
+        reno.submit(session, by=receptionist, filing_id=filing_id)
+
+
+def test_documents_can_be_unticked_only_before_review(db, receptionist, unit_id):
+    filing_id = _new(db, receptionist, unit_id)
+    with db.write() as session:
+        reno.mark_document(session, by=receptionist, filing_id=filing_id, code="licence")
+        reno.mark_document(session, by=receptionist, filing_id=filing_id, code="licence",
+                           received=False)
+    assert _count(db, RenovationDocument) == 0
+    with pytest.raises(ValidationError), db.write() as session:
+        reno.mark_document(session, by=receptionist, filing_id=filing_id, code="nonsense")
+
+
+# --------------------------------------------------------------------------------------
+# Workers and passes (on an approved permit: set up without the cashier below)
+# --------------------------------------------------------------------------------------
+
+
+def test_worker_bad_id_and_duplicate(db, receptionist, unit_id):
+    filing_id = _new(db, receptionist, unit_id)
+    with pytest.raises(ValidationError) as err, db.write() as session:
+        reno.add_worker(session, by=receptionist, filing_id=filing_id, name="李四",
+                        id_number=BAD_ID)
+    assert err.value.field == "worker_id_number"
+    with db.write() as session:
+        reno.add_worker(session, by=receptionist, filing_id=filing_id, name="李四",
+                        id_number=WORKER_IDS[0])
+    with pytest.raises(ValidationError) as err, db.write() as session:
+        reno.add_worker(session, by=receptionist, filing_id=filing_id, name="李四",
+                        id_number=WORKER_IDS[0])
+    assert err.value.key == "renovation.worker.duplicate"
+
+
+def test_only_supervisor_refunds(db, receptionist, unit_id):
+    filing_id = _new(db, receptionist, unit_id)
+    with pytest.raises(PermissionDenied), db.write() as session:
+        reno.refund_deposit(session, by=receptionist, filing_id=filing_id, request_id="x",
+                            receipt_presented=True, certificate_presented=True,
+                            owner_signed=True)
+
+
+# --------------------------------------------------------------------------------------
+# Lists
+# --------------------------------------------------------------------------------------
+
+
+def _set(db, filing_id, **values):
+    """Put a filing into a given state for list tests (lists only read)."""
+    with db.write() as session:
+        filing = session.get(RenovationFiling, filing_id)
+        for key, value in values.items():
+            setattr(filing, key, value)
+        session.add(filing)
+
+
+def test_list_views(db, receptionist, unit_id, frozen_now):
+    today = clock.today()
+    a = _new(db, receptionist, unit_id)  # draft
+    b = _new(db, receptionist, unit_id, permit_start=today - timedelta(days=60),
+             permit_end=today + timedelta(days=3))
+    c = _new(db, receptionist, unit_id, permit_start=today - timedelta(days=80),
+             permit_end=today - timedelta(days=1))
+    d = _new(db, receptionist, unit_id, permit_start=today - timedelta(days=10),
+             permit_end=today + timedelta(days=30))
+    _set(db, b, status=RenovationStatus.IN_PROGRESS, deposit_paid_at=frozen_now,
+         deposit_fen=300000)
+    _set(db, c, status=RenovationStatus.APPROVED, deposit_paid_at=frozen_now, deposit_fen=300000)
+    _set(db, d, status=RenovationStatus.COMPLETION_APPLIED)
+    source = FilingSource()
+
+    def ids(**filters):
+        with db.read() as session:
+            q = ListQuery(filters=filters)
+            rows = source.fetch(session, q, 0, 50)
+            assert source.count(session, q) == len(rows)
+            return [r.id for r in rows]
+
+    assert ids() == [d, c, b, a]
+    assert ids(view="active") == [d, c, b]
+    assert ids(view="expiring") == [b]
+    assert ids(view="overdue") == [c]
+    assert ids(view="deposit") == [c, b]
+    with db.read() as session:
+        assert reno.deposit_held_total(session) == (2, 600000)
+        rows = {r.id: r for r in source.fetch(session, ListQuery(), 0, 50)}
+        assert source.fetch(session, ListQuery(search="3-1-1201"), 0, 5)
+        assert source.fetch(session, ListQuery(search="王师"), 0, 5)
+    assert rows[c].style == "overdue" and rows[b].style == "warning"
+    assert "139****5678" in rows[b].cells  # the lead's phone is masked
+
+
+def test_archive_index_by_building_then_floor(db, receptionist, unit_id):
+    with db.write() as session:
+        b1 = units.get_or_create_building(session, code="1", floors=18)
+        low = units.create_unit(session, building=b1, entrance="1", floor=3, room="301",
+                                area=Decimal("80"))
+        high = units.create_unit(session, building=b1, entrance="1", floor=15, room="1501",
+                                 area=Decimal("80"))
+        for unit in (high, low):
+            units.add_occupant(session, unit=unit, name="张三", phone="13812345678",
+                               kind=OccupantKind.OWNER)
+        low_id, high_id = low.id, high.id
+    first = _new(db, receptionist, unit_id)  # building 3
+    hi = _new(db, receptionist, high_id)
+    lo = _new(db, receptionist, low_id)
+    with db.write() as session:
+        reno.set_tax_status(session, by=receptionist, filing_id=lo, status=TaxStatus.PAID)
+    source = ArchiveSource()
+    with db.read() as session:
+        rows = source.fetch(session, ListQuery(), 0, 10)
+        assert [r.id for r in rows] == [lo, hi, first]
+        assert [r.id for r in source.fetch(session, ListQuery(), 0, 10, reverse=True)] == \
+            [first, hi, lo]
+        b1_id = session.exec(select(Unit.building_id).where(Unit.id == low_id)).one()
+        only = source.fetch(session, ListQuery(filters={"building": str(b1_id)}), 0, 10)
+    assert [r.id for r in only] == [lo, hi]
+    assert "已交税" in rows[0].cells
+
+
+# --------------------------------------------------------------------------------------
+# Handover and monthly figures
+# --------------------------------------------------------------------------------------
+
+
+def test_open_items_name_expiring_and_overdue_filings(db, receptionist, unit_id, frozen_now):
+    today = clock.today()
+    soon = _new(db, receptionist, unit_id, permit_start=today - timedelta(days=30),
+                permit_end=today + timedelta(days=5))
+    late = _new(db, receptionist, unit_id, permit_start=today - timedelta(days=60),
+                permit_end=today - timedelta(days=2))
+    later = _new(db, receptionist, unit_id, permit_start=today, permit_end=today +
+                 timedelta(days=40))
+    for fid in (soon, late, later):
+        _set(db, fid, status=RenovationStatus.IN_PROGRESS)
+    ctx = hooks.HandoverContext(start=frozen_now - timedelta(hours=8), end=frozen_now)
+    with db.read() as session:
+        items = [i for i in hooks.open_items(session, ctx)
+                 if i.section == "renovation.handover.section"]
+    assert [i.ref.id for i in items] == [late, soon]
+    assert items[0].overdue and not items[1].overdue
+    assert "到期仍未完工" in items[0].label and "139****5678" in items[0].label
+
+
+def test_monthly_summary_counts_by_site_local_month(db, receptionist, unit_id):
+    with clock.freeze(datetime(2026, 10, 31, 23, 59)):
+        _new(db, receptionist, unit_id, permit_start=date(2026, 11, 1),
+             permit_end=date(2027, 1, 31))
+    with clock.freeze(datetime(2026, 11, 1, 0, 0)):
+        nov = _new(db, receptionist, unit_id, work_kind=WorkKind.SIMPLE,
+                   permit_start=date(2026, 11, 1), permit_end=date(2026, 11, 28))
+    _set(db, nov, status=RenovationStatus.IN_PROGRESS, approved_at=datetime(2026, 11, 2, 9),
+         deposit_paid_at=datetime(2026, 11, 2, 9), deposit_fen=300000)
+    with db.read() as session:
+        oct_ = reno.monthly_summary(session, year=2026, month=10)
+        nov_ = reno.monthly_summary(session, year=2026, month=11)
+    assert oct_.filed == 1 and oct_.by_kind == {"general": 1}
+    assert nov_.filed == 1 and nov_.by_kind == {"simple": 1} and nov_.approved == 1
+    assert nov_.deposits_collected == 1 and nov_.deposits_collected_fen == 300000
+    assert nov_.active_at_end == 1 and nov_.overdue_at_end == 1  # ended 28 Nov, still open
+    assert nov_.deposits_held_at_end_fen == 300000
+    assert oct_.active_at_end == 0 and oct_.deposits_held_at_end == 0
+
+
+def test_pass_requires_approved_permit(db, receptionist, unit_id):
+    filing_id = _new(db, receptionist, unit_id)
+    (worker,) = _complete_documents(db, receptionist, filing_id)
+    with pytest.raises(InvalidTransition), db.write() as session:
+        reno.issue_pass(session, by=receptionist, worker_id=worker)
+    assert _count(db, RenovationPass) == 0
+
+
+def test_remove_worker_refused_while_pass_out(db, receptionist, unit_id, frozen_now):
+    filing_id = _new(db, receptionist, unit_id)
+    (worker,) = _complete_documents(db, receptionist, filing_id)
+    _set(db, filing_id, status=RenovationStatus.IN_PROGRESS)
+    with db.write() as session:
+        issued = reno.issue_pass(session, by=receptionist, worker_id=worker)
+        assert issued.status == PassStatus.OUT
+    with pytest.raises(Conflict), db.write() as session:
+        reno.remove_worker(session, by=receptionist, worker_id=worker)
