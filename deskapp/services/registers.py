@@ -1,0 +1,259 @@
+"""Front-desk registers (issue 8), taken together: what is open at handover, the month's
+figures for the supervisor's report, and the record kinds other screens can open.
+
+The registers themselves live in one module each:
+:mod:`~deskapp.services.registers_visitors`, :mod:`~deskapp.services.registers_keys`,
+:mod:`~deskapp.services.registers_lending`, :mod:`~deskapp.services.registers_parcels`,
+:mod:`~deskapp.services.registers_lost`, :mod:`~deskapp.services.registers_goods`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import and_, func, select
+from sqlmodel import Session
+
+from deskapp import clock
+from deskapp.db.models import Unit
+from deskapp.db.models.registers import (
+    GoodsPass,
+    GoodsPassStatus,
+    KeyItem,
+    KeyLoan,
+    KeyLoanStatus,
+    LendKind,
+    Loan,
+    LoanStatus,
+    LostItem,
+    LostStatus,
+    Parcel,
+    ParcelStatus,
+    Visitor,
+    VisitorStatus,
+)
+from deskapp.i18n import t
+from deskapp.services import hooks
+from deskapp.services import registers_goods as goods_svc
+from deskapp.services import registers_keys as keys_svc
+from deskapp.services import registers_lending as lending_svc
+from deskapp.services import registers_lost as lost_svc
+from deskapp.services import registers_parcels as parcels_svc
+from deskapp.services import registers_visitors as visitors_svc
+from deskapp.services.hooks import HandoverContext, OpenItem, RecordRef
+from deskapp.services.registers_common import fmt_time
+
+#: RecordRef kinds of this area → the register (tab) that shows them.
+KINDS: dict[str, str] = {
+    "visitor": "visitors",
+    "key_loan": "keys",
+    "loan": "lending",
+    "parcel": "parcels",
+    "lost_item": "lost",
+    "goods_pass": "goods",
+}
+REGISTERS = ("visitors", "keys", "lending", "parcels", "lost", "goods")
+
+
+@hooks.open_items_provider
+def open_items(session: Session, ctx: HandoverContext) -> list[OpenItem]:
+    """Everything still open at the desk: visitors inside, keys and radios out, loans out,
+    parcels waiting, lost property held, goods passes issued and not yet used."""
+    now = clock.now()
+    items: list[OpenItem] = []
+
+    for v, code in session.execute(
+        select(Visitor, Unit.code).outerjoin(Unit, Unit.id == Visitor.unit_id)
+        .where(Visitor.status == VisitorStatus.INSIDE).order_by(Visitor.time_in)
+    ).all():
+        whom = " ".join(x for x in (code or "", v.host) if x)
+        label = t("registers.open.visitor", name=v.name, people=v.people, whom=whom or "-",
+                  number=v.number, since=fmt_time(v.time_in))
+        if v.card_no:
+            label += t("registers.open.card", card=v.card_no)
+        items.append(OpenItem("registers.section.visitors", label, RecordRef("visitor", v.id),
+                              v.time_in, visitors_svc.is_overdue(v, now)))
+
+    for loan, code, name in session.execute(
+        select(KeyLoan, KeyItem.code, KeyItem.name).join(KeyItem, KeyItem.id == KeyLoan.item_id)
+        .where(KeyLoan.status == KeyLoanStatus.OUT).order_by(KeyLoan.out_at)
+    ).all():
+        label = t("registers.open.key", code=code, name=name, holder=loan.holder,
+                  since=fmt_time(loan.out_at))
+        if loan.due_at:
+            label += t("registers.open.due", due=fmt_time(loan.due_at))
+        items.append(OpenItem("registers.section.keys", label, RecordRef("key_loan", loan.id),
+                              loan.out_at, keys_svc.is_overdue(loan, now)))
+
+    for loan, kind, code in session.execute(
+        select(Loan, LendKind.name, Unit.code).join(LendKind, LendKind.id == Loan.kind_id)
+        .outerjoin(Unit, Unit.id == Loan.unit_id)
+        .where(Loan.status == LoanStatus.OUT).order_by(Loan.out_at)
+    ).all():
+        label = t("registers.open.loan", kind=kind, qty=loan.qty,
+                  borrower=" ".join(x for x in (code or "", loan.borrower) if x),
+                  due=fmt_time(loan.due_at))
+        items.append(OpenItem("registers.section.lending", label, RecordRef("loan", loan.id),
+                              loan.out_at, lending_svc.is_overdue(loan, now)))
+
+    for p, code in session.execute(
+        select(Parcel, Unit.code).outerjoin(Unit, Unit.id == Parcel.unit_id)
+        .where(Parcel.status == ParcelStatus.WAITING).order_by(Unit.code, Parcel.received_at)
+    ).all():
+        label = t("registers.open.parcel", kind=t(f"registers.parcel_kind.{p.kind.value}"),
+                  unit=code or "-", recipient=p.recipient,
+                  tracking=p.tracking_no[-6:] if p.tracking_no else "-",
+                  shelf=p.shelf or "-", since=fmt_time(p.received_at))
+        if not p.notified_at:
+            label += t("registers.open.not_notified")
+        items.append(OpenItem("registers.section.parcels", label, RecordRef("parcel", p.id),
+                              p.received_at, parcels_svc.is_overdue(p, now)))
+
+    for item in session.execute(
+        select(LostItem).where(LostItem.status == LostStatus.HELD).order_by(LostItem.found_at)
+    ).scalars():
+        label = t("registers.open.lost", item=item.description, place=item.found_place,
+                  storage=item.storage or "-", until=item.hold_until.isoformat())
+        items.append(OpenItem("registers.section.lost", label, RecordRef("lost_item", item.id),
+                              item.found_at, lost_svc.is_due(item, now.date())))
+
+    for g, code in session.execute(
+        select(GoodsPass, Unit.code).join(Unit, Unit.id == GoodsPass.unit_id)
+        .where(GoodsPass.status == GoodsPassStatus.ISSUED).order_by(GoodsPass.issued_at)
+    ).all():
+        label = t("registers.open.goods", number=g.number, unit=code, applicant=g.applicant,
+                  date=g.out_date.isoformat(), items=g.items_text[:40])
+        items.append(OpenItem("registers.section.goods", label, RecordRef("goods_pass", g.id),
+                              g.issued_at, goods_svc.is_expired(g, now.date())))
+    return items
+
+
+@dataclass(frozen=True)
+class RegistersMonth:
+    """The month's figures of the registers (site-local month, voided records left out)."""
+
+    year: int
+    month: int
+    visitors: int = 0  # registrations
+    visitor_people: int = 0  # people they brought in
+    visitor_cards_not_returned: int = 0
+    key_checkouts: int = 0
+    key_returns_late: int = 0  # returned after the due time
+    key_returns_damaged: int = 0  # returned damaged or incomplete
+    loans: int = 0
+    loan_items: int = 0
+    loans_lost: int = 0
+    parcels_received: int = 0
+    parcels_handed_over: int = 0  # collected or delivered
+    parcels_returned: int = 0  # sent back to the carrier
+    lost_registered: int = 0
+    lost_claimed: int = 0
+    lost_disposed: int = 0
+    goods_passes_issued: int = 0
+    goods_passes_used: int = 0
+    goods_passes_voided: int = 0
+
+    def as_dict(self) -> dict[str, int]:
+        return asdict(self)
+
+
+def _count(session: Session, model: Any, *where: Any, value: Any = None) -> int:
+    column = func.count() if value is None else func.coalesce(func.sum(value), 0)
+    return int(session.execute(select(column).select_from(model).where(*where)).scalar_one())
+
+
+def monthly_summary(session: Session, *, year: int, month: int) -> RegistersMonth:
+    """The month's activity, counted in SQL by site-local month."""
+    start, end = clock.month_range(year, month)
+
+    def within(column: Any) -> Any:
+        return and_(column >= start, column < end)
+
+    return RegistersMonth(
+        year=year, month=month,
+        visitors=_count(session, Visitor, within(Visitor.time_in),
+                        Visitor.status != VisitorStatus.VOIDED),
+        visitor_people=_count(session, Visitor, within(Visitor.time_in),
+                              Visitor.status != VisitorStatus.VOIDED, value=Visitor.people),
+        visitor_cards_not_returned=_count(session, Visitor, within(Visitor.time_out),
+                                          Visitor.card_returned == False),  # noqa: E712
+        key_checkouts=_count(session, KeyLoan, within(KeyLoan.out_at),
+                             KeyLoan.status != KeyLoanStatus.VOIDED),
+        key_returns_late=_count(session, KeyLoan, within(KeyLoan.returned_at),
+                                KeyLoan.due_at.is_not(None),
+                                KeyLoan.returned_at > KeyLoan.due_at),
+        key_returns_damaged=_count(session, KeyLoan, within(KeyLoan.returned_at),
+                                   KeyLoan.condition.in_(("damaged", "incomplete"))),
+        loans=_count(session, Loan, within(Loan.out_at), Loan.status != LoanStatus.VOIDED),
+        loan_items=_count(session, Loan, within(Loan.out_at), Loan.status != LoanStatus.VOIDED,
+                          value=Loan.qty),
+        loans_lost=_count(session, Loan, within(Loan.returned_at),
+                          Loan.status == LoanStatus.LOST),
+        parcels_received=_count(session, Parcel, within(Parcel.received_at),
+                                Parcel.status != ParcelStatus.VOIDED),
+        parcels_handed_over=_count(session, Parcel, within(Parcel.collected_at),
+                                   Parcel.status.in_((ParcelStatus.COLLECTED,
+                                                      ParcelStatus.DELIVERED))),
+        parcels_returned=_count(session, Parcel, within(Parcel.collected_at),
+                                Parcel.status == ParcelStatus.RETURNED),
+        lost_registered=_count(session, LostItem, within(LostItem.registered_at),
+                               LostItem.status != LostStatus.VOIDED),
+        lost_claimed=_count(session, LostItem, within(LostItem.claimed_at),
+                            LostItem.status == LostStatus.CLAIMED),
+        lost_disposed=_count(session, LostItem, within(LostItem.disposed_at),
+                             LostItem.status == LostStatus.DISPOSED),
+        goods_passes_issued=_count(session, GoodsPass, within(GoodsPass.issued_at),
+                                   GoodsPass.status != GoodsPassStatus.VOIDED),
+        goods_passes_used=_count(session, GoodsPass, within(GoodsPass.used_at),
+                                 GoodsPass.status == GoodsPassStatus.USED),
+        goods_passes_voided=_count(session, GoodsPass, within(GoodsPass.voided_at),
+                                   GoodsPass.status == GoodsPassStatus.VOIDED),
+    )
+
+
+@dataclass(frozen=True)
+class OpenCounts:
+    """How much is open now, per register (the screen's tab captions)."""
+
+    visitors: int
+    keys: int
+    keys_overdue: int
+    lending: int
+    lending_overdue: int
+    parcels: int
+    lost: int
+    goods: int
+
+
+def open_counts(session: Session, *, now: datetime | None = None) -> OpenCounts:
+    now = now or clock.now()
+    return OpenCounts(
+        visitors=_count(session, Visitor, Visitor.status == VisitorStatus.INSIDE),
+        keys=_count(session, KeyLoan, KeyLoan.status == KeyLoanStatus.OUT),
+        keys_overdue=_count(session, KeyLoan, KeyLoan.status == KeyLoanStatus.OUT,
+                            KeyLoan.due_at < now),
+        lending=_count(session, Loan, Loan.status == LoanStatus.OUT),
+        lending_overdue=_count(session, Loan, Loan.status == LoanStatus.OUT, Loan.due_at < now),
+        parcels=_count(session, Parcel, Parcel.status == ParcelStatus.WAITING),
+        lost=_count(session, LostItem, LostItem.status == LostStatus.HELD),
+        goods=_count(session, GoodsPass, GoodsPass.status == GoodsPassStatus.ISSUED),
+    )
+
+
+__all__ = [
+    "KINDS",
+    "REGISTERS",
+    "OpenCounts",
+    "RegistersMonth",
+    "goods_svc",
+    "keys_svc",
+    "lending_svc",
+    "lost_svc",
+    "monthly_summary",
+    "open_counts",
+    "open_items",
+    "parcels_svc",
+    "visitors_svc",
+]
