@@ -1,0 +1,312 @@
+"""Arrears (欠费) and reminders (催缴).
+
+A bill is in arrears on a day when it is past due (``due_date`` before that day), was made
+by then, is not cancelled, and was not paid by then (unpaid, or paid on a receipt dated
+later). Deposits are not arrears. Ages are counted from the due date and summed into the
+buckets 0–30, 31–90, 91–180 and over 180 days — all in SQL, by comparing due dates with
+the bucket boundaries (portable between SQLite and PostgreSQL).
+
+A reminder (:func:`log_reminder`) records how, when, by whom, what was owed and the
+owner's promise date; it is also written to the reception contact log as a fee reminder.
+Units in arrears carry a warning wherever the unit appears (:func:`arrears_flags`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Select, and_, case, func, or_
+from sqlalchemy.orm import aliased
+from sqlmodel import Session, select
+
+from deskapp import clock
+from deskapp.db.models import Building, Occupant, OccupantKind, Staff, Unit
+from deskapp.db.models.cashier import (
+    ArrearsReminder,
+    Bill,
+    BillStatus,
+    FeeKind,
+    Receipt,
+    ReminderChannel,
+)
+from deskapp.errors import NotFound, ValidationError
+from deskapp.i18n import t
+from deskapp.masking import mask_phone
+from deskapp.money import format_fen
+from deskapp.services import audit, hooks
+from deskapp.services.cashier_fees import CHARGERS
+from deskapp.services.staff import require_role
+
+BUCKETS = ("d0_30", "d31_90", "d91_180", "over_180")
+
+
+def _outstanding(as_of: date) -> Any:
+    """WHERE clause: bill in arrears on ``as_of`` (needs an outer join to Receipt)."""
+    day_after = datetime(as_of.year, as_of.month, as_of.day) + timedelta(days=1)
+    return and_(
+        Bill.due_date < as_of,
+        Bill.created_at < day_after,
+        Bill.kind != FeeKind.DEPOSIT,
+        or_(Bill.status == BillStatus.OPEN,
+            and_(Bill.status == BillStatus.PAID, Receipt.business_date > as_of)),
+    )
+
+
+def _bucket_columns(as_of: date) -> list[Any]:
+    d30, d90, d180 = (as_of - timedelta(days=n) for n in (30, 90, 180))
+    amount = Bill.amount_fen
+    return [
+        func.sum(case((Bill.due_date >= d30, amount), else_=0)).label("d0_30"),
+        func.sum(case((and_(Bill.due_date < d30, Bill.due_date >= d90), amount),
+                      else_=0)).label("d31_90"),
+        func.sum(case((and_(Bill.due_date < d90, Bill.due_date >= d180), amount),
+                      else_=0)).label("d91_180"),
+        func.sum(case((Bill.due_date < d180, amount), else_=0)).label("over_180"),
+        func.sum(amount).label("total"),
+        func.min(Bill.due_date).label("oldest_due"),
+        func.count(Bill.id).label("bills"),
+    ]
+
+
+@dataclass(frozen=True)
+class ArrearsRow:
+    unit_id: int
+    unit_code: str
+    building: str
+    owner_name: str
+    phone_masked: str
+    d0_30_fen: int
+    d31_90_fen: int
+    d91_180_fen: int
+    over_180_fen: int
+    total_fen: int
+    oldest_due: date
+    bills: int
+    last_reminder_at: datetime | None
+    promise_date: date | None
+
+    def days(self, as_of: date) -> int:
+        return (as_of - self.oldest_due).days
+
+
+def arrears_select(as_of: date, *, building: str | None = None,
+                   unit_id: int | None = None, min_days: int = 0,
+                   search: str = "") -> Select[Any]:
+    """One row per unit in arrears on ``as_of`` with the bucket sums, most overdue first.
+    ``min_days``: only units owing something at least that many days overdue."""
+    owner = aliased(Occupant)
+    owner_name = (select(owner.name).where(owner.unit_id == Unit.id, owner.active == True,  # noqa: E712
+                                           owner.kind == OccupantKind.OWNER)
+                  .order_by(owner.id).limit(1).scalar_subquery())
+    owner_phone = (select(owner.phone).where(owner.unit_id == Unit.id, owner.active == True,  # noqa: E712
+                                             owner.kind == OccupantKind.OWNER)
+                   .order_by(owner.id).limit(1).scalar_subquery())
+    last_at = (select(func.max(ArrearsReminder.at)).where(ArrearsReminder.unit_id == Unit.id)
+               .scalar_subquery())
+    promise = (select(ArrearsReminder.promise_date).where(ArrearsReminder.unit_id == Unit.id)
+               .order_by(ArrearsReminder.at.desc(), ArrearsReminder.id.desc())  # type: ignore[attr-defined]
+               .limit(1).scalar_subquery())
+    query = (
+        select(Unit.id, Unit.code, Building.code.label("building"),
+               owner_name.label("owner_name"), owner_phone.label("owner_phone"),
+               *_bucket_columns(as_of), last_at.label("last_reminder_at"),
+               promise.label("promise_date"))
+        .select_from(Bill)
+        .join(Unit, Unit.id == Bill.unit_id)
+        .join(Building, Building.id == Unit.building_id)
+        .outerjoin(Receipt, Receipt.id == Bill.receipt_id)
+        .where(_outstanding(as_of))
+        .group_by(Unit.id, Unit.code, Building.code)
+    )
+    if building:
+        query = query.where(Building.code == building)
+    if unit_id is not None:
+        query = query.where(Unit.id == unit_id)
+    if min_days > 0:
+        query = query.having(func.min(Bill.due_date) <= as_of - timedelta(days=min_days))
+    text = search.strip()
+    if text:
+        like = f"%{text}%"
+        named = select(Occupant.unit_id).where(Occupant.name.like(like),  # type: ignore[attr-defined]
+                                               Occupant.active == True)  # noqa: E712
+        query = query.where(or_(Unit.code.like(f"{text}%"), Unit.id.in_(named)))  # type: ignore[attr-defined]
+    return query
+
+
+def _row(r: Any) -> ArrearsRow:
+    oldest = r.oldest_due
+    if isinstance(oldest, str):
+        oldest = date.fromisoformat(oldest)
+    last = r.last_reminder_at
+    if isinstance(last, str):
+        last = datetime.fromisoformat(last)
+    promise = r.promise_date
+    if isinstance(promise, str):
+        promise = date.fromisoformat(promise)
+    return ArrearsRow(unit_id=r.id, unit_code=r.code, building=r.building,
+                      owner_name=r.owner_name or "",
+                      phone_masked=mask_phone(r.owner_phone) if r.owner_phone else "",
+                      d0_30_fen=int(r.d0_30), d31_90_fen=int(r.d31_90),
+                      d91_180_fen=int(r.d91_180), over_180_fen=int(r.over_180),
+                      total_fen=int(r.total), oldest_due=oldest, bills=int(r.bills),
+                      last_reminder_at=last, promise_date=promise)
+
+
+def arrears(session: Session, *, as_of: date, building: str | None = None,
+            unit_id: int | None = None, min_days: int = 0, search: str = "",
+            offset: int = 0, limit: int | None = None,
+            reverse: bool = False) -> list[ArrearsRow]:
+    """Units in arrears on ``as_of`` (optionally one building), the longest overdue first."""
+    query = arrears_select(as_of, building=building, unit_id=unit_id, min_days=min_days,
+                           search=search)
+    oldest = func.min(Bill.due_date)
+    order = [oldest.desc(), Unit.id.desc()] if reverse else [oldest, Unit.id]  # type: ignore[attr-defined]
+    query = query.order_by(*order).offset(max(offset, 0))
+    if limit is not None:
+        query = query.limit(limit)
+    return [_row(r) for r in session.execute(query).all()]
+
+
+def arrears_count(session: Session, *, as_of: date, building: str | None = None,
+                  min_days: int = 0, search: str = "") -> int:
+    inner = arrears_select(as_of, building=building, min_days=min_days, search=search).subquery()
+    return int(session.execute(select(func.count()).select_from(inner)).scalar_one())
+
+
+@dataclass(frozen=True)
+class ArrearsTotals:
+    units: int
+    d0_30_fen: int
+    d31_90_fen: int
+    d91_180_fen: int
+    over_180_fen: int
+    total_fen: int
+
+
+def arrears_totals(session: Session, *, as_of: date, building: str | None = None) -> ArrearsTotals:
+    query = (select(func.count(func.distinct(Bill.unit_id)), *_bucket_columns(as_of)[:5])
+             .select_from(Bill).outerjoin(Receipt, Receipt.id == Bill.receipt_id)
+             .where(_outstanding(as_of)))
+    if building:
+        query = (query.join(Unit, Unit.id == Bill.unit_id)
+                 .join(Building, Building.id == Unit.building_id)
+                 .where(Building.code == building))
+    units, a, b, c, d, total = session.execute(query).one()
+    return ArrearsTotals(int(units or 0), int(a or 0), int(b or 0), int(c or 0), int(d or 0),
+                         int(total or 0))
+
+
+def unit_owed(session: Session, unit_id: int, *, as_of: date | None = None) -> int:
+    """What a unit owes in arrears today (or on ``as_of``)."""
+    rows = arrears(session, as_of=as_of or clock.today(), unit_id=unit_id)
+    return rows[0].total_fen if rows else 0
+
+
+@hooks.unit_flag_provider
+def arrears_flags(session: Session, unit_ids: list[int]) -> dict[int, list[hooks.UnitFlag]]:
+    """Warn on every unit with overdue bills: how much and for how long."""
+    today = clock.today()
+    rows = session.execute(
+        select(Bill.unit_id, func.sum(Bill.amount_fen), func.min(Bill.due_date))
+        .where(Bill.unit_id.in_(unit_ids), Bill.status == BillStatus.OPEN,  # type: ignore[attr-defined]
+               Bill.due_date < today, Bill.kind != FeeKind.DEPOSIT)
+        .group_by(Bill.unit_id)).all()
+    flags: dict[int, list[hooks.UnitFlag]] = {}
+    for unit_id, amount, oldest in rows:
+        if isinstance(oldest, str):
+            oldest = date.fromisoformat(oldest)
+        flags[int(unit_id)] = [hooks.UnitFlag("warning", t(
+            "cashier.flag.arrears", amount=format_fen(int(amount)), days=(today - oldest).days))]
+    return flags
+
+
+# --------------------------------------------------------------------------------------
+# Reminders (催缴)
+# --------------------------------------------------------------------------------------
+
+_CONTACT_CHANNEL = {
+    ReminderChannel.PHONE: "phone",
+    ReminderChannel.SMS: "phone",
+    ReminderChannel.VISIT: "via_staff",
+    ReminderChannel.NOTICE: "letter",
+    ReminderChannel.WALK_IN: "walk_in",
+}
+
+
+def log_reminder(session: Session, *, by: Staff, unit_id: int, channel: ReminderChannel,
+                 note: str = "", promise_date: date | None = None,
+                 desk: str | None = None) -> ArrearsReminder:
+    """Record a reminder to pay, with what the unit owes now; it also goes to the contact
+    log (kind fee reminder). A promise date cannot lie in the past."""
+    require_role(by, *CHARGERS)
+    unit = session.get(Unit, unit_id)
+    if unit is None:
+        raise NotFound("unit.not_found")
+    try:
+        channel = ReminderChannel(channel)
+    except ValueError:
+        raise ValidationError("cashier.reminder.bad_channel", field="channel") from None
+    today = clock.today()
+    if promise_date is not None and promise_date < today:
+        raise ValidationError("cashier.reminder.promise_past", field="promise_date")
+    owed = unit_owed(session, unit.id, as_of=today)
+    if owed <= 0:
+        raise ValidationError("cashier.reminder.nothing_owed", field="unit", unit=unit.code)
+    text = " ".join((note or "").split())[:200]
+    reminder = ArrearsReminder(unit_id=unit.id, unit_code=unit.code, at=clock.now(),  # type: ignore[arg-type]
+                               staff_id=by.id, channel=channel, owed_fen=owed,  # type: ignore[arg-type]
+                               promise_date=promise_date, note=text)
+    session.add(reminder)
+    session.flush()
+    reminder.contact_id = _log_contact(session, by=by, unit=unit, reminder=reminder, desk=desk)
+    session.add(reminder)
+    session.flush()
+    audit.record(session, by=by, action="cashier.reminder", entity="arrears_reminder",
+                 entity_id=reminder.id,
+                 detail={"unit": unit.code, "channel": channel.value, "owed_fen": owed,
+                         "promise": promise_date.isoformat() if promise_date else ""})
+    return reminder
+
+
+def _log_contact(session: Session, *, by: Staff, unit: Unit, reminder: ArrearsReminder,
+                 desk: str | None) -> int | None:
+    """Write the reminder to the reception contact log (kind: fee reminder)."""
+    from deskapp.db.models.reception import ContactChannel, ContactKind
+    from deskapp.services.reception import ContactCreate, log_contact
+
+    content = t("cashier.reminder.contact", owed=format_fen(reminder.owed_fen),
+                channel=t(f"cashier.reminder.channel.{reminder.channel.value}"))
+    if reminder.promise_date:
+        content += t("cashier.reminder.contact_promise", date=reminder.promise_date.isoformat())
+    if reminder.note:
+        content += f"（{reminder.note}）"
+    owner = session.exec(select(Occupant).where(
+        Occupant.unit_id == unit.id, Occupant.active == True,  # noqa: E712
+        Occupant.kind == OccupantKind.OWNER).order_by(Occupant.id)).first()
+    contact = log_contact(session, by=by, desk=desk, data=ContactCreate(
+        channel=ContactChannel(_CONTACT_CHANNEL[reminder.channel]),
+        kind=ContactKind.FEE_REMINDER, content=content[:2000], unit_id=unit.id,
+        person_name=owner.name if owner else "", at=reminder.at))
+    return contact.id
+
+
+def reminders_of(session: Session, unit_id: int, *, limit: int = 20) -> list[ArrearsReminder]:
+    return list(session.exec(select(ArrearsReminder).where(ArrearsReminder.unit_id == unit_id)
+                             .order_by(ArrearsReminder.at.desc()).limit(limit)).all())  # type: ignore[attr-defined]
+
+
+__all__ = [
+    "BUCKETS",
+    "ArrearsRow",
+    "ArrearsTotals",
+    "arrears",
+    "arrears_count",
+    "arrears_flags",
+    "arrears_select",
+    "arrears_totals",
+    "log_reminder",
+    "reminders_of",
+    "unit_owed",
+]
