@@ -113,6 +113,8 @@ __all__ = [
 ]
 
 MAX_MONTHS = 3
+#: Fee standards of kind "deposit" whose code starts so are renovation deposits.
+DEPOSIT_CODE_PREFIX = "DP-RENO"
 EXPIRING_DAYS = 7
 DESK = (Role.RECEPTIONIST, Role.SPECIALIST)
 
@@ -652,8 +654,19 @@ def _cashier() -> Any:
 
 def deposit_standard(session: Session, unit: Unit) -> tuple[str, int, str]:
     """``(fee code, amount in fen, name)`` of the renovation deposit for this unit's use,
-    from the fee standards in force today (kind ``deposit``)."""
-    return _cashier().renovation_deposit_standard(session, unit=unit, on=clock.today())
+    from the fee standards in force today: kind ``deposit``, code starting with
+    :data:`DEPOSIT_CODE_PREFIX`, ``applies_to`` the unit's use, else ``all``. The site
+    sets the amounts in ``data/fee-standards.toml``."""
+    from deskapp.db.models.cashier import FeeKind, FeeScope
+
+    standards = [s for s in _cashier().list_standards(session, on=clock.today(),
+                                                      kinds=[FeeKind.DEPOSIT])
+                 if s.code.startswith(DEPOSIT_CODE_PREFIX)]
+    for scope in (FeeScope(unit.use.value), FeeScope.ALL):
+        for std in sorted(standards, key=lambda s: s.code):
+            if std.applies_to == scope:
+                return std.code, std.unit_price_fen, std.name
+    raise Conflict("renovation.deposit.no_standard")
 
 
 def collect_deposit(session: Session, *, by: Staff, filing_id: int, request_id: str,
@@ -897,10 +910,10 @@ def refund_blockers(session: Session, filing: RenovationFiling, *, receipt_prese
         blockers.append(MissingItem("deposit", t("renovation.refund.no_deposit")))
     elif filing.deposit_refunded_at is not None:
         blockers.append(MissingItem("refunded", t("renovation.refund.already")))
-    passed = session.exec(select(RenovationInspection.id).where(
-        RenovationInspection.filing_id == filing.id,
-        RenovationInspection.passed == True)).first()  # noqa: E712
-    if passed is None or filing.status != RenovationStatus.INSPECTED:
+    latest = session.exec(select(RenovationInspection.passed).where(
+        RenovationInspection.filing_id == filing.id)
+        .order_by(RenovationInspection.id.desc())).first()
+    if not latest:
         blockers.append(MissingItem("inspection", t("renovation.refund.inspection")))
     if filing.lived_in_since is None:
         blockers.append(MissingItem("lived_in", t("renovation.refund.lived_in_unknown")))
@@ -939,6 +952,7 @@ def refund_deposit(session: Session, *, by: Staff, filing_id: int, request_id: s
                                owner_signed=owner_signed)
     if blockers:
         raise Blocked("renovation.refund.blocked", blockers)
+    _require_state(filing, "refund", RenovationStatus.INSPECTED)
     refund = _cashier().refund(session, by=by, receipt_id=filing.deposit_receipt_id,
                                amount_fen=filing.deposit_fen,
                                reason=t("renovation.refund.reason", number=filing.number),

@@ -513,12 +513,337 @@ def test_pass_requires_approved_permit(db, receptionist, unit_id):
     assert _count(db, RenovationPass) == 0
 
 
-def test_remove_worker_refused_while_pass_out(db, receptionist, unit_id, frozen_now):
-    filing_id = _new(db, receptionist, unit_id)
-    (worker,) = _complete_documents(db, receptionist, filing_id)
-    _set(db, filing_id, status=RenovationStatus.IN_PROGRESS)
+# --------------------------------------------------------------------------------------
+# The whole way through the cashier: deposit, permit, passes, extension, refund
+# --------------------------------------------------------------------------------------
+
+from deskapp.db.models.cashier import Bill, Receipt, Refund  # noqa: E402
+from deskapp.printing.pdf import pdf_pages  # noqa: E402
+from deskapp.services import cashier  # noqa: E402
+
+START = datetime(2026, 11, 30, 9, 0)
+
+
+@pytest.fixture
+def standards(db) -> None:
     with db.write() as session:
+        cashier.load_standards(session, by=None)
+
+
+def _cash(amount: int) -> list:
+    return [cashier.Tender(cashier.PayMethod.CASH, amount, amount)]
+
+
+def _approved(db, by, unit_id, *, workers: int = 2, **over) -> tuple[int, list[int]]:
+    """A filing taken by the desk from draft to approved, the real way (at START)."""
+    with clock.freeze(START):
+        filing_id = _new(db, by, unit_id, **over)
+        worker_ids = _complete_documents(db, by, filing_id, workers=workers)
+        with db.write() as session:
+            reno.submit(session, by=by, filing_id=filing_id)
+        with db.write() as session:
+            reno.review(session, by=by, filing_id=filing_id, officer="赵工", accepted=True)
+        with db.write() as session:
+            reno.sign_agreement(session, by=by, filing_id=filing_id)
+        with db.write() as session:
+            reno.collect_deposit(session, by=by, filing_id=filing_id,
+                                 request_id=f"reno-{filing_id}", tenders=_cash(300000))
+        with db.write() as session:
+            reno.approve(session, by=by, filing_id=filing_id)
+    return filing_id, worker_ids
+
+
+def test_deposit_collected_through_the_cashier(db, receptionist, unit_id, standards):
+    filing_id, _ = _approved(db, receptionist, unit_id)
+    with db.read() as session:
+        filing = reno.get_filing(session, filing_id)
+        assert filing.status == RenovationStatus.APPROVED
+        assert filing.deposit_fen == 300000 and filing.deposit_fee_code == "DP-RENO-RES"
+        receipt = session.get(Receipt, filing.deposit_receipt_id)
+        bill = session.get(Bill, filing.deposit_bill_id)
+        assert receipt.total_fen == 300000 and receipt.number == filing.deposit_receipt_no
+        assert bill.source_kind == "renovation" and bill.source_id == filing_id
+        assert reno.deposit_held_total(session) == (1, 300000)
+
+
+def test_deposit_refused_before_documents_and_agreement(db, receptionist, unit_id, standards):
+    filing_id = _new(db, receptionist, unit_id)
+    with db.write() as session:
+        reno.submit(session, by=receptionist, filing_id=filing_id)
+        reno.review(session, by=receptionist, filing_id=filing_id, officer="赵工", accepted=True)
+    with pytest.raises(reno.Blocked), db.write() as session:
+        reno.collect_deposit(session, by=receptionist, filing_id=filing_id, request_id="r1",
+                             tenders=_cash(300000))
+    _complete_documents(db, receptionist, filing_id)
+    with pytest.raises(Conflict) as err, db.write() as session:
+        reno.collect_deposit(session, by=receptionist, filing_id=filing_id, request_id="r1",
+                             tenders=_cash(300000))
+    assert err.value.key == "renovation.agreement.missing"
+    assert _count(db, Receipt) == 0
+
+
+def test_wrong_tender_takes_nothing(db, receptionist, unit_id, standards):
+    filing_id = _new(db, receptionist, unit_id)
+    _complete_documents(db, receptionist, filing_id)
+    with db.write() as session:
+        reno.submit(session, by=receptionist, filing_id=filing_id)
+        reno.review(session, by=receptionist, filing_id=filing_id, officer="赵工", accepted=True)
+        reno.sign_agreement(session, by=receptionist, filing_id=filing_id)
+    with pytest.raises(ValidationError), db.write() as session:
+        reno.collect_deposit(session, by=receptionist, filing_id=filing_id, request_id="r1",
+                             tenders=_cash(100000))
+    assert _count(db, Receipt) == 0 and _count(db, Bill) == 0
+    with db.read() as session:
+        assert reno.get_filing(session, filing_id).deposit_receipt_id is None
+
+
+def test_passes_numbered_gap_free_valid_until_permit_end(db, receptionist, unit_id, standards):
+    first, (w1, w2) = _approved(db, receptionist, unit_id)
+    with clock.freeze(START):
+        with db.write() as session:
+            p1 = reno.issue_pass(session, by=receptionist, worker_id=w1)
+        with pytest.raises(Conflict), db.write() as session:  # one pass per worker
+            reno.issue_pass(session, by=receptionist, worker_id=w1)
+        with db.write() as session:
+            p2 = reno.issue_pass(session, by=receptionist, worker_id=w2)
+    assert (p1.number, p2.number) == ("LS000001", "LS000002")
+    assert p1.valid_until == date(2027, 2, 28)
+    with clock.freeze(datetime(2027, 3, 1, 9)):  # the permit has run out
+        with db.write() as session:
+            reno.return_pass(session, by=receptionist, pass_id=p1.id)
+        with pytest.raises(Conflict) as err, db.write() as session:
+            reno.issue_pass(session, by=receptionist, worker_id=w1)
+        assert err.value.key == "renovation.pass.permit_expired"
+    with pytest.raises(Conflict), db.write() as session:
+        reno.return_pass(session, by=receptionist, pass_id=p1.id)
+
+
+def test_pass_refused_without_id_copy_and_photo(db, receptionist, unit_id, standards):
+    filing_id, _ = _approved(db, receptionist, unit_id)
+    with clock.freeze(START), db.write() as session:
+        worker = reno.add_worker(session, by=receptionist, filing_id=filing_id, name="新工人",
+                                 id_number=WORKER_IDS[3], id_copy_received=True)
+    with clock.freeze(START), pytest.raises(Conflict) as err, db.write() as session:
+        reno.issue_pass(session, by=receptionist, worker_id=worker.id)
+    assert err.value.key == "renovation.pass.documents_missing"
+
+
+def test_extension_moves_end_and_every_pass_out(db, receptionist, unit_id, standards):
+    filing_id, (w1, w2) = _approved(db, receptionist, unit_id)
+    with clock.freeze(START):
+        with db.write() as session:
+            p1 = reno.issue_pass(session, by=receptionist, worker_id=w1)
+            p2 = reno.issue_pass(session, by=receptionist, worker_id=w2)
+        with db.write() as session:
+            reno.return_pass(session, by=receptionist, pass_id=p2.id)
+    with clock.freeze(datetime(2027, 2, 27, 10)):
+        # 28 Feb + 3 months = 28 May: one day more is refused, nothing changes
+        with pytest.raises(ValidationError) as err, db.write() as session:
+            reno.extend(session, by=receptionist, filing_id=filing_id, new_end="2027-05-29")
+        assert err.value.key == "renovation.extend.too_long" and "2027-05-28" in str(err.value)
+        with pytest.raises(ValidationError), db.write() as session:
+            reno.extend(session, by=receptionist, filing_id=filing_id, new_end="2027-02-28")
+        with db.write() as session:
+            reno.extend(session, by=receptionist, filing_id=filing_id, new_end="2027-05-28",
+                        reason="瓷砖到货延迟")
+    with clock.freeze(datetime(2027, 5, 20, 10)), db.write() as session:
+        reno.extend(session, by=receptionist, filing_id=filing_id, new_end=date(2027, 8, 28))
+    with db.read() as session:
+        filing = reno.get_filing(session, filing_id)
+        assert filing.permit_end == date(2027, 8, 28) and filing.original_end == date(2027, 2, 28)
+        history = [(e.seq, e.old_end, e.new_end, e.by) for e in reno.extensions(session, filing_id)]
+        assert history == [(1, date(2027, 2, 28), date(2027, 5, 28), receptionist.id),
+                           (2, date(2027, 5, 28), date(2027, 8, 28), receptionist.id)]
+        moved, returned = session.get(RenovationPass, p1.id), session.get(RenovationPass, p2.id)
+        assert moved.valid_until == date(2027, 8, 28)
+        assert returned.valid_until == date(2027, 2, 28)  # returned passes stay as they were
+        assert reno.pass_marks(session, [p1.id, p2.id]) == {
+            p1.id: [date(2027, 5, 28), date(2027, 8, 28)]}
+
+
+def test_extension_refused_for_a_drafted_filing(db, receptionist, unit_id):
+    filing_id = _new(db, receptionist, unit_id)
+    with pytest.raises(InvalidTransition), db.write() as session:
+        reno.extend(session, by=receptionist, filing_id=filing_id, new_end="2027-03-31")
+
+
+def _to_refundable(db, by, unit_id, *, keep_out: int = 0) -> tuple[int, list[int]]:
+    """Approved at START, worked, inspected, lived in from 2027-03-01, downstairs signed,
+    passes returned (but the first ``keep_out``)."""
+    filing_id, workers = _approved(db, by, unit_id)
+    with clock.freeze(START):
+        with db.write() as session:
+            passes = [reno.issue_pass(session, by=by, worker_id=w).id for w in workers]
+        with db.write() as session:
+            reno.certificate_pdf(session, by=by, filing_id=filing_id)
+        with db.write() as session:
+            reno.start_work(session, by=by, filing_id=filing_id)
+    with clock.freeze(datetime(2027, 2, 20, 10)):
+        with db.write() as session:
+            reno.apply_completion(session, by=by, filing_id=filing_id)
+        with pytest.raises(ValidationError), db.write() as session:  # a failure needs notes
+            reno.inspect(session, by=by, filing_id=filing_id, passed=False, inspector="赵工")
+        with db.write() as session:
+            reno.inspect(session, by=by, filing_id=filing_id, passed=False, inspector="赵工",
+                         notes="卫生间闭水试验渗漏")
+        with db.write() as session:
+            assert reno.get_filing(session, filing_id).status == RenovationStatus.IN_PROGRESS
+            reno.apply_completion(session, by=by, filing_id=filing_id)
+        with db.write() as session:
+            reno.record_downstairs_signoff(session, by=by, filing_id=filing_id, name="李楼下")
+        with db.write() as session:
+            reno.inspect(session, by=by, filing_id=filing_id, passed=True, inspector="赵工")
+        with db.write() as session:
+            for p in passes[keep_out:]:
+                reno.return_pass(session, by=by, pass_id=p)
+    with clock.freeze(datetime(2027, 3, 1, 10)), db.write() as session:
+        reno.record_lived_in(session, by=by, filing_id=filing_id, since="2027-03-01")
+    return filing_id, passes
+
+
+REFUND_DAY = datetime(2027, 6, 1, 10)
+
+
+def _blockers(db, filing_id, when=REFUND_DAY, **shown) -> list[str]:
+    args = dict(receipt_presented=True, certificate_presented=True, owner_signed=True)
+    args.update(shown)
+    with clock.freeze(when), db.read() as session:
+        filing = reno.get_filing(session, filing_id)
+        return [b.code for b in reno.refund_blockers(session, filing, **args)]
+
+
+def test_every_refund_condition_alone(db, receptionist, supervisor, unit_id, standards):
+    filing_id, passes = _to_refundable(db, receptionist, unit_id, keep_out=1)
+    # a worker's pass still out
+    assert _blockers(db, filing_id) == ["passes"]
+    with db.write() as session:
+        out = reno.return_pass(session, by=receptionist, pass_id=passes[0])
+    assert _blockers(db, filing_id) == []
+    # the owner has lived in for less than 3 months (1 Mar + 3 months = 1 Jun)
+    assert _blockers(db, filing_id, when=datetime(2027, 5, 31, 18)) == ["lived_in"]
+    assert _blockers(db, filing_id, receipt_presented=False) == ["receipt"]
+    assert _blockers(db, filing_id, certificate_presented=False) == ["certificate"]
+    assert _blockers(db, filing_id, owner_signed=False) == ["owner_signed"]
+    # the document set is incomplete (a worker's photo turns out not to be on file)
+    worker = out.worker_id
+    with db.write() as session:
+        reno.set_worker_documents(session, by=receptionist, worker_id=worker,
+                                  id_copy_received=True, photo_received=False)
+    assert _blockers(db, filing_id) == ["documents"]
+    with db.write() as session:
+        reno.set_worker_documents(session, by=receptionist, worker_id=worker,
+                                  id_copy_received=True, photo_received=True)
+    assert _blockers(db, filing_id) == []
+    # refused with the list, nothing refunded
+    with clock.freeze(REFUND_DAY), pytest.raises(reno.Blocked) as err, db.write() as session:
+        reno.refund_deposit(session, by=supervisor, filing_id=filing_id, request_id="rf-1",
+                            receipt_presented=False, certificate_presented=False,
+                            owner_signed=True)
+    assert [b.code for b in err.value.missing] == ["receipt", "certificate"]
+    assert "正式收据" in str(err.value) and "登记证原件" in str(err.value)
+    assert _count(db, Refund) == 0
+    with clock.freeze(REFUND_DAY), db.write() as session:
+        reno.refund_deposit(session, by=supervisor, filing_id=filing_id, request_id="rf-1",
+                            receipt_presented=True, certificate_presented=True,
+                            owner_signed=True)
+    with db.read() as session:
+        filing = reno.get_filing(session, filing_id)
+        refund = session.get(Refund, filing.deposit_refund_id)
+        assert filing.status == RenovationStatus.REFUNDED
+        assert filing.deposit_refunded_by == supervisor.id
+        assert refund.amount_fen == 300000 and refund.receipt_id == filing.deposit_receipt_id
+        assert reno.deposit_held_total(session) == (0, 0)
+    assert _blockers(db, filing_id) == ["refunded"]
+    with clock.freeze(REFUND_DAY), db.write() as session:
+        reno.close(session, by=receptionist, filing_id=filing_id)
+    with db.read() as session:
+        june = reno.monthly_summary(session, year=2027, month=6)
+        assert june.deposits_refunded == 1 and june.deposits_refunded_fen == 300000
+        assert reno.get_filing(session, filing_id).status == RenovationStatus.CLOSED
+
+
+def test_refund_refused_before_inspection_and_downstairs(db, receptionist, unit_id, standards):
+    filing_id, workers = _approved(db, receptionist, unit_id)
+    codes = _blockers(db, filing_id)
+    assert codes == ["inspection", "lived_in", "downstairs"]
+    with clock.freeze(START), db.write() as session:
+        reno.issue_pass(session, by=receptionist, worker_id=workers[0])
+    assert "passes" in _blockers(db, filing_id)
+
+
+def test_close_refused_while_deposit_held(db, receptionist, unit_id, standards):
+    filing_id, _ = _to_refundable(db, receptionist, unit_id)
+    with pytest.raises(Conflict) as err, db.write() as session:
+        reno.close(session, by=receptionist, filing_id=filing_id)
+    assert err.value.key == "renovation.close.deposit_held"
+
+
+def test_certificate_pdf_three_copies(db, receptionist, unit_id, standards):
+    filing_id, (w1, _) = _approved(db, receptionist, unit_id)
+    with clock.freeze(START), db.write() as session:
+        issued = reno.issue_pass(session, by=receptionist, worker_id=w1)
+    with clock.freeze(datetime(2027, 2, 27, 10)), db.write() as session:
+        reno.extend(session, by=receptionist, filing_id=filing_id, new_end="2027-05-28")
+    with clock.freeze(datetime(2027, 2, 27, 10)), db.write() as session:
+        pdf = reno.certificate_pdf(session, by=receptionist, filing_id=filing_id)
+    pages = pdf_pages(pdf)
+    assert len(pages) == 3
+    labels = ("原件 业主留存", "复印件 办理出入证专用", "复印件 张贴于装修户门上")
+    for page, label in zip(pages, labels, strict=True):
+        assert "装修备案登记证" in page and label in page
+        assert "ZX2026-0001" in page and "3-1-1201" in page and "张三" in page
+        assert "2026-11-30 至 2027-02-28" in page and "延期至 2027-05-28" in page
+        assert issued.number in page and "工人0" in page
+        assert WORKER_IDS[0] not in page  # ID numbers are masked on the door copy too
+    with db.read() as session:
+        assert reno.get_filing(session, filing_id).certificate_prints == 1
+
+
+def test_start_needs_the_certificate(db, receptionist, unit_id, standards):
+    filing_id, _ = _approved(db, receptionist, unit_id)
+    with pytest.raises(Conflict) as err, db.write() as session:
+        reno.start_work(session, by=receptionist, filing_id=filing_id)
+    assert err.value.key == "renovation.start.no_certificate"
+
+
+def test_pass_open_item_after_expiry(db, receptionist, unit_id, standards):
+    filing_id, (w1, _) = _approved(db, receptionist, unit_id)
+    with clock.freeze(START), db.write() as session:
+        issued = reno.issue_pass(session, by=receptionist, worker_id=w1)
+    at = datetime(2027, 3, 2, 18)
+    ctx = hooks.HandoverContext(start=at - timedelta(hours=8), end=at)
+    with clock.freeze(at), db.read() as session:
+        labels = [i.label for i in reno.open_items(session, ctx)]
+    assert any(issued.number in label and "已过期未交回" in label for label in labels)
+    assert any("到期仍未完工" in label for label in labels)
+
+
+def test_remove_worker_refused_while_pass_out(db, receptionist, unit_id, standards):
+    filing_id, (worker, other) = _approved(db, receptionist, unit_id)
+    with clock.freeze(START), db.write() as session:
         issued = reno.issue_pass(session, by=receptionist, worker_id=worker)
         assert issued.status == PassStatus.OUT
     with pytest.raises(Conflict), db.write() as session:
         reno.remove_worker(session, by=receptionist, worker_id=worker)
+    with db.write() as session:
+        reno.remove_worker(session, by=receptionist, worker_id=other)
+    with db.read() as session:
+        assert [w.id for w in reno.active_workers(session, filing_id)] == [worker]
+
+
+def test_inspection_alone_blocks_refund(db, receptionist, unit_id, standards):
+    filing_id, _ = _approved(db, receptionist, unit_id)
+    with clock.freeze(START):
+        with db.write() as session:
+            reno.certificate_pdf(session, by=receptionist, filing_id=filing_id)
+            reno.start_work(session, by=receptionist, filing_id=filing_id)
+        with db.write() as session:
+            reno.record_downstairs_signoff(session, by=receptionist, filing_id=filing_id,
+                                           name="李楼下")
+            reno.apply_completion(session, by=receptionist, filing_id=filing_id)
+    with clock.freeze(datetime(2027, 3, 1, 10)), db.write() as session:
+        reno.record_lived_in(session, by=receptionist, filing_id=filing_id, since="2027-03-01")
+    assert _blockers(db, filing_id) == ["inspection"]
+    with clock.freeze(datetime(2027, 3, 1, 10)), pytest.raises(ValidationError), \
+            db.write() as session:
+        reno.record_lived_in(session, by=receptionist, filing_id=filing_id, since="2027-03-02")

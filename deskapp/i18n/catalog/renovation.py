@@ -178,6 +178,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "renovation.action.inspect": ("登记核查", "record the inspection"),
     "renovation.action.lived_in": ("登记入住", "record the move-in"),
     "renovation.action.downstairs": ("登记楼下签字", "record the downstairs sign-off"),
+    "renovation.action.refund": ("退保证金", "refund the deposit"),
     "renovation.action.close": ("归档", "close"),
     "renovation.action.cancel": ("撤销", "cancel"),
     "renovation.action.tax": ("登记交税情况", "record the tax status"),
