@@ -23,7 +23,8 @@ from deskapp.db import migrate
 from deskapp.db.engine import Database
 from deskapp.db.models import Role, Staff
 from deskapp.i18n import set_language
-from deskapp.services import site, staff as staff_svc
+from deskapp.services import site
+from deskapp.services import staff as staff_svc
 
 PASSWORD = "secret123"
 
@@ -128,3 +129,39 @@ def pg_db(pg_url: str) -> Iterator[Database]:
     migrate.upgrade(database.engine)
     yield database
     database.dispose()
+
+
+@pytest.fixture(scope="session")
+def _demo_template(tmp_path_factory: pytest.TempPathFactory, _template_db: Path) -> Path:
+    from deskapp.services.demo import build_demo
+
+    path = tmp_path_factory.mktemp("demo") / "demo.sqlite3"
+    shutil.copy(_template_db, path)
+    database = Database(f"sqlite:///{path}")
+    with database.write() as session:
+        build_demo(session, seed=1)
+    database.dispose()
+    return path
+
+
+@pytest.fixture
+def demo_db(tmp_path: Path, _demo_template: Path) -> Iterator[Database]:
+    """A copy of the demo database (529 units, demo staff with password demo123, and the
+    demo activity of every area)."""
+    path = tmp_path / "demo.sqlite3"
+    shutil.copy(_demo_template, path)
+    database = Database(f"sqlite:///{path}")
+    yield database
+    database.dispose()
+
+
+@pytest.fixture
+def make_demo_app(demo_db: Database) -> Callable[..., object]:
+    from deskapp.tui.app import DeskApp
+
+    def factory(*, login: str | None = "qiantai1", lang: str = "zh") -> DeskApp:
+        set_language(lang)
+        settings = Settings(db_url=demo_db.url, language=lang, desk="前台1", idle_lock_seconds=0)
+        return DeskApp(settings=settings, db=demo_db, login=login)
+
+    return factory

@@ -4,17 +4,21 @@ from __future__ import annotations
 
 from textual.app import App
 from textual.pilot import Pilot
+from textual.worker import WorkerCancelled, WorkerFailed
 
 
 async def settle(pilot: Pilot) -> None:
-    """Let thread workers finish and the UI process their results."""
+    """Let thread workers finish and the UI process their results. Workers replaced by a
+    newer exclusive one are cancelled; that is expected and ignored here."""
     for _ in range(4):
-        await pilot.app.workers.wait_for_complete()
+        try:
+            await pilot.app.workers.wait_for_complete()
+        except (WorkerCancelled, WorkerFailed):
+            pass
         await pilot.pause()
 
 
 def screen_text(app: App) -> str:
-    """What the current screen shows, as plain text lines (double-width characters are
-    followed by no padding, so Chinese text reads naturally)."""
+    """What the current screen shows, as plain text lines."""
     strips = app.screen._compositor.render_strips()  # type: ignore[attr-defined]
     return "\n".join("".join(seg.text for seg in strip) for strip in strips)

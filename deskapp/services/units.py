@@ -20,7 +20,8 @@ from deskapp.errors import NotFound, ValidationError
 from deskapp.masking import mask_phone
 from deskapp.services import audit
 from deskapp.services.staff import Role, require_role
-from deskapp.validators import mobile_phone, phone as any_phone, resident_id
+from deskapp.validators import mobile_phone, resident_id
+from deskapp.validators import phone as any_phone
 
 DEFAULT_LIMIT = 50
 

@@ -41,6 +41,8 @@ class DeskApp(App[None]):
                 show=False, priority=True),
         Binding("ctrl+l", "lock", t("key.lock"), id="key.lock", show=False, priority=True),
         Binding("ctrl+q", "quit", t("key.quit"), id="key.quit", show=False, priority=True),
+        Binding("ctrl+p", "command_palette", t("key.palette"), id="key.palette", show=False,
+                priority=True),
     ]
 
     def __init__(self, *, settings: Settings, db: Database, login: str | None = None) -> None:
@@ -58,7 +60,8 @@ class DeskApp(App[None]):
     def on_mount(self) -> None:
         translate_bindings(self)
         self.theme = "textual-dark"
-        from deskapp.services import site, staff as staff_svc
+        from deskapp.services import site
+        from deskapp.services import staff as staff_svc
 
         with self.db.read() as session:
             profile = site.get_site(session)

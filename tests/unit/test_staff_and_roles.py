@@ -6,7 +6,7 @@ import pytest
 from sqlmodel import select
 
 from deskapp.db.models import AuditEntry, Role
-from deskapp.errors import Conflict, PermissionDenied, ValidationError
+from deskapp.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from deskapp.services import staff as staff_svc
 from tests.conftest import PASSWORD
 
@@ -34,7 +34,7 @@ def test_only_supervisor_creates_staff(db, supervisor, receptionist) -> None:
     with db.read() as session:
         assert session.exec(select(AuditEntry).where(AuditEntry.action == "staff.create")
                             ).all()  # only the fixtures' accounts
-        with pytest.raises(Exception):
+        with pytest.raises(NotFound):
             staff_svc.get_by_login(session, "x")
 
 

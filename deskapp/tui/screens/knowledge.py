@@ -31,9 +31,8 @@ class KnowledgeScreen(DeskScreen):
     BINDINGS = [
         Binding("ctrl+f", "focus_filter", t("key.filter"), id="key.filter"),
         Binding("ctrl+u", "pick_unit", t("key.find_unit"), id="key.find_unit"),
-        Binding("ctrl+right", "next_section", t("key.next_section"), id="key.next_section"),
-        Binding("ctrl+left", "prev_section", t("key.prev_section"), id="key.prev_section",
-                show=False),
+        Binding("ctrl+t", "next_section", t("key.next_section"), id="key.next_section",
+                priority=True),
     ]
 
     def __init__(self) -> None:
@@ -127,9 +126,6 @@ class KnowledgeScreen(DeskScreen):
 
     def action_next_section(self) -> None:
         self.query_one(Tabs).action_next_tab()
-
-    def action_prev_section(self) -> None:
-        self.query_one(Tabs).action_previous_tab()
 
     def action_pick_unit(self) -> None:
         self.app.push_screen(UnitPicker(self.query_one("#kn-filter", Input).value),

@@ -11,7 +11,8 @@ from textual.widgets import Button, Footer, Input, Label, Static
 from deskapp.db.models import Role, Staff
 from deskapp.errors import DeskError, ValidationError
 from deskapp.i18n import t
-from deskapp.services import site, staff as staff_svc
+from deskapp.services import site
+from deskapp.services import staff as staff_svc
 from deskapp.tui.base import DeskModal, DeskScreen
 from deskapp.tui.widgets.form import Field, FormMixin
 

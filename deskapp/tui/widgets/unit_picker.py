@@ -67,8 +67,10 @@ class UnitPicker(DeskModal[PickedUnit | None]):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Label(t("unit.picker.title"), classes="title")
+            # select_on_focus=False: the first character typed into a UnitField opens the
+            # picker with it; selecting it on focus would let the next keystroke replace it.
             yield Input(value=self._initial, placeholder=t("unit.picker.placeholder"),
-                        id="picker-query")
+                        select_on_focus=False, id="picker-query")
             yield Static(t("unit.picker.hint"), id="picker-hint")
             with Horizontal(id="picker-body"):
                 yield OptionList(id="picker-results")

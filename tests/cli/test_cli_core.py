@@ -1,0 +1,69 @@
+"""The command line: demo, init, staff, import, db upgrade, audit verify."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from deskapp.cli import app
+from deskapp.cli.base import state
+
+runner = CliRunner()
+
+
+@pytest.fixture(autouse=True)
+def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DESKAPP_HOME", str(tmp_path / "home"))
+    monkeypatch.delenv("DESKAPP_DB", raising=False)
+    state.db = state.lang = state.desk = None
+
+
+def invoke(*args: str, input: str | None = None):  # type: ignore[no-untyped-def]
+    return runner.invoke(app, list(args), input=input, catch_exceptions=False)
+
+
+def test_demo_builds_a_database_without_opening_it(tmp_path: Path) -> None:
+    db = tmp_path / "demo.sqlite3"
+    result = invoke("demo", "--path", str(db), "--no-run")
+    assert result.exit_code == 0, result.output
+    assert "demo123" in result.output and db.exists()
+    again = invoke("demo", "--path", str(db), "--no-run", "--keep")
+    assert "kept" in again.output
+
+
+def test_init_then_staff_commands(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'site.sqlite3'}"
+    result = invoke("--db", url, "init", "--site", "测试花园", "--login", "boss", "--name",
+                    "王主管", "--password", "abc12345")
+    assert result.exit_code == 0, result.output
+    again = runner.invoke(app, ["--db", url, "init", "--site", "x", "--login", "b2", "--name",
+                                "乙", "--password", "abc12345"])
+    assert again.exit_code == 1 and "already" in again.output
+    assert invoke("--db", url, "staff", "add", "desk1", "张前台", "--password", "abc12345"
+                  ).exit_code == 0
+    listing = invoke("--db", url, "staff", "list").output
+    assert "desk1" in listing and "前台接待员" in listing
+    bad = runner.invoke(app, ["--db", url, "staff", "add", "desk2", "刘前台", "--password", "1"])
+    assert bad.exit_code == 1 and "密码至少" in bad.output
+    assert "intact" in invoke("--db", url, "audit", "verify").output
+    assert "schema at" in invoke("--db", url, "db", "upgrade").output
+
+
+def test_import_rejects_a_bad_file_whole(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'site.sqlite3'}"
+    invoke("--db", url, "init", "--site", "测试花园", "--login", "boss", "--name", "王主管",
+           "--password", "abc12345")
+    bad = tmp_path / "units.csv"
+    bad.write_text("楼栋,单元,楼层,房号,面积,用途,业主姓名,电话,身份证号\n"
+                   "1,1,12,1201,89.5,住宅,张三,13812345678,\n"
+                   "1,1,十二,1202,89.5,住宅,李四,13812345679,\n", encoding="utf-8-sig")
+    result = runner.invoke(app, ["--db", url, "import", "units", str(bad)])
+    assert result.exit_code == 1
+    assert "3" in result.output  # the bad row is named
+    good = tmp_path / "good.csv"
+    good.write_text("楼栋,单元,楼层,房号,面积,用途,业主姓名,电话,身份证号\n"
+                    "1,1,12,1201,89.5,住宅,张三,13812345678,\n", encoding="gb18030")
+    ok = runner.invoke(app, ["--db", url, "import", "units", str(good)])
+    assert ok.exit_code == 0, ok.output
