@@ -25,7 +25,8 @@ from deskapp.tui.base import translate_bindings
 
 def _area_bindings() -> list[Binding]:
     return [
-        Binding(a.binding, f"area('{a.key}')", t(a.title_key), id=a.title_key, priority=True)
+        Binding(a.binding, f"area('{a.key}')", t(a.title_key), id=a.title_key, priority=True,
+                show=False)
         for a in areas.AREAS
     ]
 

@@ -87,6 +87,11 @@ class DeskScreen(ServiceMixin, Screen[None]):
 
     def on_mount(self) -> None:
         translate_bindings(self)
+        if self.AREA:
+            from deskapp.tui.widgets.area_bar import AreaBar
+
+            if not self.query(AreaBar):
+                self.mount(AreaBar(self.AREA), before=0)
 
     @property
     def staff(self):  # type: ignore[no-untyped-def]

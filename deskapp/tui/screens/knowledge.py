@@ -30,7 +30,7 @@ class KnowledgeScreen(DeskScreen):
     """
     BINDINGS = [
         Binding("ctrl+f", "focus_filter", t("key.filter"), id="key.filter"),
-        Binding("ctrl+u", "pick_unit", t("key.find_unit"), id="key.find_unit"),
+        Binding("ctrl+u", "pick_unit", t("key.find_unit"), id="key.find_unit", priority=True),
         Binding("ctrl+t", "next_section", t("key.next_section"), id="key.next_section",
                 priority=True),
     ]

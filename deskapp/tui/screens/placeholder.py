@@ -20,6 +20,7 @@ class PlaceholderScreen(DeskScreen):
         super().__init__()
         self.area = area
         self.denied = denied
+        self.AREA = area.key
 
     def compose(self) -> ComposeResult:
         yield Header(show_clock=True)
