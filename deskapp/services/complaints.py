@@ -833,6 +833,11 @@ def overdue_clause(now: datetime) -> Any:
     )
 
 
+def count_overdue_statement(now: datetime) -> Select[Any]:
+    """``SELECT count(*)`` of the complaints overdue at ``now``."""
+    return select(func.count()).select_from(Complaint).where(overdue_clause(now))
+
+
 def is_overdue(c: Complaint, now: datetime | None = None) -> bool:
     now = now or clock.now()
     if c.closed_at is not None:

@@ -178,12 +178,16 @@ def _clean_opinion(op: OpinionCreate, index: int) -> OpinionCreate:
         handling = OpinionHandling(op.handling)
     except ValueError:
         raise ValidationError("complaints.opinion.handling_invalid",
-                              field=f"opinion_{index}") from None
-    text = _text(op.text, field="opinion", max_len=1000, required=True)
-    answer = _text(op.answer, field="answer", max_len=1000,
-                   required=handling == OpinionHandling.ANSWERED)
-    department = _text(op.department, field="department", max_len=40, multiline=False,
-                       required=handling == OpinionHandling.DEPARTMENT)
+                              field=f"handling_{index}") from None
+    try:
+        text = _text(op.text, field="opinion", max_len=1000, required=True)
+        answer = _text(op.answer, field="answer", max_len=1000,
+                       required=handling == OpinionHandling.ANSWERED)
+        department = _text(op.department, field="department", max_len=40, multiline=False,
+                           required=handling == OpinionHandling.DEPARTMENT)
+    except ValidationError as err:  # name the opinion's row: text_0, answer_1, …
+        row_field = {"opinion": "text"}.get(str(err.field), str(err.field))
+        raise ValidationError(err.key, field=f"{row_field}_{index}", **err.params) from None
     return OpinionCreate(topic=topic, text=text, handling=handling, answer=answer,
                          department=department)
 

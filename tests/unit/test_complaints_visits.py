@@ -66,9 +66,9 @@ def test_record_visit_with_ratings_and_opinions(db, receptionist, unit_id, froze
     ({"ratings": {"security": 6}}, "rating_security"),
     ({"ratings": {"weather": 3}}, "ratings"),
     ({"ratings": {}, "opinions": []}, "opinions"),
-    ({"opinions": [vs.OpinionCreate("cleaning", "x", "answered")]}, "answer"),
-    ({"opinions": [vs.OpinionCreate("cleaning", "x", "department")]}, "department"),
-    ({"opinions": [vs.OpinionCreate("cleaning", "", "complaint")]}, "opinion"),
+    ({"opinions": [vs.OpinionCreate("cleaning", "x", "answered")]}, "answer_0"),
+    ({"opinions": [vs.OpinionCreate("cleaning", "x", "department")]}, "department_0"),
+    ({"opinions": [vs.OpinionCreate("cleaning", "", "complaint")]}, "text_0"),
     ({"unit_id": 99999}, "unit"),
 ])
 def test_bad_visit_is_refused_and_saves_nothing(db, receptionist, frozen_now, over, field):
