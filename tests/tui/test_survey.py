@@ -1,0 +1,201 @@
+"""The survey screen as the desk uses it: a whole form typed by keys, bad digits, a missing
+name, replacing a second form, distribution, statistics, the report, a new campaign."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from textual.widgets import Input
+
+from deskapp.db.models.survey import ResponseStatus, SurveyAnswer, SurveyResponse
+from deskapp.services import survey
+from deskapp.tui.screens.survey import SurveyScreen
+from deskapp.tui.screens.survey_entry import SurveyEntryScreen
+from deskapp.tui.widgets.survey_grid import RatingGrid
+from tests.helpers import screen_text, settle
+from tests.unit.test_survey import N_ITEMS, campaign, now, site  # noqa: F401
+
+SIZE = (150, 50)
+SCORES = "5432154321543215432155"  # 22 items
+
+
+async def _open_entry(pilot, app):  # type: ignore[no-untyped-def]
+    await settle(pilot)
+    await pilot.press("f5")
+    await settle(pilot)
+    assert isinstance(app.screen, SurveyScreen)
+    await pilot.press("e")
+    await settle(pilot)
+    assert isinstance(app.screen, SurveyEntryScreen)
+
+
+async def _pick_unit(pilot, code: str) -> None:  # type: ignore[no-untyped-def]
+    await pilot.press(*code)
+    await settle(pilot)
+    await pilot.press("enter")
+    await settle(pilot)
+
+
+async def test_typing_a_whole_form_by_keys(db, make_app, receptionist, campaign, site):  # noqa: F811
+    with db.write() as session:
+        survey.distribute(session, by=receptionist, campaign_id=campaign.id,
+                          unit_ids=[site["1-1-301"]])
+    app = make_app(login="desk1")
+    async with app.run_test(size=SIZE) as pilot:
+        await _open_entry(pilot, app)
+        assert "录入调查表" in screen_text(app) and "有效回收率" in screen_text(app)
+        await _pick_unit(pilot, "1-1-301")
+        entry = app.screen
+        assert "已于 2026-06-22 发放" in screen_text(app)
+        assert isinstance(app.focused, RatingGrid)
+        # 22 items, with a slip corrected: "1" then Backspace, then the right digit.
+        await pilot.press(*SCORES[:5])
+        await pilot.press("1", "backspace")
+        await pilot.press(*SCORES[5:])
+        await settle(pilot)
+        assert app.focused.id == "se-improve"  # the grid moved on by itself
+        app.focused.value = "电梯间卫生要加强"
+        for _ in range(3):  # improve → add → other → name
+            await pilot.press("enter")
+        assert entry.query_one("#se-name", Input).value == "业主1-1-301"  # from the file
+        await pilot.press("enter", "enter")  # name → phone → date
+        await pilot.press("enter")  # Enter on the date saves
+        await settle(pilot)
+        assert "本次已录 1 份" in screen_text(app)
+        assert "100.0%" in screen_text(app)  # recovery: 1 of 1 distributed
+        assert app.focused.id == "se-unit"  # ready for the next form
+    with db.read() as session:
+        [response] = session.execute(select(SurveyResponse)).scalars().all()
+        scores = dict(session.execute(select(SurveyAnswer.item_id, SurveyAnswer.score).where(
+            SurveyAnswer.response_id == response.id)).all())
+        items = survey.form_items(session, campaign.id and response.campaign_id and
+                                  survey.get_campaign(session, response.campaign_id).form_id)
+    assert [scores[i.id] for i in items] == [int(c) for c in SCORES]
+    assert response.improve == "电梯间卫生要加强" and response.respondent_phone == "13800000000"
+
+
+async def test_bad_digit_zero_and_space(db, make_app, receptionist, campaign, site):  # noqa: F811
+    app = make_app(login="desk1")
+    async with app.run_test(size=SIZE) as pilot:
+        await _open_entry(pilot, app)
+        await _pick_unit(pilot, "1-1-302")
+        grid = app.screen.query_one(RatingGrid)
+        await pilot.press("4", "7")
+        await settle(pilot)
+        assert "评分只能是 1–5" in screen_text(app)
+        assert grid.values[:2] == [4, None] and grid.cursor == 1
+        await pilot.press("0", "space", "3")
+        assert grid.values[:4] == [4, None, None, 3] and grid.cursor == 4
+        await pilot.press("backspace", "backspace")
+        assert grid.values[:4] == [4, None, None, None] and grid.cursor == 2
+
+
+async def test_missing_name_shows_at_the_field_and_keeps_the_form(
+        db, make_app, receptionist, campaign, site):  # noqa: F811
+    app = make_app(login="desk1")
+    async with app.run_test(size=SIZE) as pilot:
+        await _open_entry(pilot, app)
+        await _pick_unit(pilot, "2-1-101")
+        assert "未登记发放" in screen_text(app)  # allowed, but flagged
+        await pilot.press(*"555")
+        entry = app.screen
+        entry.query_one("#se-name", Input).value = ""
+        entry.query_one("#se-phone", Input).value = "12345"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert "请填写业主姓名" in screen_text(app)
+        assert entry.query_one(RatingGrid).values[:3] == [5, 5, 5]  # nothing lost
+        entry.query_one("#se-name", Input).value = "王五"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert "座机号" in screen_text(app)  # the phone is checked too
+        with db.read() as session:
+            assert session.execute(select(SurveyResponse)).first() is None
+        entry.query_one("#se-phone", Input).value = "0379-65551234"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert "本次已录 1 份" in screen_text(app)
+
+
+async def test_second_form_asks_to_replace(db, make_app, receptionist, campaign, site):  # noqa: F811
+    with db.write() as session:
+        survey.record_response(session, by=receptionist, campaign_id=campaign.id,
+                               unit_id=site["1-1-401"], ratings=[1] * N_ITEMS, name="甲",
+                               phone="13900000001")
+    app = make_app(login="desk1")
+    async with app.run_test(size=SIZE) as pilot:
+        await _open_entry(pilot, app)
+        await _pick_unit(pilot, "1-1-401")
+        assert "已录入过一份" in screen_text(app)
+        await pilot.press(*("5" * N_ITEMS))
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert "替换为这一份" in screen_text(app)
+        await pilot.press("y")
+        await settle(pilot)
+        assert "本次已录 1 份" in screen_text(app)
+    with db.read() as session:
+        statuses = sorted(r.status for r in session.execute(select(SurveyResponse)).scalars())
+    assert statuses == [ResponseStatus.REPLACED, ResponseStatus.VALID]
+
+
+async def test_distribution_view_marks_units(db, make_app, receptionist, campaign, site):  # noqa: F811
+    app = make_app(login="desk1")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("f5")
+        await settle(pilot)
+        await pilot.press("2")
+        await settle(pilot)
+        assert "1-1-301" in screen_text(app) and "未发放" in screen_text(app)
+        await pilot.press("d")  # first unit; the cursor moves on
+        await settle(pilot)
+        await pilot.press("d")
+        await settle(pilot)
+        assert "2/10" in screen_text(app)  # distribution rate against valid units
+        await pilot.press("v")  # exclude the vacant unit
+        await settle(pilot)
+        assert "2/9" in screen_text(app)
+    with db.read() as session:
+        assert survey.progress(session, campaign.id).distributed == 2
+
+
+async def test_statistics_and_report(db, make_app, supervisor, receptionist, campaign, site):  # noqa: F811
+    with db.write() as session:
+        survey.record_response(session, by=receptionist, campaign_id=campaign.id,
+                               unit_id=site["1-1-301"], ratings=[5] * N_ITEMS, name="甲",
+                               phone="13900000001", improve="希望增加快递柜")
+    app = make_app(login="boss")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("f5")
+        await settle(pilot)
+        await pilot.press("4")
+        await settle(pilot)
+        text = screen_text(app)
+        assert "服务人员仪态" in text and "100.0%" in text and "█" in text
+        await pilot.press("r")
+        await settle(pilot)
+        text = screen_text(app)
+        assert "分析报告" in text and "一、发放与回收" in text
+        await pilot.press("escape")
+        await settle(pilot)
+
+
+async def test_supervisor_opens_a_campaign(db, make_app, supervisor, site):  # noqa: F811
+    app = make_app(login="boss")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("f5")
+        await settle(pilot)
+        assert "还没有调查活动" in screen_text(app)
+        await pilot.press("n")
+        await settle(pilot)
+        app.screen.query_one("#fm-year", Input).value = "20x6"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert "请输入整数" in screen_text(app)
+        app.screen.query_one("#fm-year", Input).value = "2026"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert "2026年上半年客户满意度调查" in screen_text(app)
+        assert "回收截止 2026-06-30" in screen_text(app)
