@@ -64,6 +64,7 @@ __all__ = [
     "link_contact",
     "log_contact",
     "monthly_summary",
+    "parse_time",
     "staff_names",
     "update_contact",
 ]
@@ -109,6 +110,27 @@ def check_time(at: datetime | None, *, field: str, not_before: datetime | None =
         raise ValidationError(before_key, field=field,
                               at=not_before.strftime("%Y-%m-%d %H:%M"))
     return value
+
+
+_TIME_FORMATS = ("%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M", "%Y/%m/%d %H:%M")
+
+
+def parse_time(text: str, *, field: str) -> datetime | None:
+    """A time typed in a form: ``2026-11-30 09:30``, or ``09:30`` for today; empty → None
+    (meaning now). Full-width digits are accepted."""
+    import unicodedata
+
+    value = " ".join(unicodedata.normalize("NFKC", text or "").split())
+    if not value:
+        return None
+    if len(value) <= 5 and ":" in value:
+        value = f"{clock.today().isoformat()} {value.zfill(5)}"
+    for fmt in _TIME_FORMATS:
+        try:
+            return datetime.strptime(value, fmt)
+        except ValueError:
+            continue
+    raise ValidationError("reception.time.invalid", field=field)
 
 
 def _enum(enum: type[Any], value: object, field: str) -> Any:

@@ -216,3 +216,13 @@ def test_monthly_summary_counts_by_site_month(db, receptionist, site):
     assert nov.contacts_by_kind == {"repair": 1, "enquiry": 1}
     assert nov.contacts_by_channel == {"phone": 1, "walk_in": 1}
     assert octo.contacts == 1 and octo.workorders_created == 0 and octo.on_time_rate is None
+
+
+def test_parse_time_from_a_form(frozen_now):
+    assert reception.parse_time("2026-11-29 08:05", field="at") == datetime(2026, 11, 29, 8, 5)
+    assert reception.parse_time("９:３０", field="at") == datetime(2026, 11, 30, 9, 30)
+    assert reception.parse_time("  ", field="at") is None
+    for bad in ("2026-13-01 08:00", "昨天", "25:00"):
+        with pytest.raises(ValidationError) as err:
+            reception.parse_time(bad, field="completed_at")
+        assert (err.value.field, err.value.key) == ("completed_at", "reception.time.invalid")

@@ -1,0 +1,559 @@
+"""Reception record views: a contact, a work order (with its steps), the handover (write,
+read, confirm)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.widgets import Footer, Input, Label, OptionList, Static, TextArea
+from textual.widgets.option_list import Option
+
+from deskapp import config
+from deskapp.db.models.reception import (
+    Contact,
+    HandoverStatus,
+    WorkOrder,
+    WorkOrderStatus,
+)
+from deskapp.errors import DeskError
+from deskapp.i18n import t
+from deskapp.masking import mask_phone
+from deskapp.money import format_fen
+from deskapp.services import reception
+from deskapp.services import reception_shifts as shifts
+from deskapp.services import reception_workorders as wo
+from deskapp.services import staff as staff_svc
+from deskapp.services.reception_shifts import HandoverSummary, HandoverView
+from deskapp.tui import areas
+from deskapp.tui.base import DeskModal
+from deskapp.tui.screens.reception_forms import ContactForm, SavedContact, StepForm, WorkOrderForm
+from deskapp.tui.widgets.form import Field, FormMixin
+
+_MODAL_CSS = """
+{name} {{ align: center middle; }}
+{name} > Vertical {{ width: 110; height: 90%; border: thick $primary; background: $surface;
+                    padding: 0 1; }}
+{name} VerticalScroll {{ height: 1fr; }}
+"""
+
+
+def _when(value: Any) -> str:
+    return value.strftime("%Y-%m-%d %H:%M") if value else ""
+
+
+def _line(text: Text, label: str, value: object, style: str = "") -> None:
+    text.append(f"{label}：", style="dim")
+    text.append(f"{value}\n", style=style)
+
+
+# --------------------------------------------------------------------------------------
+# A contact
+# --------------------------------------------------------------------------------------
+
+
+class ContactDetail(DeskModal[bool]):
+    DEFAULT_CSS = _MODAL_CSS.format(name="ContactDetail")
+    BINDINGS = [
+        Binding("escape", "close", t("key.close"), id="key.close"),
+        Binding("e", "edit", t("reception.key.edit"), id="reception.key.edit"),
+        Binding("w", "workorder", t("reception.key.workorder"), id="reception.key.workorder"),
+        Binding("o", "open_linked", t("reception.key.open_linked"), id="reception.key.open_linked"),
+    ]
+
+    def __init__(self, contact_id: int) -> None:
+        super().__init__()
+        self.contact_id = contact_id
+        self.contact: Contact | None = None
+        self.changed = False
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label(t("reception.detail.contact"), classes="title")
+            with VerticalScroll():
+                yield Static("", id="cd-body")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.reload()
+
+    def reload(self) -> None:
+        cid = self.contact_id
+
+        def load(s: Any) -> tuple[Contact, list[Any], dict[int, str]]:
+            return (reception.get_contact(s, cid), reception.contact_history(s, cid),
+                    reception.staff_names(s))
+
+        self.call_service(load, done=self._show)
+
+    def _show(self, result: tuple[Contact, list[Any], dict[int, str]]) -> None:
+        contact, history, names = result
+        self.contact = contact
+        text = Text()
+        _line(text, t("reception.field.at"), _when(contact.at))
+        _line(text, t("reception.field.channel"), reception.channel_label(contact.channel))
+        _line(text, t("reception.field.kind"), reception.kind_label(contact.kind), "bold")
+        _line(text, t("reception.field.unit"), contact.unit_code or "—")
+        _line(text, t("reception.field.person_name"), contact.person_name or "—")
+        _line(text, t("reception.field.phone"), mask_phone(contact.phone) if contact.phone else "—")
+        _line(text, t("reception.field.content"), contact.content)
+        _line(text, t("reception.field.action_taken"), contact.action_taken or "—")
+        _line(text, t("reception.field.status"), reception.status_label(contact.status),
+              "bold yellow" if contact.status.value == "pending" else "")
+        _line(text, t("reception.field.staff"), names.get(contact.staff_id, ""))
+        if contact.note:
+            _line(text, t("reception.field.note"), contact.note)
+        if contact.linked_kind:
+            _line(text, t("reception.field.linked"),
+                  t("reception.detail.linked", kind=contact.linked_kind, id=contact.linked_id))
+        text.append("\n" + t("reception.detail.history") + "\n", style="bold")
+        for at, who, action, detail in history:
+            text.append(f"{_when(at)}  {who}  {t('reception.audit.' + action)}\n")
+            if action == "contact.update":
+                text.append(_describe_change(detail), style="dim")
+        self.query_one("#cd-body", Static).update(text)
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if self.contact is None:
+            return action == "close"
+        if action == "workorder":
+            return not self.contact.linked_kind
+        if action == "open_linked":
+            return bool(self.contact.linked_kind)
+        return True
+
+    def action_close(self) -> None:
+        self.dismiss(self.changed)
+
+    def action_edit(self) -> None:
+        if self.contact is not None:
+            self.app.push_screen(ContactForm(self.contact), self._edited)
+
+    def _edited(self, saved: SavedContact | None) -> None:
+        if saved is not None:
+            self.changed = True
+            self.notify(t("common.saved"))
+            self.reload()
+
+    def action_workorder(self) -> None:
+        if self.contact is not None and not self.contact.linked_kind:
+            self.app.push_screen(WorkOrderForm(self.contact), self._ordered)
+
+    def _ordered(self, order: WorkOrder | None) -> None:
+        if order is not None:
+            self.changed = True
+            self.notify(t("reception.saved.workorder", number=order.number))
+            self.reload()
+
+    def action_open_linked(self) -> None:
+        c = self.contact
+        if c is not None and c.linked_kind and c.linked_id is not None:
+            if not areas.open_record(self.app, c.linked_kind, c.linked_id):
+                self.notify(t("reception.cannot_open", kind=c.linked_kind), severity="warning")
+
+
+def _describe_change(detail: str) -> str:
+    try:
+        data = json.loads(detail)
+    except ValueError:
+        return ""
+    before, after = data.get("before", {}), data.get("after", {})
+    parts = []
+    for key, new in after.items():
+        label = t(f"reception.field.{key}") if key != "unit_id" else t("reception.field.unit")
+        if key in ("unit_code", "building_id"):
+            continue
+        parts.append(f"    {label}：{before.get(key, '')} → {new}\n")
+    return "".join(parts)
+
+
+# --------------------------------------------------------------------------------------
+# A work order
+# --------------------------------------------------------------------------------------
+
+_STEP_ACTIONS = {
+    "dispatch": (WorkOrderStatus.CREATED,),
+    "complete": (WorkOrderStatus.DISPATCHED,),
+    "visit": (WorkOrderStatus.COMPLETED,),
+    "close": (WorkOrderStatus.VISITED,),
+    "cancel": (WorkOrderStatus.CREATED, WorkOrderStatus.DISPATCHED),
+}
+
+
+class WorkOrderDetail(DeskModal[bool]):
+    DEFAULT_CSS = _MODAL_CSS.format(name="WorkOrderDetail")
+    BINDINGS = [
+        Binding("escape", "close", t("key.close"), id="key.close"),
+        Binding("d", "step('dispatch')", t("reception.key.dispatch"), id="reception.key.dispatch"),
+        Binding("f", "step('complete')", t("reception.key.complete"), id="reception.key.complete"),
+        Binding("v", "step('visit')", t("reception.key.visit"), id="reception.key.visit"),
+        Binding("x", "close_order", t("reception.key.close_order"), id="reception.key.close_order"),
+        Binding("z", "step('cancel')", t("reception.key.cancel_order"),
+                id="reception.key.cancel_order"),
+        Binding("p", "print", t("reception.key.print"), id="reception.key.print"),
+        Binding("o", "open_contact", t("reception.key.open_contact"),
+                id="reception.key.open_contact"),
+    ]
+
+    def __init__(self, work_order_id: int) -> None:
+        super().__init__()
+        self.work_order_id = work_order_id
+        self.order: WorkOrder | None = None
+        self.changed = False
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label(t("reception.detail.workorder"), classes="title", id="wd-title")
+            with VerticalScroll():
+                yield Static("", id="wd-body")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.reload()
+
+    def reload(self) -> None:
+        oid = self.work_order_id
+
+        def load(s: Any) -> tuple[WorkOrder, list[Any], dict[int, str]]:
+            order = wo.get_work_order(s, oid)
+            return order, wo.work_order_timeline(s, order), reception.staff_names(s)
+
+        self.call_service(load, done=self._show)
+
+    def _show(self, result: tuple[WorkOrder, list[Any], dict[int, str]]) -> None:
+        order, timeline, names = result
+        self.order = order
+        overdue = wo.is_overdue(order)
+        self.query_one("#wd-title", Label).update(
+            t("reception.detail.workorder_title", number=order.number))
+        text = Text()
+        status = wo.status_label(order.status)
+        if overdue:
+            status = t("reception.wo.overdue_status", status=status)
+        _line(text, t("reception.wo.field.status"), status, "bold red" if overdue else "bold")
+        _line(text, t("reception.field.unit"), order.unit_code or "—")
+        if order.location:
+            _line(text, t("reception.wo.field.location"), order.location)
+        _line(text, t("reception.wo.field.requester"),
+              f"{order.requester_name} {mask_phone(order.requester_phone) if order.requester_phone else ''}")
+        _line(text, t("reception.wo.field.category"), wo.category_label(order.category))
+        _line(text, t("reception.wo.field.urgency"),
+              t("reception.print.urgency", urgency=wo.urgency_label(order.urgency),
+                hours=order.limit_hours))
+        _line(text, t("reception.wo.field.due"), _when(order.due_at), "bold red" if overdue else "")
+        _line(text, t("reception.wo.field.description"), order.description)
+        if order.assignee:
+            _line(text, t("reception.wo.field.assignee"), order.assignee)
+        if order.result:
+            _line(text, t("reception.wo.field.result"), order.result)
+        if order.materials:
+            _line(text, t("reception.wo.field.materials"), order.materials)
+        if order.charge_fen:
+            _line(text, t("reception.wo.field.charge"), format_fen(order.charge_fen))
+        if order.satisfaction:
+            _line(text, t("reception.wo.field.satisfaction"),
+                  f"{order.satisfaction} {t(f'reception.wo.satisfaction.{order.satisfaction}')}")
+        if order.visit_comment:
+            _line(text, t("reception.wo.field.comment"), order.visit_comment)
+        if order.cancel_reason:
+            _line(text, t("reception.wo.field.reason"), order.cancel_reason)
+        text.append("\n" + t("reception.detail.timeline") + "\n", style="bold")
+        for label, when, who in timeline:
+            text.append(f"{_when(when)}  {label}  {who}\n")
+        if order.status == WorkOrderStatus.COMPLETED:
+            text.append("\n" + t("reception.detail.needs_visit") + "\n", style="yellow")
+        self.query_one("#wd-body", Static).update(text)
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        order = self.order
+        if order is None:
+            return action == "close"
+        if action == "step":
+            return order.status in _STEP_ACTIONS[str(parameters[0])]
+        if action == "close_order":
+            return order.status in _STEP_ACTIONS["close"]
+        if action == "open_contact":
+            return order.contact_id is not None
+        return True
+
+    def action_close(self) -> None:
+        self.dismiss(self.changed)
+
+    def action_step(self, step: str) -> None:
+        if self.order is not None:
+            self.app.push_screen(StepForm(self.order, step), self._stepped)
+
+    def _stepped(self, order: WorkOrder | None) -> None:
+        if order is not None:
+            self.changed = True
+            self.notify(t("common.saved"))
+            self.reload()
+
+    def action_close_order(self) -> None:
+        by, oid = self.app.staff, self.work_order_id
+        self.call_service(lambda s: wo.close_work_order(s, by=by, work_order_id=oid),
+                          write=True, done=self._stepped)
+
+    def action_open_contact(self) -> None:
+        if self.order is not None and self.order.contact_id is not None:
+            self.app.push_screen(ContactDetail(self.order.contact_id))
+
+    def action_print(self) -> None:
+        if self.order is None:
+            return
+        number, oid = self.order.number, self.work_order_id
+
+        def render(s: Any) -> Path:
+            from deskapp.printing.workorder import work_order_pdf
+
+            folder = config.data_dir() / "print"
+            folder.mkdir(parents=True, exist_ok=True)
+            path = folder / f"{number}.pdf"
+            path.write_bytes(work_order_pdf(s, oid))
+            return path
+
+        self.call_service(render, done=lambda p: self.notify(
+            t("reception.printed", path=str(p)), timeout=10))
+
+
+# --------------------------------------------------------------------------------------
+# The handover
+# --------------------------------------------------------------------------------------
+
+
+def summary_text(summary: HandoverSummary, *, notes: str = "") -> Text:
+    text = Text()
+    _line(text, t("reception.ho.period"), f"{summary.start[:16]} — {summary.end[:16]}")
+    _line(text, t("reception.field.desk"), summary.desk)
+    _line(text, t("reception.ho.staff"), "、".join(summary.staff) or "—")
+    kinds = "，".join(f"{reception.kind_label(k)} {n}" for k, n in
+                     sorted(summary.contacts_by_kind.items(), key=lambda kv: -kv[1]))
+    _line(text, t("reception.ho.contacts"),
+          t("reception.ho.contacts_line", n=summary.contacts, kinds=kinds or "—",
+            pending=summary.contacts_pending))
+    _line(text, t("reception.ho.workorders"),
+          t("reception.ho.workorders_line", opened=summary.workorders_opened,
+            completed=summary.workorders_completed))
+    if notes:
+        _line(text, t("reception.handover.notes"), notes, "bold")
+    return text
+
+
+class HandoverWrite(FormMixin, DeskModal[int | None]):
+    """Write the handover of the desk's shift: the summary from the data, plus notes."""
+
+    DEFAULT_CSS = _MODAL_CSS.format(name="HandoverWrite") + """
+    HandoverWrite TextArea { height: 6; }
+    HandoverWrite #hw-preview { height: auto; }
+    """
+    BINDINGS = [
+        Binding("ctrl+s", "save", t("reception.key.write_handover"), id="reception.key.write_handover",
+                priority=True),
+        Binding("escape", "cancel", t("key.cancel"), id="key.cancel"),
+    ]
+
+    def __init__(self, shift_id: int, notes: str = "") -> None:
+        super().__init__()
+        self.shift_id = shift_id
+        self.notes = notes
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label(t("reception.ho.write_title"), classes="title")
+            with VerticalScroll():
+                yield Static(t("list.loading"), id="hw-preview")
+                yield Field(t("reception.handover.notes"), TextArea(self.notes, id="hw-notes"),
+                            name="notes")
+            yield Static(t("reception.ho.write_hint"), classes="hint")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        by, sid = self.app.staff, self.shift_id
+        self.call_service(lambda s: shifts.preview_handover(s, by=by, shift_id=sid),
+                          done=self._preview)
+        self.query_one("#hw-notes", TextArea).focus()
+
+    def _preview(self, summary: HandoverSummary) -> None:
+        text = summary_text(summary)
+        for section, items in summary.sections():
+            text.append(f"\n{t(section)}（{len(items)}）\n", style="bold")
+            for item in items:
+                text.append(f"  {item.label}\n", style="bold red" if item.overdue else "")
+        if not summary.items:
+            text.append("\n" + t("reception.ho.nothing_open") + "\n", style="green")
+        self.query_one("#hw-preview", Static).update(text)
+
+    def action_save(self) -> None:
+        self.clear_errors()
+        by, sid = self.app.staff, self.shift_id
+        notes = self.query_one("#hw-notes", TextArea).text
+        self.call_service(lambda s: shifts.write_handover(s, by=by, shift_id=sid, notes=notes).id,
+                          write=True, done=self.dismiss)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class HandoverViewer(DeskModal[bool]):
+    """A handover as written: figures, notes and every open item; Enter opens the item's
+    record; C lets the incoming staff member confirm it."""
+
+    DEFAULT_CSS = _MODAL_CSS.format(name="HandoverViewer") + """
+    HandoverViewer #hv-head { height: auto; }
+    HandoverViewer OptionList { height: 1fr; min-height: 6; }
+    """
+    BINDINGS = [
+        Binding("escape", "close", t("key.close"), id="key.close"),
+        Binding("c", "confirm", t("reception.key.confirm_handover"),
+                id="reception.key.confirm_handover"),
+    ]
+
+    def __init__(self, handover_id: int) -> None:
+        super().__init__()
+        self.handover_id = handover_id
+        self.view: HandoverView | None = None
+        self._items: list[Any] = []
+        self.changed = False
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label(t("reception.ho.view_title"), classes="title", id="hv-title")
+            yield Static("", id="hv-head")
+            yield OptionList(id="hv-items")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.reload()
+        self.query_one(OptionList).focus()
+
+    def reload(self) -> None:
+        hid = self.handover_id
+        self.call_service(lambda s: shifts.get_handover(s, hid), done=self._show)
+
+    def _show(self, view: HandoverView) -> None:
+        self.view = view
+        h = view.handover
+        text = summary_text(view.summary, notes=h.notes)
+        status = t(f"reception.ho.status.{h.status.value}")
+        _line(text, t("reception.ho.col.writer"), f"{view.writer}  {_when(h.period_end)}")
+        if h.status == HandoverStatus.CONFIRMED:
+            _line(text, t("reception.ho.col.confirmer"), f"{view.confirmer}  {_when(h.confirmed_at)}")
+        _line(text, t("reception.ho.col.status"), status,
+              "bold yellow" if h.status == HandoverStatus.WRITTEN else "bold green")
+        self.query_one("#hv-head", Static).update(text)
+        options = self.query_one(OptionList)
+        options.clear_options()
+        self._items = []
+        for section, items in view.summary.sections():
+            options.add_option(Option(Text(f"{t(section)}（{len(items)}）", style="bold"),
+                                      disabled=True))
+            for item in items:
+                self._items.append(item)
+                label = Text("  " + item.label, style="bold red" if item.overdue else "")
+                options.add_option(Option(label, id=str(len(self._items) - 1)))
+        if not view.summary.items:
+            options.add_option(Option(t("reception.ho.nothing_open"), disabled=True))
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "confirm":
+            return self.view is not None and self.view.handover.status == HandoverStatus.WRITTEN
+        return True
+
+    @on(OptionList.OptionSelected)
+    def _open(self, event: OptionList.OptionSelected) -> None:
+        if event.option.id is None:
+            return
+        item = self._items[int(event.option.id)]
+        if item.ref is None or not areas.open_record(self.app, item.kind, item.id):
+            self.notify(t("reception.cannot_open", kind=item.kind or "—"), severity="warning")
+
+    def action_confirm(self) -> None:
+        if self.view is not None:
+            self.app.push_screen(HandoverConfirm(self.view), self._confirmed)
+
+    def _confirmed(self, ok: bool | None) -> None:
+        if ok:
+            self.changed = True
+            self.notify(t("reception.ho.confirmed"))
+            self.reload()
+
+    def action_close(self) -> None:
+        self.dismiss(self.changed)
+
+
+class HandoverConfirm(FormMixin, DeskModal[bool]):
+    """The incoming staff member signs the handover off with their login and password."""
+
+    DEFAULT_CSS = """
+    HandoverConfirm { align: center middle; }
+    HandoverConfirm > Vertical { width: 72; height: auto; border: thick $primary;
+                                 background: $surface; padding: 1 2; }
+    """
+    BINDINGS = [
+        Binding("ctrl+s", "save", t("reception.key.confirm_handover"),
+                id="reception.key.confirm_handover", priority=True),
+        Binding("escape", "cancel", t("key.cancel"), id="key.cancel"),
+    ]
+
+    def __init__(self, view: HandoverView) -> None:
+        super().__init__()
+        self.view = view
+
+    def compose(self) -> ComposeResult:
+        me = self.app.staff
+        login = me.login if me is not None and me.id != self.view.handover.written_by else ""
+        with Vertical():
+            yield Label(t("reception.ho.confirm_title", writer=self.view.writer), classes="title")
+            yield Field(t("login.login"), Input(value=login, id="hc-login"), name="login")
+            yield Field(t("login.password"), Input(password=True, id="hc-password"),
+                        name="password")
+            yield Static("", id="hc-message", classes="error")
+            yield Static(t("reception.ho.confirm_hint"), classes="hint")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        target = "#hc-password" if self.query_one("#hc-login", Input).value else "#hc-login"
+        self.query_one(target, Input).focus()
+
+    @on(Input.Submitted, "#hc-login")
+    def _next(self) -> None:
+        self.query_one("#hc-password", Input).focus()
+
+    @on(Input.Submitted, "#hc-password")
+    def _submit(self) -> None:
+        self.action_save()
+
+    def show_error(self, err: DeskError) -> None:
+        self.query_one("#hc-message", Static).update(str(err))
+
+    def action_save(self) -> None:
+        self.clear_errors()
+        self.query_one("#hc-message", Static).update("")
+        login = self.query_one("#hc-login", Input).value
+        password = self.query_one("#hc-password", Input).value
+        hid = self.view.handover.id
+        assert hid is not None
+
+        def confirm(s: Any) -> bool:
+            incoming = staff_svc.authenticate(s, login=login, password=password)
+            shifts.confirm_handover(s, by=incoming, handover_id=hid, password=password)
+            return True
+
+        self.call_service(confirm, write=True, done=self.dismiss)
+
+    def action_cancel(self) -> None:
+        self.dismiss(False)

@@ -1,0 +1,90 @@
+"""A one-keystroke choice for forms: every option shows its key (``1 咨询  2 报修 …``);
+pressing the key picks it and moves on to the next field. Left/Right step through the
+options; the chosen one is highlighted."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from rich.text import Text
+from textual import events
+from textual.binding import Binding
+from textual.message import Message
+from textual.widget import Widget
+
+from deskapp.i18n import t
+
+KEYS = "1234567890"
+
+
+class KeyChoice(Widget, can_focus=True):
+    DEFAULT_CSS = """
+    KeyChoice { height: auto; min-height: 3; border: tall $border-blurred; padding: 0 1; width: 1fr; }
+    KeyChoice:focus { border: tall $border; }
+    """
+    BINDINGS = [
+        Binding("right", "step(1)", t("reception.key.choice_next"), show=False,
+                id="reception.key.choice_next"),
+        Binding("left", "step(-1)", t("reception.key.choice_prev"), show=False,
+                id="reception.key.choice_prev"),
+    ]
+
+    class Changed(Message):
+        def __init__(self, choice: KeyChoice, value: str | None) -> None:
+            super().__init__()
+            self.choice = choice
+            self.value = value
+
+        @property
+        def control(self) -> KeyChoice:
+            return self.choice
+
+    def __init__(self, options: Sequence[tuple[str, str]], *, value: str | None = None,
+                 keys: str = KEYS, advance: bool = True, id: str | None = None) -> None:
+        """``options``: ``(value, label)`` pairs; option *i* is picked with ``keys[i]``."""
+        super().__init__(id=id)
+        if len(options) > len(keys):
+            raise ValueError("more options than keys")
+        self.options = list(options)
+        self.keys = keys[: len(options)]
+        self._value = value
+        self.advance = advance
+
+    @property
+    def value(self) -> str | None:
+        return self._value
+
+    @value.setter
+    def value(self, value: str | None) -> None:
+        if value is not None and value not in [v for v, _ in self.options]:
+            raise ValueError(value)
+        changed = value != self._value
+        self._value = value
+        self.refresh(layout=True)
+        if changed:
+            self.post_message(self.Changed(self, value))
+
+    def render(self) -> Text:
+        text = Text()
+        for i, (value, label) in enumerate(self.options):
+            if i:
+                text.append("  ")
+            chosen = value == self._value
+            text.append(self.keys[i], style="bold reverse" if chosen else "bold cyan")
+            text.append(" ")
+            text.append(label, style="bold reverse" if chosen else "")
+        return text
+
+    def on_key(self, event: events.Key) -> None:
+        key = event.character
+        if key and key in self.keys:
+            event.stop()
+            event.prevent_default()
+            self.value = self.options[self.keys.index(key)][0]
+            if self.advance:
+                self.screen.focus_next()
+
+    def action_step(self, delta: int) -> None:
+        values = [v for v, _ in self.options]
+        index = values.index(self._value) if self._value in values else -1
+        self.value = values[(index + delta) % len(values)]
