@@ -328,4 +328,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "complaints.report.by_channel": ("方式", "Channel"),
     "complaints.report.by_department": ("被投诉部门", "Department complained about"),
     "complaints.report.by_responsible": ("责任部门", "Responsible department"),
+    "complaints.cli.bad_format": ("格式只能是：{formats}", "The format must be one of: {formats}"),
+    "complaints.cli.bad_month": ("月份格式应为 YYYY-MM：{month}", "The month must be YYYY-MM: {month}"),
+    "complaints.cli.written": ("已写入 {path}", "Written to {path}"),
 }

@@ -1,0 +1,63 @@
+"""``deskapp report complaints --month YYYY-MM`` — the month's complaint analysis
+(投诉月度分析) as text, JSON, CSV or an Excel workbook."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from deskapp.cli.base import fail, open_db, report_app
+
+
+@report_app.command("complaints")
+def report_complaints(
+    month: str = typer.Option(None, "--month", "-m",
+                              help="YYYY-MM (default: the current month)"),
+    format: str = typer.Option("text", "--format", "-f", help="text | json | csv | xlsx"),
+    output: Path = typer.Option(None, "--output", "-o",
+                                help="File to write (xlsx default: complaints-YYYY-MM.xlsx)"),
+) -> None:
+    """Volume, categories, channels, departments, valid share, median and 90th-percentile
+    times to first response and to close, overdue, return-visit rate and satisfaction,
+    against the previous month."""
+    from deskapp import clock
+    from deskapp.errors import DeskError
+    from deskapp.i18n import t
+    from deskapp.services import complaints
+    from deskapp.services.complaints_report import FORMATS, render
+
+    fmt = (format or "").lower().strip()
+    if fmt not in FORMATS:
+        fail(t("complaints.cli.bad_format", formats=" | ".join(FORMATS)))
+    db = open_db()
+    try:
+        if month:
+            try:
+                year, mon = clock.parse_month(month)
+            except ValueError:
+                fail(t("complaints.cli.bad_month", month=month))
+        else:
+            today = clock.today()
+            year, mon = today.year, today.month
+        with db.read() as session:
+            try:
+                figures = complaints.monthly_analysis(session, year=year, month=mon)
+            except DeskError as err:
+                fail(str(err))
+    finally:
+        db.dispose()
+    content = render(figures, fmt)
+    if fmt == "xlsx":
+        target = output or Path(f"complaints-{year}-{mon:02d}.xlsx")
+        assert isinstance(content, bytes)
+        target.write_bytes(content)
+        typer.echo(t("complaints.cli.written", path=str(target)))
+        return
+    assert isinstance(content, str)
+    if output:
+        output.write_text(content if content.endswith("\n") else content + "\n",
+                          encoding="utf-8")
+        typer.echo(t("complaints.cli.written", path=str(output)))
+    else:
+        typer.echo(content, nl=not content.endswith("\n"))
