@@ -110,6 +110,7 @@ __all__ = [
     "update_filing",
     "approve",
     "validate_period",
+    "view_counts",
 ]
 
 MAX_MONTHS = 3
@@ -1014,6 +1015,20 @@ def deposit_held_total(session: Session) -> tuple[int, int]:
         RenovationFiling.deposit_paid_at.is_not(None),
         RenovationFiling.deposit_refunded_at.is_(None))).one()
     return int(count), int(total)
+
+
+def view_counts(session: Session, *, today: date | None = None) -> dict[str, int]:
+    """How many permits end within 7 days and how many have run out while still open."""
+    today = today or clock.today()
+    F = RenovationFiling
+    working = F.status.in_(WORKING_STATES)
+    expiring, overdue = session.exec(select(
+        func.coalesce(func.sum(case((and_(working, F.permit_end >= today, F.permit_end <=
+                                          today + timedelta(days=EXPIRING_DAYS)), 1),
+                                    else_=0)), 0),
+        func.coalesce(func.sum(case((and_(working, F.permit_end < today), 1), else_=0)), 0),
+    ).where(working)).one()
+    return {"expiring": int(expiring), "overdue": int(overdue)}
 
 
 @dataclass(frozen=True)
