@@ -1,0 +1,821 @@
+"""The one record list: every list screen (contacts, work orders, complaints, receipts, …)
+shows its records through :class:`RecordList`.
+
+Why not ``DataTable``: it measures and stores every cell of every row — ~16 s and 237 MB
+for 100,000 rows. Here the list is a line-API :class:`~textual.scroll_view.ScrollView`
+(the pattern of Textualize's ``toolong``): the scroll bar is sized from one ``count()``,
+and ``render_line(y)`` draws only what is on screen from a small cache of pages fetched
+from the database. Opening a list of a million records costs one count and one page.
+
+Data flow (all database work is off the UI thread):
+
+* a query change (filter bar, search box, :meth:`RecordList.set_filter`) bumps a
+  *generation* and starts one thread worker: first page, then count. Results are posted
+  back as messages tagged with their generation; anything from an older generation is
+  dropped, so a slow count for "王" never overwrites the list for "王小明". (Workers are
+  not ``exclusive``: a thread cannot be stopped mid-query anyway, and a cancelled worker
+  makes ``workers.wait_for_complete()`` raise in tests. A stale worker instead returns
+  as soon as it sees the generation moved on.)
+* scrolling asks for the missing pages on screen (plus the cursor's page), each in its own
+  thread worker. Pages are ``PAGE_SIZE`` rows, kept in an LRU of ``MAX_PAGES``. A page in
+  the second half of the list is read from the other end (``reverse=True``), so the last
+  page of a million rows is ``OFFSET 0`` backwards rather than ``OFFSET 999,800``.
+* database access of one :class:`Database` is serialised (a lock keyed by the session
+  factory's owner): an in-memory SQLite on a ``StaticPool`` has one connection, which two
+  threads must not share mid-transaction. Workers whose result is no longer wanted skip
+  their query when they get the lock.
+
+Text typed in the search box refilters after :data:`DEBOUNCE_SECONDS`; Enter applies it at
+once and returns to the list. Escape in the filter bar returns to the list; ``/`` goes to
+the search box.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import unicodedata
+from collections import OrderedDict
+from collections.abc import Callable
+from contextlib import AbstractContextManager
+from dataclasses import replace
+from datetime import date
+from typing import Any, ClassVar
+
+from rich.cells import cell_len, set_cell_size
+from rich.segment import Segment
+from rich.style import Style
+from sqlalchemy.orm import Session
+from textual import events, on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingsMap, BindingType
+from textual.containers import Horizontal
+from textual.geometry import Size
+from textual.message import Message
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+from textual.timer import Timer
+from textual.validation import ValidationResult, Validator
+from textual.widget import Widget
+from textual.widgets import Input, Select, Static
+
+from deskapp.i18n import t
+from deskapp.services.listing import (
+    PAGE_SIZE,
+    FilterSpec,
+    ListColumn,
+    ListQuery,
+    ListRow,
+    ListSource,
+    parse_date,
+)
+
+__all__ = ["DEBOUNCE_SECONDS", "MAX_PAGES", "RecordList", "RecordTable", "fit_cell"]
+
+SessionFactory = Callable[[], AbstractContextManager[Session]]
+
+MAX_PAGES = 8
+"""Pages kept in memory (8 × 200 rows): scrolling back a little never re-queries."""
+
+DEBOUNCE_SECONDS = 0.25
+ROW_STYLES = ("overdue", "warning", "muted")
+_GAP = 2  # cells between columns
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+_locks: dict[int, threading.Lock] = {}
+_locks_guard = threading.Lock()
+
+
+def _lock_for(factory: SessionFactory) -> threading.Lock:
+    """One lock per database (the owner of a bound ``db.read``), shared by its lists."""
+    owner = getattr(factory, "__self__", factory)
+    with _locks_guard:
+        return _locks.setdefault(id(owner), threading.Lock())
+
+
+def _translated(bindings: BindingsMap) -> BindingsMap:
+    """Bindings carry catalogue keys as descriptions; translate them per instance, so
+    the language chosen at start-up (after import) is the one shown in the footer."""
+    return BindingsMap.from_keys(
+        {
+            key: [
+replace(b, description=t(b.description)) if b.description else b
+                for b in group
+            ]
+            for key, group in bindings.key_to_bindings.items()
+        }
+    )
+
+
+def fit_cell(text: str, width: int, align: str = "left") -> str:
+    """``text`` padded or cut to exactly ``width`` terminal cells (CJK = 2 cells).
+
+    Line breaks and tabs become spaces; a cut text ends with ``…``.
+    """
+    if width <= 0:
+        return ""
+    text = " ".join(text.split()) if any(c in text for c in "\n\r\t") else text
+    size = cell_len(text)
+    if size > width:
+        cut = set_cell_size(text, width - 1).rstrip(" ") if width > 1 else ""
+        while cut and cell_len(cut) > width - 1:  # (set_cell_size pads a cut wide char)
+            cut = cut[:-1]
+        text = cut + "…"
+        size = cell_len(text)
+    pad = " " * (width - size)
+    return pad + text if align == "right" else text + pad
+
+
+class _PageLoaded(Message, bubble=False):
+    def __init__(self, generation: int, page: int, rows: list[ListRow] | None) -> None:
+        super().__init__()
+        self.generation = generation
+        self.page = page
+        self.rows = rows  # None: skipped, no longer wanted
+
+
+class _CountLoaded(Message, bubble=False):
+    def __init__(self, generation: int, count: int) -> None:
+        super().__init__()
+        self.generation = generation
+        self.count = count
+
+
+class _LoadFailed(Message, bubble=False):
+    def __init__(self, generation: int, error: BaseException) -> None:
+        super().__init__()
+        self.generation = generation
+        self.error = error
+
+
+class RecordTable(ScrollView, can_focus=True):
+    """The scrolling body of a :class:`RecordList`: a header line, then one line per
+    record, drawn on demand from cached pages. Owns the cursor and the loading."""
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "record-list--header",
+        "record-list--cursor",
+        "record-list--placeholder",
+        "record-list--empty",
+        "record-list--overdue",
+        "record-list--warning",
+        "record-list--muted",
+    }
+
+    DEFAULT_CSS = """
+    RecordTable {
+        height: 1fr;
+        background: $surface;
+        color: $foreground;
+        & > .record-list--header { text-style: bold; background: $panel; color: $foreground; }
+        & > .record-list--cursor {
+            background: $block-cursor-blurred-background;
+            color: $block-cursor-blurred-foreground;
+            text-style: $block-cursor-blurred-text-style;
+        }
+        &:focus > .record-list--cursor {
+            background: $block-cursor-background;
+            color: $block-cursor-foreground;
+            text-style: $block-cursor-text-style;
+        }
+        & > .record-list--placeholder { color: $text-disabled; }
+        & > .record-list--empty { color: $text-muted; text-style: italic; }
+        & > .record-list--overdue { color: $text-error; text-style: bold; }
+        & > .record-list--warning { color: $text-warning; }
+        & > .record-list--muted { color: $text-muted; }
+    }
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("up", "cursor_up", "list.key.up", show=False, id="record_list.up"),
+        Binding("down", "cursor_down", "list.key.down", show=False, id="record_list.down"),
+        Binding("pageup", "cursor_page_up", "list.key.page_up", show=False,
+                id="record_list.page_up"),
+        Binding("pagedown", "cursor_page_down", "list.key.page_down", show=False,
+                id="record_list.page_down"),
+        Binding("home", "cursor_first", "list.key.first", show=False, id="record_list.first"),
+        Binding("end", "cursor_last", "list.key.last", show=False, id="record_list.last"),
+        Binding("enter", "open", "list.key.open", id="record_list.open"),
+    ]
+
+    class StatusChanged(Message):
+        """The count, the cursor position or the loading state changed."""
+
+    def __init__(
+        self,
+        source: ListSource,
+        session_factory: SessionFactory,
+        *,
+        query: ListQuery | None = None,
+        name: str | None = None,
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
+        super().__init__(name=name, id=id, classes=classes)
+        self._bindings = _translated(self._bindings)
+        self.source = source
+        self._session_factory = session_factory
+        self._lock = _lock_for(session_factory)
+        self._query = query or ListQuery()
+        self._generation = 0
+        self._count: int | None = None
+        self._counted = False  # _count belongs to the current generation
+        self._pages: OrderedDict[int, list[ListRow]] = OrderedDict()
+        self._stale_pages: dict[int, list[ListRow]] = {}
+        self._pending: set[int] = set()
+        self._wanted: frozenset[int] = frozenset()
+        self._cursor = 0
+        self._follow_id: int | None = None
+        self.error: BaseException | None = None
+        self._columns: list[ListColumn] = list(source.columns)
+        self._width = 1 + sum(c.width for c in self._columns) + _GAP * max(
+            len(self._columns) - 1, 0
+        )
+
+    # -- public ------------------------------------------------------------------------
+
+    @property
+    def list_query(self) -> ListQuery:
+        """The query shown. (Not ``query``: that is Textual's DOM query.)"""
+        return self._query
+
+    @property
+    def count(self) -> int | None:
+        """Records matching the query, ``None`` until counted."""
+        return self._count
+
+    @property
+    def row_count(self) -> int:
+        """Rows the list shows now (the first page's length until the count arrives)."""
+        if self._count is not None:
+            return self._count
+        first = self._pages.get(0)
+        return len(first) if first is not None else 0
+
+    @property
+    def cursor(self) -> int:
+        return self._cursor
+
+    @property
+    def ready(self) -> bool:
+        """The current query is counted and the cursor's row is loaded (or the list is
+        empty): what tests and benchmarks wait for."""
+        if not self._counted:
+            return self.error is not None
+        return self._count == 0 or self._cursor // PAGE_SIZE in self._pages
+
+    @property
+    def current_row(self) -> ListRow | None:
+        """The row under the cursor, if its page is loaded."""
+        return self._row(self._cursor) if self.row_count else None
+
+    def set_query(self, query: ListQuery) -> None:
+        """Show ``query``'s records from the top."""
+        self._start(query, keep_position=False)
+
+    def refresh_data(self) -> None:
+        """Re-count and reload, keeping the cursor on the same record when it is still
+        near (same page), else at the same position."""
+        current = self.current_row
+        self._follow_id = current.id if current else None
+        self._start(self._query, keep_position=True)
+
+    def move_cursor(self, index: int) -> None:
+        """Put the cursor on row ``index`` (clamped) and scroll it into view."""
+        total = self.row_count
+        if total == 0:
+            return
+        index = max(0, min(index, total - 1))
+        self._follow_id = None
+        if index != self._cursor:
+            self._cursor = index
+            self.refresh()
+        self._scroll_to_cursor()
+        self.post_message(self.StatusChanged())
+
+    # -- loading -------------------------------------------------------------------------
+
+    def on_mount(self) -> None:
+        self._update_virtual_size()
+        self._start(self._query, keep_position=False)
+
+    def _start(self, query: ListQuery, *, keep_position: bool) -> None:
+        self._generation += 1
+        self._query = query
+        self.error = None
+        self._counted = False
+        if keep_position:
+            # Keep showing the old rows until the fresh ones arrive (no blank flash).
+            self._stale_pages = dict(self._pages) or self._stale_pages
+        else:
+            self._stale_pages = {}
+            self._count = None
+            self._cursor = 0
+            self._follow_id = None
+            self.scroll_to(0, 0, animate=False)
+        self._pages = OrderedDict()
+        self._pending = set()
+        first_page = self._cursor // PAGE_SIZE == 0
+        if first_page:
+            self._pending.add(0)
+        self._update_virtual_size()
+        self.refresh()
+        self.post_message(self.StatusChanged())
+        self._load_query(self._generation, query, first_page)
+
+    def _is_current(self, generation: int) -> bool:
+        return generation == self._generation
+
+    @work(thread=True, group="record-list-query", exit_on_error=False)
+    def _load_query(self, generation: int, query: ListQuery, first_page: bool) -> None:
+        """First page (so the screen fills at once), then the count."""
+        with self._lock:
+            if not self._is_current(generation):
+                return
+            try:
+                with self._session_factory() as session:
+                    if first_page:
+                        rows = self.source.fetch(session, query, 0, PAGE_SIZE)
+                        self.post_message(_PageLoaded(generation, 0, rows))
+                    if not self._is_current(generation):
+                        return
+                    total = self.source.count(session, query)
+                    self.post_message(_CountLoaded(generation, total))
+            except Exception as exc:  # shown in the status line, never a traceback
+                self.post_message(_LoadFailed(generation, exc))
+
+    @work(thread=True, group="record-list-page", exit_on_error=False)
+    def _load_page(self, generation: int, query: ListQuery, page: int, total: int) -> None:
+        """One page, read from whichever end of the list is nearer."""
+        with self._lock:
+            if not self._is_current(generation) or page not in self._wanted:
+                self.post_message(_PageLoaded(generation, page, None))
+                return
+            offset = page * PAGE_SIZE
+            limit = max(0, min(PAGE_SIZE, total - offset))
+            try:
+                with self._session_factory() as session:
+                    if offset + limit / 2 > total / 2:
+                        rows = self.source.fetch(
+                            session, query, total - offset - limit, limit, reverse=True
+                        )
+                        rows.reverse()
+                    else:
+                        rows = self.source.fetch(session, query, offset, limit)
+            except Exception as exc:
+                self.post_message(_LoadFailed(generation, exc))
+                self.post_message(_PageLoaded(generation, page, None))
+                return
+            self.post_message(_PageLoaded(generation, page, rows))
+
+    @on(_PageLoaded)
+    def _on_page_loaded(self, message: _PageLoaded) -> None:
+        if not self._is_current(message.generation):
+            return
+        self._pending.discard(message.page)
+        if message.rows is None:
+            return
+        self._pages[message.page] = message.rows
+        self._pages.move_to_end(message.page)
+        self._stale_pages.pop(message.page, None)
+        while len(self._pages) > MAX_PAGES:
+            victim = next((p for p in self._pages if p not in self._wanted), None)
+            if victim is None:
+                break
+            del self._pages[victim]
+        if self._follow_id is not None and message.page == self._cursor // PAGE_SIZE:
+            self._follow(message.page, message.rows)
+        if self._count is None:
+            self._update_virtual_size()
+        self.refresh()
+        self.post_message(self.StatusChanged())
+
+    @on(_CountLoaded)
+    def _on_count_loaded(self, message: _CountLoaded) -> None:
+        if not self._is_current(message.generation):
+            return
+        self._count = message.count
+        self._counted = True
+        self._stale_pages = {p: r for p, r in self._stale_pages.items()
+                             if p * PAGE_SIZE < message.count}
+        self._cursor = max(0, min(self._cursor, message.count - 1))
+        self._update_virtual_size()
+        self._scroll_to_cursor()  # also requests the pages now on screen
+        self.refresh()
+        self.post_message(self.StatusChanged())
+
+    @on(_LoadFailed)
+    def _on_load_failed(self, message: _LoadFailed) -> None:
+        if not self._is_current(message.generation):
+            return
+        self.error = message.error
+        self.log.error("record list: loading failed", repr(message.error))
+        self.refresh()
+        self.post_message(self.StatusChanged())
+
+    def _follow(self, page: int, rows: list[ListRow]) -> None:
+        """After a refresh, keep the cursor on the record it was on (if in that page)."""
+        wanted, self._follow_id = self._follow_id, None
+        for i, row in enumerate(rows):
+            if row.id == wanted:
+                self._cursor = page * PAGE_SIZE + i
+                self._scroll_to_cursor()
+                return
+
+    def _check_pages(self) -> None:
+        """Request the pages on screen and the cursor's page that are not cached."""
+        total = self._count
+        if not self._counted or total is None or total == 0:
+            self._wanted = frozenset({0})
+            return
+        top = int(self.scroll_offset.y)
+        bottom = min(total - 1, top + self._body_height())
+        wanted = {p for p in range(top // PAGE_SIZE, bottom // PAGE_SIZE + 1)}
+        wanted.add(min(self._cursor, total - 1) // PAGE_SIZE)
+        self._wanted = frozenset(wanted)
+        for page in sorted(wanted):
+            if page not in self._pages and page not in self._pending:
+                self._pending.add(page)
+                self._load_page(self._generation, self._query, page, total)
+
+    # -- geometry ------------------------------------------------------------------------
+
+    def _body_height(self) -> int:
+        return max(1, self.scrollable_content_region.height - 1)
+
+    def _update_virtual_size(self) -> None:
+        self.virtual_size = Size(self._width, self.row_count + 1)
+
+    def _scroll_to_cursor(self) -> None:
+        top = int(self.scroll_offset.y)
+        body = self._body_height()
+        if self._cursor < top:
+            self.scroll_to(y=self._cursor, animate=False)
+        elif self._cursor >= top + body:
+            self.scroll_to(y=self._cursor - body + 1, animate=False)
+        self._check_pages()
+
+    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
+        super().watch_scroll_y(old_value, new_value)
+        self._check_pages()
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._check_pages()
+
+    # -- rendering -----------------------------------------------------------------------
+
+    def _row(self, index: int) -> ListRow | None:
+        page, at = divmod(index, PAGE_SIZE)
+        rows = self._pages.get(page)
+        if rows is None:
+            rows = self._stale_pages.get(page)
+        if rows is None or at >= len(rows):
+            return None
+        return rows[at]
+
+    def _cells_line(self, cells: tuple[str, ...] | list[str], style: Style) -> Strip:
+        parts: list[str] = [" "]
+        for i, column in enumerate(self._columns):
+            if i:
+                parts.append(" " * _GAP)
+            text = cells[i] if i < len(cells) else ""
+            parts.append(fit_cell(text, column.width, column.align))
+        return Strip([Segment("".join(parts), style)], self._width)
+
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        scroll_x, scroll_y = self.scroll_offset
+        base = self.rich_style
+        style = self.get_component_rich_style
+        if y == 0:
+            header_style = base + style("record-list--header")
+            titles = [t(c.title_key) for c in self._columns]
+            line = self._cells_line(titles, header_style)
+            return line.crop_extend(scroll_x, scroll_x + width, header_style)
+        index = scroll_y + y - 1
+        total = self.row_count
+        if y == 1 and total == 0 and (self._count is not None or self.error is not None):
+            key = "list.error" if self.error is not None else "list.empty"
+            line = Strip([Segment(" " + t(key), base + style("record-list--empty"))])
+            return line.crop_extend(0, width, base)
+        if index >= total:
+            return Strip.blank(width, base)
+        row = self._row(index)
+        line_style = base
+        if row is not None and row.style in ROW_STYLES:
+            line_style += style(f"record-list--{row.style}")
+        if index == self._cursor:
+            line_style += style("record-list--cursor")
+        if row is None:
+            placeholder = base + style("record-list--placeholder")
+            if index == self._cursor:
+                placeholder += style("record-list--cursor")
+            line = Strip([Segment(" …", placeholder)])
+            return line.crop_extend(0, width, placeholder)
+        line = self._cells_line(row.cells, line_style)
+        return line.crop_extend(scroll_x, scroll_x + width, line_style)
+
+    # -- keys and mouse ------------------------------------------------------------------
+
+    def action_cursor_up(self) -> None:
+        self.move_cursor(self._cursor - 1)
+
+    def action_cursor_down(self) -> None:
+        self.move_cursor(self._cursor + 1)
+
+    def action_cursor_page_up(self) -> None:
+        self.move_cursor(self._cursor - self._body_height())
+
+    def action_cursor_page_down(self) -> None:
+        self.move_cursor(self._cursor + self._body_height())
+
+    def action_cursor_first(self) -> None:
+        self.move_cursor(0)
+
+    def action_cursor_last(self) -> None:
+        self.move_cursor(self.row_count - 1)
+
+    def action_open(self) -> None:
+        row = self.current_row
+        if row is not None:
+            owner = self.parent if isinstance(self.parent, RecordList) else None
+            self.post_message(RecordList.Opened(row.id, owner))
+
+    def on_click(self, event: events.Click) -> None:
+        offset = event.get_content_offset(self)
+        if offset is None or offset.y < 1:
+            return
+        index = int(self.scroll_offset.y) + offset.y - 1
+        if index < self.row_count:
+            self.move_cursor(index)
+            if event.chain >= 2:
+                self.action_open()
+
+
+class DateValidator(Validator):
+    """``YYYY-MM-DD`` (full-width digits accepted) or empty."""
+
+    def validate(self, value: str) -> ValidationResult:
+        return self.success() if _parse_day(value) is not False else self.failure(
+            t("list.date_invalid")
+        )
+
+
+def _parse_day(value: str) -> date | None | bool:
+    """The date typed, ``None`` when empty, ``False`` when invalid."""
+    text = unicodedata.normalize("NFKC", value).strip()
+    if not text:
+        return None
+    if not _DATE.match(text):
+        return False
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        return False
+
+
+class RecordList(Widget):
+    """A filter bar, the record table and a status line, over one :class:`ListSource`.
+
+    ``session_factory`` opens a read session (the app passes ``db.read``); it is called on
+    worker threads only. Posts :class:`RecordList.Opened` when a record is chosen.
+    """
+
+    DEFAULT_CSS = """
+    RecordList {
+        height: 1fr;
+        layout: vertical;
+        & > .record-list--filters {
+            dock: top;
+            height: auto;
+            padding: 0 1;
+            & > Select { width: 24; margin-right: 1; }
+            & > .record-list--date { width: 18; margin-right: 1; }
+            & > .record-list--text { width: 20; margin-right: 1; }
+            & > .record-list--search { width: 1fr; }
+        }
+        & > .record-list--status { dock: bottom; height: 1; padding: 0 1; color: $text-muted; }
+    }
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("slash", "focus_search", "list.key.search", id="record_list.search"),
+    ]
+
+    class Opened(Message):
+        """The user chose a record (Enter or double click)."""
+
+        def __init__(self, record_id: int, record_list: RecordList | None = None) -> None:
+            super().__init__()
+            self.record_id = record_id
+            self.record_list = record_list
+
+        @property
+        def control(self) -> RecordList | None:
+            """The list the record was chosen in (for ``@on(RecordList.Opened, "#id")``)."""
+            return self.record_list
+
+    def __init__(
+        self,
+        source: ListSource,
+        session_factory: SessionFactory,
+        *,
+        filters: dict[str, object] | None = None,
+        name: str | None = None,
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
+        super().__init__(name=name, id=id, classes=classes)
+        self._bindings = _translated(self._bindings)
+        self.source = source
+        self._session_factory = session_factory
+        self._specs: dict[str, FilterSpec] = {spec.key: spec for spec in source.filters}
+        self._controls: dict[str, Select[str] | Input] = {}
+        self._extra: dict[str, object] = {}
+        initial = dict(filters or {})
+        for key, value in initial.items():  # dates as the filter bar will produce them
+            spec = self._specs.get(key)
+            if spec is not None and spec.kind in ("date_from", "date_to"):
+                initial[key] = parse_date(value)
+        self._initial = initial
+        self._debounce: Timer | None = None
+        self.table = RecordTable(source, session_factory, query=ListQuery(filters=initial))
+        self.search_input = Input(
+            placeholder=t("list.search"),
+            compact=True,
+            classes="record-list--search",
+        )
+        self.status = Static("", classes="record-list--status")
+        for key, value in initial.items():
+            if key not in self._specs:
+                self._extra[key] = value
+
+    def compose(self) -> ComposeResult:
+        # The table comes first in the DOM (so it is the first thing a screen's auto-focus
+        # finds); the filter bar is docked on top of it and the status line at the bottom.
+        yield self.table
+        with _FilterBar(classes="record-list--filters"):
+            for spec in self.source.filters:
+                control = self._make_control(spec)
+                self._controls[spec.key] = control
+                yield control
+            yield self.search_input
+        yield self.status
+
+    def _make_control(self, spec: FilterSpec) -> Select[str] | Input:
+        title = t(spec.title_key)
+        initial = self._initial.get(spec.key)
+        if spec.kind == "choice":
+            return Select(
+                [(label, value) for value, label in spec.choices],
+                prompt=t("list.filter_all", title=title),
+                allow_blank=True,
+                value=str(initial) if initial not in (None, "") else Select.NULL,
+                compact=True,
+            )
+        if spec.kind in ("date_from", "date_to"):
+            return Input(
+                value=initial.isoformat() if isinstance(initial, date) else str(initial or ""),
+                placeholder=f"{title} YYYY-MM-DD",
+                validators=[DateValidator()],
+                compact=True,
+                classes="record-list--date",
+            )
+        return Input(
+            value=str(initial or ""),
+            placeholder=title,
+            compact=True,
+            classes="record-list--text",
+        )
+
+    def on_mount(self) -> None:
+        self._update_status()
+
+    # -- public --------------------------------------------------------------------------
+
+    @property
+    def current_id(self) -> int | None:
+        """Id of the record under the cursor (``None``: empty list or still loading)."""
+        row = self.table.current_row
+        return row.id if row is not None else None
+
+    @property
+    def row_count(self) -> int:
+        """Records matching the current filters (0 until counted)."""
+        return self.table.count or 0
+
+    @property
+    def list_query(self) -> ListQuery:
+        """The query the list shows."""
+        return self.table.list_query
+
+    def refresh_data(self) -> None:
+        """Re-count and reload (after a record was added or changed), keeping the cursor."""
+        self.table.refresh_data()
+
+    def set_filter(self, key: str, value: object) -> None:
+        """Set one filter (``None`` / ``""`` clears it) and reload now. Keys without a
+        control in the filter bar are kept as fixed filters (e.g. a unit's id)."""
+        control = self._controls.get(key)
+        if control is None:
+            self._extra[key] = value
+        elif isinstance(control, Select):
+            if value in (None, ""):
+                control.clear()
+            else:
+                control.value = str(value)
+        else:
+            control.value = value.isoformat() if isinstance(value, date) else str(value or "")
+        self._apply(self._build_query(overrides={key: value}))
+
+    def focus_list(self) -> None:
+        self.table.focus()
+
+    def action_focus_search(self) -> None:
+        self.search_input.focus()
+
+    # -- filter bar ----------------------------------------------------------------------
+
+    def _build_query(self, overrides: dict[str, object] | None = None) -> ListQuery:
+        filters: dict[str, object] = {}
+        for key, control in self._controls.items():
+            if isinstance(control, Select):
+                value: object = None if control.value is Select.NULL else control.value
+            elif self._specs[key].kind in ("date_from", "date_to"):
+                day = _parse_day(control.value)
+                value = self.table.list_query.filters.get(key) if day is False else day
+            else:
+                value = control.value.strip()
+            filters[key] = value
+        filters.update(self._extra)
+        filters.update(overrides or {})
+        active = {k: v for k, v in filters.items() if v is not None and v != ""}
+        return ListQuery(filters=active, search=self.search_input.value.strip())
+
+    def _apply(self, query: ListQuery) -> None:
+        if self._debounce is not None:
+            self._debounce.stop()
+            self._debounce = None
+        if query != self.table.list_query:
+            self.table.set_query(query)
+
+    def _schedule(self) -> None:
+        if self._debounce is not None:
+            self._debounce.stop()
+        self._debounce = self.set_timer(DEBOUNCE_SECONDS, lambda: self._apply(self._build_query()))
+
+    @on(Select.Changed)
+    def _on_select_changed(self, event: Select.Changed) -> None:
+        event.stop()
+        self._apply(self._build_query())
+
+    @on(Input.Changed)
+    def _on_input_changed(self, event: Input.Changed) -> None:
+        event.stop()
+        self._schedule()
+
+    @on(Input.Submitted)
+    def _on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self._apply(self._build_query())
+        self.table.focus()
+
+    @on(RecordTable.StatusChanged)
+    def _on_status_changed(self, event: RecordTable.StatusChanged) -> None:
+        event.stop()
+        self._update_status()
+
+    def _update_status(self) -> None:
+        table = self.table
+        if table.error is not None:
+            text = t("list.error")
+        elif table.count is None:
+            text = t("list.loading")
+        elif table.count == 0:
+            text = t("list.empty")
+        else:
+            count = t("list.count", n=f"{table.count:,}")
+            text = f"{t('list.position', i=f'{table.cursor + 1:,}')} · {count}"
+        self.status.update(text)
+
+    def focus(self, scroll_visible: bool = True) -> RecordList:
+        """Focusing the list focuses its table (the filter bar is reached with ``/``)."""
+        self.table.focus(scroll_visible)
+        return self
+
+
+class _FilterBar(Horizontal):
+    """The row of filter controls; Escape goes back to the list."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "back", "list.key.back", id="record_list.back"),
+    ]
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._bindings = _translated(self._bindings)
+
+    def action_back(self) -> None:
+        parent = self.parent
+        if isinstance(parent, RecordList):
+            parent.focus_list()
