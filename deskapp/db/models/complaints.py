@@ -102,6 +102,7 @@ class Complaint(SQLModel, table=True):
         Index("ix_complaint_received", "received_at"),
         Index("ix_complaint_state_received", "state", "received_at"),
         Index("ix_complaint_owner_received", "owner_id", "received_at"),
+        Index("ix_complaint_owner_open", "owner_id", "closed_at", "received_at"),
         Index("ix_complaint_category_received", "category_code", "received_at"),
         Index("ix_complaint_dept_received", "responsible_department", "received_at"),
         Index("ix_complaint_unit", "unit_id"),
@@ -208,7 +209,8 @@ class ServiceVisit(SQLModel, table=True):
     __table_args__ = (
         Index("ix_service_visit_at", "visited_at"),
         Index("ix_service_visit_kind_at", "kind", "visited_at"),
-        Index("ix_service_visit_complaint", "complaint_id"),
+        # complaint_id first, so "has this complaint had a visit by …" is one index probe
+        Index("ix_service_visit_complaint_kind_at", "complaint_id", "kind", "visited_at"),
     )
     id: int | None = Field(default=None, primary_key=True)
     kind: VisitKind = Field(sa_type=enum_type(VisitKind))
