@@ -248,6 +248,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
                          "No campaign yet. A supervisor presses 1 for Campaigns, then n."),
     "survey.head.dates": ("发放 {distribution} · 回收截止 {deadline} · 统计 {statistics} · 报告 {report}",
                           "Give {distribution} · collect by {deadline} · statistics {statistics} · report {report}"),
+    "survey.head.calendar_unknown": ("{years}年节假日尚未收录，截止日暂按周末计算（见 calendar-override.toml）",
+                                     "Holidays of {years} not known yet: deadlines count weekends only (see calendar-override.toml)"),
     "survey.head.deadline_passed": ("回收截止日已过", "Collection deadline passed"),
     "survey.head.undistributed": ("{n} 份回收表的房屋未登记发放", "{n} forms from units never marked as given"),
     "survey.progress.distribution": ("发放率", "Given"),

@@ -188,6 +188,14 @@ class SurveyScreen(DeskScreen):
                       deadline=c.collection_deadline.isoformat(),
                       statistics=c.statistics_due.isoformat(), report=c.report_due.isoformat()),
                     style="dim")
+        from deskapp.services.workdays import default_calendar
+
+        unknown = sorted({d.year for d in (c.distribution_date, c.collection_deadline,
+                                           c.statistics_due)
+                          if not default_calendar().is_exact(d.year)})
+        if unknown:
+            text.append("  ⚠ " + t("survey.head.calendar_unknown",
+                                   years="、".join(map(str, unknown))), style="yellow")
         if c.status == CampaignStatus.OPEN and c.collection_deadline < clock.today():
             text.append("  ⚠ " + t("survey.head.deadline_passed"), style="bold red")
         if figures is not None:
@@ -494,8 +502,8 @@ def show_report(app: Any, campaign_id: int) -> None:
     def show(report) -> None:  # type: ignore[no-untyped-def]
         app.push_screen(TextModal(t("survey.report.title", title=report.campaign.title),
                                   Text(render_text(report)),
-                                  [("ctrl+p", "pdf", "survey.key.save_pdf"),
-                                   ("ctrl+e", "xlsx", "survey.key.save_xlsx")]),
+                                  [("p", "pdf", "survey.key.save_pdf"),
+                                   ("x", "xlsx", "survey.key.save_xlsx")]),
                         lambda action: _export(app, report, action))
 
     app.screen.call_service(load, done=show)

@@ -60,11 +60,14 @@ class SurveyEntryScreen(FormMixin, DeskScreen):
             yield Field(t("survey.field.ratings"), RatingGrid(id="se-grid"), name="ratings",
                         required=True)
             with Vertical(id="se-texts"):
-                yield Field(t("survey.question.short.improve"), Input(id="se-improve", compact=True),
+                yield Field(t("survey.question.short.improve"), Input(id="se-improve", compact=True,
+                                  placeholder=t("survey.question.improve")),
                             name="improve")
-                yield Field(t("survey.question.short.add"), Input(id="se-add_services", compact=True),
+                yield Field(t("survey.question.short.add"), Input(id="se-add_services", compact=True,
+                                  placeholder=t("survey.question.add")),
                             name="add_services")
-                yield Field(t("survey.question.short.other"), Input(id="se-other", compact=True),
+                yield Field(t("survey.question.short.other"), Input(id="se-other", compact=True,
+                                  placeholder=t("survey.question.other")),
                             name="other")
                 yield Field(t("survey.field.name"), Input(id="se-name", compact=True), name="name",
                             required=True)

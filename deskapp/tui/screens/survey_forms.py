@@ -69,8 +69,7 @@ class FormModal(FormMixin, DeskModal[Any]):
 
     def on_mount(self) -> None:
         super().on_mount()
-        first = self.query(Input).first() if self.query(Input) else None
-        (first or self.query(Select).first()).focus()
+        self.query_one(f"#fm-{self.specs[0].name}").focus()
 
     @on(Input.Submitted)
     def _next(self, event: Input.Submitted) -> None:

@@ -211,7 +211,7 @@ def progress_line(label: str, part: int, whole: int, target: float, width: int =
     """``发放率 ████████▌   96.3% 490/509 目标95%`` with the target met in green."""
     rate = part / whole if whole else 0.0
     text = Text()
-    text.append(pad(label, 10))
+    text.append(pad(label, 12))
     met = whole > 0 and rate >= target
     text.append(bar(rate, width), style="green" if met else "yellow")
     text.append(f" {rate:6.1%} ", style="bold green" if met else "bold yellow")
