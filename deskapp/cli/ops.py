@@ -1,0 +1,110 @@
+"""Operations: ``deskapp db backup``, ``deskapp db backups``, ``deskapp db restore``.
+
+(``deskapp db upgrade`` and ``deskapp audit verify`` are in :mod:`deskapp.cli.core`.)
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from deskapp.cli.base import db_app, fail, open_db, state
+
+
+def _size(n: int) -> str:
+    for unit in ("B", "KB", "MB", "GB"):
+        if n < 1024 or unit == "GB":
+            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
+        n /= 1024  # type: ignore[assignment]
+    return f"{n} B"
+
+
+@db_app.command("backup")
+def db_backup(
+    directory: Path = typer.Option(None, "--dir", help="Where to keep the copies "
+                                   "(default: backup_dir in settings.toml, else <data dir>/backups)"),
+    keep: int = typer.Option(None, "--keep", help="Generations to keep (default: backups_kept, 7)"),
+    restore_test: bool = typer.Option(False, "--restore-test",
+                                      help="PostgreSQL: also restore into a scratch database "
+                                      "and compare every table"),
+) -> None:
+    """Copy the database (safe while desks are working), verify the copy, keep N generations."""
+    from deskapp.errors import DeskError
+    from deskapp.i18n import t
+    from deskapp.services import backup
+
+    settings = state.settings()
+    db = open_db()
+    try:
+        result = backup.take_backup(db, directory=directory or backup.backup_dir(settings),
+                                    keep=keep if keep is not None else settings.backups_kept,
+                                    restore_test=restore_test)
+    except DeskError as err:
+        fail(str(err))
+        return
+    finally:
+        db.dispose()
+    typer.echo(t("ops.backup.done", file=result.path, size=_size(result.size), rows=result.rows,
+                 verified=result.verified))
+    for old in result.removed:
+        typer.echo(t("ops.backup.removed", file=old.name))
+
+
+@db_app.command("backups")
+def db_backups(directory: Path = typer.Option(None, "--dir")) -> None:
+    """List the kept backup generations, oldest first."""
+    from deskapp.i18n import set_language, t
+    from deskapp.services import backup
+
+    settings = state.settings()
+    set_language(settings.language)
+    where = directory or backup.backup_dir(settings)
+    files = backup.list_backups(where)
+    if not files:
+        typer.echo(t("ops.backup.none", dir=where))
+        return
+    for path in files:
+        manifest = backup.read_manifest(path) or {}
+        rows = sum(int(n) for n in dict(manifest.get("tables", {})).values())
+        typer.echo(t("ops.backup.list_line", file=path, size=_size(path.stat().st_size),
+                     rows=rows, at=manifest.get("created_at", "?")))
+
+
+@db_app.command("restore")
+def db_restore(
+    file: Path = typer.Argument(..., help="A file written by `deskapp db backup`"),
+    to: str = typer.Option(None, "--to", help="Target database URL or SQLite file "
+                           "(default: the configured database)"),
+    replace: bool = typer.Option(False, "--replace", help="SQLite: restore over an existing "
+                                 "file; it is saved beside it first"),
+    yes: bool = typer.Option(False, "--yes", "-y", help="Do not ask for confirmation"),
+) -> None:
+    """Restore a backup into a fresh database and verify it (rows, audit chain)."""
+    from sqlalchemy.engine import make_url
+
+    from deskapp import clock
+    from deskapp.errors import DeskError
+    from deskapp.i18n import set_language, t
+    from deskapp.services import backup
+
+    settings = state.settings()
+    set_language(settings.language)
+    clock.set_timezone(settings.timezone)
+    url = to or settings.db_url
+    if "://" not in url:
+        url = f"sqlite:///{Path(url).expanduser().resolve()}"
+    shown = make_url(url).render_as_string(hide_password=True)
+    if not yes and not typer.confirm(t("ops.restore.confirm", file=file.name, url=shown)):
+        fail(t("ops.restore.cancelled"))
+    try:
+        result = backup.restore(file, url=url, replace=replace)
+    except DeskError as err:
+        fail(str(err))
+        return
+    if result.saved_previous is not None:
+        typer.echo(t("ops.restore.saved", file=result.saved_previous))
+    typer.echo(t("ops.restore.done", url=result.url, rows=result.rows,
+                 audit=result.audit_checked))
+    if result.upgraded:
+        typer.echo(t("ops.restore.upgraded"))

@@ -1,0 +1,70 @@
+"""Operations: backup, restore, the personal-data reveal, several desks."""
+
+MESSAGES: dict[str, tuple[str, str]] = {
+    # backup
+    "ops.backup.keep_invalid": ("保留份数至少为 1", "Keep at least 1 generation"),
+    "ops.backup.memory": ("内存数据库无法备份", "An in-memory database cannot be backed up"),
+    "ops.backup.no_database": ("找不到数据库文件：{path}", "Database file not found: {path}"),
+    "ops.backup.verify_failed": ("备份校验未通过：{detail}", "The backup failed its check: {detail}"),
+    "ops.backup.failed": ("备份失败：{detail}", "Backup failed: {detail}"),
+    "ops.backup.no_tool": ("未找到 {tool}，请安装 postgresql-client",
+                           "{tool} not found: install postgresql-client"),
+    "ops.backup.tool_failed": ("{tool} 出错：{detail}", "{tool} failed: {detail}"),
+    "ops.backup.manifest_bad": ("备份说明文件 {file} 已损坏", "The backup manifest {file} is damaged"),
+    "ops.backup.done": ("已备份：{file}（{size}，{rows} 行，校验：{verified}）",
+                        "Backed up: {file} ({size}, {rows} rows, verified by {verified})"),
+    "ops.backup.removed": ("已删除过期备份：{file}", "Removed old generation: {file}"),
+    "ops.backup.none": ("{dir} 中没有备份", "No backups in {dir}"),
+    "ops.backup.list_line": ("{file}  {size}  {rows} 行  {at}", "{file}  {size}  {rows} rows  {at}"),
+    # restore
+    "ops.restore.no_file": ("找不到备份文件：{path}", "Backup file not found: {path}"),
+    "ops.restore.checksum": ("备份文件与其校验值不符（文件已损坏或被改动），未恢复",
+                             "The backup file does not match its checksum (damaged or altered); "
+                             "nothing restored"),
+    "ops.restore.unknown_format": ("不是 deskapp 的备份文件", "Not a deskapp backup file"),
+    "ops.restore.format_mismatch": ("{format} 备份不能恢复到 {target} 数据库",
+                                    "A {format} backup cannot be restored into a {target} database"),
+    "ops.restore.pg_replace": ("PostgreSQL 只能恢复到一个新建的空数据库（不支持 --replace）",
+                               "PostgreSQL restores into a new, empty database only "
+                               "(no --replace)"),
+    "ops.restore.memory": ("请指定恢复目标数据库文件", "Name a database file to restore into"),
+    "ops.restore.target_exists": (
+        "目标数据库已存在：{path}。请指定新文件（--to），或加 --replace（原库会先另存一份）",
+        "The target database exists: {path}. Name a new file (--to) or add --replace "
+        "(the current database is saved beside it first)"),
+    "ops.restore.failed": ("恢复失败：{detail}", "Restore failed: {detail}"),
+    "ops.restore.pg_connect": ("无法连接目标数据库：{detail}", "Cannot connect to the target database: {detail}"),
+    "ops.restore.pg_not_empty": ("目标数据库不是空的（已有 {n} 张表），请新建一个空数据库",
+                                 "The target database is not empty ({n} tables): create a new "
+                                 "empty one"),
+    "ops.restore.counts_differ": ("恢复后的行数与备份不符：{detail}",
+                                  "Rows after the restore differ from the backup: {detail}"),
+    "ops.restore.audit_broken": ("恢复后的审计日志在第 {seq} 条断链（{reason}）",
+                                 "The restored audit log is broken at entry {seq} ({reason})"),
+    "ops.restore.done": ("已恢复到 {url}：{rows} 行，审计日志 {audit} 条完整",
+                         "Restored into {url}: {rows} rows, audit log intact ({audit} entries)"),
+    "ops.restore.upgraded": ("数据库结构已升级到当前版本", "Schema upgraded to the current version"),
+    "ops.restore.saved": ("原数据库已另存为 {file}", "The previous database was saved as {file}"),
+    "ops.restore.confirm": ("将把 {file} 恢复到 {url}，继续吗？", "Restore {file} into {url}?"),
+    "ops.restore.cancelled": ("已取消", "Cancelled"),
+    # reveal
+    "ops.reveal.title": ("查看完整信息", "Show the full value"),
+    "ops.reveal.what": ("{field}：{masked}", "{field}: {masked}"),
+    "ops.reveal.reason": ("查看原因", "Reason"),
+    "ops.reveal.hint": ("查看完整号码会记入审计日志（谁、何时、为何）。填写原因后按回车。",
+                        "Showing the full number is written to the audit log (who, when, why). "
+                        "Type the reason and press Enter."),
+    "ops.reveal.shown": ("完整信息（{seconds} 秒后自动隐藏）：", "Full value (hidden again in {seconds} s):"),
+    "ops.reveal.reason_required": ("请填写查看原因（至少 {n} 个字）",
+                                   "Give a reason (at least {n} characters)"),
+    "ops.reveal.reason_long": ("原因最多 {n} 个字", "The reason may have at most {n} characters"),
+    "ops.reveal.not_personal": ("{column} 不是可查看的个人信息字段",
+                                "{column} is not a personal-data field that can be shown"),
+    "ops.reveal.no_record": ("找不到该记录", "Record not found"),
+    "ops.reveal.empty": ("该记录没有此项信息", "This record has no such value"),
+    "ops.reveal.key.show": ("查看", "Show"),
+    "ops.field.phone": ("电话", "Phone"),
+    "ops.field.id_number": ("身份证号", "ID number"),
+    # monthly figures
+    "ops.month.invalid": ("月份无效", "Invalid month"),
+}
