@@ -60,10 +60,12 @@ __all__ = [
     "ReceptionMonthSummary",
     "clean_text",
     "contact_history",
+    "current_shift",
     "get_contact",
     "link_contact",
     "log_contact",
     "monthly_summary",
+    "open_shift",
     "parse_time",
     "staff_names",
     "update_contact",
@@ -145,6 +147,50 @@ def staff_names(session: OrmSession) -> dict[int, str]:
 
 
 # --------------------------------------------------------------------------------------
+# Shifts (the handover is in reception_shifts)
+# --------------------------------------------------------------------------------------
+
+
+def current_shift(session: Session, *, desk: str) -> Shift | None:
+    """The desk's open shift, if any."""
+    return session.exec(
+        select(Shift).where(Shift.desk == desk, Shift.closed_at.is_(None))  # type: ignore[union-attr]
+        .order_by(Shift.opened_at.desc())  # type: ignore[attr-defined]
+    ).first()
+
+
+def _join(session: Session, shift: Shift, staff: Staff) -> bool:
+    if session.get(ShiftMember, (shift.id, staff.id)) is not None:
+        return False
+    assert shift.id is not None and staff.id is not None
+    session.add(ShiftMember(shift_id=shift.id, staff_id=staff.id, joined_at=clock.now()))
+    session.flush()
+    return True
+
+
+def open_shift(session: Session, *, by: Staff, desk: str) -> Shift:
+    """Open the desk's shift, or join the one already open there (one open shift per
+    desk)."""
+    require_role(by, *DESK_ROLES)
+    desk = clean_text(desk, field="desk", label_key="reception.field.desk", max_len=40,
+                      required=True, multiline=False)
+    shift = current_shift(session, desk=desk)
+    if shift is not None:
+        if _join(session, shift, by):
+            audit.record(session, by=by, action="shift.join", entity="shift",
+                         entity_id=shift.id, detail={"desk": desk})
+        return shift
+    assert by.id is not None
+    shift = Shift(desk=desk, opened_at=clock.now(), opened_by=by.id)
+    session.add(shift)
+    session.flush()
+    _join(session, shift, by)
+    audit.record(session, by=by, action="shift.open", entity="shift", entity_id=shift.id,
+                 detail={"desk": desk})
+    return shift
+
+
+# --------------------------------------------------------------------------------------
 # Contacts
 # --------------------------------------------------------------------------------------
 
@@ -187,15 +233,20 @@ def _unit(session: Session, unit_id: int | None) -> Unit | None:
     return unit
 
 
-def _shift_for(session: Session, staff_id: int, desk: str | None) -> int | None:
-    """The open shift the contact belongs to: the desk's, else the staff member's."""
-    query = select(Shift.id).where(Shift.closed_at.is_(None))  # type: ignore[union-attr]
+def _shift_for(session: Session, by: Staff, desk: str | None) -> int | None:
+    """The shift a contact belongs to. At a desk: the desk's open shift — opened (or
+    joined) for ``by`` when needed, since whoever logs contacts at a desk is on duty there.
+    Without a desk: the open shift ``by`` is a member of, if any."""
     if desk:
-        query = query.where(Shift.desk == desk)
-    else:
-        query = query.join(ShiftMember, ShiftMember.shift_id == Shift.id).where(
-            ShiftMember.staff_id == staff_id)
-    return session.exec(query.order_by(Shift.opened_at.desc()).limit(1)).first()  # type: ignore[call-overload]
+        if by.role == Role.SUPERVISOR:
+            shift = current_shift(session, desk=desk)
+        else:
+            shift = open_shift(session, by=by, desk=desk)
+        return shift.id if shift else None
+    query = (select(Shift.id).where(Shift.closed_at.is_(None))  # type: ignore[union-attr]
+             .join(ShiftMember, ShiftMember.shift_id == Shift.id)
+             .where(ShiftMember.staff_id == by.id))
+    return session.exec(query.order_by(Shift.opened_at.desc()).limit(1)).first()  # type: ignore[call-overload,attr-defined]
 
 
 def log_contact(session: Session, *, by: Staff, data: ContactCreate,
@@ -225,7 +276,7 @@ def log_contact(session: Session, *, by: Staff, data: ContactCreate,
         unit_id=unit.id if unit else None, unit_code=unit.code if unit else "",
         building_id=unit.building_id if unit else None,
         person_name=name, phone=phone, content=content, action_taken=action,
-        staff_id=by.id, shift_id=_shift_for(session, by.id, desk), created_at=clock.now(),
+        staff_id=by.id, shift_id=_shift_for(session, by, desk), created_at=clock.now(),
     )
     session.add(contact)
     session.flush()
@@ -381,12 +432,12 @@ class ContactSource(SqlListSource):
                  buildings: Sequence[tuple[int, str]] = ()) -> None:
         self.columns = [
             ListColumn("at", "reception.col.at", 11),
-            ListColumn("channel", "reception.col.channel", 6),
-            ListColumn("kind", "reception.col.kind", 6),
+            ListColumn("channel", "reception.col.channel", 8),
+            ListColumn("kind", "reception.col.kind", 8),
             ListColumn("unit", "reception.col.unit", 10),
             ListColumn("name", "reception.col.name", 8),
             ListColumn("phone", "reception.col.phone", 13),
-            ListColumn("content", "reception.col.content", 34),
+            ListColumn("content", "reception.col.content", 36),
             ListColumn("status", "reception.col.status", 6),
             ListColumn("staff", "reception.col.staff", 8),
         ]

@@ -3,8 +3,11 @@
 - A shift belongs to a desk (``Settings.desk``, e.g. "前台1"). The first receptionist or
   specialist to log in at a desk opens it (:func:`open_shift`, run by the login hook);
   anyone else who logs in at that desk while it is open *joins* it (the desk is normally
-  staffed by two people), so there is at most one open shift per desk. Supervisors logging
-  in do not open shifts.
+  staffed by two people), so there is at most one open shift per desk. Logging a contact
+  at a desk with no open shift opens one too (whoever logs contacts there is on duty), and
+  confirming a handover opens (or joins) the desk's next shift for the confirmer: the
+  incoming receptionist who logged in before the handover was written keeps working in a
+  shift of their own. Supervisors neither open nor join shifts.
 - :func:`write_handover` closes the shift and stores a snapshot built from the data:
   contacts of the shift by kind, work orders opened and completed in it, and every item
   still open — pending contacts, open/overdue work orders and those awaiting a return visit,
@@ -44,7 +47,13 @@ from deskapp.errors import Conflict, InvalidTransition, NotFound, PermissionDeni
 from deskapp.i18n import t
 from deskapp.services import audit, hooks
 from deskapp.services.listing import FilterSpec, ListColumn, ListQuery, ListRow, SqlListSource
-from deskapp.services.reception import DESK_ROLES, clean_text, staff_names
+from deskapp.services.reception import (
+    DESK_ROLES,
+    clean_text,
+    current_shift,
+    open_shift,
+    staff_names,
+)
 from deskapp.services.staff import check_password, require_role
 
 __all__ = [
@@ -68,49 +77,10 @@ __all__ = [
 # --------------------------------------------------------------------------------------
 
 
-def current_shift(session: Session, *, desk: str) -> Shift | None:
-    """The desk's open shift, if any."""
-    return session.exec(
-        select(Shift).where(Shift.desk == desk, Shift.closed_at.is_(None))  # type: ignore[union-attr]
-        .order_by(Shift.opened_at.desc())  # type: ignore[attr-defined]
-    ).first()
-
-
 def shift_of(session: Session, shift_id: int) -> Shift:
     shift = session.get(Shift, shift_id)
     if shift is None:
         raise NotFound("reception.shift.not_found")
-    return shift
-
-
-def _join(session: Session, shift: Shift, staff: Staff) -> bool:
-    if session.get(ShiftMember, (shift.id, staff.id)) is not None:
-        return False
-    assert shift.id is not None and staff.id is not None
-    session.add(ShiftMember(shift_id=shift.id, staff_id=staff.id, joined_at=clock.now()))
-    session.flush()
-    return True
-
-
-def open_shift(session: Session, *, by: Staff, desk: str) -> Shift:
-    """Open the desk's shift, or join the one already open there (one open shift per
-    desk)."""
-    require_role(by, *DESK_ROLES)
-    desk = clean_text(desk, field="desk", label_key="reception.field.desk", max_len=40,
-                      required=True, multiline=False)
-    shift = current_shift(session, desk=desk)
-    if shift is not None:
-        if _join(session, shift, by):
-            audit.record(session, by=by, action="shift.join", entity="shift",
-                         entity_id=shift.id, detail={"desk": desk})
-        return shift
-    assert by.id is not None
-    shift = Shift(desk=desk, opened_at=clock.now(), opened_by=by.id)
-    session.add(shift)
-    session.flush()
-    _join(session, shift, by)
-    audit.record(session, by=by, action="shift.open", entity="shift", entity_id=shift.id,
-                 detail={"desk": desk})
     return shift
 
 
@@ -269,6 +239,8 @@ def confirm_handover(session: Session, *, by: Staff, handover_id: int,
     session.flush()
     audit.record(session, by=by, action="handover.confirm", entity="handover",
                  entity_id=handover.id, detail={"shift": handover.shift_id})
+    if by.role != Role.SUPERVISOR:
+        open_shift(session, by=by, desk=handover.desk)  # the confirmer takes the desk over
     return handover
 
 

@@ -347,9 +347,9 @@ class WorkOrderSource(SqlListSource):
             ListColumn("category", "reception.wo.col.category", 10),
             ListColumn("urgency", "reception.wo.col.urgency", 4),
             ListColumn("description", "reception.wo.col.description", 28),
-            ListColumn("assignee", "reception.wo.col.assignee", 8),
+            ListColumn("assignee", "reception.wo.col.assignee", 14),
             ListColumn("due", "reception.wo.col.due", 11),
-            ListColumn("status", "reception.wo.col.status", 10),
+            ListColumn("status", "reception.wo.col.status", 12),
         ]
         self.filters = [
             FilterSpec("view", "reception.wo.filter.view", "choice",

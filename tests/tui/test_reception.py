@@ -350,3 +350,24 @@ async def test_palette_new_contact_from_another_area(db, make_app, receptionist,
         assert app.current_area == "knowledge"
     with db.read() as session:
         assert session.exec(select(Contact.content)).all() == ["咨询停车月卡"]
+
+
+async def test_fast_typing_in_the_unit_field_opens_one_picker(db, make_app, receptionist, site,
+                                                              frozen):
+    from deskapp.tui.widgets.unit_picker import UnitField, UnitPicker
+
+    app = make_app(login="desk1")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        field = app.screen.query_one("#cf-unit", UnitField)
+        for ch in "1201":  # keys arriving before the picker is on screen
+            field.action_pick(ch)
+        await settle(pilot)
+        pickers = [s for s in app.screen_stack if isinstance(s, UnitPicker)]
+        assert len(pickers) == 1
+        assert app.screen.query_one("#picker-query", Input).value == "1201"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert field.value == "3-1-1201"

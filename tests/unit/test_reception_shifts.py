@@ -167,6 +167,9 @@ def test_confirmation_by_the_incoming_staff_makes_it_read_only(db, receptionist,
         done = shifts.confirm_handover(session, by=second, handover_id=handover.id,
                                        password=PASSWORD)
         assert done.status == HandoverStatus.CONFIRMED and done.confirmed_by == second.id
+        # the confirmer takes the desk over: the next shift is theirs
+        nxt = shifts.current_shift(session, desk=DESK)
+        assert nxt.id != handover.shift_id and nxt.opened_by == second.id
     with db.write() as session, pytest.raises(Conflict):
         shifts.write_handover(session, by=receptionist, shift_id=handover.shift_id, notes="改")
     with db.write() as session, pytest.raises(InvalidTransition):
@@ -201,7 +204,10 @@ def test_contacts_join_the_shift_of_their_desk(db, receptionist, second):
                 person_name="访客"))
     with db.read() as session:
         shift = shifts.current_shift(session, desk=DESK)
-    assert c.shift_id == shift.id and other.shift_id is None
+        second_desk = shifts.current_shift(session, desk="前台2")
+    assert c.shift_id == shift.id
+    # nobody had logged in at 前台2: logging a contact there opened its shift
+    assert other.shift_id == second_desk.id and second_desk.opened_by == second.id
 
 
 def test_handover_log_filters_by_staff(db, receptionist, second, supervisor):
@@ -215,3 +221,21 @@ def test_handover_log_filters_by_staff(db, receptionist, second, supervisor):
             assert source.count(session, query) == expected
         row = source.fetch(session, ListQuery(), 0, 10)[0]
     assert row.cells[3:6] == ("张前台", "刘前台", "已确认") and row.cells[6] == "1"
+
+
+def test_incoming_staff_who_joined_early_continues_in_a_new_shift(db, receptionist, second):
+    with clock.freeze(NOW):
+        _login(db, receptionist)
+    with clock.freeze(NOW + timedelta(hours=7, minutes=50)):
+        _login(db, second)  # arrives early: joins the day shift
+    with clock.freeze(NOW + timedelta(hours=8)), db.write() as session:
+        day = shifts.current_shift(session, desk=DESK)
+        handover = shifts.write_handover(session, by=receptionist, shift_id=day.id, notes="")
+    with clock.freeze(NOW + timedelta(hours=8, minutes=5)):
+        with db.write() as session:
+            shifts.confirm_handover(session, by=second, handover_id=handover.id)
+        evening_contact = _log(db, second)
+    with db.read() as session:
+        evening = shifts.current_shift(session, desk=DESK)
+    assert evening.id != day.id and evening.opened_by == second.id
+    assert evening_contact.shift_id == evening.id

@@ -87,7 +87,8 @@ class _Form(FormMixin, DeskModal[Any]):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Label(self.form_title, classes="title", id="form-title")
-            with VerticalScroll():
+            # not focusable: the first field gets the focus, so the first keystroke counts
+            with VerticalScroll(can_focus=False):
                 yield from self.form_fields()
             yield Static(self.hint(), classes="form-hint")
         yield Footer()

@@ -370,7 +370,7 @@ class HandoverWrite(FormMixin, DeskModal[int | None]):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Label(t("reception.ho.write_title"), classes="title")
-            with VerticalScroll():
+            with VerticalScroll(can_focus=False):
                 yield Static(t("list.loading"), id="hw-preview")
                 yield Field(t("reception.handover.notes"), TextArea(self.notes, id="hw-notes"),
                             name="notes")
