@@ -81,6 +81,15 @@ class UnitPicker(DeskModal[PickedUnit | None]):
         self.query_one("#picker-query", Input).focus()
         self._search(self._initial)
 
+    def type_ahead(self, text: str) -> None:
+        """Characters typed into the UnitField while this picker was still opening."""
+        if not self.is_mounted:
+            self._initial += text
+            return
+        query = self.query_one("#picker-query", Input)
+        query.value += text
+        query.cursor_position = len(query.value)
+
     @on(Input.Changed, "#picker-query")
     def _changed(self, event: Input.Changed) -> None:
         if self._timer is not None:
@@ -195,6 +204,7 @@ class UnitField(Horizontal, can_focus=True):
         super().__init__(id=id)
         self.picked: PickedUnit | None = None
         self.allow_none = allow_none
+        self._picker: UnitPicker | None = None  # the picker this field opened, until it closes
 
     def compose(self) -> ComposeResult:
         yield Static(t("unit.field.empty"), classes="unit-text")
@@ -220,9 +230,14 @@ class UnitField(Horizontal, can_focus=True):
         self.post_message(self.Changed(self, picked))
 
     def action_pick(self, query: str = "") -> None:
-        self.app.push_screen(UnitPicker(query), self._picked)
+        if self._picker is not None:  # still opening: a fast typist's next keys go into it
+            self._picker.type_ahead(query)
+            return
+        self._picker = UnitPicker(query)
+        self.app.push_screen(self._picker, self._picked)
 
     def _picked(self, picked: PickedUnit | None) -> None:
+        self._picker = None
         if picked is not None:
             self.set_picked(picked)
         self.focus()
