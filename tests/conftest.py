@@ -109,12 +109,29 @@ def make_app(db: Database) -> Callable[..., object]:
     return factory
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def pg_url() -> str:
+    """DESKAPP_TEST_PG_URL, or skip. Under pytest-xdist each worker gets its own database
+    (``<name>_gw0`` …, created on first use) so parallel workers never share a schema."""
     url = os.environ.get("DESKAPP_TEST_PG_URL")
     if not url:
         pytest.skip("DESKAPP_TEST_PG_URL is not set: no PostgreSQL server to test against")
-    return url
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    if not worker:
+        return url
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    base = make_url(url)
+    name = f"{base.database}_{worker}"
+    admin = create_engine(base, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        exists = conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"),
+                              {"n": name}).first()
+        if not exists:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return base.set(database=name).render_as_string(hide_password=False)
 
 
 @pytest.fixture

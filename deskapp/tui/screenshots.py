@@ -28,8 +28,13 @@ Scenario = Callable[[Pilot], Awaitable[None]]
 
 
 async def _settle(pilot: Pilot) -> None:
+    from textual.worker import WorkerCancelled, WorkerFailed
+
     for _ in range(4):
-        await pilot.app.workers.wait_for_complete()
+        try:
+            await pilot.app.workers.wait_for_complete()
+        except (WorkerCancelled, WorkerFailed):
+            pass
         await pilot.pause()
 
 
