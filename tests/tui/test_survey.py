@@ -199,3 +199,62 @@ async def test_supervisor_opens_a_campaign(db, make_app, supervisor, site):  # n
         await settle(pilot)
         assert "2026年上半年客户满意度调查" in screen_text(app)
         assert "回收截止 2026-06-30" in screen_text(app)
+
+
+async def test_switch_campaign_then_follow_up_an_opinion(
+        db, make_app, supervisor, receptionist, site):  # noqa: F811
+    from datetime import datetime
+
+    from deskapp import clock
+    from deskapp.db.models.survey import FollowUpStatus, SurveyFollowUp
+
+    with clock.freeze(datetime(2025, 12, 20, 9, 0)):
+        with db.write() as session:
+            dec = survey.open_campaign(session, by=supervisor, year=2025, half=2)
+            survey.record_response(session, by=receptionist, campaign_id=dec.id,
+                                   unit_id=site["1-1-301"], ratings=[4] * N_ITEMS, name="甲",
+                                   phone="13900000001", improve="车库灯太暗")
+            survey.close_collection(session, by=supervisor, campaign_id=dec.id)
+    with db.write() as session:
+        survey.open_campaign(session, by=supervisor, year=2026, half=1)
+    app = make_app(login="boss")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("f5")
+        await settle(pilot)
+        assert "2026年上半年客户满意度调查  [回收中]" in screen_text(app)
+        await pilot.press("1", "down", "enter")  # the older campaign
+        await settle(pilot)
+        assert "2025年下半年客户满意度调查  [已截止]" in screen_text(app)
+        await pilot.press("3")
+        await settle(pilot)
+        assert "1-1-301" in screen_text(app)
+        await pilot.press("enter")  # the form
+        await settle(pilot)
+        assert "车库灯太暗" in screen_text(app)
+        await pilot.press("f")  # make it a follow-up item: question/department defaults
+        await settle(pilot)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        await pilot.press("5")
+        await settle(pilot)
+        assert "待正式意见" in screen_text(app)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "尚无正式意见" in screen_text(app) and "p 回复业主" not in screen_text(app)
+        await pilot.press("a")
+        await settle(pilot)
+        app.screen.query_one("#fm-answer", Input).value = "已更换车库灯具"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("p")  # reply now offered
+        await settle(pilot)
+        app.screen.query_one("#fm-reply", Input).value = "已电话告知业主"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+    with db.read() as session:
+        [item] = session.execute(select(SurveyFollowUp)).scalars().all()
+    assert item.status == FollowUpStatus.REPLIED and item.answer == "已更换车库灯具"
+    assert item.department == survey.DEPARTMENTS[0] and item.reply_channel == "phone"

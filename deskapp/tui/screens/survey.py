@@ -65,8 +65,54 @@ def _int(text: str, field: str) -> int | None:
         raise ValidationError("survey.form.bad_number", field=field) from None
 
 
+async def _settle(pilot: Any) -> None:
+    for _ in range(4):
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+
+
+async def _shot_last_closed(pilot: Any, view: str) -> None:
+    screen = pilot.app.screen
+    with pilot.app.db.read() as session:
+        done = [c for c in survey.list_campaigns(session) if c.status != CampaignStatus.OPEN]
+    if isinstance(screen, SurveyScreen) and done:
+        screen._pick_campaign(done[0].id)
+        await _settle(pilot)
+        screen.action_view(view)
+        await _settle(pilot)
+
+
+async def _shot_entry(pilot: Any) -> None:
+    await _shot_last_closed(pilot, "responses")
+    with pilot.app.db.read() as session:
+        current = survey.current_campaign(session)
+    if current is None or current.status != CampaignStatus.OPEN:
+        return
+    pilot.app.push_screen(SurveyEntryScreen(current.id))
+    await _settle(pilot)
+    await pilot.press("1")
+    await _settle(pilot)
+    await pilot.press(*"-1-1201")
+    await _settle(pilot)
+    await pilot.press("enter")
+    await _settle(pilot)
+    await pilot.press(*"554544345443")
+
+
+async def _shot_stats(pilot: Any) -> None:
+    await _shot_last_closed(pilot, "stats")
+
+
+async def _shot_report(pilot: Any) -> None:
+    await _shot_last_closed(pilot, "stats")
+    pilot.app.screen.action_report()
+    await _settle(pilot)
+
+
 class SurveyScreen(DeskScreen):
     AREA = "survey"
+    SCREENSHOTS = [("entry", _shot_entry), ("statistics", _shot_stats),
+                   ("report", _shot_report)]
     DEFAULT_CSS = """
     SurveyScreen #sv-head { height: auto; padding: 0 1; }
     SurveyScreen #sv-switch { height: 1fr; }
@@ -225,7 +271,10 @@ class SurveyScreen(DeskScreen):
             "followups": survey_lists.FollowUpSource(cid),
         }
         for v, source in sources.items():
-            lst = RecordList(source, self.app.db.read, id=f"list-{v}")
+            # A fresh id per campaign: the old list's removal completes only after this
+            # handler, so reusing its id would clash. Handlers select by class.
+            lst = RecordList(source, self.app.db.read, id=f"list-{v}-{cid}",
+                             classes=f"list-{v}")
             self._lists[v] = lst
             self.query_one(f"#pane-{v}").mount(lst)
 
@@ -290,15 +339,15 @@ class SurveyScreen(DeskScreen):
         self._pick_campaign(event.record_id)
         self.notify(t("survey.campaign.selected"), timeout=2)
 
-    @on(RecordList.Opened, "#list-responses")
+    @on(RecordList.Opened, ".list-responses")
     def _response_opened(self, event: RecordList.Opened) -> None:
         open_response(self.app, event.record_id, after=self.reload)
 
-    @on(RecordList.Opened, "#list-followups")
+    @on(RecordList.Opened, ".list-followups")
     def _followup_opened(self, event: RecordList.Opened) -> None:
         open_followup(self.app, event.record_id, after=self.reload)
 
-    @on(RecordList.Opened, "#list-units")
+    @on(RecordList.Opened, ".list-units")
     def _unit_opened(self, event: RecordList.Opened) -> None:
         self.action_distribute()
 
