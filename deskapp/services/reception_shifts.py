@@ -24,7 +24,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, func, or_
@@ -65,6 +65,7 @@ __all__ = [
     "confirm_handover",
     "current_shift",
     "get_handover",
+    "handovers_on",
     "open_shift",
     "pending_handover",
     "shift_of",
@@ -268,6 +269,16 @@ def get_handover(session: Session, handover_id: int) -> HandoverView:
     return HandoverView(handover, HandoverSummary.from_json(handover.summary),
                         names.get(handover.written_by, ""),
                         names.get(handover.confirmed_by or 0, ""))
+
+
+def handovers_on(session: Session, day: date, *, desk: str | None = None) -> list[HandoverView]:
+    """Every handover written on ``day`` (by the end of its shift), oldest first."""
+    start, end = clock.day_range(day)
+    query = select(Handover.id).where(Handover.period_end >= start, Handover.period_end < end)
+    if desk:
+        query = query.where(Handover.desk == desk)
+    ids = session.exec(query.order_by(Handover.period_end)).all()  # type: ignore[arg-type]
+    return [get_handover(session, hid) for hid in ids if hid is not None]
 
 
 def preview_handover(session: Session, *, by: Staff, shift_id: int) -> HandoverSummary:

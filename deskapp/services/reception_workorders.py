@@ -60,6 +60,7 @@ __all__ = [
     "complete_work_order",
     "create_work_order",
     "dispatch_work_order",
+    "get_by_number",
     "get_work_order",
     "is_overdue",
     "limits_from_settings",
@@ -104,6 +105,13 @@ class WorkOrderCreate:
 
 def get_work_order(session: Session, work_order_id: int) -> WorkOrder:
     order = session.get(WorkOrder, work_order_id)
+    if order is None:
+        raise NotFound("reception.workorder.not_found")
+    return order
+
+
+def get_by_number(session: Session, number: str) -> WorkOrder:
+    order = session.exec(select(WorkOrder).where(WorkOrder.number == number.strip().upper())).first()
     if order is None:
         raise NotFound("reception.workorder.not_found")
     return order

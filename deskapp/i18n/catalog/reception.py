@@ -344,4 +344,26 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "reception.print.sign_customer": ("业主确认", "Customer"),
     "reception.print.issued_by": ("开单：{name}", "Issued by {name}"),
     "reception.wo.field.created": ("开单时间", "Opened"),
+    # --- command line -------------------------------------------------------------------
+    "reception.cli.bad_format": ("格式应为 {formats}", "The format is one of {formats}"),
+    "reception.cli.bad_month": ("月份格式应为 YYYY-MM：{month}", "Write the month as YYYY-MM: {month}"),
+    "reception.cli.bad_date": ("日期格式应为 YYYY-MM-DD：{date}", "Write the date as YYYY-MM-DD: {date}"),
+    "reception.cli.month_title": ("前台接待月报 {year}-{month:02d}", "Reception, {year}-{month:02d}"),
+    "reception.cli.contacts": ("接待登记 {n} 条（仍待处理 {pending} 条），按类别：",
+                               "{n} contacts ({pending} still pending), by kind:"),
+    "reception.cli.channels": ("按渠道：", "By channel:"),
+    "reception.cli.workorders": (
+        "维修工作单：开单 {created}，完工 {completed}（按时 {on_time}，及时率 {rate}），"
+        "超时未完工 {overdue}，作废 {cancelled}",
+        "Work orders: {created} opened, {completed} completed ({on_time} on time, {rate}), "
+        "{overdue} overdue and open, {cancelled} cancelled",
+    ),
+    "reception.cli.visits": ("回访 {n} 次，平均满意度 {avg}", "{n} return visits, satisfaction {avg}"),
+    "reception.cli.handovers": ("交接记录 {n} 份，已确认 {confirmed} 份",
+                                "{n} handovers, {confirmed} confirmed"),
+    "reception.cli.no_handovers": ("{date} 没有交接记录", "No handovers on {date}"),
+    "reception.cli.handover_title": (
+        "【{desk}】{start} — {end}  交班：{writer}  接班：{confirmer}  {status}",
+        "[{desk}] {start} — {end}  by {writer}, confirmed by {confirmer}  {status}",
+    ),
 }
