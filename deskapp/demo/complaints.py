@@ -66,6 +66,15 @@ def _at(day: date, hour: int, minute: int = 0) -> datetime:
     return datetime.combine(day, time(hour, minute))
 
 
+def _office(at: datetime) -> datetime:
+    """Move a step that would fall outside 08:00–20:00 to the next morning."""
+    if at.hour >= 20:
+        return _at(at.date() + timedelta(days=1), 8, at.minute)
+    if at.hour < 8:
+        return _at(at.date(), 8, at.minute)
+    return at
+
+
 def seed(session: Session, *, rng: random.Random, today: date, summary: DemoSummary) -> None:
     desk = [summary.staff_member(session, login) for login in ("qiantai1", "qiantai2")]
     specialist = summary.staff_member(session, "zhuanyuan")
@@ -97,7 +106,7 @@ def seed(session: Session, *, rng: random.Random, today: date, summary: DemoSumm
 
     def handle(c, start: datetime, case: tuple[str, ...], *, upto: str,  # type: ignore[no-untyped-def]
                unsatisfied_first: bool = False) -> None:
-        t = start + timedelta(minutes=rng.randrange(20, 240))
+        t = _office(start + timedelta(minutes=rng.randrange(20, 240)))
         order = ("classify", "investigate", "responsible", "solution", "reply", "visit",
                  "archive")
         for name in order[: order.index(upto) + 1]:
@@ -117,12 +126,12 @@ def seed(session: Session, *, rng: random.Random, today: date, summary: DemoSumm
                 if unsatisfied_first:
                     step(t, cs.record_return_visit, by=specialist, complaint_id=c.id,
                          satisfied=False, score=2, note="问题反复出现")
-                    t += timedelta(hours=rng.randrange(4, 20))
+                    t = _office(t + timedelta(hours=rng.randrange(2, 8)))
                     step(t, cs.record_solution, by=specialist, complaint_id=c.id,
                          solution=case[6] + "，并安排专人复查")
                     step(t, cs.reply, by=specialist, complaint_id=c.id, method="visit",
                          text="上门说明复查安排")
-                    t += timedelta(hours=rng.randrange(20, 40))
+                    t = _office(t + timedelta(hours=rng.randrange(4, 20)))
                 score = rng.choice((5, 5, 4, 4, 4, 3))
                 step(t, cs.record_return_visit, by=specialist, complaint_id=c.id,
                      satisfied=True, score=score, method="phone")
@@ -130,7 +139,7 @@ def seed(session: Session, *, rng: random.Random, today: date, summary: DemoSumm
             elif name == "archive":
                 step(t, cs.archive, by=specialist, complaint_id=c.id, summary="已按方案落实")
                 made["archived"] += 1
-            t += timedelta(hours=rng.randrange(2, 30))
+            t = _office(t + timedelta(minutes=rng.randrange(30, 12 * 60)))
 
     # Archived complaints over the past two months.
     day = today - timedelta(days=60)

@@ -291,7 +291,7 @@ class VisitSource(SqlListSource):
             ListColumn("at", "complaints.visit.col.at", 16),
             ListColumn("kind", "complaints.visit.col.kind", 10),
             ListColumn("unit", "complaints.col.unit", 10),
-            ListColumn("name", "complaints.col.name", 8),
+            ListColumn("name", "complaints.visit.col.name", 8),
             ListColumn("phone", "complaints.col.phone", 13),
             ListColumn("overall", "complaints.visit.col.overall", 8),
             ListColumn("note", "complaints.visit.col.note", 30),

@@ -64,7 +64,7 @@ from deskapp.tui.screens.complaints_forms import (
     method_options,
     score_options,
 )
-from deskapp.tui.widgets.record_list import RecordList
+from deskapp.tui.widgets.record_list import RecordList, fit_cell
 
 log = logging.getLogger("deskapp")
 
@@ -295,7 +295,7 @@ class ComplaintDetail(DeskModal[bool]):
         if c.visited_at is not None:
             five.append(t("complaints.five.closed"))
         head.append(f"{t('complaints.field.five_clears')}：", style="dim")
-        head.append("✓ " + " ✓ ".join(five) + "\n")
+        head.append("✓ " + " ✓ ".join(five))
         self.query_one("#cd-head", Static).update(head)
         step = cs.next_step(c)
         self.query_one("#cd-next", Static).update(
@@ -304,7 +304,7 @@ class ComplaintDetail(DeskModal[bool]):
         line.append(t("complaints.detail.timeline") + "\n", style="bold underline")
         for e in loaded.timeline:
             line.append(f"{e.at:%Y-%m-%d %H:%M}  ", style="dim")
-            line.append(f"{e.who:<6} ", style="cyan")
+            line.append(fit_cell(e.who, 8) + " ", style="cyan")
             line.append(e.text, style="bold")
             if e.note:
                 line.append(f"  {e.note}")
@@ -685,8 +685,34 @@ class AnalysisView(VerticalScroll):
 TABS = ("list", "visits", "analysis")
 
 
+async def _shot_form(pilot: Any) -> None:
+    """Screenshot: the register form with the unit picked and the content typed."""
+    from textual.widgets import Input, TextArea
+
+    await pilot.press("n")
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause(0.3)
+    form = pilot.app.screen
+    form.query_one("#cf-content", TextArea).text = "楼上装修晚上十点后仍在施工，噪音很大"
+    form.query_one("#cf-request", Input).value = "要求夜间停止施工"
+    form.query_one("#cf-name", Input).value = "张三"
+    form.query_one("#cf-phone", Input).value = "13812345678"
+
+
+async def _shot_timeline(pilot: Any) -> None:
+    """Screenshot: a complaint with its timeline and the next step."""
+    await pilot.pause(0.5)
+    await pilot.press("enter")
+
+
+async def _shot_analysis(pilot: Any) -> None:
+    await pilot.press("ctrl+right", "ctrl+right")
+
+
 class ComplaintsScreen(DeskScreen):
     AREA = "complaints"
+    SCREENSHOTS = [("form", _shot_form), ("timeline", _shot_timeline),
+                   ("analysis", _shot_analysis)]
     DEFAULT_CSS = """
     ComplaintsScreen TabbedContent { height: 1fr; }
     ComplaintsScreen TabPane { padding: 0; }
@@ -698,9 +724,10 @@ class ComplaintsScreen(DeskScreen):
         Binding("w", "new_visit", t("complaints.key.new_visit"), id="complaints.key.new_visit"),
         Binding("o", "overdue", t("complaints.key.overdue"), id="complaints.key.overdue"),
         Binding("y", "mine", t("complaints.key.mine"), id="complaints.key.mine"),
-        Binding("ctrl+right", "next_tab", t("key.next_section"), id="key.next_section"),
-        Binding("ctrl+left", "prev_tab", t("key.prev_section"), id="key.prev_section",
-                show=False),
+        Binding("ctrl+right", "next_tab", t("complaints.key.next_tab"),
+                id="complaints.key.next_tab"),
+        Binding("ctrl+left", "prev_tab", t("complaints.key.prev_tab"),
+                id="complaints.key.prev_tab", show=False),
         Binding("left_square_bracket", "month(-1)", t("complaints.key.prev_month"),
                 id="complaints.key.prev_month"),
         Binding("right_square_bracket", "month(1)", t("complaints.key.next_month"),
