@@ -838,6 +838,16 @@ def count_overdue_statement(now: datetime) -> Select[Any]:
     return select(func.count()).select_from(Complaint).where(overdue_clause(now))
 
 
+def attention_counts(session: OrmSession, now: datetime | None = None) -> tuple[int, int]:
+    """(overdue now, escalated and still open) — the banner of the complaint screen."""
+    now = now or clock.now()
+    row = session.execute(select(
+        func.sum(case((overdue_clause(now), 1), else_=0)),
+        func.sum(case((Complaint.escalated_to.is_not(None), 1), else_=0)),
+    ).where(Complaint.closed_at.is_(None))).one()
+    return int(row[0] or 0), int(row[1] or 0)
+
+
 def is_overdue(c: Complaint, now: datetime | None = None) -> bool:
     now = now or clock.now()
     if c.closed_at is not None:

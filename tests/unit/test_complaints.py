@@ -504,6 +504,7 @@ def test_overdue_is_flagged_and_escalated_once_by_the_system(db, specialist, fro
         assert {c.id for c in found} == {late.id, major.id}
         with db.write() as s:
             assert cs.escalate_overdue(s) == []  # idempotent
+            assert cs.attention_counts(s) == (2, 2)  # overdue; escalated and open
         with db.read() as s:
             late = cs.get_complaint(s, late.id)
             assert late.escalated_to == EscalationTarget.SUPERVISOR

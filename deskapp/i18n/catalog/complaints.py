@@ -234,6 +234,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "complaints.tab.analysis": ("月度分析", "Monthly analysis"),
     "complaints.banner.overdue": ("⚠ {n} 件投诉已超时（按 O 只看超时）",
                                   "⚠ {n} complaints are overdue (O shows only those)"),
+    "complaints.banner.escalated": ("{n} 件已上报未归档（标记选“已上报”可查看）",
+                                    "{n} escalated and still open (flag filter: Escalated)"),
     "complaints.key.new": ("登记投诉", "New complaint"),
     "complaints.key.new_visit": ("回访登记", "Record visit"),
     "complaints.key.next_tab": ("下一页", "Next tab"),

@@ -761,17 +761,18 @@ class ComplaintsScreen(DeskScreen):
         super().on_mount()
         settings = _settings(self.app)
 
-        def load(s: Any) -> tuple[cs.ComplaintSource, vs.VisitSource, int]:
+        def load(s: Any) -> tuple[cs.ComplaintSource, vs.VisitSource, tuple[int, int]]:
             cs.escalate_overdue(s)  # anything that became overdue reaches the supervisor
             from deskapp.services.reception import staff_names
 
-            overdue = s.execute(cs.count_overdue_statement(clock.now())).scalar_one()
+            overdue = cs.attention_counts(s)
             return (cs.list_source(s, settings=settings),
-                    vs.VisitSource(staff_names=staff_names(s)), int(overdue))
+                    vs.VisitSource(staff_names=staff_names(s)), overdue)
 
         self.call_service(load, write=True, done=self._mount_lists)
 
-    def _mount_lists(self, result: tuple[cs.ComplaintSource, vs.VisitSource, int]) -> None:
+    def _mount_lists(self, result: tuple[cs.ComplaintSource, vs.VisitSource,
+                                         tuple[int, int]]) -> None:
         source, visit_source, overdue = result
         self.list = RecordList(source, self.app.db.read, filters={"state": "open"},
                                id="cp-list")
@@ -783,16 +784,20 @@ class ComplaintsScreen(DeskScreen):
         self._banner(overdue)
         self.list.focus()
 
-    def _banner(self, overdue: int) -> None:
-        self.query_one("#cp-banner", Static).update(
-            t("complaints.banner.overdue", n=overdue) if overdue else "")
+    def _banner(self, counts: tuple[int, int]) -> None:
+        overdue, escalated = counts
+        parts = []
+        if overdue:
+            parts.append(t("complaints.banner.overdue", n=overdue))
+        if escalated:
+            parts.append(t("complaints.banner.escalated", n=escalated))
+        self.query_one("#cp-banner", Static).update("  ·  ".join(parts))
 
     def reload(self) -> None:
         for lst in (self.list, self.visits):
             if lst is not None:
                 lst.refresh_data()
-        self.call_service(lambda s: int(s.execute(cs.count_overdue_statement(clock.now()))
-                                        .scalar_one()), done=self._banner)
+        self.call_service(cs.attention_counts, done=self._banner)
         if self._tab() == "analysis":
             self._load_analysis()
 
