@@ -45,6 +45,9 @@ BUCKETS = ("d0_30", "d31_90", "d91_180", "over_180")
 def _outstanding(as_of: date) -> Any:
     """WHERE clause: bill in arrears on ``as_of`` (needs an outer join to Receipt)."""
     day_after = datetime(as_of.year, as_of.month, as_of.day) + timedelta(days=1)
+    if as_of >= clock.today():  # nothing is paid after today: only open bills count
+        return and_(Bill.status == BillStatus.OPEN, Bill.due_date < as_of,
+                    Bill.kind != FeeKind.DEPOSIT)
     return and_(
         Bill.due_date < as_of,
         Bill.created_at < day_after,

@@ -1,0 +1,112 @@
+"""Cashier commands.
+
+* ``deskapp report cashier --date 2026-11-30 | --month 2026-11 [--format text|json|csv|xlsx]
+  [--output FILE]`` — the day's takings by cashier and method, closes and the number check,
+  with every receipt; or the month's figures with one row per day.
+* ``deskapp cashier standards [--file FILE] [--as LOGIN]`` — load the fee standards
+  (``data/fee-standards.toml`` by default); a changed price needs a new effective date.
+* ``deskapp cashier bills --period 2026-12 [--building 3] [--as LOGIN]`` — make a month's
+  property-fee and parking bills (running it again adds nothing).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import typer
+
+from deskapp.cli.base import actor, app, fail, open_db, report_app
+
+cashier_app = typer.Typer(help="Cashier: fee standards and bills")
+app.add_typer(cashier_app, name="cashier")
+
+
+@report_app.command("cashier")
+def report_cashier(
+    day: str = typer.Option(None, "--date", help="A day, YYYY-MM-DD"),
+    month: str = typer.Option(None, "--month", help="A month, YYYY-MM"),
+    fmt: str = typer.Option("text", "--format", help="text | json | csv | xlsx"),
+    output: Path = typer.Option(None, "--output", "-o", help="Write to this file (xlsx: required)"),
+) -> None:
+    """The cashier's day (--date) or month (--month) report."""
+    from deskapp import clock
+    from deskapp.errors import DeskError
+    from deskapp.services import cashier_report as cr
+
+    if (day is None) == (month is None):
+        fail("give exactly one of --date YYYY-MM-DD or --month YYYY-MM", 2)
+    if fmt not in cr.FORMATS:
+        fail(f"--format must be one of {', '.join(cr.FORMATS)}", 2)
+    if fmt == "xlsx" and output is None:
+        fail("--format xlsx needs --output FILE.xlsx", 2)
+    db = open_db()
+    try:
+        with db.read() as session:
+            if day is not None:
+                try:
+                    wanted = date.fromisoformat(day.strip())
+                except ValueError:
+                    fail(f"--date: not a date: {day!r} (YYYY-MM-DD)", 2)
+                report = cr.day_report_data(session, day=wanted)
+            else:
+                try:
+                    year, mon = clock.parse_month(month)
+                except ValueError:
+                    fail(f"--month: not a month: {month!r} (YYYY-MM)", 2)
+                report = cr.month_report_data(session, year=year, month=mon)
+    except DeskError as err:
+        fail(str(err))
+    finally:
+        db.dispose()
+    if fmt == "xlsx":
+        cr.write_xlsx(report, output)
+        typer.echo(str(output))
+        return
+    text = {"text": cr.render_text, "json": cr.render_json, "csv": cr.render_csv}[fmt](report)
+    if output is not None:
+        output.write_text(text, encoding="utf-8-sig" if fmt == "csv" else "utf-8")
+        typer.echo(str(output))
+    else:
+        typer.echo(text, nl=False)
+
+
+@cashier_app.command("standards")
+def load_standards(
+    file: Path = typer.Option(None, "--file", help="fee-standards.toml (default: shipped)"),
+    as_: str = typer.Option(None, "--as", help="Acting supervisor's login"),
+) -> None:
+    """Load the fee standards; prices already loaded keep their dates."""
+    from deskapp.errors import DeskError
+    from deskapp.services import cashier
+
+    db = open_db()
+    try:
+        with db.write() as session:
+            specs = cashier.read_standards_file(file)
+            result = cashier.load_standards(session, by=actor(session, as_), specs=specs)
+    except DeskError as err:
+        fail(str(err))
+    typer.echo(f"fee standards: {result.added} added, {result.unchanged} already loaded")
+
+
+@cashier_app.command("bills")
+def make_bills(
+    period: str = typer.Option(..., "--period", help="YYYY-MM"),
+    building: str = typer.Option(None, "--building", help="Only this building's code"),
+    as_: str = typer.Option(None, "--as", help="Acting staff login"),
+) -> None:
+    """Make a month's property-fee and parking bills (idempotent)."""
+    from deskapp.errors import DeskError
+    from deskapp.money import format_fen
+    from deskapp.services import cashier
+
+    db = open_db()
+    try:
+        with db.write() as session:
+            result = cashier.generate_bills(session, by=actor(session, as_), period=period,
+                                            building=building)
+    except DeskError as err:
+        fail(str(err))
+    typer.echo(f"{result.period}: {result.created} bills made ({format_fen(result.total_fen)}), "
+               f"{result.existing} already there, {result.without_standard} without a standard")
