@@ -108,3 +108,6 @@ def db_restore(
                  audit=result.audit_checked))
     if result.upgraded:
         typer.echo(t("ops.restore.upgraded"))
+    if not result.audit_ok:
+        fail(t("ops.restore.audit_broken", seq=result.audit_broken_at, reason=result.audit_reason),
+             code=2)

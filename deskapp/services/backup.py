@@ -96,10 +96,16 @@ class RestoreResult:
     audit_checked: int
     upgraded: bool
     saved_previous: Path | None = None
+    audit_broken_at: int | None = None  # first broken entry of the restored audit log
+    audit_reason: str = ""
 
     @property
     def rows(self) -> int:
         return sum(self.tables.values())
+
+    @property
+    def audit_ok(self) -> bool:
+        return self.audit_broken_at is None
 
 
 # --------------------------------------------------------------------------------------
@@ -500,8 +506,11 @@ def restore(source: Path, *, url: str, replace: bool = False, upgrade: bool = Tr
 
     The target must be fresh: an SQLite file that does not exist yet (``replace=True``
     saves an existing one beside it first, then restores over it) or an empty PostgreSQL
-    database. Verified: the manifest's SHA-256 before, SQLite's integrity check, the rows
-    of every table against the manifest and the audit log's hash chain after."""
+    database. Verified: the manifest's SHA-256 before; SQLite's integrity check and the
+    rows of every table against the manifest after. A restore that fails its check is
+    undone (the new file removed, the saved database put back, the PostgreSQL database
+    emptied again) and raises. The audit chain is checked and reported in the result: a
+    chain broken in the backup itself is restored faithfully, not refused."""
     fmt, manifest = _check_file(source)
     is_sqlite = url.startswith("sqlite")
     if (fmt == "sqlite") != is_sqlite:
@@ -509,40 +518,65 @@ def restore(source: Path, *, url: str, replace: bool = False, upgrade: bool = Tr
                               format=fmt, target=make_url(url).get_backend_name())
     saved: Path | None = None
     if is_sqlite:
-        saved = _restore_sqlite(source, url, replace=replace)
+        target, saved = _restore_sqlite(source, url, replace=replace)
+        undo = (lambda: _copy_sqlite(saved, target, fresh=False)) if saved is not None \
+            else (lambda: _remove_sqlite(target))
     else:
         if replace:
             raise ValidationError("ops.restore.pg_replace", field="replace")
         _require_empty_pg(url)
-        _pg_restore_into(make_url(url), source)
+        undo = lambda: _empty_pg(url)  # noqa: E731
+        try:
+            _pg_restore_into(make_url(url), source)
+        except BaseException:
+            undo()
+            raise
+    from deskapp.services import audit
+
     db = Database(url)
     try:
         with db.engine.connect() as conn:
             counts = _count_tables(conn, set(inspect(conn).get_table_names()))
         if manifest is not None:
             _compare_counts(manifest.get("tables", {}), counts)
-        from deskapp.services import audit
-
         with db.read() as session:
             chain = audit.verify(session)
-        if not chain.ok:
-            raise Conflict("ops.restore.audit_broken", seq=chain.first_broken_seq,
-                           reason=chain.reason)
+    except BaseException:
+        db.dispose()
+        undo()
+        raise
+    try:
         upgraded = False
         if upgrade and migrate.needs_upgrade(db.engine):
             migrate.upgrade(db.engine)
             upgraded = True
         _record(db, None, "ops.restore", source.name[:40], {
             "file": source.name, "rows": sum(counts.values()), "upgraded": upgraded,
-            "saved_previous": saved.name if saved else ""})
+            "audit_ok": chain.ok, "saved_previous": saved.name if saved else ""})
     finally:
         db.dispose()
     return RestoreResult(url=make_url(url).render_as_string(hide_password=True),
                          source=source, tables=counts, audit_checked=chain.checked,
-                         upgraded=upgraded, saved_previous=saved)
+                         upgraded=upgraded, saved_previous=saved,
+                         audit_broken_at=chain.first_broken_seq, audit_reason=chain.reason)
 
 
-def _restore_sqlite(source: Path, url: str, *, replace: bool) -> Path | None:
+def _remove_sqlite(path: Path) -> None:
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        Path(str(path) + suffix).unlink(missing_ok=True)
+
+
+def _empty_pg(url: str) -> None:
+    engine = create_engine(url)
+    try:
+        with engine.begin() as conn:
+            conn.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
+            conn.execute(text("CREATE SCHEMA public"))
+    finally:
+        engine.dispose()
+
+
+def _restore_sqlite(source: Path, url: str, *, replace: bool) -> tuple[Path, Path | None]:
     target = make_url(url).database
     if not target or target == ":memory:":
         raise ValidationError("ops.restore.memory", field="to")
@@ -564,8 +598,15 @@ def _restore_sqlite(source: Path, url: str, *, replace: bool) -> Path | None:
         _create_private(target_path)
     # Copy page by page into the target's own connection: other connections to an existing
     # file see either the old or the new database, never a mix.
-    _copy_sqlite(source, target_path, fresh=False)
-    return saved
+    try:
+        _copy_sqlite(source, target_path, fresh=False)
+    except BaseException:
+        if saved is not None:
+            _copy_sqlite(saved, target_path, fresh=False)
+        else:
+            _remove_sqlite(target_path)
+        raise
+    return target_path, saved
 
 
 def _copy_sqlite(source: Path, target: Path, *, fresh: bool = True) -> None:

@@ -66,13 +66,14 @@ def pg_template(pg_server: str) -> Iterator[str]:
 
 
 @pytest.fixture
-def fresh_pg(pg_server: str, pg_template: str) -> Iterator[Callable[[], Database]]:
-    """Factory of fresh, migrated PostgreSQL databases (dropped after the test)."""
+def fresh_pg(pg_server: str, pg_template: str) -> Iterator[Callable[..., Database]]:
+    """Factory of fresh PostgreSQL databases, migrated (or ``empty=True``: no tables at
+    all), dropped after the test."""
     made: list[tuple[str, Database]] = []
 
-    def make() -> Database:
+    def make(*, empty: bool = False) -> Database:
         name = f"deskapp_drill_{os.getpid()}_{uuid.uuid4().hex[:8]}"
-        _create_database(pg_server, name, template=pg_template)
+        _create_database(pg_server, name, template=None if empty else pg_template)
         database = Database(make_url(pg_server).set(database=name).render_as_string(
             hide_password=False))
         made.append((name, database))

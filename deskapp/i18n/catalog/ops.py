@@ -39,10 +39,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
                                  "empty one"),
     "ops.restore.counts_differ": ("恢复后的行数与备份不符：{detail}",
                                   "Rows after the restore differ from the backup: {detail}"),
-    "ops.restore.audit_broken": ("恢复后的审计日志在第 {seq} 条断链（{reason}）",
-                                 "The restored audit log is broken at entry {seq} ({reason})"),
-    "ops.restore.done": ("已恢复到 {url}：{rows} 行，审计日志 {audit} 条完整",
-                         "Restored into {url}: {rows} rows, audit log intact ({audit} entries)"),
+    "ops.restore.audit_broken": (
+        "注意：备份中的审计日志在第 {seq} 条断链（{reason}），数据已按备份原样恢复",
+        "Warning: the audit log in this backup is broken at entry {seq} ({reason}); the data "
+        "was restored as it is in the backup"),
+    "ops.restore.done": ("已恢复到 {url}：{rows} 行，已核对（审计日志 {audit} 条）",
+                         "Restored into {url}: {rows} rows, checked ({audit} audit entries)"),
     "ops.restore.upgraded": ("数据库结构已升级到当前版本", "Schema upgraded to the current version"),
     "ops.restore.saved": ("原数据库已另存为 {file}", "The previous database was saved as {file}"),
     "ops.restore.confirm": ("将把 {file} 恢复到 {url}，继续吗？", "Restore {file} into {url}?"),
