@@ -109,7 +109,9 @@ def seed(session: Session, *, rng: random.Random, today: date, summary: DemoSumm
         t = _office(start + timedelta(minutes=rng.randrange(20, 240)))
         order = ("classify", "investigate", "responsible", "solution", "reply", "visit",
                  "archive")
+        latest = _at(today, 8, 0)  # never after the start of the demo's today
         for name in order[: order.index(upto) + 1]:
+            t = min(t, latest)
             if name == "classify":
                 step(t, cs.classify, by=specialist, complaint_id=c.id, valid=True)
             elif name == "investigate":
@@ -159,10 +161,10 @@ def seed(session: Session, *, rng: random.Random, today: date, summary: DemoSumm
         step(when + timedelta(hours=1), cs.reply, by=specialist, complaint_id=c.id,
              method="phone", text=reason)
         step(when + timedelta(hours=2), cs.archive, by=specialist, complaint_id=c.id)
-    # Open ones at every step during the last week.
+    # Open ones at every step, registered in the last two days (within their deadlines).
     for i, upto in enumerate(("reply", "solution", "responsible", "investigate", "classify")):
         case = _CASES[(n + i) % len(_CASES)]
-        when = _at(today - timedelta(days=5 - i), 9 + i, 30)
+        when = _at(today - timedelta(days=2 if i < 3 else 1), 9 + 2 * i, 30)
         c = register(when, case)
         handle(c, when, case, upto=upto)
     # Waiting for classification; two of them overdue by now; one major to the director.
