@@ -13,7 +13,7 @@ from sqlmodel import Session, func, select
 
 from deskapp import clock
 from deskapp.db.models import Occupant, OccupantKind, Unit, UnitUse
-from deskapp.db.models.renovation import WorkKind
+from deskapp.db.models.renovation import TaxStatus, WorkKind
 from deskapp.errors import DeskError
 from deskapp.services import renovation as reno
 from deskapp.services.demo import DemoSummary, random_mobile, random_name, random_resident_id
@@ -161,6 +161,9 @@ def _one(session: Session, *, rng: random.Random, today: date, desk, boss, owner
         reno.approve(session, by=desk, filing_id=fid)
         reno.certificate_pdf(session, by=desk, filing_id=fid)
         passes = [reno.issue_pass(session, by=desk, worker_id=w.id or 0) for w in workers]
+        reno.set_tax_status(session, by=desk, filing_id=fid,
+                            status=rng.choice((TaxStatus.PAID, TaxStatus.PAID, TaxStatus.UNPAID,
+                                               TaxStatus.EXEMPT)))
     if target == "approved":
         return
     with clock.freeze(_at(max(start, reviewed.date()), rng) + timedelta(hours=1)):

@@ -33,7 +33,7 @@ from deskapp.services.renovation_lists import VIEWS, ArchiveSource, FilingSource
 from deskapp.tui import areas
 from deskapp.tui.base import DeskModal, DeskScreen
 from deskapp.tui.screens.renovation_forms import ActionForm, FilingForm, Spec
-from deskapp.tui.widgets.record_list import RecordList
+from deskapp.tui.widgets.record_list import RecordList, fit_cell
 
 S = RenovationStatus
 
@@ -88,10 +88,8 @@ class RenovationScreen(DeskScreen):
                 id="renovation.view.expiring"),
         Binding("3", "view('overdue')", t("renovation.view.overdue"), id="renovation.view.overdue"),
         Binding("4", "view('deposit')", t("renovation.view.deposit"), id="renovation.view.deposit"),
-        Binding("5", "view('open')", t("renovation.view.open"), id="renovation.view.open",
-                show=False),
-        Binding("6", "view('all')", t("renovation.view.all"), id="renovation.view.all",
-                show=False),
+        Binding("5", "view('open')", t("renovation.view.open"), id="renovation.view.open"),
+        Binding("6", "view('all')", t("renovation.view.all"), id="renovation.view.all"),
         Binding("ctrl+r", "archive", t("renovation.key.archive"), id="renovation.key.archive"),
     ]
 
@@ -237,8 +235,8 @@ class FilingScreen(DeskScreen):
         _k("l", "lived_in", "renovation.key.lived_in"),
         _k("u", "refund", "renovation.key.refund"),
         _k("z", "close", "renovation.key.close"),
-        _k("t", "tax", "renovation.key.tax", show=False),
-        _k("delete", "cancel", "renovation.key.cancel", show=False),
+        _k("t", "tax", "renovation.key.tax"),
+        _k("delete", "cancel", "renovation.key.cancel"),
     ]
 
     def __init__(self, filing_id: int) -> None:
@@ -657,7 +655,7 @@ class WorkersModal(DeskModal[None]):
 
 def worker_line(worker: Any, issued: Any, marks: dict[int, list[date]]) -> Text:
     text = Text()
-    text.append(f"{worker.name:<6}", style="bold")
+    text.append(fit_cell(worker.name, 8), style="bold")
     text.append(f"  {mask_id(worker.id_number)}")
     if worker.phone:
         text.append(f"  {mask_phone(worker.phone)}", style="dim")

@@ -79,7 +79,8 @@ class ActionForm(FormMixin, DeskModal[bool]):
     ActionForm #af-preview { height: auto; padding: 0 1; }
     ActionForm Field > .field-label { padding: 0 1 0 0; width: 16; }
     ActionForm Field > .field-error { padding: 0 0 0 1; max-width: 70; }
-    ActionForm Checkbox { width: auto; height: 1; border: none; padding: 0; }
+    ActionForm Checkbox, ActionForm Checkbox:focus { width: auto; height: 1; border: none; padding: 0; }
+    ActionForm Checkbox:focus { background: $accent 30%; }
     ActionForm #af-hint, ActionForm #af-message, ActionForm #af-preview { margin-top: 1; }
     """
     BINDINGS = [Binding("ctrl+s", "save", t("key.save"), id="key.save"),
@@ -197,7 +198,8 @@ class FilingForm(FormMixin, DeskModal[int | None]):
     FilingForm #rf-hint { color: $text-muted; }
     FilingForm Field > .field-label { padding: 0 1 0 0; width: 16; }
     FilingForm Field > .field-error { padding: 0 0 0 1; max-width: 70; }
-    FilingForm Checkbox { width: auto; height: 1; border: none; padding: 0; }
+    FilingForm Checkbox, FilingForm Checkbox:focus { width: auto; height: 1; border: none; padding: 0; }
+    FilingForm Checkbox:focus { background: $accent 30%; }
     FilingForm Input, FilingForm Select, FilingForm UnitField { margin: 0 0 0 0; }
     FilingForm UnitField { height: 1; border: none; padding: 0 1; background: $boost; }
     FilingForm UnitField:focus { background: $accent 30%; border: none; }
