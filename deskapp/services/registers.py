@@ -242,15 +242,174 @@ def open_counts(session: Session, *, now: datetime | None = None) -> OpenCounts:
     )
 
 
+@dataclass(frozen=True)
+class RecordDetail:
+    """One register record as the detail view shows it (personal data masked)."""
+
+    kind: str
+    register: str
+    title: str
+    rows: list[tuple[str, str]]
+    history: list[str]
+    steps: set[str]  # close | void | notify | dispose | print
+
+
+def _staff_names(session: Session, *ids: int | None) -> dict[int, str]:
+    from deskapp.db.models import Staff
+
+    wanted = [i for i in ids if i]
+    if not wanted:
+        return {}
+    return {sid: name for sid, name in session.execute(
+        select(Staff.id, Staff.name).where(Staff.id.in_(wanted))).all()}
+
+
+def _unit_code(session: Session, unit_id: int | None) -> str:
+    if unit_id is None:
+        return ""
+    unit = session.get(Unit, unit_id)
+    return unit.code if unit else ""
+
+
+def detail(session: Session, *, kind: str, record_id: int) -> RecordDetail:
+    """Everything about one record, ready to show: fields, history, possible steps."""
+    from deskapp.db.models.registers import GoodsPass as G
+    from deskapp.errors import NotFound
+    from deskapp.masking import mask_id, mask_phone
+    from deskapp.services import audit
+
+    def ph(value: str) -> str:
+        return mask_phone(value) if value else ""
+
+    def status(obj: Any) -> str:
+        return t(f"registers.status.{obj.status.value}")
+
+    model = {"visitor": Visitor, "key_loan": KeyLoan, "loan": Loan, "parcel": Parcel,
+             "lost_item": LostItem, "goods_pass": G}.get(kind)
+    obj = session.get(model, record_id) if model is not None else None
+    if obj is None:
+        raise NotFound("registers.detail.not_found")
+    rows: list[tuple[str, str]] = []
+    steps: set[str] = set()
+    names = _staff_names(session, *[getattr(obj, a, None) for a in (
+        "in_by_id", "out_by_id", "received_by_id", "handed_by_id", "notified_by_id",
+        "registered_by_id", "disposed_by_id", "issued_by_id", "used_by_id", "voided_by_id")])
+
+    def who(attr: str) -> str:
+        return names.get(getattr(obj, attr, None) or 0, "")
+
+    if isinstance(obj, Visitor):
+        title = f"{obj.number} {obj.name}"
+        rows = [("registers.field.visitor_name", obj.name), ("registers.field.phone", ph(obj.phone)),
+                ("registers.field.id_number", mask_id(obj.id_number) if obj.id_number else ""),
+                ("registers.field.unit", _unit_code(session, obj.unit_id)),
+                ("registers.field.host", obj.host), ("registers.field.purpose", obj.purpose),
+                ("registers.field.people", str(obj.people)), ("registers.field.plate", obj.plate),
+                ("registers.field.card_no", obj.card_no),
+                ("registers.col.time_in", f"{fmt_time(obj.time_in)} {who('in_by_id')}"),
+                ("registers.col.time_out", f"{fmt_time(obj.time_out)} {who('out_by_id')}")]
+        if obj.card_no and obj.card_returned is not None:
+            rows.append(("registers.field.card_returned",
+                         t("registers.choice.yes" if obj.card_returned else "registers.choice.no")))
+        open_ = obj.status == VisitorStatus.INSIDE
+    elif isinstance(obj, KeyLoan):
+        item = session.get(KeyItem, obj.item_id)
+        title = f"{item.code if item else ''} {item.name if item else ''}"
+        rows = [("registers.field.holder", obj.holder), ("registers.field.holder_org", obj.holder_org),
+                ("registers.field.phone", ph(obj.holder_phone)),
+                ("registers.field.purpose", obj.purpose),
+                ("registers.col.out_at", f"{fmt_time(obj.out_at)} {who('out_by_id')}"),
+                ("registers.col.due_at", fmt_time(obj.due_at)),
+                ("registers.col.returned_at", f"{fmt_time(obj.returned_at)} {who('in_by_id')}"),
+                ("registers.field.condition",
+                 t(f"registers.condition.{obj.condition.value}") if obj.condition else ""),
+                ("registers.field.return_note", obj.return_note)]
+        open_ = obj.status == KeyLoanStatus.OUT
+    elif isinstance(obj, Loan):
+        lend_kind = session.get(LendKind, obj.kind_id)
+        title = f"{lend_kind.name if lend_kind else ''} × {obj.qty}"
+        rows = [("registers.field.borrower", obj.borrower),
+                ("registers.field.unit", _unit_code(session, obj.unit_id)),
+                ("registers.field.phone", ph(obj.phone)),
+                ("registers.col.out_at", f"{fmt_time(obj.out_at)} {who('out_by_id')}"),
+                ("registers.col.due_at", fmt_time(obj.due_at)),
+                ("registers.col.returned_at", f"{fmt_time(obj.returned_at)} {who('in_by_id')}"),
+                ("registers.field.note", obj.note)]
+        open_ = obj.status == LoanStatus.OUT
+    elif isinstance(obj, Parcel):
+        title = f"{t(f'registers.parcel_kind.{obj.kind.value}')} {obj.tracking_no}"
+        rows = [("registers.field.unit", _unit_code(session, obj.unit_id)),
+                ("registers.field.recipient", obj.recipient),
+                ("registers.field.recipient_phone", ph(obj.recipient_phone)),
+                ("registers.field.carrier", obj.carrier), ("registers.field.shelf", obj.shelf),
+                ("registers.col.received_at", f"{fmt_time(obj.received_at)} {who('received_by_id')}"),
+                ("registers.col.notified",
+                 f"{fmt_time(obj.notified_at)} "
+                 f"{t(f'registers.notify.{obj.notify_method.value}') if obj.notify_method else ''}"
+                 f" ×{obj.notify_count}" if obj.notified_at else ""),
+                ("registers.field.collected_by", obj.collected_by),
+                ("registers.col.collected_at", f"{fmt_time(obj.collected_at)} {who('handed_by_id')}"),
+                ("registers.field.note", obj.note)]
+        open_ = obj.status == ParcelStatus.WAITING
+        if open_:
+            steps.add("notify")
+    elif isinstance(obj, LostItem):
+        title = obj.description
+        rows = [("registers.field.found_place", obj.found_place),
+                ("registers.field.found_at", fmt_time(obj.found_at)),
+                ("registers.field.finder", f"{obj.finder} {ph(obj.finder_phone)}".strip()),
+                ("registers.field.storage", obj.storage),
+                ("registers.col.hold_until", obj.hold_until.isoformat()),
+                ("registers.field.claimant", f"{obj.claimant} {ph(obj.claimant_phone)}".strip()),
+                ("registers.field.id_number",
+                 mask_id(obj.claimant_id_number) if obj.claimant_id_number else ""),
+                ("registers.field.disposal", obj.disposal)]
+        open_ = obj.status == LostStatus.HELD
+        if open_:
+            steps.add("dispose")
+    else:
+        assert isinstance(obj, G)
+        title = f"{obj.number}"
+        rows = [("registers.field.unit", _unit_code(session, obj.unit_id)),
+                ("registers.field.applicant",
+                 f"{obj.applicant}（{t(f'occupant.{obj.applicant_kind.value}')}）"),
+                ("registers.field.applicant_phone", ph(obj.applicant_phone)),
+                ("registers.field.consent", obj.consent_note),
+                ("registers.field.items", obj.items_text),
+                ("registers.field.plate", obj.plate),
+                ("registers.field.out_date", obj.out_date.isoformat()),
+                ("registers.col.issued_at", f"{fmt_time(obj.issued_at)} {who('issued_by_id')}"),
+                ("registers.field.guard", f"{obj.guard} {fmt_time(obj.used_at)}".strip())]
+        if obj.warning:
+            rows.append(("registers.detail.warning", obj.warning))
+        open_ = obj.status == GoodsPassStatus.ISSUED
+        steps.add("print")
+    rows.append(("registers.col.status", status(obj)))
+    if obj.voided_at:
+        rows.append(("registers.field.void_reason",
+                     f"{obj.void_reason}（{who('voided_by_id')} {fmt_time(obj.voided_at)}）"))
+    if open_:
+        steps |= {"close", "void"}
+    entries = audit.entries_for(session, entity=kind, entity_id=record_id)
+    staff = _staff_names(session, *[e.staff_id for e in entries])
+    history = [f"{fmt_time(e.at)}  {staff.get(e.staff_id or 0, '')}  "
+               f"{t('registers.action.' + e.action.replace('.', '_'))}" for e in entries]
+    return RecordDetail(kind=kind, register=KINDS[kind], title=title,
+                        rows=[(k, v) for k, v in rows if v.strip()], history=history,
+                        steps=steps)
+
+
 __all__ = [
     "KINDS",
     "REGISTERS",
     "OpenCounts",
+    "RecordDetail",
     "RegistersMonth",
     "goods_svc",
     "keys_svc",
     "lending_svc",
     "lost_svc",
+    "detail",
     "monthly_summary",
     "open_counts",
     "open_items",

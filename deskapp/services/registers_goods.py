@@ -226,15 +226,14 @@ def is_expired(goods: GoodsPass, today: date | None = None) -> bool:
 
 class GoodsPassSource(SqlListSource):
     columns = [
-        ListColumn("number", "registers.col.pass_no", 13),
-        ListColumn("issued", "registers.col.issued_at", 11),
-        ListColumn("unit", "registers.col.unit", 11),
-        ListColumn("applicant", "registers.col.applicant", 10),
-        ListColumn("kind", "registers.col.applicant_kind", 4),
-        ListColumn("items", "registers.col.items", 24),
-        ListColumn("date", "registers.col.out_date", 10),
-        ListColumn("plate", "registers.col.plate", 9),
+        ListColumn("number", "registers.col.pass_no", 12),
         ListColumn("status", "registers.col.status", 6),
+        ListColumn("issued", "registers.col.issued_at", 11),
+        ListColumn("unit", "registers.col.unit", 9),
+        ListColumn("applicant", "registers.col.applicant", 8),
+        ListColumn("kind", "registers.col.applicant_kind", 4),
+        ListColumn("date", "registers.col.out_date", 10),
+        ListColumn("items", "registers.col.items", 22),
     ]
     model = GoodsPass
     order_by = (GoodsPass.issued_at.desc(), GoodsPass.id.desc())
@@ -262,7 +261,7 @@ class GoodsPassSource(SqlListSource):
             "overdue" if is_expired(g) else "warning" if g.warning and
             g.status == GoodsPassStatus.ISSUED else "")
         return ListRow(g.id or 0, (
-            g.number, fmt_time(g.issued_at), item[1], g.applicant,
-            t(f"occupant.{g.applicant_kind.value}"), g.items_text, g.out_date.isoformat(),
-            g.plate, t(f"registers.status.{g.status.value}"),
+            g.number, t(f"registers.status.{g.status.value}"), fmt_time(g.issued_at), item[1],
+            g.applicant, t(f"occupant.{g.applicant_kind.value}"), g.out_date.isoformat(),
+            g.items_text,
         ), style)

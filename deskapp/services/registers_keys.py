@@ -127,8 +127,8 @@ def check_out(session: Session, *, by: Staff, code: str, holder: str, holder_org
     due_at = due_time(due, field="due", now=now)
     out = current_loan(session, item.id)
     if out is not None:
-        raise Conflict("registers.key.already_out", code=item.code, holder=out.holder,
-                       since=fmt_time(out.out_at))
+        raise ValidationError("registers.key.already_out", field="code", code=item.code,
+                              holder=out.holder, since=fmt_time(out.out_at))
     loan = KeyLoan(item_id=item.id, holder=holder, holder_org=holder_org,
                    holder_phone=holder_phone, purpose=purpose, out_at=now, due_at=due_at,
                    status=KeyLoanStatus.OUT, out_by_id=by.id)
@@ -198,15 +198,15 @@ class KeyLoanSource(SqlListSource):
     """Check-outs, newest first; filters status and overdue."""
 
     columns = [
-        ListColumn("code", "registers.col.key_code", 12),
-        ListColumn("name", "registers.col.key_name", 16),
-        ListColumn("holder", "registers.col.holder", 10),
+        ListColumn("code", "registers.col.key_code", 10),
+        ListColumn("status", "registers.col.status", 6),
+        ListColumn("name", "registers.col.key_name", 12),
+        ListColumn("holder", "registers.col.holder", 8),
         ListColumn("org", "registers.col.holder_org", 10),
         ListColumn("out", "registers.col.out_at", 11),
         ListColumn("due", "registers.col.due_at", 11),
         ListColumn("back", "registers.col.returned_at", 11),
-        ListColumn("condition", "registers.col.condition", 6),
-        ListColumn("status", "registers.col.status", 6),
+        ListColumn("condition", "registers.col.condition", 4),
     ]
     model = KeyLoan
     order_by = (KeyLoan.out_at.desc(), KeyLoan.id.desc())
@@ -253,10 +253,10 @@ class KeyLoanSource(SqlListSource):
         style = "muted" if loan.status == KeyLoanStatus.VOIDED else (
             "overdue" if is_overdue(loan) else "")
         return ListRow(loan.id or 0, (
-            item[1], item[2], loan.holder, loan.holder_org, fmt_time(loan.out_at),
-            fmt_time(loan.due_at), fmt_time(loan.returned_at),
+            item[1], t(f"registers.status.{loan.status.value}"), item[2], loan.holder,
+            loan.holder_org, fmt_time(loan.out_at), fmt_time(loan.due_at),
+            fmt_time(loan.returned_at),
             t(f"registers.condition.{loan.condition.value}") if loan.condition else "",
-            t(f"registers.status.{loan.status.value}"),
         ), style)
 
 

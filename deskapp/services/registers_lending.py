@@ -212,13 +212,13 @@ class LoanSource(SqlListSource):
     columns = [
         ListColumn("kind", "registers.col.kind", 10),
         ListColumn("qty", "registers.col.qty", 4, "right"),
-        ListColumn("borrower", "registers.col.borrower", 10),
-        ListColumn("unit", "registers.col.unit", 11),
-        ListColumn("phone", "registers.col.phone", 13),
+        ListColumn("status", "registers.col.status", 6),
+        ListColumn("borrower", "registers.col.borrower", 8),
+        ListColumn("unit", "registers.col.unit", 9),
+        ListColumn("phone", "registers.col.phone", 11),
         ListColumn("out", "registers.col.out_at", 11),
         ListColumn("due", "registers.col.due_at", 11),
         ListColumn("back", "registers.col.returned_at", 11),
-        ListColumn("status", "registers.col.status", 6),
     ]
     model = Loan
     order_by = (Loan.out_at.desc(), Loan.id.desc())
@@ -253,10 +253,9 @@ class LoanSource(SqlListSource):
             "overdue" if is_overdue(loan) else "warning" if loan.status == LoanStatus.LOST
             else "")
         return ListRow(loan.id or 0, (
-            item[1], str(loan.qty), loan.borrower, item[2] or "",
-            mask_phone(loan.phone) if loan.phone else "", fmt_time(loan.out_at),
+            item[1], str(loan.qty), t(f"registers.status.{loan.status.value}"), loan.borrower,
+            item[2] or "", mask_phone(loan.phone) if loan.phone else "", fmt_time(loan.out_at),
             fmt_time(loan.due_at), fmt_time(loan.returned_at),
-            t(f"registers.status.{loan.status.value}"),
         ), style)
 
 

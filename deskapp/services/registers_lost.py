@@ -159,14 +159,14 @@ def is_due(item: LostItem, today: date | None = None) -> bool:
 class LostItemSource(SqlListSource):
     columns = [
         ListColumn("found", "registers.col.found_at", 11),
-        ListColumn("item", "registers.col.item", 18),
-        ListColumn("place", "registers.col.found_place", 12),
+        ListColumn("status", "registers.col.status", 6),
+        ListColumn("item", "registers.col.item", 14),
+        ListColumn("place", "registers.col.found_place", 10),
         ListColumn("finder", "registers.col.finder", 8),
         ListColumn("storage", "registers.col.storage", 8),
         ListColumn("until", "registers.col.hold_until", 10),
         ListColumn("claimant", "registers.col.claimant", 8),
-        ListColumn("phone", "registers.col.phone", 13),
-        ListColumn("status", "registers.col.status", 6),
+        ListColumn("phone", "registers.col.phone", 11),
     ]
     model = LostItem
     order_by = (LostItem.found_at.desc(), LostItem.id.desc())
@@ -195,8 +195,8 @@ class LostItemSource(SqlListSource):
         style = "muted" if item.status == LostStatus.VOIDED else (
             "overdue" if is_due(item) else "")
         return ListRow(item.id or 0, (
-            fmt_time(item.found_at), item.description, item.found_place, item.finder,
-            item.storage, item.hold_until.isoformat(), item.claimant,
+            fmt_time(item.found_at), t(f"registers.status.{item.status.value}"),
+            item.description, item.found_place, item.finder, item.storage,
+            item.hold_until.isoformat(), item.claimant,
             mask_phone(item.claimant_phone) if item.claimant_phone else "",
-            t(f"registers.status.{item.status.value}"),
         ), style)

@@ -186,15 +186,15 @@ class ParcelSource(SqlListSource):
 
     columns = [
         ListColumn("received", "registers.col.received_at", 11),
-        ListColumn("kind", "registers.col.parcel_kind", 4),
-        ListColumn("unit", "registers.col.unit", 11),
-        ListColumn("recipient", "registers.col.recipient", 10),
-        ListColumn("carrier", "registers.col.carrier", 8),
-        ListColumn("tracking", "registers.col.tracking", 16),
-        ListColumn("shelf", "registers.col.shelf", 6),
-        ListColumn("notified", "registers.col.notified", 16),
-        ListColumn("out", "registers.col.collected_at", 11),
         ListColumn("status", "registers.col.status", 6),
+        ListColumn("kind", "registers.col.parcel_kind", 4),
+        ListColumn("unit", "registers.col.unit", 9),
+        ListColumn("recipient", "registers.col.recipient", 8),
+        ListColumn("carrier", "registers.col.carrier", 6),
+        ListColumn("tracking", "registers.col.tracking", 16),
+        ListColumn("shelf", "registers.col.shelf", 5),
+        ListColumn("notified", "registers.col.notified", 7),
+        ListColumn("out", "registers.col.collected_at", 11),
     ]
     model = Parcel
     order_by = (Parcel.received_at.desc(), Parcel.id.desc())
@@ -238,13 +238,14 @@ class ParcelSource(SqlListSource):
         style = "muted" if p.status == ParcelStatus.VOIDED else (
             "overdue" if is_overdue(p) else "")
         notified = ""
-        if p.notified_at:
-            method = t(f"registers.notify.{p.notify_method.value}") if p.notify_method else ""
-            notified = f"{fmt_time(p.notified_at)} {method}".strip()
+        if p.notified_at and p.notify_method:
+            notified = t(f"registers.notify.{p.notify_method.value}")
+            if p.notify_count > 1:
+                notified += f"×{p.notify_count}"
         return ListRow(p.id or 0, (
-            fmt_time(p.received_at), t(f"registers.parcel_kind.{p.kind.value}"), item[1] or "",
-            p.recipient, p.carrier, p.tracking_no, p.shelf, notified, fmt_time(p.collected_at),
-            t(f"registers.status.{p.status.value}"),
+            fmt_time(p.received_at), t(f"registers.status.{p.status.value}"),
+            t(f"registers.parcel_kind.{p.kind.value}"), item[1] or "", p.recipient, p.carrier,
+            p.tracking_no, p.shelf, notified, fmt_time(p.collected_at),
         ), style)
 
 

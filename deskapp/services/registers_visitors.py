@@ -139,17 +139,16 @@ class VisitorSource(SqlListSource):
     """Visitors, newest first; ``status`` filter (default on screen: inside)."""
 
     columns = [
-        ListColumn("number", "registers.col.pass_no", 14),
+        ListColumn("number", "registers.col.pass_no", 13),
+        ListColumn("status", "registers.col.status", 6),
         ListColumn("time_in", "registers.col.time_in", 11),
-        ListColumn("name", "registers.col.visitor", 10),
-        ListColumn("phone", "registers.col.phone", 13),
-        ListColumn("unit", "registers.col.unit", 11),
+        ListColumn("time_out", "registers.col.time_out", 11),
+        ListColumn("name", "registers.col.visitor", 8),
+        ListColumn("phone", "registers.col.phone", 11),
+        ListColumn("unit", "registers.col.unit", 9),
         ListColumn("host", "registers.col.host", 8),
         ListColumn("people", "registers.col.people", 4, "right"),
-        ListColumn("card", "registers.col.card", 6),
-        ListColumn("plate", "registers.col.plate", 9),
-        ListColumn("time_out", "registers.col.time_out", 11),
-        ListColumn("status", "registers.col.status", 6),
+        ListColumn("card", "registers.col.card", 5),
     ]
     model = Visitor
     order_by = (Visitor.time_in.desc(), Visitor.id.desc())
@@ -185,7 +184,7 @@ class VisitorSource(SqlListSource):
         if v.card_no and v.card_returned is False:
             card += "✗"
         return ListRow(v.id or 0, (
-            v.number, fmt_time(v.time_in), v.name, mask_phone(v.phone) if v.phone else "",
-            item[1] or "", v.host, str(v.people), card, v.plate, fmt_time(v.time_out),
-            t(f"registers.status.{v.status.value}"),
+            v.number, t(f"registers.status.{v.status.value}"), fmt_time(v.time_in),
+            fmt_time(v.time_out), v.name, mask_phone(v.phone) if v.phone else "",
+            item[1] or "", v.host, str(v.people), card,
         ), style)

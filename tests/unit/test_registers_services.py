@@ -252,7 +252,7 @@ def test_key_check_out_twice_refused_and_return(db, receptionist, radio, now):
                               holder_org="秩序部", due="2h")
         lid = loan.id
         assert loan.due_at == NOW + timedelta(hours=2)
-    with db.write() as session, pytest.raises(Conflict) as err:
+    with db.write() as session, pytest.raises(ValidationError) as err:
         keys.check_out(session, by=receptionist, code="r-05", holder="别人")
     assert err.value.key == "registers.key.already_out" and "保安老刘" in str(err.value)
     assert refs(db, "key_loan") == [lid]

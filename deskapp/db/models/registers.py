@@ -132,7 +132,7 @@ class Visitor(SQLModel, table=True):
     card_returned: bool | None = None
     status: VisitorStatus = Field(default=VisitorStatus.INSIDE, sa_type=enum_type(VisitorStatus))
     time_in: LocalDateTime
-    time_out: LocalDateTime | None = None
+    time_out: LocalDateTime | None = Field(default=None, index=True)
     in_by_id: int = Field(foreign_key="staff.id")
     out_by_id: int | None = Field(default=None, foreign_key="staff.id")
     note: str = Field(default="", max_length=200)
@@ -265,7 +265,7 @@ class Parcel(SQLModel, table=True):
     notify_method: NotifyMethod | None = Field(default=None, sa_type=enum_type(NotifyMethod))
     notify_count: int = 0
     notified_by_id: int | None = Field(default=None, foreign_key="staff.id")
-    collected_at: LocalDateTime | None = None
+    collected_at: LocalDateTime | None = Field(default=None, index=True)
     collected_by: str = Field(default="", max_length=50)  # who took it (name)
     handed_by_id: int | None = Field(default=None, foreign_key="staff.id")
     status: ParcelStatus = Field(default=ParcelStatus.WAITING, sa_type=enum_type(ParcelStatus))

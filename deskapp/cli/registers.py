@@ -1,0 +1,133 @@
+"""Front-desk registers from the command line:
+
+* ``deskapp report registers --month 2026-11 [-f text|json]`` — the month's figures;
+* ``deskapp registers open`` — everything open now (what the handover lists);
+* ``deskapp registers goods-pass FX2026-00012 -o pass.pdf`` — print a goods release pass;
+* ``deskapp registers load-kinds`` — add the plan's lending items (雨伞, 轮椅 …).
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+from pathlib import Path
+
+import typer
+
+from deskapp.cli.base import actor, app, fail, open_db, report_app
+
+registers_app = typer.Typer(help="Front-desk registers: visitors, keys, lending, parcels, "
+                                 "lost and found, goods passes")
+app.add_typer(registers_app, name="registers")
+
+
+@report_app.command("registers")
+def report_registers(
+    month: str = typer.Option(None, "--month", "-m", help="YYYY-MM (default: this month)"),
+    format: str = typer.Option("text", "--format", "-f", help="text | json"),
+) -> None:
+    """The registers' figures for one month (site-local)."""
+    from deskapp import clock
+    from deskapp.i18n import t
+    from deskapp.services import registers as reg
+
+    db = open_db()
+    try:
+        if month:
+            try:
+                year, mon = clock.parse_month(month)
+            except ValueError:
+                fail(t("registers.cli.bad_month"))
+                return
+        else:
+            year, mon = clock.today().year, clock.today().month
+        if format not in ("text", "json"):
+            fail(t("registers.cli.bad_format"))
+        with db.read() as session:
+            figures = reg.monthly_summary(session, year=year, month=mon)
+    finally:
+        db.dispose()
+    data = figures.as_dict()
+    if format == "json":
+        typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    typer.echo(t("registers.report.title", year=year, month=mon))
+    for key, value in data.items():
+        if key in ("year", "month"):
+            continue
+        typer.echo(f"  {t(f'registers.report.{key}')}：{value}")
+
+
+@registers_app.command("open")
+def registers_open() -> None:
+    """Everything open at the desk now, by register (visitors inside, keys out …)."""
+    from deskapp import clock
+    from deskapp.i18n import t
+    from deskapp.services import registers as reg
+    from deskapp.services.hooks import HandoverContext
+
+    db = open_db()
+    try:
+        with db.read() as session:
+            now = clock.now()
+            items = reg.open_items(session, HandoverContext(start=now - timedelta(hours=8),
+                                                            end=now))
+    finally:
+        db.dispose()
+    if not items:
+        typer.echo(t("registers.cli.open_none"))
+        return
+    section = ""
+    for item in items:
+        if item.section != section:
+            section = item.section
+            typer.echo(t(section))
+        typer.echo(f"  {'!' if item.overdue else ' '} {item.label}")
+
+
+@registers_app.command("goods-pass")
+def goods_pass(
+    number: str = typer.Argument(..., help="The pass number, e.g. FX2026-00012"),
+    output: Path = typer.Option(None, "--output", "-o", help="PDF file (default: <number>.pdf)"),
+    as_: str = typer.Option(None, "--as", help="Staff login printing it (default: supervisor)"),
+) -> None:
+    """Print a goods release pass (PDF, Chinese; desk stub and guard's copy)."""
+    from deskapp.errors import DeskError
+    from deskapp.i18n import t
+    from deskapp.services import registers_goods as goods
+
+    db = open_db()
+    try:
+        with db.write() as session:
+            try:
+                by = actor(session, as_)
+                found = goods.find_by_number(session, number)
+                data = goods.pass_pdf(session, pass_id=found.id, by=by)  # type: ignore[arg-type]
+            except DeskError as err:
+                fail(str(err))
+                return
+    finally:
+        db.dispose()
+    target = output or Path(f"{found.number}.pdf")
+    target.write_bytes(data)
+    typer.echo(t("registers.cli.written", path=str(target)))
+
+
+@registers_app.command("load-kinds")
+def load_kinds(as_: str = typer.Option(None, "--as", help="Supervisor login")) -> None:
+    """Add the plan's lending items with starting quantities (only those missing)."""
+    from deskapp.errors import DeskError
+    from deskapp.i18n import t
+    from deskapp.services import registers_lending as lending
+
+    db = open_db()
+    try:
+        with db.write() as session:
+            try:
+                n = lending.load_default_kinds(session, by=actor(session, as_))
+            except DeskError as err:
+                fail(str(err))
+                return
+    finally:
+        db.dispose()
+    typer.echo(t("registers.kinds.loaded", n=n))
