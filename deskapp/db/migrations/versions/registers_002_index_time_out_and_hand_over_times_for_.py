@@ -7,10 +7,7 @@ Create Date: 2026-11-30 08:43:52.844015
 
 from collections.abc import Sequence
 
-import sqlalchemy as sa
-import sqlmodel
 from alembic import op
-
 
 revision: str = 'registers_002'
 down_revision: str | Sequence[str] | None = 'registers_001'
