@@ -46,12 +46,13 @@ def _site(db) -> DemoSummary:
     return summary
 
 
-def test_seed_makes_consistent_activity(db):
+def test_seed_makes_consistent_activity(db, monkeypatch):
+    monkeypatch.setattr(demo, "DAYS", 7)  # a week is enough to check it; the demo has six
     summary = _site(db)
     with clock.freeze(datetime(2026, 11, 30, 11, 0)), db.write() as session:
         demo.seed(session, rng=random.Random("1:registers"), today=TODAY, summary=summary)
-    assert summary.extra["registers_visitors"] > 100
-    assert summary.extra["registers_parcels"] > 300
+    assert summary.extra["registers_visitors"] > 20
+    assert summary.extra["registers_parcels"] > 50
     with db.read() as session:
         assert session.execute(select(func.count()).select_from(Visitor)).scalar_one() == \
             summary.extra["registers_visitors"]
