@@ -51,7 +51,8 @@ def monthly_summary(session: Session, *, year: int, month: int) -> OpsMonthSumma
     total = session.execute(
         select(func.count()).select_from(AuditEntry).where(in_month)).scalar_one()
     per_staff = session.execute(
-        select(Staff.name, func.count()).join(Staff, Staff.id == AuditEntry.staff_id)  # type: ignore[arg-type]
+        select(Staff.name, func.count()).select_from(AuditEntry)
+        .join(Staff, Staff.id == AuditEntry.staff_id)  # type: ignore[arg-type]
         .where(in_month, AuditEntry.action == REVEAL)
         .group_by(Staff.name).order_by(func.count().desc(), Staff.name)).all()
     return OpsMonthSummary(

@@ -50,12 +50,12 @@ class RevealModal(FormMixin, DeskModal[bool]):
     ]
 
     def __init__(self, *, table: str, record_id: int, column: str, masked: str = "",
-                 label: str | None = None, seconds: int = SHOW_SECONDS) -> None:
+                 label: str | None = None, seconds: float = SHOW_SECONDS) -> None:
         super().__init__()
         self.table, self.record_id, self.column = table, record_id, column
         self.masked = masked
         self.label = label or field_label(column)
-        self.seconds = seconds
+        self.seconds = max(0.05, seconds)
         self.shown = False
 
     def compose(self) -> ComposeResult:
@@ -94,7 +94,7 @@ class RevealModal(FormMixin, DeskModal[bool]):
         self.shown = True
         self.query_one("#reveal-reason", Input).disabled = True
         self.query_one("#reveal-value", Static).update(
-            f"{t('ops.reveal.shown', seconds=self.seconds)} {value}")
+            f"{t('ops.reveal.shown', seconds=f'{self.seconds:g}')} {value}")
         self.set_timer(self.seconds, self._expire)
 
     def _expire(self) -> None:
