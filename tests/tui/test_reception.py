@@ -293,7 +293,8 @@ async def test_write_and_confirm_the_handover(db, make_app, receptionist, superv
             await settle(pilot)
     with db.read() as session:
         handover = session.exec(select(Handover)).one()
-        assert shifts.current_shift(session, desk="前台1") is None
+        # the handed-over shift is closed; the confirmer's shift is the desk's shift now
+        assert shifts.current_shift(session, desk="前台1").opened_by == second.id
     assert handover.status == HandoverStatus.CONFIRMED and handover.confirmed_by == second.id
     assert handover.notes == "前台打印机缺纸，已申领"
 

@@ -353,7 +353,7 @@ class StepForm(_Form):
 
     def on_mount(self) -> None:
         super().on_mount()
-        self.focus_next()
+        self.query(Field).first().widget.focus()
 
     def action_save(self) -> None:
         self.clear_errors()
