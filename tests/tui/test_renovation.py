@@ -237,3 +237,31 @@ async def test_views_and_archive(db, make_app, site, receptionist):
         assert "装修资料目录" in text and "3号楼" in text and "未登记" in text
         await _key(pilot, "enter")
         assert isinstance(app.screen, FilingScreen)
+
+
+async def test_record_opener_and_palette_commands(db, make_app, site, receptionist):
+    from deskapp.tui import areas
+
+    with db.write() as session:
+        fid = reno.create_filing(session, by=receptionist, data=reno.FilingInput(
+            unit_id=site, owner_name="张三", owner_id_number=OWNER_ID,
+            owner_phone="13812345678", contractor_name="美家装饰", contractor_credit_code=CREDIT,
+            lead_name="王师傅", lead_id_number=LEAD_ID, lead_phone="13912345678",
+            work_items="刷墙", permit_start=clock.today(),
+            permit_end=reno.latest_end(clock.today()))).id
+    titles = [title for title, _ in areas.palette_commands()]
+    assert "renovation.palette.new" in titles and "renovation.palette.archive" in titles
+    app = make_app(login="desk1")
+    async with app.run_test(size=(160, 45)) as pilot:
+        await settle(pilot)
+        assert areas.open_record(app, "renovation", fid)
+        await settle(pilot)
+        assert isinstance(app.screen, FilingScreen)
+        assert "ZX" in screen_text(app) and "填表中" in screen_text(app)
+        await _key(pilot, "delete")
+        _set(app, {"af-cancel_reason": ""})
+        await _key(pilot, "ctrl+s")
+        assert isinstance(app.screen, ActionForm)  # a reason is required: nothing saved
+        _set(app, {"af-cancel_reason": "业主暂缓"})
+        await _key(pilot, "ctrl+s")
+        assert "已撤销" in screen_text(app)
