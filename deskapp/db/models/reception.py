@@ -109,6 +109,8 @@ class WorkOrder(SQLModel, table=True):
         Index("ix_work_order_created", "created_at"),
         Index("ix_work_order_status_due", "status", "due_at"),
         Index("ix_work_order_building", "building_id", "created_at"),
+        Index("ix_work_order_completed", "completed_at"),
+        Index("ix_work_order_visited", "visited_at"),
     )
     id: int | None = Field(default=None, primary_key=True)
     number: str = Field(max_length=20, unique=True)
