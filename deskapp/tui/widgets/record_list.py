@@ -600,7 +600,11 @@ class RecordList(Widget):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("slash", "focus_search", "list.key.search", id="record_list.search"),
+        Binding("ctrl+e", "export", "reports.export.key", id="record_list.export"),
     ]
+
+    export_title: str = ""
+    """Title of an exported file (Ctrl+E); empty: the area's name and the list's id."""
 
     class Opened(Message):
         """The user chose a record (Enter or double click)."""
@@ -733,6 +737,12 @@ class RecordList(Widget):
 
     def action_focus_search(self) -> None:
         self.search_input.focus()
+
+    def action_export(self) -> None:
+        """Export what the list shows (filters and search) to Excel or CSV."""
+        from deskapp.tui.widgets.reports_export import start_export
+
+        start_export(self)
 
     # -- filter bar ----------------------------------------------------------------------
 
