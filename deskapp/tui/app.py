@@ -4,6 +4,7 @@ and the screenshot script."""
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -59,6 +60,9 @@ class DeskApp(App[None]):
 
     # ----------------------------------------------------------------- start-up
     def on_mount(self) -> None:
+        # The header clock reads the process's local time: make that the site's time zone.
+        os.environ["TZ"] = self.settings.timezone
+        time.tzset()
         translate_bindings(self)
         self.theme = "textual-dark"
         from deskapp.services import site

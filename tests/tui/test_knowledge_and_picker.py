@@ -92,3 +92,19 @@ async def test_picker_says_when_nothing_matches(make_demo_app):
         await settle(pilot)
         text = await _pick(app, pilot, "99-9-9999")
         assert "没有找到匹配的房号或住户" in text
+
+
+async def test_enter_before_the_search_answers_picks_what_is_typed(make_demo_app, demo_db):
+    with demo_db.read() as session:
+        unit = session.exec(select(Unit).where(Unit.code.like("2-%")).offset(7)).first()
+    app = make_demo_app()
+    async with app.run_test(size=(160, 45)) as pilot:
+        await settle(pilot)
+        app.push_screen(UnitPicker("1"))  # results for "1" are showing
+        await settle(pilot)
+        picked = []
+        app.screen.dismiss = lambda value: picked.append(value)  # type: ignore[method-assign]
+        app.screen.query_one("#picker-query", Input).value = unit.code
+        await pilot.press("enter")  # at once: no time for the debounced search
+        await settle(pilot)
+        assert picked and picked[0].hit.code == unit.code

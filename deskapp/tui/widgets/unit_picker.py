@@ -62,6 +62,9 @@ class UnitPicker(DeskModal[PickedUnit | None]):
         super().__init__()
         self._initial = query
         self._hits: list[UnitHit] = []
+        self._pending: str | None = None
+        self._searched: str | None = None
+        self._pick_when_ready = False
         self._timer: Timer | None = None
 
     def compose(self) -> ComposeResult:
@@ -97,8 +100,20 @@ class UnitPicker(DeskModal[PickedUnit | None]):
         self._timer = self.set_timer(0.15, lambda: self._search(event.value))
 
     def _search(self, text: str) -> None:
-        self.call_service(lambda s: units.search_units(s, text, limit=50), done=self._show,
+        self._pending = text
+        self.call_service(lambda s: (text, units.search_units(s, text, limit=50)),
+                          done=self._show_for,
                           group="unit-search", exclusive=True)
+
+    def _show_for(self, result: tuple[str, list[UnitHit]]) -> None:
+        text, hits = result
+        if text != self._pending:
+            return  # an older search answered after a newer one was started
+        self._searched = text
+        self._show(hits)
+        if self._pick_when_ready:
+            self._pick_when_ready = False
+            self._pick()
 
     def _show(self, hits: list[UnitHit]) -> None:
         self._hits = hits
@@ -151,6 +166,15 @@ class UnitPicker(DeskModal[PickedUnit | None]):
 
     @on(Input.Submitted, "#picker-query")
     def _submitted(self) -> None:
+        text = self.query_one("#picker-query", Input).value
+        if text != self._searched:
+            # Enter came before the search for the last keystrokes answered: pick from the
+            # results of what is typed now, never from an older, shorter query.
+            if self._timer is not None:
+                self._timer.stop()
+            self._pick_when_ready = True
+            self._search(text)
+            return
         self._pick()
 
     @on(OptionList.OptionSelected, "#picker-results")
