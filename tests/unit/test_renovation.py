@@ -847,3 +847,41 @@ def test_inspection_alone_blocks_refund(db, receptionist, unit_id, standards):
     with clock.freeze(datetime(2027, 3, 1, 10)), pytest.raises(ValidationError), \
             db.write() as session:
         reno.record_lived_in(session, by=receptionist, filing_id=filing_id, since="2027-03-02")
+
+
+def test_whole_flow_on_postgresql(pg_db):
+    """The same rules on PostgreSQL: numbering, the cashier's deposit and refund, passes,
+    the lists (LIKE search instead of FTS) and the month's figures."""
+    from deskapp.db.models import Role
+    from deskapp.services import site
+    from deskapp.services import staff as staff_svc
+
+    db = pg_db
+    with db.write() as session:
+        site.set_up_site(session, name="上海滩华府")
+        boss = staff_svc.create_staff(session, by=None, login="boss", name="王主管",
+                                      role=Role.SUPERVISOR, password="secret123")
+        desk = staff_svc.create_staff(session, by=boss, login="desk1", name="张前台",
+                                      role=Role.RECEPTIONIST, password="secret123")
+        b = units.get_or_create_building(session, code="3", floors=18)
+        unit = units.create_unit(session, building=b, entrance="1", floor=12, room="1201",
+                                 area=Decimal("96.12"))
+        units.add_occupant(session, unit=unit, name="张三", phone="13812345678",
+                           id_number=OWNER_ID)
+        cashier.load_standards(session, by=None)
+        unit_id = unit.id
+    filing_id, passes = _to_refundable(db, desk, unit_id)
+    with clock.freeze(REFUND_DAY), db.write() as session:
+        reno.refund_deposit(session, by=boss, filing_id=filing_id, request_id="pg-rf",
+                            receipt_presented=True, certificate_presented=True,
+                            owner_signed=True)
+    with db.read() as session:
+        filing = reno.get_filing(session, filing_id)
+        assert filing.number == "ZX2026-0001" and filing.status == RenovationStatus.REFUNDED
+        rows = FilingSource().fetch(session, ListQuery(search="王师"), 0, 10)
+        assert [r.id for r in rows] == [filing_id]
+        assert [r.id for r in ArchiveSource().fetch(session, ListQuery(), 0, 10)] == [filing_id]
+        june = reno.monthly_summary(session, year=2027, month=6)
+        assert june.deposits_refunded_fen == 300000 and june.deposits_held_at_end == 0
+        nov = reno.monthly_summary(session, year=2026, month=11)
+        assert nov.filed == 1 and nov.approved == 1 and nov.deposits_collected_fen == 300000
