@@ -155,7 +155,7 @@ class DeskApp(App[None]):
         from deskapp.tui.screens.help import HelpScreen
 
         if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen())
+            self.push_screen(HelpScreen(self.screen))
 
     def action_lock(self) -> None:
         if self.staff is None or self._locked:

@@ -80,10 +80,13 @@ async def test_help_lists_keys(db, make_app, receptionist):
     app = make_app(login="desk1")
     async with app.run_test(size=(120, 50)) as pilot:
         await settle(pilot)
+        await pilot.press("f9")
+        await settle(pilot)
         await pilot.press("f1")
         await settle(pilot)
         text = screen_text(app)
         assert "按键说明" in text and "锁屏" in text and "应知应会" in text
+        assert "查房号/住户" in text and "本界面" in text  # the knowledge screen's own keys
         await pilot.press("escape")
 
 

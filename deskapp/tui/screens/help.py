@@ -6,6 +6,7 @@ from rich.table import Table
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
+from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from deskapp.i18n import t
@@ -24,13 +25,17 @@ class HelpScreen(DeskModal[None]):
     """
     BINDINGS = [Binding("escape,f1,q", "close", t("key.close"), id="key.close")]
 
+    def __init__(self, under: Screen[object] | None = None) -> None:
+        super().__init__()
+        self.under = under  # the screen whose keys are listed (taken before we are pushed)
+
     def compose(self) -> ComposeResult:
-        under = self.app.screen_stack[-1] if self.app.screen_stack else None
+        under = self.under
         table = Table(title=t("help.title"), expand=True, show_lines=False)
         table.add_column(t("help.key"), width=16)
         table.add_column(t("help.action"))
         table.add_column(t("help.where"), width=16)
-        seen: set[str] = set()
+        seen: set[tuple[str, str]] = set()
         sources: list[tuple[str, object]] = [(t("help.everywhere"), self.app)]
         if under is not None and under is not self:
             sources.append((t("help.this_screen"), under))
@@ -45,7 +50,7 @@ class HelpScreen(DeskModal[None]):
                     desc = t(b.id) if b.id else b.description
                     if not desc or (key, desc) in seen:
                         continue
-                    seen.add((key, desc))  # type: ignore[arg-type]
+                    seen.add((key, desc))
                     table.add_row(b.key_display or _key_name(key), desc, where)
         table.add_row("Ctrl+P", t("help.palette"), t("help.everywhere"))
         with VerticalScroll():
