@@ -1,0 +1,887 @@
+"""前台登记 (F7) — the six front-desk registers on one screen, one tab each (keys 1–6):
+visitors, keys and radios, convenience lending, parcels and mail, lost and found, goods
+release passes. Each tab: a quick form on the left, the register on the right (the shared
+RecordList), showing what is open now; ``h`` switches to the whole history.
+
+Keys on the list: ``n`` new (to the form), ``c`` close the selected record (visitor leaves,
+return, hand over, claim, mark used), ``x`` void, ``t`` parcel notified, ``d`` dispose of
+lost property, ``p`` print a goods pass, ``u`` only one unit, ``k`` manage keys / lending
+items, Enter the record in full. In a form: Enter next field, Ctrl+S save, Esc back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from rich.text import Text
+from sqlmodel import Session
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Footer, Header, Label, Static, TabbedContent, TabPane
+
+from deskapp.db.models import OccupantKind
+from deskapp.db.models.registers import (
+    GoodsPassStatus,
+    KeyCategory,
+    KeyLoanStatus,
+    LoanStatus,
+    LostStatus,
+    NotifyMethod,
+    ParcelKind,
+    ParcelStatus,
+    ReturnCondition,
+    VisitorStatus,
+)
+from deskapp.errors import DeskError, ValidationError
+from deskapp.i18n import t
+from deskapp.services import registers as reg
+from deskapp.services import registers_goods as goods_svc
+from deskapp.services import registers_keys as keys_svc
+from deskapp.services import registers_lending as lending_svc
+from deskapp.services import registers_lost as lost_svc
+from deskapp.services import registers_parcels as parcels_svc
+from deskapp.services import registers_visitors as visitors_svc
+from deskapp.services.listing import ListSource
+from deskapp.tui import areas
+from deskapp.tui.base import DeskModal, DeskScreen
+from deskapp.tui.widgets.record_list import RecordList
+from deskapp.tui.widgets.registers_form import (
+    ActionModal,
+    ConfirmModal,
+    DetailModal,
+    QuickForm,
+    Spec,
+)
+from deskapp.tui.widgets.unit_picker import PickedUnit, UnitField, UnitPicker
+
+YES_NO = (("yes", "registers.choice.yes"), ("no", "registers.choice.no"))
+NO_YES = (("no", "registers.choice.no"), ("yes", "registers.choice.yes"))
+
+
+def _choices(enum: Any, prefix: str) -> tuple[tuple[str, str], ...]:
+    return tuple((m.value, f"{prefix}.{m.value}") for m in enum)
+
+
+@dataclass
+class Register:
+    key: str  # visitors | keys | lending | parcels | lost | goods
+    kind: str  # RecordRef kind of its records
+    open_state: str  # the status filter of the "open now" list
+    source: Callable[[], ListSource]
+    specs: list[Spec]
+    unit_filter: bool = False  # ``u`` narrows the list to one unit
+    manage: bool = False  # ``k`` opens a catalogue
+    steps: set[str] = field(default_factory=lambda: {"close", "void"})
+
+
+REGISTERS: tuple[Register, ...] = (
+    Register("visitors", "visitor", VisitorStatus.INSIDE.value, visitors_svc.VisitorSource, [
+        Spec("name", "registers.field.visitor_name", required=True),
+        Spec("phone", "registers.field.phone", required=True),
+        Spec("id_number", "registers.field.id_number"),
+        Spec("unit", "registers.field.unit", "unit"),
+        Spec("host", "registers.field.host"),
+        Spec("purpose", "registers.field.purpose"),
+        Spec("people", "registers.field.people", default="1"),
+        Spec("plate", "registers.field.plate"),
+        Spec("card_no", "registers.field.card_no"),
+        Spec("note", "registers.field.note"),
+    ], unit_filter=True),
+    Register("keys", "key_loan", KeyLoanStatus.OUT.value, keys_svc.KeyLoanSource, [
+        Spec("code", "registers.field.key_code", required=True,
+             placeholder_key="registers.ph.key_code"),
+        Spec("holder", "registers.field.holder", required=True),
+        Spec("holder_org", "registers.field.holder_org"),
+        Spec("holder_phone", "registers.field.phone"),
+        Spec("purpose", "registers.field.purpose"),
+        Spec("due", "registers.field.due", placeholder_key="registers.ph.due"),
+    ], manage=True),
+    Register("lending", "loan", LoanStatus.OUT.value, lending_svc.LoanSource, [
+        Spec("kind", "registers.field.kind", "select", required=True),
+        Spec("qty", "registers.field.qty", default="1", required=True),
+        Spec("borrower", "registers.field.borrower", required=True),
+        Spec("unit", "registers.field.unit", "unit"),
+        Spec("phone", "registers.field.phone"),
+        Spec("due", "registers.field.due", placeholder_key="registers.ph.due"),
+        Spec("note", "registers.field.note"),
+    ], manage=True),
+    Register("parcels", "parcel", ParcelStatus.WAITING.value, parcels_svc.ParcelSource, [
+        Spec("kind", "registers.field.parcel_kind", "select",
+             choices=_choices(ParcelKind, "registers.parcel_kind")),
+        Spec("carrier", "registers.field.carrier"),
+        Spec("tracking_no", "registers.field.tracking_no"),
+        Spec("unit", "registers.field.unit", "unit"),
+        Spec("recipient", "registers.field.recipient", required=True),
+        Spec("recipient_phone", "registers.field.recipient_phone"),
+        Spec("shelf", "registers.field.shelf"),
+        Spec("note", "registers.field.note"),
+    ], unit_filter=True, steps={"close", "void", "notify"}),
+    Register("lost", "lost_item", LostStatus.HELD.value, lost_svc.LostItemSource, [
+        Spec("description", "registers.field.item", required=True),
+        Spec("found_place", "registers.field.found_place", required=True),
+        Spec("found_at", "registers.field.found_at", placeholder_key="registers.ph.found_at"),
+        Spec("finder", "registers.field.finder"),
+        Spec("finder_phone", "registers.field.finder_phone"),
+        Spec("storage", "registers.field.storage"),
+    ], steps={"close", "void", "dispose"}),
+    Register("goods", "goods_pass", GoodsPassStatus.ISSUED.value, goods_svc.GoodsPassSource, [
+        Spec("unit", "registers.field.unit", "unit", required=True),
+        Spec("applicant", "registers.field.applicant", required=True),
+        Spec("applicant_kind", "registers.field.applicant_kind", "select",
+             choices=_choices(OccupantKind, "occupant")),
+        Spec("applicant_phone", "registers.field.applicant_phone", required=True),
+        Spec("consent", "registers.field.consent", placeholder_key="registers.ph.consent"),
+        Spec("items", "registers.field.items", required=True,
+             placeholder_key="registers.ph.items"),
+        Spec("plate", "registers.field.plate"),
+        Spec("out_date", "registers.field.out_date", placeholder_key="registers.ph.date"),
+        Spec("note", "registers.field.note"),
+    ], unit_filter=True, steps={"close", "void", "print"}),
+)
+BY_KEY = {r.key: r for r in REGISTERS}
+BY_KIND = {r.kind: r for r in REGISTERS}
+
+
+def printout_dir() -> Path:
+    from deskapp.config import data_dir
+
+    path = data_dir() / "printouts"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def write_goods_pass(session: Session, pass_id: int, by: Any) -> Path:
+    """Render the pass PDF (audited as printed) into the printouts folder."""
+    from deskapp.db.models.registers import GoodsPass
+
+    data = goods_svc.pass_pdf(session, pass_id=pass_id, by=by)
+    number = session.get(GoodsPass, pass_id).number  # type: ignore[union-attr]
+    path = printout_dir() / f"goods-pass-{number}.pdf"
+    path.write_bytes(data)
+    return path
+
+
+class RegistersScreen(DeskScreen):
+    AREA = "registers"
+    DEFAULT_CSS = """
+    RegistersScreen TabbedContent { height: 1fr; }
+    RegistersScreen TabPane { padding: 0; }
+    RegistersScreen .reg-body { height: 1fr; }
+    RegistersScreen .reg-side { width: 1fr; height: 1fr; }
+    RegistersScreen .reg-mode { height: 1; padding: 0 1; color: $text-muted; }
+    """
+    BINDINGS = [
+        Binding("1", "tab('visitors')", t("registers.key.tab1"), id="registers.key.tab1",
+                show=False),
+        Binding("2", "tab('keys')", t("registers.key.tab2"), id="registers.key.tab2", show=False),
+        Binding("3", "tab('lending')", t("registers.key.tab3"), id="registers.key.tab3",
+                show=False),
+        Binding("4", "tab('parcels')", t("registers.key.tab4"), id="registers.key.tab4",
+                show=False),
+        Binding("5", "tab('lost')", t("registers.key.tab5"), id="registers.key.tab5", show=False),
+        Binding("6", "tab('goods')", t("registers.key.tab6"), id="registers.key.tab6", show=False),
+        Binding("n", "new", t("registers.key.new"), id="registers.key.new"),
+        Binding("c", "step('close')", t("registers.key.close"), id="registers.key.close"),
+        Binding("t", "step('notify')", t("registers.key.notify"), id="registers.key.notify"),
+        Binding("d", "step('dispose')", t("registers.key.dispose"), id="registers.key.dispose"),
+        Binding("p", "step('print')", t("registers.key.print"), id="registers.key.print"),
+        Binding("x", "step('void')", t("registers.key.void"), id="registers.key.void"),
+        Binding("h", "history", t("registers.key.history"), id="registers.key.history"),
+        Binding("u", "unit_filter", t("registers.key.by_unit"), id="registers.key.by_unit"),
+        Binding("k", "manage", t("registers.key.manage"), id="registers.key.manage"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.history_mode: dict[str, bool] = {r.key: False for r in REGISTERS}
+        self.unit_filter: dict[str, PickedUnit | None] = {r.key: None for r in REGISTERS}
+        self._kind_hours: dict[str, int] = {}
+
+    # ----------------------------------------------------------------- layout
+    def compose(self) -> ComposeResult:
+        yield Header(show_clock=True)
+        with TabbedContent(id="reg-tabs"):
+            for n, register in enumerate(REGISTERS, 1):
+                with TabPane(f"{n} {t(f'registers.tab.{register.key}')}",
+                             id=f"tab-{register.key}"):
+                    with Horizontal(classes="reg-body"):
+                        yield QuickForm(register.key, f"registers.new.{register.key}",
+                                        register.specs)
+                        with Vertical(classes="reg-side", id=f"side-{register.key}"):
+                            yield Static("", id=f"mode-{register.key}", classes="reg-mode")
+                            if register.key == REGISTERS[0].key:
+                                yield self._make_list(register)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        for register in REGISTERS:
+            self._show_mode(register.key)
+        self.query_one("#list-visitors", RecordList).focus()
+        self._load_kinds()
+        self.refresh_counts()
+
+    # ----------------------------------------------------------------- helpers
+    def _make_list(self, register: Register) -> RecordList:
+        return RecordList(register.source(), self.app.db.read,
+                          filters={"status": register.open_state}, id=f"list-{register.key}")
+
+    def _ensure_list(self, key: str) -> RecordList:
+        """Lists of the other registers are made when their tab is first shown, so
+        opening F7 costs one list's queries, not six."""
+        found = self.query(f"#list-{key}")
+        if found:
+            return found.first(RecordList)
+        record_list = self._make_list(BY_KEY[key])
+        self.query_one(f"#side-{key}", Vertical).mount(record_list)
+        return record_list
+
+    @property
+    def current(self) -> Register:
+        active = self.query_one(TabbedContent).active or "tab-visitors"
+        return BY_KEY[active.removeprefix("tab-")]
+
+    def record_list(self, key: str | None = None) -> RecordList:
+        return self._ensure_list(key or self.current.key)
+
+    def form(self, key: str | None = None) -> QuickForm:
+        return self.query_one(f"#form-{key or self.current.key}", QuickForm)
+
+    def _in_form(self) -> bool:
+        focused = self.focused
+        return focused is not None and any(isinstance(a, QuickForm) for a in focused.ancestors)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("step", "history", "unit_filter", "manage", "new", "tab") and \
+                self._in_form():
+            return False  # letters and digits belong to the form's fields
+        register = self.current
+        if action == "step" and parameters:
+            return parameters[0] in register.steps
+        if action == "unit_filter":
+            return register.unit_filter
+        if action == "manage":
+            return register.manage
+        return True
+
+    @on(TabbedContent.TabActivated)
+    def _tab_changed(self) -> None:
+        self.refresh_bindings()
+        self.call_after_refresh(self.record_list().focus)
+
+    def on_descendant_focus(self) -> None:
+        self.refresh_bindings()
+
+    def _show_mode(self, key: str) -> None:
+        parts = [t("registers.mode.history" if self.history_mode[key] else "registers.mode.open")]
+        picked = self.unit_filter[key]
+        if picked is not None:
+            parts.append(t("registers.mode.unit", unit=picked.hit.code))
+        self.query_one(f"#mode-{key}", Static).update(" · ".join(parts))
+
+    def refresh_counts(self) -> None:
+        def show(counts: reg.OpenCounts) -> None:
+            tabs = self.query_one(TabbedContent)
+            for n, register in enumerate(REGISTERS, 1):
+                value = getattr(counts, register.key)
+                label = f"{n} {t(f'registers.tab.{register.key}')}"
+                if value:
+                    label = f"{n} " + t("registers.tab.count",
+                                        title=t(f"registers.tab.{register.key}"), n=value)
+                tabs.get_tab(f"tab-{register.key}").label = label  # type: ignore[assignment]
+
+        self.call_service(lambda s: reg.open_counts(s), done=show, group="reg-counts",
+                          exclusive=True)
+
+    def _load_kinds(self) -> None:
+        def show(kinds: list[Any]) -> None:
+            form = self.form("lending")
+            self._kind_hours = {str(k.id): k.default_hours for k in kinds}
+            form.set_choices("kind", [(f"{k.name}（{t('registers.col.on_hand')} {k.on_hand}）",
+                                       str(k.id)) for k in kinds])
+            hint = form.query_one("#lending-hint", Static)
+            hint.update(t("registers.hint.form") if kinds else t("registers.hint.no_kinds"))
+
+        self.call_service(lambda s: lending_svc.kinds(s), done=show, group="reg-kinds",
+                          exclusive=True)
+
+    def after_change(self, key: str | None = None) -> None:
+        found = self.query(f"#list-{key or self.current.key}")
+        if found:
+            found.first(RecordList).refresh_data()
+        self.refresh_counts()
+        if (key or self.current.key) == "lending":
+            self._load_kinds()
+
+    def show_field_error(self, field_name: str, message: str) -> None:
+        self.form().show_field_error(field_name, message)
+
+    # ----------------------------------------------------------------- actions
+    def action_tab(self, key: str) -> None:
+        self.query_one(TabbedContent).active = f"tab-{key}"
+
+    def action_new(self) -> None:
+        self.form().focus_first()
+
+    def start_new(self, key: str) -> None:
+        self.action_tab(key)
+        self.call_after_refresh(self.form(key).focus_first)
+
+    def action_history(self) -> None:
+        key = self.current.key
+        self.history_mode[key] = not self.history_mode[key]
+        self.record_list().set_filter("status", None if self.history_mode[key]
+                                      else self.current.open_state)
+        self._show_mode(key)
+
+    def action_unit_filter(self) -> None:
+        key = self.current.key
+        if self.unit_filter[key] is not None:
+            self.unit_filter[key] = None
+            self.record_list().set_filter("unit_id", None)
+            self._show_mode(key)
+            return
+
+        def picked(result: PickedUnit | None) -> None:
+            if result is None:
+                return
+            self.unit_filter[key] = result
+            self.record_list(key).set_filter("unit_id", result.hit.unit_id)
+            self._show_mode(key)
+
+        self.app.push_screen(UnitPicker(), picked)
+
+    def action_manage(self) -> None:
+        key = self.current.key
+        modal: DeskModal[Any] = KeyItemsModal() if key == "keys" else LendKindsModal()
+        self.app.push_screen(modal, lambda _: self.after_change(key))
+
+    def action_step(self, step: str) -> None:
+        record_id = self.record_list().current_id
+        if record_id is None:
+            self.notify(t("registers.nothing_selected"), severity="warning")
+            return
+        self.run_step(self.current.kind, record_id, step)
+
+    @on(RecordList.Opened)
+    def _opened(self, event: RecordList.Opened) -> None:
+        register = self.current
+        self.open_record(register.kind, event.record_id)
+
+    def open_record(self, kind: str, record_id: int) -> None:
+        """Show one record in full (also used by the handover through record_opener)."""
+        register = BY_KIND[kind]
+        if self.current.key != register.key:
+            self.action_tab(register.key)
+
+        def show(d: reg.RecordDetail) -> None:
+            body = Text()
+            width = max((len(t(k)) for k, _ in d.rows), default=4) + 1
+            for label_key, value in d.rows:
+                label = t(label_key)
+                body.append(label + "　" * (width - len(label)), style="dim")
+                body.append(f"{value}\n")
+            if d.history:
+                body.append(f"\n{t('registers.detail.history')}\n", style="bold")
+                for line in d.history:
+                    body.append(f"  {line}\n", style="dim")
+            title = t("registers.detail.title", register=t(f"registers.tab.{register.key}"),
+                      label=d.title)
+            self.app.push_screen(DetailModal(title, body, d.steps),
+                                 lambda step: step and self.run_step(kind, record_id, step))
+
+        self.call_service(lambda s: reg.detail(s, kind=kind, record_id=record_id), done=show)
+
+    # ----------------------------------------------------------------- save forms
+    @on(QuickForm.Back)
+    def _form_back(self, event: QuickForm.Back) -> None:
+        self.record_list(event.form.register).focus()
+
+    @on(QuickForm.Submitted)
+    def _form_submitted(self, event: QuickForm.Submitted) -> None:
+        self.save(event.form.register)
+
+    def save(self, key: str, *, acknowledge: bool = False) -> None:
+        form = self.form(key)
+        form.clear_errors()
+        v = form.values()
+        by = self.app.staff
+        fn: Callable[[Session], Any]
+        if key == "visitors":
+            def fn(s: Session) -> Any:
+                return visitors_svc.register_visitor(
+                    s, by=by, name=v["name"], phone_no=v["phone"], id_no=v["id_number"],
+                    unit_id=v["unit"], host=v["host"], purpose=v["purpose"], people=v["people"],
+                    plate_no=v["plate"], card_no=v["card_no"], note=v["note"])
+
+            def message(r: Any) -> str:
+                return t("registers.saved.visitor", name=r.name, number=r.number)
+        elif key == "keys":
+            def fn(s: Session) -> Any:
+                loan = keys_svc.check_out(s, by=by, code=v["code"], holder=v["holder"],
+                                          holder_org=v["holder_org"],
+                                          holder_phone=v["holder_phone"],
+                                          purpose=v["purpose"], due=v["due"])
+                return keys_svc.get_item(s, loan.item_id), loan
+
+            def message(r: Any) -> str:
+                return t("registers.saved.key", code=r[0].code, holder=r[1].holder)
+        elif key == "lending":
+            def fn(s: Session) -> Any:
+                loan = lending_svc.lend(s, by=by, kind_id=int(v["kind"]) if v["kind"] else None,
+                                        qty=v["qty"], borrower=v["borrower"], unit_id=v["unit"],
+                                        phone_no=v["phone"], due=v["due"], note=v["note"])
+                return lending_svc.get_kind(s, loan.kind_id), loan
+
+            def message(r: Any) -> str:
+                return t("registers.saved.loan", kind=r[0].name, qty=r[1].qty)
+        elif key == "parcels":
+            def fn(s: Session) -> Any:
+                return parcels_svc.receive(
+                    s, by=by, recipient=v["recipient"], unit_id=v["unit"],
+                    kind=ParcelKind(v["kind"]), carrier=v["carrier"],
+                    tracking_no=v["tracking_no"], recipient_phone=v["recipient_phone"],
+                    shelf=v["shelf"], note=v["note"])
+
+            def message(r: Any) -> str:
+                return t("registers.saved.parcel", shelf=r.shelf or "-")
+        elif key == "lost":
+            hold = int(str(self.app.settings.get("registers.lost_hold_days",
+                                                 reg.lost_svc.DEFAULT_LOST_HOLD_DAYS)))
+
+            def fn(s: Session) -> Any:
+                return lost_svc.register_found(
+                    s, by=by, description=v["description"], found_place=v["found_place"],
+                    found_at=v["found_at"], finder=v["finder"], finder_phone=v["finder_phone"],
+                    storage=v["storage"], hold_days=hold)
+
+            def message(r: Any) -> str:
+                return t("registers.saved.lost", until=r.hold_until.isoformat())
+        else:
+            def fn(s: Session) -> Any:
+                g = goods_svc.issue(
+                    s, by=by, unit_id=v["unit"], applicant=v["applicant"],
+                    applicant_kind=OccupantKind(v["applicant_kind"]),
+                    applicant_phone=v["applicant_phone"], consent_note=v["consent"],
+                    items=v["items"], plate_no=v["plate"], out_date=v["out_date"],
+                    note=v["note"], acknowledge_warnings=acknowledge)
+                return g, write_goods_pass(s, g.id, by)
+
+            def message(r: Any) -> str:
+                return t("registers.saved.goods", number=r[0].number) + "\n" + \
+                    t("registers.printed", path=str(r[1]))
+
+        def done(result: Any) -> None:
+            self.notify(message(result), title=t("common.saved"))
+            form.reset()
+            self.after_change(key)
+            form.focus_first()
+
+        def failed(err: DeskError) -> None:
+            if key == "goods" and isinstance(err, ValidationError) and \
+                    err.key == "registers.goods.warning_ack":
+                text = t("registers.goods.confirm_warning", warning=err.params.get("warning", ""))
+                self.app.push_screen(ConfirmModal(text),
+                                     lambda ok: ok and self.save(key, acknowledge=True))
+                return
+            if isinstance(err, ValidationError) and err.field:
+                form.show_field_error(err.field, str(err))
+                return
+            self.show_error(err)
+
+        self.call_service(fn, write=True, done=done, failed=failed)
+
+    @on(UnitField.Changed)
+    def _unit_picked(self, event: UnitField.Changed) -> None:
+        """A unit picked in a form: fill in the person from the unit's file when still
+        empty, and move on to the next field (Enter on the unit field would re-open the
+        picker)."""
+        field_id = event.field.id or ""
+        form = next((a for a in event.field.ancestors if isinstance(a, QuickForm)), None)
+        if event.picked is not None and form is not None:
+            # after the picker has closed and focus came back to the unit field
+            name = field_id.removeprefix(f"{form.register}-")
+            self.set_timer(0.05, lambda: form.focus_after(name))
+        if field_id == "goods-unit" and event.picked is not None:
+            form = self.form("goods")
+            applicant = form.widget("applicant")
+            if not applicant.value and event.picked.hit.occupant_name:
+                applicant.value = event.picked.hit.occupant_name
+                if event.picked.hit.occupant_kind is not None:
+                    form.widget("applicant_kind").value = event.picked.hit.occupant_kind.value
+        if field_id == "visitors-unit" and event.picked is not None:
+            host = self.form("visitors").widget("host")
+            if not host.value and event.picked.hit.occupant_name:
+                host.value = event.picked.hit.occupant_name
+        if field_id == "lending-unit" and event.picked is not None:
+            borrower = self.form("lending").widget("borrower")
+            if not borrower.value and event.picked.hit.occupant_name:
+                borrower.value = event.picked.hit.occupant_name
+        if field_id == "parcels-unit" and event.picked is not None:
+            recipient = self.form("parcels").widget("recipient")
+            if not recipient.value and event.picked.hit.occupant_name:
+                recipient.value = event.picked.hit.occupant_name
+
+    # ----------------------------------------------------------------- steps
+    def run_step(self, kind: str, record_id: int, step: str) -> None:
+        register = BY_KIND[kind]
+        by = self.app.staff
+        if step == "print":
+            self.call_service(lambda s: write_goods_pass(s, record_id, by), write=True,
+                              done=lambda path: self.notify(t("registers.printed",
+                                                              path=str(path))))
+            return
+        if step == "void":
+            modal = ActionModal(t("registers.void.title"),
+                                [Spec("reason", "registers.field.void_reason", required=True)],
+                                lambda v: self._void_fn(kind, record_id, v["reason"]))
+            self.app.push_screen(modal, lambda r: r is not None and self._done(register.key,
+                                                                               "voided"))
+            return
+        if step == "notify":
+            modal = ActionModal(
+                t("registers.notify.title"),
+                [Spec("method", "registers.field.notify_method", "select",
+                      choices=_choices(NotifyMethod, "registers.notify"))],
+                lambda v: lambda s: parcels_svc.notify(s, by=by, parcel_id=record_id,
+                                                       method=NotifyMethod(v["method"])))
+            self.app.push_screen(modal, lambda r: r is not None and self._done(register.key,
+                                                                               "notified"))
+            return
+        if step == "dispose":
+            modal = ActionModal(
+                t("registers.dispose.title"),
+                [Spec("disposal", "registers.field.disposal", required=True)],
+                lambda v: lambda s: lost_svc.dispose(s, by=by, item_id=record_id,
+                                                     disposal=v["disposal"]))
+            self.app.push_screen(modal, lambda r: r is not None and self._done(register.key,
+                                                                               "closed"))
+            return
+        # close: the form depends on the record (a visitor's card, a parcel's recipient)
+        self.call_service(lambda s: reg.detail(s, kind=kind, record_id=record_id),
+                          done=lambda d: self._close_modal(register, record_id, d))
+
+    def _void_fn(self, kind: str, record_id: int, reason: str) -> Callable[[Session], Any]:
+        by = self.app.staff
+        calls: dict[str, Callable[[Session], Any]] = {
+            "visitor": lambda s: visitors_svc.void_visitor(s, by=by, visitor_id=record_id,
+                                                           reason=reason),
+            "key_loan": lambda s: keys_svc.void_loan(s, by=by, loan_id=record_id, reason=reason),
+            "loan": lambda s: lending_svc.void_loan(s, by=by, loan_id=record_id, reason=reason),
+            "parcel": lambda s: parcels_svc.void_parcel(s, by=by, parcel_id=record_id,
+                                                        reason=reason),
+            "lost_item": lambda s: lost_svc.void_item(s, by=by, item_id=record_id,
+                                                      reason=reason),
+            "goods_pass": lambda s: goods_svc.void_pass(s, by=by, pass_id=record_id,
+                                                        reason=reason),
+        }
+        return calls[kind]
+
+    def _close_modal(self, register: Register, record_id: int, d: reg.RecordDetail) -> None:
+        if "close" not in d.steps:
+            self.notify(t("registers.void.not_open",
+                          status=dict(d.rows).get("registers.col.status", "")),
+                        severity="warning")
+            return
+        by = self.app.staff
+        info = d.title
+        specs: list[Spec]
+        run: Callable[[dict[str, Any]], Callable[[Session], Any]]
+        prefill: dict[str, str] = {}
+        key = register.key
+        if key == "visitors":
+            has_card = bool(dict(d.rows).get("registers.field.card_no"))
+            specs = ([Spec("card_returned", "registers.field.card_returned", "select",
+                           choices=YES_NO)] if has_card else []) + \
+                [Spec("note", "registers.field.note")]
+
+            def run(v: dict[str, Any]) -> Callable[[Session], Any]:
+                card = None if not has_card else v.get("card_returned") == "yes"
+                return lambda s: visitors_svc.sign_out_visitor(
+                    s, by=by, visitor_id=record_id, card_returned=card, note=v["note"])
+        elif key == "keys":
+            specs = [Spec("condition", "registers.field.condition", "select",
+                          choices=_choices(ReturnCondition, "registers.condition")),
+                     Spec("return_note", "registers.field.return_note")]
+
+            def run(v: dict[str, Any]) -> Callable[[Session], Any]:
+                return lambda s: keys_svc.return_item(
+                    s, by=by, loan_id=record_id, condition=ReturnCondition(v["condition"]),
+                    note=v["return_note"])
+        elif key == "lending":
+            specs = [Spec("lost", "registers.field.lost", "select", choices=NO_YES),
+                     Spec("return_note", "registers.field.return_note")]
+
+            def run(v: dict[str, Any]) -> Callable[[Session], Any]:
+                return lambda s: lending_svc.return_loan(
+                    s, by=by, loan_id=record_id, lost=v["lost"] == "yes", note=v["return_note"])
+        elif key == "parcels":
+            specs = [Spec("handover", "registers.field.handover", "select",
+                          choices=(("collected", "registers.handover.collected"),
+                                   ("delivered", "registers.handover.delivered"),
+                                   ("returned", "registers.handover.returned"))),
+                     Spec("collected_by", "registers.field.collected_by", required=True),
+                     Spec("note", "registers.field.note")]
+            prefill = {"collected_by": dict(d.rows).get("registers.field.recipient", "")}
+
+            def run(v: dict[str, Any]) -> Callable[[Session], Any]:
+                return lambda s: parcels_svc.hand_over(
+                    s, by=by, parcel_id=record_id, collected_by=v["collected_by"],
+                    delivered=v["handover"] == "delivered",
+                    returned=v["handover"] == "returned", note=v["note"])
+        elif key == "lost":
+            specs = [Spec("claimant", "registers.field.claimant", required=True),
+                     Spec("claimant_phone", "registers.field.claimant_phone", required=True),
+                     Spec("id_number", "registers.field.id_number"),
+                     Spec("id_checked", "registers.field.id_checked", "select", choices=NO_YES)]
+
+            def run(v: dict[str, Any]) -> Callable[[Session], Any]:
+                return lambda s: lost_svc.claim(
+                    s, by=by, item_id=record_id, claimant=v["claimant"],
+                    claimant_phone=v["claimant_phone"], id_no=v["id_number"],
+                    id_checked=v["id_checked"] == "yes")
+        else:
+            specs = [Spec("guard", "registers.field.guard")]
+
+            def run(v: dict[str, Any]) -> Callable[[Session], Any]:
+                return lambda s: goods_svc.mark_used(s, by=by, pass_id=record_id,
+                                                     guard=v["guard"])
+        modal = ActionModal(t(f"registers.close.{key}"), specs, run, info=info, prefill=prefill)
+        self.app.push_screen(modal, lambda r: r is not None and self._done(key, "closed"))
+
+    def _done(self, key: str, what: str) -> None:
+        self.notify(t(f"registers.saved.{what}"))
+        self.after_change(key)
+        self.record_list(key).focus()
+
+
+# --------------------------------------------------------------------- screenshots
+
+
+def _tab_shot(key: str, *, history: bool = False) -> Callable[[Any], Any]:
+    async def go(pilot: Any) -> None:
+        screen = pilot.app.screen
+        if isinstance(screen, RegistersScreen):
+            screen.action_tab(key)
+            await pilot.pause(0.3)
+            if history:
+                screen.action_history()
+            await pilot.app.workers.wait_for_complete()
+            await pilot.pause(0.3)
+
+    return go
+
+
+async def _goods_form_shot(pilot: Any) -> None:
+    screen = pilot.app.screen
+    if not isinstance(screen, RegistersScreen):
+        return
+    screen.action_tab("goods")
+    await pilot.pause(0.3)
+    form = screen.form("goods")
+    from deskapp.services import units
+
+    with pilot.app.db.read() as session:
+        hits = units.search_units(session, "1-1-302", limit=1)
+    if hits:
+        form.widget("unit").set_picked(PickedUnit(hits[0]))
+        await pilot.pause(0.2)
+    form.widget("applicant").value = "李四"
+    form.widget("applicant_kind").value = OccupantKind.TENANT.value
+    form.widget("applicant_phone").value = "13912345678"
+    form.widget("items").value = "冰箱 1台、纸箱 5箱"
+    screen.save("goods")
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause(0.3)
+
+
+RegistersScreen.SCREENSHOTS = [  # type: ignore[attr-defined]
+    ("keys", _tab_shot("keys")),
+    ("lending", _tab_shot("lending")),
+    ("parcels", _tab_shot("parcels")),
+    ("lost", _tab_shot("lost")),
+    ("goods", _tab_shot("goods")),
+    ("goods-form", _goods_form_shot),
+    ("visitors-history", _tab_shot("visitors", history=True)),
+]
+
+
+# --------------------------------------------------------------------- catalogues
+
+
+class KeyItemsModal(DeskModal[None]):
+    """The catalogue of key sets and radios: add (``n``), retire/restore (``r``)."""
+
+    DEFAULT_CSS = """
+    KeyItemsModal { align: center middle; }
+    KeyItemsModal > Vertical { width: 100; height: 36; border: thick $primary; background: $surface; }
+    """
+    BINDINGS = [
+        Binding("n", "add", t("registers.key.new"), id="registers.key.new"),
+        Binding("r", "retire", t("registers.key.retire"), id="registers.key.retire"),
+        Binding("escape", "close", t("key.close"), id="key.close"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label(t("registers.items.title"), classes="title")
+            yield RecordList(keys_svc.KeyItemSource(), self.app.db.read, id="key-items")
+            yield Footer()
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.query_one(RecordList).focus()
+
+    def action_add(self) -> None:
+        by = self.app.staff
+        specs = [
+            Spec("code", "registers.field.key_code", required=True),
+            Spec("name", "registers.field.key_name", required=True),
+            Spec("category", "registers.field.category", "select",
+                 choices=_choices(KeyCategory, "registers.category")),
+            Spec("unit", "registers.field.unit", "unit"),
+            Spec("location", "registers.field.location"),
+        ]
+
+        def run(v: dict[str, Any]) -> Callable[[Session], Any]:
+            return lambda s: keys_svc.add_item(s, by=by, code=v["code"], name=v["name"],
+                                               category=KeyCategory(v["category"]),
+                                               unit_id=v["unit"], location=v["location"])
+
+        self.app.push_screen(ActionModal(t("registers.item.new"), specs, run),
+                             lambda r: r is not None and self.query_one(RecordList)
+                             .refresh_data())
+
+    def action_retire(self) -> None:
+        item_id = self.query_one(RecordList).current_id
+        if item_id is None:
+            return
+        by = self.app.staff
+
+        def toggle(s: Session) -> Any:
+            item = keys_svc.get_item(s, item_id)
+            return keys_svc.set_item_active(s, by=by, item_id=item_id, active=not item.active)
+
+        self.call_service(toggle, write=True,
+                          done=lambda _: self.query_one(RecordList).refresh_data())
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+
+class LendKindsModal(DeskModal[None]):
+    """Lending items and quantities (supervisor): new ``n``, edit ``e``, load the plan's
+    defaults ``l``."""
+
+    DEFAULT_CSS = """
+    LendKindsModal { align: center middle; }
+    LendKindsModal > Vertical { width: 80; height: 30; border: thick $primary; background: $surface; }
+    """
+    BINDINGS = [
+        Binding("n", "edit(False)", t("registers.key.new"), id="registers.key.new"),
+        Binding("e", "edit(True)", t("registers.key.edit"), id="registers.key.edit"),
+        Binding("l", "defaults", t("registers.key.defaults"), id="registers.key.defaults"),
+        Binding("escape", "close", t("key.close"), id="key.close"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label(t("registers.kinds.title"), classes="title")
+            yield RecordList(lending_svc.LendKindSource(), self.app.db.read, id="lend-kinds")
+            yield Footer()
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.query_one(RecordList).focus()
+
+    @on(RecordList.Opened)
+    def _opened(self, event: RecordList.Opened) -> None:
+        event.stop()
+        self.action_edit(True)
+
+    def action_edit(self, existing: bool) -> None:
+        kind_id = self.query_one(RecordList).current_id if existing else None
+        if existing and kind_id is None:
+            return
+        by = self.app.staff
+
+        def open_form(kind: Any) -> None:
+            specs = [Spec("name", "registers.field.kind_name", required=True),
+                     Spec("total", "registers.field.total", required=True),
+                     Spec("default_hours", "registers.field.default_hours", default="24"),
+                     Spec("active", "registers.col.active", "select", choices=YES_NO)]
+            prefill = {}
+            if kind is not None:
+                prefill = {"name": kind.name, "total": str(kind.total),
+                           "default_hours": str(kind.default_hours)}
+
+            def run(v: dict[str, Any]) -> Callable[[Session], Any]:
+                return lambda s: lending_svc.save_kind(
+                    s, by=by, kind_id=kind_id, name=v["name"], total=v["total"],
+                    default_hours=v["default_hours"], active=v["active"] == "yes")
+
+            self.app.push_screen(ActionModal(t("registers.kind.edit"), specs, run,
+                                             prefill=prefill),
+                                 lambda r: r is not None and self.query_one(RecordList)
+                                 .refresh_data())
+
+        if kind_id is None:
+            open_form(None)
+        else:
+            self.call_service(lambda s: lending_svc.get_kind(s, kind_id), done=open_form)
+
+    def action_defaults(self) -> None:
+        by = self.app.staff
+
+        def done(n: int) -> None:
+            self.notify(t("registers.kinds.loaded", n=n))
+            self.query_one(RecordList).refresh_data()
+
+        self.call_service(lambda s: lending_svc.load_default_kinds(s, by=by), write=True,
+                          done=done)
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+
+# --------------------------------------------------------------------- openers, palette
+
+
+def _registers_screen(app: Any, then: Callable[[RegistersScreen], None]) -> None:
+    app.action_area("registers")
+
+    def later() -> None:
+        screen = app.screen
+        if isinstance(screen, RegistersScreen):
+            then(screen)
+
+    app.call_after_refresh(later)
+
+
+def _opener(kind: str) -> Callable[[Any, int], None]:
+    def open_it(app: Any, record_id: int) -> None:
+        _registers_screen(app, lambda screen: screen.open_record(kind, record_id))
+
+    return open_it
+
+
+for _kind in BY_KIND:
+    areas.record_opener(_kind)(_opener(_kind))
+
+
+def _new(key: str) -> Callable[[Any], None]:
+    def start(app: Any) -> None:
+        _registers_screen(app, lambda screen: screen.start_new(key))
+
+    return start
+
+
+for _title, _key in (("registers.palette.visitor", "visitors"), ("registers.palette.key", "keys"),
+                     ("registers.palette.loan", "lending"), ("registers.palette.parcel", "parcels"),
+                     ("registers.palette.lost", "lost"), ("registers.palette.goods", "goods")):
+    areas.palette_command(_title)(_new(_key))
