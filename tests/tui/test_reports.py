@@ -102,7 +102,7 @@ async def test_export_the_drilled_list_to_csv(october, make_app, tmp_path, monke
         await settle(pilot)
         assert isinstance(app.screen, DrillScreen)
     files = list(tmp_path.glob("*.csv"))
-    assert len(files) == 1 and files[0].name.startswith("2026-10_·_受理投诉-")
+    assert len(files) == 1 and files[0].name.startswith("受理投诉-2026-10-")
     data = files[0].read_bytes()
     assert data.startswith(b"\xef\xbb\xbf")
     lines = data.decode("utf-8-sig").strip().splitlines()

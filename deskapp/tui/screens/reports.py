@@ -61,8 +61,35 @@ class _Body(VerticalScroll, can_focus=False, inherit_bindings=False):
     scroll container, whose own arrow-key scrolling would swallow those keys."""
 
 
+async def _settled(pilot: Any) -> None:
+    for _ in range(4):
+        try:
+            await pilot.app.workers.wait_for_complete()
+        except Exception:  # noqa: BLE001 — a cancelled worker does not spoil a screenshot
+            pass
+        await pilot.pause()
+
+
+async def _shot_fees(pilot: Any) -> None:
+    """The fees section with its charts (the cursor walked down to it)."""
+    for _ in range(60):
+        focused = pilot.app.focused
+        if isinstance(focused, FigureLine) and focused.figure.key == "fees_collected_fen":
+            break
+        await pilot.press("down")
+    await pilot.press("pagedown")
+    await _settled(pilot)
+
+
+async def _shot_drill(pilot: Any) -> None:
+    """The records behind the first figure."""
+    await pilot.press("enter")
+    await _settled(pilot)
+
+
 class ReportsScreen(DeskScreen):
     AREA = "reports"
+    SCREENSHOTS: ClassVar[list[tuple[str, Any]]] = [("fees", _shot_fees), ("drill", _shot_drill)]
     DEFAULT_CSS = """
     ReportsScreen #rp-head { height: auto; padding: 0 1; background: $panel; }
     ReportsScreen #rp-body { height: 1fr; }
@@ -246,10 +273,12 @@ class ReportsScreen(DeskScreen):
             self.app.notify(t("reports.screen.no_records"), timeout=3)
             return
         by, year, month, key = self.staff, self.year, self.month, figure.drill
-        title = t("reports.drill.title", month=reports.month_label(year, month),
-                  figure=figure.label)
+        label = reports.month_label(year, month)
+        title = t("reports.drill.title", month=label, figure=figure.label)
+        file_title = f"{figure.label}-{label}"
         self.call_service(lambda s: reports.drill(s, by=by, year=year, month=month, key=key),
-                          done=lambda d: self.app.push_screen(DrillScreen(d, title)))
+                          done=lambda d: self.app.push_screen(DrillScreen(d, title,
+                                                                          file_title)))
 
     def action_save(self, fmt: str) -> None:
         report = self.report
@@ -279,16 +308,17 @@ class DrillScreen(DeskScreen):
         Binding("escape", "close", t("reports.key.close"), id="reports.key.close"),
     ]
 
-    def __init__(self, drill: reports.DrillList, title: str) -> None:
+    def __init__(self, drill: reports.DrillList, title: str, file_title: str = "") -> None:
         super().__init__()
         self.drill = drill
         self.title_text = title
+        self.file_title = file_title or title
 
     def compose(self) -> ComposeResult:
         yield Header(show_clock=True)
         yield Static(self.title_text, id="drill-title")
         record_list = RecordList(self.drill.source, self.app.db.read, id="drill-list")
-        record_list.export_title = self.title_text
+        record_list.export_title = self.file_title
         yield record_list
         yield Footer()
 
