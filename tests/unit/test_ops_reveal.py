@@ -175,3 +175,29 @@ def test_monthly_summary_counts_by_site_local_month(
 def test_monthly_summary_refuses_a_bad_month(db: Database, year: int, month: int) -> None:
     with db.read() as s, pytest.raises(ValidationError):
         ops.monthly_summary(s, year=year, month=month)
+
+
+def test_demo_reveals_are_audited_in_the_past_weeks(db: Database, supervisor: Staff,
+                                                     occupant: int) -> None:
+    import random
+    from datetime import date, timedelta
+
+    from deskapp.demo import ops as demo_ops
+    from deskapp.services import staff as staff_svc
+    from deskapp.services.demo import DemoSummary
+
+    with db.write() as s:
+        staff_svc.create_staff(s, by=supervisor, login="qiantai1", name="前台一",
+                               role=staff_svc.Role.RECEPTIONIST, password="secret123")
+    today = date(2026, 11, 30)
+    summary = DemoSummary(seed=1, today=today)
+    with db.write() as s:
+        demo_ops.seed(s, rng=random.Random(1), today=today, summary=summary)
+    entries = _entries(db)
+    assert summary.extra["reveals"] == len(entries) > 5
+    assert all(today - timedelta(days=demo_ops.DAYS) <= e.at.date() < today for e in entries)
+    assert all(PHONE not in e.detail and ID not in e.detail for e in entries)
+    with db.read() as s:
+        assert audit.verify(s).ok
+        month = ops.monthly_summary(s, year=2026, month=11)
+    assert month.reveals == sum(1 for e in entries if e.at.month == 11)
