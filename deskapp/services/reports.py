@@ -3,7 +3,7 @@
 One service gathers the month: :func:`monthly_report` calls each area's own monthly
 figures (``reception.monthly_summary``, ``complaints.monthly_analysis``,
 ``renovation.monthly_summary``, ``cashier_close.monthly_summary`` with
-``cashier_arrears.arrears_totals``, ``survey.monthly_summary``, ``registers.monthly_summary``) and never counts again what an area already counts. The only
+``cashier_arrears.arrears_totals``, ``survey.monthly_summary``, ``registers.monthly_summary``, ``ops.monthly_summary``) and never counts again what an area already counts. The only
 query of its own lists the month's handovers that carry notes, for review.
 
 :func:`sections` lays the report out once — sections of figures and bar charts, each with
@@ -144,6 +144,7 @@ class MonthlyReport:
     arrears: Any  # cashier_arrears.ArrearsTotals on ``as_of``
     survey: Any  # survey.SurveyMonthSummary
     registers: Any  # registers.RegistersMonth
+    ops: Any  # ops.OpsMonthSummary
     handover_notes: list[HandoverNote] = field(default_factory=list)
     handover_notes_total: int = 0
 
@@ -156,7 +157,14 @@ def monthly_report(session: Session, *, by: Staff, year: int, month: int) -> Mon
     """The month's report (supervisor only). Each area's figures come from that area's
     own monthly service; arrears are aged on the month's last day (today while the
     month is still running)."""
-    from deskapp.services import cashier_close, complaints, reception, registers, renovation
+    from deskapp.services import (
+        cashier_close,
+        complaints,
+        ops,
+        reception,
+        registers,
+        renovation,
+    )
     from deskapp.services import survey as survey_svc
     from deskapp.services.cashier_arrears import arrears_totals
     from deskapp.services.site import get_site
@@ -179,6 +187,7 @@ def monthly_report(session: Session, *, by: Staff, year: int, month: int) -> Mon
         arrears=arrears_totals(session, as_of=as_of),
         survey=survey_svc.monthly_summary(session, year=year, month=month),
         registers=registers.monthly_summary(session, year=year, month=month),
+        ops=ops.monthly_summary(session, year=year, month=month),
         handover_notes=notes, handover_notes_total=notes_total,
     )
 
@@ -506,6 +515,20 @@ def _handover_section(r: MonthlyReport) -> Section:
         items=items, note=note)
 
 
+def _ops_section(r: MonthlyReport) -> Section:
+    o = r.ops
+    return Section(
+        "ops", t("reports.s.ops"), _any(o.reveals, o.backups, o.backup_failures, o.restores),
+        figures=[
+            _count("ops_reveals", o.reveals),
+            _count("ops_backups", o.backups),
+            _count("ops_backup_failures", o.backup_failures),
+            _count("ops_restores", o.restores),
+        ],
+        charts=[Chart("ops_reveals_by_staff", t("reports.c.ops_reveals_by_staff"), _bars(
+            [(name, name, n) for name, n in o.reveals_by_staff.items()], None))])
+
+
 SECTION_BUILDERS: tuple[Callable[[MonthlyReport], list[Section]], ...] = (
     _reception_sections,
     lambda r: [_complaints_section(r)],
@@ -514,12 +537,13 @@ SECTION_BUILDERS: tuple[Callable[[MonthlyReport], list[Section]], ...] = (
     lambda r: [_survey_section(r)],
     lambda r: [_registers_section(r)],
     lambda r: [_handover_section(r)],
+    lambda r: [_ops_section(r)],
 )
 
 
 def sections(report: MonthlyReport) -> list[Section]:
     """The report laid out: contacts, repairs, complaints, renovation, fees, survey,
-    registers, handovers — translated in the current language."""
+    registers, handovers, operations — translated in the current language."""
     out: list[Section] = []
     for build in SECTION_BUILDERS:
         out.extend(build(report))

@@ -339,20 +339,21 @@ def test_every_figure_of_the_hand_built_month(october):
     assert h["items"][0]["ref"]["kind"] == "handover"
 
     # nothing was recorded in these areas: said so, no zeros
-    for key in ("survey", "registers"):
+    for key in ("survey", "registers", "ops"):
         assert sec[key]["has_data"] is False
         assert "figures" not in sec[key] and sec[key]["note"] == "本月无记录"
 
 
 def test_figures_are_the_areas_own(october):
     """The report shows what each area's monthly service says — it does not recount."""
-    from deskapp.services import cashier_close, complaints, reception, renovation
+    from deskapp.services import cashier_close, complaints, ops, reception, renovation
 
     report = _report(october)
     with october.db.read() as s:
         assert report.reception == reception.monthly_summary(s, year=2026, month=10)
         assert report.renovation == renovation.monthly_summary(s, year=2026, month=10)
         assert report.cashier == cashier_close.monthly_summary(s, year=2026, month=10)
+        assert report.ops == ops.monthly_summary(s, year=2026, month=10)
         assert report.complaints.as_dict() == complaints.monthly_analysis(
             s, year=2026, month=10).as_dict()
 

@@ -29,6 +29,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "reports.s.registers": ("七、登记簿（访客、钥匙、借用、包裹、失物、放行）",
                             "7. Registers (visitors, keys, lending, parcels, lost & found, passes)"),
     "reports.s.handovers": ("八、交接班记录", "8. Shift handovers"),
+    "reports.s.ops": ("九、系统运维", "9. Operations"),
     # charts and bars
     "reports.c.contacts_by_kind": ("按类别", "By kind"),
     "reports.c.contacts_by_channel": ("按渠道", "By channel"),
@@ -39,6 +40,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "reports.c.fees_by_kind": ("实收按收费类别（元）", "Collected by fee kind (yuan)"),
     "reports.c.fees_by_method": ("实收按付款方式（元）", "Collected by payment method (yuan)"),
     "reports.c.arrears_by_age": ("欠费账龄（截至 {day}，元）", "Arrears by age (on {day}, yuan)"),
+    "reports.c.ops_reveals_by_staff": ("查看完整个人信息（按员工）", "Personal data revealed, by staff"),
     "reports.bar.on_time": ("按时完工", "Completed on time"),
     "reports.bar.late": ("超时完工", "Completed late"),
     "reports.bar.overdue_open": ("超时未完工", "Overdue, not completed"),
@@ -127,6 +129,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "reports.f.handovers_confirmed": ("已接班确认", "Confirmed"),
     "reports.f.handovers_unconfirmed": ("未确认", "Not confirmed"),
     "reports.f.handovers_with_notes": ("有交接说明", "With notes"),
+    "reports.f.ops_reveals": ("查看完整个人信息", "Personal data revealed"),
+    "reports.f.ops_backups": ("备份", "Backups"),
+    "reports.f.ops_backup_failures": ("备份失败", "Failed backups"),
+    "reports.f.ops_restores": ("恢复", "Restores"),
     # survey and handover lines
     "reports.survey.campaign_line": (
         "发放率 {distribution}，回收率 {recovery}，有效表 {responses} 份，满意率 {satisfaction}，"
