@@ -42,8 +42,9 @@ from deskapp.services import audit, hooks
 from deskapp.services.cashier_fees import CASHIERS, required_reason
 from deskapp.services.staff import require_role
 
-#: Notes and coins counted in the drawer, in fen: 100, 50, 20, 10, 5, 1 元, 5 角, 1 角.
-DENOMINATIONS_FEN: tuple[int, ...] = (10000, 5000, 2000, 1000, 500, 100, 50, 10)
+#: Notes and coins counted in the drawer, in fen: 100, 50, 20, 10, 5, 1 元, 5 角, 1 角 and the
+#: 分 coins (5, 2, 1 分) — fees are exact to the fen, so is the drawer.
+DENOMINATIONS_FEN: tuple[int, ...] = (10000, 5000, 2000, 1000, 500, 100, 50, 10, 5, 2, 1)
 #: A counted-minus-expected difference beyond this (either way) needs a supervisor.
 SIGNOFF_THRESHOLD_FEN = 1000
 SECTION = "handover.section.cash"

@@ -284,9 +284,10 @@ class GenerateResult:
 
 def generate_bills(session: Session, *, by: Staff, period: str, unit_id: int | None = None,
                    building: str | None = None,
-                   kinds: Iterable[FeeKind] = GENERATED_KINDS) -> GenerateResult:
+                   kinds: Iterable[FeeKind] = GENERATED_KINDS,
+                   unit_ids: Iterable[int] | None = None) -> GenerateResult:
     """Make the property-fee and parking bills of ``period`` for all units (or one unit,
-    or one building). Idempotent: a bill already made for a unit, kind and period (even if
+    one building, or the units ``unit_ids``). Idempotent: a bill already made for a unit, kind and period (even if
     since paid or cancelled) is never made again. Property fee = area × price per m²
     (rounded once); parking = price per space for each lease overlapping the month.
     Due on the last day of the period."""
@@ -306,6 +307,9 @@ def generate_bills(session: Session, *, by: Staff, period: str, unit_id: int | N
         units_q = units_q.where(Unit.id == unit_id)
     if building:
         units_q = units_q.where(Building.code == building)
+    chosen = sorted(set(unit_ids)) if unit_ids is not None else None
+    if chosen is not None:
+        units_q = units_q.where(Unit.id.in_(chosen))  # type: ignore[attr-defined]
 
     keys_q = select(Bill.gen_key).where(Bill.period == period, Bill.gen_key.is_not(None))  # type: ignore[union-attr]
     if unit_id is not None:
@@ -343,6 +347,8 @@ def generate_bills(session: Session, *, by: Staff, period: str, unit_id: int | N
             leases_q = leases_q.where(ParkingLease.unit_id == unit_id)
         if building:
             leases_q = leases_q.where(Building.code == building)
+        if chosen is not None:
+            leases_q = leases_q.where(ParkingLease.unit_id.in_(chosen))  # type: ignore[attr-defined]
         for lease, code in session.exec(leases_q.order_by(ParkingLease.id)).all():
             key = f"parking:{lease.id}:{period}"
             if key in done:

@@ -288,3 +288,30 @@ async def test_screenshot_of_the_payment(site: Site, make_app, tmp_path: Path) -
         target = os.environ.get("DESKAPP_SCREENSHOTS") or str(tmp_path)
         path = app.save_screenshot("cashier-pay.svg", path=target)
         assert "收款" in Path(path).read_text(encoding="utf-8")
+
+
+async def test_openers_and_palette_commands(site: Site, make_app) -> None:
+    from deskapp.tui import areas
+
+    with site.write() as s:
+        bills = c.open_bills(s, site.home)
+        receipt = c.take_payment(s, by=site.desk, request_id="r1", unit_id=site.home,
+                                 bill_ids=[b.id for b in bills],
+                                 tenders=[c.Tender(c.PayMethod.CASH, 5758)])
+    app = make_app(login="desk1")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert areas.open_record(app, "receipt", receipt.id)
+        await settle(pilot)
+        assert isinstance(app.screen, ReceiptDetail) and "SJ2026-000001" in screen_text(app)
+        await pilot.press("escape")
+        await settle(pilot)
+        commands = dict(areas.palette_commands())
+        assert {"cashier.palette.pay", "cashier.palette.close",
+                "cashier.palette.generate"} <= set(commands)
+        commands["cashier.palette.pay"](app)
+        await settle(pilot)
+        assert isinstance(app.screen, UnitPicker)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, CashierScreen) and app.screen.tab() == "pay"

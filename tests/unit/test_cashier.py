@@ -241,6 +241,8 @@ def test_generate_one_building_and_parking(site: Site) -> None:
         with pytest.raises(Conflict):
             c.add_parking_lease(s, by=site.desk, unit_id=site.home, space_no="B1-023",
                                 start_date=date(2026, 12, 1))
+        chosen = c.generate_bills(s, by=site.desk, period="2026-12", unit_ids=[site.home])
+        assert chosen.created == 1 and [b.period for b in bills_of(s, site.home)] == ["2026-12"]
 
 
 def test_generate_bad_period_saves_nothing(site: Site) -> None:

@@ -278,6 +278,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "cashier.signoff.done": ("已签认", "Signed off"),
     "cashier.denom.yuan": ("{n}元", "¥{n}"),
     "cashier.denom.jiao": ("{n}角", "{n} jiao"),
+    "cashier.denom.fen": ("{n}分", "{n} fen"),
     "cashier.filter.from": ("从", "From"),
     "cashier.filter.to": ("到", "To"),
     "cashier.age.31": ("逾期31天以上", "Over 30 days"),

@@ -69,8 +69,11 @@ TABS = ("pay", "receipts", "bills", "arrears", "reminders", "closes")
 
 
 def _denom_label(fen: int) -> str:
-    return t("cashier.denom.yuan", n=fen // 100) if fen >= 100 else t("cashier.denom.jiao",
-                                                                       n=fen // 10)
+    if fen >= 100:
+        return t("cashier.denom.yuan", n=fen // 100)
+    if fen >= 10:
+        return t("cashier.denom.jiao", n=fen // 10)
+    return t("cashier.denom.fen", n=fen)
 
 
 # --------------------------------------------------------------------------------------
@@ -80,7 +83,8 @@ def _denom_label(fen: int) -> str:
 
 def _goto(app: Any, then: Callable[[CashierScreen], None]) -> None:
     app.action_area("cashier")
-    app.call_later(lambda: isinstance(app.screen, CashierScreen) and then(app.screen))
+    app.call_later(lambda: isinstance(app.screen, CashierScreen)
+                   and app.screen.when_ready(lambda: then(app.screen)))
 
 
 @areas.record_opener("receipt")
@@ -153,6 +157,15 @@ class CashierScreen(FormMixin, DeskScreen):
         self.picked: PickedUnit | None = None
         self.bills: list[Bill] = []
         self.lists: dict[str, RecordList] = {}
+        self._ready = False
+        self._pending: list[Callable[[], None]] = []
+
+    def when_ready(self, fn: Callable[[], None]) -> None:
+        """Run ``fn`` now, or once the screen is mounted (palette commands, openers)."""
+        if self._ready:
+            fn()
+        else:
+            self._pending.append(fn)
 
     # -- layout -------------------------------------------------------------------------
 
@@ -177,7 +190,8 @@ class CashierScreen(FormMixin, DeskScreen):
                 with Vertical(id="close-form"):
                     yield Field(t("cashier.close.float"), Input("0.00", id="close-float", classes="close-input"),
                                 name="opening_float")
-                    for row in (DENOMINATIONS_FEN[:4], DENOMINATIONS_FEN[4:]):
+                    for row in (DENOMINATIONS_FEN[:4], DENOMINATIONS_FEN[4:8],
+                                DENOMINATIONS_FEN[8:]):
                         with Horizontal(classes="denoms"):
                             for fen in row:
                                 yield Field(_denom_label(fen),
@@ -191,6 +205,11 @@ class CashierScreen(FormMixin, DeskScreen):
     def on_mount(self) -> None:
         super().on_mount()
         self.query_one("#pay-unit", UnitField).focus()
+        self._update_selected()
+        self._ready = True
+        for fn in self._pending:
+            self.call_after_refresh(fn)
+        self._pending.clear()
 
         def load(s: Any) -> tuple[list[tuple[int, str]], list[tuple[str, str]]]:
             return lists.staff_choices(s), lists.building_choices(s)

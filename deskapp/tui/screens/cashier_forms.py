@@ -112,6 +112,11 @@ class _Form(FormMixin, DeskModal[Any]):
     ]
     form_title = ""
     hint_key = "cashier.form.hint"
+    _errored: dict[str, str]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._errored = {}
 
     def form_body(self) -> ComposeResult:
         yield from ()
@@ -133,6 +138,24 @@ class _Form(FormMixin, DeskModal[Any]):
             if widget.focusable:
                 widget.focus()
                 return
+
+    def show_field_error(self, field: str, message: str) -> None:
+        super().show_field_error(field, message)
+        try:
+            self._errored[field] = self.query_one(f"#field-{field}", Field).value
+        except Exception:  # noqa: BLE001 — no such field on this form: shown as a toast
+            pass
+
+    @on(Input.Changed)
+    def _edited(self, event: Input.Changed) -> None:
+        """A corrected value takes its field's old error away."""
+        for node in event.input.ancestors:
+            if isinstance(node, Field):
+                name = str(node.name)
+                if name in self._errored and self._errored[name] != event.value:
+                    del self._errored[name]
+                    node.set_error("")
+                break
 
     @on(Input.Submitted)
     def _submitted(self, event: Input.Submitted) -> None:
