@@ -156,15 +156,15 @@ def _demo_template(tmp_path_factory: pytest.TempPathFactory, _template_db: Path)
     shutil.copy(_template_db, path)
     database = Database(f"sqlite:///{path}")
     with database.write() as session:
-        build_demo(session, seed=1)
+        build_demo(session, seed=1, activity=False)
     database.dispose()
     return path
 
 
 @pytest.fixture
 def demo_db(tmp_path: Path, _demo_template: Path) -> Iterator[Database]:
-    """A copy of the demo database (529 units, demo staff with password demo123, and the
-    demo activity of every area)."""
+    """A copy of the demo site (529 units with occupants, demo staff with password
+    demo123), without the areas' demo activity."""
     path = tmp_path / "demo.sqlite3"
     shutil.copy(_demo_template, path)
     database = Database(f"sqlite:///{path}")

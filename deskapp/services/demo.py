@@ -17,6 +17,7 @@ from __future__ import annotations
 import importlib
 import pkgutil
 import random
+import time
 import tomllib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -209,6 +210,7 @@ class DemoSummary:
     occupied_unit_ids: list[int] = field(default_factory=list)
     modules: list[str] = field(default_factory=list)  # demo modules that ran
     extra: dict[str, int] = field(default_factory=dict)  # counts added by demo modules
+    timings: dict[str, float] = field(default_factory=dict)  # seconds per demo module
 
     @property
     def occupants(self) -> int:
@@ -231,8 +233,11 @@ def _ensure_empty(session: Session) -> None:
             raise Conflict("demo.not_empty")
 
 
-def build_demo(session: Session, *, seed: int = 1, today: date | None = None) -> DemoSummary:
-    """Fill an empty database with the demo site, in the caller's transaction."""
+def build_demo(session: Session, *, seed: int = 1, today: date | None = None,
+               activity: bool = True) -> DemoSummary:
+    """Fill an empty database with the demo site, in the caller's transaction.
+    ``activity=False`` builds the site, units, occupants and staff only (no area's demo
+    activity): what tests that need a populated site but no history use."""
     _ensure_empty(session)
     today = today or clock.today()
     rng = random.Random(seed)
@@ -263,7 +268,8 @@ def build_demo(session: Session, *, seed: int = 1, today: date | None = None) ->
                  entity_id=site.id,
                  detail={"seed": seed, "units": summary.units, "owners": summary.owners,
                          "tenants": summary.tenants})
-    run_demo_modules(session, summary=summary)
+    if activity:
+        run_demo_modules(session, summary=summary)
     return summary
 
 
@@ -335,10 +341,12 @@ def run_demo_modules(session: Session, *, summary: DemoSummary) -> None:
         if seed_fn is None:
             continue
         short = module.__name__.rsplit(".", 1)[-1]
+        started = time.perf_counter()
         seed_fn(session, rng=random.Random(f"{summary.seed}:{short}"), today=summary.today,
                 summary=summary)
         session.flush()
         summary.modules.append(short)
+        summary.timings[short] = round(time.perf_counter() - started, 2)
 
 
 # --------------------------------------------------------------------------------------

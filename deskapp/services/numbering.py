@@ -9,7 +9,6 @@ are not used because they leave gaps.
 
 from __future__ import annotations
 
-from sqlalchemy import update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, select
@@ -18,17 +17,19 @@ from deskapp.db.models import Counter
 
 
 def next_value(session: Session, series: str) -> int:
-    """Take the next number of ``series`` (1, 2, 3, …) in the caller's transaction."""
+    """Take the next number of ``series`` (1, 2, 3, …) in the caller's transaction.
+
+    One upsert statement: it creates the counter at 1 or adds one to it and returns the
+    new value. On PostgreSQL the row stays locked until the transaction ends; on SQLite the
+    write transaction already holds the database's write lock (BEGIN IMMEDIATE).
+    """
     dialect = session.get_bind().dialect.name
     insert = pg_insert if dialect == "postgresql" else sqlite_insert
-    session.exec(insert(Counter).values(series=series, value=0).on_conflict_do_nothing())  # type: ignore[call-overload]
-    current = session.exec(
-        select(Counter.value).where(Counter.series == series).with_for_update()
-    ).one()
-    session.exec(  # type: ignore[call-overload]
-        update(Counter).where(Counter.series == series).values(value=current + 1)
-    )
-    return current + 1
+    stmt = insert(Counter).values(series=series, value=1)
+    stmt = stmt.on_conflict_do_update(
+        index_elements=[Counter.series], set_={"value": Counter.value + 1}
+    ).returning(Counter.value)
+    return int(session.execute(stmt).scalar_one())
 
 
 def peek(session: Session, series: str) -> int:

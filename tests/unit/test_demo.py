@@ -21,6 +21,7 @@ from deskapp.services.demo import (
     build_demo,
     build_synthetic_site,
     demo_layout,
+    demo_modules,
 )
 from deskapp.services.site import data_dir, get_site
 from deskapp.services.staff import authenticate
@@ -33,7 +34,7 @@ TODAY = date(2026, 11, 30)
 @pytest.fixture
 def demo(db: Database) -> DemoSummary:
     with db.write() as session:
-        return build_demo(session, seed=1, today=TODAY)
+        return build_demo(session, seed=1, today=TODAY, activity=False)
 
 
 def test_exactly_529_units_of_three_uses(db: Database, demo: DemoSummary) -> None:
@@ -113,7 +114,7 @@ def test_demo_is_deterministic_and_refuses_non_empty(tmp_path, db: Database,
 
     assert demo_layout(random.Random(1)) == demo_layout(random.Random(1))
     with pytest.raises(Conflict), db.write() as session:
-        build_demo(session, seed=1, today=TODAY)
+        build_demo(session, seed=1, today=TODAY, activity=False)
 
 
 def test_reference_files_match_the_plan() -> None:
@@ -193,3 +194,12 @@ def test_real_demo_modules_follow_the_contract() -> None:
 
     for module in demo_modules():
         assert callable(getattr(module, "seed", None)), module.__name__
+
+
+def test_the_full_demo_builds_with_every_area_activity(db: Database) -> None:
+    """What `deskapp demo` runs: every area's demo module, in one transaction."""
+    with db.write() as session:
+        summary = build_demo(session, seed=1, today=TODAY)
+    assert summary.units == 529
+    assert set(summary.modules) == {m.__name__.rsplit(".", 1)[-1] for m in demo_modules()}
+    print("demo module seconds:", summary.timings)
