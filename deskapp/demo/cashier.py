@@ -200,21 +200,22 @@ def _closes(session: Session, today: date, boss) -> None:  # type: ignore[no-unt
     from deskapp.services.cashier_close import unclosed_days
 
     pending = unclosed_days(session, before=today)
+    if not pending:
+        return
+    last_day = max(day for _, day in pending)
+    awaiting = next(i for i, (_, day) in enumerate(pending) if day == last_day)
+    signed = max(0, len(pending) - 12)  # about a week ago: short, found and signed off
     for n, (staff_id, day) in enumerate(pending):
         staff = session.get(Staff, staff_id)
+        short = 2_000 if n == awaiting else 5_000 if n == signed else 0
         with clock.freeze(datetime.combine(day, time(17, 40))):
             summary = cashier.day_summary(session, staff_id=staff_id, business_date=day)
             float_fen = FLOAT_FEN + summary.refund_cash_fen  # refund cash fetched from the safe
             expected = summary.expected_cash_fen(float_fen)
-            short = 0
-            if day == today - timedelta(days=1) and n % 2 == 0:
-                short = 2_000  # yesterday: ¥20 short, waiting for the supervisor
-            elif n == len(pending) // 2:
-                short = 5_000
             close = cashier.close_day(session, by=staff, opening_float_fen=float_fen,
                                       counted=_counts(max(expected - short, 0)),
                                       note="点钞少一张，已复核" if short else "")
-        if short and day != today - timedelta(days=1):
+        if n == signed and short:
             with clock.freeze(datetime.combine(day + timedelta(days=1), time(9, 15))):
                 cashier.sign_off_close(session, by=boss, close_id=close.id,  # type: ignore[arg-type]
                                        note="查监控为找零多给，由当班人员补齐")
