@@ -65,10 +65,11 @@ def record(
     entry.hash = _digest(entry)
     # A core INSERT: the audit log is append-only, so the ORM's unit of work buys nothing
     # and costs a flush per business action.
-    entry.id = session.execute(
-        insert(AuditEntry).values(**entry.model_dump(exclude={"id"})).returning(AuditEntry.id)
-    ).scalar_one()
+    entry.id = session.execute(_INSERT, entry.model_dump(exclude={"id"})).scalar_one()
     return entry
+
+
+_INSERT = insert(AuditEntry).returning(AuditEntry.id)
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ are not used because they leave gaps.
 
 from __future__ import annotations
 
+from sqlalchemy import bindparam
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, select
@@ -24,12 +25,19 @@ def next_value(session: Session, series: str) -> int:
     write transaction already holds the database's write lock (BEGIN IMMEDIATE).
     """
     dialect = session.get_bind().dialect.name
-    insert = pg_insert if dialect == "postgresql" else sqlite_insert
-    stmt = insert(Counter).values(series=series, value=1)
-    stmt = stmt.on_conflict_do_update(
+    stmt = _UPSERT_PG if dialect == "postgresql" else _UPSERT_SQLITE
+    return int(session.execute(stmt, {"series": series}).scalar_one())
+
+
+def _upsert(insert):  # type: ignore[no-untyped-def]
+    stmt = insert(Counter).values(series=bindparam("series"), value=1)
+    return stmt.on_conflict_do_update(
         index_elements=[Counter.series], set_={"value": Counter.value + 1}
     ).returning(Counter.value)
-    return int(session.execute(stmt).scalar_one())
+
+
+_UPSERT_PG = _upsert(pg_insert)
+_UPSERT_SQLITE = _upsert(sqlite_insert)
 
 
 def peek(session: Session, series: str) -> int:
