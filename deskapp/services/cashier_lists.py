@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Select, exists, select
+from sqlalchemy import Select, exists, func, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -103,6 +103,13 @@ class ReceiptSource(SqlListSource):
                                value)
         return None
 
+    def count_statement(self, session: Session, query: ListQuery) -> Select[Any]:
+        """Counted on the receipt table alone (the staff join never drops a row)."""
+        stmt = select(func.count()).select_from(Receipt).where(*self.where(session, query))
+        if self.unit_id is not None:
+            stmt = stmt.where(Receipt.unit_id == self.unit_id)
+        return stmt
+
     def to_row(self, item: Any) -> ListRow:
         receipt, cashier, refunded = item
         status = ("void" if receipt.voided else "refunded" if refunded else "valid")
@@ -150,6 +157,10 @@ class BillSource(SqlListSource):
         if key == "period":
             return Bill.period.like(f"{str(value).strip()}%")  # type: ignore[union-attr]
         return None
+
+    def count_statement(self, session: Session, query: ListQuery) -> Select[Any]:
+        """Counted on the bill table alone (the receipt outer join never adds a row)."""
+        return select(func.count()).select_from(Bill).where(*self.where(session, query))
 
     def to_row(self, item: Any) -> ListRow:
         bill, number = item
