@@ -150,13 +150,15 @@ def read_manifest(path: Path) -> dict[str, Any] | None:
 
 
 def _new_name(directory: Path, suffix: str, now: datetime) -> Path:
+    """``deskapp-<time><suffix>``; a second copy within the same second gets ``-2``, ``-3``
+    … — always above any number already used, so the new copy sorts as the newest even
+    after older copies of that second were pruned."""
     stamp = now.strftime("%Y%m%d-%H%M%S")
-    candidate = directory / f"deskapp-{stamp}{suffix}"
-    n = 1
-    while candidate.exists() or manifest_path(candidate).exists():
-        n += 1
-        candidate = directory / f"deskapp-{stamp}-{n}{suffix}"
-    return candidate
+    used = [int(m[2] or 1) for p in directory.iterdir()
+            if (m := _NAME.match(p.name.removesuffix(".json"))) and m[1] == stamp]
+    if not used:
+        return directory / f"deskapp-{stamp}{suffix}"
+    return directory / f"deskapp-{stamp}-{max(used) + 1}{suffix}"
 
 
 def _private_dir(directory: Path) -> None:

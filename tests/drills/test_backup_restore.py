@@ -394,3 +394,17 @@ def test_postgresql_restore_that_fails_its_check_leaves_the_database_empty(
         tables = conn.execute(text(
             "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public'"))
         assert tables.scalar_one() == 0
+
+
+def test_copies_within_one_second_keep_their_order(db: Database, tmp_path: Path) -> None:
+    from datetime import datetime
+
+    from deskapp import clock
+
+    _site(db, bills=1)
+    with clock.freeze(datetime(2026, 11, 30, 22, 30, 0)):
+        made = [backup.take_backup(db, directory=tmp_path, keep=2).path for _ in range(5)]
+    assert [p.name for p in made] == [
+        "deskapp-20261130-223000.sqlite3", *(f"deskapp-20261130-223000-{n}.sqlite3"
+                                             for n in range(2, 6))]
+    assert backup.list_backups(tmp_path) == made[-2:]
