@@ -16,6 +16,11 @@ async def settle(pilot: Pilot) -> None:
         except (WorkerCancelled, WorkerFailed):
             pass
         await pilot.pause()
+    # A screen just pushed may not have painted yet on a loaded machine: give it up to 2 s.
+    for _ in range(40):
+        if screen_text(pilot.app).strip():
+            break
+        await pilot.pause(0.05)
 
 
 def screen_text(app: App) -> str:

@@ -51,6 +51,8 @@ def demo(
     keep: bool = typer.Option(False, "--keep", help="Reuse an existing demo database"),
     no_run: bool = typer.Option(False, "--no-run", help="Only build the database"),
     seed: int = typer.Option(1, "--seed"),
+    no_activity: bool = typer.Option(False, "--no-activity",
+                                     help="Site, units and staff only: no demo history"),
 ) -> None:
     """Build a fresh demo database (529 households, demo staff) and open the app on it."""
     target = path or data_dir() / "demo.sqlite3"
@@ -69,8 +71,9 @@ def demo(
         exists = site.get_site(session) is not None
     if not exists:
         with db.write() as session:
-            summary = build_demo(session, seed=seed)
-        typer.echo(f"demo database: {url}\n{summary}")
+            summary = build_demo(session, seed=seed, activity=not no_activity)
+        typer.echo(f"demo database: {url}\n{summary.units} units, {summary.occupants} "
+                   f"occupants; demo activity: {', '.join(summary.modules) or 'none'}")
     else:
         typer.echo(f"demo database (kept): {url}")
     typer.echo("logins: zhuguan / zhuanyuan / qiantai1 / qiantai2, password demo123")

@@ -26,9 +26,10 @@ def invoke(*args: str, input: str | None = None):  # type: ignore[no-untyped-def
 
 def test_demo_builds_a_database_without_opening_it(tmp_path: Path) -> None:
     db = tmp_path / "demo.sqlite3"
-    result = invoke("demo", "--path", str(db), "--no-run")
+    result = invoke("demo", "--path", str(db), "--no-run", "--no-activity")
     assert result.exit_code == 0, result.output
     assert "demo123" in result.output and db.exists()
+    assert "529 units" in result.output
     again = invoke("demo", "--path", str(db), "--no-run", "--keep")
     assert "kept" in again.output
 
