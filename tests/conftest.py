@@ -30,6 +30,14 @@ PASSWORD = "secret123"
 
 
 @pytest.fixture(autouse=True)
+def _private_home(tmp_path_factory: pytest.TempPathFactory,
+                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """Backups, prints and exports a test triggers land in a temporary home."""
+    if "DESKAPP_HOME" not in os.environ:
+        monkeypatch.setenv("DESKAPP_HOME", str(tmp_path_factory.mktemp("home")))
+
+
+@pytest.fixture(autouse=True)
 def _chinese() -> Iterator[None]:
     set_language("zh")
     yield

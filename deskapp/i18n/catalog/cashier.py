@@ -349,4 +349,5 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "cashier.report.col.refunds": ("退款", "Refunds"),
     "cashier.report.sheet.summary": ("汇总", "Summary"),
     "cashier.report.sheet.detail": ("明细", "Detail"),
+    "cashier.close.backup_done": ("已自动备份数据库：{path}", "Database backed up: {path}"),
 }

@@ -565,6 +565,21 @@ class CashierScreen(FormMixin, DeskScreen):
             "cashier.close.preview", expected=format_fen(expected), counted=format_fen(total),
             difference=format_fen(total - expected)))
 
+    def _backup_after_close(self) -> None:
+        """The daily close triggers a verified backup (issue 9), off the UI thread; a
+        failure never undoes the close: it is in the audit log and the monthly report."""
+        from deskapp.services.backup import backup_after_close
+
+        app, by = self.app, self.app.staff
+
+        def job() -> None:
+            result = backup_after_close(app.db, app.settings, by=by)
+            if result is not None:
+                app.call_from_thread(app.notify, t("cashier.close.backup_done",
+                                                   path=str(result.path)))
+
+        self.run_worker(job, thread=True, group="backup", exit_on_error=False)
+
     def action_close_day(self) -> None:
         self.clear_errors()
         try:
@@ -583,6 +598,7 @@ class CashierScreen(FormMixin, DeskScreen):
             self._load_today()
             if "closes" in self.lists:
                 self.lists["closes"].refresh_data()
+            self._backup_after_close()
 
         self.call_service(lambda s: svc.close_day(s, by=by, opening_float_fen=opening,
                                                   counted=counted, note=note),
