@@ -327,6 +327,13 @@ async def test_supervisor_reviews_the_handover_log_and_opens_an_item(db, make_ap
             await pilot.press("down")  # the first item (below its section heading)
             await pilot.press("enter")
             await settle(pilot)
+            # Opening a record switches area and loads it in a worker: on a loaded machine
+            # (two test processes on two cores) that can take a few seconds to paint.
+            for _ in range(100):
+                if "借轮椅" in screen_text(app):
+                    break
+                await pilot.pause(0.1)
+                await settle(pilot)
             assert "借轮椅" in screen_text(app) and "接待记录" in screen_text(app)
 
 
