@@ -7,7 +7,10 @@ setup(
     packages=[*find_packages(include=["deskapp", "deskapp.*"]), "deskapp.sitedata"],
     package_dir={"deskapp.sitedata": "data"},
     package_data={
-        "deskapp": ["**/*.tcss", "db/migrations/*.mako"],
+        # Folders that are not packages travel as package data: the migrations (without
+        # them a non-editable install cannot create its database) and the stylesheets.
+        "deskapp": ["tui/styles/*.tcss", "db/migrations/*.mako",
+                    "db/migrations/versions/*.py"],
         "deskapp.sitedata": ["*.toml", "*.csv", "*.md"],
     },
 )
