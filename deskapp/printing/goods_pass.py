@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from deskapp.db.models.registers import GoodsPass, GoodsPassItem
+from deskapp.masking import mask_phone
 from deskapp.printing.pdf import Document
 
 COPIES = ["第一联 存根", "第二联 门岗"]
@@ -26,7 +27,7 @@ def render_goods_pass(goods: GoodsPass, items: Sequence[GoodsPassItem], *, unit_
         ("房号", unit_code),
         ("放行日期", f"{goods.out_date:%Y年%m月%d日}{status}"),
         ("申请人", f"{goods.applicant}（{_applicant_kind(goods)}）"),
-        ("联系电话", goods.applicant_phone),
+        ("联系电话", mask_phone(goods.applicant_phone)),
         ("车牌号", goods.plate or "—"),
         ("开单时间", f"{goods.issued_at:%Y-%m-%d %H:%M}"),
     ], columns=2)

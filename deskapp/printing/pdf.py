@@ -51,6 +51,7 @@ from reportlab.platypus import (
 )
 
 from deskapp.i18n import t
+from deskapp.masking import mask_text
 
 __all__ = ["FONT", "Align", "Document", "PageSize", "pdf_pages", "pdf_text", "register_fonts"]
 
@@ -79,7 +80,10 @@ def register_fonts() -> str:
 
 
 def _pdf_safe(text: str) -> str:
-    return text.replace("\u00a5", "\uffe5")
+    """Text as printed: every ID number or mobile in it masked (printed paper leaves the
+    desk, so no document carries a full one — the desk reads it out through the audited
+    reveal when a caller needs it), and ``¥`` as the full-width ``￥`` the font has."""
+    return mask_text(text).replace("\u00a5", "\uffe5")
 
 
 def _markup(text: object) -> str:

@@ -8,6 +8,7 @@ from sqlmodel import Session
 
 from deskapp import clock
 from deskapp.i18n import t
+from deskapp.masking import mask_phone
 from deskapp.money import format_fen
 from deskapp.printing.pdf import Document
 from deskapp.services import reception_workorders as wo
@@ -38,7 +39,7 @@ def work_order_document(session: Session, work_order_id: int) -> Document:
         (t("reception.field.unit"), order.unit_code or "—"),
         (t("reception.wo.field.location"), order.location or "—"),
         (t("reception.wo.field.requester"), order.requester_name),
-        (t("reception.field.phone"), order.requester_phone),
+        (t("reception.field.phone"), mask_phone(order.requester_phone)),
         (t("reception.wo.field.category"), wo.category_label(order.category)),
         (t("reception.wo.field.urgency"), t("reception.print.urgency", urgency=wo.urgency_label(
             order.urgency), hours=order.limit_hours)),

@@ -33,6 +33,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql import operators
 from sqlalchemy.sql.elements import ColumnElement, UnaryExpression
 
+from deskapp.masking import mask_text
 from deskapp.services.textsearch import fts_match_count, like_condition, search_condition
 
 __all__ = [
@@ -104,11 +105,21 @@ class ListRow:
 
     ``style`` names a highlight the widget knows: ``"overdue"``, ``"warning"``, ``"muted"``
     (or ``""`` for none).
+
+    Every row of every list and list export is built here, so this is where personal data
+    typed into free text (an ID number or a mobile in a contact's content, a work order's
+    description …) is masked: each cell goes through :func:`deskapp.masking.mask_text`.
+    Sources still mask their own phone and ID columns (``mask_phone`` also masks landlines,
+    which free text cannot be searched for reliably); the full value is only ever shown by
+    the audited reveal.
     """
 
     id: int
     cells: tuple[str, ...]
     style: str = ""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "cells", tuple(mask_text(str(c)) for c in self.cells))
 
 
 @runtime_checkable
