@@ -8,20 +8,64 @@ numbering above all) takes the write lock before its first read, so two desks ca
 deadlock into "database is locked" nor read the same counter value.
 
 On PostgreSQL the same code runs; gap-free counters lock their row with ``FOR UPDATE``.
+
+:meth:`Database.run_write` is how a desk runs a business action: it retries the whole
+transaction when the database says "try again" (SQLite still locked after the busy
+timeout; PostgreSQL serialization failure, deadlock, lock not available) and — when the
+action carries a request id — also when the connection broke, possibly after the commit:
+the id is written in the action's own transaction (``request_log``), so a re-run that
+finds it does not do the action twice.
 """
 
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
-from typing import Any
+import logging
+import random
+import time
+from collections.abc import Callable, Iterator
+from typing import Any, TypeVar
 
-from sqlalchemy import event
+from sqlalchemy import event, exc
 from sqlalchemy.engine import Engine
 from sqlalchemy.pool import StaticPool
-from sqlmodel import Session, create_engine
+from sqlmodel import Session, SQLModel, create_engine
+
+from deskapp.errors import Conflict
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
 
 BUSY_TIMEOUT_MS = 15_000
+RETRY_ATTEMPTS = 5
+"""Tries of one business action before the error reaches the desk."""
+RETRY_BASE_SECONDS = 0.05
+"""First back-off; doubled on every retry, with jitter so two desks do not collide again."""
+
+_PG_RETRY_CODES = frozenset({"40001", "40P01", "55P03"})  # serialization, deadlock, lock
+_SQLITE_RETRY_TEXT = ("database is locked", "database is busy", "database table is locked")
+
+
+def is_retryable(error: BaseException) -> bool:
+    """The database rolled the transaction back and asks for it to be run again."""
+    if not isinstance(error, exc.DBAPIError):
+        return False
+    orig = error.orig
+    code = getattr(orig, "sqlstate", None) or getattr(orig, "pgcode", None)
+    if code in _PG_RETRY_CODES:
+        return True
+    return isinstance(error, exc.OperationalError) and any(
+        text in str(orig).lower() for text in _SQLITE_RETRY_TEXT)
+
+
+def is_connection_lost(error: BaseException) -> bool:
+    """The connection broke: the transaction may or may not have committed."""
+    return isinstance(error, exc.DBAPIError) and bool(error.connection_invalidated)
+
+
+class RequestReplayed(Exception):
+    """Raised inside :meth:`Database.run_write` when the request id was already done."""
 
 
 def is_sqlite(url: str) -> bool:
@@ -95,5 +139,95 @@ class Database:
                 session.rollback()
                 raise
 
+    def run_write(
+        self,
+        fn: Callable[[Session], T],
+        *,
+        request_id: str | None = None,
+        attempts: int = RETRY_ATTEMPTS,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> T:
+        """Run one business action ``fn(session)`` in a write transaction, retrying it when
+        the database asks to (see :func:`is_retryable`).
+
+        With a ``request_id`` (at most 64 characters, unique per action — a form makes one
+        when it opens) the action is recorded in ``request_log`` in the same transaction,
+        and running it again does not repeat it: the retry after a broken connection
+        returns what the first run returned when this process still has it, otherwise the
+        record the first run returned, loaded again; when the first run returned no record
+        it raises :class:`deskapp.errors.Conflict` ("already saved") — the desk is told, and
+        nothing is done twice.
+        """
+        if request_id is not None and not 0 < len(request_id) <= 64:
+            raise ValueError("request_id must be 1–64 characters")
+        earlier: list[T] = []
+        for attempt in range(1, max(attempts, 1) + 1):
+            try:
+                with self.write() as session:
+                    if request_id is not None:
+                        done = _find_request(session, request_id)
+                        if done is not None:
+                            raise RequestReplayed(done)
+                    result = fn(session)
+                    earlier[:] = [result]
+                    if request_id is not None:
+                        _log_request(session, request_id, result)
+                return result
+            except RequestReplayed as replay:
+                log.info("request %s already done; not repeated", request_id)
+                if earlier:
+                    return earlier[0]
+                with self.read() as session:
+                    record = _load_entity(session, replay.args[0])
+                if record is None:
+                    raise Conflict("ops.request.already_done") from None
+                return record  # type: ignore[return-value]
+            except exc.DBAPIError as error:
+                again = is_retryable(error) or (request_id is not None and (
+                    is_connection_lost(error) or _is_request_clash(error)))
+                if not again or attempt >= attempts:
+                    raise
+                pause = RETRY_BASE_SECONDS * 2 ** (attempt - 1) * (0.5 + random.random())
+                log.warning("write retried (%d/%d) after %s", attempt, attempts,
+                            type(error.orig).__name__)
+                sleep(pause)
+        raise AssertionError("unreachable")  # pragma: no cover
+
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+def _find_request(session: Session, request_id: str) -> tuple[str, int | None] | None:
+    from deskapp.db.models.ops import RequestLog
+
+    row = session.get(RequestLog, request_id)
+    return None if row is None else (row.entity, row.entity_id)
+
+
+def _log_request(session: Session, request_id: str, result: object) -> None:
+    from deskapp import clock
+    from deskapp.db.models.ops import RequestLog
+
+    entity, entity_id = "", None
+    table = getattr(type(result), "__table__", None)
+    if isinstance(result, SQLModel) and table is not None and isinstance(
+            getattr(result, "id", None), int):
+        entity, entity_id = str(table.name), int(result.id)  # type: ignore[attr-defined]
+    session.add(RequestLog(request_id=request_id, at=clock.now(), entity=entity,
+                           entity_id=entity_id))
+    session.flush()
+
+
+def _is_request_clash(error: exc.DBAPIError) -> bool:
+    """Another run of the same request committed first (its log row is there now)."""
+    return isinstance(error, exc.IntegrityError) and "request_log" in str(error.orig).lower()
+
+
+def _load_entity(session: Session, done: tuple[str, int | None]) -> object | None:
+    entity, entity_id = done
+    if not entity or entity_id is None:
+        return None
+    for mapper in SQLModel._sa_registry.mappers:  # type: ignore[attr-defined]
+        if getattr(mapper.local_table, "name", None) == entity:
+            return session.get(mapper.class_, entity_id)
+    return None

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import uuid
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -33,10 +34,79 @@ def translate_bindings(node: DOMNode) -> None:
         ]
 
 
+def _run_job(
+    app: DeskApp,
+    fn: Callable[[Session], T],
+    *,
+    write: bool,
+    request_id: str | None,
+    done: Callable[[T], Any] | None,
+    failed: Callable[[DeskError], Any],
+    unexpected: Callable[[Exception], Any],
+    finished: Callable[[], Any] | None = None,
+) -> Callable[[], None]:
+    """The thread body of a service call: a read session, or one business action through
+    :meth:`Database.run_write` (retried when the database asks, never done twice for the
+    same request id); results and errors handed back to the UI thread."""
+
+    def job() -> None:
+        try:
+            try:
+                if write:
+                    result = app.db.run_write(fn, request_id=request_id or uuid.uuid4().hex)
+                else:
+                    with app.db.read() as session:
+                        result = fn(session)
+            finally:
+                if finished is not None:
+                    app.call_from_thread(finished)
+        except DeskError as err:
+            app.call_from_thread(failed, err)
+            return
+        except Exception as err:  # noqa: BLE001 — shown to the user, logged in full
+            log.exception("service call failed")
+            app.call_from_thread(unexpected, err)
+            return
+        if done is not None:
+            app.call_from_thread(done, result)
+
+    return job
+
+
+def _notify_error(app: DeskApp, err: DeskError) -> None:
+    app.notify(str(err), severity="error", title=t("error.title"), timeout=8)
+
+
+def _notify_unexpected(app: DeskApp, err: Exception) -> None:
+    app.notify(t("error.unexpected", error=type(err).__name__), severity="error",
+               title=t("error.title"), timeout=12)
+
+
+def app_call(app: Any, fn: Callable[[Session], Any], *, write: bool = False,
+             done: Callable[[Any], Any] | None = None, group: str = "app") -> Worker[None]:
+    """A service call in a thread worker owned by the app, for follow-ups that outlive the
+    screen that started them (openers, palette commands, what follows a saved contact).
+    Errors show as notifications."""
+    job = _run_job(app, fn, write=write, request_id=None, done=done,
+                   failed=lambda err: _notify_error(app, err),
+                   unexpected=lambda err: _notify_unexpected(app, err))
+    return app.run_worker(job, thread=True, group=group, exit_on_error=False)  # type: ignore[no-any-return]
+
+
 class ServiceMixin:
     """Run service functions in thread workers and hand results back to the UI thread."""
 
     app: DeskApp
+
+    @property
+    def request_id(self) -> str:
+        """The id of this form's business action: the same for every Ctrl+S until one
+        succeeds (so a double press or a retry saves once), then a new one for the next
+        record the same screen saves."""
+        rid: str | None = self.__dict__.get("_request_id")
+        if rid is None:
+            rid = self.__dict__["_request_id"] = uuid.uuid4().hex
+        return rid
 
     def call_service(
         self,
@@ -47,25 +117,33 @@ class ServiceMixin:
         failed: Callable[[DeskError], Any] | None = None,
         group: str = "db",
         exclusive: bool = False,
-    ) -> Worker[None]:
-        app = self.app
+        request_id: str | None = None,
+    ) -> Worker[None] | None:
+        """Run ``fn(session)`` in a thread worker; ``done(result)`` / ``failed(error)`` run
+        on the UI thread. ``write=True`` makes it one business action with its own request
+        id; pass ``request_id=self.request_id`` from a form so that pressing save again
+        while the first save runs does nothing and a save that did commit is never
+        repeated. Returns ``None`` when that same request is still running."""
+        in_flight: set[str] = self.__dict__.setdefault("_requests_in_flight", set())
+        if request_id is not None:
+            if request_id in in_flight:
+                return None
+            in_flight.add(request_id)
 
-        def job() -> None:
-            try:
-                ctx = app.db.write() if write else app.db.read()
-                with ctx as session:
-                    result = fn(session)
-            except DeskError as err:
-                app.call_from_thread(failed or self.show_error, err)
-                return
-            except Exception as err:  # noqa: BLE001 — shown to the user, logged in full
-                log.exception("service call failed")
-                app.call_from_thread(self.show_unexpected, err)
-                return
+        def finished() -> None:
+            if request_id is not None:
+                in_flight.discard(request_id)
+
+        def succeeded(result: T) -> None:
+            if request_id is not None and self.__dict__.get("_request_id") == request_id:
+                del self.__dict__["_request_id"]  # the next record gets a new id
             if done is not None:
-                app.call_from_thread(done, result)
+                done(result)
 
-        return self.run_worker(  # type: ignore[attr-defined]
+        job = _run_job(self.app, fn, write=write, request_id=request_id,
+                       done=succeeded, failed=failed or self.show_error,
+                       unexpected=self.show_unexpected, finished=finished)
+        return self.run_worker(  # type: ignore[attr-defined,no-any-return]
             job, thread=True, group=group, exclusive=exclusive, exit_on_error=False
         )
 
@@ -73,11 +151,10 @@ class ServiceMixin:
         if isinstance(err, ValidationError) and err.field and hasattr(self, "show_field_error"):
             self.show_field_error(err.field, str(err))  # type: ignore[attr-defined]
             return
-        self.app.notify(str(err), severity="error", title=t("error.title"), timeout=8)
+        _notify_error(self.app, err)
 
     def show_unexpected(self, err: Exception) -> None:
-        self.app.notify(t("error.unexpected", error=type(err).__name__), severity="error",
-                        title=t("error.title"), timeout=12)
+        _notify_unexpected(self.app, err)
 
 
 class DeskScreen(ServiceMixin, Screen[None]):

@@ -53,11 +53,13 @@ class Outcome:
     unexpected: str = ""  # anything else: a bug the user would see as "unexpected error"
 
 
-def as_user(db: Database, fn: Callable[[Session], T]) -> Outcome:
-    """One action the way a screen runs it: one write transaction, errors caught."""
+def as_user(db: Database, fn: Callable[[Session], T], request_id: str | None = None
+            ) -> Outcome:
+    """One action the way a screen runs it: one business action through
+    ``Database.run_write`` (retried when the database asks; a form's request id — a fresh
+    one here unless given — makes a resend a no-op), errors caught."""
     try:
-        with db.write() as session:
-            return Outcome(True, fn(session))
+        return Outcome(True, db.run_write(fn, request_id=request_id or new_request_id()))
     except DeskError as err:
         return Outcome(False, desk_error=f"{type(err).__name__}: {err}", key=err.key)
     except Exception as err:  # noqa: BLE001 — the drill reports it
@@ -142,11 +144,14 @@ def pay(session: Session, staff: Staff, bill: tuple[int, int, int], request_id: 
 
 
 def contact(session: Session, staff: Staff, unit_id: int, marker: str) -> int:
-    row = log_contact(session, by=staff, data=ContactCreate(
+    return contact_record(session, staff, unit_id, marker).id  # type: ignore[return-value]
+
+
+def contact_record(session: Session, staff: Staff, unit_id: int, marker: str) -> Contact:
+    return log_contact(session, by=staff, data=ContactCreate(
         channel=ContactChannel.PHONE, kind=ContactKind.ENQUIRY,
         content=f"咨询停车位收费标准 {marker}", unit_id=unit_id, person_name="业主",
         phone="13812345678", action_taken="已答复"))
-    return row.id  # type: ignore[return-value]
 
 
 def work_order(session: Session, staff: Staff, unit_id: int, marker: str) -> tuple[int, str]:

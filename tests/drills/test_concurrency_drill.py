@@ -23,7 +23,7 @@ from tests.drills.drillsite import (
     DrillSite,
     as_user,
     build_site,
-    contact,
+    contact_record,
     contiguous,
     ledger,
     make_people,
@@ -47,7 +47,7 @@ def desk_process(url: str, staff_id: int, bills: list[tuple[int, int, int]],
     rng = random.Random(seed)
     db = Database(url)
     report: dict[str, list[Any]] = {k: [] for k in (
-        "payments", "retries", "contacts", "work_orders", "contended_ok", "contended_refused",
+        "payments", "retries", "resent_contacts", "contacts", "work_orders", "contended_ok", "contended_refused",
         "desk_errors", "unexpected", "seconds")}
     try:
         with db.read() as s:
@@ -79,9 +79,17 @@ def desk_process(url: str, staff_id: int, bills: list[tuple[int, int, int]],
                         report["retries"].append((out.value, again.value if again.ok else
                                                   again.desk_error or again.unexpected))
             elif kind == "contact":
-                out = as_user(db, lambda s, u=unit_id, m=marker: contact(s, staff, u, m))
+                rid = new_request_id()
+                out = as_user(db, lambda s, u=unit_id, m=marker: contact_record(s, staff, u, m),
+                              request_id=rid)
                 if out.ok:
-                    report["contacts"].append(out.value)
+                    report["contacts"].append(out.value.id)
+                    if rng.random() < 0.2:  # the form's save sent again with its request id
+                        again = as_user(db, lambda s, u=unit_id, m=marker: contact_record(
+                            s, staff, u, m), request_id=rid)
+                        report["resent_contacts"].append((out.value.id, again.value.id
+                                                          if again.ok else again.desk_error
+                                                          or again.unexpected))
             else:
                 out = as_user(db, lambda s, u=unit_id, m=marker: work_order(s, staff, u, m))
                 if out.ok:
@@ -122,13 +130,15 @@ def run_drill(db: Database, label: str) -> None:
         return [x for r in reports.values() for x in r[key]]
 
     payments, contacts, orders = every("payments"), every("contacts"), every("work_orders")
-    operations = (len(payments) + len(every("retries")) + len(contacts) + len(orders)
+    operations = (len(payments) + len(every("retries")) + len(every("resent_contacts"))
+                  + len(contacts) + len(orders)
                   + len(every("contended_ok")) + len(every("contended_refused")))
     new_receipts = {k: v for k, v in after.receipts.items() if k not in before.receipts}
     new_orders = {k: v for k, v in after.work_orders.items() if k not in before.work_orders}
     figures = (f"[{label}] concurrency drill: {len(procs)} desk processes, {operations} "
                f"operations ({len(payments)} payments, {len(every('retries'))} resent, "
-               f"{len(contacts)} contacts, {len(orders)} work orders, "
+               f"{len(contacts)} contacts ({len(every('resent_contacts'))} resent), "
+               f"{len(orders)} work orders, "
                f"{len(procs) * len(contended)} contended payments) in {elapsed:.1f} s; "
                f"rows checked: {len(new_receipts)} receipts, {len(new_orders)} work orders, "
                f"{len(after.contacts)} contacts, {after.audit_entries} audit entries")
@@ -147,8 +157,9 @@ def run_drill(db: Database, label: str) -> None:
     assert len(contended_receipts) == len(contended), figures
     assert set(every("contended_refused")) <= {"cashier.pay.already_paid"}, figures
     assert len(every("contended_refused")) == (len(procs) - 1) * len(contended), figures
-    # Re-sending a payment with its request id returns the receipt of the first time.
-    for first, second in every("retries"):
+    # Re-sending a payment with its request id returns the receipt of the first time; a
+    # contact form's save sent again returns the contact saved the first time.
+    for first, second in every("retries") + every("resent_contacts"):
         assert second == first, figures
     # Receipt numbers: one series, 1…n, no duplicate, no gap.
     assert len(after.receipt_series) == 1, figures

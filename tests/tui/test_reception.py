@@ -383,3 +383,27 @@ async def test_fast_typing_in_the_unit_field_opens_one_picker(db, make_app, rece
         await pilot.press("enter")
         await settle(pilot)
         assert field.value == "3-1-1201"
+
+
+async def test_save_pressed_twice_saves_one_contact(db, make_app, receptionist, site, frozen):
+    """Ctrl+S twice in a row (an impatient hand, a bouncing key): one contact, not two —
+    the form's save carries one request id until it succeeds."""
+    app = make_app(login="desk1")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        await pilot.press("1", "2")  # 咨询, 亲临
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, ContactForm)
+        form.query_one("#cf-name", Input).value = "访客"
+        form.query_one("#cf-content", Input).value = "问路"
+        rid = form.request_id
+        form.action_save()
+        form.action_save()  # while the first save is still running
+        await settle(pilot)
+        assert app.screen is not form
+        assert form.request_id != rid  # a later record on the same form gets a new id
+    with db.read() as session:
+        assert len(session.exec(select(Contact)).all()) == 1

@@ -63,6 +63,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "ops.reveal.not_personal": ("{column} 不是可查看的个人信息字段",
                                 "{column} is not a personal-data field that can be shown"),
     "ops.reveal.no_record": ("找不到该记录", "Record not found"),
+    "ops.request.already_done": ("这项操作上次已经保存成功，没有再次保存；请关闭窗口后在列表中查看",
+                                 "This was already saved the last time and was not saved "
+                                 "again; close the window and look it up in the list"),
     "ops.reveal.empty": ("该记录没有此项信息", "This record has no such value"),
     "ops.reveal.key.show": ("查看", "Show"),
     "ops.field.phone": ("电话", "Phone"),

@@ -5,7 +5,6 @@ reminder, and a daily close's detail with the supervisor's sign-off."""
 from __future__ import annotations
 
 import logging
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -180,7 +179,7 @@ class _Form(FormMixin, DeskModal[Any]):
         raise NotImplementedError
 
     def run(self, fn: Callable[[Any], Any], done: Callable[[Any], Any]) -> None:
-        self.call_service(fn, write=True, done=done)
+        self.call_service(fn, write=True, done=done, request_id=self.request_id)
 
 
 # --------------------------------------------------------------------------------------
@@ -217,7 +216,6 @@ class PaymentForm(_Form):
         self.items = items
         self.desk = desk
         self.total = sum(i.amount_fen for i in items)
-        self.request_id = uuid.uuid4().hex
         self.form_title = t("cashier.pay.title", unit=unit_code, n=len(items),
                             total=format_fen(self.total))
 
@@ -479,7 +477,6 @@ class RefundForm(_Form):
         super().__init__()
         self.receipt_id = receipt_id
         self.left = left_fen
-        self.request_id = uuid.uuid4().hex
         self.form_title = t("cashier.refund.title", number=number, left=format_fen(left_fen))
 
     def form_body(self) -> ComposeResult:

@@ -45,7 +45,6 @@ from deskapp.db.models.complaints import (
     VisitKind,
     VisitOpinion,
 )
-from deskapp.errors import DeskError
 from deskapp.i18n import t
 from deskapp.masking import mask_phone
 from deskapp.services import complaints as cs
@@ -53,7 +52,7 @@ from deskapp.services import complaints_report as report
 from deskapp.services import complaints_visits as vs
 from deskapp.services.reception import channel_label
 from deskapp.tui import areas
-from deskapp.tui.base import DeskModal, DeskScreen
+from deskapp.tui.base import DeskModal, DeskScreen, app_call
 from deskapp.tui.screens.complaints_forms import (
     ComplaintForm,
     FormChoices,
@@ -67,30 +66,6 @@ from deskapp.tui.screens.complaints_forms import (
 from deskapp.tui.widgets.record_list import RecordList, fit_cell
 
 log = logging.getLogger("deskapp")
-
-
-def app_call(app: Any, fn: Callable[[Any], Any], *, write: bool = False,
-             done: Callable[[Any], Any] | None = None) -> None:
-    """A service call in a thread worker owned by the app (for openers and palette
-    commands, which run outside any screen of this area)."""
-
-    def job() -> None:
-        try:
-            with (app.db.write() if write else app.db.read()) as session:
-                result = fn(session)
-        except DeskError as err:
-            app.call_from_thread(app.notify, str(err), severity="error",
-                                 title=t("error.title"), timeout=8)
-            return
-        except Exception as err:  # noqa: BLE001 — shown, logged in full
-            log.exception("complaints: service call failed")
-            app.call_from_thread(app.notify, t("error.unexpected", error=type(err).__name__),
-                                 severity="error", title=t("error.title"))
-            return
-        if done is not None:
-            app.call_from_thread(done, result)
-
-    app.run_worker(job, thread=True, group="complaints", exit_on_error=False)
 
 
 def _settings(app: Any) -> dict[str, object]:

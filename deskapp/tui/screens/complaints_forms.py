@@ -264,7 +264,7 @@ class ComplaintForm(_Form):
         self.call_service(
             lambda s: cs.create_complaint(s, by=by, data=data, contact_id=contact_id,
                                           settings=settings),
-            write=True, done=self.dismiss)
+            write=True, done=self.dismiss, request_id=self.request_id)
 
 
 # --------------------------------------------------------------------------------------
@@ -317,7 +317,8 @@ class StepForm(_Form):
         values, submit = self.values(), self.submit
         self.call_service(lambda s: submit(s, values), write=True,
                           done=lambda result: self.dismiss(result if result is not None
-                                                           else True))
+                                                           else True),
+                          request_id=self.request_id)
 
 
 def method_options() -> list[tuple[str, str]]:
@@ -437,4 +438,4 @@ class VisitForm(_Form):
             self.show_error(err)
 
         self.call_service(lambda s: vs.record_visit(s, by=by, data=data), write=True,
-                          done=self.dismiss, failed=failed)
+                          done=self.dismiss, failed=failed, request_id=self.request_id)

@@ -10,7 +10,6 @@ three tabs, Enter opens the highlighted record, ``/`` searches.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from typing import Any
 
 from rich.text import Text
@@ -22,7 +21,6 @@ from textual.widgets import Footer, Header, Static, TabbedContent, TabPane
 
 from deskapp import clock
 from deskapp.db.models.reception import Contact, ContactKind, WorkOrder
-from deskapp.errors import DeskError
 from deskapp.i18n import t
 from deskapp.services import reception, units
 from deskapp.services import reception_shifts as shifts
@@ -31,7 +29,7 @@ from deskapp.services.reception import ContactSource, ContactUpdate
 from deskapp.services.reception_shifts import HandoverSource
 from deskapp.services.reception_workorders import WorkOrderSource
 from deskapp.tui import areas
-from deskapp.tui.base import DeskScreen
+from deskapp.tui.base import DeskScreen, app_call
 from deskapp.tui.screens.reception_forms import ContactForm, SavedContact, WorkOrderForm
 from deskapp.tui.screens.reception_views import (
     ContactDetail,
@@ -46,29 +44,6 @@ log = logging.getLogger("deskapp")
 
 #: The kind of record the complaints area opens for a complaint contact.
 COMPLAINT_INTAKE = "complaint_intake"
-
-
-def app_call(app: Any, fn: Callable[[Any], Any], *, write: bool = False,
-             done: Callable[[Any], Any] | None = None) -> None:
-    """A service call in a thread worker owned by the app (for follow-ups that outlive the
-    modal that started them)."""
-
-    def job() -> None:
-        try:
-            with (app.db.write() if write else app.db.read()) as session:
-                result = fn(session)
-        except DeskError as err:
-            app.call_from_thread(app.notify, str(err), severity="error", title=t("error.title"))
-            return
-        except Exception as err:  # noqa: BLE001 — shown to the user, logged in full
-            log.exception("service call failed")
-            app.call_from_thread(app.notify, t("error.unexpected", error=type(err).__name__),
-                                 severity="error", title=t("error.title"))
-            return
-        if done is not None:
-            app.call_from_thread(done, result)
-
-    app.run_worker(job, thread=True, group="reception-followup", exit_on_error=False)
 
 
 def after_contact_saved(app: Any, saved: SavedContact | None) -> None:

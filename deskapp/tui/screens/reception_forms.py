@@ -220,7 +220,8 @@ class ContactForm(_Form):
                                  action_taken=action, status=status, at=at)
             self.call_service(
                 lambda s: reception.log_contact(s, by=by, data=data, desk=desk),
-                write=True, done=lambda c: self.dismiss(SavedContact(c.id, c.kind, True)))
+                write=True, done=lambda c: self.dismiss(SavedContact(c.id, c.kind, True)),
+                request_id=self.request_id)
             return
         contact_id = self.contact.id
         note = self.value("#cf-note")
@@ -308,7 +309,7 @@ class WorkOrderForm(_Form):
         self.call_service(
             lambda s: wo.create_work_order(s, by=by, contact_id=contact_id, data=data,
                                            limits=limits),
-            write=True, done=self.dismiss)
+            write=True, done=self.dismiss, request_id=self.request_id)
 
 
 class StepForm(_Form):
@@ -364,7 +365,7 @@ class StepForm(_Form):
         except ValidationError as err:
             self.show_error(err)
             return
-        self.call_service(call, write=True, done=self.dismiss)
+        self.call_service(call, write=True, done=self.dismiss, request_id=self.request_id)
 
     def _call(self, by: Any, oid: int) -> Any:
         if self.step == "dispatch":

@@ -399,7 +399,7 @@ class HandoverWrite(FormMixin, DeskModal[int | None]):
         by, sid = self.app.staff, self.shift_id
         notes = self.query_one("#hw-notes", TextArea).text
         self.call_service(lambda s: shifts.write_handover(s, by=by, shift_id=sid, notes=notes).id,
-                          write=True, done=self.dismiss)
+                          write=True, done=self.dismiss, request_id=self.request_id)
 
     def action_cancel(self) -> None:
         self.dismiss(None)

@@ -494,7 +494,7 @@ class RegistersScreen(DeskScreen):
                 return
             self.show_error(err)
 
-        self.call_service(fn, write=True, done=done, failed=failed)
+        self.call_service(fn, write=True, done=done, failed=failed, request_id=self.request_id)
 
     @on(UnitField.Changed)
     def _unit_picked(self, event: UnitField.Changed) -> None:

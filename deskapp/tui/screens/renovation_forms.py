@@ -155,7 +155,8 @@ class ActionForm(FormMixin, DeskModal[bool]):
         except DeskError as err:
             self._failed(err)
             return
-        self.call_service(fn, write=True, done=lambda _: self.dismiss(True), failed=self._failed)
+        self.call_service(fn, write=True, done=lambda _: self.dismiss(True), failed=self._failed,
+                          request_id=self.request_id)
 
     def _failed(self, err: DeskError) -> None:
         if isinstance(err, ValidationError) and err.field:
@@ -361,7 +362,7 @@ class FilingForm(FormMixin, DeskModal[int | None]):
         else:
             def job(s: Session) -> int:
                 return reno.update_filing(s, by=by, filing_id=filing_id, data=data).id or 0
-        self.call_service(job, write=True, done=self.dismiss)
+        self.call_service(job, write=True, done=self.dismiss, request_id=self.request_id)
 
     def action_cancel(self) -> None:
         self.dismiss(None)

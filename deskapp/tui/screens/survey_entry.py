@@ -187,7 +187,8 @@ class SurveyEntryScreen(FormMixin, DeskScreen):
                 other=values["other"], replace=replace)
             return response.id, survey.progress(session, campaign_id)
 
-        self.call_service(save, write=True, done=self._saved, failed=self._failed)
+        self.call_service(save, write=True, done=self._saved, failed=self._failed,
+                          request_id=self.request_id)
 
     def _failed(self, err: DeskError) -> None:
         if isinstance(err, Conflict) and err.key == "survey.response.exists":

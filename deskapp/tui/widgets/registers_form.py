@@ -253,7 +253,7 @@ class ActionModal(FormMixin, DeskModal[Any]):
                 self.show_error(err)
                 return
             raise
-        self.call_service(fn, write=True, done=self.dismiss)
+        self.call_service(fn, write=True, done=self.dismiss, request_id=self.request_id)
 
     def action_cancel(self) -> None:
         self.dismiss(None)
