@@ -68,6 +68,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
                                  "again; close the window and look it up in the list"),
     "ops.reveal.empty": ("该记录没有此项信息", "This record has no such value"),
     "ops.reveal.key.show": ("查看", "Show"),
+    "ops.reveal.key.open": ("查看完整号码", "Reveal number"),
+    "ops.reveal.pick": ("选择要查看的一项（数字键或上下键，回车确认）：",
+                        "Pick what to show (digit or arrows, then Enter):"),
     "ops.field.phone": ("电话", "Phone"),
     "ops.field.id_number": ("身份证号", "ID number"),
     # monthly figures

@@ -24,7 +24,7 @@ from deskapp.db.models.reception import (
 )
 from deskapp.errors import DeskError
 from deskapp.i18n import t
-from deskapp.masking import mask_phone
+from deskapp.masking import mask_phone, mask_text
 from deskapp.money import format_fen
 from deskapp.services import reception
 from deskapp.services import reception_shifts as shifts
@@ -35,6 +35,13 @@ from deskapp.tui import areas
 from deskapp.tui.base import DeskModal
 from deskapp.tui.screens.reception_forms import ContactForm, SavedContact, StepForm, WorkOrderForm
 from deskapp.tui.widgets.form import Field, FormMixin
+from deskapp.tui.widgets.reveal import (
+    RevealMixin,
+    RevealTarget,
+    personal_target,
+    targets,
+    text_target,
+)
 
 _MODAL_CSS = """
 {name} {{ align: center middle; }}
@@ -58,7 +65,7 @@ def _line(text: Text, label: str, value: object, style: str = "") -> None:
 # --------------------------------------------------------------------------------------
 
 
-class ContactDetail(DeskModal[bool]):
+class ContactDetail(RevealMixin, DeskModal[bool]):
     DEFAULT_CSS = _MODAL_CSS.format(name="ContactDetail")
     BINDINGS = [
         Binding("escape", "close", t("key.close"), id="key.close"),
@@ -103,13 +110,13 @@ class ContactDetail(DeskModal[bool]):
         _line(text, t("reception.field.unit"), contact.unit_code or "—")
         _line(text, t("reception.field.person_name"), contact.person_name or "—")
         _line(text, t("reception.field.phone"), mask_phone(contact.phone) if contact.phone else "—")
-        _line(text, t("reception.field.content"), contact.content)
-        _line(text, t("reception.field.action_taken"), contact.action_taken or "—")
+        _line(text, t("reception.field.content"), mask_text(contact.content))
+        _line(text, t("reception.field.action_taken"), mask_text(contact.action_taken) or "—")
         _line(text, t("reception.field.status"), reception.status_label(contact.status),
               "bold yellow" if contact.status.value == "pending" else "")
         _line(text, t("reception.field.staff"), names.get(contact.staff_id, ""))
         if contact.note:
-            _line(text, t("reception.field.note"), contact.note)
+            _line(text, t("reception.field.note"), mask_text(contact.note))
         if contact.linked_kind:
             _line(text, t("reception.field.linked"),
                   t("reception.detail.linked", kind=contact.linked_kind, id=contact.linked_id))
@@ -121,7 +128,19 @@ class ContactDetail(DeskModal[bool]):
         self.query_one("#cd-body", Static).update(text)
         self.refresh_bindings()
 
+    def reveal_targets(self) -> list[RevealTarget]:
+        c = self.contact
+        if c is None:
+            return []
+        table = Contact.__tablename__
+        return targets(
+            personal_target(table, c.id, "phone", c.phone, t("reception.field.phone")),
+            *[text_target(table, c.id, col, getattr(c, col), t(f"reception.field.{col}"))
+              for col in ("content", "action_taken", "note")])
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "reveal":
+            return self.reveal_allowed()
         if self.contact is None:
             return action == "close"
         if action == "workorder":
@@ -188,8 +207,9 @@ _STEP_ACTIONS = {
 }
 
 
-class WorkOrderDetail(DeskModal[bool]):
+class WorkOrderDetail(RevealMixin, DeskModal[bool]):
     DEFAULT_CSS = _MODAL_CSS.format(name="WorkOrderDetail")
+    REVEAL_KEY = "k"  # v records the return visit
     BINDINGS = [
         Binding("escape", "close", t("key.close"), id="key.close"),
         Binding("d", "step('dispatch')", t("reception.key.dispatch"), id="reception.key.dispatch"),
@@ -242,7 +262,7 @@ class WorkOrderDetail(DeskModal[bool]):
         _line(text, t("reception.wo.field.status"), status, "bold red" if overdue else "bold")
         _line(text, t("reception.field.unit"), order.unit_code or "—")
         if order.location:
-            _line(text, t("reception.wo.field.location"), order.location)
+            _line(text, t("reception.wo.field.location"), mask_text(order.location))
         _line(text, t("reception.wo.field.requester"),
               f"{order.requester_name} {mask_phone(order.requester_phone) if order.requester_phone else ''}")
         _line(text, t("reception.wo.field.category"), wo.category_label(order.category))
@@ -250,22 +270,22 @@ class WorkOrderDetail(DeskModal[bool]):
               t("reception.print.urgency", urgency=wo.urgency_label(order.urgency),
                 hours=order.limit_hours))
         _line(text, t("reception.wo.field.due"), _when(order.due_at), "bold red" if overdue else "")
-        _line(text, t("reception.wo.field.description"), order.description)
+        _line(text, t("reception.wo.field.description"), mask_text(order.description))
         if order.assignee:
-            _line(text, t("reception.wo.field.assignee"), order.assignee)
+            _line(text, t("reception.wo.field.assignee"), mask_text(order.assignee))
         if order.result:
-            _line(text, t("reception.wo.field.result"), order.result)
+            _line(text, t("reception.wo.field.result"), mask_text(order.result))
         if order.materials:
-            _line(text, t("reception.wo.field.materials"), order.materials)
+            _line(text, t("reception.wo.field.materials"), mask_text(order.materials))
         if order.charge_fen:
             _line(text, t("reception.wo.field.charge"), format_fen(order.charge_fen))
         if order.satisfaction:
             _line(text, t("reception.wo.field.satisfaction"),
                   f"{order.satisfaction} {t(f'reception.wo.satisfaction.{order.satisfaction}')}")
         if order.visit_comment:
-            _line(text, t("reception.wo.field.comment"), order.visit_comment)
+            _line(text, t("reception.wo.field.comment"), mask_text(order.visit_comment))
         if order.cancel_reason:
-            _line(text, t("reception.wo.field.reason"), order.cancel_reason)
+            _line(text, t("reception.wo.field.reason"), mask_text(order.cancel_reason))
         text.append("\n" + t("reception.detail.timeline") + "\n", style="bold")
         for label, when, who in timeline:
             text.append(f"{_when(when)}  {label}  {who}\n")
@@ -274,7 +294,23 @@ class WorkOrderDetail(DeskModal[bool]):
         self.query_one("#wd-body", Static).update(text)
         self.refresh_bindings()
 
+    def reveal_targets(self) -> list[RevealTarget]:
+        o = self.order
+        if o is None:
+            return []
+        table = WorkOrder.__tablename__
+        return targets(
+            personal_target(table, o.id, "requester_phone", o.requester_phone,
+                            f"{t('reception.wo.field.requester')} {t('ops.field.phone')}"),
+            *[text_target(table, o.id, col, getattr(o, col), t(f"reception.wo.field.{key}"))
+              for col, key in (("location", "location"), ("description", "description"),
+                               ("assignee", "assignee"), ("result", "result"),
+                               ("materials", "materials"), ("visit_comment", "comment"),
+                               ("cancel_reason", "reason"))])
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "reveal":
+            return self.reveal_allowed()
         order = self.order
         if order is None:
             return action == "close"
