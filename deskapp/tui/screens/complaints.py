@@ -46,7 +46,7 @@ from deskapp.db.models.complaints import (
     VisitOpinion,
 )
 from deskapp.i18n import t
-from deskapp.masking import mask_phone
+from deskapp.masking import mask_phone, mask_text
 from deskapp.services import complaints as cs
 from deskapp.services import complaints_report as report
 from deskapp.services import complaints_visits as vs
@@ -64,6 +64,13 @@ from deskapp.tui.screens.complaints_forms import (
     score_options,
 )
 from deskapp.tui.widgets.record_list import RecordList, fit_cell
+from deskapp.tui.widgets.reveal import (
+    RevealMixin,
+    RevealTarget,
+    personal_target,
+    targets,
+    text_target,
+)
 
 log = logging.getLogger("deskapp")
 
@@ -157,7 +164,15 @@ _STEP_ACTIONS = {
 }
 
 
-class ComplaintDetail(DeskModal[bool]):
+#: free-text columns of a complaint shown (or noted in the timeline) → their label key
+_COMPLAINT_TEXT = (
+    ("place", "complaints.field.place"), ("target_person", "complaints.field.target_person"),
+    ("content", "complaints.field.content"), ("request", "complaints.field.request"),
+    ("responsible_person", "complaints.field.person"),
+)
+
+
+class ComplaintDetail(RevealMixin, DeskModal[bool]):
     DEFAULT_CSS = """
     ComplaintDetail { align: center middle; }
     ComplaintDetail > Vertical { width: 130; height: 92%; border: thick $primary;
@@ -166,6 +181,7 @@ class ComplaintDetail(DeskModal[bool]):
     ComplaintDetail #cd-body { height: 1fr; }
     ComplaintDetail #cd-next { height: auto; color: $warning; text-style: bold; }
     """
+    REVEAL_KEY = "k"  # v records the return visit
     BINDINGS = [
         Binding("escape", "close", t("key.close"), id="key.close"),
         Binding("c", "classify", t("complaints.key.classify"), id="complaints.key.classify"),
@@ -243,12 +259,12 @@ class ComplaintDetail(DeskModal[bool]):
             ("complaints.field.complainant_name", c.complainant_name),
             ("complaints.field.complainant_phone",
              mask_phone(c.complainant_phone) if c.complainant_phone else ""),
-            ("complaints.field.place", c.place),
-            ("complaints.field.target_person", c.target_person),
+            ("complaints.field.place", mask_text(c.place)),
+            ("complaints.field.target_person", mask_text(c.target_person)),
             ("complaints.field.target_department",
              cs.department_label(c.target_department) if c.target_department else ""),
-            ("complaints.field.content", c.content),
-            ("complaints.field.request", c.request),
+            ("complaints.field.content", mask_text(c.content)),
+            ("complaints.field.request", mask_text(c.request)),
             ("complaints.detail.received_by", loaded.names.get(c.received_by_id, "")),
             ("complaints.field.owner", loaded.names.get(c.owner_id, "")),
             ("complaints.detail.due", t("complaints.detail.due_text",
@@ -258,7 +274,8 @@ class ComplaintDetail(DeskModal[bool]):
         if c.responsible_department:
             rows.append(("complaints.field.department",
                          cs.department_label(c.responsible_department)
-                         + (f" / {c.responsible_person}" if c.responsible_person else "")))
+                         + (f" / {mask_text(c.responsible_person)}"
+                            if c.responsible_person else "")))
         for key, value in rows:
             if value:
                 head.append(f"{t(key)}：", style="dim")
@@ -280,16 +297,34 @@ class ComplaintDetail(DeskModal[bool]):
         for e in loaded.timeline:
             line.append(f"{e.at:%Y-%m-%d %H:%M}  ", style="dim")
             line.append(fit_cell(e.who, 8) + " ", style="cyan")
-            line.append(e.text, style="bold")
+            line.append(mask_text(e.text), style="bold")
             if e.note:
-                line.append(f"  {e.note}")
+                line.append(f"  {mask_text(e.note)}")
             line.append("\n")
         self.query_one("#cd-timeline", Static).update(line)
         self.refresh_bindings()
 
     # -- which keys apply now ------------------------------------------------------------
 
+    def reveal_targets(self) -> list[RevealTarget]:
+        if self.loaded is None:
+            return []
+        c = self.loaded.complaint
+        table = Complaint.__tablename__
+        # the step texts (investigation, solution, reply …) are the timeline's notes
+        steps = (("investigation", "complaints.field.findings"),
+                 ("solution", "complaints.field.solution"), ("reply", "complaints.field.reply"),
+                 ("summary", "complaints.field.summary"),
+                 ("invalid_reason", "complaints.field.reason"))
+        return targets(
+            personal_target(table, c.id, "complainant_phone", c.complainant_phone,
+                            t("complaints.field.complainant_phone")),
+            *[text_target(table, c.id, col, getattr(c, col), t(key))
+              for col, key in (*_COMPLAINT_TEXT, *steps)])
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "reveal":
+            return self.reveal_allowed()
         if action in ("close",) or self.loaded is None:
             return True if action == "close" else None
         c = self.loaded.complaint
@@ -471,7 +506,7 @@ class ComplaintDetail(DeskModal[bool]):
 # --------------------------------------------------------------------------------------
 
 
-class VisitDetail(DeskModal[bool]):
+class VisitDetail(RevealMixin, DeskModal[bool]):
     DEFAULT_CSS = """
     VisitDetail { align: center middle; }
     VisitDetail > Vertical { width: 120; height: 80%; border: thick $primary;
@@ -526,7 +561,7 @@ class VisitDetail(DeskModal[bool]):
         head = Text()
         head.append(f"{t('complaints.visit.kind.' + v.kind.value)}  ", style="bold")
         head.append(f"{v.visited_at:%Y-%m-%d %H:%M}  {names.get(v.visited_by_id, '')}\n")
-        head.append(f"{v.unit_code} {v.person_name} "
+        head.append(f"{v.unit_code} {mask_text(v.person_name)} "
                     f"{mask_phone(v.phone) if v.phone else ''}\n")
         ratings = [f"{vs.topic_label(tp)} {getattr(v, tp.value)}" for tp in vs.TOPICS
                    if getattr(v, tp.value)]
@@ -535,21 +570,22 @@ class VisitDetail(DeskModal[bool]):
         if ratings:
             head.append("  ".join(ratings) + "\n")
         if v.note:
-            head.append(v.note + "\n", style="dim")
+            head.append(mask_text(v.note) + "\n", style="dim")
         self.query_one("#vd-head", Static).update(head)
         options = self.query_one("#vd-opinions", OptionList)
         options.clear_options()
         for o in self.opinions:
             text = Text()
             text.append(f"[{vs.topic_label(o.topic)}] ", style="bold")
-            text.append(o.text)
+            text.append(mask_text(o.text))
             text.append(f"  → {t('complaints.opinion.handling.' + o.handling.value)}",
                         style="cyan")
             if o.handling == OpinionHandling.ANSWERED:
-                text.append(f"：{o.answer}", style="dim")
+                text.append(f"：{mask_text(o.answer)}", style="dim")
             elif o.handling == OpinionHandling.DEPARTMENT:
                 text.append(f"：{cs.department_label(o.department)}", style="dim")
-                text.append(f"  {t('complaints.visit.result', result=o.result)}" if o.result_at
+                text.append(f"  {t('complaints.visit.result', result=mask_text(o.result))}"
+                            if o.result_at
                             else f"  {t('complaints.visit.waiting')}",
                             style="green" if o.result_at else "yellow")
             elif o.complaint_id is None:
@@ -570,7 +606,22 @@ class VisitDetail(DeskModal[bool]):
     def _moved(self) -> None:
         self.refresh_bindings()
 
+    def reveal_targets(self) -> list[RevealTarget]:
+        v = self.visit
+        if v is None:
+            return []
+        table, opinion = ServiceVisit.__tablename__, VisitOpinion.__tablename__
+        found = [personal_target(table, v.id, "phone", v.phone, t("ops.field.phone")),
+                 text_target(table, v.id, "note", v.note, t("complaints.field.note"))]
+        for n, o in enumerate(self.opinions, 1):
+            for col in ("text", "answer", "result"):
+                found.append(text_target(opinion, o.id, col, getattr(o, col),
+                                         f"{n}. {vs.topic_label(o.topic)}"))
+        return targets(*found)
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "reveal":
+            return self.reveal_allowed()
         o = self._current() if self.is_mounted and self.opinions else None
         if action == "to_complaint":
             return o is not None and o.handling == OpinionHandling.COMPLAINT \

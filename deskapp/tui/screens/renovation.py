@@ -25,7 +25,7 @@ from textual.widgets.option_list import Option
 from deskapp import clock, config
 from deskapp.db.models.renovation import PassStatus, RenovationStatus, TaxStatus
 from deskapp.i18n import t
-from deskapp.masking import mask_id, mask_phone
+from deskapp.masking import mask_id, mask_phone, mask_text
 from deskapp.money import format_fen, parse_yuan
 from deskapp.services import renovation as reno
 from deskapp.services import units
@@ -34,6 +34,13 @@ from deskapp.tui import areas
 from deskapp.tui.base import DeskModal, DeskScreen
 from deskapp.tui.screens.renovation_forms import ActionForm, FilingForm, Spec
 from deskapp.tui.widgets.record_list import RecordList, fit_cell
+from deskapp.tui.widgets.reveal import (
+    RevealMixin,
+    RevealTarget,
+    personal_target,
+    targets,
+    text_target,
+)
 
 S = RenovationStatus
 
@@ -226,12 +233,13 @@ def _k(key: str, action: str, label: str, *, show: bool = True) -> Binding:
     return Binding(key, action, t(label), id=label, show=show)
 
 
-class FilingScreen(DeskScreen):
+class FilingScreen(RevealMixin, DeskScreen):
     """One filing: everything on it, and the steps its state allows, one key each."""
 
     DEFAULT_CSS = """
     FilingScreen #rf-body { height: 1fr; padding: 0 1; }
     """
+    REVEAL_KEY = "k"  # v is the review
     BINDINGS = [
         Binding("escape", "back", t("key.close"), id="key.close"),
         _k("e", "edit", "renovation.key.edit"),
@@ -279,7 +287,12 @@ class FilingScreen(DeskScreen):
         self.query_one("#rf-text", Static).update(render_detail(detail))
         self.refresh_bindings()
 
+    def reveal_targets(self) -> list[RevealTarget]:
+        return filing_targets(self.detail) if self.detail is not None else []
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "reveal":
+            return self.reveal_allowed()
         states = _ALLOWED.get(action)
         if states is None:
             return True
@@ -558,7 +571,7 @@ class RefusalModal(DeskModal[None]):
 # --------------------------------------------------------------------------------------
 
 
-class WorkersModal(DeskModal[None]):
+class WorkersModal(RevealMixin, DeskModal[None]):
     """The roster (施工人员登记表) and the passes: add, documents, issue, return, remove."""
 
     DEFAULT_CSS = """
@@ -608,12 +621,21 @@ class WorkersModal(DeskModal[None]):
         for worker, issued in self.rows:
             options.add_option(Option(worker_line(worker, issued, d.marks)))
         options.highlighted = min(keep, len(self.rows) - 1)
+        self.refresh_bindings()
 
     def _current(self) -> tuple[Any, Any] | None:
         index = self.query_one(OptionList).highlighted
         if index is None or not self.rows:
             return None
         return self.rows[index]
+
+    @on(OptionList.OptionHighlighted)
+    def _moved(self) -> None:
+        self.refresh_bindings()
+
+    def reveal_targets(self) -> list[RevealTarget]:
+        row = self._current() if self.is_mounted else None
+        return worker_targets(row[0]) if row is not None else []
 
     def _done(self, _: Any = None) -> None:
         self.notify(t("common.saved"))
@@ -670,6 +692,45 @@ class WorkersModal(DeskModal[None]):
         self._with_worker(lambda s, w, p: reno.remove_worker(s, by=by, worker_id=w.id))
 
 
+def worker_targets(worker: Any) -> list[RevealTarget]:
+    table = "renovation_worker"
+    return targets(
+        personal_target(table, worker.id, "id_number", worker.id_number,
+                        f"{worker.name} {t('renovation.field.worker_id_number')}"),
+        personal_target(table, worker.id, "phone", worker.phone,
+                        f"{worker.name} {t('renovation.field.worker_phone')}"))
+
+
+def filing_targets(d: reno.FilingDetail) -> list[RevealTarget]:
+    """What the filing shows masked: owner, applicant and lead numbers, the active
+    workers', and free text holding a number."""
+    f = d.filing
+    table = "renovation_filing"
+    people = ["owner"] + ([] if f.applicant_is_owner else ["applicant"]) + ["lead"]
+    found: list[RevealTarget | None] = []
+    for who in people:
+        for part in ("id_number", "phone"):
+            column = f"{who}_{part}"
+            found.append(personal_target(table, f.id, column, getattr(f, column),
+                                         t(f"renovation.field.{column}")))
+    for worker in d.workers:
+        if worker.removed_at is None:
+            found.extend(worker_targets(worker))
+    for column in ("work_items", "note", "owner_confirm_note", "review_officer",
+                   "review_note", "downstairs_name", "cancel_reason"):
+        found.append(text_target(table, f.id, column, getattr(f, column),
+                                 t(f"renovation.field.{column}")
+                                 if column != "downstairs_name"
+                                 else t("renovation.detail.downstairs")))
+    for ext in d.extensions:
+        found.append(text_target("renovation_extension", ext.id, "reason", ext.reason,
+                                 f"{t('renovation.detail.extension')} {ext.seq}"))
+    for insp in d.inspections:
+        found.append(text_target("renovation_inspection", insp.id, "notes", insp.notes,
+                                 t("renovation.detail.inspection")))
+    return targets(*found)
+
+
 def worker_line(worker: Any, issued: Any, marks: dict[int, list[date]]) -> Text:
     text = Text()
     text.append(fit_cell(worker.name, 8), style="bold")
@@ -723,7 +784,7 @@ def render_detail(d: reno.FilingDetail) -> Text:
     if f.applicant_is_owner:
         line("renovation.field.applicant_name", f"{f.applicant_name}（{t('renovation.detail.owner_self')}）")
     else:
-        confirmed = (t("renovation.detail.confirmed", note=f.owner_confirm_note,
+        confirmed = (t("renovation.detail.confirmed", note=mask_text(f.owner_confirm_note),
                        who=who(f.owner_confirmed_by, f.owner_confirmed_at))
                      if f.owner_confirmed_at else t("renovation.detail.not_confirmed"))
         line("renovation.field.applicant_name",
@@ -738,9 +799,9 @@ def render_detail(d: reno.FilingDetail) -> Text:
     line("renovation.field.work_kind", t(f"renovation.kind.{f.work_kind.value}") + "  " + "  ".join(
         f"{t('renovation.field.' + flag)}:{yes if getattr(f, flag) else no}"
         for flag in ("hot_work", "breaks_waterproofing", "changes_lines")))
-    line("renovation.field.work_items", f.work_items)
+    line("renovation.field.work_items", mask_text(f.work_items))
     if f.note:
-        line("renovation.field.note", f.note)
+        line("renovation.field.note", mask_text(f.note))
 
     text.append(t("renovation.form.period_part") + "\n", style="bold cyan")
     today = clock.today()
@@ -755,7 +816,7 @@ def render_detail(d: reno.FilingDetail) -> Text:
     for ext in d.extensions:
         line("renovation.detail.extension",
              t("renovation.detail.extension_line", seq=ext.seq, old=ext.old_end, new=ext.new_end,
-               who=who(ext.by, ext.at), reason=ext.reason))
+               who=who(ext.by, ext.at), reason=mask_text(ext.reason)))
 
     text.append(t("renovation.detail.checklist") + "\n", style="bold cyan")
     for code in d.required:
@@ -787,15 +848,16 @@ def render_detail(d: reno.FilingDetail) -> Text:
         ("renovation.detail.created", f.created_by, f.created_at, ""),
         ("renovation.detail.submitted", f.submitted_by, f.submitted_at, ""),
         ("renovation.detail.reviewed", f.reviewed_by, f.reviewed_at,
-         f"{f.review_officer} {f.review_note}"),
+         mask_text(f"{f.review_officer} {f.review_note}")),
         ("renovation.detail.agreement", f.agreement_signed_by, f.agreement_signed_at, ""),
         ("renovation.detail.approved", f.approved_by, f.approved_at, ""),
         ("renovation.detail.started", None, f.started_at, ""),
         ("renovation.detail.completion", None, f.completion_applied_at, ""),
         ("renovation.detail.downstairs", f.downstairs_signed_by, f.downstairs_signed_at,
-         f.downstairs_name),
+         mask_text(f.downstairs_name)),
         ("renovation.detail.closed", f.closed_by, f.closed_at, ""),
-        ("renovation.detail.cancelled", f.cancelled_by, f.cancelled_at, f.cancel_reason),
+        ("renovation.detail.cancelled", f.cancelled_by, f.cancelled_at,
+         mask_text(f.cancel_reason)),
     ):
         if at is not None:
             line(key, f"{who(staff_id, at)}  {extra}".rstrip())
@@ -806,7 +868,7 @@ def render_detail(d: reno.FilingDetail) -> Text:
     for insp in d.inspections:
         result = t("renovation.inspect.pass") if insp.passed else t("renovation.inspect.fail")
         line("renovation.detail.inspection", f"{who(insp.by, insp.at)}  {insp.inspector}  "
-             f"{result}  {insp.notes}", "green" if insp.passed else "red")
+             f"{result}  {mask_text(insp.notes)}", "green" if insp.passed else "red")
     if f.lived_in_since:
         line("renovation.field.lived_in_since", f.lived_in_since.isoformat())
     line("renovation.field.tax_status", t(f"renovation.tax.{f.tax_status.value}"))
