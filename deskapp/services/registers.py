@@ -244,7 +244,9 @@ def open_counts(session: Session, *, now: datetime | None = None) -> OpenCounts:
 
 @dataclass(frozen=True)
 class RecordDetail:
-    """One register record as the detail view shows it (personal data masked)."""
+    """One register record as the detail view shows it (personal data masked, free text
+    through ``mask_text``). ``reveal`` lists what the view shows masked and may be revealed
+    (``deskapp.services.reveal``): ``(column, label key, masked value)`` of ``table``."""
 
     kind: str
     register: str
@@ -252,6 +254,8 @@ class RecordDetail:
     rows: list[tuple[str, str]]
     history: list[str]
     steps: set[str]  # close | void | notify | dispose | print
+    table: str = ""
+    reveal: tuple[tuple[str, str, str], ...] = ()
 
 
 def _staff_names(session: Session, *ids: int | None) -> dict[int, str]:
@@ -275,7 +279,7 @@ def detail(session: Session, *, kind: str, record_id: int) -> RecordDetail:
     """Everything about one record, ready to show: fields, history, possible steps."""
     from deskapp.db.models.registers import GoodsPass as G
     from deskapp.errors import NotFound
-    from deskapp.masking import mask_id, mask_phone
+    from deskapp.masking import mask_id, mask_phone, mask_text
     from deskapp.services import audit
 
     def ph(value: str) -> str:
@@ -291,6 +295,19 @@ def detail(session: Session, *, kind: str, record_id: int) -> RecordDetail:
         raise NotFound("registers.detail.not_found")
     rows: list[tuple[str, str]] = []
     steps: set[str] = set()
+    reveal: list[tuple[str, str, str]] = []
+
+    def personal(column: str, label_key: str) -> None:
+        value = getattr(obj, column) or ""
+        if value.strip():
+            masked = mask_id(value) if column.endswith("id_number") else mask_phone(value)
+            reveal.append((column, label_key, masked))
+
+    def free(*columns: tuple[str, str]) -> None:
+        for column, label_key in columns:
+            value = getattr(obj, column) or ""
+            if mask_text(value) != value:
+                reveal.append((column, label_key, mask_text(value)))
     names = _staff_names(session, *[getattr(obj, a, None) for a in (
         "in_by_id", "out_by_id", "received_by_id", "handed_by_id", "notified_by_id",
         "registered_by_id", "disposed_by_id", "issued_by_id", "used_by_id", "voided_by_id")])
@@ -307,7 +324,12 @@ def detail(session: Session, *, kind: str, record_id: int) -> RecordDetail:
                 ("registers.field.people", str(obj.people)), ("registers.field.plate", obj.plate),
                 ("registers.field.card_no", obj.card_no),
                 ("registers.col.time_in", f"{fmt_time(obj.time_in)} {who('in_by_id')}"),
-                ("registers.col.time_out", f"{fmt_time(obj.time_out)} {who('out_by_id')}")]
+                ("registers.col.time_out", f"{fmt_time(obj.time_out)} {who('out_by_id')}"),
+                ("registers.field.note", obj.note)]
+        personal("phone", "registers.field.phone")
+        personal("id_number", "registers.field.id_number")
+        free(("host", "registers.field.host"), ("purpose", "registers.field.purpose"),
+             ("note", "registers.field.note"))
         if obj.card_no and obj.card_returned is not None:
             rows.append(("registers.field.card_returned",
                          t("registers.choice.yes" if obj.card_returned else "registers.choice.no")))
@@ -324,6 +346,10 @@ def detail(session: Session, *, kind: str, record_id: int) -> RecordDetail:
                 ("registers.field.condition",
                  t(f"registers.condition.{obj.condition.value}") if obj.condition else ""),
                 ("registers.field.return_note", obj.return_note)]
+        personal("holder_phone", "registers.field.phone")
+        free(("holder", "registers.field.holder"), ("holder_org", "registers.field.holder_org"),
+             ("purpose", "registers.field.purpose"),
+             ("return_note", "registers.field.return_note"))
         open_ = obj.status == KeyLoanStatus.OUT
     elif isinstance(obj, Loan):
         lend_kind = session.get(LendKind, obj.kind_id)
@@ -335,6 +361,8 @@ def detail(session: Session, *, kind: str, record_id: int) -> RecordDetail:
                 ("registers.col.due_at", fmt_time(obj.due_at)),
                 ("registers.col.returned_at", f"{fmt_time(obj.returned_at)} {who('in_by_id')}"),
                 ("registers.field.note", obj.note)]
+        personal("phone", "registers.field.phone")
+        free(("borrower", "registers.field.borrower"), ("note", "registers.field.note"))
         open_ = obj.status == LoanStatus.OUT
     elif isinstance(obj, Parcel):
         title = f"{t(f'registers.parcel_kind.{obj.kind.value}')} {obj.tracking_no}"
@@ -350,6 +378,9 @@ def detail(session: Session, *, kind: str, record_id: int) -> RecordDetail:
                 ("registers.field.collected_by", obj.collected_by),
                 ("registers.col.collected_at", f"{fmt_time(obj.collected_at)} {who('handed_by_id')}"),
                 ("registers.field.note", obj.note)]
+        personal("recipient_phone", "registers.field.recipient_phone")
+        free(("recipient", "registers.field.recipient"),
+             ("collected_by", "registers.field.collected_by"), ("note", "registers.field.note"))
         open_ = obj.status == ParcelStatus.WAITING
         if open_:
             steps.add("notify")
@@ -364,6 +395,13 @@ def detail(session: Session, *, kind: str, record_id: int) -> RecordDetail:
                 ("registers.field.id_number",
                  mask_id(obj.claimant_id_number) if obj.claimant_id_number else ""),
                 ("registers.field.disposal", obj.disposal)]
+        personal("finder_phone", "registers.field.finder")
+        personal("claimant_phone", "registers.field.claimant")
+        personal("claimant_id_number", "registers.field.id_number")
+        free(("description", "registers.field.item"),
+             ("found_place", "registers.field.found_place"), ("finder", "registers.field.finder"),
+             ("storage", "registers.field.storage"), ("claimant", "registers.field.claimant"),
+             ("disposal", "registers.field.disposal"))
         open_ = obj.status == LostStatus.HELD
         if open_:
             steps.add("dispose")
@@ -382,21 +420,28 @@ def detail(session: Session, *, kind: str, record_id: int) -> RecordDetail:
                 ("registers.field.guard", f"{obj.guard} {fmt_time(obj.used_at)}".strip())]
         if obj.warning:
             rows.append(("registers.detail.warning", obj.warning))
+        rows.append(("registers.field.note", obj.note))
+        personal("applicant_phone", "registers.field.applicant_phone")
+        free(("applicant", "registers.field.applicant"),
+             ("consent_note", "registers.field.consent"), ("items_text", "registers.field.items"),
+             ("guard", "registers.field.guard"), ("note", "registers.field.note"))
         open_ = obj.status == GoodsPassStatus.ISSUED
         steps.add("print")
     rows.append(("registers.col.status", status(obj)))
     if obj.voided_at:
         rows.append(("registers.field.void_reason",
                      f"{obj.void_reason}（{who('voided_by_id')} {fmt_time(obj.voided_at)}）"))
+        free(("void_reason", "registers.field.void_reason"))
     if open_:
         steps |= {"close", "void"}
     entries = audit.entries_for(session, entity=kind, entity_id=record_id)
     staff = _staff_names(session, *[e.staff_id for e in entries])
     history = [f"{fmt_time(e.at)}  {staff.get(e.staff_id or 0, '')}  "
                f"{t('registers.action.' + e.action.replace('.', '_'))}" for e in entries]
-    return RecordDetail(kind=kind, register=KINDS[kind], title=title,
-                        rows=[(k, v) for k, v in rows if v.strip()], history=history,
-                        steps=steps)
+    return RecordDetail(kind=kind, register=KINDS[kind], title=mask_text(title),
+                        rows=[(k, mask_text(v)) for k, v in rows if v.strip()],
+                        history=history, steps=steps, table=str(model.__tablename__),
+                        reveal=tuple(reveal))
 
 
 __all__ = [

@@ -57,6 +57,7 @@ from deskapp.tui.widgets.registers_form import (
     QuickForm,
     Spec,
 )
+from deskapp.tui.widgets.reveal import RevealTarget, field_label
 from deskapp.tui.widgets.unit_picker import PickedUnit, UnitField, UnitPicker
 
 YES_NO = (("yes", "registers.choice.yes"), ("no", "registers.choice.no"))
@@ -392,7 +393,7 @@ class RegistersScreen(DeskScreen):
                     body.append(f"  {line}\n", style="dim")
             title = t("registers.detail.title", register=t(f"registers.tab.{register.key}"),
                       label=d.title)
-            self.app.push_screen(DetailModal(title, body, d.steps),
+            self.app.push_screen(DetailModal(title, body, d.steps, reveal_targets(d, record_id)),
                                  lambda step: step and self.run_step(kind, record_id, step))
 
         self.call_service(lambda s: reg.detail(s, kind=kind, record_id=record_id), done=show)
@@ -885,3 +886,16 @@ for _title, _key in (("registers.palette.visitor", "visitors"), ("registers.pale
                      ("registers.palette.loan", "lending"), ("registers.palette.parcel", "parcels"),
                      ("registers.palette.lost", "lost"), ("registers.palette.goods", "goods")):
     areas.palette_command(_title)(_new(_key))
+
+
+def reveal_targets(d: reg.RecordDetail, record_id: int) -> list[RevealTarget]:
+    """The detail's masked values as reveal targets (a phone shown next to a name gets
+    the name's label plus "phone")."""
+    found = []
+    for column, label_key, masked in d.reveal:
+        label = t(label_key)
+        personal = column.endswith(("phone", "id_number"))
+        if personal and not label_key.endswith(("phone", "id_number")):
+            label = f"{label} {field_label(column)}"
+        found.append(RevealTarget(d.table, record_id, column, label, masked))
+    return found

@@ -21,6 +21,7 @@ from textual.widgets import Footer, Input, Label, Select, Static
 from deskapp.i18n import t
 from deskapp.tui.base import DeskModal
 from deskapp.tui.widgets.form import Field, FormMixin
+from deskapp.tui.widgets.reveal import RevealMixin, RevealTarget
 from deskapp.tui.widgets.unit_picker import UnitField
 
 
@@ -288,9 +289,9 @@ class ConfirmModal(DeskModal[bool]):
         self.dismiss(False)
 
 
-class DetailModal(DeskModal[str | None]):
+class DetailModal(RevealMixin, DeskModal[str | None]):
     """One record in full, with its history; the keys of the steps still possible
-    dismiss with the step's name."""
+    dismiss with the step's name; ``v`` reveals what it shows masked (``targets``)."""
 
     DEFAULT_CSS = """
     DetailModal { align: center middle; }
@@ -306,11 +307,16 @@ class DetailModal(DeskModal[str | None]):
         Binding("escape", "step('')", t("key.close"), id="key.close"),
     ]
 
-    def __init__(self, title: str, body: Text, steps: set[str]) -> None:
+    def __init__(self, title: str, body: Text, steps: set[str],
+                 targets: list[RevealTarget] | None = None) -> None:
         super().__init__()
         self.title_text = title
         self.body = body
         self.steps = steps
+        self.targets = list(targets or [])
+
+    def reveal_targets(self) -> list[RevealTarget]:
+        return self.targets
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -320,6 +326,8 @@ class DetailModal(DeskModal[str | None]):
             yield Footer()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "reveal":
+            return self.reveal_allowed()
         if action == "step" and parameters and parameters[0]:
             return parameters[0] in self.steps
         return True
