@@ -120,6 +120,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "unit.picker.placeholder": ("房号 3-1-1201、姓名、拼音首字母 zs 或电话后四位",
                                 "Room 3-1-1201, a name, pinyin initials (zs) or a phone's last 4 digits"),
     "unit.picker.hint": ("↑↓ 选择  Enter 确定  Esc 取消", "↑↓ move  Enter pick  Esc cancel"),
+    "unit.picker.hint_reveal": ("↑↓ 选择  Enter 确定  Ctrl+Y 查看完整号码  Esc 取消",
+                                "↑↓ move  Enter pick  Ctrl+Y reveal number  Esc cancel"),
     "unit.picker.none": ("没有找到匹配的房号或住户", "No unit or occupant matches"),
     "unit.field.empty": ("（按 Enter 或直接输入以选择房号）", "(press Enter or type to pick a unit)"),
     "occupant.owner": ("业主", "owner"),

@@ -63,6 +63,7 @@ from deskapp.tui.screens.cashier_forms import (
 )
 from deskapp.tui.widgets.form import Field, FormMixin
 from deskapp.tui.widgets.record_list import RecordList, fit_cell
+from deskapp.tui.widgets.reveal import RevealMixin, RevealTarget, personal_target, targets
 from deskapp.tui.widgets.unit_picker import PickedUnit, UnitField
 
 TABS = ("pay", "receipts", "bills", "arrears", "reminders", "closes")
@@ -117,8 +118,9 @@ def palette_generate(app: Any) -> None:
 # --------------------------------------------------------------------------------------
 
 
-class CashierScreen(FormMixin, DeskScreen):
+class CashierScreen(RevealMixin, FormMixin, DeskScreen):
     AREA = "cashier"
+    REVEAL_KEY = "ctrl+y"  # the unit field and the bills take letters
     DEFAULT_CSS = """
     CashierScreen TabbedContent { height: 1fr; }
     CashierScreen TabPane { padding: 0; }
@@ -156,6 +158,7 @@ class CashierScreen(FormMixin, DeskScreen):
         super().__init__()
         self.picked: PickedUnit | None = None
         self.bills: list[Bill] = []
+        self.occupants: list[Any] = []  # of the unit on the payment tab
         self.lists: dict[str, RecordList] = {}
         self._ready = False
         self._pending: list[Callable[[], None]] = []
@@ -260,7 +263,16 @@ class CashierScreen(FormMixin, DeskScreen):
             self.lists[key].focus()
         self.refresh_bindings()
 
+    def reveal_targets(self) -> list[RevealTarget]:
+        if not self.is_mounted or self.tab() != "pay":
+            return []
+        return targets(*[personal_target("occupant", occ.id, "phone", occ.phone,
+                                         f"{occ.name} {t('ops.field.phone')}")
+                         for occ in self.occupants])
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "reveal":
+            return self.reveal_allowed()
         if not self.is_mounted:
             return True
         tab = self.tab()
@@ -307,6 +319,8 @@ class CashierScreen(FormMixin, DeskScreen):
         items = self.query_one("#pay-items", SelectionList)
         items.clear_options()
         info = self.query_one("#pay-unit-info", Static)
+        self.occupants = list(result[2]) if result is not None else []
+        self.refresh_bindings()
         if result is None:
             info.update("")
             self._update_selected()

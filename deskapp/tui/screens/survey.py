@@ -22,15 +22,19 @@ from deskapp.db.models.survey import (
     FollowUpStatus,
     OpinionQuestion,
     ResponseStatus,
+    SurveyFollowUp,
+    SurveyResponse,
 )
 from deskapp.errors import ValidationError
 from deskapp.i18n import t
+from deskapp.masking import mask_phone, mask_text
 from deskapp.services import survey, survey_lists
 from deskapp.tui import areas
 from deskapp.tui.base import DeskScreen
 from deskapp.tui.screens.survey_entry import SurveyEntryScreen
 from deskapp.tui.screens.survey_forms import FieldSpec, FormModal, TextModal
 from deskapp.tui.widgets.record_list import RecordList
+from deskapp.tui.widgets.reveal import RevealTarget, personal_target, targets, text_target
 from deskapp.tui.widgets.survey_grid import progress_line, stats_text
 
 VIEWS = ("campaigns", "units", "responses", "stats", "followups")
@@ -582,15 +586,13 @@ def _response_text(detail: survey.ResponseDetail) -> Text:
     r = detail.response
     text = Text()
     text.append(f"{detail.unit_code}  {r.respondent_name}  ", style="bold")
-    from deskapp.masking import mask_phone
-
     text.append(mask_phone(r.respondent_phone) + "  ")
     text.append(t("survey.detail.filled", date=r.filled_on.isoformat(), by=detail.entered_by,
                   at=r.entered_at.strftime("%Y-%m-%d %H:%M")) + "\n", style="dim")
     text.append(t(f"survey.response.status.{r.status.value}"),
                 style="green" if r.status == ResponseStatus.VALID else "red")
     if r.void_reason:
-        text.append("  " + r.void_reason, style="red")
+        text.append("  " + mask_text(r.void_reason), style="red")
     if not detail.distributed:
         text.append("  " + t("survey.flag.not_distributed"), style="yellow")
     text.append("\n\n")
@@ -608,13 +610,36 @@ def _response_text(detail: survey.ResponseDetail) -> Text:
                             (OpinionQuestion.ADD, r.add_services),
                             (OpinionQuestion.OTHER, r.other)):
         text.append(t(f"survey.question.{question.value}") + "\n", style="bold")
-        text.append((value or t("survey.report.none")) + "\n", style="" if value else "dim")
+        text.append((mask_text(value) or t("survey.report.none")) + "\n",
+                    style="" if value else "dim")
     if detail.followups:
         text.append("\n" + t("survey.detail.followups") + "\n", style="bold")
         for f in detail.followups:
             text.append(f"#{f.id} {t('survey.followup.status.' + f.status.value)} · "
-                        f"{f.department} · {f.opinion}\n")
+                        f"{f.department} · {mask_text(f.opinion)}\n")
     return text
+
+
+def _response_targets(detail: survey.ResponseDetail) -> list[RevealTarget]:
+    r = detail.response
+    table = SurveyResponse.__tablename__
+    return targets(
+        personal_target(table, r.id, "respondent_phone", r.respondent_phone),
+        *[text_target(table, r.id, q.value if q != OpinionQuestion.ADD else "add_services",
+                      value, t(f"survey.question.short.{q.value}"))
+          for q, value in ((OpinionQuestion.IMPROVE, r.improve),
+                           (OpinionQuestion.ADD, r.add_services),
+                           (OpinionQuestion.OTHER, r.other))],
+        text_target(table, r.id, "void_reason", r.void_reason, t("survey.field.reason")),
+        *[text_target(SurveyFollowUp.__tablename__, f.id, "opinion", f.opinion,
+                      f"#{f.id} {t('survey.col.opinion')}") for f in detail.followups])
+
+
+def _followup_targets(item: Any) -> list[RevealTarget]:
+    table = SurveyFollowUp.__tablename__
+    return targets(*[text_target(table, item.id, col, getattr(item, col), t(key)) for col, key in (
+        ("opinion", "survey.col.opinion"), ("answer", "survey.followup.answer"),
+        ("reply", "survey.followup.reply"), ("withdraw_reason", "survey.field.reason"))])
 
 
 @areas.record_opener("survey_response")
@@ -625,7 +650,8 @@ def open_response(app: Any, response_id: int, after: Any = None) -> None:
             actions.append(("v", "void", "survey.key.void"))
         app.push_screen(TextModal(t("survey.detail.title", unit=detail.unit_code,
                                     title=detail.campaign_title),
-                                  _response_text(detail), actions),
+                                  _response_text(detail), actions,
+                                  _response_targets(detail)),
                         lambda action: _response_action(app, detail, action, after))
 
     app.screen.call_service(lambda s: survey.response_detail(s, response_id), done=show)
@@ -679,17 +705,19 @@ def open_followup(app: Any, followup_id: int, after: Any = None) -> None:
         text.append(t(f"survey.followup.status.{item.status.value}") + " · "
                     + t(f"survey.scope.{item.scope.value}") + " · " + item.department + "\n\n")
         text.append(t(f"survey.question.{item.question.value}") + "\n", style="bold")
-        text.append(item.opinion + "\n\n")
+        text.append(mask_text(item.opinion) + "\n\n")
         text.append(t("survey.followup.answer") + "\n", style="bold")
-        text.append((item.answer or t("survey.followup.no_answer")) + "\n\n",
+        text.append((mask_text(item.answer) or t("survey.followup.no_answer")) + "\n\n",
                     style="" if item.answer else "yellow")
         text.append(t("survey.followup.reply") + "\n", style="bold")
         if item.reply:
-            text.append(f"[{t('survey.channel.' + item.reply_channel)}] {item.reply}\n")
+            text.append(f"[{t('survey.channel.' + item.reply_channel)}] "
+                        f"{mask_text(item.reply)}\n")
         else:
             text.append(t("survey.report.none") + "\n", style="dim")
         if item.withdraw_reason:
-            text.append("\n" + t("survey.followup.withdrawn", reason=item.withdraw_reason),
+            text.append("\n" + t("survey.followup.withdrawn",
+                                  reason=mask_text(item.withdraw_reason)),
                         style="red")
         actions: list[tuple[str, str, str]] = []
         role = app.staff.role if app.staff is not None else None
@@ -701,7 +729,8 @@ def open_followup(app: Any, followup_id: int, after: Any = None) -> None:
             actions.append(("p", "reply", "survey.key.reply"))
         if item.status in (FollowUpStatus.OPEN, FollowUpStatus.ANSWERED) and manager:
             actions.append(("w", "withdraw", "survey.key.withdraw"))
-        app.push_screen(TextModal(t("survey.followup.title", id=item.id), text, actions),
+        app.push_screen(TextModal(t("survey.followup.title", id=item.id), text, actions,
+                                  _followup_targets(item)),
                         lambda action: _followup_action(app, item, action, after))
 
     app.screen.call_service(load, done=show)

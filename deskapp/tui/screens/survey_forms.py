@@ -18,6 +18,7 @@ from textual.widgets import Footer, Input, Label, Select, Static
 from deskapp.i18n import t
 from deskapp.tui.base import DeskModal
 from deskapp.tui.widgets.form import Field, FormMixin
+from deskapp.tui.widgets.reveal import RevealMixin, RevealTarget
 
 
 @dataclass
@@ -129,8 +130,9 @@ class ConfirmModal(DeskModal[bool]):
         self.dismiss(False)
 
 
-class TextModal(DeskModal[str | None]):
-    """A scrollable text with extra key actions; dismisses with the action's name."""
+class TextModal(RevealMixin, DeskModal[str | None]):
+    """A scrollable text with extra key actions; dismisses with the action's name. ``k``
+    reveals what the text shows masked (``targets``; ``v`` is the void action)."""
 
     DEFAULT_CSS = """
     TextModal { align: center middle; }
@@ -138,13 +140,18 @@ class TextModal(DeskModal[str | None]):
     TextModal VerticalScroll { height: 1fr; }
     """
     BINDINGS = [Binding("escape", "close", t("key.close"), id="key.close")]
+    REVEAL_KEY = "k"
 
     def __init__(self, title: str, body: Text | str,
-                 actions: list[tuple[str, str, str]] | None = None) -> None:
+                 actions: list[tuple[str, str, str]] | None = None,
+                 targets: list[RevealTarget] | None = None) -> None:
         super().__init__()
         self.title_text = title
         self.body = body
+        self.targets = list(targets or [])
         for key, name, label_key in actions or []:
+            if key == self.REVEAL_KEY:
+                raise ValueError(f"{key!r} is the reveal key of TextModal")
             self._bindings.key_to_bindings.setdefault(key, []).append(
                 Binding(key, f"pick('{name}')", t(label_key), id=label_key))
 
@@ -158,6 +165,9 @@ class TextModal(DeskModal[str | None]):
     def on_mount(self) -> None:
         super().on_mount()
         self.query_one("#tm-scroll").focus()
+
+    def reveal_targets(self) -> list[RevealTarget]:
+        return self.targets
 
     def action_pick(self, name: str) -> None:
         self.dismiss(name)

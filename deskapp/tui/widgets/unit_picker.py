@@ -5,6 +5,7 @@ last four digits of a phone; Enter picks the highlighted unit. Every form uses i
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from rich.text import Text
 from textual import on
@@ -21,6 +22,7 @@ from deskapp.masking import mask_phone
 from deskapp.services import hooks, units
 from deskapp.services.units import UnitHit
 from deskapp.tui.base import DeskModal
+from deskapp.tui.widgets.reveal import RevealMixin, RevealTarget, personal_target, targets
 
 
 @dataclass(frozen=True)
@@ -43,7 +45,12 @@ def hit_label(hit: UnitHit) -> Text:
     return text
 
 
-class UnitPicker(DeskModal[PickedUnit | None]):
+class UnitPicker(RevealMixin, DeskModal[PickedUnit | None]):
+    """The picker has no footer: the hint line names the reveal key (Ctrl+Y — letters go
+    to the search field) while the highlighted household has a phone."""
+
+    REVEAL_KEY = "ctrl+y"
+
     DEFAULT_CSS = """
     UnitPicker { align: center middle; }
     UnitPicker > Vertical { width: 96; height: 30; border: thick $primary; background: $surface; padding: 0 1; }
@@ -66,6 +73,7 @@ class UnitPicker(DeskModal[PickedUnit | None]):
         self._searched: str | None = None
         self._pick_when_ready = False
         self._timer: Timer | None = None
+        self._household: list[Any] = []  # occupants of the unit shown on the right
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -122,6 +130,7 @@ class UnitPicker(DeskModal[PickedUnit | None]):
         if not hits:
             options.add_option(Option(t("unit.picker.none"), disabled=True))
             self.query_one("#picker-detail", Static).update("")
+            self._set_household([])
             return
         options.add_options([Option(hit_label(h), id=str(i)) for i, h in enumerate(hits)])
         options.highlighted = 0
@@ -155,8 +164,20 @@ class UnitPicker(DeskModal[PickedUnit | None]):
             if not occs:
                 text.append(t("unit.no_occupant"), style="dim")
             self.query_one("#picker-detail", Static).update(text)
+            self._set_household(occs)
 
         self.call_service(load, done=show, group="unit-detail", exclusive=True)
+
+    def _set_household(self, occupants: list[Any]) -> None:
+        self._household = list(occupants)
+        self.query_one("#picker-hint", Static).update(
+            t("unit.picker.hint_reveal") if self.reveal_targets() else t("unit.picker.hint"))
+        self.refresh_bindings()
+
+    def reveal_targets(self) -> list[RevealTarget]:
+        return targets(*[personal_target("occupant", occ.id, "phone", occ.phone,
+                                         f"{occ.name} {t('ops.field.phone')}")
+                         for occ in self._household])
 
     def _current(self) -> int | None:
         options = self.query_one("#picker-results", OptionList)
