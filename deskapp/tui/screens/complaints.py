@@ -6,7 +6,8 @@ Keys (also in the footer): ``n`` register a complaint, Enter opens the highlight
 analysis tab ``[``/``]`` change the month and ``x`` exports it to Excel. In a complaint:
 ``c`` classify, ``i`` investigate, ``p`` responsible party, ``s`` solution, ``r`` reply,
 ``v`` return visit, ``a`` archive, ``t`` take over, ``g`` reassign, ``e`` escalate,
-``b`` follow-up note, ``m`` correct the registration.
+``b`` follow-up note, ``m`` correct the registration, ``k`` reveal the full phone (or a
+number typed into the text; on a visit record it is ``v``).
 """
 
 from __future__ import annotations
