@@ -60,11 +60,30 @@ class DeskApp(App[None]):
 
     # ----------------------------------------------------------------- start-up
     def on_mount(self) -> None:
-        # The header clock reads the process's local time: make that the site's time zone.
+        # The header clock reads the process's local time: make that the site's time zone
+        # (put back when the app ends, so a process that runs several apps — the tests, the
+        # screenshot command — does not keep this one's zone).
+        self._saved_tz = os.environ.get("TZ")
         os.environ["TZ"] = self.settings.timezone
         time.tzset()
         translate_bindings(self)
         self.theme = "textual-dark"
+        self.add_mode("_blank", Screen)
+        if self.settings.idle_lock_seconds > 0:
+            self.set_interval(5, self._check_idle)
+        self.run_worker(self._read_start, thread=True, group="startup", exit_on_error=False)
+
+    def on_unmount(self) -> None:
+        saved = getattr(self, "_saved_tz", None)
+        if saved is None:
+            os.environ.pop("TZ", None)
+        else:
+            os.environ["TZ"] = saved
+        time.tzset()
+
+    def _read_start(self) -> None:
+        """Off the UI thread: the site's name, whether anyone can log in yet, and the staff
+        member of an automatic login (``deskapp demo --login``, tests)."""
         from deskapp.services import site
         from deskapp.services import staff as staff_svc
 
@@ -74,7 +93,10 @@ class DeskApp(App[None]):
             auto = None
             if self._auto_login and has_staff:
                 auto = staff_svc.get_by_login(session, self._auto_login)
-        self.site_name = profile.name if profile else ""
+        self.call_from_thread(self._start, profile.name if profile else "", has_staff, auto)
+
+    def _start(self, site_name: str, has_staff: bool, auto: Staff | None) -> None:
+        self.site_name = site_name
         self.title = self.site_name or t("app.title")
         if auto is not None:
             self.login(auto)
@@ -86,9 +108,26 @@ class DeskApp(App[None]):
             from deskapp.tui.screens.login import LoginScreen
 
             self.push_screen(LoginScreen())
-        self.add_mode("_blank", Screen)
-        if self.settings.idle_lock_seconds > 0:
-            self.set_interval(5, self._check_idle)
+
+    def _after_login(self, staff: Staff, then: Callable[[], None]) -> None:
+        """Run the areas' after-login hooks (open the desk's shift, the overdue sweeps …)
+        in a worker, then ``then()`` on the UI thread — also when a hook failed: the error
+        is shown and the desk still gets in."""
+        from deskapp.tui.base import notify_error, notify_unexpected, run_job
+
+        def failed(err: Any) -> None:
+            notify_error(self, err)
+            then()
+
+        def unexpected(err: Exception) -> None:
+            notify_unexpected(self, err)
+            then()
+
+        desk = self.settings.desk
+        job = run_job(self, lambda s: hooks.after_login(s, staff, desk), write=True,
+                       request_id=None, done=lambda _: then(), failed=failed,
+                       unexpected=unexpected)
+        self.run_worker(job, thread=True, group="login", exit_on_error=False)
 
     def login(self, staff: Staff) -> None:
         """Called by the login/setup/lock screens once a staff member is verified."""
@@ -98,8 +137,9 @@ class DeskApp(App[None]):
         self.refresh_bindings()
         self.sub_title = t("app.subtitle", desk=self.settings.desk, name=staff.name,
                            role=t(f"role.{staff.role.value}"))
-        with self.db.write() as session:
-            hooks.after_login(session, staff, self.settings.desk)
+        self._after_login(staff, self._enter_areas)
+
+    def _enter_areas(self) -> None:
         for area in areas.AREAS:
             if area.key not in self._modes:
                 self.add_mode(area.key, self._area_factory(area))
@@ -121,8 +161,7 @@ class DeskApp(App[None]):
             self.staff = staff
             self.sub_title = t("app.subtitle", desk=self.settings.desk, name=staff.name,
                                role=t(f"role.{staff.role.value}"))
-            with self.db.write() as session:
-                hooks.after_login(session, staff, self.settings.desk)
+            self._after_login(staff, lambda: None)
 
     def _area_factory(self, area: areas.Area) -> Callable[[], Screen[Any]]:
         def make() -> Screen[Any]:

@@ -34,7 +34,7 @@ def translate_bindings(node: DOMNode) -> None:
         ]
 
 
-def _run_job(
+def run_job(
     app: DeskApp,
     fn: Callable[[Session], T],
     *,
@@ -73,11 +73,11 @@ def _run_job(
     return job
 
 
-def _notify_error(app: DeskApp, err: DeskError) -> None:
+def notify_error(app: DeskApp, err: DeskError) -> None:
     app.notify(str(err), severity="error", title=t("error.title"), timeout=8)
 
 
-def _notify_unexpected(app: DeskApp, err: Exception) -> None:
+def notify_unexpected(app: DeskApp, err: Exception) -> None:
     app.notify(t("error.unexpected", error=type(err).__name__), severity="error",
                title=t("error.title"), timeout=12)
 
@@ -87,9 +87,9 @@ def app_call(app: Any, fn: Callable[[Session], Any], *, write: bool = False,
     """A service call in a thread worker owned by the app, for follow-ups that outlive the
     screen that started them (openers, palette commands, what follows a saved contact).
     Errors show as notifications."""
-    job = _run_job(app, fn, write=write, request_id=None, done=done,
-                   failed=lambda err: _notify_error(app, err),
-                   unexpected=lambda err: _notify_unexpected(app, err))
+    job = run_job(app, fn, write=write, request_id=None, done=done,
+                   failed=lambda err: notify_error(app, err),
+                   unexpected=lambda err: notify_unexpected(app, err))
     return app.run_worker(job, thread=True, group=group, exit_on_error=False)  # type: ignore[no-any-return]
 
 
@@ -140,7 +140,7 @@ class ServiceMixin:
             if done is not None:
                 done(result)
 
-        job = _run_job(self.app, fn, write=write, request_id=request_id,
+        job = run_job(self.app, fn, write=write, request_id=request_id,
                        done=succeeded, failed=failed or self.show_error,
                        unexpected=self.show_unexpected, finished=finished)
         return self.run_worker(  # type: ignore[attr-defined,no-any-return]
@@ -151,10 +151,10 @@ class ServiceMixin:
         if isinstance(err, ValidationError) and err.field and hasattr(self, "show_field_error"):
             self.show_field_error(err.field, str(err))  # type: ignore[attr-defined]
             return
-        _notify_error(self.app, err)
+        notify_error(self.app, err)
 
     def show_unexpected(self, err: Exception) -> None:
-        _notify_unexpected(self.app, err)
+        notify_unexpected(self.app, err)
 
 
 class DeskScreen(ServiceMixin, Screen[None]):

@@ -53,7 +53,7 @@ async def test_contact_detail_reveals_the_phone_with_a_reason(db, make_app, rece
         assert "138****5678" in text and "139****4321" in text  # phone and free text masked
         assert PHONE not in text and OTHER not in text
         assert "查看完整号码" in _footer_keys(app)
-        await pilot.press("v")
+        await pilot.press("k")
         await settle(pilot)
         modal = app.screen
         assert isinstance(modal, RevealModal) and len(modal.targets) == 2  # phone, content
@@ -85,7 +85,7 @@ async def test_the_reveal_key_shows_only_where_there_is_something_to_reveal(
         await settle(pilot)
         assert "借轮椅" in screen_text(app)
         assert "Reveal number" not in _footer_keys(app)
-        await pilot.press("v")
+        await pilot.press("k")
         await settle(pilot)
         assert isinstance(app.screen, ContactDetail)
         await pilot.press("escape")
@@ -209,7 +209,7 @@ async def test_register_detail_reveals_the_visitors_id(db, make_app, receptionis
         text = screen_text(app)
         assert "138****5678" in text and "139****4321" in text and "410302" in text
         assert PHONE not in text and OTHER not in text and OWNER_ID not in text
-        await pilot.press("v")
+        await pilot.press("k")
         await settle(pilot)
         reveal = app.screen
         assert isinstance(reveal, RevealModal)

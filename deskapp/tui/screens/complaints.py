@@ -182,7 +182,6 @@ class ComplaintDetail(RevealMixin, DeskModal[bool]):
     ComplaintDetail #cd-body { height: 1fr; }
     ComplaintDetail #cd-next { height: auto; color: $warning; text-style: bold; }
     """
-    REVEAL_KEY = "k"  # v records the return visit
     BINDINGS = [
         Binding("escape", "close", t("key.close"), id="key.close"),
         Binding("c", "classify", t("complaints.key.classify"), id="complaints.key.classify"),
@@ -520,7 +519,7 @@ class VisitDetail(RevealMixin, DeskModal[bool]):
         Binding("c", "to_complaint", t("complaints.key.to_complaint"),
                 id="complaints.key.to_complaint"),
         Binding("f", "rectified", t("complaints.key.rectified"), id="complaints.key.rectified"),
-        Binding("k", "open_complaint", t("complaints.key.open_complaint"),
+        Binding("o", "open_complaint", t("complaints.key.open_complaint"),
                 id="complaints.key.open_complaint"),
     ]
 

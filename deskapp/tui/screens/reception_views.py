@@ -209,7 +209,6 @@ _STEP_ACTIONS = {
 
 class WorkOrderDetail(RevealMixin, DeskModal[bool]):
     DEFAULT_CSS = _MODAL_CSS.format(name="WorkOrderDetail")
-    REVEAL_KEY = "k"  # v records the return visit
     BINDINGS = [
         Binding("escape", "close", t("key.close"), id="key.close"),
         Binding("d", "step('dispatch')", t("reception.key.dispatch"), id="reception.key.dispatch"),

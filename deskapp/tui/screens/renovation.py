@@ -239,7 +239,6 @@ class FilingScreen(RevealMixin, DeskScreen):
     DEFAULT_CSS = """
     FilingScreen #rf-body { height: 1fr; padding: 0 1; }
     """
-    REVEAL_KEY = "k"  # v is the review
     BINDINGS = [
         Binding("escape", "back", t("key.close"), id="key.close"),
         _k("e", "edit", "renovation.key.edit"),

@@ -5,8 +5,8 @@ reason; the service writes the audit entry. Any screen can open it::
     open_reveal(self.app, table="occupant", record_id=occ.id, column="phone",
                 masked=mask_phone(occ.phone))
 
-Detail screens use :class:`RevealMixin` instead: it adds the key ``v`` (查看完整号码; a
-screen whose ``v`` already does something else sets ``REVEAL_KEY``) that is shown in the
+Detail screens use :class:`RevealMixin` instead: it adds the key ``k`` (查看完整号码; a
+screen where ``k`` is taken or letters are typed sets ``REVEAL_KEY``) that is shown in the
 footer only while :meth:`RevealMixin.reveal_targets` — implemented by the screen from the
 record it shows — returns something. With one target the dialog asks for the reason
 straight away; with several (a renovation filing: owner, applicant, site lead …) the
@@ -103,7 +103,7 @@ class RevealMixin:
     ``"reveal"`` with :meth:`reveal_allowed` (the mixin's own ``check_action`` does it for
     screens that have none). Call ``refresh_bindings()`` after the record is loaded."""
 
-    REVEAL_KEY: ClassVar[str] = "v"
+    REVEAL_KEY: ClassVar[str] = "k"
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)  # Textual merges the class's BINDINGS here
