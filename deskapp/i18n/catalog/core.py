@@ -25,6 +25,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "key.cancel": ("取消", "Cancel"),
     "key.close": ("关闭", "Close"),
     "key.save": ("保存", "Save"),
+    "form.choose": ("请选择", "Choose"),
+    "form.hint": ("Ctrl+S 保存　Esc 取消　回车到下一项", "Ctrl+S save · Esc cancel · Enter next field"),
     "key.next": ("下一项", "Next"),
     "key.prev": ("上一项", "Previous"),
     "key.clear": ("清除", "Clear"),

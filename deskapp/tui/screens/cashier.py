@@ -59,12 +59,11 @@ from deskapp.tui.screens.cashier_forms import (
     ReminderForm,
     bill_item,
     chargeable_standards,
-    load_picked,
 )
 from deskapp.tui.widgets.form import Field, FormMixin
 from deskapp.tui.widgets.record_list import RecordList, fit_cell
 from deskapp.tui.widgets.reveal import RevealMixin, RevealTarget, personal_target, targets
-from deskapp.tui.widgets.unit_picker import PickedUnit, UnitField
+from deskapp.tui.widgets.unit_picker import PickedUnit, UnitField, load_picked
 
 TABS = ("pay", "receipts", "bills", "arrears", "reminders", "closes")
 

@@ -35,9 +35,9 @@ from deskapp.errors import DeskError, ValidationError
 from deskapp.i18n import t
 from deskapp.money import chinese_capital, format_fen, parse_yuan
 from deskapp.services import cashier as svc
-from deskapp.services import cashier_close, hooks, units
+from deskapp.services import cashier_close
 from deskapp.tui.base import DeskModal
-from deskapp.tui.widgets.form import Field, FormMixin
+from deskapp.tui.widgets.form import DeskForm, Field, choice, choice_value
 from deskapp.tui.widgets.record_list import fit_cell
 from deskapp.tui.widgets.unit_picker import PickedUnit, UnitField
 
@@ -60,28 +60,6 @@ def save_pdf(name: str, data: bytes) -> Path:
     return path
 
 
-def load_picked(session: Any, unit_id: int | None) -> PickedUnit | None:
-    """The unit field's value for a stored unit id (as if it had been picked)."""
-    if unit_id is None:
-        return None
-    unit = units.get_unit(session, unit_id)
-    for hit in units.search_units(session, unit.code, limit=20):
-        if hit.unit_id == unit_id:
-            return PickedUnit(hit, tuple(hooks.unit_flags(session, [unit_id]).get(unit_id, [])))
-    return None
-
-
-def _select(options: list[tuple[str, str]], *, id: str, value: str | None = None,
-            blank: bool = False) -> Select[str]:
-    return Select([(label, v) for v, label in options], id=id, allow_blank=blank,
-                  value=value if value is not None else (Select.NULL if blank else options[0][0]),
-                  prompt=t("cashier.form.choose"))
-
-
-def _value(select: Select[str]) -> str:
-    return "" if select.value is Select.NULL else str(select.value)
-
-
 def _day(text: str, *, field: str) -> date | None:
     raw = text.strip()
     if not raw:
@@ -92,81 +70,17 @@ def _day(text: str, *, field: str) -> date | None:
         raise ValidationError("cashier.form.bad_date", field=field) from None
 
 
-class _Form(FormMixin, DeskModal[Any]):
-    """A centred dialog with Ctrl+S to save and Escape to cancel."""
+class _Form(DeskForm):
+    """A cashier dialog: :meth:`save` raises a ValidationError shown at its field, or
+    starts the business action with :meth:`run`."""
 
     DEFAULT_CSS = """
-    _Form { align: center middle; }
-    _Form > Vertical { width: 100; max-height: 96%; height: auto; border: thick $primary;
-                       background: $surface; padding: 0 1; }
-    _Form VerticalScroll { height: auto; max-height: 36; }
-    _Form .form-hint { color: $text-muted; height: auto; padding: 0 1; }
-    _Form .form-info { height: auto; padding: 0 1; }
-    _Form .pair { height: auto; }
-    _Form .pair > Field { width: 1fr; }
+    _Form > Vertical { width: 100; }
     """
-    BINDINGS = [
-        Binding("ctrl+s", "save", t("key.save"), id="key.save", priority=True),
-        Binding("escape", "cancel", t("key.cancel"), id="key.cancel"),
-    ]
-    form_title = ""
     hint_key = "cashier.form.hint"
-    _errored: dict[str, str]
-
-    def __init__(self) -> None:
-        super().__init__()
-        self._errored = {}
-
-    def form_body(self) -> ComposeResult:
-        yield from ()
-
-    def compose(self) -> ComposeResult:
-        with Vertical():
-            yield Label(self.form_title, classes="title")
-            with VerticalScroll():
-                yield from self.form_body()
-            yield Static(t(self.hint_key), classes="form-hint")
-            yield Footer()
 
     def on_mount(self) -> None:
-        super().on_mount()
-        self.focus_first()
-
-    def focus_first(self) -> None:
-        for widget in self.query("Input, Select, UnitField, Checkbox"):
-            if widget.focusable:
-                widget.focus()
-                return
-
-    def show_field_error(self, field: str, message: str) -> None:
-        super().show_field_error(field, message)
-        try:
-            self._errored[field] = self.query_one(f"#field-{field}", Field).value
-        except Exception:  # noqa: BLE001 — no such field on this form: shown as a toast
-            pass
-
-    @on(Input.Changed)
-    def _edited(self, event: Input.Changed) -> None:
-        """A corrected value takes its field's old error away."""
-        for node in event.input.ancestors:
-            if isinstance(node, Field):
-                name = str(node.name)
-                if name in self._errored and self._errored[name] != event.value:
-                    del self._errored[name]
-                    node.set_error("")
-                break
-
-    @on(Input.Submitted)
-    def _submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        self.submitted(event.input)
-
-    def submitted(self, box: Input) -> None:
-        """Enter in a box: the next field (forms may save instead)."""
-        self.focus_next()
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
+        self.focus_first()  # the first box (not a drop-down or list above it)
 
     def action_save(self) -> None:
         self.clear_errors()
@@ -219,7 +133,7 @@ class PaymentForm(_Form):
         self.form_title = t("cashier.pay.title", unit=unit_code, n=len(items),
                             total=format_fen(self.total))
 
-    def form_body(self) -> ComposeResult:
+    def form_fields(self) -> ComposeResult:
         lines = Text()
         for item in self.items:
             lines.append(fit_cell(item.description, 56) + " ")
@@ -456,7 +370,7 @@ class ReasonForm(_Form):
         self.label = label
         self.field_name = name
 
-    def form_body(self) -> ComposeResult:
+    def form_fields(self) -> ComposeResult:
         yield Field(self.label, Input(id="reason-text"), name=self.field_name, required=True)
 
     def submitted(self, box: Input) -> None:
@@ -479,12 +393,12 @@ class RefundForm(_Form):
         self.left = left_fen
         self.form_title = t("cashier.refund.title", number=number, left=format_fen(left_fen))
 
-    def form_body(self) -> ComposeResult:
+    def form_fields(self) -> ComposeResult:
         yield Field(t("cashier.refund.amount"),
                     Input(format_fen(self.left, symbol=False, grouping=False), id="rf-amount"),
                     name="amount", required=True)
         yield Field(t("cashier.refund.method"),
-                    _select([(m.value, t(f"cashier.method.{m.value}")) for m in METHOD_ORDER],
+                    choice([(m.value, t(f"cashier.method.{m.value}")) for m in METHOD_ORDER],
                             id="rf-method"), name="method")
         yield Field(t("cashier.refund.reason"), Input(id="rf-reason"), name="reason",
                     required=True)
@@ -492,7 +406,7 @@ class RefundForm(_Form):
     def save(self) -> None:
         amount = parse_yuan(self.query_one("#rf-amount", Input).value, field="amount",
                             allow_zero=False)
-        method = PayMethod(_value(self.query_one("#rf-method", Select)))
+        method = PayMethod(choice_value(self.query_one("#rf-method", Select)))
         reason = self.query_one("#rf-reason", Input).value
         by, rid, request = self.app.staff, self.receipt_id, self.request_id
 
@@ -525,11 +439,11 @@ class ChargeForm(_Form):
         self.standards = {s.code: s for s in standards}
         self.form_title = t("cashier.charge.title", unit=unit_code)
 
-    def form_body(self) -> ComposeResult:
+    def form_fields(self) -> ComposeResult:
         options = [(s.code, f"{s.name}  {format_fen(s.unit_price_fen)}"
                     + (f"/{s.unit_label}" if s.unit_label else ""))
                    for s in self.standards.values()]
-        yield Field(t("cashier.charge.item"), _select(options, id="ch-item"), name="fee_code",
+        yield Field(t("cashier.charge.item"), choice(options, id="ch-item"), name="fee_code",
                     required=True)
         yield Field(t("cashier.charge.quantity"), Input("1", id="ch-qty"), name="quantity")
         yield Field(t("cashier.charge.amount"), Input(id="ch-amount",
@@ -538,7 +452,7 @@ class ChargeForm(_Form):
         yield Field(t("cashier.charge.description"), Input(id="ch-desc"), name="description")
 
     def save(self) -> None:
-        code = _value(self.query_one("#ch-item", Select))
+        code = choice_value(self.query_one("#ch-item", Select))
         qty = self.query_one("#ch-qty", Input).value
         amount_text = self.query_one("#ch-amount", Input).value
         desc = self.query_one("#ch-desc", Input).value
@@ -565,17 +479,17 @@ class GenerateForm(_Form):
         self.buildings = buildings
         self.form_title = t("cashier.generate.title")
 
-    def form_body(self) -> ComposeResult:
+    def form_fields(self) -> ComposeResult:
         yield Field(t("cashier.generate.period"), Input(clock.today().strftime("%Y-%m"),
                                                         id="gen-period"),
                     name="period", required=True)
         yield Field(t("cashier.generate.building"),
-                    _select(self.buildings, id="gen-building", blank=True), name="building")
+                    choice(self.buildings, id="gen-building", blank=True), name="building")
         yield Static(t("cashier.generate.explain"), classes="form-hint")
 
     def save(self) -> None:
         period = self.query_one("#gen-period", Input).value
-        building = _value(self.query_one("#gen-building", Select)) or None
+        building = choice_value(self.query_one("#gen-building", Select)) or None
         by = self.app.staff
         self.run(lambda s: svc.generate_bills(s, by=by, period=period, building=building),
                  done=self.dismiss)
@@ -590,11 +504,11 @@ class MeterForm(_Form):
         self.picked = picked
         self.form_title = t("cashier.meter.title")
 
-    def form_body(self) -> ComposeResult:
+    def form_fields(self) -> ComposeResult:
         yield Field(t("cashier.field.unit"), UnitField(id="mt-unit"), name="unit", required=True)
         with Horizontal(classes="pair"):
             yield Field(t("cashier.meter.kind"),
-                        _select([(k.value, t(f"cashier.meter.{k.value}")) for k in MeterKind],
+                        choice([(k.value, t(f"cashier.meter.{k.value}")) for k in MeterKind],
                                 id="mt-kind"), name="kind")
             yield Field(t("cashier.generate.period"),
                         Input(clock.today().strftime("%Y-%m"), id="mt-period"), name="period")
@@ -616,7 +530,7 @@ class MeterForm(_Form):
     @on(Select.Changed, "#mt-kind")
     def _show_last(self) -> None:
         unit_id = self.query_one("#mt-unit", UnitField).unit_id
-        kind = _value(self.query_one("#mt-kind", Select))
+        kind = choice_value(self.query_one("#mt-kind", Select))
         if unit_id is None or not kind:
             return
 
@@ -632,7 +546,7 @@ class MeterForm(_Form):
         unit_id = self.query_one("#mt-unit", UnitField).unit_id
         if unit_id is None:
             raise ValidationError("cashier.form.unit_required", field="unit")
-        kind = MeterKind(_value(self.query_one("#mt-kind", Select)))
+        kind = MeterKind(choice_value(self.query_one("#mt-kind", Select)))
         period = self.query_one("#mt-period", Input).value
         value = self.query_one("#mt-value", Input).value
         changed = self.query_one("#mt-changed", Checkbox).value
@@ -654,16 +568,16 @@ class ReminderForm(_Form):
         self.unit_id = unit_id
         self.form_title = t("cashier.reminder.title", unit=unit_code, owed=owed)
 
-    def form_body(self) -> ComposeResult:
+    def form_fields(self) -> ComposeResult:
         yield Field(t("cashier.reminder.channel"),
-                    _select([(c.value, t(f"cashier.reminder.channel.{c.value}"))
+                    choice([(c.value, t(f"cashier.reminder.channel.{c.value}"))
                              for c in ReminderChannel], id="rm-channel"), name="channel")
         yield Field(t("cashier.reminder.promise"),
                     Input(id="rm-promise", placeholder="YYYY-MM-DD"), name="promise_date")
         yield Field(t("cashier.reminder.note"), Input(id="rm-note"), name="note")
 
     def save(self) -> None:
-        channel = ReminderChannel(_value(self.query_one("#rm-channel", Select)))
+        channel = ReminderChannel(choice_value(self.query_one("#rm-channel", Select)))
         promise = _day(self.query_one("#rm-promise", Input).value, field="promise_date")
         note = self.query_one("#rm-note", Input).value
         by, unit_id, desk = self.app.staff, self.unit_id, self.app.settings.desk
@@ -807,7 +721,6 @@ __all__ = [
     "bill_item",
     "chargeable_standards",
     "close_text",
-    "load_picked",
     "prints_dir",
     "receipt_text",
     "save_pdf",

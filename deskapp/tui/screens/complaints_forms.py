@@ -9,9 +9,8 @@ from typing import Any
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Checkbox, Footer, Input, Label, Select, Static, TextArea
+from textual.containers import Horizontal
+from textual.widgets import Checkbox, Input, Label, Static, TextArea
 
 from deskapp import clock
 from deskapp.db.models.complaints import (
@@ -26,85 +25,25 @@ from deskapp.errors import DeskError
 from deskapp.i18n import t
 from deskapp.services import complaints as cs
 from deskapp.services import complaints_visits as vs
-from deskapp.services import hooks, units
 from deskapp.services.reception import channel_label, parse_time
-from deskapp.tui.base import DeskModal
-from deskapp.tui.widgets.form import Field, FormMixin
-from deskapp.tui.widgets.unit_picker import PickedUnit, UnitField
+from deskapp.tui.widgets.form import DeskForm, Field, choice
+from deskapp.tui.widgets.unit_picker import PickedUnit, UnitField, load_picked
 
 
-def load_picked(session: Any, unit_id: int | None) -> PickedUnit | None:
-    """The unit field's value for a stored unit id (as if it had been picked)."""
-    if unit_id is None:
-        return None
-    unit = units.get_unit(session, unit_id)
-    for hit in units.search_units(session, unit.code, limit=20):
-        if hit.unit_id == unit_id:
-            return PickedUnit(hit, tuple(hooks.unit_flags(session, [unit_id]).get(unit_id, [])))
-    return None
-
-
-def _select(options: Sequence[tuple[str, str]], *, value: str | None = None, id: str,
-            blank: bool = False) -> Select[str]:
-    return Select([(label, v) for v, label in options], id=id, allow_blank=blank,
-                  value=value if value is not None else (Select.NULL if blank else options[0][0]),
-                  prompt=t("complaints.form.choose"))
-
-
-def _value(select: Select[str]) -> str:
-    return "" if select.value is Select.NULL else str(select.value)
-
-
-class _Form(FormMixin, DeskModal[Any]):
+class _Form(DeskForm):
     DEFAULT_CSS = """
-    _Form { align: center middle; }
-    _Form > Vertical { width: 120; max-height: 96%; height: auto; border: thick $primary;
-                       background: $surface; padding: 0 1; }
-    _Form VerticalScroll { height: auto; max-height: 38; }
-    _Form .pair { height: auto; }
-    _Form .pair > Field { width: 1fr; }
+    _Form > Vertical { width: 120; }
+    _Form VerticalScroll { max-height: 38; }
     _Form .pair > Field > .field-error { max-width: 24; }
     _Form TextArea { height: 4; }
-    _Form .form-hint { color: $text-muted; height: auto; padding: 0 1; }
     _Form .five { height: auto; padding: 0 0 0 15; }
     _Form .five > Checkbox { width: auto; margin-right: 1; }
     _Form .five > .later { color: $text-muted; padding: 1 1; width: auto; }
     """
-    BINDINGS = [
-        Binding("ctrl+s", "save", t("key.save"), id="key.save", priority=True),
-        Binding("escape", "cancel", t("key.cancel"), id="key.cancel"),
-    ]
-    form_title = ""
-
-    def form_fields(self) -> ComposeResult:
-        yield from ()
-
-    def hint(self) -> str:
-        return t("complaints.form.hint")
-
-    def compose(self) -> ComposeResult:
-        with Vertical():
-            yield Label(self.form_title, classes="title", id="form-title")
-            with VerticalScroll():
-                yield from self.form_fields()
-            yield Static(self.hint(), classes="form-hint")
-        yield Footer()
-
-    @on(Input.Submitted)
-    def _next_field(self, event: Input.Submitted) -> None:
-        event.stop()
-        self.focus_next()
+    hint_key = "complaints.form.hint"
 
     def text(self, selector: str) -> str:
-        widget = self.query_one(selector)
-        if isinstance(widget, TextArea):
-            return widget.text
-        if isinstance(widget, Select):
-            return _value(widget)
-        return str(getattr(widget, "value", ""))
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
+        return self.value(selector)
 
 
 # --------------------------------------------------------------------------------------
@@ -154,7 +93,7 @@ class ComplaintForm(_Form):
                 value=(p.received_at if p and p.received_at else clock.now())
                 .strftime("%Y-%m-%d %H:%M"), id="cf-received"), name="received_at",
                 required=True)
-            yield Field(t("complaints.field.channel"), _select(
+            yield Field(t("complaints.field.channel"), choice(
                 [(c.value, channel_label(c)) for c in ContactChannel],
                 value=str(getattr(p.channel, "value", p.channel)) if p else None,
                 id="cf-channel"), name="channel", required=True)
@@ -176,20 +115,20 @@ class ComplaintForm(_Form):
         with Horizontal(classes="pair"):
             yield Field(t("complaints.field.target_person"), Input(id="cf-target-person"),
                         name="target_person")
-            yield Field(t("complaints.field.target_department"), _select(
+            yield Field(t("complaints.field.target_department"), choice(
                 self.choices.departments, id="cf-target-dept", blank=True),
                 name="target_department")
         with Horizontal(classes="pair"):
-            yield Field(t("complaints.field.category"), _select(
+            yield Field(t("complaints.field.category"), choice(
                 self.choices.categories, id="cf-category", blank=True), name="category",
                 required=True)
-            yield Field(t("complaints.field.owner"), _select(
+            yield Field(t("complaints.field.owner"), choice(
                 self.choices.handlers, value=owner, id="cf-owner", blank=owner is None),
                 name="owner", required=True)
         with Horizontal(classes="pair"):
             yield Field(t("complaints.field.major"), Checkbox(t("complaints.form.major"),
                                                               id="cf-major"), name="major")
-            yield Field(t("complaints.field.escalate_to"), _select(
+            yield Field(t("complaints.field.escalate_to"), choice(
                 [(e.value, cs.escalation_label(e)) for e in EscalationTarget],
                 id="cf-escalate"), name="escalate_to")
         yield Label(t("complaints.field.five_clears") + " *", classes="field-label")
@@ -296,7 +235,7 @@ class StepForm(_Form):
     def form_fields(self) -> ComposeResult:
         for f in self.fields:
             if f.kind == "select":
-                widget: Any = _select(f.options, value=f.value or None, id=f"sf-{f.name}",
+                widget: Any = choice(f.options, value=f.value or None, id=f"sf-{f.name}",
                                       blank=not f.value)
             elif f.kind == "text":
                 widget = TextArea(f.value, id=f"sf-{f.name}", soft_wrap=True)
@@ -347,11 +286,11 @@ class VisitForm(_Form):
 
     def form_fields(self) -> ComposeResult:
         with Horizontal(classes="pair"):
-            yield Field(t("complaints.field.kind"), _select(
+            yield Field(t("complaints.field.kind"), choice(
                 [(k.value, t(f"complaints.visit.kind.{k.value}"))
                  for k in (VisitKind.SCHEDULED, VisitKind.WALKAROUND)], id="vf-kind"),
                 name="kind", required=True)
-            yield Field(t("complaints.field.method"), _select(
+            yield Field(t("complaints.field.method"), choice(
                 method_options(), value=ReplyMethod.VISIT.value, id="vf-method"), name="method")
         yield Field(t("complaints.field.unit"), UnitField(id="vf-unit"), name="unit")
         with Horizontal(classes="pair"):
@@ -363,7 +302,7 @@ class VisitForm(_Form):
         for i in range(0, len(topics), 2):
             with Horizontal(classes="pair"):
                 for topic in topics[i:i + 2]:
-                    yield Field(vs.topic_label(topic), _select(
+                    yield Field(vs.topic_label(topic), choice(
                         scores, id=f"vf-rating-{topic.value}", blank=True),
                         name=f"rating_{topic.value}")
         handling = [(h.value, t(f"complaints.opinion.handling.{h.value}"))
@@ -371,17 +310,17 @@ class VisitForm(_Form):
         for n in range(OPINION_ROWS):
             yield Label(t("complaints.visit.form.opinion", n=n + 1), classes="field-label")
             with Horizontal(classes="pair"):
-                yield Field(t("complaints.field.topic"), _select(
+                yield Field(t("complaints.field.topic"), choice(
                     [(tp.value, vs.topic_label(tp)) for tp in VisitTopic], id=f"vf-topic-{n}",
                     blank=True), name=f"opinion_{n}")
-                yield Field(t("complaints.field.handling"), _select(
+                yield Field(t("complaints.field.handling"), choice(
                     handling, id=f"vf-handling-{n}", blank=True), name=f"handling_{n}")
             yield Field(t("complaints.field.opinion"), Input(id=f"vf-text-{n}"),
                         name=f"text_{n}")
             with Horizontal(classes="pair"):
                 yield Field(t("complaints.field.answer"), Input(id=f"vf-answer-{n}"),
                             name=f"answer_{n}")
-                yield Field(t("complaints.field.department"), _select(
+                yield Field(t("complaints.field.department"), choice(
                     self.departments, id=f"vf-dept-{n}", blank=True), name=f"department_{n}")
         yield Field(t("complaints.field.note"), Input(id="vf-note"), name="note")
 

@@ -8,9 +8,7 @@ from typing import Any
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
-from textual.containers import Vertical, VerticalScroll
-from textual.widgets import Footer, Input, Label, Static
+from textual.widgets import Input
 
 from deskapp import clock
 from deskapp.db.models.reception import (
@@ -25,14 +23,13 @@ from deskapp.db.models.reception import (
 from deskapp.errors import DeskError, ValidationError
 from deskapp.i18n import t
 from deskapp.money import parse_yuan
-from deskapp.services import reception, units
+from deskapp.services import reception
 from deskapp.services import reception_workorders as wo
 from deskapp.services.reception import ContactCreate, ContactUpdate, parse_time
 from deskapp.services.reception_workorders import WorkOrderCreate
-from deskapp.tui.base import DeskModal
-from deskapp.tui.widgets.form import Field, FormMixin
+from deskapp.tui.widgets.form import DeskForm, Field
 from deskapp.tui.widgets.reception_choice import KeyChoice
-from deskapp.tui.widgets.unit_picker import PickedUnit, UnitField
+from deskapp.tui.widgets.unit_picker import PickedUnit, UnitField, load_picked
 
 
 def kind_options() -> list[tuple[str, str]]:
@@ -51,52 +48,8 @@ def now_text() -> str:
     return clock.now().strftime("%Y-%m-%d %H:%M")
 
 
-def load_picked(session: Any, unit_id: int | None) -> PickedUnit | None:
-    """The unit field's value for a stored unit id (as if picked)."""
-    if unit_id is None:
-        return None
-    unit = units.get_unit(session, unit_id)
-    for hit in units.search_units(session, unit.code, limit=20):
-        if hit.unit_id == unit_id:
-            from deskapp.services import hooks
-
-            return PickedUnit(hit, tuple(hooks.unit_flags(session, [unit_id]).get(unit_id, [])))
-    return None
-
-
-class _Form(FormMixin, DeskModal[Any]):
-    DEFAULT_CSS = """
-    _Form { align: center middle; }
-    _Form > Vertical { width: 110; max-height: 95%; height: auto; border: thick $primary;
-                       background: $surface; padding: 0 1; }
-    _Form VerticalScroll { height: auto; max-height: 36; }
-    _Form .form-hint { color: $text-muted; height: auto; padding: 0 1; }
-    """
-    BINDINGS = [
-        Binding("ctrl+s", "save", t("key.save"), id="key.save", priority=True),
-        Binding("escape", "cancel", t("key.cancel"), id="key.cancel"),
-    ]
-    form_title = ""
-
-    def form_fields(self) -> ComposeResult:
-        yield from ()
-
-    def hint(self) -> str:
-        return t("reception.form.hint")
-
-    def compose(self) -> ComposeResult:
-        with Vertical():
-            yield Label(self.form_title, classes="title", id="form-title")
-            # not focusable: the first field gets the focus, so the first keystroke counts
-            with VerticalScroll(can_focus=False):
-                yield from self.form_fields()
-            yield Static(self.hint(), classes="form-hint")
-        yield Footer()
-
-    @on(Input.Submitted)
-    def _next_field(self, event: Input.Submitted) -> None:
-        event.stop()
-        self.focus_next()
+class _Form(DeskForm):
+    hint_key = "reception.form.hint"
 
     def value(self, selector: str) -> str:
         return self.query_one(selector, Input).value
@@ -106,9 +59,6 @@ class _Form(FormMixin, DeskModal[Any]):
 
     def fail(self, err: DeskError) -> None:
         self.show_error(err)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
 
 
 # --------------------------------------------------------------------------------------

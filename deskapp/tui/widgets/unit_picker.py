@@ -31,6 +31,18 @@ class PickedUnit:
     flags: tuple[hooks.UnitFlag, ...] = ()
 
 
+def load_picked(session: Any, unit_id: int | None) -> PickedUnit | None:
+    """The unit field's value for a stored unit id, as if it had been picked (a form that
+    edits a record, or opens for a unit chosen elsewhere)."""
+    if unit_id is None:
+        return None
+    unit = units.get_unit(session, unit_id)
+    for hit in units.search_units(session, unit.code, limit=20):
+        if hit.unit_id == unit_id:
+            return PickedUnit(hit, tuple(hooks.unit_flags(session, [unit_id]).get(unit_id, [])))
+    return None
+
+
 def hit_label(hit: UnitHit) -> Text:
     text = Text()
     text.append(f"{hit.code:<12}", style="bold")
