@@ -34,7 +34,12 @@ from sqlalchemy.sql import operators
 from sqlalchemy.sql.elements import ColumnElement, UnaryExpression
 
 from deskapp.masking import mask_text
-from deskapp.services.textsearch import fts_match_count, like_condition, search_condition
+from deskapp.services.textsearch import (
+    dialect_name,
+    fts_match_count,
+    like_condition,
+    search_condition,
+)
 
 __all__ = [
     "PAGE_SIZE",
@@ -198,6 +203,7 @@ class SqlListSource:
     filter_columns: Mapping[str, ColumnElement[Any]] = {}
     search_columns: Sequence[str] = ()
     fts_table: str | None = None
+    search_like_columns: Sequence[ColumnElement[Any]] = ()
 
     # -- to override ---------------------------------------------------------------------
 
@@ -238,7 +244,11 @@ class SqlListSource:
             clause = self.filter_clause(key, value)
             if clause is not None:
                 clauses.append(clause)
-        if query.search.strip():
+        if query.search.strip() and self.search_like_columns:
+            dialect = dialect_name(session)
+            clauses += [like_condition(list(self.search_like_columns), term, dialect=dialect)
+                        for term in query.search.split()]
+        elif query.search.strip():
             clauses.append(
                 search_condition(
                     session,

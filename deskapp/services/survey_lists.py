@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Select, and_, exists, func, or_, select, true
+from sqlalchemy import Select, and_, exists, func, select, true
 from sqlalchemy.sql.elements import ColumnElement
 
 from deskapp.db.models import Building, Occupant, OccupantKind, Staff, Unit
@@ -25,7 +25,6 @@ from deskapp.db.models.survey import (
 from deskapp.i18n import t
 from deskapp.masking import mask_phone
 from deskapp.services.listing import FilterSpec, ListColumn, ListRow, SqlListSource
-from deskapp.services.textsearch import dialect_name, like_condition
 
 
 def _pct(part: int, whole: int) -> str:
@@ -149,14 +148,6 @@ class UnitStateSource(SqlListSource):
             }.get(str(value), true())
         return None
 
-    def where(self, session: Any, query: Any) -> list[ColumnElement[bool]]:
-        clauses = [c for k, v in query.active().items()
-                   if (c := self.filter_clause(k, v)) is not None]
-        text = query.search.strip()
-        if text:
-            clauses.append(like_condition([Unit.code], text, dialect=dialect_name(session)))
-        return clauses
-
     def to_row(self, item: Any) -> ListRow:
         unit_id, code, building, floor, vacant, owner, phone, on, reason, responded = item
         if reason is not None:
@@ -192,7 +183,8 @@ class ResponseSource(SqlListSource):
     ]
     model = SurveyResponse
     order_by = (SurveyResponse.entered_at.desc(), SurveyResponse.id.desc())
-    search_columns = ("respondent_name", "improve", "add_services", "other")
+    search_like_columns = (Unit.code, SurveyResponse.respondent_name, SurveyResponse.improve,
+                           SurveyResponse.add_services, SurveyResponse.other)
 
     def __init__(self, campaign_id: int) -> None:
         self.campaign_id = campaign_id
@@ -213,17 +205,6 @@ class ResponseSource(SqlListSource):
         if key == "status":
             return SurveyResponse.status == ResponseStatus(str(value))
         return None
-
-    def where(self, session: Any, query: Any) -> list[ColumnElement[bool]]:
-        clauses = [c for k, v in query.active().items()
-                   if (c := self.filter_clause(k, v)) is not None]
-        for term in query.search.split():
-            clauses.append(or_(like_condition([Unit.code], term, dialect=dialect_name(session)),
-                               like_condition([SurveyResponse.respondent_name,
-                                               SurveyResponse.improve,
-                                               SurveyResponse.add_services,
-                                               SurveyResponse.other], term, dialect=dialect_name(session))))
-        return clauses
 
     def to_row(self, item: Any) -> ListRow:
         response, code, by, distributed = item
@@ -252,7 +233,8 @@ class FollowUpSource(SqlListSource):
     ]
     model = SurveyFollowUp
     order_by = (SurveyFollowUp.created_at.desc(), SurveyFollowUp.id.desc())
-    search_columns = ("opinion", "department", "answer", "reply")
+    search_like_columns = (Unit.code, SurveyFollowUp.opinion, SurveyFollowUp.department,
+                           SurveyFollowUp.answer, SurveyFollowUp.reply)
 
     def __init__(self, campaign_id: int) -> None:
         self.campaign_id = campaign_id
@@ -274,16 +256,6 @@ class FollowUpSource(SqlListSource):
         if key == "scope":
             return SurveyFollowUp.scope == FollowUpScope(str(value))
         return None
-
-    def where(self, session: Any, query: Any) -> list[ColumnElement[bool]]:
-        clauses = [c for k, v in query.active().items()
-                   if (c := self.filter_clause(k, v)) is not None]
-        for term in query.search.split():
-            clauses.append(or_(like_condition([Unit.code], term, dialect=dialect_name(session)),
-                               like_condition([SurveyFollowUp.opinion, SurveyFollowUp.department,
-                                               SurveyFollowUp.answer, SurveyFollowUp.reply],
-                                              term, dialect=dialect_name(session))))
-        return clauses
 
     def to_row(self, item: Any) -> ListRow:
         followup, code = item
