@@ -58,6 +58,7 @@ from deskapp.services.cashier_arrears import (
 )
 from deskapp.services.cashier_close import (
     DENOMINATIONS_FEN,
+    SIGNOFF_SETTING,
     SIGNOFF_THRESHOLD_FEN,
     CashierMonthSummary,
     DayReport,
@@ -68,6 +69,7 @@ from deskapp.services.cashier_close import (
     is_day_closed,
     monthly_summary,
     sign_off_close,
+    signoff_threshold_from_settings,
 )
 from deskapp.services.cashier_fees import (
     CASHIERS,
@@ -96,6 +98,7 @@ from deskapp.services.units import owner_of
 
 __all__ = [
     "DENOMINATIONS_FEN",
+    "SIGNOFF_SETTING",
     "SIGNOFF_THRESHOLD_FEN",
     "ArrearsRow",
     "ArrearsTotals",
@@ -114,6 +117,7 @@ __all__ = [
     "arrears_count",
     "arrears_totals",
     "close_day",
+    "signoff_threshold_from_settings",
     "day_report",
     "day_summary",
     "get_refund",

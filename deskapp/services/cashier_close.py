@@ -16,6 +16,7 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import and_, case, func, or_
 from sqlmodel import Session, select
@@ -37,7 +38,7 @@ from deskapp.db.models.cashier import (
 )
 from deskapp.errors import Conflict, InvalidTransition, NotFound, ValidationError
 from deskapp.i18n import t
-from deskapp.money import MAX_FEN, format_fen
+from deskapp.money import MAX_FEN, format_fen, parse_yuan
 from deskapp.services import audit, hooks
 from deskapp.services.cashier_fees import CASHIERS, required_reason
 from deskapp.services.staff import require_role
@@ -45,8 +46,22 @@ from deskapp.services.staff import require_role
 #: Notes and coins counted in the drawer, in fen: 100, 50, 20, 10, 5, 1 元, 5 角, 1 角 and the
 #: 分 coins (5, 2, 1 分) — fees are exact to the fen, so is the drawer.
 DENOMINATIONS_FEN: tuple[int, ...] = (10000, 5000, 2000, 1000, 500, 100, 50, 10, 5, 2, 1)
-#: A counted-minus-expected difference beyond this (either way) needs a supervisor.
+#: A counted-minus-expected difference beyond this (either way) needs a supervisor; a site
+#: sets its own with ``cashier.signoff_threshold_yuan`` in settings.toml.
 SIGNOFF_THRESHOLD_FEN = 1000
+SIGNOFF_SETTING = "cashier.signoff_threshold_yuan"
+
+
+def signoff_threshold_from_settings(settings: Any) -> int:
+    """The site's sign-off threshold in fen (``cashier.signoff_threshold_yuan``, e.g.
+    ``"20"`` or ``"5.50"``); a missing, negative or unreadable value keeps ¥10.00."""
+    raw = settings.get(SIGNOFF_SETTING) if settings is not None else None
+    if raw is None or isinstance(raw, bool):
+        return SIGNOFF_THRESHOLD_FEN
+    try:
+        return parse_yuan(str(raw))
+    except ValidationError:
+        return SIGNOFF_THRESHOLD_FEN
 SECTION = "handover.section.cash"
 
 

@@ -729,6 +729,26 @@ def test_difference_beyond_threshold_needs_sign_off(billed: Site) -> None:
         c.sign_off_close(s, by=st.boss, close_id=close.id, note="再签")
 
 
+@pytest.mark.parametrize("raw,fen", [(None, 1000), ("20", 2000), ("5.50", 550), (0, 0),
+                                     ("-3", 1000), ("很多", 1000), (True, 1000)])
+def test_signoff_threshold_is_a_site_setting(raw: object, fen: int) -> None:
+    from deskapp.config import Settings
+
+    extra = {} if raw is None else {c.SIGNOFF_SETTING: raw}
+    assert c.signoff_threshold_from_settings(Settings(extra=extra)) == fen
+    assert c.signoff_threshold_from_settings(None) == c.SIGNOFF_THRESHOLD_FEN
+
+
+def test_a_site_threshold_decides_the_sign_off(billed: Site) -> None:
+    """¥17.58 short: over the default ¥10, within a site's ¥20."""
+    st = billed
+    with st.write() as s:
+        pay_all(s, st, st.home)  # 57.58 cash
+        close = c.close_day(s, by=st.desk, opening_float_fen=0, counted={1000: 4},
+                            threshold_fen=2000)
+        assert close.difference_fen == -1758 and close.status == CloseStatus.CLOSED
+
+
 def test_close_rules(billed: Site) -> None:
     st = billed
     with st.write() as s:

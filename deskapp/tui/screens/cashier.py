@@ -602,6 +602,7 @@ class CashierScreen(RevealMixin, FormMixin, DeskScreen):
             return
         note = self.query_one("#close-note", Input).value
         by = self.app.staff
+        threshold = svc.signoff_threshold_from_settings(self.app.settings)
 
         def done(row: Any) -> None:
             key = ("cashier.close.done_signoff" if row.status.value == "awaiting_signoff"
@@ -614,5 +615,6 @@ class CashierScreen(RevealMixin, FormMixin, DeskScreen):
             self._backup_after_close()
 
         self.call_service(lambda s: svc.close_day(s, by=by, opening_float_fen=opening,
-                                                  counted=counted, note=note),
+                                                  counted=counted, note=note,
+                                                  threshold_fen=threshold),
                           write=True, done=done)
