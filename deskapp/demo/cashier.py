@@ -24,7 +24,6 @@ from deskapp.db.models import Unit, UnitUse
 from deskapp.db.models.cashier import (
     Bill,
     BillStatus,
-    FeeStandard,
     MeterKind,
     PayMethod,
     Receipt,
@@ -33,7 +32,7 @@ from deskapp.db.models.cashier import (
 from deskapp.errors import DeskError
 from deskapp.services import cashier
 from deskapp.services.cashier_close import DENOMINATIONS_FEN
-from deskapp.services.demo import DemoSummary
+from deskapp.services.demo import DemoSummary, ensure_fee_standards
 
 ORDER = 140  # last: the daily closes then cover every area's takings
 ARREARS_MONTHS = 7  # the longest arrears reach back this far
@@ -70,9 +69,7 @@ def seed(session: Session, *, rng: random.Random, today: date, summary: DemoSumm
     boss = summary.staff_member(session, "zhuguan")
     desks = [summary.staff_member(session, "qiantai1"), summary.staff_member(session, "qiantai2")]
     oldest = _month_start(today, ARREARS_MONTHS - 1)
-    if not session.exec(select(func.count()).select_from(FeeStandard)).one():
-        with clock.freeze(datetime.combine(oldest, time(8))):
-            cashier.load_standards(session, by=None)
+    ensure_fee_standards(session, since=oldest)
 
     units = {u.id: u for u in session.exec(select(Unit)).all()}
     occupied = set(summary.occupied_unit_ids)

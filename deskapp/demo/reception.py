@@ -28,7 +28,7 @@ from deskapp.db.models.reception import (
 from deskapp.services import reception
 from deskapp.services import reception_shifts as shifts
 from deskapp.services import reception_workorders as wo
-from deskapp.services.demo import DemoSummary
+from deskapp.services.demo import DemoSummary, ensure_fee_standards
 
 ORDER = 10  # early: other areas may link to contacts; our handovers then hold our own items
 DAYS = 42
@@ -92,6 +92,7 @@ def _pick(rng: random.Random, weighted: tuple[tuple[Any, int], ...]) -> Any:
 
 
 def seed(session: Session, *, rng: random.Random, today: date, summary: DemoSummary) -> None:
+    ensure_fee_standards(session, since=today - timedelta(days=210))  # paid repairs bill
     planner = _Planner(session, rng, summary)
     for back in range(DAYS, -1, -1):
         day = today - timedelta(days=back)

@@ -9,14 +9,20 @@ from __future__ import annotations
 import random
 from datetime import date, datetime, time, timedelta
 
-from sqlmodel import Session, func, select
+from sqlmodel import Session, select
 
 from deskapp import clock
 from deskapp.db.models import Occupant, OccupantKind, Unit, UnitUse
 from deskapp.db.models.renovation import TaxStatus, WorkKind
 from deskapp.errors import DeskError
 from deskapp.services import renovation as reno
-from deskapp.services.demo import DemoSummary, random_mobile, random_name, random_resident_id
+from deskapp.services.demo import (
+    DemoSummary,
+    ensure_fee_standards,
+    random_mobile,
+    random_name,
+    random_resident_id,
+)
 from deskapp.validators import credit_code_check_char
 
 ORDER = 130  # after the cashier (fee standards) and the reception log
@@ -60,11 +66,7 @@ def _at(day: date, rng: random.Random) -> datetime:
 def seed(session: Session, *, rng: random.Random, today: date, summary: DemoSummary) -> None:
     desk = summary.staff_member(session, "qiantai1")
     boss = summary.staff_member(session, "zhuguan")
-    from deskapp.db.models.cashier import FeeStandard
-    from deskapp.services import cashier
-
-    if not session.exec(select(func.count()).select_from(FeeStandard)).one():
-        cashier.load_standards(session, by=None)
+    ensure_fee_standards(session, since=today - timedelta(days=210))
     owners = session.exec(
         select(Occupant, Unit).join(Unit, Unit.id == Occupant.unit_id)
         .where(Occupant.kind == OccupantKind.OWNER, Unit.use == UnitUse.RESIDENCE)

@@ -21,7 +21,8 @@ import time
 import tomllib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from datetime import time as dtime
 from decimal import Decimal
 from types import ModuleType
 
@@ -220,6 +221,18 @@ class DemoSummary:
         staff = session.get(Staff, self.staff[login])
         assert staff is not None
         return staff
+
+
+def ensure_fee_standards(session: Session, *, since: date) -> None:
+    """The site's fee standards (``data/fee-standards.toml``) loaded once, stamped as set
+    up on ``since`` — every area's demo that bills something calls this first, whichever
+    runs first."""
+    from deskapp.db.models.cashier import FeeStandard
+    from deskapp.services import cashier
+
+    if not session.exec(select(func.count()).select_from(FeeStandard)).one():
+        with clock.freeze(datetime.combine(since, dtime(8))):
+            cashier.load_standards(session, by=None)
 
 
 def _read_toml(name: str) -> dict[str, object]:

@@ -58,6 +58,8 @@ __all__ = [
     "cancel_work_order",
     "close_work_order",
     "complete_work_order",
+    "charge_fee_code_from_settings",
+    "work_order_bill",
     "create_work_order",
     "dispatch_work_order",
     "get_by_number",
@@ -219,11 +221,25 @@ def dispatch_work_order(session: Session, *, by: Staff, work_order_id: int, assi
     return order
 
 
+#: The fee standard a paid in-home repair is billed under (户内维修人工费); a site names
+#: another with ``workorder.charge_fee_code`` in settings.toml.
+CHARGE_FEE_CODE = "SV-REPAIR"
+CHARGE_FEE_SETTING = "workorder.charge_fee_code"
+
+
+def charge_fee_code_from_settings(settings: Any) -> str:
+    raw = settings.get(CHARGE_FEE_SETTING) if settings is not None else None
+    return str(raw).strip() if isinstance(raw, str) and raw.strip() else CHARGE_FEE_CODE
+
+
 def complete_work_order(session: Session, *, by: Staff, work_order_id: int, result: str,
                         at: datetime | None = None, materials: str = "",
-                        charge_fen: int = 0) -> WorkOrder:
+                        charge_fen: int = 0, charge_fee_code: str = CHARGE_FEE_CODE
+                        ) -> WorkOrder:
     """Record the repair as done (完工): when, result, materials, and the charge of a paid
-    in-home repair (integer fen)."""
+    in-home repair (integer fen). The charge is billed to the unit through the cashier in
+    the same transaction (fee standard ``charge_fee_code``, the bill pointing back at the
+    order), so the owner pays it at the cashier window like any other bill."""
     require_role(by, *DESK_ROLES)
     order = _step(session, work_order_id, WorkOrderStatus.DISPATCHED, WorkOrderStatus.COMPLETED)
     assert order.dispatched_at is not None
@@ -241,10 +257,33 @@ def complete_work_order(session: Session, *, by: Staff, work_order_id: int, resu
     order.completed_at, order.completed_by = when, by.id
     order.result, order.materials, order.charge_fen = text, used, charge_fen
     session.add(order)
+    if charge_fen:
+        _bill_charge(session, by=by, order=order, fee_code=charge_fee_code)
     audit.record(session, by=by, action="workorder.complete", entity="workorder",
                  entity_id=order.id, detail={"at": when.isoformat(sep=" "), "charge_fen": charge_fen,
                                              "on_time": when <= order.due_at})
     return order
+
+
+def _bill_charge(session: Session, *, by: Staff, order: WorkOrder, fee_code: str) -> None:
+    from deskapp.services import cashier
+
+    assert order.unit_id is not None  # a paid in-home repair is always for a unit
+    try:
+        cashier.add_charge(session, by=by, unit_id=order.unit_id, fee_code=fee_code,
+                           amount_fen=order.charge_fen,
+                           description=t("reception.workorder.charge_bill", number=order.number),
+                           source_kind="workorder", source_id=order.id)
+    except NotFound:
+        raise Conflict("reception.workorder.charge_no_standard", code=fee_code) from None
+
+
+def work_order_bill(session: Session, order: WorkOrder) -> Any:
+    """The cashier's bill for a paid repair's charge (``None`` when there is none)."""
+    from deskapp.db.models.cashier import Bill
+
+    return session.exec(select(Bill).where(Bill.source_kind == "workorder",
+                                           Bill.source_id == order.id)).first()
 
 
 def record_return_visit(session: Session, *, by: Staff, work_order_id: int,

@@ -148,7 +148,15 @@ def test_public_area_order_needs_only_a_location(db, receptionist, site):
     assert order.unit_id is None and order.location == "5号楼2单元电梯"
 
 
+def _load_fee_standards(db) -> None:
+    from deskapp.services import cashier
+
+    with db.write() as session:
+        cashier.load_standards(session, by=None)
+
+
 def test_full_life_cycle_records_who_and_when(db, receptionist, specialist, site):
+    _load_fee_standards(db)
     order = _create(db, receptionist, unit_id=site.unit_a, category=WorkOrderCategory.PAID_IN_HOME)
     with clock.freeze(NOW + timedelta(minutes=30)), db.write() as session:
         wo.dispatch_work_order(session, by=receptionist, work_order_id=order.id,
@@ -192,6 +200,47 @@ def test_refused_transitions(db, receptionist, site):
         wo.cancel_work_order(session, by=receptionist, work_order_id=oid, reason="重复")
     with db.read() as session:
         assert wo.get_work_order(session, oid).status == WorkOrderStatus.COMPLETED
+
+
+def test_a_paid_repair_is_billed_to_the_unit_at_the_cashier(db, receptionist, site):
+    from deskapp.db.models.cashier import Bill, BillStatus
+    from deskapp.services import cashier
+
+    _load_fee_standards(db)
+    order = _create(db, receptionist, unit_id=site.unit_a, category=WorkOrderCategory.PAID_IN_HOME)
+    with db.write() as session:
+        wo.dispatch_work_order(session, by=receptionist, work_order_id=order.id, assignee="刘师傅")
+    with clock.freeze(NOW + timedelta(hours=1)), db.write() as session:
+        wo.complete_work_order(session, by=receptionist, work_order_id=order.id,
+                               result="更换角阀", charge_fen=4550)
+    with db.read() as session:
+        bill = wo.work_order_bill(session, wo.get_work_order(session, order.id))
+        owed = cashier.open_bills(session, site.unit_a)
+    assert bill is not None and (bill.unit_id, bill.amount_fen, bill.fee_code) == (
+        site.unit_a, 4550, wo.CHARGE_FEE_CODE)
+    assert bill.status == BillStatus.OPEN and order.number in bill.description
+    assert [b.id for b in owed] == [bill.id]  # the cashier offers it with the unit's bills
+    with db.read() as session:  # a free repair bills nothing
+        assert session.exec(select(func.count()).select_from(Bill)).one() == 1
+
+
+def test_a_paid_repair_without_its_fee_standard_is_refused_and_nothing_saved(
+        db, receptionist, site):
+    from deskapp.db.models.cashier import Bill
+
+    order = _create(db, receptionist, unit_id=site.unit_a, category=WorkOrderCategory.PAID_IN_HOME)
+    with db.write() as session:
+        wo.dispatch_work_order(session, by=receptionist, work_order_id=order.id, assignee="刘师傅")
+    with clock.freeze(NOW + timedelta(hours=1)), pytest.raises(Conflict, match="SV-REPAIR"), \
+            db.write() as session:  # the refusal rolls the whole completion back
+        wo.complete_work_order(session, by=receptionist, work_order_id=order.id,
+                               result="更换角阀", charge_fen=4550)
+    with db.read() as session:
+        assert wo.get_work_order(session, order.id).status == WorkOrderStatus.DISPATCHED
+        assert session.exec(select(func.count()).select_from(Bill)).one() == 0
+    assert wo.charge_fee_code_from_settings(Settings(extra={wo.CHARGE_FEE_SETTING: "SV-X"})) \
+        == "SV-X"
+    assert wo.charge_fee_code_from_settings(Settings()) == wo.CHARGE_FEE_CODE
 
 
 def test_impossible_times_and_bad_visit_input(db, receptionist, site):

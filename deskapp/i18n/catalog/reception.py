@@ -176,6 +176,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "满意度请选 1–5（5 非常满意，1 很不满意）",
         "Satisfaction is 1–5 (5 very satisfied, 1 very dissatisfied)",
     ),
+    "reception.workorder.charge_no_standard": (
+        "收费标准中没有维修收费项目 {code}，请主管先在收费标准中添加",
+        "No fee standard {code} for repair charges; ask the supervisor to add it",
+    ),
+    "reception.wo.bill.open": ("（已开账单，到收银处缴费）", "(billed: pay at the cashier)"),
+    "reception.wo.bill.paid": ("（已缴费）", "(paid)"),
+    "reception.wo.bill.cancelled": ("（账单已取消）", "(bill cancelled)"),
+    "reception.workorder.charge_bill": ("户内有偿维修 工单{number}", "Paid in-home repair, order {number}"),
     "reception.workorder.charge_not_paid": (
         "只有户内有偿维修才能收费",
         "Only paid in-home repairs carry a charge",

@@ -327,9 +327,10 @@ class StepForm(_Form):
             at = self.time_value("#sf-at", "completed_at")
             charge = parse_yuan(self.value("#sf-charge") or "0", field="charge")
             result, materials = self.value("#sf-result"), self.value("#sf-materials")
+            code = wo.charge_fee_code_from_settings(self.app.settings)
             return lambda s: wo.complete_work_order(s, by=by, work_order_id=oid, result=result,
                                                     at=at, materials=materials,
-                                                    charge_fen=charge)
+                                                    charge_fen=charge, charge_fee_code=code)
         if self.step == "visit":
             at = self.time_value("#sf-at", "visited_at")
             chosen = self.query_one("#sf-satisfaction", KeyChoice).value

@@ -242,14 +242,16 @@ class WorkOrderDetail(RevealMixin, DeskModal[bool]):
     def reload(self) -> None:
         oid = self.work_order_id
 
-        def load(s: Any) -> tuple[WorkOrder, list[Any], dict[int, str]]:
+        def load(s: Any) -> tuple[WorkOrder, list[Any], dict[int, str], str]:
             order = wo.get_work_order(s, oid)
-            return order, wo.work_order_timeline(s, order), reception.staff_names(s)
+            bill = wo.work_order_bill(s, order) if order.charge_fen else None
+            billed = t(f"reception.wo.bill.{bill.status.value}") if bill is not None else ""
+            return order, wo.work_order_timeline(s, order), reception.staff_names(s), billed
 
         self.call_service(load, done=self._show)
 
-    def _show(self, result: tuple[WorkOrder, list[Any], dict[int, str]]) -> None:
-        order, timeline, names = result
+    def _show(self, result: tuple[WorkOrder, list[Any], dict[int, str], str]) -> None:
+        order, timeline, names, billed = result
         self.order = order
         overdue = wo.is_overdue(order)
         self.query_one("#wd-title", Label).update(
@@ -277,7 +279,8 @@ class WorkOrderDetail(RevealMixin, DeskModal[bool]):
         if order.materials:
             _line(text, t("reception.wo.field.materials"), mask_text(order.materials))
         if order.charge_fen:
-            _line(text, t("reception.wo.field.charge"), format_fen(order.charge_fen))
+            _line(text, t("reception.wo.field.charge"),
+                  f"{format_fen(order.charge_fen)}  {billed}".rstrip())
         if order.satisfaction:
             _line(text, t("reception.wo.field.satisfaction"),
                   f"{order.satisfaction} {t(f'reception.wo.satisfaction.{order.satisfaction}')}")
