@@ -895,7 +895,7 @@ def _overdue_at_login(session: Session, staff: Staff, desk: str) -> None:
 # --------------------------------------------------------------------------------------
 
 
-@hooks.open_items_provider
+@hooks.open_items_provider(order=30)
 def open_complaints(session: Session, ctx: hooks.HandoverContext) -> list[hooks.OpenItem]:
     """Every complaint not yet archived, overdue ones first, with its next step and owner."""
     now = min(clock.now(), ctx.end) if ctx.end else clock.now()

@@ -17,6 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cache
+from typing import Any
 
 from sqlmodel import Session
 
@@ -60,7 +61,7 @@ UnitFlagProvider = Callable[[Session, list[int]], dict[int, list[UnitFlag]]]
 OpenItemsProvider = Callable[[Session, HandoverContext], list[OpenItem]]
 
 _unit_flag_providers: list[UnitFlagProvider] = []
-_open_items_providers: list[OpenItemsProvider] = []
+_open_items_providers: list[tuple[int, str, OpenItemsProvider]] = []
 _after_login: list[AfterLogin] = []
 
 
@@ -82,8 +83,14 @@ def unit_flag_provider(fn: UnitFlagProvider) -> UnitFlagProvider:
     return fn
 
 
-def open_items_provider(fn: OpenItemsProvider) -> OpenItemsProvider:
-    _open_items_providers.append(fn)
+def open_items_provider(fn: OpenItemsProvider | None = None, *, order: int = 100
+                        ) -> Any:
+    """Register a provider of handover items: ``@open_items_provider`` or
+    ``@open_items_provider(order=10)``. The handover lists the providers' sections by
+    ``order`` (then module name) — the same order whichever area was imported first."""
+    if fn is None:
+        return lambda f: open_items_provider(f, order=order)
+    _open_items_providers.append((order, f"{fn.__module__}.{fn.__qualname__}", fn))
     return fn
 
 
@@ -100,7 +107,7 @@ def unit_flags(session: Session, unit_ids: list[int]) -> dict[int, list[UnitFlag
     merged: dict[int, list[UnitFlag]] = {}
     if not unit_ids:
         return merged
-    for provider in _unit_flag_providers:
+    for provider in sorted(_unit_flag_providers, key=lambda f: (f.__module__, f.__qualname__)):
         for unit_id, flags in provider(session, unit_ids).items():
             merged.setdefault(unit_id, []).extend(flags)
     return merged
@@ -109,6 +116,6 @@ def unit_flags(session: Session, unit_ids: list[int]) -> dict[int, list[UnitFlag
 def open_items(session: Session, ctx: HandoverContext) -> list[OpenItem]:
     load_area_services()
     items: list[OpenItem] = []
-    for provider in _open_items_providers:
+    for _order, _name, provider in sorted(_open_items_providers, key=lambda p: p[:2]):
         items.extend(provider(session, ctx))
     return items

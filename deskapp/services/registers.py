@@ -57,7 +57,7 @@ KINDS: dict[str, str] = {
 REGISTERS = ("visitors", "keys", "lending", "parcels", "lost", "goods")
 
 
-@hooks.open_items_provider
+@hooks.open_items_provider(order=50)
 def open_items(session: Session, ctx: HandoverContext) -> list[OpenItem]:
     """Everything still open at the desk: visitors inside, keys and radios out, loans out,
     parcels waiting, lost property held, goods passes issued and not yet used."""

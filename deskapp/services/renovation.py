@@ -1117,7 +1117,7 @@ def monthly_summary(session: Session, *, year: int, month: int) -> RenovationMon
 # --------------------------------------------------------------------------------------
 
 
-@hooks.open_items_provider
+@hooks.open_items_provider(order=40)
 def open_items(session: Session, ctx: hooks.HandoverContext) -> list[hooks.OpenItem]:
     today = ctx.end.date() if ctx.end else clock.today()
     items: list[hooks.OpenItem] = []

@@ -135,9 +135,35 @@ def test_other_areas_open_items_appear(db, receptionist):
         with db.read() as session:
             items = shifts.get_handover(session, handover.id).summary.items
     finally:
-        hooks._open_items_providers.remove(parcels)
+        hooks._open_items_providers[:] = [p for p in hooks._open_items_providers
+                                          if p[2] is not parcels]
     assert [(i.label, i.kind, i.id) for i in items if i.section == "test.parcels"] == [
         ("快递 3-1-1201 待取", "parcel", 9)]
+
+
+def test_handover_sections_come_in_a_fixed_order_whatever_was_imported_first(
+        db, receptionist):
+    """The reception's own items first, the cash summary last — not in import order."""
+    first: list[str] = []
+
+    def early(session, ctx):
+        return [hooks.OpenItem("test.first", "x")]
+
+    def late(session, ctx):
+        return [hooks.OpenItem("test.last", "y")]
+
+    hooks.open_items_provider(late, order=1000)  # registered first, listed last
+    hooks.open_items_provider(early, order=1)
+    try:
+        with db.read() as session:
+            items = hooks.open_items(session, hooks.HandoverContext(
+                start=NOW - timedelta(hours=1), end=NOW))
+        first = list(dict.fromkeys(i.section for i in items))
+    finally:
+        hooks._open_items_providers[:] = [p for p in hooks._open_items_providers
+                                          if p[2] not in (early, late)]
+    assert first[0] == "test.first" and first[-1] == "test.last"
+    assert first.index("handover.section.cash") == len(first) - 2  # cash after the areas
 
 
 def _written(db, receptionist):
