@@ -222,6 +222,8 @@ class RevealModal(FormMixin, DeskModal[bool]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "pick":
             return len(self.targets) > 1 and not self.shown
+        if action == "show":
+            return not self.shown  # shown once: the footer keeps only Esc
         return True
 
     @on(OptionList.OptionHighlighted, "#reveal-pick")
