@@ -27,7 +27,7 @@ from deskapp.services import complaints as cs
 from deskapp.services import complaints_visits as vs
 from deskapp.services.reception import channel_label, parse_time
 from deskapp.tui.widgets.form import DeskForm, Field, choice
-from deskapp.tui.widgets.unit_picker import PickedUnit, UnitField, load_picked
+from deskapp.tui.widgets.unit_picker import UnitField
 
 
 class _Form(DeskForm):
@@ -145,24 +145,16 @@ class ComplaintForm(_Form):
         super().on_mount()
         if self.prefill is not None and self.prefill.unit_id is not None:
             unit_id = self.prefill.unit_id
-            self.call_service(lambda s: load_picked(s, unit_id), done=self._set_unit)
+            self.show_unit("#cf-unit", unit_id)
         focus = "#cf-category" if self.prefill else "#cf-unit"
         self.query_one(focus).focus()
-
-    def _set_unit(self, picked: PickedUnit | None) -> None:
-        if picked is not None:
-            self.query_one("#cf-unit", UnitField).set_picked(picked)
 
     @on(UnitField.Changed, "#cf-unit")
     def _unit_changed(self, event: UnitField.Changed) -> None:
         if event.picked is None:
             return
         hit = event.picked.hit
-        name, phone = self.query_one("#cf-name", Input), self.query_one("#cf-phone", Input)
-        if hit.occupant_name and not name.value:
-            name.value = hit.occupant_name
-        if hit.phone and not phone.value:
-            phone.value = hit.phone
+        self.fill_person(event.picked, name="#cf-name", phone="#cf-phone")
         floor = self.query_one("#cf-floor", Input)
         if not floor.value:
             floor.value = str(hit.floor)
@@ -332,12 +324,7 @@ class VisitForm(_Form):
     def _unit_changed(self, event: UnitField.Changed) -> None:
         if event.picked is None:
             return
-        hit = event.picked.hit
-        name, phone = self.query_one("#vf-name", Input), self.query_one("#vf-phone", Input)
-        if hit.occupant_name and not name.value:
-            name.value = hit.occupant_name
-        if hit.phone and not phone.value:
-            phone.value = hit.phone
+        self.fill_person(event.picked, name="#vf-name", phone="#vf-phone")
 
     def action_save(self) -> None:
         self.clear_errors()

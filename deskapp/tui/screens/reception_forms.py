@@ -29,7 +29,7 @@ from deskapp.services.reception import ContactCreate, ContactUpdate, parse_time
 from deskapp.services.reception_workorders import WorkOrderCreate
 from deskapp.tui.widgets.form import DeskForm, Field
 from deskapp.tui.widgets.reception_choice import KeyChoice
-from deskapp.tui.widgets.unit_picker import PickedUnit, UnitField, load_picked
+from deskapp.tui.widgets.unit_picker import PickedUnit, UnitField
 
 
 def kind_options() -> list[tuple[str, str]]:
@@ -115,15 +115,10 @@ class ContactForm(_Form):
     def on_mount(self) -> None:
         super().on_mount()
         if self.contact is not None and self.contact.unit_id is not None:
-            unit_id = self.contact.unit_id
-            self.call_service(lambda s: load_picked(s, unit_id), done=self._set_unit)
+            self.show_unit("#cf-unit", self.contact.unit_id)
         elif self._picked is not None:
-            self._set_unit(self._picked)
+            self.query_one("#cf-unit", UnitField).set_picked(self._picked)
         self.query_one("#cf-kind", KeyChoice).focus()
-
-    def _set_unit(self, picked: PickedUnit | None) -> None:
-        if picked is not None:
-            self.query_one("#cf-unit", UnitField).set_picked(picked)
 
     @on(KeyChoice.Changed, "#cf-kind")
     def _kind_changed(self, event: KeyChoice.Changed) -> None:
@@ -136,13 +131,10 @@ class ContactForm(_Form):
     def _unit_changed(self, event: UnitField.Changed) -> None:
         if event.picked is None:
             return
-        hit = event.picked.hit
-        name = self.query_one("#cf-name", Input)
-        phone = self.query_one("#cf-phone", Input)
-        if hit.occupant_name and not (self.contact and name.value):
-            name.value = hit.occupant_name
-        if hit.phone and not (self.contact and phone.value):
-            phone.value = hit.phone
+        # a new contact takes the picked household's name and phone; an edit keeps what
+        # was typed and only fills empty boxes
+        self.fill_person(event.picked, name="#cf-name", phone="#cf-phone",
+                         replace=self.contact is None)
         if self.contact is None:
             self.query_one("#cf-content", Input).focus()
 
@@ -221,24 +213,12 @@ class WorkOrderForm(_Form):
     def on_mount(self) -> None:
         super().on_mount()
         if self.contact is not None and self.contact.unit_id is not None:
-            unit_id = self.contact.unit_id
-            self.call_service(lambda s: load_picked(s, unit_id), done=self._set_unit)
+            self.show_unit("#wf-unit", self.contact.unit_id)
         self.query_one("#wf-category", KeyChoice).focus()
-
-    def _set_unit(self, picked: PickedUnit | None) -> None:
-        if picked is not None:
-            self.query_one("#wf-unit", UnitField).set_picked(picked)
 
     @on(UnitField.Changed, "#wf-unit")
     def _unit_changed(self, event: UnitField.Changed) -> None:
-        if event.picked is None:
-            return
-        hit = event.picked.hit
-        name, phone = self.query_one("#wf-name", Input), self.query_one("#wf-phone", Input)
-        if hit.occupant_name and not name.value:
-            name.value = hit.occupant_name
-        if hit.phone and not phone.value:
-            phone.value = hit.phone
+        self.fill_person(event.picked, name="#wf-name", phone="#wf-phone")
 
     def action_save(self) -> None:
         self.clear_errors()

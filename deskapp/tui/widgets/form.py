@@ -151,6 +151,32 @@ class DeskForm(FormMixin, DeskModal[Any]):
             return choice_value(widget)
         return str(getattr(widget, "value", "") or "")
 
+    def show_unit(self, selector: str, unit_id: int | None) -> None:
+        """Put a stored unit (a record being edited, a contact followed up) into the unit
+        field at ``selector``, as if it had been picked; read off the UI thread."""
+        from deskapp.tui.widgets.unit_picker import UnitField, load_picked
+
+        if unit_id is None:
+            return
+
+        def done(picked: Any) -> None:
+            if picked is not None:
+                self.query_one(selector, UnitField).set_picked(picked)
+
+        self.call_service(lambda s: load_picked(s, unit_id), done=done)
+
+    def fill_person(self, picked: Any, *, name: str, phone: str, replace: bool = False
+                    ) -> None:
+        """A picked unit's occupant name and phone go into the boxes at ``name`` and
+        ``phone`` — into empty boxes only, unless ``replace``."""
+        if picked is None:
+            return
+        hit = picked.hit
+        for selector, value in ((name, hit.occupant_name), (phone, hit.phone)):
+            box = self.query_one(selector, Input)
+            if value and (replace or not box.value):
+                box.value = value
+
     def show_field_error(self, field: str, message: str) -> None:
         super().show_field_error(field, message)
         try:
