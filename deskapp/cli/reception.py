@@ -18,6 +18,7 @@ from pathlib import Path
 import typer
 
 from deskapp.cli.base import app, fail, open_db, report_app
+from deskapp.masking import mask_text
 
 workorder_app = typer.Typer(help="Maintenance work orders (维修工作单)")
 app.add_typer(workorder_app, name="workorder")
@@ -119,7 +120,7 @@ def report_handovers(
         typer.echo(json.dumps([{
             "id": v.handover.id, "desk": v.handover.desk, "writer": v.writer,
             "confirmer": v.confirmer, "status": v.handover.status.value,
-            "notes": v.handover.notes, "summary": asdict(v.summary),
+            "notes": mask_text(v.handover.notes), "summary": asdict(v.summary),
         } for v in views], ensure_ascii=False, indent=2, default=str))
         return
     if not views:
@@ -145,7 +146,7 @@ def render_handover(view) -> str:  # type: ignore[no-untyped-def]
                  completed=s.workorders_completed),
     ]
     if h.notes:
-        lines.append("  " + t("reception.handover.notes") + "：" + h.notes)
+        lines.append("  " + t("reception.handover.notes") + "：" + mask_text(h.notes))
     for section, items in s.sections():
         lines.append(f"  {t(section)}（{len(items)}）")
         lines.extend(f"    {'⚠ ' if i.overdue and not i.label.startswith('⚠') else ''}{i.label}"

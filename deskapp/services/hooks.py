@@ -14,7 +14,7 @@ from __future__ import annotations
 import importlib
 import pkgutil
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import cache
 from typing import Any
@@ -22,6 +22,7 @@ from typing import Any
 from sqlmodel import Session
 
 from deskapp.db.models import Staff
+from deskapp.masking import mask_text
 
 
 @dataclass(frozen=True)
@@ -118,4 +119,5 @@ def open_items(session: Session, ctx: HandoverContext) -> list[OpenItem]:
     items: list[OpenItem] = []
     for _order, _name, provider in sorted(_open_items_providers, key=lambda p: p[:2]):
         items.extend(provider(session, ctx))
-    return items
+    # labels quote free text (a pending contact's content …): no full number in a handover
+    return [replace(i, label=mask_text(i.label)) for i in items]

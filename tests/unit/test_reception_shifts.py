@@ -265,3 +265,29 @@ def test_incoming_staff_who_joined_early_continues_in_a_new_shift(db, receptioni
         evening = shifts.current_shift(session, desk=DESK)
     assert evening.id != day.id and evening.opened_by == second.id
     assert evening_contact.shift_id == evening.id
+
+
+def test_a_number_in_a_pending_contact_or_the_notes_never_shows_in_full(db, receptionist):
+    """Handover items quote the contact's content and the notes are typed freely: the
+    stored summary, the viewer's text and the CLI print them masked."""
+    from deskapp.cli.reception import render_handover
+    from deskapp.masking import mask_text
+
+    with clock.freeze(NOW):
+        _login(db, receptionist)
+        with db.write() as session:
+            reception.log_contact(session, by=receptionist, desk=DESK, data=ContactCreate(
+                ContactChannel.PHONE, ContactKind.HELP, "业主借梯子，回电 13912345678",
+                person_name="王先生", status=ContactStatus.PENDING))
+    with clock.freeze(NOW + timedelta(hours=1)), db.write() as session:
+        shift = shifts.current_shift(session, desk=DESK)
+        handover = shifts.write_handover(session, by=receptionist, shift_id=shift.id,
+                                         notes="梯子未还，业主电话 13912345678")
+    with db.read() as session:
+        view = shifts.get_handover(session, handover.id)
+    labels = [i.label for i in view.summary.items]
+    assert any("139****5678" in label for label in labels), labels
+    printed = render_handover(view)
+    assert "13912345678" not in printed and "139****5678" in printed
+    assert view.handover.notes.endswith("13912345678")  # kept as typed; shown masked
+    assert mask_text(view.handover.notes) != view.handover.notes

@@ -383,7 +383,7 @@ def summary_text(summary: HandoverSummary, *, notes: str = "") -> Text:
           t("reception.ho.workorders_line", opened=summary.workorders_opened,
             completed=summary.workorders_completed))
     if notes:
-        _line(text, t("reception.handover.notes"), notes, "bold")
+        _line(text, t("reception.handover.notes"), mask_text(notes), "bold")
     return text
 
 
