@@ -1,44 +1,53 @@
 """The goods release pass (物品放行通知单) as the guard receives it: A5 landscape, two
 copies (desk stub, guard's copy), on the one PDF mechanism (:mod:`deskapp.printing.pdf`).
-Printed in Chinese whatever the screen language: it is a document of the site."""
+Its text comes from the catalogue like every document's (Chinese by default)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
 from deskapp.db.models.registers import GoodsPass, GoodsPassItem
+from deskapp.i18n import t
 from deskapp.masking import mask_phone
 from deskapp.printing.pdf import Document
 
-COPIES = ["第一联 存根", "第二联 门岗"]
+COPIES = ("registers.print.copy_stub", "registers.print.copy_guard")
 
 
 def _applicant_kind(goods: GoodsPass) -> str:
-    return "业主" if goods.applicant_kind.value == "owner" else "租户/商户"
+    return t("registers.print.owner") if goods.applicant_kind.value == "owner" \
+        else t("registers.print.tenant")
 
 
 def render_goods_pass(goods: GoodsPass, items: Sequence[GoodsPassItem], *, unit_code: str,
                       issuer: str, site_name: str = "") -> bytes:
-    doc = Document("物品放行通知单", subtitle=f"{site_name}物业服务中心" if site_name else "",
-                   copies=COPIES, page_size="A5-landscape", number=goods.number,
-                   page_numbers=False)
-    status = {"issued": "", "used": "（已使用）", "voided": "（已作废）"}[goods.status.value]
+    doc = Document(t("registers.print.title"),
+                   subtitle=t("registers.print.subtitle", site=site_name) if site_name else "",
+                   copies=[t(key) for key in COPIES], page_size="A5-landscape",
+                   number=goods.number, page_numbers=False)
+    status = "" if goods.status.value == "issued" else \
+        t(f"registers.print.status.{goods.status.value}")
     doc.field_rows([
-        ("房号", unit_code),
-        ("放行日期", f"{goods.out_date:%Y年%m月%d日}{status}"),
-        ("申请人", f"{goods.applicant}（{_applicant_kind(goods)}）"),
-        ("联系电话", mask_phone(goods.applicant_phone)),
-        ("车牌号", goods.plate or "—"),
-        ("开单时间", f"{goods.issued_at:%Y-%m-%d %H:%M}"),
+        (t("registers.print.unit"), unit_code),
+        (t("registers.print.out_date"), t("registers.print.date", y=goods.out_date.year,
+                                          m=f"{goods.out_date.month:02d}",
+                                          d=f"{goods.out_date.day:02d}") + status),
+        (t("registers.print.applicant"), f"{goods.applicant}（{_applicant_kind(goods)}）"),
+        (t("registers.print.phone"), mask_phone(goods.applicant_phone)),
+        (t("registers.print.plate"), goods.plate or "—"),
+        (t("registers.print.issued_at"), f"{goods.issued_at:%Y-%m-%d %H:%M}"),
     ], columns=2)
     if goods.consent_note:
-        doc.paragraph(f"业主同意：{goods.consent_note}")
-    doc.table(["序号", "物品名称", "数量", "单位"],
+        doc.paragraph(t("registers.print.consent", note=goods.consent_note))
+    doc.table([t("registers.print.col.no"), t("registers.print.col.name"),
+               t("registers.print.col.qty"), t("registers.print.col.measure")],
               [[str(n), i.name, str(i.qty), i.measure] for n, i in enumerate(items, 1)],
               col_widths=[1, 5, 1.5, 1.5], align=["center", "left", "right", "center"])
-    doc.paragraph("门岗凭此单核对物品及数量后放行，限当日有效；物品与清单不符不予放行。", size=9)
+    doc.paragraph(t("registers.print.rule"), size=9)
     if goods.note:
-        doc.paragraph(f"备注：{goods.note}", size=9)
-    doc.signatures([f"开单人（{issuer}）", "申请人", "门岗"], date=False)
-    doc.stamp_note("加盖物业服务中心章有效")
+        doc.paragraph(t("registers.print.note", note=goods.note), size=9)
+    doc.signatures([t("registers.print.sign_issuer", name=issuer),
+                    t("registers.print.sign_applicant"), t("registers.print.sign_guard")],
+                   date=False)
+    doc.stamp_note(t("registers.print.stamp"))
     return doc.render()
