@@ -19,6 +19,7 @@ from deskapp.cli.base import (
     state,
 )
 from deskapp.config import data_dir
+from deskapp.i18n import t
 
 
 @app.callback(invoke_without_command=True)
@@ -72,11 +73,12 @@ def demo(
     if not exists:
         with db.write() as session:
             summary = build_demo(session, seed=seed, activity=not no_activity)
-        typer.echo(f"demo database: {url}\n{summary.units} units, {summary.occupants} "
-                   f"occupants; demo activity: {', '.join(summary.modules) or 'none'}")
+        typer.echo(t("cli.demo.built", url=url, units=summary.units,
+                     occupants=summary.occupants,
+                     modules=", ".join(summary.modules) or t("cli.none")))
     else:
-        typer.echo(f"demo database (kept): {url}")
-    typer.echo("logins: zhuguan / zhuanyuan / qiantai1 / qiantai2, password demo123")
+        typer.echo(t("cli.demo.kept", url=url))
+    typer.echo(t("cli.demo.logins"))
     db.dispose()
     if not no_run:
         run_app()
@@ -84,9 +86,9 @@ def demo(
 
 @app.command()
 def init(
-    site_name: str = typer.Option(..., "--site", prompt="项目名称 / site name"),
-    login: str = typer.Option(..., "--login", prompt="主管账号 / supervisor login"),
-    name: str = typer.Option(..., "--name", prompt="姓名 / name"),
+    site_name: str = typer.Option(None, "--site", help="Site name (prompted when omitted)"),
+    login: str = typer.Option(None, "--login", help="Supervisor login (prompted)"),
+    name: str = typer.Option(None, "--name", help="Supervisor's name (prompted)"),
     password: str = typer.Option(None, "--password", help="Prompted when omitted"),
 ) -> None:
     """Set up a real site on an empty database: site name and the first supervisor."""
@@ -98,11 +100,14 @@ def init(
     db = open_db()
     with db.read() as session:
         if staff.count_staff(session):
-            fail("this database already has staff accounts")
+            fail(t("cli.init.has_staff"))
+    site_name = site_name or typer.prompt(t("cli.init.site"))
+    login = login or typer.prompt(t("cli.init.login"))
+    name = name or typer.prompt(t("cli.init.name"))
     if password is None:
-        password = getpass.getpass("密码 / password: ")
-        if password != getpass.getpass("确认 / again: "):
-            fail("passwords differ")
+        password = getpass.getpass(t("cli.password") + "：")
+        if password != getpass.getpass(t("cli.password_again") + "："):
+            fail(t("cli.passwords_differ"))
     try:
         with db.write() as session:
             site.set_up_site(session, name=site_name)
@@ -116,7 +121,7 @@ def init(
             load_reference(session, items, by=boss)
     except DeskError as err:
         fail(str(err))
-    typer.echo(f"site “{site_name}” ready; supervisor {login} created")
+    typer.echo(t("cli.init.done", site=site_name, login=login))
 
 
 @db_app.command("upgrade")
@@ -127,20 +132,20 @@ def db_upgrade() -> None:
     db = open_db(upgrade=False)
     copy = migrate.upgrade(db.engine)
     heads = ", ".join(sorted(migrate.current_revisions(db.engine)))
-    typer.echo(f"schema at {heads}" + (f"; backup {copy}" if copy else ""))
+    typer.echo(t("cli.db.schema", heads=heads)
+               + (t("cli.db.backup_copy", path=copy) if copy else ""))
 
 
 @staff_app.command("list")
 def staff_list() -> None:
     """List staff accounts."""
-    from deskapp.i18n import t
     from deskapp.services import staff
 
     db = open_db()
     with db.read() as session:
         for s in staff.list_staff(session):
             typer.echo(f"{s.login:<14} {s.name:<8} {t('role.' + s.role.value):<8} "
-                       f"{'active' if s.active else 'disabled'}")
+                       f"{t('cli.staff.active') if s.active else t('cli.staff.disabled')}")
 
 
 @staff_app.command("add")
@@ -155,7 +160,7 @@ def staff_add(
     from deskapp.errors import DeskError
     from deskapp.services import staff
 
-    password = password or getpass.getpass("密码 / password: ")
+    password = password or getpass.getpass(t("cli.password") + "：")
     db = open_db()
     try:
         with db.write() as session:
@@ -163,7 +168,7 @@ def staff_add(
                                role=staff.Role(role), password=password)
     except (DeskError, ValueError) as err:
         fail(str(err))
-    typer.echo(f"added {login}")
+    typer.echo(t("cli.staff.added", login=login))
 
 
 @staff_app.command("passwd")
@@ -173,7 +178,7 @@ def staff_passwd(login: str, password: str = typer.Option(None, "--password"),
     from deskapp.errors import DeskError
     from deskapp.services import staff
 
-    password = password or getpass.getpass("新密码 / new password: ")
+    password = password or getpass.getpass(t("cli.new_password") + "：")
     db = open_db()
     try:
         with db.write() as session:
@@ -181,7 +186,7 @@ def staff_passwd(login: str, password: str = typer.Option(None, "--password"),
             staff.reset_password(session, by=actor(session, as_), staff_id=target.id, new=password)
     except DeskError as err:
         fail(str(err))
-    typer.echo(f"password reset for {login}")
+    typer.echo(t("cli.staff.reset", login=login))
 
 
 @staff_app.command("disable")
@@ -198,7 +203,7 @@ def staff_disable(login: str, as_: str = typer.Option(None, "--as"),
             staff.set_active(session, by=actor(session, as_), staff_id=target.id, active=enable)
     except DeskError as err:
         fail(str(err))
-    typer.echo(f"{login} {'enabled' if enable else 'disabled'}")
+    typer.echo(t("cli.staff.enabled" if enable else "cli.staff.now_disabled", login=login))
 
 
 @import_app.command("units")
@@ -214,7 +219,8 @@ def import_units(file: Path, as_: str = typer.Option(None, "--as")) -> None:
             result = do_import(session, by=actor(session, as_), path=file)
     except DeskError as err:
         problems = getattr(err, "problems", [])
-        lines = [str(err)] + [f"  第{row}行 / row {row}: {msg}" for row, msg in problems]
+        lines = [str(err)] + ["  " + t("cli.import.row", row=row, message=msg)
+                              for row, msg in problems]
         fail("\n".join(lines))
     typer.echo(str(result))
 
@@ -228,7 +234,7 @@ def audit_verify() -> None:
     with db.read() as session:
         result = audit.verify(session)
     if result.ok:
-        typer.echo(f"audit log intact: {result.checked} entries")
+        typer.echo(t("cli.audit.intact", n=result.checked))
     else:
-        fail(f"audit log broken at entry #{result.first_broken_seq} ({result.reason}); "
-             f"{result.checked} entries before it are intact")
+        fail(t("cli.audit.broken", seq=result.first_broken_seq, reason=result.reason,
+               n=result.checked))

@@ -29,9 +29,9 @@ def test_demo_builds_a_database_without_opening_it(tmp_path: Path) -> None:
     result = invoke("demo", "--path", str(db), "--no-run", "--no-activity")
     assert result.exit_code == 0, result.output
     assert "demo123" in result.output and db.exists()
-    assert "529 units" in result.output
+    assert "529 户" in result.output
     again = invoke("demo", "--path", str(db), "--no-run", "--keep")
-    assert "kept" in again.output
+    assert "沿用已有" in again.output
 
 
 def test_init_then_staff_commands(tmp_path: Path) -> None:
@@ -41,15 +41,25 @@ def test_init_then_staff_commands(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     again = runner.invoke(app, ["--db", url, "init", "--site", "x", "--login", "b2", "--name",
                                 "乙", "--password", "abc12345"])
-    assert again.exit_code == 1 and "already" in again.output
+    assert again.exit_code == 1 and "已有员工账号" in again.output
     assert invoke("--db", url, "staff", "add", "desk1", "张前台", "--password", "abc12345"
                   ).exit_code == 0
     listing = invoke("--db", url, "staff", "list").output
     assert "desk1" in listing and "前台接待员" in listing
     bad = runner.invoke(app, ["--db", url, "staff", "add", "desk2", "刘前台", "--password", "1"])
     assert bad.exit_code == 1 and "密码至少" in bad.output
-    assert "intact" in invoke("--db", url, "audit", "verify").output
-    assert "schema at" in invoke("--db", url, "db", "upgrade").output
+    assert "审计日志完整" in invoke("--db", url, "audit", "verify").output
+    assert "数据库结构版本" in invoke("--db", url, "db", "upgrade").output
+    assert "Audit log intact" in invoke("--db", url, "--lang", "en", "audit", "verify").output
+
+
+def test_init_asks_for_what_was_not_given(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'site.sqlite3'}"
+    result = invoke("--db", url, "init", "--password", "abc12345",
+                    input="测试花园\nboss\n王主管\n")
+    assert result.exit_code == 0, result.output
+    assert "项目名称" in result.output and "主管账号" in result.output
+    assert "项目「测试花园」已建立" in result.output
 
 
 def test_import_rejects_a_bad_file_whole(tmp_path: Path) -> None:

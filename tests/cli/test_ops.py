@@ -50,7 +50,7 @@ def test_backup_list_and_restore(site: str, tmp_path: Path) -> None:
     restored = invoke("--db", site, "db", "restore", str(copy), "--to", str(target), "--yes")
     assert restored.exit_code == 0, restored.output
     assert "已恢复" in restored.output and target.exists()
-    assert "intact" in invoke("--db", f"sqlite:///{target}", "audit", "verify").output
+    assert "审计日志完整" in invoke("--db", f"sqlite:///{target}", "audit", "verify").output
 
 
 def test_backup_uses_the_settings_folder_and_generations(site: str, tmp_path: Path) -> None:
@@ -93,7 +93,7 @@ def test_restore_warns_about_a_tampered_audit_log(site: str, tmp_path: Path) -> 
         conn.execute(text("UPDATE audit_entry SET action = 'nothing' WHERE seq = 2"))
     db.dispose()
     verify = invoke("--db", site, "audit", "verify")
-    assert verify.exit_code == 1 and "#2" in verify.output
+    assert verify.exit_code == 1 and "第 2 条处断开" in verify.output
     assert invoke("--db", site, "db", "backup", "--dir", str(tmp_path / "c")).exit_code == 0
     (copy,) = (tmp_path / "c").glob("deskapp-*.sqlite3")
     restored = invoke("--db", site, "db", "restore", str(copy), "--yes", "--to",
