@@ -72,5 +72,7 @@ def actor(session, login: str | None):  # type: ignore[no-untyped-def]
         .order_by(Staff.id)
     ).first()
     if staff is None:
-        fail("no supervisor account: run `deskapp init` first")
+        from deskapp.i18n import t
+
+        fail(t("cli.no_supervisor"))
     return staff

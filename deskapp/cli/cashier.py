@@ -17,6 +17,7 @@ from pathlib import Path
 import typer
 
 from deskapp.cli.base import actor, app, fail, open_db, report_app
+from deskapp.i18n import t
 
 cashier_app = typer.Typer(help="Cashier: fee standards and bills")
 app.add_typer(cashier_app, name="cashier")
@@ -35,11 +36,11 @@ def report_cashier(
     from deskapp.services import cashier_report as cr
 
     if (day is None) == (month is None):
-        fail("give exactly one of --date YYYY-MM-DD or --month YYYY-MM", 2)
+        fail(t("cashier.cli.date_or_month"), 2)
     if fmt not in cr.FORMATS:
-        fail(f"--format must be one of {', '.join(cr.FORMATS)}", 2)
+        fail(t("cli.bad_format", formats=", ".join(cr.FORMATS)), 2)
     if fmt == "xlsx" and output is None:
-        fail("--format xlsx needs --output FILE.xlsx", 2)
+        fail(t("cli.xlsx_needs_output"), 2)
     db = open_db()
     try:
         with db.read() as session:
@@ -47,13 +48,13 @@ def report_cashier(
                 try:
                     wanted = date.fromisoformat(day.strip())
                 except ValueError:
-                    fail(f"--date: not a date: {day!r} (YYYY-MM-DD)", 2)
+                    fail(t("cli.bad_date", value=day), 2)
                 report = cr.day_report_data(session, day=wanted)
             else:
                 try:
                     year, mon = clock.parse_month(month)
                 except ValueError:
-                    fail(f"--month: not a month: {month!r} (YYYY-MM)", 2)
+                    fail(t("cli.bad_month", value=month), 2)
                 report = cr.month_report_data(session, year=year, month=mon)
     except DeskError as err:
         fail(str(err))
@@ -87,7 +88,8 @@ def load_standards(
             result = cashier.load_standards(session, by=actor(session, as_), specs=specs)
     except DeskError as err:
         fail(str(err))
-    typer.echo(f"fee standards: {result.added} added, {result.unchanged} already loaded")
+    typer.echo(t("cashier.cli.standards_loaded", added=result.added,
+                 unchanged=result.unchanged))
 
 
 @cashier_app.command("bills")
@@ -108,5 +110,6 @@ def make_bills(
                                             building=building)
     except DeskError as err:
         fail(str(err))
-    typer.echo(f"{result.period}: {result.created} bills made ({format_fen(result.total_fen)}), "
-               f"{result.existing} already there, {result.without_standard} without a standard")
+    typer.echo(t("cashier.cli.bills_made", period=result.period, created=result.created,
+                 total=format_fen(result.total_fen), existing=result.existing,
+                 without=result.without_standard))

@@ -19,7 +19,7 @@ from deskapp.cli.base import (
     state,
 )
 from deskapp.config import data_dir
-from deskapp.i18n import t
+from deskapp.i18n import set_language, t
 
 
 @app.callback(invoke_without_command=True)
@@ -30,6 +30,7 @@ def _main(
     desk: str = typer.Option(None, "--desk", help="This desk's name (or DESKAPP_DESK)"),
 ) -> None:
     state.db, state.lang, state.desk = db, lang, desk
+    set_language(state.settings().language)  # also for messages before the database opens
     if ctx.invoked_subcommand is None:
         run_app()
 

@@ -99,20 +99,24 @@ def test_month_report_text_and_bad_options(site: Site) -> None:
                  ["--month", "2026-11", "--format", "xlsx"]):
         bad = runner.invoke(app, ["--db", site.db.url, "report", "cashier", *args])
         assert bad.exit_code == 2, (args, bad.output)
+    said = runner.invoke(app, ["--db", site.db.url, "report", "cashier", "--date", "30/11"])
+    assert "--date 不是日期：30/11" in said.output
+    said = runner.invoke(app, ["--db", site.db.url, "--lang", "en", "report", "cashier"])
+    assert "Give exactly one of --date" in said.output
 
 
 def test_standards_and_bills_commands(db, supervisor, receptionist) -> None:
     result = invoke("--db", db.url, "cashier", "standards")
-    assert result.exit_code == 0 and "added" in result.output
-    assert "0 added" in invoke("--db", db.url, "cashier", "standards").output
+    assert result.exit_code == 0 and "新增" in result.output
+    assert "新增 0 项" in invoke("--db", db.url, "cashier", "standards").output
     from deskapp.services import units
 
     with db.write() as s:
         b = units.get_or_create_building(s, code="1")
         units.create_unit(s, building=b, entrance="1", floor=3, room="301", area="100.00")
     made = invoke("--db", db.url, "cashier", "bills", "--period", "2026-11", "--as", "desk1")
-    assert "1 bills made (¥220.00)" in made.output
+    assert "新开账单 1 笔（¥220.00）" in made.output
     again = invoke("--db", db.url, "cashier", "bills", "--period", "2026-11", "--as", "desk1")
-    assert "0 bills made" in again.output and "1 already there" in again.output
+    assert "新开账单 0 笔" in again.output and "已有 1 笔" in again.output
     bad = runner.invoke(app, ["--db", db.url, "cashier", "bills", "--period", "2026-13"])
     assert bad.exit_code == 1 and "2026-13" in bad.output

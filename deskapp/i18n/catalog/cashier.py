@@ -350,4 +350,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "cashier.report.sheet.summary": ("汇总", "Summary"),
     "cashier.report.sheet.detail": ("明细", "Detail"),
     "cashier.close.backup_done": ("已自动备份数据库：{path}", "Database backed up: {path}"),
+    "cashier.cli.date_or_month": ("请给出 --date YYYY-MM-DD 或 --month YYYY-MM 其中之一",
+                                  "Give exactly one of --date YYYY-MM-DD or --month YYYY-MM"),
+    "cashier.cli.standards_loaded": ("收费标准：新增 {added} 项，已有 {unchanged} 项",
+                                     "Fee standards: {added} added, {unchanged} already loaded"),
+    "cashier.cli.bills_made": (
+        "{period}：新开账单 {created} 笔（{total}），已有 {existing} 笔，无收费标准 {without} 户",
+        "{period}: {created} bills made ({total}), {existing} already there, "
+        "{without} without a standard"),
 }

@@ -146,6 +146,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "knowledge.unit_found": ("{code} {name} {phone}", "{code} {name} {phone}"),
     # --- the command line (deskapp demo / init / db / staff / import / audit) ------------
     "cli.none": ("无", "none"),
+    "cli.no_supervisor": ("还没有主管账号：请先运行 deskapp init",
+                          "No supervisor account: run `deskapp init` first"),
+    "cli.bad_format": ("--format 只能是 {formats}", "--format must be one of {formats}"),
+    "cli.xlsx_needs_output": ("--format xlsx 需要 --output 文件.xlsx",
+                              "--format xlsx needs --output FILE.xlsx"),
+    "cli.bad_date": ("--date 不是日期：{value}（格式 YYYY-MM-DD）",
+                     "--date: not a date: {value} (YYYY-MM-DD)"),
+    "cli.bad_month": ("--month 不是月份：{value}（格式 YYYY-MM）",
+                      "--month: not a month: {value} (YYYY-MM)"),
     "cli.demo.built": ("演示数据库：{url}\n{units} 户，{occupants} 名住户；演示业务：{modules}",
                        "demo database: {url}\n{units} units, {occupants} occupants; "
                        "demo activity: {modules}"),
