@@ -169,9 +169,11 @@ class Database:
                         if done is not None:
                             raise RequestReplayed(done)
                     result = fn(session)
-                    earlier[:] = [result]
                     if request_id is not None:
                         _log_request(session, request_id, result)
+                    # only now is this run's result the one a replay may hand back: if the
+                    # log row clashed, another run of the request won and its record counts
+                    earlier[:] = [result]
                 return result
             except RequestReplayed as replay:
                 log.info("request %s already done; not repeated", request_id)

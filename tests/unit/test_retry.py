@@ -194,3 +194,28 @@ def _retryable_pg(code: str) -> Any:
                                            ("23505", False), ("42P01", False)])
 def test_postgresql_error_codes(code: str, expected: bool) -> None:
     assert is_retryable(_retryable_pg(code)) is expected
+
+
+def test_when_another_run_of_the_request_wins_its_record_is_returned(
+        db: Database, receptionist: Staff, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Our run's log row clashes with the winner's (same request id, committed first): the
+    replay hands back the winner's record, never our rolled-back one."""
+    import deskapp.db.engine as engine
+
+    winner = db.run_write(lambda s: reception.log_contact(s, by=receptionist,
+                                                          data=_contact(receptionist, "先到")))
+    clashes: list[int] = []
+
+    def clash(session: Session, request_id: str, result: object) -> None:
+        clashes.append(1)
+        raise exc.IntegrityError("INSERT", {}, sqlite3.IntegrityError(
+            "UNIQUE constraint failed: request_log.request_id"))
+
+    finds = iter([None, ("contact", winner.id)])
+    monkeypatch.setattr(engine, "_log_request", clash)
+    monkeypatch.setattr(engine, "_find_request", lambda s, rid: next(finds))
+    got = db.run_write(lambda s: reception.log_contact(s, by=receptionist,
+                                                       data=_contact(receptionist, "后到")),
+                       request_id="same", sleep=lambda _: None)
+    assert clashes == [1] and isinstance(got, Contact) and got.id == winner.id
+    assert got.content == "先到" and _contacts(db) == 1  # ours was rolled back
