@@ -45,7 +45,7 @@ from deskapp.db.models.cashier import (
 from deskapp.errors import Conflict, InvalidTransition, NotFound, ValidationError
 from deskapp.i18n import t
 from deskapp.money import chinese_capital, format_fen
-from deskapp.services import audit, numbering
+from deskapp.services import audit, hooks, numbering
 from deskapp.services.cashier_arrears import (
     ArrearsRow,
     ArrearsTotals,
@@ -64,6 +64,7 @@ from deskapp.services.cashier_close import (
     DayReport,
     DaySummary,
     close_day,
+    close_preview,
     day_report,
     day_summary,
     is_day_closed,
@@ -93,6 +94,7 @@ from deskapp.services.cashier_fees import (
     required_reason,
     standard_for,
 )
+from deskapp.services.preview import ActionPreview
 from deskapp.services.staff import require_role
 from deskapp.services.units import owner_of
 
@@ -117,6 +119,7 @@ __all__ = [
     "arrears_count",
     "arrears_totals",
     "close_day",
+    "close_preview",
     "signoff_threshold_from_settings",
     "day_report",
     "day_summary",
@@ -145,7 +148,9 @@ __all__ = [
     "refund",
     "refund_pdf",
     "refundable",
+    "refund_preview",
     "standard_for",
+    "void_preview",
     "take_payment",
     "void_receipt",
 ]
@@ -315,12 +320,22 @@ def take_payment(session: Session, *, by: Staff, request_id: str, unit_id: int,
 # --------------------------------------------------------------------------------------
 
 
-def void_receipt(session: Session, *, by: Staff, receipt_id: int, reason: str) -> Receipt:
-    """A supervisor voids a mistaken receipt: it keeps its number, marked void with who,
-    when and why; its bills are open again. Refused on a day already closed for the
-    receipt's cashier (correct it with a refund on a later day) and when refunds exist."""
+def _dependents(session: Session, action: str, receipt: Receipt, *,
+                origin: str = "") -> list[hooks.DocumentDependent]:
+    """What the other areas say about voiding/refunding ``receipt``: refused (with what
+    to do instead) when any of them vetoes; else the records they will reverse."""
+    found = hooks.document_dependents(
+        session, hooks.DocumentAction(action, "receipt", receipt.id, origin))  # type: ignore[arg-type]
+    vetoes = [d.text for d in found if d.veto]
+    if vetoes:
+        raise Conflict(f"cashier.{action}.refused", number=receipt.number,
+                       reasons="；".join(vetoes))
+    return found
+
+
+def _void_checks(session: Session, *, by: Staff, receipt_id: int
+                 ) -> tuple[Receipt, list[hooks.DocumentDependent]]:
     require_role(by, Role.SUPERVISOR)
-    reason = required_reason(reason, key="cashier.void.reason_required")
     receipt = get_receipt(session, receipt_id)
     if receipt.voided:
         raise InvalidTransition("cashier.void.already", number=receipt.number)
@@ -329,6 +344,18 @@ def void_receipt(session: Session, *, by: Staff, receipt_id: int, reason: str) -
     if is_day_closed(session, receipt.issued_by, receipt.business_date):
         raise Conflict("cashier.void.day_closed", number=receipt.number,
                        date=receipt.business_date.isoformat())
+    return receipt, _dependents(session, "void", receipt)
+
+
+def void_receipt(session: Session, *, by: Staff, receipt_id: int, reason: str) -> Receipt:
+    """A supervisor voids a mistaken receipt: it keeps its number, marked void with who,
+    when and why; its bills are open again. Refused on a day already closed for the
+    receipt's cashier (correct it with a refund on a later day), when refunds exist, and
+    when another area vetoes (``hooks.document_dependents``: a renovation deposit still
+    held on an approved filing); records of other areas that depend on the receipt are
+    reversed in this same transaction (see docs/cashier.md)."""
+    reason = required_reason(reason, key="cashier.void.reason_required")
+    receipt, dependents = _void_checks(session, by=by, receipt_id=receipt_id)
     receipt.voided = True
     receipt.void_reason = reason
     receipt.voided_at = clock.now()
@@ -343,7 +370,37 @@ def void_receipt(session: Session, *, by: Staff, receipt_id: int, reason: str) -
                  entity_id=receipt.id,
                  detail={"number": receipt.number, "total_fen": receipt.total_fen,
                          "reason": reason})
+    for dependent in dependents:
+        if dependent.reverse is not None:
+            dependent.reverse(session, by)
     return receipt
+
+
+def _receipt_lines(session: Session, receipt: Receipt) -> list[tuple[str, str]]:
+    return [
+        (t("cashier.confirm.number"), receipt.number),
+        (t("cashier.confirm.unit"), receipt.unit_code),
+        (t("cashier.confirm.payer"), receipt.payer_name or "—"),
+        (t("cashier.confirm.paid"), f"{format_fen(receipt.total_fen)}"
+                                    f"（{chinese_capital(receipt.total_fen)}）"),
+        (t("cashier.confirm.issued"), f"{receipt.issued_at:%Y-%m-%d %H:%M} "
+                                      f"{_staff_name(session, receipt.issued_by)}"),
+    ]
+
+
+def void_preview(session: Session, *, by: Staff, receipt_id: int, reason: str) -> ActionPreview:
+    """What voiding the receipt will do, for the confirmation (the void's own checks
+    first: a refusal shows before anyone is asked to confirm)."""
+    reason = required_reason(reason, key="cashier.void.reason_required")
+    receipt, dependents = _void_checks(session, by=by, receipt_id=receipt_id)
+    bills = session.exec(select(func.count()).select_from(Bill)
+                         .where(Bill.receipt_id == receipt.id)).one()
+    lines = _receipt_lines(session, receipt) + [
+        (t("cashier.confirm.reason"), reason),
+        (t("cashier.confirm.effect"), t("cashier.confirm.void_effect", n=int(bills))),
+    ]
+    return ActionPreview(t("cashier.confirm.void_title", number=receipt.number), lines,
+                         [d.text for d in dependents])
 
 
 # --------------------------------------------------------------------------------------
@@ -370,7 +427,7 @@ def refundable(session: Session, receipt_id: int) -> tuple[int, dict[int, int]]:
 
 def refund(session: Session, *, by: Staff, receipt_id: int, amount_fen: int, reason: str,
            request_id: str, bill_ids: list[int] | None = None, method: PayMethod | None = None,
-           cashier: Staff | None = None) -> Refund:
+           cashier: Staff | None = None, origin: str = "") -> Refund:
     """Refund (part of) a receipt — also the renovation deposit return — as a new numbered
     document approved by a supervisor (``by``). Never more than is left of the receipt;
     with ``bill_ids``, never more than is left of those bills (spread in order). The
@@ -394,6 +451,7 @@ def refund(session: Session, *, by: Staff, receipt_id: int, amount_fen: int, rea
     left, per_bill = refundable(session, receipt.id)  # type: ignore[arg-type]
     if amount_fen > left:
         raise ValidationError("cashier.refund.exceeds", field="amount", max=format_fen(left))
+    dependents = _dependents(session, "refund", receipt, origin=origin)
     lines: list[tuple[int, int]] = []
     if bill_ids:
         if len(set(bill_ids)) != len(bill_ids):
@@ -438,7 +496,37 @@ def refund(session: Session, *, by: Staff, receipt_id: int, amount_fen: int, rea
                  detail={"number": doc.number, "receipt": receipt.number,
                          "amount_fen": amount_fen, "method": method.value, "reason": reason,
                          "bills": [b for b, _ in lines]})
+    for dependent in dependents:
+        if dependent.reverse is not None:
+            dependent.reverse(session, by)
     return doc
+
+
+def refund_preview(session: Session, *, by: Staff, receipt_id: int, amount_fen: int,
+                   reason: str, method: PayMethod | None = None) -> ActionPreview:
+    """What the refund will do, for the confirmation, after the refund's own checks."""
+    require_role(by, Role.SUPERVISOR)
+    amount_fen = check_amount(amount_fen)
+    reason = required_reason(reason, key="cashier.refund.reason_required")
+    receipt = get_receipt(session, receipt_id)
+    if receipt.voided:
+        raise InvalidTransition("cashier.refund.voided", number=receipt.number)
+    left, _per_bill = refundable(session, receipt.id)  # type: ignore[arg-type]
+    if amount_fen > left:
+        raise ValidationError("cashier.refund.exceeds", field="amount", max=format_fen(left))
+    dependents = _dependents(session, "refund", receipt)
+    today = clock.today()
+    if is_day_closed(session, by.id, today):  # type: ignore[arg-type]
+        raise Conflict("cashier.day_closed", date=today.isoformat())
+    how = t(f"cashier.method.{PayMethod(method).value}") if method else ""
+    lines = _receipt_lines(session, receipt) + [
+        (t("cashier.confirm.refund"), f"{format_fen(amount_fen)}"
+                                      f"（{chinese_capital(amount_fen)}）{how}"),
+        (t("cashier.confirm.left_after"), format_fen(left - amount_fen)),
+        (t("cashier.confirm.reason"), " ".join(reason.split())),
+    ]
+    return ActionPreview(t("cashier.confirm.refund_title", number=receipt.number), lines,
+                         [d.text for d in dependents])
 
 
 def get_refund(session: Session, refund_id: int) -> Refund:

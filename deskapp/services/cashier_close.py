@@ -41,6 +41,7 @@ from deskapp.i18n import t
 from deskapp.money import MAX_FEN, format_fen, parse_yuan
 from deskapp.services import audit, hooks
 from deskapp.services.cashier_fees import CASHIERS, required_reason
+from deskapp.services.preview import ActionPreview
 from deskapp.services.staff import require_role
 
 #: Notes and coins counted in the drawer, in fen: 100, 50, 20, 10, 5, 1 元, 5 角, 1 角 and the
@@ -158,14 +159,10 @@ def counted_total(counted: Mapping[int, int]) -> int:
     return total
 
 
-def close_day(session: Session, *, by: Staff, opening_float_fen: int,
-              counted: Mapping[int, int], business_date: date | None = None,
-              cashier_id: int | None = None, note: str = "",
-              threshold_fen: int = SIGNOFF_THRESHOLD_FEN) -> DailyClose:
-    """Close a cashier's day (default: ``by``'s own day, today). Records the takings as
-    they stand, the expected and counted cash and the difference. A difference beyond
-    ``threshold_fen`` leaves the close awaiting a supervisor's sign-off. Closing another
-    cashier's day needs a supervisor. A day is closed once."""
+def _close_checks(session: Session, *, by: Staff, opening_float_fen: int,
+                  counted: Mapping[int, int], business_date: date | None,
+                  cashier_id: int | None) -> tuple[DaySummary, int, int]:
+    """The close's checks; ``(summary, expected cash, counted cash)`` as they stand now."""
     require_role(by, *CASHIERS)
     staff_id = cashier_id if cashier_id is not None else by.id
     if staff_id != by.id:
@@ -182,7 +179,57 @@ def close_day(session: Session, *, by: Staff, opening_float_fen: int,
     summary = day_summary(session, staff_id=staff_id, business_date=day)
     if summary.close is not None:
         raise Conflict("cashier.close.already", date=day.isoformat(), name=summary.staff_name)
-    expected = summary.expected_cash_fen(opening_float_fen)
+    return summary, summary.expected_cash_fen(opening_float_fen), counted_fen
+
+
+def close_preview(session: Session, *, by: Staff, opening_float_fen: int,
+                  counted: Mapping[int, int], business_date: date | None = None,
+                  cashier_id: int | None = None,
+                  threshold_fen: int = SIGNOFF_THRESHOLD_FEN) -> ActionPreview:
+    """What closing the day will record — computed now, for the person closing — for the
+    confirmation. ``expected`` is the expected cash to hand back to :func:`close_day`."""
+    summary, expected, counted_fen = _close_checks(
+        session, by=by, opening_float_fen=opening_float_fen, counted=counted,
+        business_date=business_date, cashier_id=cashier_id)
+    difference = counted_fen - expected
+    lines = [
+        (t("cashier.confirm.cashier"), summary.staff_name),
+        (t("cashier.confirm.date"), summary.business_date.isoformat()),
+        (t("cashier.close.receipts"), t("cashier.close.receipts_value",
+                                        valid=summary.receipts_valid, void=summary.receipts_void,
+                                        first=summary.first_number or "—",
+                                        last=summary.last_number or "—")),
+        (t("cashier.confirm.takings"), format_fen(summary.total_fen)),
+        (t("cashier.close.float"), format_fen(opening_float_fen)),
+        (t("cashier.close.expected"), format_fen(expected)),
+        (t("cashier.close.counted"), format_fen(counted_fen)),
+        (t("cashier.close.difference"), format_fen(difference)),
+    ]
+    notes = [t("cashier.confirm.signoff_needed")] if abs(difference) > threshold_fen else []
+    return ActionPreview(t("cashier.confirm.close_title", date=summary.business_date.isoformat(),
+                           name=summary.staff_name), lines, notes, expected=expected)
+
+
+def close_day(session: Session, *, by: Staff, opening_float_fen: int,
+              counted: Mapping[int, int], business_date: date | None = None,
+              cashier_id: int | None = None, note: str = "",
+              threshold_fen: int = SIGNOFF_THRESHOLD_FEN,
+              expected_cash_fen: int | None = None) -> DailyClose:
+    """Close a cashier's day (default: ``by``'s own day, today). Records the takings as
+    they stand, the expected and counted cash and the difference. A difference beyond
+    ``threshold_fen`` leaves the close awaiting a supervisor's sign-off. Closing another
+    cashier's day needs a supervisor. A day is closed once.
+
+    ``expected_cash_fen``: the expected cash the person saw and confirmed
+    (:func:`close_preview`); when the figure computed now differs (a receipt came in,
+    another person is logged in) the close is refused: "数据已变化，请刷新"."""
+    summary, expected, counted_fen = _close_checks(
+        session, by=by, opening_float_fen=opening_float_fen, counted=counted,
+        business_date=business_date, cashier_id=cashier_id)
+    if expected_cash_fen is not None and expected_cash_fen != expected:
+        raise Conflict("cashier.close.stale", shown=format_fen(expected_cash_fen),
+                       now=format_fen(expected), name=summary.staff_name)
+    day, staff_id = summary.business_date, summary.staff_id
     difference = counted_fen - expected
     status = (CloseStatus.AWAITING_SIGNOFF if abs(difference) > threshold_fen
               else CloseStatus.CLOSED)

@@ -62,6 +62,7 @@ from deskapp.masking import mask_phone
 from deskapp.services import audit, hooks
 from deskapp.services.listing import FilterSpec, ListColumn, ListRow, SqlListSource
 from deskapp.services.numbering import next_value
+from deskapp.services.preview import ActionPreview
 from deskapp.services.staff import require_role
 
 log = logging.getLogger("deskapp.complaints")
@@ -696,9 +697,8 @@ def record_return_visit(session: Session, *, by: Staff, complaint_id: int, satis
     return visit
 
 
-def archive(session: Session, *, by: Staff, complaint_id: int, summary: str = "") -> Complaint:
-    """归档 with the summary and evaluation (总结评价). A valid complaint needs its
-    satisfied return visit first; an invalid one needs its reply."""
+def _archive_checks(session: Session, by: Staff, complaint_id: int, summary: str
+                    ) -> tuple[Complaint, str]:
     c = _load_open(session, complaint_id)
     _require_owner(session, by, c)
     if c.state == ComplaintState.REPLIED and c.valid:
@@ -706,7 +706,29 @@ def archive(session: Session, *, by: Staff, complaint_id: int, summary: str = ""
     if not (c.state == ComplaintState.VISITED
             or (c.state == ComplaintState.REPLIED and c.valid is False)):
         _expect(c, "archive")
-    c.summary = _text(summary, field="summary", max_len=2000)
+    return c, _text(summary, field="summary", max_len=2000)
+
+
+def archive_preview(session: Session, *, by: Staff, complaint_id: int, summary: str = ""
+                    ) -> ActionPreview:
+    """What archiving will do, for the confirmation (refused as :func:`archive` would)."""
+    c, summary = _archive_checks(session, by, complaint_id, summary)
+    return ActionPreview(t("complaints.confirm.archive_title", number=c.number), [
+        (t("complaints.confirm.number"), c.number),
+        (t("complaints.confirm.unit"), c.unit_code or "—"),
+        (t("complaints.confirm.complainant"), c.complainant_name),
+        (t("complaints.confirm.category"), category_label(c.category_code)),
+        (t("complaints.confirm.state"), state_label(c.state)),
+        (t("complaints.confirm.summary"), summary or "—"),
+        (t("complaints.confirm.effect"), t("complaints.confirm.archive_effect")),
+    ])
+
+
+def archive(session: Session, *, by: Staff, complaint_id: int, summary: str = "") -> Complaint:
+    """归档 with the summary and evaluation (总结评价). A valid complaint needs its
+    satisfied return visit first; an invalid one needs its reply."""
+    c, summary = _archive_checks(session, by, complaint_id, summary)
+    c.summary = summary
     now = clock.now()
     c.closed_at = now
     c.close_minutes = elapsed_minutes(c.received_at, now)

@@ -4,6 +4,10 @@
 - ``after_login_hook``: runs when a staff member logs in at a desk (opens the shift).
 - ``open_items_provider``: items still open at handover time (pending contacts, work
   orders, visitors inside, keys out, parcels waiting, complaints needing action, cash …).
+- ``document_dependents_provider``: before a cashier document (a receipt) is voided or
+  refunded, the areas say which of their records depend on it — and whether the action
+  is refused (``veto``, with what to do instead) or goes ahead reversing that record in
+  the same transaction (``reverse``). See :func:`document_dependents`.
 
 Providers register at import time; :func:`load_area_services` imports every service
 module so that all providers are known.
@@ -57,6 +61,30 @@ class HandoverContext:
     extra: dict[str, object] = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class DocumentAction:
+    """A void or refund about to happen: ``action`` ``"void"`` | ``"refund"`` of the
+    document ``kind`` (``"receipt"``) ``id``. ``origin``: the area doing it on its own
+    record (the renovation deposit refund refunds the deposit receipt itself), whose
+    provider then has nothing to object."""
+
+    action: str
+    kind: str
+    id: int
+    origin: str = ""
+
+
+@dataclass(frozen=True)
+class DocumentDependent:
+    """A record of another area that depends on a document. ``text`` (translated) names
+    it and says what happens — or, with ``veto``, why the action is refused and what to do
+    instead. ``reverse(session, by)`` runs in the action's transaction when it goes on."""
+
+    text: str
+    veto: bool = False
+    reverse: Callable[[Session, Staff], None] | None = None
+
+
 AfterLogin = Callable[[Session, "Staff", str], None]
 UnitFlagProvider = Callable[[Session, list[int]], dict[int, list[UnitFlag]]]
 OpenItemsProvider = Callable[[Session, HandoverContext], list[OpenItem]]
@@ -64,6 +92,26 @@ OpenItemsProvider = Callable[[Session, HandoverContext], list[OpenItem]]
 _unit_flag_providers: list[UnitFlagProvider] = []
 _open_items_providers: list[tuple[int, str, OpenItemsProvider]] = []
 _after_login: list[AfterLogin] = []
+DocumentDependentsProvider = Callable[[Session, DocumentAction], list[DocumentDependent]]
+_document_dependents: list[DocumentDependentsProvider] = []
+
+
+def document_dependents_provider(fn: DocumentDependentsProvider) -> DocumentDependentsProvider:
+    """Register ``fn(session, action) -> [DocumentDependent]``: the area's records that
+    depend on a document about to be voided or refunded."""
+    _document_dependents.append(fn)
+    return fn
+
+
+def document_dependents(session: Session, action: DocumentAction) -> list[DocumentDependent]:
+    """What every area says about ``action`` (providers in module-name order). The
+    service refuses when any is a ``veto``; otherwise it runs each ``reverse`` in its own
+    transaction, and the confirmation dialog lists every ``text`` beforehand."""
+    load_area_services()
+    found: list[DocumentDependent] = []
+    for provider in sorted(_document_dependents, key=lambda f: (f.__module__, f.__qualname__)):
+        found.extend(provider(session, action))
+    return found
 
 
 def after_login_hook(fn: AfterLogin) -> AfterLogin:

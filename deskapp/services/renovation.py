@@ -61,7 +61,9 @@ from deskapp.db.models.renovation import (
 from deskapp.errors import Conflict, InvalidTransition, NotFound, ValidationError
 from deskapp.i18n import t
 from deskapp.masking import mask_phone
+from deskapp.money import chinese_capital, format_fen
 from deskapp.services import audit, hooks, numbering
+from deskapp.services.preview import ActionPreview
 from deskapp.services.staff import require_role
 from deskapp.validators import credit_code, required_text, resident_id
 from deskapp.validators import phone as any_phone
@@ -959,7 +961,7 @@ def refund_deposit(session: Session, *, by: Staff, filing_id: int, request_id: s
                                reason=t("renovation.refund.reason", number=filing.number),
                                request_id=request_id,
                                bill_ids=[filing.deposit_bill_id] if filing.deposit_bill_id
-                               else None)
+                               else None, origin="renovation")
     filing.status = RenovationStatus.REFUNDED
     filing.deposit_refund_id = refund.id
     filing.deposit_refunded_at = clock.now()
@@ -969,6 +971,97 @@ def refund_deposit(session: Session, *, by: Staff, filing_id: int, request_id: s
     _audit(session, by, "deposit.refund", filing, amount_fen=filing.deposit_fen,
            owner_signed=True)
     return filing
+
+
+def refund_preview(session: Session, *, by: Staff, filing_id: int, receipt_presented: bool,
+                   certificate_presented: bool, owner_signed: bool) -> ActionPreview:
+    """What the deposit refund will do, for the confirmation — refused first exactly as
+    :func:`refund_deposit` would refuse."""
+    require_role(by, Role.SUPERVISOR)
+    filing = get_filing(session, filing_id)
+    blockers = refund_blockers(session, filing, receipt_presented=receipt_presented,
+                               certificate_presented=certificate_presented,
+                               owner_signed=owner_signed)
+    if blockers:
+        raise Blocked("renovation.refund.blocked", blockers)
+    _require_state(filing, "refund", RenovationStatus.INSPECTED)
+    return ActionPreview(t("renovation.confirm.refund_title", number=filing.number), [
+        (t("renovation.confirm.filing"), filing.number),
+        (t("renovation.confirm.unit"), filing.unit_code),
+        (t("renovation.confirm.payee"), filing.owner_name),
+        (t("renovation.confirm.receipt"), filing.deposit_receipt_no),
+        (t("renovation.confirm.amount"), f"{format_fen(filing.deposit_fen)}"
+                                         f"（{chinese_capital(filing.deposit_fen)}）"),
+        (t("renovation.confirm.effect"), t("renovation.confirm.refund_effect")),
+    ])
+
+
+def cancel_preview(session: Session, *, by: Staff, filing_id: int, reason: str
+                   ) -> ActionPreview:
+    """What cancelling the filing will do, for the confirmation (refused as
+    :func:`cancel` would)."""
+    require_role(by, *DESK)
+    filing = get_filing(session, filing_id)
+    _require_state(filing, "cancel", *CANCELLABLE_STATES)
+    if filing.deposit_receipt_id is not None:
+        raise Conflict("renovation.cancel.deposit_paid")
+    reason = _text(reason, "cancel_reason", 200)
+    return ActionPreview(t("renovation.confirm.cancel_title", number=filing.number), [
+        (t("renovation.confirm.filing"), filing.number),
+        (t("renovation.confirm.unit"), filing.unit_code),
+        (t("renovation.confirm.owner"), filing.owner_name),
+        (t("renovation.confirm.status"), t(f"renovation.status.{filing.status.value}")),
+        (t("renovation.confirm.reason"), reason),
+        (t("renovation.confirm.effect"), t("renovation.confirm.cancel_effect")),
+    ])
+
+
+@hooks.document_dependents_provider
+def deposit_receipt_dependents(session: Session, action: hooks.DocumentAction
+                               ) -> list[hooks.DocumentDependent]:
+    """A cashier receipt that is a filing's deposit still held (docs/renovation.md):
+
+    * void while the filing is *reviewed* (deposit taken, no permit yet) — the deposit
+      was taken by mistake: the void goes on and, in the same transaction, the filing
+      forgets the deposit (back to "deposit unpaid") and its deposit bill is cancelled;
+    * void once the permit is issued (approved … inspected) — refused: the permit and
+      the work rest on that deposit; it goes back only by the deposit refund in F4;
+    * refund from the cashier — refused, for the same reason: the deposit refund in F4
+      checks the inspection, the lived-in period, the downstairs sign-off … (the F4
+      refund itself calls the cashier with ``origin="renovation"``).
+    """
+    if action.kind != "receipt" or action.origin == "renovation":
+        return []
+    filing = session.exec(select(RenovationFiling).where(
+        RenovationFiling.deposit_receipt_id == action.id,
+        RenovationFiling.deposit_refunded_at.is_(None))).first()
+    if filing is None:
+        return []
+    amount = format_fen(filing.deposit_fen)
+    if action.action == "void" and filing.status == RenovationStatus.REVIEWED:
+        filing_id = filing.id
+
+        def reverse(session: Session, by: Staff) -> None:
+            held = _locked(session, filing_id or 0)
+            receipt_no, bill_id = held.deposit_receipt_no, held.deposit_bill_id
+            held.deposit_fen, held.deposit_fee_code = 0, ""
+            held.deposit_bill_id = held.deposit_receipt_id = None
+            held.deposit_receipt_no, held.deposit_paid_at = "", None
+            session.add(held)
+            if bill_id is not None:
+                _cashier().cancel_bill(session, by=by, bill_id=bill_id, reason=t(
+                    "renovation.deposit.void_reason", receipt=receipt_no, number=held.number))
+            _audit(session, by, "deposit.void", held, receipt=receipt_no)
+
+        return [hooks.DocumentDependent(t("renovation.deposit.void_reverses",
+                                          number=filing.number, unit=filing.unit_code,
+                                          amount=amount), reverse=reverse)]
+    key = ("renovation.deposit.void_refused" if action.action == "void"
+           else "renovation.deposit.refund_refused")
+    return [hooks.DocumentDependent(t(key, number=filing.number, unit=filing.unit_code,
+                                      amount=amount,
+                                      status=t(f"renovation.status.{filing.status.value}")),
+                                    veto=True)]
 
 
 def close(session: Session, *, by: Staff, filing_id: int) -> RenovationFiling:

@@ -18,6 +18,7 @@ from deskapp import clock
 from deskapp.db.models import Role, Staff
 from deskapp.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from deskapp.services import audit
+from deskapp.services.preview import ActionPreview
 
 _N, _R, _P = 2**14, 8, 1
 MIN_PASSWORD = 6
@@ -145,6 +146,25 @@ def reset_password(session: Session, *, by: Staff, staff_id: int, new: str) -> N
     staff.password_hash = hash_password(new)
     session.add(staff)
     audit.record(session, by=by, action="staff.reset_password", entity="staff", entity_id=staff.id)
+
+
+def disable_preview(session: Session, *, by: Staff, staff_id: int) -> ActionPreview:
+    """What disabling the account will do, for the confirmation (refused as
+    :func:`set_active` would)."""
+    from deskapp.i18n import t
+
+    require_role(by, Role.SUPERVISOR)
+    staff = session.get(Staff, staff_id)
+    if staff is None:
+        raise NotFound("staff.not_found")
+    if staff.id == by.id:
+        raise Conflict("staff.cannot_disable_self")
+    return ActionPreview(t("staff.confirm.disable_title", name=staff.name), [
+        (t("staff.confirm.login"), staff.login),
+        (t("staff.confirm.name"), staff.name),
+        (t("staff.confirm.role"), role_label(staff.role)),
+        (t("staff.confirm.effect"), t("staff.confirm.disable_effect")),
+    ])
 
 
 def set_active(session: Session, *, by: Staff, staff_id: int, active: bool) -> Staff:

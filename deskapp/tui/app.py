@@ -150,18 +150,43 @@ class DeskApp(App[None]):
         self.current_area = self.current_area or areas.HOME
 
     def unlock(self, staff: Staff) -> None:
-        """Same or another staff member logged in on the lock screen: work in progress on
-        the screen underneath is kept."""
+        """Same or another staff member logged in on the lock screen. The same person
+        finds their work in progress as they left it. Another person gets every area
+        built afresh for them once the login hooks ran (their shift, their takings, the
+        areas their role may open): nothing of the previous person's screens, lists,
+        filters or open dialogs survives, so no one acts on someone else's figures."""
         changed = self.staff is None or staff.id != self.staff.id
+        if not changed:
+            self._locked = False
+            self.use_command_palette = True
+            self._last_input = time.monotonic()
+            self.pop_screen()
+            return
+        self.staff = staff
+        self.sub_title = t("app.subtitle", desk=self.settings.desk, name=staff.name,
+                           role=t(f"role.{staff.role.value}"))
+        self._after_login(staff, self._enter_as_another_person)
+
+    def _enter_as_another_person(self) -> None:
         self._locked = False
         self.use_command_palette = True
         self._last_input = time.monotonic()
-        self.pop_screen()
-        if changed:
-            self.staff = staff
-            self.sub_title = t("app.subtitle", desk=self.settings.desk, name=staff.name,
-                               role=t(f"role.{staff.role.value}"))
-            self._after_login(staff, lambda: None)
+        while len(self.screen_stack) > 1:  # the lock screen, and dialogs under it
+            self.pop_screen()
+        self._rebuild_areas()
+        self.refresh_bindings()
+
+    def _rebuild_areas(self) -> None:
+        """Drop every area screen (with its dialogs) and build the current one again;
+        the others are built when next opened."""
+        current = self.current_area or areas.HOME
+        self.switch_mode("_blank")
+        for area in areas.AREAS:
+            if area.key in self._modes:
+                self.remove_mode(area.key)
+        for area in areas.AREAS:
+            self.add_mode(area.key, self._area_factory(area))
+        self.switch_mode(current)
 
     def _area_factory(self, area: areas.Area) -> Callable[[], Screen[Any]]:
         def make() -> Screen[Any]:
@@ -189,6 +214,9 @@ class DeskApp(App[None]):
             return
         self.current_area = key
         self.switch_mode(key)
+        stack = self.screen_stack
+        if len(stack) == 1 and hasattr(stack[0], "entered_by_key"):
+            stack[0].entered_by_key()  # its lists start on their newest row
 
     def action_help(self) -> None:
         from deskapp.tui.screens.help import HelpScreen
@@ -225,14 +253,7 @@ class DeskApp(App[None]):
             return
         self.sub_title = t("app.subtitle", desk=self.settings.desk, name=self.staff.name,
                            role=t(f"role.{self.staff.role.value}"))
-        current = self.current_area or areas.HOME
-        self.switch_mode("_blank")
-        for area in areas.AREAS:
-            if area.key in self._modes:
-                self.remove_mode(area.key)
-        for area in areas.AREAS:
-            self.add_mode(area.key, self._area_factory(area))
-        self.switch_mode(current)
+        self._rebuild_areas()
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         if self.staff is None or self._locked:

@@ -174,6 +174,14 @@ class DeskScreen(ServiceMixin, Screen[None]):
     def staff(self):  # type: ignore[no-untyped-def]
         return self.app.staff
 
+    def entered_by_key(self) -> None:
+        """The area was opened or returned to by its key (F2…F10): every record list on
+        it reloads with the cursor on its newest row."""
+        from deskapp.tui.widgets.record_list import RecordList
+
+        for record_list in self.query(RecordList):
+            record_list.show_newest()
+
 
 class DeskModal(ServiceMixin, ModalScreen[T]):
     def on_mount(self) -> None:

@@ -16,6 +16,7 @@ from deskapp.db.models.cashier import ArrearsReminder, BillStatus, DailyClose, R
 from deskapp.services import cashier as c
 from deskapp.tui.screens.cashier import CashierScreen
 from deskapp.tui.screens.cashier_forms import PaymentForm, ReasonForm, ReceiptDetail
+from deskapp.tui.widgets.confirm import ConfirmDialog
 from deskapp.tui.widgets.unit_picker import UnitPicker
 from tests.helpers import screen_text, settle
 from tests.unit.test_cashier import Site, make_site
@@ -176,6 +177,19 @@ async def test_supervisor_voids_from_the_receipt_list(site: Site, make_app) -> N
         app.screen.query_one("#reason-text", Input).value = "收错房号"
         await pilot.press("enter")
         await settle(pilot)
+        # The one confirmation names what will happen; the Enter that opened it (or any
+        # other) does not confirm, Y does.
+        assert isinstance(app.screen, ConfirmDialog)
+        text = screen_text(app)
+        for shown in ("确认作废收据 SJ2026-000001", "3-1-1201", "¥57.58", "收错房号"):
+            assert shown in text
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmDialog)
+        with site.db.read() as s:
+            assert not s.exec(select(Receipt)).one().voided
+        await pilot.press("y")
+        await settle(pilot)
         assert isinstance(app.screen, ReceiptDetail)
         assert "【作废】" in screen_text(app) and "收错房号" in screen_text(app)
         await pilot.press("escape")
@@ -256,6 +270,15 @@ async def test_daily_close_by_denomination(site: Site, make_app) -> None:
         await settle(pilot)
         assert "应有现金 ¥557.58　实点 ¥557.80　差额 ¥0.22" in screen_text(app)
         await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmDialog)
+        text = screen_text(app)
+        for shown in ("确认日结：2026-11-30 张前台", "¥557.58", "¥557.80", "¥0.22"):
+            assert shown in text
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmDialog)
+        await pilot.press("y")
         await settle(pilot)
         text = screen_text(app)
         assert "今日已日结" in text and "2026-11-30" in text

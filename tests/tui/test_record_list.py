@@ -254,6 +254,83 @@ async def test_refresh_keeps_cursor_on_record(db: Database) -> None:
                 session.execute(delete(Ticket).where(Ticket.id == ROWS + 1))
 
 
+def _add_tickets(db: Database, *ids: int) -> None:
+    with db.write() as session:
+        session.execute(insert(Ticket), [{
+            "id": i, "name": f"新住户{i}", "kind": "owner", "note": "新增",
+            "created_at": BASE + timedelta(minutes=i)} for i in ids])
+
+
+def _drop_tickets(db: Database, *ids: int) -> None:
+    with db.write() as session:
+        session.execute(delete(Ticket).where(Ticket.id.in_(ids)))
+
+
+async def test_refresh_follows_record_across_a_page_boundary(db: Database) -> None:
+    """The record at the last row of the first page moves to the second page when a row
+    is added above: the cursor goes with it (issue 14 #1)."""
+    app = ListApp(db)
+    async with app.run_test(size=(80, 20)) as pilot:
+        await settle(pilot)
+        rl = app.query_one(RecordList)
+        rl.table.move_cursor(PAGE_SIZE - 1)
+        await settle(pilot)
+        followed = rl.current_id
+        assert followed == ROWS - PAGE_SIZE + 1
+        try:
+            _add_tickets(db, ROWS + 1)
+            rl.refresh_data()
+            await settle(pilot)
+            assert rl.table.cursor == PAGE_SIZE
+            assert rl.current_id == followed
+            await pilot.press("enter")
+            assert app.opened == [followed]
+        finally:
+            _drop_tickets(db, ROWS + 1)
+
+
+async def test_record_gone_moves_cursor_to_its_neighbour(db: Database) -> None:
+    """The highlighted record is deleted while three rows arrive above: the cursor goes to
+    the record that was just below it, not to whatever now sits at the old index."""
+    app = ListApp(db)
+    async with app.run_test(size=(80, 20)) as pilot:
+        await settle(pilot)
+        rl = app.query_one(RecordList)
+        await pilot.press("down", "down")
+        gone = rl.current_id
+        assert gone == ROWS - 2
+        with db.write() as session:
+            session.execute(delete(Ticket).where(Ticket.id == gone))
+        try:
+            _add_tickets(db, ROWS + 1, ROWS + 2, ROWS + 3)
+            rl.refresh_data()
+            await settle(pilot)
+            assert rl.current_id == ROWS - 3
+            assert rl.table.cursor == 5
+        finally:
+            _drop_tickets(db, ROWS + 1, ROWS + 2, ROWS + 3)
+            _add_tickets(db, gone)
+            with db.write() as session:
+                session.execute(Ticket.__table__.update().where(Ticket.id == gone).values(
+                    name=_name(gone), kind=KINDS[gone % 3], note="门禁卡补办"))
+
+
+async def test_show_newest_puts_cursor_on_first_row(db: Database) -> None:
+    app = ListApp(db)
+    async with app.run_test(size=(80, 20)) as pilot:
+        await settle(pilot)
+        rl = app.query_one(RecordList)
+        await pilot.press("down", "down", "down")
+        try:
+            _add_tickets(db, ROWS + 1)
+            rl.show_newest()
+            await settle(pilot)
+            assert rl.table.cursor == 0
+            assert rl.current_id == ROWS + 1
+        finally:
+            _drop_tickets(db, ROWS + 1)
+
+
 async def test_bindings_are_translated_in_footer_language(db: Database) -> None:
     set_language("en")
     app = ListApp(db)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -12,6 +14,7 @@ from deskapp.db.models import Role, Staff
 from deskapp.i18n import t
 from deskapp.services import staff as staff_svc
 from deskapp.tui.base import DeskModal, DeskScreen
+from deskapp.tui.widgets.confirm import confirm_action
 from deskapp.tui.widgets.form import Field, FormMixin
 
 
@@ -151,9 +154,18 @@ class AdminScreen(DeskScreen):
         if target is None or target.id is None:
             return
         by, target_id, active = self.app.staff, target.id, not target.active
-        self.call_service(lambda s: staff_svc.set_active(s, by=by, staff_id=target_id,
-                                                         active=active),
-                          write=True, done=lambda _: self._after(True))
+
+        def toggle(_: Any = None) -> None:
+            self.call_service(lambda s: staff_svc.set_active(s, by=by, staff_id=target_id,
+                                                             active=active),
+                              write=True, done=lambda _: self._after(True))
+
+        if active:
+            toggle()
+        else:  # disabling locks a person out: named and confirmed first
+            confirm_action(self, lambda s: staff_svc.disable_preview(s, by=by,
+                                                                     staff_id=target_id),
+                           toggle, confirm_label_key="staff.confirm.disable_key")
 
     def action_role(self) -> None:
         target = self._current()

@@ -60,6 +60,7 @@ from deskapp.tui.screens.cashier_forms import (
     bill_item,
     chargeable_standards,
 )
+from deskapp.tui.widgets.confirm import confirm_action
 from deskapp.tui.widgets.form import Field, FormMixin
 from deskapp.tui.widgets.record_list import RecordList, fit_cell
 from deskapp.tui.widgets.reveal import RevealMixin, RevealTarget, personal_target, targets
@@ -614,7 +615,20 @@ class CashierScreen(RevealMixin, FormMixin, DeskScreen):
                 self.lists["closes"].refresh_data()
             self._backup_after_close()
 
-        self.call_service(lambda s: svc.close_day(s, by=by, opening_float_fen=opening,
-                                                  counted=counted, note=note,
-                                                  threshold_fen=threshold),
-                          write=True, done=done)
+        def close(preview: Any) -> None:
+            # The expected cash confirmed goes with the close: the service refuses when
+            # it computes another figure now ("数据已变化，请刷新").
+            self.call_service(lambda s: svc.close_day(s, by=by, opening_float_fen=opening,
+                                                      counted=counted, note=note,
+                                                      threshold_fen=threshold,
+                                                      expected_cash_fen=preview.expected),
+                              write=True, done=done, failed=failed)
+
+        def failed(err: Any) -> None:
+            self.show_error(err)
+            self._load_today()
+
+        confirm_action(self, lambda s: svc.close_preview(s, by=by, opening_float_fen=opening,
+                                                         counted=counted,
+                                                         threshold_fen=threshold),
+                       close, confirm_label_key="cashier.confirm.close_key")

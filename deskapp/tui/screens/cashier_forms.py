@@ -37,6 +37,7 @@ from deskapp.money import chinese_capital, format_fen, parse_yuan
 from deskapp.services import cashier as svc
 from deskapp.services import cashier_close
 from deskapp.tui.base import DeskModal
+from deskapp.tui.widgets.confirm import confirm_action
 from deskapp.tui.widgets.form import DeskForm, Field, choice, choice_value
 from deskapp.tui.widgets.record_list import fit_cell
 from deskapp.tui.widgets.unit_picker import PickedUnit, UnitField
@@ -335,6 +336,8 @@ class ReceiptDetail(DeskModal[bool]):
                                         label=t("cashier.void.reason")), self._void)
 
     def _void(self, reason: str | None) -> None:
+        """The reason is given: show what the void will do (read now: number, unit, payer,
+        amount, what other areas reverse — or why it is refused) and void on Y."""
         if reason is None:
             return
         by, rid = self.app.staff, self.receipt_id
@@ -344,8 +347,12 @@ class ReceiptDetail(DeskModal[bool]):
             self.notify(t("cashier.void.done", number=receipt.number))
             self._load()
 
-        self.call_service(lambda s: svc.void_receipt(s, by=by, receipt_id=rid, reason=reason),
-                          write=True, done=done)
+        confirm_action(
+            self, lambda s: svc.void_preview(s, by=by, receipt_id=rid, reason=reason),
+            lambda _: self.call_service(
+                lambda s: svc.void_receipt(s, by=by, receipt_id=rid, reason=reason),
+                write=True, done=done),
+            confirm_label_key="cashier.confirm.void_key")
 
     def action_refund(self) -> None:
         if self.view is None:
@@ -421,7 +428,11 @@ class RefundForm(_Form):
             self.app.notify(t("cashier.refund.done", number=number, path=str(path)), timeout=10)
             self.dismiss(number)
 
-        self.run(make, done)
+        confirm_action(self, lambda s: svc.refund_preview(s, by=by, receipt_id=rid,
+                                                          amount_fen=amount, reason=reason,
+                                                          method=method),
+                       lambda _: self.run(make, done),
+                       confirm_label_key="cashier.confirm.refund_key")
 
 
 # --------------------------------------------------------------------------------------

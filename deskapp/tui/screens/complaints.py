@@ -355,7 +355,7 @@ class ComplaintDetail(RevealMixin, DeskModal[bool]):
     # -- actions -------------------------------------------------------------------------
 
     def _step(self, title_key: str, fields: list[StepField],
-              submit: Callable[[Any, dict[str, str]], Any]) -> None:
+              submit: Callable[[Any, dict[str, str]], Any], **confirm: Any) -> None:
         if self.loaded is None:
             return
         title = t(title_key, number=self.loaded.complaint.number)
@@ -366,7 +366,7 @@ class ComplaintDetail(RevealMixin, DeskModal[bool]):
                 self.notify(t("common.saved"))
                 self.reload()
 
-        self.app.push_screen(StepForm(title, fields, submit), after)
+        self.app.push_screen(StepForm(title, fields, submit, **confirm), after)
 
     def _by(self) -> Any:
         return self.app.staff
@@ -446,7 +446,10 @@ class ComplaintDetail(RevealMixin, DeskModal[bool]):
         by, cid = self._by(), self.complaint_id
         self._step("complaints.step.archive",
                    [StepField("summary", "complaints.field.summary", "text")],
-                   lambda s, v: cs.archive(s, by=by, complaint_id=cid, summary=v["summary"]))
+                   lambda s, v: cs.archive(s, by=by, complaint_id=cid, summary=v["summary"]),
+                   confirm=lambda s, v: cs.archive_preview(s, by=by, complaint_id=cid,
+                                                           summary=v["summary"]),
+                   confirm_label_key="complaints.confirm.archive_key")
 
     def action_take_over(self) -> None:
         by, cid = self._by(), self.complaint_id

@@ -26,6 +26,7 @@ from deskapp.i18n import t
 from deskapp.services import complaints as cs
 from deskapp.services import complaints_visits as vs
 from deskapp.services.reception import channel_label, parse_time
+from deskapp.tui.widgets.confirm import confirm_action
 from deskapp.tui.widgets.form import DeskForm, Field, choice
 from deskapp.tui.widgets.unit_picker import UnitField
 
@@ -218,11 +219,15 @@ class StepForm(_Form):
     one write transaction; the form closes with its result."""
 
     def __init__(self, title: str, fields: Sequence[StepField],
-                 submit: Callable[[Any, dict[str, str]], Any]) -> None:
+                 submit: Callable[[Any, dict[str, str]], Any], *,
+                 confirm: Callable[[Any, dict[str, str]], Any] | None = None,
+                 confirm_label_key: str = "confirm.key.yes") -> None:
         super().__init__()
         self.form_title = title
         self.fields = list(fields)
         self.submit = submit
+        self.confirm = confirm  # (session, values) → the step's *_preview, confirmed first
+        self.confirm_label_key = confirm_label_key
 
     def form_fields(self) -> ComposeResult:
         for f in self.fields:
@@ -245,11 +250,19 @@ class StepForm(_Form):
 
     def action_save(self) -> None:
         self.clear_errors()
-        values, submit = self.values(), self.submit
-        self.call_service(lambda s: submit(s, values), write=True,
-                          done=lambda result: self.dismiss(result if result is not None
-                                                           else True),
-                          request_id=self.request_id)
+        values, submit, confirm = self.values(), self.submit, self.confirm
+
+        def run(_: Any = None) -> None:
+            self.call_service(lambda s: submit(s, values), write=True,
+                              done=lambda result: self.dismiss(result if result is not None
+                                                               else True),
+                              request_id=self.request_id)
+
+        if confirm is None:
+            run()
+        else:
+            confirm_action(self, lambda s: confirm(s, values), run,
+                           confirm_label_key=self.confirm_label_key)
 
 
 def method_options() -> list[tuple[str, str]]:

@@ -49,10 +49,10 @@ from deskapp.services import registers_visitors as visitors_svc
 from deskapp.services.listing import ListSource
 from deskapp.tui import areas
 from deskapp.tui.base import DeskModal, DeskScreen
+from deskapp.tui.widgets.confirm import ConfirmDialog
 from deskapp.tui.widgets.record_list import RecordList
 from deskapp.tui.widgets.registers_form import (
     ActionModal,
-    ConfirmModal,
     DetailModal,
     QuickForm,
     Spec,
@@ -487,7 +487,7 @@ class RegistersScreen(DeskScreen):
             if key == "goods" and isinstance(err, ValidationError) and \
                     err.key == "registers.goods.warning_ack":
                 text = t("registers.goods.confirm_warning", warning=err.params.get("warning", ""))
-                self.app.push_screen(ConfirmModal(text),
+                self.app.push_screen(ConfirmDialog(t("registers.confirm.title"), message=text),
                                      lambda ok: ok and self.save(key, acknowledge=True))
                 return
             if isinstance(err, ValidationError) and err.field:

@@ -515,7 +515,10 @@ class FilingScreen(RevealMixin, DeskScreen):
             Spec("owner_signed", t("renovation.field.owner_signed"), "check"),
         ], lambda v: lambda s: reno.refund_deposit(s, by=by, filing_id=fid,
                                                    request_id=request_id, **flags(v)),
-            preview=preview, hint=t("renovation.form.refund_hint"))
+            preview=preview, hint=t("renovation.form.refund_hint"),
+            confirm=lambda v: lambda s: reno.refund_preview(s, by=by, filing_id=fid,
+                                                            **flags(v)),
+            confirm_label_key="renovation.confirm.refund_key")
 
     def action_close(self) -> None:
         by, fid = self.by, self.filing_id
@@ -526,7 +529,10 @@ class FilingScreen(RevealMixin, DeskScreen):
         self._form(t("renovation.key.cancel"),
                    [Spec("cancel_reason", t("renovation.field.cancel_reason"), required=True)],
                    lambda v: lambda s: reno.cancel(s, by=by, filing_id=fid,
-                                                   reason=v["cancel_reason"]))
+                                                   reason=v["cancel_reason"]),
+                   confirm=lambda v: lambda s: reno.cancel_preview(
+                       s, by=by, filing_id=fid, reason=v["cancel_reason"]),
+                   confirm_label_key="renovation.confirm.cancel_key")
 
     def action_tax(self) -> None:
         assert self.detail is not None

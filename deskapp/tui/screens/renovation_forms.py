@@ -23,6 +23,7 @@ from deskapp.i18n import t
 from deskapp.services import renovation as reno
 from deskapp.services import units
 from deskapp.tui.base import DeskModal
+from deskapp.tui.widgets.confirm import confirm_action
 from deskapp.tui.widgets.form import Field, FormMixin
 from deskapp.tui.widgets.unit_picker import PickedUnit, UnitField
 
@@ -90,8 +91,12 @@ class ActionForm(FormMixin, DeskModal[bool]):
                  submit: Callable[[dict[str, Any]], Callable[[Session], Any]], *,
                  hint: str = "",
                  preview: Callable[[dict[str, Any]], Callable[[Session], list[str]]] | None
-                 = None) -> None:
+                 = None,
+                 confirm: Callable[[dict[str, Any]], Callable[[Session], Any]] | None = None,
+                 confirm_label_key: str = "confirm.key.yes") -> None:
         super().__init__()
+        self.confirm = confirm  # values → the step's *_preview: asked in the ConfirmDialog
+        self.confirm_label_key = confirm_label_key
         self.form_title = title
         self.specs = specs
         self.submit = submit
@@ -150,13 +155,23 @@ class ActionForm(FormMixin, DeskModal[bool]):
     def action_save(self) -> None:
         self.clear_errors()
         self.query_one("#af-message", Static).update("")
+        values = self.values()
         try:
-            fn = self.submit(self.values())
+            fn = self.submit(values)
+            ask = self.confirm(values) if self.confirm is not None else None
         except DeskError as err:
             self._failed(err)
             return
-        self.call_service(fn, write=True, done=lambda _: self.dismiss(True), failed=self._failed,
-                          request_id=self.request_id)
+
+        def run(_: Any = None) -> None:
+            self.call_service(fn, write=True, done=lambda _: self.dismiss(True),
+                              failed=self._failed, request_id=self.request_id)
+
+        if ask is None:
+            run()
+        else:
+            confirm_action(self, ask, run, failed=self._failed,
+                           confirm_label_key=self.confirm_label_key)
 
     def _failed(self, err: DeskError) -> None:
         if isinstance(err, ValidationError) and err.field:

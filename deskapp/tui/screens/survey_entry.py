@@ -19,7 +19,7 @@ from deskapp.errors import Conflict, DeskError, ValidationError
 from deskapp.i18n import t
 from deskapp.services import survey
 from deskapp.tui.base import DeskScreen
-from deskapp.tui.screens.survey_forms import ConfirmModal
+from deskapp.tui.widgets.confirm import ConfirmDialog
 from deskapp.tui.widgets.form import Field, FormMixin
 from deskapp.tui.widgets.survey_grid import GridItem, RatingGrid, progress_line
 from deskapp.tui.widgets.unit_picker import UnitField
@@ -192,7 +192,8 @@ class SurveyEntryScreen(FormMixin, DeskScreen):
 
     def _failed(self, err: DeskError) -> None:
         if isinstance(err, Conflict) and err.key == "survey.response.exists":
-            self.app.push_screen(ConfirmModal(str(err) + "\n" + t("survey.entry.ask_replace")),
+            self.app.push_screen(ConfirmDialog(t("confirm.title"), message=str(err) + "\n"
+                                               + t("survey.entry.ask_replace")),
                                  lambda yes: self.action_save(replace=True) if yes else None)
             return
         if isinstance(err, ValidationError) and err.field == "ratings":

@@ -104,32 +104,6 @@ class FormModal(FormMixin, DeskModal[Any]):
         self.dismiss(None)
 
 
-class ConfirmModal(DeskModal[bool]):
-    DEFAULT_CSS = """
-    ConfirmModal { align: center middle; }
-    ConfirmModal > Vertical { width: 70; height: auto; border: thick $warning; background: $surface; padding: 1 2; }
-    """
-    BINDINGS = [Binding("y", "yes", t("survey.key.yes"), id="survey.key.yes"),
-                Binding("n", "no", t("survey.key.no"), id="survey.key.no"),
-                Binding("escape", "no", t("key.cancel"), id="key.cancel", show=False)]
-
-    def __init__(self, message: str) -> None:
-        super().__init__()
-        self.message = message
-
-    def compose(self) -> ComposeResult:
-        with Vertical():
-            yield Static(self.message)
-            yield Static(t("survey.confirm.hint"), classes="hint")
-            yield Footer()
-
-    def action_yes(self) -> None:
-        self.dismiss(True)
-
-    def action_no(self) -> None:
-        self.dismiss(False)
-
-
 class TextModal(RevealMixin, DeskModal[str | None]):
     """A scrollable text with extra key actions; dismisses with the action's name. ``k``
     reveals what the text shows masked (``targets``; ``v`` is the void action)."""

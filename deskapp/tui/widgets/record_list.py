@@ -20,6 +20,11 @@ Data flow (all database work is off the UI thread):
   thread worker. Pages are ``PAGE_SIZE`` rows, kept in an LRU of ``MAX_PAGES``. A page in
   the second half of the list is read from the other end (``reverse=True``), so the last
   page of a million rows is ``OFFSET 0`` backwards rather than ``OFFSET 999,800``.
+* a refresh (:meth:`RecordTable.refresh_data`, after a record was added or changed)
+  follows the *record* under the cursor, not its index: the worker looks for its id (then
+  its neighbours', when it left the filter) near its old place and posts that page with
+  the new index. :meth:`RecordTable.show_newest` (an area opened by its key) goes back to
+  the first, newest row.
 * database access of one :class:`Database` is serialised (a lock keyed by the session
   factory's owner): an in-memory SQLite on a ``StaticPool`` has one connection, which two
   threads must not share mid-transaction. Workers whose result is no longer wanted skip
@@ -78,6 +83,10 @@ MAX_PAGES = 8
 """Pages kept in memory (8 × 200 rows): scrolling back a little never re-queries."""
 
 DEBOUNCE_SECONDS = 0.25
+FOLLOW_WINDOW = PAGE_SIZE // 2
+"""A refresh looks for the followed record this many rows either side of where it was."""
+FOLLOW_NEIGHBOURS = 10
+"""Neighbours (each side) remembered, for when the followed record itself is gone."""
 ROW_STYLES = ("overdue", "warning", "muted")
 _GAP = 2  # cells between columns
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -127,11 +136,13 @@ def fit_cell(text: str, width: int, align: str = "left") -> str:
 
 
 class _PageLoaded(Message, bubble=False):
-    def __init__(self, generation: int, page: int, rows: list[ListRow] | None) -> None:
+    def __init__(self, generation: int, page: int, rows: list[ListRow] | None,
+                 cursor: int | None = None) -> None:
         super().__init__()
         self.generation = generation
         self.page = page
         self.rows = rows  # None: skipped, no longer wanted
+        self.cursor = cursor  # a refresh found the followed record (or its neighbour) here
 
 
 class _CountLoaded(Message, bubble=False):
@@ -225,7 +236,7 @@ class RecordTable(ScrollView, can_focus=True):
         self._pending: set[int] = set()
         self._wanted: frozenset[int] = frozenset()
         self._cursor = 0
-        self._follow_id: int | None = None
+        self._following: int | None = None  # generation whose refresh places the cursor
         self.error: BaseException | None = None
         self._columns: list[ListColumn] = list(source.columns)
         self._width = 1 + sum(c.width for c in self._columns) + _GAP * max(
@@ -273,12 +284,32 @@ class RecordTable(ScrollView, can_focus=True):
         """Show ``query``'s records from the top."""
         self._start(query, keep_position=False)
 
+    def show_newest(self) -> None:
+        """Reload and put the cursor on the newest row (the first, newest first): what a
+        list shows when its area is opened or returned to by its key."""
+        self._start(self._query, keep_position=False)
+
     def refresh_data(self) -> None:
-        """Re-count and reload, keeping the cursor on the same record when it is still
-        near (same page), else at the same position."""
-        current = self.current_row
-        self._follow_id = current.id if current else None
-        self._start(self._query, keep_position=True)
+        """Re-count and reload, keeping the cursor on the same *record* (not the same
+        index): rows added above or removed move it along. When that record is gone
+        (deleted, or no longer matching the filter) the cursor goes to its nearest
+        neighbour still listed (the one below first); when none is near, to the newest
+        row. Until the fresh rows arrive the old ones stay on screen, so Enter always
+        opens the row the user sees highlighted."""
+        self._start(self._query, keep_position=True, anchors=self._anchors())
+
+    def _anchors(self) -> tuple[int, ...]:
+        """The id under the cursor, then its neighbours by distance (below first)."""
+        if self._row(self._cursor) is None:
+            return ()
+        ids: list[int] = []
+        for distance in range(FOLLOW_NEIGHBOURS + 1):
+            for index in ((self._cursor,) if distance == 0 else
+                          (self._cursor + distance, self._cursor - distance)):
+                row = self._row(index) if 0 <= index < self.row_count else None
+                if row is not None:
+                    ids.append(row.id)
+        return tuple(ids)
 
     def move_cursor(self, index: int) -> None:
         """Put the cursor on row ``index`` (clamped) and scroll it into view."""
@@ -286,7 +317,7 @@ class RecordTable(ScrollView, can_focus=True):
         if total == 0:
             return
         index = max(0, min(index, total - 1))
-        self._follow_id = None
+        self._following = None  # the user moved: a refresh in flight must not move it back
         if index != self._cursor:
             self._cursor = index
             self.refresh()
@@ -299,7 +330,8 @@ class RecordTable(ScrollView, can_focus=True):
         self._update_virtual_size()
         self._start(self._query, keep_position=False)
 
-    def _start(self, query: ListQuery, *, keep_position: bool) -> None:
+    def _start(self, query: ListQuery, *, keep_position: bool,
+               anchors: tuple[int, ...] = ()) -> None:
         self._generation += 1
         self._query = query
         self.error = None
@@ -311,30 +343,36 @@ class RecordTable(ScrollView, can_focus=True):
             self._stale_pages = {}
             self._count = None
             self._cursor = 0
-            self._follow_id = None
             self.scroll_to(0, 0, animate=False)
+        self._following = self._generation if anchors else None
         self._pages = OrderedDict()
         self._pending = set()
-        first_page = self._cursor // PAGE_SIZE == 0
+        first_page = not anchors and self._cursor // PAGE_SIZE == 0
         if first_page:
             self._pending.add(0)
         self._update_virtual_size()
         self.refresh()
         self.post_message(self.StatusChanged())
-        self._load_query(self._generation, query, first_page)
+        follow = (self._cursor, anchors) if anchors else None
+        self._load_query(self._generation, query, first_page, follow)
 
     def _is_current(self, generation: int) -> bool:
         return generation == self._generation
 
     @work(thread=True, group="record-list-query", exit_on_error=False)
-    def _load_query(self, generation: int, query: ListQuery, first_page: bool) -> None:
-        """First page (so the screen fills at once), then the count."""
+    def _load_query(self, generation: int, query: ListQuery, first_page: bool,
+                    follow: tuple[int, tuple[int, ...]] | None = None) -> None:
+        """First page (so the screen fills at once) — or, for a refresh that follows a
+        record, the page where that record (or its neighbour) is now, with its new
+        index — then the count."""
         with self._lock:
             if not self._is_current(generation):
                 return
             try:
                 with self._session_factory() as session:
-                    if first_page:
+                    if follow is not None:
+                        self._locate(session, generation, query, *follow)
+                    elif first_page:
                         rows = self.source.fetch(session, query, 0, PAGE_SIZE)
                         self.post_message(_PageLoaded(generation, 0, rows))
                     if not self._is_current(generation):
@@ -343,6 +381,24 @@ class RecordTable(ScrollView, can_focus=True):
                     self.post_message(_CountLoaded(generation, total))
             except Exception as exc:  # shown in the status line, never a traceback
                 self.post_message(_LoadFailed(generation, exc))
+
+    def _locate(self, session: Session, generation: int, query: ListQuery, old: int,
+                anchors: tuple[int, ...]) -> None:
+        """Find the first of ``anchors`` (the followed id, then its neighbours) within
+        :data:`FOLLOW_WINDOW` rows of its old index; post its page with its new index
+        (the newest row when none is found)."""
+        start = max(0, old - FOLLOW_WINDOW)
+        limit = 2 * FOLLOW_WINDOW + 1
+        window = self.source.fetch(session, query, start, limit)
+        where = {row.id: start + i for i, row in enumerate(window)}
+        cursor = next((where[a] for a in anchors if a in where), 0)
+        page = cursor // PAGE_SIZE
+        first = page * PAGE_SIZE
+        if start <= first and (start + len(window) >= first + PAGE_SIZE or len(window) < limit):
+            rows = window[first - start:first - start + PAGE_SIZE]
+        else:
+            rows = self.source.fetch(session, query, first, PAGE_SIZE)
+        self.post_message(_PageLoaded(generation, page, rows, cursor=cursor))
 
     @work(thread=True, group="record-list-page", exit_on_error=False)
     def _load_page(self, generation: int, query: ListQuery, page: int, total: int) -> None:
@@ -383,8 +439,11 @@ class RecordTable(ScrollView, can_focus=True):
             if victim is None:
                 break
             del self._pages[victim]
-        if self._follow_id is not None and message.page == self._cursor // PAGE_SIZE:
-            self._follow(message.page, message.rows)
+        if message.cursor is not None and self._following == message.generation:
+            self._following = None
+            self._cursor = message.cursor
+            self._update_virtual_size()
+            self._scroll_to_cursor()
         if self._count is None:
             self._update_virtual_size()
         self.refresh()
@@ -412,15 +471,6 @@ class RecordTable(ScrollView, can_focus=True):
         self.log.error("record list: loading failed", repr(message.error))
         self.refresh()
         self.post_message(self.StatusChanged())
-
-    def _follow(self, page: int, rows: list[ListRow]) -> None:
-        """After a refresh, keep the cursor on the record it was on (if in that page)."""
-        wanted, self._follow_id = self._follow_id, None
-        for i, row in enumerate(rows):
-            if row.id == wanted:
-                self._cursor = page * PAGE_SIZE + i
-                self._scroll_to_cursor()
-                return
 
     def _check_pages(self) -> None:
         """Request the pages on screen and the cursor's page that are not cached."""
@@ -714,8 +764,13 @@ class RecordList(Widget):
         return self.table.list_query
 
     def refresh_data(self) -> None:
-        """Re-count and reload (after a record was added or changed), keeping the cursor."""
+        """Re-count and reload (after a record was added or changed), keeping the cursor
+        on the same record (see :meth:`RecordTable.refresh_data`)."""
         self.table.refresh_data()
+
+    def show_newest(self) -> None:
+        """Reload with the cursor on the newest row (the area was opened by its key)."""
+        self.table.show_newest()
 
     def set_filter(self, key: str, value: object) -> None:
         """Set one filter (``None`` / ``""`` clears it) and reload now. Keys without a

@@ -260,35 +260,6 @@ class ActionModal(FormMixin, DeskModal[Any]):
         self.dismiss(None)
 
 
-class ConfirmModal(DeskModal[bool]):
-    DEFAULT_CSS = """
-    ConfirmModal { align: center middle; }
-    ConfirmModal > Vertical { width: 70; height: auto; border: thick $warning; background: $surface; padding: 1 2; }
-    """
-    BINDINGS = [
-        Binding("y", "yes", t("registers.key.yes"), id="registers.key.yes"),
-        Binding("enter", "yes", t("registers.key.yes"), show=False, id="registers.key.yes"),
-        Binding("n", "no", t("registers.key.no"), id="registers.key.no"),
-        Binding("escape", "no", t("registers.key.no"), show=False, id="registers.key.no"),
-    ]
-
-    def __init__(self, message: str) -> None:
-        super().__init__()
-        self.message = message
-
-    def compose(self) -> ComposeResult:
-        with Vertical():
-            yield Label(t("registers.confirm.title"), classes="title")
-            yield Static(self.message)
-            yield Footer()
-
-    def action_yes(self) -> None:
-        self.dismiss(True)
-
-    def action_no(self) -> None:
-        self.dismiss(False)
-
-
 class DetailModal(RevealMixin, DeskModal[str | None]):
     """One record in full, with its history; the keys of the steps still possible
     dismiss with the step's name; ``v`` reveals what it shows masked (``targets``)."""
