@@ -57,6 +57,9 @@ class DeskApp(App[None]):
         self._last_input = time.monotonic()
         self._locked = False
         self.current_area: str | None = None
+        self.staff_generation = 0
+        """Moves on whenever another person logs in or unlocks the desk; screens and
+        dialogs compare it when shown again (``tui/base.py``)."""
 
     # ----------------------------------------------------------------- start-up
     def on_mount(self) -> None:
@@ -131,6 +134,8 @@ class DeskApp(App[None]):
 
     def login(self, staff: Staff) -> None:
         """Called by the login/setup/lock screens once a staff member is verified."""
+        if self.staff is not None and self.staff.id != staff.id:
+            self.staff_generation += 1
         self.staff = staff
         self._locked = False
         self._last_input = time.monotonic()
@@ -151,42 +156,51 @@ class DeskApp(App[None]):
 
     def unlock(self, staff: Staff) -> None:
         """Same or another staff member logged in on the lock screen. The same person
-        finds their work in progress as they left it. Another person gets every area
-        built afresh for them once the login hooks ran (their shift, their takings, the
-        areas their role may open): nothing of the previous person's screens, lists,
-        filters or open dialogs survives, so no one acts on someone else's figures."""
-        changed = self.staff is None or staff.id != self.staff.id
-        if not changed:
-            self._locked = False
-            self.use_command_palette = True
-            self._last_input = time.monotonic()
-            self.pop_screen()
+        finds their work in progress as they left it. For another person, once the login
+        hooks ran (their shift): ``staff_generation`` moves on, so every area screen
+        reloads for them when next shown and every dialog opened for the previous person
+        closes itself (``DeskScreen`` / ``DeskModal``); areas whose access differs for
+        the new role are built afresh (a receptionist never inherits the staff screen)."""
+        previous = self.staff
+        if previous is not None and staff.id == previous.id:
+            self._unlocked()
             return
         self.staff = staff
+        self.staff_generation += 1
         self.sub_title = t("app.subtitle", desk=self.settings.desk, name=staff.name,
                            role=t(f"role.{staff.role.value}"))
-        self._after_login(staff, self._enter_as_another_person)
 
-    def _enter_as_another_person(self) -> None:
+        def enter() -> None:
+            self._unlocked()
+            was = previous.role if previous is not None else None
+            self._rebuild_areas([a.key for a in areas.AREAS
+                                 if (was in a.roles) != (staff.role in a.roles)])
+
+        self._after_login(staff, enter)
+
+    def _unlocked(self) -> None:
         self._locked = False
         self.use_command_palette = True
         self._last_input = time.monotonic()
-        while len(self.screen_stack) > 1:  # the lock screen, and dialogs under it
-            self.pop_screen()
-        self._rebuild_areas()
+        self.pop_screen()
         self.refresh_bindings()
 
-    def _rebuild_areas(self) -> None:
-        """Drop every area screen (with its dialogs) and build the current one again;
-        the others are built when next opened."""
+    def _rebuild_areas(self, keys: list[str] | None = None) -> None:
+        """Drop the screens (with their dialogs) of the areas ``keys`` (default: all);
+        they are built again when next opened, the current one at once."""
+        keys = [a.key for a in areas.AREAS] if keys is None else keys
+        if not keys:
+            return
         current = self.current_area or areas.HOME
-        self.switch_mode("_blank")
-        for area in areas.AREAS:
-            if area.key in self._modes:
-                self.remove_mode(area.key)
-        for area in areas.AREAS:
-            self.add_mode(area.key, self._area_factory(area))
-        self.switch_mode(current)
+        here = current in keys
+        if here:
+            self.switch_mode("_blank")
+        for key in keys:
+            if key in self._modes:
+                self.remove_mode(key)
+            self.add_mode(key, self._area_factory(areas.by_key(key)))
+        if here:
+            self.switch_mode(current)
 
     def _area_factory(self, area: areas.Area) -> Callable[[], Screen[Any]]:
         def make() -> Screen[Any]:

@@ -157,12 +157,27 @@ class ServiceMixin:
         notify_unexpected(self.app, err)
 
 
+def _generation(node: Any) -> int:
+    return int(getattr(node.app, "staff_generation", 0))
+
+
 class DeskScreen(ServiceMixin, Screen[None]):
-    """Base of the area screens: header with site/desk/staff/clock, footer with keys."""
+    """Base of the area screens: header with site/desk/staff/clock, footer with keys.
+
+    Every area screen also gets:
+
+    * :meth:`entered_by_key` — opened or returned to by its area key (F2…F10), its
+      record lists reload on their newest row;
+    * :meth:`staff_changed` — shown again after *another* person logged in or unlocked
+      the desk (``app.staff_generation`` moved on): by default the keys are re-checked for
+      the new role and ``reload()`` runs (else the record lists reload). Screens showing
+      the person's own figures (the cashier's takings) extend it.
+    """
 
     AREA: str = ""
 
     def on_mount(self) -> None:
+        self._seen_generation = _generation(self)
         translate_bindings(self)
         if self.AREA:
             from deskapp.tui.widgets.area_bar import AreaBar
@@ -174,6 +189,24 @@ class DeskScreen(ServiceMixin, Screen[None]):
     def staff(self):  # type: ignore[no-untyped-def]
         return self.app.staff
 
+    def on_screen_resume(self) -> None:
+        generation = _generation(self)
+        if getattr(self, "_seen_generation", generation) != generation:
+            self._seen_generation = generation
+            self.staff_changed()
+
+    def staff_changed(self) -> None:
+        """Another person is logged in now: show their data, their keys."""
+        from deskapp.tui.widgets.record_list import RecordList
+
+        self.refresh_bindings()
+        reload = getattr(self, "reload", None)
+        if callable(reload):
+            reload()
+        else:
+            for record_list in self.query(RecordList):
+                record_list.refresh_data()
+
     def entered_by_key(self) -> None:
         """The area was opened or returned to by its key (F2…F10): every record list on
         it reloads with the cursor on its newest row."""
@@ -184,5 +217,15 @@ class DeskScreen(ServiceMixin, Screen[None]):
 
 
 class DeskModal(ServiceMixin, ModalScreen[T]):
+    """Base of the dialogs. A dialog opened for one person closes itself, as if cancelled,
+    when it is shown again after another person logged in or unlocked the desk: no one
+    saves, confirms or voids in a dialog filled for somebody else."""
+
     def on_mount(self) -> None:
+        self._seen_generation = _generation(self)
         translate_bindings(self)
+
+    def on_screen_resume(self) -> None:
+        generation = _generation(self)
+        if getattr(self, "_seen_generation", generation) != generation:
+            self.dismiss(None)

@@ -17,6 +17,7 @@ from deskapp.services import complaints as cs
 from deskapp.services import reception, units
 from deskapp.tui.screens.complaints import ComplaintDetail, ComplaintsScreen
 from deskapp.tui.screens.complaints_forms import ComplaintForm, StepForm, VisitForm
+from deskapp.tui.widgets.confirm import ConfirmDialog
 from tests.helpers import screen_text, settle
 
 SIZE = (160, 50)
@@ -156,6 +157,15 @@ async def test_intake_to_archive_by_keyboard(db, make_app, specialist, unit_id):
         await pilot.press("a")
         await settle(pilot)
         await fill_step(app, pilot, summary="处理及时")
+        # archiving is confirmed first, naming the complaint; Enter does not confirm
+        assert isinstance(app.screen, ConfirmDialog)
+        text = screen_text(app)
+        assert f"确认归档投诉 {c.number}" in text and "处理及时" in text
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmDialog)
+        await pilot.press("y")
+        await settle(pilot)
         text = screen_text(app)
         assert "已归档" in text and "处理经过" in text and "排水管接口老化" in text
         await pilot.press("escape")

@@ -17,6 +17,7 @@ from deskapp.services import cashier, units
 from deskapp.services import renovation as reno
 from deskapp.tui.screens.renovation import FilingScreen, RenovationScreen, WorkersModal
 from deskapp.tui.screens.renovation_forms import ActionForm, FilingForm
+from deskapp.tui.widgets.confirm import ConfirmDialog
 from deskapp.validators import credit_code_check_char, resident_id_check_char
 from tests.conftest import PASSWORD
 from tests.helpers import screen_text, settle
@@ -205,6 +206,12 @@ async def test_filing_from_draft_to_refund_by_keyboard(db, make_app, site, super
         await settle(pilot)
         assert "退款条件全部满足" in screen_text(app)
         await _key(pilot, "ctrl+s")
+        assert isinstance(app.screen, ConfirmDialog)  # names the filing, payee, amount
+        text = screen_text(app)
+        assert "确认退还保证金" in text and "张三" in text and "¥3,000.00" in text
+        await _key(pilot, "enter")
+        assert isinstance(app.screen, ConfirmDialog)
+        await _key(pilot, "y")
         assert "保证金已退" in screen_text(app)
         await _key(pilot, "z")
         assert "已归档" in screen_text(app)
@@ -264,4 +271,9 @@ async def test_record_opener_and_palette_commands(db, make_app, site, receptioni
         assert isinstance(app.screen, ActionForm)  # a reason is required: nothing saved
         _set(app, {"af-cancel_reason": "业主暂缓"})
         await _key(pilot, "ctrl+s")
+        assert isinstance(app.screen, ConfirmDialog)
+        assert "确认撤销装修登记" in screen_text(app) and "业主暂缓" in screen_text(app)
+        await _key(pilot, "escape")  # not now: back to the form, nothing cancelled
+        assert isinstance(app.screen, ActionForm)
+        await _key(pilot, "ctrl+s", "y")
         assert "已撤销" in screen_text(app)

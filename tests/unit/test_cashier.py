@@ -667,6 +667,34 @@ def test_close_reconciles_the_drawer(billed: Site) -> None:
         c.close_day(s, by=st.desk, opening_float_fen=50000, counted=counted)
 
 
+def test_close_refuses_an_expected_cash_that_changed_since_it_was_confirmed(billed: Site
+                                                                            ) -> None:
+    """Issue 14 #4: the close is computed for the person closing at the moment of saving;
+    the expected cash they confirmed must be what the service finds, else nothing is
+    closed ("数据已变化，请刷新")."""
+    st = billed
+    with st.write() as s:
+        pay_all(s, st, st.home)  # 57.58 in cash, by desk1
+    with st.db.read() as s:
+        preview = c.close_preview(s, by=st.desk, opening_float_fen=0, counted={100: 57})
+    assert preview.expected == 5758
+    labels = dict(preview.lines)
+    assert labels["应有现金"] == "¥57.58" and labels["实点现金"] == "¥57.00"
+    assert labels["差额"] == "-¥0.58" and labels["收款员"] == "张前台"
+    with st.write() as s:  # another payment comes in before the close is saved
+        pay_all(s, st, st.home2)
+    with st.write() as s, pytest.raises(Conflict) as err:
+        c.close_day(s, by=st.desk, opening_float_fen=0, counted={100: 57},
+                    expected_cash_fen=preview.expected)
+    assert err.value.key == "cashier.close.stale" and "请刷新" in str(err.value)
+    # someone else's confirmed figure does not close this person's day either
+    with st.write() as s, pytest.raises(Conflict):
+        c.close_day(s, by=st.desk2, opening_float_fen=0, counted={100: 57},
+                    expected_cash_fen=preview.expected)
+    with st.db.read() as s:
+        assert s.exec(select(DailyClose)).all() == []
+
+
 def test_closed_day_is_locked(billed: Site) -> None:
     st = billed
     with st.write() as s:

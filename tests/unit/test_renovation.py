@@ -10,7 +10,7 @@ import pytest
 from sqlmodel import func, select
 
 from deskapp import clock
-from deskapp.db.models import Counter, OccupantKind, Unit
+from deskapp.db.models import AuditEntry, Counter, OccupantKind, Unit
 from deskapp.db.models.renovation import (
     PassStatus,
     RenovationDocument,
@@ -885,3 +885,70 @@ def test_whole_flow_on_postgresql(pg_db):
         assert june.deposits_refunded_fen == 300000 and june.deposits_held_at_end == 0
         nov = reno.monthly_summary(session, year=2026, month=11)
         assert nov.filed == 1 and nov.approved == 1 and nov.deposits_collected_fen == 300000
+
+
+# -- issue 14 #3: a deposit receipt is voided/refunded only as the filing allows ----------
+
+
+def _reviewed_with_deposit(db, by, unit_id) -> int:
+    with clock.freeze(START):
+        filing_id = _new(db, by, unit_id)
+        _complete_documents(db, by, filing_id)
+        with db.write() as session:
+            reno.submit(session, by=by, filing_id=filing_id)
+            reno.review(session, by=by, filing_id=filing_id, officer="赵工", accepted=True)
+            reno.sign_agreement(session, by=by, filing_id=filing_id)
+        with db.write() as session:
+            reno.collect_deposit(session, by=by, filing_id=filing_id,
+                                 request_id=f"reno-{filing_id}", tenders=_cash(300000))
+    return filing_id
+
+
+def test_void_of_a_held_deposit_is_refused_naming_the_filing(db, receptionist, supervisor,
+                                                             unit_id, standards):
+    filing_id, _ = _approved(db, receptionist, unit_id)
+    with db.read() as session:
+        filing = reno.get_filing(session, filing_id)
+        receipt_id, number = filing.deposit_receipt_id, filing.number
+    with clock.freeze(START), pytest.raises(Conflict) as err, db.write() as session:
+        cashier.void_preview(session, by=supervisor, receipt_id=receipt_id, reason="收错了")
+    assert err.value.key == "cashier.void.refused"
+    assert number in str(err.value) and "F4" in str(err.value)
+    with clock.freeze(START), pytest.raises(Conflict), db.write() as session:
+        cashier.void_receipt(session, by=supervisor, receipt_id=receipt_id, reason="收错了")
+    with clock.freeze(START), pytest.raises(Conflict) as err, db.write() as session:
+        cashier.refund(session, by=supervisor, receipt_id=receipt_id, amount_fen=300000,
+                       reason="退押金", request_id="rf-1")
+    assert err.value.key == "cashier.refund.refused" and number in str(err.value)
+    with db.read() as session:
+        assert not session.get(Receipt, receipt_id).voided
+        assert reno.get_filing(session, filing_id).deposit_receipt_id == receipt_id
+        assert reno.deposit_held_total(session) == (1, 300000)
+        assert session.exec(select(Refund)).all() == []
+
+
+def test_void_of_a_deposit_before_the_permit_reverses_the_filing(db, receptionist, supervisor,
+                                                                 unit_id, standards):
+    filing_id = _reviewed_with_deposit(db, receptionist, unit_id)
+    with db.read() as session:
+        filing = reno.get_filing(session, filing_id)
+        receipt_id, bill_id = filing.deposit_receipt_id, filing.deposit_bill_id
+    with clock.freeze(START), db.read() as session:
+        preview = cashier.void_preview(session, by=supervisor, receipt_id=receipt_id,
+                                       reason="金额收错")
+    assert any(filing.number in note for note in preview.notes)
+    with clock.freeze(START), db.write() as session:
+        cashier.void_receipt(session, by=supervisor, receipt_id=receipt_id, reason="金额收错")
+    with db.read() as session:
+        filing = reno.get_filing(session, filing_id)
+        assert filing.deposit_receipt_id is None and filing.deposit_fen == 0
+        assert filing.status == RenovationStatus.REVIEWED
+        assert session.get(Bill, bill_id).status.value == "cancelled"
+        assert reno.deposit_held_total(session) == (0, 0)
+        actions = list(session.exec(select(AuditEntry.action)).all())
+        assert "renovation.deposit.void" in actions and "cashier.receipt.void" in actions
+    with clock.freeze(START), db.write() as session:  # taken again, correctly this time
+        reno.collect_deposit(session, by=receptionist, filing_id=filing_id,
+                             request_id="again", tenders=_cash(300000))
+    with db.read() as session:
+        assert reno.deposit_held_total(session) == (1, 300000)

@@ -236,6 +236,17 @@ class CashierScreen(RevealMixin, FormMixin, DeskScreen):
             wait.parent.mount(record_list, after=wait)  # type: ignore[union-attr]
             wait.remove()
 
+    def staff_changed(self) -> None:
+        """Another person unlocked the desk: today's takings and the close are theirs now
+        — the drawer count typed by the previous person is cleared."""
+        self.query_one("#close-float", Input).value = "0.00"
+        for fen in DENOMINATIONS_FEN:
+            self.query_one(f"#denom-{fen}", Input).value = "0"
+        self.query_one("#close-note", Input).value = ""
+        self.clear_errors()
+        super().staff_changed()  # keys for the new role, the lists
+        self._load_today()
+
     # -- tabs ---------------------------------------------------------------------------
 
     def tab(self) -> str:

@@ -873,6 +873,12 @@ class ComplaintsScreen(DeskScreen):
         if self._overdue:
             self.list.set_filter("state", None)
 
+    def staff_changed(self) -> None:
+        """Another person unlocked the desk: "mine" now means theirs."""
+        if self._mine and self.list is not None and self.app.staff is not None:
+            self.list.set_filter("owner", str(self.app.staff.id))
+        super().staff_changed()
+
     def action_mine(self) -> None:
         if self.list is None or self.app.staff is None:
             return

@@ -134,6 +134,9 @@ class RenovationScreen(DeskScreen):
         self.query_one(RecordList).refresh_data()
         self._summary()
 
+    def on_screen_resume(self) -> None:
+        self._summary()  # deposits held change in F6 too (a deposit receipt voided)
+
     def _summary(self) -> None:
         def load(s: Session) -> tuple[int, int, int, int]:
             held, fen = reno.deposit_held_total(s)
