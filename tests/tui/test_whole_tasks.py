@@ -354,3 +354,38 @@ async def test_disabling_a_colleague_is_confirmed_with_their_name(site: Site, ma
         await settle(pilot)
     with site.db.read() as s:
         assert not staff_svc.get_by_login(s, "desk1").active
+
+
+async def test_refund_from_f6_is_confirmed_with_receipt_unit_payer_and_amount(
+        site: Site, make_app) -> None:
+    from deskapp.db.models.cashier import Refund
+    from deskapp.tui.screens.cashier_forms import RefundForm
+
+    receipt = _pay(site, site.home2, request="r1")  # ¥509.40 from 李四
+    app = make_app(login="boss")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await _area(pilot, "f6")
+        app.push_screen(ReceiptDetail(receipt.id))
+        await settle(pilot)
+        await pilot.press("f")
+        await settle(pilot)
+        assert isinstance(app.screen, RefundForm)
+        app.screen.query_one("#rf-amount", Input).value = "100"
+        app.screen.query_one("#rf-reason", Input).value = "多收了车位费"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmDialog)
+        text = screen_text(app)
+        for shown in (receipt.number, "3-1-1202", "李四", "¥509.40", "¥100.00", "¥409.40",
+                      "多收了车位费"):
+            assert shown in text, shown
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmDialog)
+        with site.db.read() as s:
+            assert s.exec(select(Refund)).all() == []
+        await pilot.press("y")
+        await settle(pilot)
+    with site.db.read() as s:
+        assert s.exec(select(Refund)).one().amount_fen == 10000
