@@ -389,3 +389,34 @@ async def test_refund_from_f6_is_confirmed_with_receipt_unit_payer_and_amount(
         await settle(pilot)
     with site.db.read() as s:
         assert s.exec(select(Refund)).one().amount_fen == 10000
+
+
+async def test_f7_visitors_enter_opens_the_newest_after_a_visitor_elsewhere(
+        db, make_app, receptionist, specialist, reception_site) -> None:
+    from deskapp.services import registers_visitors as visitors
+    from deskapp.tui.widgets.registers_form import DetailModal
+
+    def visitor(by, name: str) -> int:  # type: ignore[no-untyped-def]
+        with db.write() as s:
+            return visitors.register_visitor(s, by=by, name=name, phone_no="13800001111",
+                                             unit_id=reception_site.unit_a).id
+
+    with clock.freeze(NOW):
+        older = visitor(receptionist, "赵六")
+        visitor(receptionist, "钱七")
+        app = make_app(login="desk1")
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            await _area(pilot, "f7")
+            inside = app.screen.query_one("#list-visitors", RecordList)
+            inside.focus()
+            await pilot.press("down")
+            assert inside.current_id == older
+            await _area(pilot, "f2")
+            visitor(specialist, "孙八")
+            await _area(pilot, "f7")
+            assert app.focused is inside.table
+            await pilot.press("enter")
+            await settle(pilot)
+            assert isinstance(app.screen, DetailModal)
+            assert "孙八" in screen_text(app) and "赵六" not in screen_text(app)
