@@ -35,6 +35,20 @@ def today() -> date:
     return now().date()
 
 
+def to_minute(at: datetime) -> datetime:
+    """``at`` cut to the minute: the precision of every time a person types or a form
+    proposes (``2026-11-30 10:05``)."""
+    return at.replace(second=0, microsecond=0)
+
+
+def earlier_than(at: datetime, bound: datetime) -> bool:
+    """The one comparison behind every "not earlier than" rule: ``at`` is earlier than
+    ``bound`` only when it falls in an earlier minute. Stored times carry seconds, typed
+    and default times do not, so a step taken in the same minute as the one it follows
+    (dispatch in the minute the order was opened) is never refused."""
+    return to_minute(at) < to_minute(bound)
+
+
 def day_range(day: date) -> tuple[datetime, datetime]:
     start = datetime(day.year, day.month, day.day)
     return start, start + timedelta(days=1)

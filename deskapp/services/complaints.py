@@ -383,7 +383,7 @@ def create_complaint(session: Session, *, by: Staff, data: ComplaintCreate,
     received = (data.received_at or now).replace(microsecond=0)
     if received > now + FUTURE_GRACE:
         raise ValidationError("complaints.time.future", field="received_at")
-    if received < now - MAX_BACKDATE:
+    if clock.earlier_than(received, now - MAX_BACKDATE):
         raise ValidationError("complaints.time.too_old", field="received_at",
                               days=MAX_BACKDATE.days)
     cat = _category(session, data.category_code)

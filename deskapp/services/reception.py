@@ -103,14 +103,19 @@ def clean_phone(value: str | None, *, field: str = "phone") -> str:
 
 def check_time(at: datetime | None, *, field: str, not_before: datetime | None = None,
                before_key: str = "reception.time.before") -> datetime:
-    """``at`` (default now), never in the future and never before ``not_before``."""
+    """``at`` (default now), never in the future and never before ``not_before`` — compared
+    to the minute (:func:`deskapp.clock.earlier_than`). A time in the same minute as
+    ``not_before`` but before its seconds is stored as ``not_before``, so the record's
+    steps never run backwards."""
     now = clock.now()
     value = (at or now).replace(microsecond=0)
     if value > now + FUTURE_GRACE:
         raise ValidationError("reception.time.future", field=field)
-    if not_before is not None and value < not_before:
-        raise ValidationError(before_key, field=field,
-                              at=not_before.strftime("%Y-%m-%d %H:%M"))
+    if not_before is not None:
+        if clock.earlier_than(value, not_before):
+            raise ValidationError(before_key, field=field,
+                                  at=not_before.strftime("%Y-%m-%d %H:%M"))
+        value = max(value, not_before.replace(microsecond=0))
     return value
 
 

@@ -142,7 +142,7 @@ def due_time(value: str | None, *, field: str, now: datetime | None = None,
         result = None
     if result is None:
         raise ValidationError("registers.due.invalid", field=field)
-    if result <= now:
+    if clock.earlier_than(result, now):
         raise ValidationError("registers.due.past", field=field)
     return result
 
