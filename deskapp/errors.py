@@ -38,3 +38,8 @@ class InvalidTransition(DeskError):
 
 class Conflict(DeskError):
     """The action clashes with the current state (double issue, already paid, ...)."""
+
+
+class StorageError(DeskError):
+    """The database cannot take the write: read-only file or database, disk full. Shown as
+    a plain sentence ("数据库只读，未保存") instead of the driver's error."""

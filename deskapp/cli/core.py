@@ -36,7 +36,10 @@ def _main(
 
 
 def run_app(login: str | None = None) -> None:
+    from deskapp.logsetup import setup_logging
     from deskapp.tui.app import create_app
+
+    setup_logging()
 
     create_app(state.settings(), login=login).run()
 

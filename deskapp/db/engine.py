@@ -31,7 +31,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.pool import StaticPool
 from sqlmodel import Session, SQLModel, create_engine
 
-from deskapp.errors import Conflict
+from deskapp.errors import Conflict, StorageError
 
 log = logging.getLogger(__name__)
 
@@ -188,6 +188,10 @@ class Database:
                 again = is_retryable(error) or (request_id is not None and (
                     is_connection_lost(error) or _is_request_clash(error)))
                 if not again or attempt >= attempts:
+                    plain = storage_error(error)
+                    if plain is not None:
+                        log.error("write refused by the database: %s", error.orig)
+                        raise plain from error
                     raise
                 pause = RETRY_BASE_SECONDS * 2 ** (attempt - 1) * (0.5 + random.random())
                 log.warning("write retried (%d/%d) after %s", attempt, attempts,
@@ -218,6 +222,27 @@ def _log_request(session: Session, request_id: str, result: object) -> None:
     session.add(RequestLog(request_id=request_id, at=clock.now(), entity=entity,
                            entity_id=entity_id))
     session.flush()
+
+
+_READONLY = ("readonly database", "read-only database", "read-only transaction",
+             "read-only file system", "readonly file system")
+_DISK_FULL = ("database or disk is full", "disk is full", "no space left on device",
+              "disk full", "could not extend file")
+
+
+def storage_error(error: BaseException) -> StorageError | None:
+    """The plain message for a write the database refused for lack of a place to write:
+    a read-only database (SQLite file or directory without write permission, a read-only
+    PostgreSQL transaction, SQLSTATE 25006) or a full disk (SQLITE_FULL, SQLSTATE 53100);
+    ``None`` for any other error."""
+    orig = getattr(error, "orig", None) or error
+    text = str(orig).lower()
+    state = str(getattr(orig, "sqlstate", "") or "")
+    if state == "25006" or any(s in text for s in _READONLY):
+        return StorageError("error.db_readonly")
+    if state == "53100" or any(s in text for s in _DISK_FULL):
+        return StorageError("error.disk_full")
+    return None
 
 
 def _is_request_clash(error: exc.DBAPIError) -> bool:

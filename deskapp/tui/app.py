@@ -22,6 +22,7 @@ from deskapp.i18n import set_language, t
 from deskapp.services import hooks
 from deskapp.tui import areas
 from deskapp.tui.base import translate_bindings
+from deskapp.tui.guard import GuardedDispatch, report_unexpected
 
 
 def _area_bindings() -> list[Binding]:
@@ -32,7 +33,7 @@ def _area_bindings() -> list[Binding]:
     ]
 
 
-class DeskApp(App[None]):
+class DeskApp(GuardedDispatch, App[None]):
     CSS_PATH = "styles/app.tcss"
     TITLE = "deskapp"
     ENABLE_COMMAND_PALETTE = True
@@ -62,6 +63,18 @@ class DeskApp(App[None]):
         dialogs compare it when shown again (``tui/base.py``)."""
 
     # ----------------------------------------------------------------- start-up
+    unexpected_errors: list[BaseException]
+
+    def _handle_exception(self, error: Exception) -> None:
+        """Errors Textual reports from outside a guarded handler (timers, callbacks,
+        Textual's own widgets): shown, logged, and the desk stays up (see
+        :mod:`deskapp.tui.guard`). Before the first screen is up, Textual's default ends
+        the app as usual."""
+        if self._running and self.screen_stack and not self._exit:
+            report_unexpected(self, error)
+            return
+        super()._handle_exception(error)
+
     def on_mount(self) -> None:
         # The header clock reads the process's local time: make that the site's time zone
         # (put back when the app ends, so a process that runs several apps — the tests, the

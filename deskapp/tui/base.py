@@ -16,6 +16,7 @@ from textual.worker import Worker
 
 from deskapp.errors import DeskError, ValidationError
 from deskapp.i18n import has, t
+from deskapp.tui.guard import GuardedDispatch
 
 if TYPE_CHECKING:
     from deskapp.tui.app import DeskApp
@@ -78,7 +79,10 @@ def notify_error(app: DeskApp, err: DeskError) -> None:
 
 
 def notify_unexpected(app: DeskApp, err: Exception) -> None:
-    app.notify(t("error.unexpected", error=type(err).__name__), severity="error",
+    from deskapp.logsetup import log_file
+
+    app.notify(t("error.unexpected", error=type(err).__name__, log=log_file()),
+               severity="error",
                title=t("error.title"), timeout=12)
 
 
@@ -161,7 +165,7 @@ def _generation(node: Any) -> int:
     return int(getattr(node.app, "staff_generation", 0))
 
 
-class DeskScreen(ServiceMixin, Screen[None]):
+class DeskScreen(GuardedDispatch, ServiceMixin, Screen[None]):
     """Base of the area screens: header with site/desk/staff/clock, footer with keys.
 
     Every area screen also gets:
@@ -216,7 +220,7 @@ class DeskScreen(ServiceMixin, Screen[None]):
             record_list.show_newest()
 
 
-class DeskModal(ServiceMixin, ModalScreen[T]):
+class DeskModal(GuardedDispatch, ServiceMixin, ModalScreen[T]):
     """Base of the dialogs. A dialog opened for one person closes itself, as if cancelled,
     when it is shown again after another person logged in or unlocked the desk: no one
     saves, confirms or voids in a dialog filled for somebody else."""

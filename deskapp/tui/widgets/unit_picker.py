@@ -81,6 +81,9 @@ class UnitPicker(RevealMixin, DeskModal[PickedUnit | None]):
         super().__init__()
         self._initial = query
         self._hits: list[UnitHit] = []
+        # Each list of hits shown gets a new generation; option ids are "<generation>:<i>"
+        # so a highlight event queued for an older list is recognised and dropped.
+        self._generation = 0
         self._pending: str | None = None
         self._searched: str | None = None
         self._pick_when_ready = False
@@ -137,6 +140,7 @@ class UnitPicker(RevealMixin, DeskModal[PickedUnit | None]):
 
     def _show(self, hits: list[UnitHit]) -> None:
         self._hits = hits
+        self._generation += 1
         options = self.query_one("#picker-results", OptionList)
         options.clear_options()
         if not hits:
@@ -144,16 +148,28 @@ class UnitPicker(RevealMixin, DeskModal[PickedUnit | None]):
             self.query_one("#picker-detail", Static).update("")
             self._set_household([])
             return
-        options.add_options([Option(hit_label(h), id=str(i)) for i, h in enumerate(hits)])
+        gen = self._generation
+        options.add_options([Option(hit_label(h), id=f"{gen}:{i}") for i, h in enumerate(hits)])
         options.highlighted = 0
         self._detail(0)
 
     @on(OptionList.OptionHighlighted, "#picker-results")
     def _highlighted(self, event: OptionList.OptionHighlighted) -> None:
-        if event.option.id is not None:
-            self._detail(int(event.option.id))
+        index = self._index_of(event.option.id)
+        if index is not None:
+            self._detail(index)
+
+    def _index_of(self, option_id: str | None) -> int | None:
+        """The hit an option stands for, or ``None`` when the option belongs to a list of
+        hits that has since been replaced (a highlight that arrived late)."""
+        gen, _, index = (option_id or "").partition(":")
+        if gen != str(self._generation) or not index.isdigit():
+            return None
+        return int(index) if int(index) < len(self._hits) else None
 
     def _detail(self, index: int) -> None:
+        if not 0 <= index < len(self._hits):
+            return
         hit = self._hits[index]
 
         def load(session):  # type: ignore[no-untyped-def]
@@ -193,7 +209,7 @@ class UnitPicker(RevealMixin, DeskModal[PickedUnit | None]):
 
     def _current(self) -> int | None:
         options = self.query_one("#picker-results", OptionList)
-        if options.highlighted is None or not self._hits:
+        if options.highlighted is None or not 0 <= options.highlighted < len(self._hits):
             return None
         return options.highlighted
 
