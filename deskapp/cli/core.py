@@ -58,16 +58,20 @@ def demo(
     seed: int = typer.Option(1, "--seed"),
     no_activity: bool = typer.Option(False, "--no-activity",
                                      help="Site, units and staff only: no demo history"),
+    force: bool = typer.Option(False, "--force",
+                               help="Overwrite a database that is not a demo database "
+                                    "(a backup copy is taken first)"),
 ) -> None:
-    """Build a fresh demo database (529 households, demo staff) and open the app on it."""
-    target = path or data_dir() / "demo.sqlite3"
+    """Build a fresh demo database (529 households, demo staff) and open the app on it.
+    Only a demo database (or an empty one) is overwritten; any other database only with
+    --force, and then after a verified backup."""
+    if path is not None and state.db is not None:
+        fail(t("cli.demo.path_and_db"))
     if state.db is None:
-        state.db = f"sqlite:///{target}"
+        state.db = f"sqlite:///{path or data_dir() / 'demo.sqlite3'}"
     url = state.db
     if url.startswith("sqlite:///") and not keep:
-        file = Path(url.removeprefix("sqlite:///"))
-        for suffix in ("", "-wal", "-shm"):
-            Path(str(file) + suffix).unlink(missing_ok=True)
+        _clear_for_demo(url, force=force)
     db = open_db()
     from deskapp.services import site
     from deskapp.services.demo import build_demo
@@ -86,6 +90,34 @@ def demo(
     db.dispose()
     if not no_run:
         run_app()
+
+
+def _clear_for_demo(url: str, *, force: bool) -> None:
+    """Remove the SQLite file at ``url`` (and its -wal/-shm) for a fresh demo: at once when
+    it is a demo or empty database; another database only with ``force`` and after a
+    verified backup through the backup service."""
+    from deskapp.services.demo import database_kind
+
+    file = Path(url.removeprefix("sqlite:///"))
+    if database_kind(url) == "other":
+        if not force:
+            fail(t("cli.demo.not_demo", path=file))
+        from deskapp.db.engine import Database
+        from deskapp.errors import DeskError
+        from deskapp.services.backup import backup_dir, take_backup
+
+        settings = state.settings()
+        db = Database(url)
+        try:
+            copy = take_backup(db, directory=backup_dir(settings),
+                               keep=max(settings.backups_kept, 1))
+        except DeskError as err:
+            fail(t("cli.demo.backup_failed", error=str(err)))
+        finally:
+            db.dispose()
+        typer.echo(t("cli.demo.backed_up", path=file, copy=copy.path))
+    for suffix in ("", "-wal", "-shm"):
+        Path(str(file) + suffix).unlink(missing_ok=True)
 
 
 @app.command()

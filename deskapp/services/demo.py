@@ -246,6 +246,39 @@ def _ensure_empty(session: Session) -> None:
             raise Conflict("demo.not_empty")
 
 
+DEMO_MARK = "demo.build"  # the audit action build_demo writes: what marks a demo database
+
+
+def database_kind(url: str) -> str:
+    """What ``deskapp demo`` would overwrite at ``url`` (a SQLite URL): ``"absent"`` (no
+    file), ``"empty"`` (a file without tables), ``"demo"`` (built by :func:`build_demo`:
+    its audit log holds the ``demo.build`` entry), or ``"other"`` — a real site, or any
+    other database, which is never overwritten without being asked."""
+    import sqlite3
+    from pathlib import Path
+
+    path = Path(url.removeprefix("sqlite:///"))
+    if not path.exists():
+        return "absent"
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    except sqlite3.Error:
+        return "other"
+    try:
+        tables = {row[0] for row in conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table'")}
+        if not tables - {"alembic_version"}:
+            return "empty"
+        if "audit_entry" in tables and conn.execute(
+                "SELECT 1 FROM audit_entry WHERE action = ? LIMIT 1", (DEMO_MARK,)).fetchone():
+            return "demo"
+        return "other"
+    except sqlite3.Error:
+        return "other"
+    finally:
+        conn.close()
+
+
 def build_demo(session: Session, *, seed: int = 1, today: date | None = None,
                activity: bool = True) -> DemoSummary:
     """Fill an empty database with the demo site, in the caller's transaction.
@@ -277,7 +310,7 @@ def build_demo(session: Session, *, seed: int = 1, today: date | None = None,
     summary.reference_entries = load_reference(session, items, by=supervisor)
 
     _build_units(session, rng, today, summary)
-    audit.record(session, by=supervisor, action="demo.build", entity="site",
+    audit.record(session, by=supervisor, action=DEMO_MARK, entity="site",
                  entity_id=site.id,
                  detail={"seed": seed, "units": summary.units, "owners": summary.owners,
                          "tenants": summary.tenants})

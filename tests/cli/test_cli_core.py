@@ -34,6 +34,62 @@ def test_demo_builds_a_database_without_opening_it(tmp_path: Path) -> None:
     assert "沿用已有" in again.output
 
 
+def _real_site(tmp_path: Path) -> str:
+    url = f"sqlite:///{tmp_path / 'site.sqlite3'}"
+    result = invoke("--db", url, "init", "--site", "测试花园", "--login", "boss", "--name",
+                    "王主管", "--password", "abc12345")
+    assert result.exit_code == 0, result.output
+    return url
+
+
+def _logins(url: str) -> list[str]:
+    from deskapp.db.engine import Database
+    from deskapp.services import staff
+
+    db = Database(url)
+    try:
+        with db.read() as session:
+            return sorted(s.login for s in staff.list_staff(session))
+    finally:
+        db.dispose()
+
+
+def test_demo_refuses_to_overwrite_a_real_site(tmp_path: Path) -> None:
+    url = _real_site(tmp_path)
+    result = invoke("--db", url, "demo", "--no-run", "--no-activity")
+    assert result.exit_code == 1
+    assert "不是演示数据库" in result.output and "--force" in result.output
+    assert _logins(url) == ["boss"]  # untouched
+    assert not (tmp_path / "home" / "backups").exists()
+
+
+def test_demo_force_backs_up_the_real_site_first(tmp_path: Path) -> None:
+    from deskapp.services.backup import list_backups
+
+    url = _real_site(tmp_path)
+    result = invoke("--db", url, "demo", "--no-run", "--no-activity", "--force")
+    assert result.exit_code == 0, result.output
+    copies = list_backups(tmp_path / "home" / "backups")
+    assert len(copies) == 1 and "已备份" in result.output and copies[0].name in result.output
+    assert _logins(f"sqlite:///{copies[0]}") == ["boss"]  # the site is in the copy
+    assert "zhuguan" in _logins(url)
+
+
+def test_demo_rebuilds_a_demo_database_without_asking(tmp_path: Path) -> None:
+    db = tmp_path / "demo.sqlite3"
+    assert invoke("demo", "--path", str(db), "--no-run", "--no-activity").exit_code == 0
+    again = invoke("--db", f"sqlite:///{db}", "demo", "--no-run", "--no-activity")
+    assert again.exit_code == 0, again.output
+    assert "529 户" in again.output and "已备份" not in again.output
+
+
+def test_demo_path_and_db_together_are_refused(tmp_path: Path) -> None:
+    url = _real_site(tmp_path)
+    result = invoke("--db", url, "demo", "--path", str(tmp_path / "d.sqlite3"), "--no-run")
+    assert result.exit_code == 1 and "只能指定一个" in result.output
+    assert _logins(url) == ["boss"] and not (tmp_path / "d.sqlite3").exists()
+
+
 def test_init_then_staff_commands(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'site.sqlite3'}"
     result = invoke("--db", url, "init", "--site", "测试花园", "--login", "boss", "--name",

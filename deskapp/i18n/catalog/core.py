@@ -174,6 +174,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "cli.demo.built": ("演示数据库：{url}\n{units} 户，{occupants} 名住户；演示业务：{modules}",
                        "demo database: {url}\n{units} units, {occupants} occupants; "
                        "demo activity: {modules}"),
+    "cli.demo.path_and_db": ("--db 与 --path 只能指定一个（演示数据库的位置）",
+                             "Give either --db or --path for the demo database, not both"),
+    "cli.demo.not_demo": ("{path} 不是演示数据库，未覆盖。确需用演示数据覆盖，请加 --force"
+                          "（会先备份）；或用 --path 指定另一个文件",
+                          "{path} is not a demo database: left as it is. To overwrite it with "
+                          "demo data add --force (a backup is taken first), or give another "
+                          "file with --path"),
+    "cli.demo.backed_up": ("已备份 {path} → {copy}", "Backed up {path} → {copy}"),
+    "cli.demo.backup_failed": ("备份失败，未覆盖：{error}", "Backup failed, nothing overwritten: {error}"),
     "cli.demo.kept": ("演示数据库（沿用已有）：{url}", "demo database (kept): {url}"),
     "cli.demo.logins": ("演示账号：zhuguan / zhuanyuan / qiantai1 / qiantai2，密码 demo123",
                         "logins: zhuguan / zhuanyuan / qiantai1 / qiantai2, password demo123"),
