@@ -66,6 +66,10 @@ __all__ = [
     "current_shift",
     "get_handover",
     "handovers_on",
+    "may_write_handover",
+    "require_handover_writer",
+    "shift_contact_count",
+    "shift_contacts",
     "open_shift",
     "pending_handover",
     "shift_of",
@@ -90,6 +94,42 @@ def open_shift_at_login(session: Session, staff: Staff, desk: str) -> None:
     if staff.role == Role.SUPERVISOR or not desk:
         return
     open_shift(session, by=staff, desk=desk)
+
+
+def may_write_handover(session: Session, *, by: Staff, shift_id: int) -> bool:
+    """Who may write a shift's handover: a desk role who was on the shift (opened or
+    joined it). A supervisor, who never joins shifts, does not write the desk's handover
+    — they read, confirm and mark the log (已阅)."""
+    if by.role not in DESK_ROLES or by.id is None:
+        return False
+    return session.get(ShiftMember, (shift_id, by.id)) is not None
+
+
+def require_handover_writer(session: Session, *, by: Staff, shift_id: int) -> Shift:
+    """The shift, when ``by`` may write its handover (:func:`may_write_handover`)."""
+    require_role(by, *DESK_ROLES)
+    shift = shift_of(session, shift_id)
+    if not may_write_handover(session, by=by, shift_id=shift_id):
+        raise PermissionDenied("reception.handover.not_member")
+    return shift
+
+
+def shift_contacts(shift: Shift, end: datetime | None = None) -> ColumnElement[bool]:
+    """The shift's own contacts: tied to the shift and dated within it (to the minute).
+    A contact dated on an earlier day that was attached to the shift (a fee reminder
+    recorded late) is not counted in the shift's figures — the same rule for the handover
+    and the desk's shift line."""
+    clause = (Contact.shift_id == shift.id) & (  # type: ignore[operator]
+        Contact.at >= clock.to_minute(shift.opened_at))
+    if end is not None:
+        clause = clause & (Contact.at <= end)  # type: ignore[operator]
+    return clause
+
+
+def shift_contact_count(session: Session, shift: Shift) -> int:
+    """How many contacts the desk's shift line shows (:func:`shift_contacts`)."""
+    return int(session.exec(select(func.count()).select_from(Contact).where(  # type: ignore[call-overload]
+        shift_contacts(shift, shift.closed_at))).one())
 
 
 def members(session: Session, shift_id: int) -> list[Staff]:
@@ -153,11 +193,11 @@ def build_summary(session: Session, *, shift: Shift, end: datetime,
     """What the handover says, from the data (contacts of the shift, work orders of the
     period, and every area's open items)."""
     start = shift.opened_at
+    own = shift_contacts(shift, end)
     by_kind = {ContactKind(k).value: int(n) for k, n in session.exec(  # type: ignore[call-overload]
-        select(Contact.kind, func.count()).where(Contact.shift_id == shift.id)
-        .group_by(Contact.kind)).all()}
+        select(Contact.kind, func.count()).where(own).group_by(Contact.kind)).all()}
     pending = session.exec(select(func.count()).select_from(Contact).where(  # type: ignore[call-overload]
-        Contact.shift_id == shift.id, Contact.status == ContactStatus.PENDING)).one()
+        own, Contact.status == ContactStatus.PENDING)).one()
     opened = session.exec(select(func.count()).select_from(WorkOrder).where(  # type: ignore[call-overload]
         WorkOrder.created_at >= start, WorkOrder.created_at <= end)).one()
     completed = session.exec(select(func.count()).select_from(WorkOrder).where(  # type: ignore[call-overload]
@@ -186,14 +226,11 @@ def build_summary(session: Session, *, shift: Shift, end: datetime,
 
 def write_handover(session: Session, *, by: Staff, shift_id: int, notes: str) -> Handover:
     """Write (or, until confirmed, rewrite) the handover of a shift; closes the shift."""
-    require_role(by, *DESK_ROLES)
-    shift = shift_of(session, shift_id)
+    shift = require_handover_writer(session, by=by, shift_id=shift_id)
     text = clean_text(notes, field="notes", label_key="reception.handover.notes", max_len=2000)
     existing = session.exec(select(Handover).where(Handover.shift_id == shift.id)).first()
     if existing is not None and existing.status == HandoverStatus.CONFIRMED:
         raise Conflict("reception.handover.confirmed")
-    if by.role != Role.SUPERVISOR and session.get(ShiftMember, (shift.id, by.id)) is None:
-        raise PermissionDenied("reception.handover.not_member")
     now = clock.now()
     end = shift.closed_at or now
     summary = build_summary(session, shift=shift, end=end, staff_id=by.id)
@@ -282,8 +319,9 @@ def handovers_on(session: Session, day: date, *, desk: str | None = None) -> lis
 
 
 def preview_handover(session: Session, *, by: Staff, shift_id: int) -> HandoverSummary:
-    """What the handover would say if written now (nothing is stored)."""
-    shift = shift_of(session, shift_id)
+    """What the handover would say if written now (nothing is stored); only for those who
+    may write it."""
+    shift = require_handover_writer(session, by=by, shift_id=shift_id)
     return build_summary(session, shift=shift, end=shift.closed_at or clock.now(),
                          staff_id=by.id)
 

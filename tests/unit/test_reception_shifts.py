@@ -291,3 +291,51 @@ def test_a_number_in_a_pending_contact_or_the_notes_never_shows_in_full(db, rece
     assert "13912345678" not in printed and "139****5678" in printed
     assert view.handover.notes.endswith("13912345678")  # kept as typed; shown masked
     assert mask_text(view.handover.notes) != view.handover.notes
+
+
+def test_figures_count_the_shifts_own_contacts_not_earlier_days_attached(db, receptionist):
+    """#21.3: fee reminders dated on earlier days, recorded during today's shift, are tied
+    to the shift but are not its own work: the figures and the desk's shift line show what
+    the shift's list shows."""
+    with clock.freeze(NOW):
+        _login(db, receptionist)
+    with clock.freeze(NOW + timedelta(hours=1)):
+        for _ in range(2):
+            _log(db, receptionist)
+        for days in (1, 3, 5):
+            with db.write() as session:
+                reception.log_contact(session, by=receptionist, desk=DESK, data=ContactCreate(
+                    channel=ContactChannel.PHONE, kind=ContactKind.FEE_REMINDER,
+                    content="催缴物业费", person_name="业主",
+                    at=NOW - timedelta(days=days)))
+        with db.write() as session:  # one reminder made today counts
+            reception.log_contact(session, by=receptionist, desk=DESK, data=ContactCreate(
+                channel=ContactChannel.PHONE, kind=ContactKind.FEE_REMINDER,
+                content="催缴物业费", person_name="业主"))
+        with db.read() as session:
+            shift = shifts.current_shift(session, desk=DESK)
+            assert shifts.shift_contact_count(session, shift) == 3
+            summary = shifts.preview_handover(session, by=receptionist, shift_id=shift.id)
+    assert summary.contacts == 3
+    assert summary.contacts_by_kind == {"enquiry": 2, "fee_reminder": 1}
+
+
+def test_only_someone_on_the_shift_may_write_its_handover(db, receptionist, second, supervisor):
+    """#21.3: a supervisor (never on a shift) or a receptionist who was not on it cannot
+    write the desk's handover, nor preview it."""
+    with clock.freeze(NOW):
+        _login(db, receptionist)
+    with clock.freeze(NOW + timedelta(hours=1)):
+        with db.read() as session:
+            shift = shifts.current_shift(session, desk=DESK)
+            assert shifts.may_write_handover(session, by=receptionist, shift_id=shift.id)
+            assert not shifts.may_write_handover(session, by=supervisor, shift_id=shift.id)
+            assert not shifts.may_write_handover(session, by=second, shift_id=shift.id)
+        for outsider in (supervisor, second):
+            for call in (shifts.write_handover, shifts.preview_handover):
+                kw = {"notes": ""} if call is shifts.write_handover else {}
+                with pytest.raises(PermissionDenied), db.write() as session:
+                    call(session, by=outsider, shift_id=shift.id, **kw)
+        with db.read() as session:
+            assert shifts.current_shift(session, desk=DESK) is not None  # still open
+            assert shifts.pending_handover(session, desk=DESK) is None

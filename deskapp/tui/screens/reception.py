@@ -33,7 +33,6 @@ from deskapp.tui.base import DeskScreen, app_call
 from deskapp.tui.screens.reception_forms import ContactForm, SavedContact, WorkOrderForm
 from deskapp.tui.screens.reception_views import (
     ContactDetail,
-    HandoverConfirm,
     HandoverViewer,
     HandoverWrite,
     WorkOrderDetail,
@@ -273,12 +272,7 @@ class ReceptionScreen(DeskScreen):
         def load(s: Any) -> tuple[Any, list[str], int, Any]:
             shift = shifts.current_shift(s, desk=desk)
             names = [m.name for m in shifts.members(s, shift.id)] if shift else []
-            count = 0
-            if shift is not None:
-                from sqlmodel import func, select
-
-                count = s.exec(select(func.count()).select_from(Contact)
-                               .where(Contact.shift_id == shift.id)).one()
+            count = shifts.shift_contact_count(s, shift) if shift is not None else 0
             pending = shifts.pending_handover(s, desk=desk)
             writer = reception.staff_names(s).get(pending.written_by, "") if pending else ""
             return shift, names, count, (pending, writer)
@@ -353,7 +347,16 @@ class ReceptionScreen(DeskScreen):
             self.notify(t("reception.shift.none", desk=self.app.settings.desk),
                         severity="warning")
             return
-        self.app.push_screen(HandoverWrite(self._shift_id), self._handover_written)
+        by, sid = self.app.staff, self._shift_id
+
+        def allowed(may: bool) -> None:
+            if not may:
+                self.notify(t("reception.handover.not_member"), severity="warning")
+                return
+            self.app.push_screen(HandoverWrite(sid), self._handover_written)
+
+        self.call_service(lambda s: shifts.may_write_handover(s, by=by, shift_id=sid),
+                          done=allowed)
 
     def _handover_written(self, handover_id: int | None) -> None:
         if handover_id is None:
@@ -366,10 +369,9 @@ class ReceptionScreen(DeskScreen):
         if self._pending_handover is None:
             self.notify(t("reception.ho.none_pending"), severity="warning")
             return
-        hid = self._pending_handover
-        self.call_service(lambda s: shifts.get_handover(s, hid),
-                          done=lambda view: self.app.push_screen(
-                              HandoverConfirm(view), self._handover_confirmed))
+        # the handover is shown first: confirming needs it read to its end (or 已阅)
+        self.app.push_screen(HandoverViewer(self._pending_handover, confirming=True),
+                             self._handover_confirmed)
 
     def _handover_confirmed(self, ok: bool | None) -> None:
         if ok:

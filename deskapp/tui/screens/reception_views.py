@@ -387,6 +387,27 @@ def summary_text(summary: HandoverSummary, *, notes: str = "") -> Text:
     return text
 
 
+COLLAPSE_AT = 5  # a section with more open items shows its count; Enter opens its list
+PREVIEW_ROWS = 3  # rows of a long section shown in the writer's preview
+
+
+def section_heading(section: str, items: list[Any]) -> str:
+    """"快递待取（80，超时 3）": the section, how many, and how many are overdue."""
+    late = sum(1 for i in items if i.overdue)
+    count = t("reception.ho.count_late", n=len(items), late=late) if late else str(len(items))
+    return f"{t(section)}（{count}）"
+
+
+def item_text(item: Any) -> Text:
+    """One open item; overdue ones marked 超时 in the style the area lists use for an
+    overdue row (bold, error colour)."""
+    if not item.overdue:
+        return Text(item.label)
+    text = Text(t("reception.ho.overdue_tag") + " ", style="bold red")
+    text.append(item.label, style="bold red")
+    return text
+
+
 class HandoverWrite(FormMixin, DeskModal[int | None]):
     """Write the handover of the desk's shift: the summary from the data, plus notes."""
 
@@ -408,10 +429,11 @@ class HandoverWrite(FormMixin, DeskModal[int | None]):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Label(t("reception.ho.write_title"), classes="title")
+            # the notes first: visible while typing, the generated summary below them
+            yield Field(t("reception.handover.notes"), TextArea(self.notes, id="hw-notes"),
+                        name="notes")
             with VerticalScroll(can_focus=False):
                 yield Static(t("list.loading"), id="hw-preview")
-                yield Field(t("reception.handover.notes"), TextArea(self.notes, id="hw-notes"),
-                            name="notes")
             yield Static(t("reception.ho.write_hint"), classes="hint")
         yield Footer()
 
@@ -425,9 +447,14 @@ class HandoverWrite(FormMixin, DeskModal[int | None]):
     def _preview(self, summary: HandoverSummary) -> None:
         text = summary_text(summary)
         for section, items in summary.sections():
-            text.append(f"\n{t(section)}（{len(items)}）\n", style="bold")
-            for item in items:
-                text.append(f"  {item.label}\n", style="bold red" if item.overdue else "")
+            text.append(f"\n{section_heading(section, items)}\n", style="bold")
+            shown = items if len(items) <= COLLAPSE_AT else items[:PREVIEW_ROWS]
+            for item in shown:
+                text.append_text(Text("  ") + item_text(item))
+                text.append("\n")
+            if len(shown) < len(items):
+                text.append("  " + t("reception.ho.more", n=len(items) - len(shown)) + "\n",
+                            style="dim")
         if not summary.items:
             text.append("\n" + t("reception.ho.nothing_open") + "\n", style="green")
         self.query_one("#hw-preview", Static).update(text)
@@ -444,24 +471,33 @@ class HandoverWrite(FormMixin, DeskModal[int | None]):
 
 
 class HandoverViewer(DeskModal[bool]):
-    """A handover as written: figures, notes and every open item; Enter opens the item's
-    record; C lets the incoming staff member confirm it."""
+    """A handover as written: figures, notes and every open item, grouped by section with
+    counts (a long section — parcels waiting — is one line until Enter opens its list);
+    Enter on an item opens its record. C lets the incoming staff member confirm it, once
+    the handover has been read to its end (or marked 已阅 with R). Opened with
+    ``confirming=True`` (C on the desk at the next login) it closes after confirming."""
 
     DEFAULT_CSS = _MODAL_CSS.format(name="HandoverViewer") + """
-    HandoverViewer #hv-head { height: auto; }
+    HandoverViewer #hv-head { height: auto; max-height: 50%; }
     HandoverViewer OptionList { height: 1fr; min-height: 6; }
+    HandoverViewer #hv-hint { height: auto; color: $text-muted; }
     """
     BINDINGS = [
         Binding("escape", "close", t("key.close"), id="key.close"),
         Binding("c", "confirm", t("reception.key.confirm_handover"),
                 id="reception.key.confirm_handover"),
+        Binding("r", "mark_read", t("reception.key.read_handover"),
+                id="reception.key.read_handover"),
     ]
 
-    def __init__(self, handover_id: int) -> None:
+    def __init__(self, handover_id: int, *, confirming: bool = False) -> None:
         super().__init__()
         self.handover_id = handover_id
+        self.confirming = confirming
         self.view: HandoverView | None = None
         self._items: list[Any] = []
+        self._open_sections: set[str] = set()
+        self.read = False  # read to the end (or 已阅 pressed): confirming is possible
         self.changed = False
 
     def compose(self) -> ComposeResult:
@@ -469,6 +505,7 @@ class HandoverViewer(DeskModal[bool]):
             yield Label(t("reception.ho.view_title"), classes="title", id="hv-title")
             yield Static("", id="hv-head")
             yield OptionList(id="hv-items")
+            yield Static("", id="hv-hint")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -491,41 +528,97 @@ class HandoverViewer(DeskModal[bool]):
         _line(text, t("reception.ho.col.status"), status,
               "bold yellow" if h.status == HandoverStatus.WRITTEN else "bold green")
         self.query_one("#hv-head", Static).update(text)
+        self._fill()
+
+    def _fill(self) -> None:
+        assert self.view is not None
         options = self.query_one(OptionList)
+        keep = options.highlighted
         options.clear_options()
         self._items = []
-        for section, items in view.summary.sections():
-            options.add_option(Option(Text(f"{t(section)}（{len(items)}）", style="bold"),
-                                      disabled=True))
+        for section, items in self.view.summary.sections():
+            heading = section_heading(section, items)
+            if len(items) <= COLLAPSE_AT:
+                options.add_option(Option(Text(heading, style="bold"), disabled=True))
+            else:
+                shown = section in self._open_sections
+                key = "reception.ho.section_open" if shown else "reception.ho.section_closed"
+                options.add_option(Option(Text(t(key, heading=heading), style="bold"),
+                                          id=f"s:{section}"))
+                if not shown:
+                    continue
             for item in items:
                 self._items.append(item)
-                label = Text("  " + item.label, style="bold red" if item.overdue else "")
-                options.add_option(Option(label, id=str(len(self._items) - 1)))
-        if not view.summary.items:
+                options.add_option(Option(Text("  ") + item_text(item),
+                                          id=str(len(self._items) - 1)))
+        if not self.view.summary.items:
             options.add_option(Option(t("reception.ho.nothing_open"), disabled=True))
+        if keep is not None and options.option_count:
+            options.highlighted = min(keep, options.option_count - 1)
         self.refresh_bindings()
+        self.call_after_refresh(self._check_read)
+
+    def _check_read(self) -> None:
+        """Read when the whole list is in view, or the cursor has reached its end."""
+        options = self.query_one(OptionList)
+        if options.max_scroll_y <= 0 or (
+                options.highlighted is not None
+                and options.highlighted >= options.option_count - 1):
+            self.read = True
+        self._show_hint()
+
+    def _show_hint(self) -> None:
+        waiting = (self.view is not None
+                   and self.view.handover.status == HandoverStatus.WRITTEN)
+        hint = ""
+        if waiting:
+            hint = t("reception.ho.read_hint_done" if self.read else "reception.ho.read_hint")
+        self.query_one("#hv-hint", Static).update(hint)
+
+    @on(OptionList.OptionHighlighted)
+    def _moved(self, event: OptionList.OptionHighlighted) -> None:
+        if not self.read:
+            self._check_read()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "confirm":
+        if action in ("confirm", "mark_read"):
             return self.view is not None and self.view.handover.status == HandoverStatus.WRITTEN
         return True
 
     @on(OptionList.OptionSelected)
     def _open(self, event: OptionList.OptionSelected) -> None:
-        if event.option.id is None:
+        option_id = event.option.id or ""
+        if option_id.startswith("s:"):  # a long section's heading: show / hide its list
+            self._open_sections ^= {option_id[2:]}
+            self._fill()
             return
-        item = self._items[int(event.option.id)]
+        if not option_id.isdigit() or int(option_id) >= len(self._items):
+            return
+        item = self._items[int(option_id)]
         if item.ref is None or not areas.open_record(self.app, item.kind, item.id):
             self.notify(t("reception.cannot_open", kind=item.kind or "—"), severity="warning")
 
+    def action_mark_read(self) -> None:
+        """已阅: the reader says they have read the handover."""
+        self.read = True
+        self._show_hint()
+
     def action_confirm(self) -> None:
-        if self.view is not None:
-            self.app.push_screen(HandoverConfirm(self.view), self._confirmed)
+        if self.view is None:
+            return
+        if not self.read:
+            self.notify(t("reception.ho.read_first"), severity="warning")
+            self.query_one(OptionList).focus()
+            return
+        self.app.push_screen(HandoverConfirm(self.view), self._confirmed)
 
     def _confirmed(self, ok: bool | None) -> None:
         if ok:
             self.changed = True
             self.notify(t("reception.ho.confirmed"))
+            if self.confirming:
+                self.dismiss(True)
+                return
             self.reload()
 
     def action_close(self) -> None:
