@@ -66,6 +66,7 @@ __all__ = [
     "current_shift",
     "get_handover",
     "handovers_on",
+    "mark_handover_read",
     "may_write_handover",
     "require_handover_writer",
     "shift_contact_count",
@@ -282,6 +283,22 @@ def confirm_handover(session: Session, *, by: Staff, handover_id: int,
     return handover
 
 
+def mark_handover_read(session: Session, *, by: Staff, handover_id: int) -> Handover:
+    """已阅: a supervisor notes in the handover log that they have read this handover
+    (who and when; a later reading replaces the mark, every reading is in the audit log).
+    The handover itself — figures, notes, confirmation — is not touched."""
+    require_role(by, Role.SUPERVISOR)
+    handover = session.get(Handover, handover_id)
+    if handover is None:
+        raise NotFound("reception.handover.not_found")
+    handover.reviewed_at, handover.reviewed_by = clock.now(), by.id
+    session.add(handover)
+    session.flush()
+    audit.record(session, by=by, action="handover.review", entity="handover",
+                 entity_id=handover.id, detail={"shift": handover.shift_id})
+    return handover
+
+
 def pending_handover(session: Session, *, desk: str) -> Handover | None:
     """The desk's latest handover still waiting for confirmation."""
     return session.exec(
@@ -296,6 +313,7 @@ class HandoverView:
     summary: HandoverSummary
     writer: str
     confirmer: str
+    reviewer: str = ""  # the supervisor who marked it 已阅
 
 
 def get_handover(session: Session, handover_id: int) -> HandoverView:
@@ -305,7 +323,8 @@ def get_handover(session: Session, handover_id: int) -> HandoverView:
     names = staff_names(session)
     return HandoverView(handover, HandoverSummary.from_json(handover.summary),
                         names.get(handover.written_by, ""),
-                        names.get(handover.confirmed_by or 0, ""))
+                        names.get(handover.confirmed_by or 0, ""),
+                        names.get(handover.reviewed_by or 0, ""))
 
 
 def handovers_on(session: Session, day: date, *, desk: str | None = None) -> list[HandoverView]:
@@ -351,6 +370,7 @@ class HandoverSource(SqlListSource):
             ListColumn("contacts", "reception.ho.col.contacts", 6, "right"),
             ListColumn("items", "reception.ho.col.items", 6, "right"),
             ListColumn("notes", "reception.ho.col.notes", 30),
+            ListColumn("reviewed", "reception.ho.col.reviewed", 16),
         ]
         self.filters = [
             FilterSpec("from", "reception.filter.from", "date_from"),
@@ -392,4 +412,7 @@ class HandoverSource(SqlListSource):
             self._names.get(item.confirmed_by or 0, ""),
             t(f"reception.ho.status.{item.status.value}"), str(summary.contacts),
             str(len(summary.items)), item.notes,
+            t("reception.ho.reviewed", who=self._names.get(item.reviewed_by, ""),
+              at=item.reviewed_at.strftime("%m-%d %H:%M"))
+            if item.reviewed_by and item.reviewed_at else "",
         ), style)

@@ -116,9 +116,13 @@ async def test_read_mark_and_a_long_section_opens_on_enter(db, make_app, recepti
         assert "3-1-1279" in "\n".join(str(options.get_option_at_index(i).prompt)
                                        for i in range(options.option_count))
         viewer.read = False
-        await pilot.press("r")  # 已阅
+        await pilot.press("r")  # 已阅: the supervisor's mark on the log
         await settle(pilot)
         assert viewer.read and "已阅" in screen_text(app)
+        assert "王主管" in screen_text(app) or supervisor.name in screen_text(app)
+    with db.read() as session:
+        handover = session.get(Handover, hid)
+    assert handover.reviewed_by == supervisor.id and handover.reviewed_at is not None
 
 
 async def test_the_writers_notes_box_is_at_the_top(db, make_app, receptionist, open_items):

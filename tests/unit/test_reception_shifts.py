@@ -339,3 +339,24 @@ def test_only_someone_on_the_shift_may_write_its_handover(db, receptionist, seco
         with db.read() as session:
             assert shifts.current_shift(session, desk=DESK) is not None  # still open
             assert shifts.pending_handover(session, desk=DESK) is None
+
+
+def test_a_supervisor_marks_a_handover_read_with_who_and_when(db, receptionist, supervisor):
+    """#14.8: 已阅 on the handover log — who and when; only a supervisor marks it."""
+    with clock.freeze(NOW):
+        _login(db, receptionist)
+    with clock.freeze(NOW + timedelta(hours=1)), db.write() as session:
+        shift = shifts.current_shift(session, desk=DESK)
+        handover = shifts.write_handover(session, by=receptionist, shift_id=shift.id, notes="")
+    with pytest.raises(PermissionDenied), db.write() as session:
+        shifts.mark_handover_read(session, by=receptionist, handover_id=handover.id)
+    at = NOW + timedelta(hours=2)
+    with clock.freeze(at), db.write() as session:
+        shifts.mark_handover_read(session, by=supervisor, handover_id=handover.id)
+    with db.read() as session:
+        view = shifts.get_handover(session, handover.id)
+        rows = shifts.HandoverSource().fetch(session, ListQuery(), 0, 10)
+    assert (view.handover.reviewed_by, view.handover.reviewed_at) == (supervisor.id, at)
+    assert view.reviewer == supervisor.name
+    assert view.handover.status == HandoverStatus.WRITTEN  # the handover itself is untouched
+    assert f"{supervisor.name} 11-30 10:00" == rows[0].cells[-1]

@@ -192,3 +192,6 @@ class Handover(SQLModel, table=True):
                                    sa_type=enum_type(HandoverStatus))
     confirmed_at: LocalDateTime | None = None
     confirmed_by: int | None = Field(default=None, foreign_key="staff.id")
+    # 已阅: a supervisor has read it in the handover log (who, when; the latest reader)
+    reviewed_at: LocalDateTime | None = None
+    reviewed_by: int | None = Field(default=None, foreign_key="staff.id")

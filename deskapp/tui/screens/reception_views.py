@@ -527,6 +527,8 @@ class HandoverViewer(DeskModal[bool]):
             _line(text, t("reception.ho.col.confirmer"), f"{view.confirmer}  {_when(h.confirmed_at)}")
         _line(text, t("reception.ho.col.status"), status,
               "bold yellow" if h.status == HandoverStatus.WRITTEN else "bold green")
+        if h.reviewed_by:
+            _line(text, t("reception.ho.reviewed_line"), f"{view.reviewer}  {_when(h.reviewed_at)}")
         self.query_one("#hv-head", Static).update(text)
         self._fill()
 
@@ -581,8 +583,11 @@ class HandoverViewer(DeskModal[bool]):
             self._check_read()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("confirm", "mark_read"):
-            return self.view is not None and self.view.handover.status == HandoverStatus.WRITTEN
+        waiting = self.view is not None and self.view.handover.status == HandoverStatus.WRITTEN
+        if action == "confirm":
+            return waiting
+        if action == "mark_read":  # the incoming staff before confirming; a supervisor any time
+            return waiting or (self.view is not None and self.app.is_supervisor())
         return True
 
     @on(OptionList.OptionSelected)
@@ -599,9 +604,20 @@ class HandoverViewer(DeskModal[bool]):
             self.notify(t("reception.cannot_open", kind=item.kind or "—"), severity="warning")
 
     def action_mark_read(self) -> None:
-        """已阅: the reader says they have read the handover."""
+        """已阅: the reader says they have read the handover; a supervisor's reading is
+        marked on the handover log (who, when)."""
         self.read = True
         self._show_hint()
+        if self.app.is_supervisor():
+            by, hid = self.app.staff, self.handover_id
+
+            def marked(_: Any) -> None:
+                self.changed = True
+                self.notify(t("reception.ho.marked_read"))
+                self.reload()
+
+            self.call_service(lambda s: shifts.mark_handover_read(s, by=by, handover_id=hid),
+                              write=True, done=marked)
 
     def action_confirm(self) -> None:
         if self.view is None:
