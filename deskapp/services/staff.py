@@ -228,6 +228,13 @@ def unlock_login(session: Session, *, by: Staff, login: str) -> bool:
     return True
 
 
+def locked_logins(session: Session) -> dict[str, int]:
+    """Logins locked now, with the minutes (rounded up) each stays locked."""
+    now = clock.now()
+    rows = session.exec(select(LoginThrottle).where(LoginThrottle.locked_until > now)).all()
+    return {r.login: locked_minutes(session, r.login) for r in rows}
+
+
 def authenticate(session: Session, *, login: str, password: str) -> Staff:
     """:func:`sign_in` that raises on failure (the failure is recorded only when the
     caller commits anyway)."""

@@ -120,6 +120,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "admin.col.role": ("岗位", "Role"),
     "admin.col.active": ("启用", "Active"),
     "admin.col.created": ("创建时间", "Created"),
+    "admin.col.locked": ("登录锁定", "Login lock"),
+    "admin.locked_for": ("锁定 {minutes} 分钟", "{minutes} min"),
+    "admin.key.unlock": ("解锁", "Unlock"),
+    "admin.unlocked": ("已解锁 {login}，可以重新登录", "{login} is unlocked and can log in again"),
+    "admin.not_locked": ("{login} 没有被锁定", "{login} was not locked"),
     # site, units, occupants
     "site.name.required": ("请填写项目名称", "Enter the site name"),
     "site.reference.bad_section": ("{file}：未知分类「{section}」", "{file}: unknown section “{section}”"),
