@@ -146,3 +146,44 @@ def db_restore(
     if not result.audit_ok:
         fail(t("ops.restore.audit_broken", seq=result.audit_broken_at, reason=result.audit_reason),
              code=2)
+
+
+@db_app.command("grant")
+def db_grant(
+    role: str = typer.Option(..., "--role", help="The desks' login role to create or update"),
+    print_only: bool = typer.Option(False, "--print", help="Only print the SQL"),
+    no_password: bool = typer.Option(False, "--no-password",
+                                     help="Set no password (peer/certificate authentication)"),
+) -> None:
+    """PostgreSQL: make (or refresh) the least-privilege login role the desks connect with.
+    Run as the owner role that runs the migrations, and again after every `db upgrade`."""
+    import getpass
+    import os
+
+    from deskapp.db import grants
+    from deskapp.i18n import t
+
+    if not grants.valid_role(role):
+        fail(t("ops.grant.bad_role", role=role), 2)
+    db = open_db()
+    try:
+        if db.engine.dialect.name != "postgresql":
+            fail(t("ops.grant.pg_only"), 2)
+        if print_only:
+            sql = grants.grant_statements(role, grants.public_tables(db.engine),
+                                          database=db.engine.url.database or "")
+            typer.echo(";\n".join(sql) + ";")
+            return
+        password = None
+        if not no_password:
+            password = os.environ.get("DESKAPP_ROLE_PASSWORD")
+            if password is None:
+                password = getpass.getpass(t("ops.grant.password", role=role) + "：")
+                if password != getpass.getpass(t("cli.password_again") + "："):
+                    fail(t("cli.passwords_differ"))
+            if not password:
+                fail(t("ops.grant.need_password"), 2)
+        grants.apply_grants(db.engine, role, password=password)
+    finally:
+        db.dispose()
+    typer.echo(t("ops.grant.done", role=role))
