@@ -3,9 +3,9 @@
 * ``deskapp report cashier --date 2026-11-30 | --month 2026-11 [--format text|json|csv|xlsx]
   [--output FILE]`` — the day's takings by cashier and method, closes and the number check,
   with every receipt; or the month's figures with one row per day.
-* ``deskapp cashier standards [--file FILE] [--as LOGIN]`` — load the fee standards
+* ``deskapp cashier standards [--file FILE] --as LOGIN`` — load the fee standards
   (``data/fee-standards.toml`` by default); a changed price needs a new effective date.
-* ``deskapp cashier bills --period 2026-12 [--building 3] [--as LOGIN]`` — make a month's
+* ``deskapp cashier bills --period 2026-12 [--building 3] --as LOGIN`` — make a month's
   property-fee and parking bills (running it again adds nothing).
 """
 

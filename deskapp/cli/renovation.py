@@ -5,7 +5,7 @@
   active/expiring/overdue at the month's end);
 * ``deskapp renovation list [--view active|expiring|overdue|deposit|open|all|archive]
   [--format text|csv]`` — a list as the screen shows it (phones masked);
-* ``deskapp renovation certificate ZX2026-0001 [--output file.pdf] [--as LOGIN]`` — the
+* ``deskapp renovation certificate ZX2026-0001 [--output file.pdf] --as LOGIN`` — the
   registration certificate in its three copies (the print is counted and audited).
 """
 
