@@ -150,8 +150,12 @@ class SignIn:
         return self.staff
 
 
+def _throttle_key(login: str) -> str:
+    return hashlib.sha256(login.strip().lower().encode("utf-8")).hexdigest()
+
+
 def _throttle(session: Session, login: str) -> LoginThrottle | None:
-    return session.get(LoginThrottle, login[:40])
+    return session.get(LoginThrottle, _throttle_key(login))
 
 
 def locked_minutes(session: Session, login: str) -> int:
@@ -169,7 +173,7 @@ def sign_in(session: Session, *, login: str, password: str, channel: str = "scre
     (never the password typed); after :data:`MAX_FAILURES` failures in a row the login is
     locked for :data:`LOCK_MINUTES` minutes, whether the account exists or not, and a
     wrong login and a wrong password get the same message and take the same time."""
-    key = login.strip().lower()[:40]
+    key = login.strip().lower()
     staff = session.exec(select(Staff).where(Staff.login == key)).first()
     # Always one scrypt run: unknown logins take as long as known ones.
     matches = check_password(password, staff.password_hash if staff else _dummy_hash())
@@ -181,7 +185,7 @@ def sign_in(session: Session, *, login: str, password: str, channel: str = "scre
         return SignIn(error=PermissionDenied("auth.locked", minutes=minutes))
     if staff is None or not matches:
         if row is None:
-            row = LoginThrottle(login=key)
+            row = LoginThrottle(login_key=_throttle_key(key))
         elif row.locked_until is not None:  # an expired lock: count afresh
             row.failures, row.locked_until = 0, None
         row.failures += 1
@@ -205,18 +209,25 @@ def sign_in(session: Session, *, login: str, password: str, channel: str = "scre
     return SignIn(staff=staff)
 
 
+def _shown_login(staff: Staff | None, login: str) -> str:
+    """The login as the audit log keeps it: an account's login, or only the first two
+    characters of an unknown one (it may be a password typed into the wrong field)."""
+    return staff.login if staff else login[:2] + "…"
+
+
 def _audit_failure(session: Session, staff: Staff | None, login: str, channel: str,
                    reason: str, **extra: object) -> None:
     audit.record(session, by=staff, action="auth.failed", entity="staff",
                  entity_id=staff.id if staff else "",
-                 detail={"login": login, "channel": channel, "reason": reason, **extra})
+                 detail={"login": _shown_login(staff, login), "channel": channel,
+                         "reason": reason, **extra})
 
 
 def unlock_login(session: Session, *, by: Staff, login: str) -> bool:
     """A supervisor lifts the lock (and the failure count) of ``login``; False when there
     was nothing to lift."""
     require_role(by, Role.SUPERVISOR)
-    key = login.strip().lower()[:40]
+    key = login.strip().lower()
     row = _throttle(session, key)
     if row is None:
         return False
@@ -224,15 +235,20 @@ def unlock_login(session: Session, *, by: Staff, login: str) -> bool:
     session.flush()
     target = session.exec(select(Staff).where(Staff.login == key)).first()
     audit.record(session, by=by, action="staff.unlock", entity="staff",
-                 entity_id=target.id if target else "", detail={"login": key})
+                 entity_id=target.id if target else "",
+                 detail={"login": _shown_login(target, key)})
     return True
 
 
 def locked_logins(session: Session) -> dict[str, int]:
-    """Logins locked now, with the minutes (rounded up) each stays locked."""
+    """Staff logins locked now, with the minutes (rounded up) each stays locked."""
     now = clock.now()
-    rows = session.exec(select(LoginThrottle).where(LoginThrottle.locked_until > now)).all()
-    return {r.login: locked_minutes(session, r.login) for r in rows}
+    locked = set(session.exec(select(LoginThrottle.login_key)
+                              .where(LoginThrottle.locked_until > now)).all())
+    if not locked:
+        return {}
+    return {s.login: locked_minutes(session, s.login) for s in list_staff(session)
+            if _throttle_key(s.login) in locked}
 
 
 def authenticate(session: Session, *, login: str, password: str) -> Staff:

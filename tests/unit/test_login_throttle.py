@@ -77,8 +77,18 @@ def test_unknown_login_same_message_same_lock_same_work(db, receptionist, monkey
     for _ in range(4):
         unknown = _try(db, "nobody", "nope")
     assert unknown.error.key == "auth.locked"  # a lock says nothing about existence
-    assert _failures(db)[-1] == {"login": "nobody", "channel": "screen",
+    assert _failures(db)[-1] == {"login": "no…", "channel": "screen",
                                  "reason": "locked_now", "failures": 5, "staff_id": None}
+
+
+def test_a_password_typed_into_the_login_field_is_not_kept(db, receptionist) -> None:
+    from deskapp.db.models.core import LoginThrottle
+
+    _try(db, "desk1Secret!77", "")
+    with db.read() as session:
+        kept = [e.detail for e in session.exec(select(AuditEntry)).all()]
+        kept += [r.login_key for r in session.exec(select(LoginThrottle)).all()]
+    assert kept and not any("secret!77" in k.lower() for k in kept)
 
 
 def test_supervisor_unlocks(db, supervisor, receptionist, frozen_now) -> None:

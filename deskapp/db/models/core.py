@@ -117,10 +117,12 @@ class Staff(SQLModel, table=True):
 
 class LoginThrottle(SQLModel, table=True):
     """Failed logins per typed login (known or not, so a lock says nothing about whether
-    the account exists): after 5 failures in a row the login is locked for 5 minutes."""
+    the account exists): after 5 failures in a row the login is locked for 5 minutes.
+    ``login_key`` is a SHA-256 digest of the typed login, never the text itself (a
+    password typed into the login field must not be kept)."""
 
     __tablename__ = "login_throttle"
-    login: str = Field(primary_key=True, max_length=40)
+    login_key: str = Field(primary_key=True, max_length=64)
     failures: int = 0
     last_failure: LocalDateTime | None = None
     locked_until: LocalDateTime | None = None
