@@ -112,7 +112,7 @@ class AdminScreen(DeskScreen):
         super().on_mount()
         table = self.query_one(DataTable)
         for key, width in (("login", 14), ("name", 12), ("role", 12), ("active", 8),
-                           ("locked", 14), ("created", 18)):
+                           ("locked", 11), ("created", 10)):
             table.add_column(t(f"admin.col.{key}"), width=width, key=key)
         table.focus()
         self.reload()
@@ -132,7 +132,7 @@ class AdminScreen(DeskScreen):
                           t("common.yes") if s.active else t("common.no"),
                           t("admin.locked_for", minutes=self._locked[s.login])
                           if s.login in self._locked else "",
-                          s.created_at.strftime("%Y-%m-%d %H:%M"), key=str(s.id))
+                          s.created_at.strftime("%Y-%m-%d"), key=str(s.id))
         if staff:
             table.move_cursor(row=min(row, len(staff) - 1))
 
