@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import typer
 
 from deskapp.config import Settings, load_settings
+
+if TYPE_CHECKING:
+    from deskapp.db.models import Role, Staff
 
 app = typer.Typer(help="deskapp — 物业客服前台系统 / property front desk", no_args_is_help=False,
                   add_completion=False, rich_markup_mode=None)
@@ -57,22 +62,48 @@ def fail(message: str, code: int = 1) -> None:
     raise typer.Exit(code)
 
 
-def actor(session, login: str | None):  # type: ignore[no-untyped-def]
-    """The staff member a CLI action is done as (``--as LOGIN``); default: the first active
-    supervisor."""
-    from sqlmodel import select
+AS_HELP = ("Your login; the password is asked with hidden input "
+           "(or read from DESKAPP_PASSWORD in scripts)")
 
-    from deskapp.db.models import Role, Staff
-    from deskapp.services.staff import get_by_login
 
-    if login:
-        return get_by_login(session, login)
-    staff = session.exec(
-        select(Staff).where(Staff.role == Role.SUPERVISOR, Staff.active == True)  # noqa: E712
-        .order_by(Staff.id)
-    ).first()
-    if staff is None:
-        from deskapp.i18n import t
+def as_option():  # type: ignore[no-untyped-def]
+    """The ``--as LOGIN`` option of every command that acts for a staff member."""
+    return typer.Option(None, "--as", help=AS_HELP)
 
-        fail(t("cli.no_supervisor"))
-    return staff
+
+PASSWORD_ENV = "DESKAPP_PASSWORD"
+
+
+def signed_in(db, login: str | None, *roles: Role) -> Staff:  # type: ignore[no-untyped-def]
+    """The one door of the command line: the staff member ``--as LOGIN`` proves to be with
+    the password (``DESKAPP_PASSWORD`` or a hidden prompt), checked by the login screen's
+    own :func:`deskapp.services.staff.sign_in` (five failures lock the login; every
+    failure is audited), then held to ``roles`` by ``staff.require_role`` (no roles: any
+    active staff member). Fails the command with a clear message otherwise — there is no
+    implicit "first supervisor"."""
+    from deskapp.db.models import Role
+    from deskapp.errors import DeskError
+    from deskapp.i18n import t
+    from deskapp.services import staff as staff_svc
+
+    if not login or not login.strip():
+        fail(t("cli.auth.need_as"), 2)
+    assert login is not None
+    password = os.environ.get(PASSWORD_ENV)
+    if password is None:
+        try:
+            password = typer.prompt(t("cli.auth.password", login=login.strip()),
+                                    hide_input=True, default="", show_default=False)
+        except (typer.Abort, EOFError):
+            password = ""
+    if not password:
+        fail(t("cli.auth.need_password", env=PASSWORD_ENV), 2)
+    with db.write() as session:
+        result = staff_svc.sign_in(session, login=login, password=password, channel="cli")
+    if result.error is not None:
+        fail(str(result.error))
+    try:
+        return staff_svc.require_role(result.staff, *(roles or tuple(Role)))
+    except DeskError as err:
+        fail(str(err))
+        raise

@@ -3,9 +3,9 @@
 * ``deskapp report cashier --date 2026-11-30 | --month 2026-11 [--format text|json|csv|xlsx]
   [--output FILE]`` — the day's takings by cashier and method, closes and the number check,
   with every receipt; or the month's figures with one row per day.
-* ``deskapp cashier standards [--file FILE] [--as LOGIN]`` — load the fee standards
+* ``deskapp cashier standards [--file FILE] --as LOGIN`` — load the fee standards
   (``data/fee-standards.toml`` by default); a changed price needs a new effective date.
-* ``deskapp cashier bills --period 2026-12 [--building 3] [--as LOGIN]`` — make a month's
+* ``deskapp cashier bills --period 2026-12 [--building 3] --as LOGIN`` — make a month's
   property-fee and parking bills (running it again adds nothing).
 """
 
@@ -16,7 +16,7 @@ from pathlib import Path
 
 import typer
 
-from deskapp.cli.base import actor, app, fail, open_db, report_app
+from deskapp.cli.base import app, as_option, fail, open_db, report_app, signed_in
 from deskapp.i18n import t
 
 cashier_app = typer.Typer(help="Cashier: fee standards and bills")
@@ -29,6 +29,7 @@ def report_cashier(
     month: str = typer.Option(None, "--month", help="A month, YYYY-MM"),
     fmt: str = typer.Option("text", "--format", help="text | json | csv | xlsx"),
     output: Path = typer.Option(None, "--output", "-o", help="Write to this file (xlsx: required)"),
+    as_: str = as_option(),
 ) -> None:
     """The cashier's day (--date) or month (--month) report."""
     from deskapp import clock
@@ -42,6 +43,7 @@ def report_cashier(
     if fmt == "xlsx" and output is None:
         fail(t("cli.xlsx_needs_output"), 2)
     db = open_db()
+    signed_in(db, as_)  # as on the cashier screen: any staff member
     try:
         with db.read() as session:
             if day is not None:
@@ -75,17 +77,19 @@ def report_cashier(
 @cashier_app.command("standards")
 def load_standards(
     file: Path = typer.Option(None, "--file", help="fee-standards.toml (default: shipped)"),
-    as_: str = typer.Option(None, "--as", help="Acting supervisor's login"),
+    as_: str = as_option(),
 ) -> None:
-    """Load the fee standards; prices already loaded keep their dates."""
+    """Load the fee standards; prices already loaded keep their dates (a supervisor)."""
+    from deskapp.db.models import Role
     from deskapp.errors import DeskError
     from deskapp.services import cashier
 
     db = open_db()
+    by = signed_in(db, as_, Role.SUPERVISOR)
     try:
         with db.write() as session:
             specs = cashier.read_standards_file(file)
-            result = cashier.load_standards(session, by=actor(session, as_), specs=specs)
+            result = cashier.load_standards(session, by=by, specs=specs)
     except DeskError as err:
         fail(str(err))
     typer.echo(t("cashier.cli.standards_loaded", added=result.added,
@@ -96,7 +100,7 @@ def load_standards(
 def make_bills(
     period: str = typer.Option(..., "--period", help="YYYY-MM"),
     building: str = typer.Option(None, "--building", help="Only this building's code"),
-    as_: str = typer.Option(None, "--as", help="Acting staff login"),
+    as_: str = as_option(),
 ) -> None:
     """Make a month's property-fee and parking bills (idempotent)."""
     from deskapp.errors import DeskError
@@ -104,9 +108,10 @@ def make_bills(
     from deskapp.services import cashier
 
     db = open_db()
+    by = signed_in(db, as_)  # the service holds the role rule
     try:
         with db.write() as session:
-            result = cashier.generate_bills(session, by=actor(session, as_), period=period,
+            result = cashier.generate_bills(session, by=by, period=period,
                                             building=building)
     except DeskError as err:
         fail(str(err))

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import typer
 
-from deskapp.cli.base import fail, open_db, report_app
+from deskapp.cli.base import as_option, fail, open_db, report_app, signed_in
 
 
 @report_app.command("complaints")
@@ -17,6 +17,7 @@ def report_complaints(
     format: str = typer.Option("text", "--format", "-f", help="text | json | csv | xlsx"),
     output: Path = typer.Option(None, "--output", "-o",
                                 help="File to write (xlsx default: complaints-YYYY-MM.xlsx)"),
+    as_: str = as_option(),
 ) -> None:
     """Volume, categories, channels, departments, valid share, median and 90th-percentile
     times to first response and to close, overdue, return-visit rate and satisfaction,
@@ -32,6 +33,7 @@ def report_complaints(
         fail(t("complaints.cli.bad_format", formats=" | ".join(FORMATS)))
     db = open_db()
     try:
+        signed_in(db, as_)  # as on the report screen: any staff member
         if month:
             try:
                 year, mon = clock.parse_month(month)

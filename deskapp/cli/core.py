@@ -8,13 +8,14 @@ from pathlib import Path
 import typer
 
 from deskapp.cli.base import (
-    actor,
     app,
+    as_option,
     audit_app,
     db_app,
     fail,
     import_app,
     open_db,
+    signed_in,
     staff_app,
     state,
 )
@@ -45,8 +46,15 @@ def run_app(login: str | None = None) -> None:
 
 
 @app.command()
-def run(login: str = typer.Option(None, "--login", help="Skip the login screen (demo only)")) -> None:
+def run(login: str = typer.Option(None, "--login", help="Skip the login screen: asks this "
+                                  "login's password (or DESKAPP_PASSWORD)")) -> None:
     """Open the app (the same as plain `deskapp`)."""
+    if login:
+        db = open_db()
+        try:
+            login = signed_in(db, login).login
+        finally:
+            db.dispose()
     run_app(login)
 
 
@@ -173,11 +181,12 @@ def db_upgrade() -> None:
 
 
 @staff_app.command("list")
-def staff_list() -> None:
-    """List staff accounts."""
+def staff_list(as_: str = as_option()) -> None:
+    """List staff accounts (a supervisor)."""
     from deskapp.services import staff
 
     db = open_db()
+    signed_in(db, as_, staff.Role.SUPERVISOR)
     with db.read() as session:
         for s in staff.list_staff(session):
             typer.echo(f"{s.login:<14} {s.name:<8} {t('role.' + s.role.value):<8} "
@@ -189,18 +198,20 @@ def staff_add(
     login: str,
     name: str,
     role: str = typer.Option("receptionist", help="receptionist | specialist | supervisor"),
-    password: str = typer.Option(None, "--password"),
-    as_: str = typer.Option(None, "--as", help="Acting supervisor's login"),
+    password: str = typer.Option(None, "--password", help="The new account's password "
+                                 "(prompted when omitted)"),
+    as_: str = as_option(),
 ) -> None:
     """Add a staff account (done as a supervisor)."""
     from deskapp.errors import DeskError
     from deskapp.services import staff
 
-    password = password or getpass.getpass(t("cli.password") + "：")
     db = open_db()
+    by = signed_in(db, as_, staff.Role.SUPERVISOR)
+    password = password or getpass.getpass(t("cli.new_password") + "：")
     try:
         with db.write() as session:
-            staff.create_staff(session, by=actor(session, as_), login=login, name=name,
+            staff.create_staff(session, by=by, login=login, name=name,
                                role=staff.Role(role), password=password)
     except (DeskError, ValueError) as err:
         fail(str(err))
@@ -208,51 +219,72 @@ def staff_add(
 
 
 @staff_app.command("passwd")
-def staff_passwd(login: str, password: str = typer.Option(None, "--password"),
-                 as_: str = typer.Option(None, "--as")) -> None:
-    """Reset a staff member's password."""
+def staff_passwd(login: str, password: str = typer.Option(None, "--password",
+                                                         help="The new password (prompted)"),
+                 as_: str = as_option()) -> None:
+    """Reset a staff member's password (a supervisor)."""
     from deskapp.errors import DeskError
     from deskapp.services import staff
 
-    password = password or getpass.getpass(t("cli.new_password") + "：")
     db = open_db()
+    by = signed_in(db, as_, staff.Role.SUPERVISOR)
+    password = password or getpass.getpass(t("cli.new_password") + "：")
     try:
         with db.write() as session:
             target = staff.get_by_login(session, login)
-            staff.reset_password(session, by=actor(session, as_), staff_id=target.id, new=password)
+            staff.reset_password(session, by=by, staff_id=target.id, new=password)
     except DeskError as err:
         fail(str(err))
     typer.echo(t("cli.staff.reset", login=login))
 
 
 @staff_app.command("disable")
-def staff_disable(login: str, as_: str = typer.Option(None, "--as"),
+def staff_disable(login: str, as_: str = as_option(),
                   enable: bool = typer.Option(False, "--enable")) -> None:
-    """Disable (or --enable) a staff account."""
+    """Disable (or --enable) a staff account (a supervisor)."""
     from deskapp.errors import DeskError
     from deskapp.services import staff
 
     db = open_db()
+    by = signed_in(db, as_, staff.Role.SUPERVISOR)
     try:
         with db.write() as session:
             target = staff.get_by_login(session, login)
-            staff.set_active(session, by=actor(session, as_), staff_id=target.id, active=enable)
+            staff.set_active(session, by=by, staff_id=target.id, active=enable)
     except DeskError as err:
         fail(str(err))
     typer.echo(t("cli.staff.enabled" if enable else "cli.staff.now_disabled", login=login))
 
 
+@staff_app.command("unlock")
+def staff_unlock(login: str, as_: str = as_option()) -> None:
+    """Lift the lock left by five failed logins (a supervisor)."""
+    from deskapp.errors import DeskError
+    from deskapp.services import staff
+
+    db = open_db()
+    by = signed_in(db, as_, staff.Role.SUPERVISOR)
+    try:
+        with db.write() as session:
+            lifted = staff.unlock_login(session, by=by, login=login)
+    except DeskError as err:
+        fail(str(err))
+    typer.echo(t("cli.staff.unlocked" if lifted else "cli.staff.not_locked", login=login))
+
+
 @import_app.command("units")
-def import_units(file: Path, as_: str = typer.Option(None, "--as")) -> None:
+def import_units(file: Path, as_: str = as_option()) -> None:
     """Load the site's unit register from XLSX or CSV (UTF-8, UTF-8 BOM or GB18030).
     A file with any bad row is rejected whole, with every problem listed by row."""
+    from deskapp.db.models import Role
     from deskapp.errors import DeskError
     from deskapp.services.unit_import import import_units as do_import
 
     db = open_db()
+    by = signed_in(db, as_, Role.SUPERVISOR)
     try:
         with db.write() as session:
-            result = do_import(session, by=actor(session, as_), path=file)
+            result = do_import(session, by=by, path=file)
     except DeskError as err:
         problems = getattr(err, "problems", [])
         lines = [str(err)] + ["  " + t("cli.import.row", row=row, message=msg)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import typer
 
-from deskapp.cli.base import db_app, fail, open_db, state
+from deskapp.cli.base import as_option, db_app, fail, open_db, signed_in, state
 
 
 def _size(n: int) -> str:
@@ -20,6 +20,26 @@ def _size(n: int) -> str:
     return f"{n} B"
 
 
+def _has_staff(url: str) -> bool:
+    """Whether the database at ``url`` exists and holds staff accounts (then restoring
+    over it needs one of its supervisors; an empty or missing target is set-up, open)."""
+    from sqlalchemy import create_engine, inspect, text
+    from sqlalchemy.exc import SQLAlchemyError
+
+    if url.startswith("sqlite:///") and not Path(url.removeprefix("sqlite:///")).is_file():
+        return False
+    engine = create_engine(url)
+    try:
+        with engine.connect() as conn:
+            if not inspect(conn).has_table("staff"):
+                return False
+            return bool(conn.execute(text("SELECT count(*) FROM staff")).scalar())
+    except SQLAlchemyError:
+        return False
+    finally:
+        engine.dispose()
+
+
 @db_app.command("backup")
 def db_backup(
     directory: Path = typer.Option(None, "--dir", help="Where to keep the copies "
@@ -28,8 +48,11 @@ def db_backup(
     restore_test: bool = typer.Option(False, "--restore-test",
                                       help="PostgreSQL: also restore into a scratch database "
                                       "and compare every table"),
+    as_: str = as_option(),
 ) -> None:
-    """Copy the database (safe while desks are working), verify the copy, keep N generations."""
+    """Copy the database (safe while desks are working), verify the copy, keep N generations
+    (a supervisor: the copy holds every resident's data)."""
+    from deskapp.db.models import Role
     from deskapp.errors import DeskError
     from deskapp.i18n import t
     from deskapp.services import backup
@@ -37,6 +60,7 @@ def db_backup(
     settings = state.settings()
     db = open_db()
     try:
+        signed_in(db, as_, Role.SUPERVISOR)
         result = backup.take_backup(db, directory=directory or backup.backup_dir(settings),
                                     keep=keep if keep is not None else settings.backups_kept,
                                     restore_test=restore_test)
@@ -79,8 +103,10 @@ def db_restore(
     replace: bool = typer.Option(False, "--replace", help="SQLite: restore over an existing "
                                  "file; it is saved beside it first"),
     yes: bool = typer.Option(False, "--yes", "-y", help="Do not ask for confirmation"),
+    as_: str = as_option(),
 ) -> None:
-    """Restore a backup into a fresh database and verify it (rows, audit chain)."""
+    """Restore a backup into a fresh database and verify it (rows, audit chain). Over a
+    database that has staff accounts, a supervisor of that database signs in first."""
     from sqlalchemy.engine import make_url
 
     from deskapp import clock
@@ -95,6 +121,15 @@ def db_restore(
     if "://" not in url:
         url = f"sqlite:///{Path(url).expanduser().resolve()}"
     shown = make_url(url).render_as_string(hide_password=True)
+    if _has_staff(url):
+        from deskapp.db.engine import Database
+        from deskapp.db.models import Role
+
+        target = Database(url)
+        try:
+            signed_in(target, as_, Role.SUPERVISOR)
+        finally:
+            target.dispose()
     if not yes and not typer.confirm(t("ops.restore.confirm", file=file.name, url=shown)):
         fail(t("ops.restore.cancelled"))
     try:
@@ -111,3 +146,44 @@ def db_restore(
     if not result.audit_ok:
         fail(t("ops.restore.audit_broken", seq=result.audit_broken_at, reason=result.audit_reason),
              code=2)
+
+
+@db_app.command("grant")
+def db_grant(
+    role: str = typer.Option(..., "--role", help="The desks' login role to create or update"),
+    print_only: bool = typer.Option(False, "--print", help="Only print the SQL"),
+    no_password: bool = typer.Option(False, "--no-password",
+                                     help="Set no password (peer/certificate authentication)"),
+) -> None:
+    """PostgreSQL: make (or refresh) the least-privilege login role the desks connect with.
+    Run as the owner role that runs the migrations, and again after every `db upgrade`."""
+    import getpass
+    import os
+
+    from deskapp.db import grants
+    from deskapp.i18n import t
+
+    if not grants.valid_role(role):
+        fail(t("ops.grant.bad_role", role=role), 2)
+    db = open_db()
+    try:
+        if db.engine.dialect.name != "postgresql":
+            fail(t("ops.grant.pg_only"), 2)
+        if print_only:
+            sql = grants.grant_statements(role, grants.public_tables(db.engine),
+                                          database=db.engine.url.database or "")
+            typer.echo(";\n".join(sql) + ";")
+            return
+        password = None
+        if not no_password:
+            password = os.environ.get("DESKAPP_ROLE_PASSWORD")
+            if password is None:
+                password = getpass.getpass(t("ops.grant.password", role=role) + "：")
+                if password != getpass.getpass(t("cli.password_again") + "："):
+                    fail(t("cli.passwords_differ"))
+            if not password:
+                fail(t("ops.grant.need_password"), 2)
+        grants.apply_grants(db.engine, role, password=password)
+    finally:
+        db.dispose()
+    typer.echo(t("ops.grant.done", role=role))

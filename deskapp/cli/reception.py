@@ -17,7 +17,7 @@ from pathlib import Path
 
 import typer
 
-from deskapp.cli.base import app, fail, open_db, report_app
+from deskapp.cli.base import app, as_option, fail, open_db, report_app, signed_in
 from deskapp.masking import mask_text
 
 workorder_app = typer.Typer(help="Maintenance work orders (维修工作单)")
@@ -39,6 +39,7 @@ def _format(value: str) -> str:
 def report_reception(
     month: str = typer.Option(None, "--month", "-m", help="YYYY-MM (default: this month)"),
     format: str = typer.Option("text", "--format", "-f", help="text | json"),
+    as_: str = as_option(),
 ) -> None:
     """Contacts by kind and channel, work orders opened/completed/on time/overdue,
     return visits and satisfaction, handovers written and confirmed."""
@@ -56,6 +57,7 @@ def report_reception(
         year, mon = clock.today().year, clock.today().month
     db = open_db()
     try:
+        signed_in(db, as_)  # as on the report screen: any staff member
         with db.read() as session:
             figures = reception.monthly_summary(session, year=year, month=mon)
     finally:
@@ -98,6 +100,7 @@ def report_handovers(
     day: str = typer.Option(None, "--date", "-d", help="YYYY-MM-DD (default: today)"),
     desk: str = typer.Option(None, "--desk", help="Only this desk"),
     format: str = typer.Option("text", "--format", "-f", help="text | json"),
+    as_: str = as_option(),
 ) -> None:
     """The handover log of a day (交接记录): who handed over to whom, the figures, the
     notes and every item left open."""
@@ -112,6 +115,7 @@ def report_handovers(
         fail(t("reception.cli.bad_date", date=day))
     db = open_db()
     try:
+        signed_in(db, as_)
         with db.read() as session:
             views = shifts.handovers_on(session, when, desk=desk)
     finally:
@@ -158,6 +162,7 @@ def render_handover(view) -> str:  # type: ignore[no-untyped-def]
 def workorder_print(
     number: str = typer.Argument(..., help="The work order number, e.g. WX20261130-001"),
     output: Path = typer.Option(None, "--output", "-o", help="PDF file (default: NUMBER.pdf)"),
+    as_: str = as_option(),
 ) -> None:
     """Write the printable work order (two copies: engineering and the desk) as PDF."""
     from deskapp.errors import DeskError
@@ -167,6 +172,7 @@ def workorder_print(
 
     db = open_db()
     try:
+        signed_in(db, as_)  # the order carries the resident's name and phone
         with db.read() as session:
             try:
                 order = wo.get_by_number(session, number)

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import typer
 
-from deskapp.cli.base import actor, app, fail, open_db, report_app
+from deskapp.cli.base import app, as_option, fail, open_db, report_app, signed_in
 
 registers_app = typer.Typer(help="Front-desk registers: visitors, keys, lending, parcels, "
                                  "lost and found, goods passes")
@@ -25,6 +25,7 @@ app.add_typer(registers_app, name="registers")
 def report_registers(
     month: str = typer.Option(None, "--month", "-m", help="YYYY-MM (default: this month)"),
     format: str = typer.Option("text", "--format", "-f", help="text | json"),
+    as_: str = as_option(),
 ) -> None:
     """The registers' figures for one month (site-local)."""
     from deskapp import clock
@@ -43,6 +44,7 @@ def report_registers(
             year, mon = clock.today().year, clock.today().month
         if format not in ("text", "json"):
             fail(t("registers.cli.bad_format"))
+        signed_in(db, as_)  # as on the report screen: any staff member
         with db.read() as session:
             figures = reg.monthly_summary(session, year=year, month=mon)
     finally:
@@ -59,7 +61,7 @@ def report_registers(
 
 
 @registers_app.command("open")
-def registers_open() -> None:
+def registers_open(as_: str = as_option()) -> None:
     """Everything open at the desk now, by register (visitors inside, keys out …)."""
     from deskapp import clock
     from deskapp.i18n import t
@@ -68,6 +70,7 @@ def registers_open() -> None:
 
     db = open_db()
     try:
+        signed_in(db, as_)  # names of visitors and borrowers
         with db.read() as session:
             now = clock.now()
             items = reg.open_items(session, HandoverContext(start=now - timedelta(hours=8),
@@ -89,7 +92,7 @@ def registers_open() -> None:
 def goods_pass(
     number: str = typer.Argument(..., help="The pass number, e.g. FX2026-00012"),
     output: Path = typer.Option(None, "--output", "-o", help="PDF file (default: <number>.pdf)"),
-    as_: str = typer.Option(None, "--as", help="Staff login printing it (default: supervisor)"),
+    as_: str = as_option(),
 ) -> None:
     """Print a goods release pass (PDF, Chinese; desk stub and guard's copy)."""
     from deskapp.errors import DeskError
@@ -98,9 +101,9 @@ def goods_pass(
 
     db = open_db()
     try:
+        by = signed_in(db, as_)
         with db.write() as session:
             try:
-                by = actor(session, as_)
                 found = goods.find_by_number(session, number)
                 data = goods.pass_pdf(session, pass_id=found.id, by=by)  # type: ignore[arg-type]
             except DeskError as err:
@@ -114,7 +117,7 @@ def goods_pass(
 
 
 @registers_app.command("load-kinds")
-def load_kinds(as_: str = typer.Option(None, "--as", help="Supervisor login")) -> None:
+def load_kinds(as_: str = as_option()) -> None:
     """Add the plan's lending items with starting quantities (only those missing)."""
     from deskapp.errors import DeskError
     from deskapp.i18n import t
@@ -122,9 +125,10 @@ def load_kinds(as_: str = typer.Option(None, "--as", help="Supervisor login")) -
 
     db = open_db()
     try:
+        by = signed_in(db, as_)  # the service holds the role rule (a supervisor)
         with db.write() as session:
             try:
-                n = lending.load_default_kinds(session, by=actor(session, as_))
+                n = lending.load_default_kinds(session, by=by)
             except DeskError as err:
                 fail(str(err))
                 return

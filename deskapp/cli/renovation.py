@@ -5,7 +5,7 @@
   active/expiring/overdue at the month's end);
 * ``deskapp renovation list [--view active|expiring|overdue|deposit|open|all|archive]
   [--format text|csv]`` — a list as the screen shows it (phones masked);
-* ``deskapp renovation certificate ZX2026-0001 [--output file.pdf] [--as LOGIN]`` — the
+* ``deskapp renovation certificate ZX2026-0001 [--output file.pdf] --as LOGIN`` — the
   registration certificate in its three copies (the print is counted and audited).
 """
 
@@ -20,7 +20,7 @@ from pathlib import Path
 import typer
 from rich.cells import cell_len
 
-from deskapp.cli.base import actor, app, fail, open_db, report_app
+from deskapp.cli.base import app, as_option, fail, open_db, report_app, signed_in
 
 renovation_app = typer.Typer(help="Renovation filings (装修管理)")
 app.add_typer(renovation_app, name="renovation")
@@ -50,6 +50,7 @@ def report_renovation(
     month: str = typer.Option(None, "--month", "-m", help="YYYY-MM (default: this month)"),
     format: str = typer.Option("text", "--format", "-f", help="text | json | csv"),
     output: Path = typer.Option(None, "--output", "-o", help="File to write"),
+    as_: str = as_option(),
 ) -> None:
     """The month's renovation figures (site-local month)."""
     from deskapp.i18n import t
@@ -62,6 +63,7 @@ def report_renovation(
     year, mon = _month(month)
     db = open_db()
     try:
+        signed_in(db, as_)  # as on the report screen: any staff member
         with db.read() as session:
             figures = reno.monthly_summary(session, year=year, month=mon)
     finally:
@@ -101,6 +103,7 @@ def list_filings(
                              help="active | expiring | overdue | deposit | open | all | archive"),
     format: str = typer.Option("text", "--format", "-f", help="text | csv"),
     limit: int = typer.Option(500, "--limit", help="At most this many rows"),
+    as_: str = as_option(),
 ) -> None:
     """A renovation list, as on the screen (phones masked)."""
     from deskapp.i18n import t
@@ -114,6 +117,7 @@ def list_filings(
     query = ListQuery(filters={} if view == "archive" else {"view": view})
     db = open_db()
     try:
+        signed_in(db, as_)  # owners' names, as on the screen
         with db.read() as session:
             total = source.count(session, query)
             rows = source.fetch(session, query, 0, limit)
@@ -139,7 +143,7 @@ def list_filings(
 def certificate(
     number: str = typer.Argument(..., help="Filing number, e.g. ZX2026-0001"),
     output: Path = typer.Option(None, "--output", "-o", help="PDF file (default: NUMBER.pdf)"),
-    as_: str = typer.Option(None, "--as", help="Staff login doing the print"),
+    as_: str = as_option(),
 ) -> None:
     """Print the registration certificate (装修备案登记证) in its three copies."""
     from sqlmodel import select
@@ -151,13 +155,14 @@ def certificate(
 
     db = open_db()
     try:
+        by = signed_in(db, as_)
         with db.write() as session:
             filing = session.exec(select(RenovationFiling).where(
                 RenovationFiling.number == number.strip().upper())).first()
             if filing is None:
                 fail(t("renovation.not_found"))
             assert filing is not None and filing.id is not None
-            data = reno.certificate_pdf(session, by=actor(session, as_), filing_id=filing.id)
+            data = reno.certificate_pdf(session, by=by, filing_id=filing.id)
     except DeskError as err:
         fail(str(err))
         raise

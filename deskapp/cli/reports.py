@@ -7,7 +7,7 @@ from pathlib import Path
 
 import typer
 
-from deskapp.cli.base import actor, fail, open_db, report_app
+from deskapp.cli.base import as_option, fail, open_db, report_app, signed_in
 
 
 @report_app.command("monthly")
@@ -17,12 +17,13 @@ def report_monthly(
     format: str = typer.Option("text", "--format", "-f", help="text | json | xlsx | pdf"),
     output: Path = typer.Option(None, "--output", "-o",
                                 help="File to write (xlsx/pdf default: 月报-YYYY-MM.xlsx/.pdf)"),
-    as_login: str = typer.Option(None, "--as", help="Supervisor login (default: the first)"),
+    as_login: str = as_option(),
 ) -> None:
     """Contacts by kind and channel, repairs and their timeliness, complaints,
     renovations, fees and arrears by age, the survey, registers, handover notes — every
     figure from its area's own monthly service. PDF and XLSX carry the charts."""
     from deskapp import clock
+    from deskapp.db.models import Role
     from deskapp.errors import DeskError
     from deskapp.i18n import t
     from deskapp.services import reports
@@ -33,6 +34,7 @@ def report_monthly(
         fail(t("reports.cli.bad_format", formats=" | ".join(FORMATS)))
     db = open_db()
     try:
+        by = signed_in(db, as_login, Role.SUPERVISOR)  # as on the report screen
         with db.read() as session:
             try:
                 if month:
@@ -40,7 +42,6 @@ def report_monthly(
                 else:
                     today = clock.today()
                     year, mon = reports.previous_month(today.year, today.month)
-                by = actor(session, as_login)
                 report = reports.monthly_report(session, by=by, year=year, month=mon)
             except DeskError as err:
                 fail(str(err))

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import typer
 
-from deskapp.cli.base import fail, open_db, report_app
+from deskapp.cli.base import as_option, fail, open_db, report_app, signed_in
 
 FORMATS = ("text", "json", "xlsx", "pdf")
 
@@ -20,6 +20,7 @@ def report_survey(
     format: str = typer.Option("text", "--format", "-f", help="text | json | xlsx | pdf"),
     output: Path = typer.Option(None, "--output", "-o",
                                 help="File to write (xlsx/pdf default: survey-<id>.<format>)"),
+    as_: str = as_option(),
 ) -> None:
     """The analysis report of one survey campaign: rates against the 95% targets,
     statistics per item, section and building, the lowest items and the opinions."""
@@ -33,6 +34,7 @@ def report_survey(
         fail(t("survey.cli.bad_format", formats=" | ".join(FORMATS)))
     db = open_db()
     try:
+        signed_in(db, as_)  # as on the report screen: any staff member
         with db.read() as session:
             try:
                 if campaign:

@@ -10,13 +10,17 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import math
 import secrets
+from dataclasses import dataclass
+from datetime import timedelta
 
 from sqlmodel import Session, func, select
 
 from deskapp import clock
 from deskapp.db.models import Role, Staff
-from deskapp.errors import Conflict, NotFound, PermissionDenied, ValidationError
+from deskapp.db.models.core import LoginThrottle
+from deskapp.errors import Conflict, DeskError, NotFound, PermissionDenied, ValidationError
 from deskapp.services import audit
 from deskapp.services.preview import ActionPreview
 
@@ -116,13 +120,141 @@ def create_staff(
     return staff
 
 
-def authenticate(session: Session, *, login: str, password: str) -> Staff:
-    staff = session.exec(select(Staff).where(Staff.login == login.strip().lower())).first()
-    if staff is None or not check_password(password, staff.password_hash):
-        raise PermissionDenied("auth.bad_login")
+MAX_FAILURES = 5
+LOCK_MINUTES = 5
+_DUMMY_HASH: str | None = None
+
+
+def _dummy_hash() -> str:
+    """A hash no password matches, checked for unknown logins so that they take as long as
+    known ones (no enumeration by timing)."""
+    global _DUMMY_HASH
+    if _DUMMY_HASH is None:
+        _DUMMY_HASH = hash_password(secrets.token_hex(16))
+    return _DUMMY_HASH
+
+
+@dataclass
+class SignIn:
+    """The outcome of one login attempt: ``staff`` when it succeeded, else ``error``. The
+    attempt never raises for bad credentials, so the caller's transaction commits the
+    failure count and its audit entry."""
+
+    staff: Staff | None = None
+    error: DeskError | None = None
+
+    def unwrap(self) -> Staff:
+        if self.error is not None:
+            raise self.error
+        assert self.staff is not None
+        return self.staff
+
+
+def _throttle_key(login: str) -> str:
+    return hashlib.sha256(login.strip().lower().encode("utf-8")).hexdigest()
+
+
+def _throttle(session: Session, login: str) -> LoginThrottle | None:
+    return session.get(LoginThrottle, _throttle_key(login))
+
+
+def locked_minutes(session: Session, login: str) -> int:
+    """Minutes (rounded up) ``login`` stays locked; 0 when it is not locked."""
+    row = _throttle(session, login.strip().lower())
+    if row is None or row.locked_until is None:
+        return 0
+    left = (row.locked_until - clock.now()).total_seconds()
+    return 0 if left <= 0 else max(1, math.ceil(left / 60))
+
+
+def sign_in(session: Session, *, login: str, password: str, channel: str = "screen") -> SignIn:
+    """Check a login and password — the one check behind the login screen, the lock screen
+    and the command line. Needs a write session: every failure is counted and audited
+    (never the password typed); after :data:`MAX_FAILURES` failures in a row the login is
+    locked for :data:`LOCK_MINUTES` minutes, whether the account exists or not, and a
+    wrong login and a wrong password get the same message and take the same time."""
+    key = login.strip().lower()
+    staff = session.exec(select(Staff).where(Staff.login == key)).first()
+    # Always one scrypt run: unknown logins take as long as known ones.
+    matches = check_password(password, staff.password_hash if staff else _dummy_hash())
+    now = clock.now()
+    row = _throttle(session, key)
+    if row is not None and row.locked_until is not None and row.locked_until > now:
+        minutes = locked_minutes(session, key)
+        _audit_failure(session, staff, key, channel, "locked")
+        return SignIn(error=PermissionDenied("auth.locked", minutes=minutes))
+    if staff is None or not matches:
+        if row is None:
+            row = LoginThrottle(login_key=_throttle_key(key))
+        elif row.locked_until is not None:  # an expired lock: count afresh
+            row.failures, row.locked_until = 0, None
+        row.failures += 1
+        row.last_failure = now
+        locked = row.failures >= MAX_FAILURES
+        if locked:
+            row.locked_until = now + timedelta(minutes=LOCK_MINUTES)
+        session.add(row)
+        session.flush()
+        _audit_failure(session, staff, key, channel, "locked_now" if locked else "bad_login",
+                       failures=row.failures)
+        if locked:
+            return SignIn(error=PermissionDenied("auth.locked", minutes=LOCK_MINUTES))
+        return SignIn(error=PermissionDenied("auth.bad_login"))
     if not staff.active:
-        raise PermissionDenied("auth.inactive")
-    return staff
+        _audit_failure(session, staff, key, channel, "inactive")
+        return SignIn(error=PermissionDenied("auth.inactive"))
+    if row is not None:
+        session.delete(row)
+        session.flush()
+    return SignIn(staff=staff)
+
+
+def _shown_login(staff: Staff | None, login: str) -> str:
+    """The login as the audit log keeps it: an account's login, or only the first two
+    characters of an unknown one (it may be a password typed into the wrong field)."""
+    return staff.login if staff else login[:2] + "…"
+
+
+def _audit_failure(session: Session, staff: Staff | None, login: str, channel: str,
+                   reason: str, **extra: object) -> None:
+    audit.record(session, by=staff, action="auth.failed", entity="staff",
+                 entity_id=staff.id if staff else "",
+                 detail={"login": _shown_login(staff, login), "channel": channel,
+                         "reason": reason, **extra})
+
+
+def unlock_login(session: Session, *, by: Staff, login: str) -> bool:
+    """A supervisor lifts the lock (and the failure count) of ``login``; False when there
+    was nothing to lift."""
+    require_role(by, Role.SUPERVISOR)
+    key = login.strip().lower()
+    row = _throttle(session, key)
+    if row is None:
+        return False
+    session.delete(row)
+    session.flush()
+    target = session.exec(select(Staff).where(Staff.login == key)).first()
+    audit.record(session, by=by, action="staff.unlock", entity="staff",
+                 entity_id=target.id if target else "",
+                 detail={"login": _shown_login(target, key)})
+    return True
+
+
+def locked_logins(session: Session) -> dict[str, int]:
+    """Staff logins locked now, with the minutes (rounded up) each stays locked."""
+    now = clock.now()
+    locked = set(session.exec(select(LoginThrottle.login_key)
+                              .where(LoginThrottle.locked_until > now)).all())
+    if not locked:
+        return {}
+    return {s.login: locked_minutes(session, s.login) for s in list_staff(session)
+            if _throttle_key(s.login) in locked}
+
+
+def authenticate(session: Session, *, login: str, password: str) -> Staff:
+    """:func:`sign_in` that raises on failure (the failure is recorded only when the
+    caller commits anyway)."""
+    return sign_in(session, login=login, password=password).unwrap()
 
 
 def change_password(session: Session, *, by: Staff, old: str, new: str) -> None:

@@ -54,7 +54,7 @@ def invoke(*args: str):  # type: ignore[no-untyped-def]
 
 
 def test_day_report_text(site: Site) -> None:
-    result = invoke("--db", site.db.url, "report", "cashier", "--date", "2026-11-30")
+    result = invoke("--db", site.db.url, "report", "cashier", "--as", "boss", "--date", "2026-11-30")
     assert result.exit_code == 0, result.output
     out = result.output
     assert "收费日报 2026-11-30" in out and "收款合计" in out and "¥254.70" in out
@@ -64,21 +64,21 @@ def test_day_report_text(site: Site) -> None:
 
 
 def test_day_report_json_and_csv(site: Site, tmp_path: Path) -> None:
-    data = json.loads(invoke("--db", site.db.url, "report", "cashier", "--date", "2026-11-30",
+    data = json.loads(invoke("--db", site.db.url, "report", "cashier", "--as", "boss", "--date", "2026-11-30",
                              "--format", "json").output)
     assert data["total_fen"] == 25470 and data["by_method_fen"]["cash"] == 25470
     assert data["series"][0]["contiguous"] is True
     assert [r["voided"] for r in data["receipts"]] == [False, True]
     desk = next(x for x in data["cashiers"] if x["cashier"] == "张前台")
     assert desk["close"]["difference_fen"] == 0
-    rows = list(csv.reader(io.StringIO(invoke("--db", site.db.url, "report", "cashier",
+    rows = list(csv.reader(io.StringIO(invoke("--db", site.db.url, "report", "cashier", "--as", "boss",
                                               "--date", "2026-11-30", "--format", "csv").output)))
     assert rows[0][0] == "收据号" and rows[1][:1] == ["SJ2026-000001"] and rows[1][4] == "254.70"
 
 
 def test_month_report_xlsx(site: Site, tmp_path: Path) -> None:
     target = tmp_path / "month.xlsx"
-    result = invoke("--db", site.db.url, "report", "cashier", "--month", "2026-11", "--format",
+    result = invoke("--db", site.db.url, "report", "cashier", "--as", "boss", "--month", "2026-11", "--format",
                     "xlsx", "--output", str(target))
     assert result.exit_code == 0, result.output
     book = load_workbook(target)
@@ -91,24 +91,24 @@ def test_month_report_xlsx(site: Site, tmp_path: Path) -> None:
 
 
 def test_month_report_text_and_bad_options(site: Site) -> None:
-    out = invoke("--db", site.db.url, "report", "cashier", "--month", "2026-11").output
+    out = invoke("--db", site.db.url, "report", "cashier", "--as", "boss", "--month", "2026-11").output
     assert "收费月报 2026-11" in out and "净收款" in out
     for args in (["--date", "2026-11-30", "--month", "2026-11"], [],
                  ["--date", "30/11/2026"], ["--month", "2026-13"],
                  ["--month", "2026-11", "--format", "pdf"],
                  ["--month", "2026-11", "--format", "xlsx"]):
-        bad = runner.invoke(app, ["--db", site.db.url, "report", "cashier", *args])
+        bad = runner.invoke(app, ["--db", site.db.url, "report", "cashier", "--as", "boss", *args])
         assert bad.exit_code == 2, (args, bad.output)
-    said = runner.invoke(app, ["--db", site.db.url, "report", "cashier", "--date", "30/11"])
+    said = runner.invoke(app, ["--db", site.db.url, "report", "cashier", "--as", "boss", "--date", "30/11"])
     assert "--date 不是日期：30/11" in said.output
-    said = runner.invoke(app, ["--db", site.db.url, "--lang", "en", "report", "cashier"])
+    said = runner.invoke(app, ["--db", site.db.url, "--lang", "en", "report", "cashier", "--as", "boss"])
     assert "Give exactly one of --date" in said.output
 
 
 def test_standards_and_bills_commands(db, supervisor, receptionist) -> None:
-    result = invoke("--db", db.url, "cashier", "standards")
+    result = invoke("--db", db.url, "cashier", "standards", "--as", "boss")
     assert result.exit_code == 0 and "新增" in result.output
-    assert "新增 0 项" in invoke("--db", db.url, "cashier", "standards").output
+    assert "新增 0 项" in invoke("--db", db.url, "cashier", "standards", "--as", "boss").output
     from deskapp.services import units
 
     with db.write() as s:
@@ -118,5 +118,5 @@ def test_standards_and_bills_commands(db, supervisor, receptionist) -> None:
     assert "新开账单 1 笔（¥220.00）" in made.output
     again = invoke("--db", db.url, "cashier", "bills", "--period", "2026-11", "--as", "desk1")
     assert "新开账单 0 笔" in again.output and "已有 1 笔" in again.output
-    bad = runner.invoke(app, ["--db", db.url, "cashier", "bills", "--period", "2026-13"])
+    bad = runner.invoke(app, ["--db", db.url, "cashier", "bills", "--as", "boss", "--period", "2026-13"])
     assert bad.exit_code == 1 and "2026-13" in bad.output

@@ -93,16 +93,16 @@ def test_demo_path_and_db_together_are_refused(tmp_path: Path) -> None:
 def test_init_then_staff_commands(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'site.sqlite3'}"
     result = invoke("--db", url, "init", "--site", "测试花园", "--login", "boss", "--name",
-                    "王主管", "--password", "abc12345")
+                    "王主管", "--password", "secret123")
     assert result.exit_code == 0, result.output
     again = runner.invoke(app, ["--db", url, "init", "--site", "x", "--login", "b2", "--name",
-                                "乙", "--password", "abc12345"])
+                                "乙", "--password", "secret123"])
     assert again.exit_code == 1 and "已有员工账号" in again.output
-    assert invoke("--db", url, "staff", "add", "desk1", "张前台", "--password", "abc12345"
+    assert invoke("--db", url, "staff", "add", "--as", "boss", "desk1", "张前台", "--password", "secret123"
                   ).exit_code == 0
-    listing = invoke("--db", url, "staff", "list").output
+    listing = invoke("--db", url, "staff", "list", "--as", "boss").output
     assert "desk1" in listing and "前台接待员" in listing
-    bad = runner.invoke(app, ["--db", url, "staff", "add", "desk2", "刘前台", "--password", "1"])
+    bad = runner.invoke(app, ["--db", url, "staff", "add", "--as", "boss", "desk2", "刘前台", "--password", "1"])
     assert bad.exit_code == 1 and "密码至少" in bad.output
     assert "审计日志完整" in invoke("--db", url, "audit", "verify").output
     assert "数据库结构版本" in invoke("--db", url, "db", "upgrade").output
@@ -111,7 +111,7 @@ def test_init_then_staff_commands(tmp_path: Path) -> None:
 
 def test_init_asks_for_what_was_not_given(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'site.sqlite3'}"
-    result = invoke("--db", url, "init", "--password", "abc12345",
+    result = invoke("--db", url, "init", "--password", "secret123",
                     input="测试花园\nboss\n王主管\n")
     assert result.exit_code == 0, result.output
     assert "项目名称" in result.output and "主管账号" in result.output
@@ -121,16 +121,16 @@ def test_init_asks_for_what_was_not_given(tmp_path: Path) -> None:
 def test_import_rejects_a_bad_file_whole(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'site.sqlite3'}"
     invoke("--db", url, "init", "--site", "测试花园", "--login", "boss", "--name", "王主管",
-           "--password", "abc12345")
+           "--password", "secret123")
     bad = tmp_path / "units.csv"
     bad.write_text("楼栋,单元,楼层,房号,面积,用途,业主姓名,电话,身份证号\n"
                    "1,1,12,1201,89.5,住宅,张三,13812345678,\n"
                    "1,1,十二,1202,89.5,住宅,李四,13812345679,\n", encoding="utf-8-sig")
-    result = runner.invoke(app, ["--db", url, "import", "units", str(bad)])
+    result = runner.invoke(app, ["--db", url, "import", "units", "--as", "boss", str(bad)])
     assert result.exit_code == 1
     assert "3" in result.output  # the bad row is named
     good = tmp_path / "good.csv"
     good.write_text("楼栋,单元,楼层,房号,面积,用途,业主姓名,电话,身份证号\n"
                     "1,1,12,1201,89.5,住宅,张三,13812345678,\n", encoding="gb18030")
-    ok = runner.invoke(app, ["--db", url, "import", "units", str(good)])
+    ok = runner.invoke(app, ["--db", url, "import", "units", "--as", "boss", str(good)])
     assert ok.exit_code == 0, ok.output

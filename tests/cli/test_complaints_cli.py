@@ -42,12 +42,12 @@ def invoke(*args: str):  # type: ignore[no-untyped-def]
 
 
 def test_text_and_json(url: str) -> None:
-    result = invoke("--db", url, "report", "complaints", "--month", "2026-11")
+    result = invoke("--db", url, "report", "complaints", "--as", "boss", "--month", "2026-11")
     assert result.exit_code == 0, result.output
     assert "投诉月度分析 2026-11" in result.output and "2026-10" in result.output
     line = next(x for x in result.output.splitlines() if x.startswith("投诉总数"))
     assert line.split()[1:] == ["2", "1"]
-    data = json.loads(invoke("--db", url, "report", "complaints", "-m", "2026-11", "-f",
+    data = json.loads(invoke("--db", url, "report", "complaints", "--as", "boss", "-m", "2026-11", "-f",
                              "json").output)
     assert data["volume"] == 2 and data["by_category"] == {"service": 2}
     assert data["previous"]["by_category"] == {"fees": 1}
@@ -55,12 +55,12 @@ def test_text_and_json(url: str) -> None:
 
 def test_csv_and_xlsx(url: str, tmp_path: Path) -> None:
     out = tmp_path / "c.csv"
-    assert invoke("--db", url, "report", "complaints", "-m", "2026-11", "-f", "csv", "-o",
+    assert invoke("--db", url, "report", "complaints", "--as", "boss", "-m", "2026-11", "-f", "csv", "-o",
                   str(out)).exit_code == 0
     rows = out.read_text(encoding="utf-8").splitlines()
     assert rows[0] == "项目,2026-11,2026-10" and rows[1] == "投诉总数,2,1"
     target = tmp_path / "c.xlsx"
-    result = invoke("--db", url, "report", "complaints", "-m", "2026-11", "-f", "xlsx", "-o",
+    result = invoke("--db", url, "report", "complaints", "--as", "boss", "-m", "2026-11", "-f", "xlsx", "-o",
                     str(target))
     assert result.exit_code == 0 and str(target) in result.output
     ws = load_workbook(target).active
@@ -68,7 +68,7 @@ def test_csv_and_xlsx(url: str, tmp_path: Path) -> None:
 
 
 def test_bad_month_and_format(url: str) -> None:
-    bad = runner.invoke(app, ["--db", url, "report", "complaints", "--month", "2026-13"])
+    bad = runner.invoke(app, ["--db", url, "report", "complaints", "--as", "boss", "--month", "2026-13"])
     assert bad.exit_code == 1 and "2026-13" in bad.output
-    bad = runner.invoke(app, ["--db", url, "report", "complaints", "--format", "pdf"])
+    bad = runner.invoke(app, ["--db", url, "report", "complaints", "--as", "boss", "--format", "pdf"])
     assert bad.exit_code == 1 and "xlsx" in bad.output

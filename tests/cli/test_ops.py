@@ -32,14 +32,14 @@ def invoke(*args: str, input: str | None = None):  # type: ignore[no-untyped-def
 def site(tmp_path: Path) -> str:
     url = f"sqlite:///{tmp_path / 'site.sqlite3'}"
     result = invoke("--db", url, "init", "--site", "测试花园", "--login", "boss", "--name",
-                    "王主管", "--password", "abc12345")
+                    "王主管", "--password", "secret123")
     assert result.exit_code == 0, result.output
     return url
 
 
 def test_backup_list_and_restore(site: str, tmp_path: Path) -> None:
     where = tmp_path / "copies"
-    first = invoke("--db", site, "db", "backup", "--dir", str(where), "--keep", "2")
+    first = invoke("--db", site, "db", "backup", "--as", "boss", "--dir", str(where), "--keep", "2")
     assert first.exit_code == 0, first.output
     assert "已备份" in first.output and "integrity_check" in first.output
     (copy,) = sorted(where.glob("deskapp-*.sqlite3"))
@@ -55,21 +55,24 @@ def test_backup_list_and_restore(site: str, tmp_path: Path) -> None:
 
 def test_backup_uses_the_settings_folder_and_generations(site: str, tmp_path: Path) -> None:
     for _ in range(3):
-        assert invoke("--db", site, "db", "backup", "--keep", "2").exit_code == 0
+        assert invoke("--db", site, "db", "backup", "--as", "boss", "--keep", "2").exit_code == 0
     kept = sorted((tmp_path / "home" / "backups").glob("deskapp-*.sqlite3"))
     assert len(kept) == 2
     assert "deskapp-" in invoke("--db", site, "db", "backups").output
 
 
 def test_restore_asks_first_and_refuses_an_existing_database(site: str, tmp_path: Path) -> None:
-    assert invoke("--db", site, "db", "backup", "--dir", str(tmp_path / "c")).exit_code == 0
+    assert invoke("--db", site, "db", "backup", "--as", "boss", "--dir", str(tmp_path / "c")).exit_code == 0
     (copy,) = (tmp_path / "c").glob("deskapp-*.sqlite3")
-    declined = invoke("--db", site, "db", "restore", str(copy), input="n\n")
+    # Over a database with staff accounts, one of its supervisors signs in first.
+    anonymous = invoke("--db", site, "db", "restore", str(copy), "--yes", "--replace")
+    assert anonymous.exit_code == 2 and "--as" in anonymous.output
+    declined = invoke("--db", site, "db", "restore", str(copy), "--as", "boss", input="n\n")
     assert declined.exit_code == 1 and "已取消" in declined.output
-    refused = invoke("--db", site, "db", "restore", str(copy), "--yes")
+    refused = invoke("--db", site, "db", "restore", str(copy), "--yes", "--as", "boss")
     assert refused.exit_code == 1 and "--replace" in refused.output
     replaced = invoke("--db", site, "--lang", "en", "db", "restore", str(copy), "--yes",
-                      "--replace")
+                      "--replace", "--as", "boss")
     assert replaced.exit_code == 0, replaced.output
     assert "previous database was saved" in replaced.output
     assert list(tmp_path.glob("site.sqlite3.before-restore-*"))
@@ -94,7 +97,7 @@ def test_restore_warns_about_a_tampered_audit_log(site: str, tmp_path: Path) -> 
     db.dispose()
     verify = invoke("--db", site, "audit", "verify")
     assert verify.exit_code == 1 and "第 2 条处断开" in verify.output
-    assert invoke("--db", site, "db", "backup", "--dir", str(tmp_path / "c")).exit_code == 0
+    assert invoke("--db", site, "db", "backup", "--as", "boss", "--dir", str(tmp_path / "c")).exit_code == 0
     (copy,) = (tmp_path / "c").glob("deskapp-*.sqlite3")
     restored = invoke("--db", site, "db", "restore", str(copy), "--yes", "--to",
                       str(tmp_path / "r.sqlite3"))
@@ -102,5 +105,5 @@ def test_restore_warns_about_a_tampered_audit_log(site: str, tmp_path: Path) -> 
 
 
 def test_keep_zero_is_refused(site: str, tmp_path: Path) -> None:
-    result = invoke("--db", site, "db", "backup", "--dir", str(tmp_path / "c"), "--keep", "0")
+    result = invoke("--db", site, "db", "backup", "--as", "boss", "--dir", str(tmp_path / "c"), "--keep", "0")
     assert result.exit_code == 1 and "至少为 1" in result.output

@@ -59,41 +59,41 @@ def invoke(*args: str):  # type: ignore[no-untyped-def]
 
 def test_month_report_text_and_json(url: str) -> None:
     with clock.freeze(datetime(2026, 11, 30, 12, 0)):
-        result = invoke("--db", url, "report", "reception", "--month", "2026-11")
+        result = invoke("--db", url, "report", "reception", "--as", "boss", "--month", "2026-11")
         assert result.exit_code == 0, result.output
         assert "前台接待月报 2026-11" in result.output
         assert "接待登记 2 条" in result.output and "开单 1" in result.output
         assert "超时未完工 1" in result.output  # urgent, 4 h, never completed
-        data = json.loads(invoke("--db", url, "report", "reception", "-m", "2026-11",
+        data = json.loads(invoke("--db", url, "report", "reception", "--as", "boss", "-m", "2026-11",
                                  "-f", "json").output)
     assert data["contacts_by_kind"] == {"repair": 1, "enquiry": 1}
     assert data["handovers"] == data["handovers_confirmed"] == 1
 
 
 def test_handover_log_of_a_day(url: str) -> None:
-    result = invoke("--db", url, "report", "handovers", "--date", "2026-11-03")
+    result = invoke("--db", url, "report", "handovers", "--as", "boss", "--date", "2026-11-03")
     assert result.exit_code == 0, result.output
     assert "交班：张前台" in result.output and "接班：李专员" in result.output
     assert "打印机缺纸" in result.output and "WX20261103-001" in result.output
-    assert "没有交接记录" in invoke("--db", url, "report", "handovers", "-d",
+    assert "没有交接记录" in invoke("--db", url, "report", "handovers", "--as", "boss", "-d",
                                    "2026-11-04").output
-    data = json.loads(invoke("--db", url, "report", "handovers", "-d", "2026-11-03",
+    data = json.loads(invoke("--db", url, "report", "handovers", "--as", "boss", "-d", "2026-11-03",
                              "-f", "json").output)
     assert data[0]["summary"]["contacts"] == 2
 
 
 def test_bad_input(url: str) -> None:
-    for args in (("report", "reception", "-m", "2026-13"), ("report", "reception", "-f", "xml"),
-                 ("report", "handovers", "-d", "11/03")):
+    for args in (("report", "reception", "--as", "boss", "-m", "2026-13"), ("report", "reception", "--as", "boss", "-f", "xml"),
+                 ("report", "handovers", "--as", "boss", "-d", "11/03")):
         result = runner.invoke(app, ["--db", url, *args])
         assert result.exit_code != 0
-    result = runner.invoke(app, ["--db", url, "workorder", "print", "WX19990101-001"])
+    result = runner.invoke(app, ["--db", url, "workorder", "print", "--as", "boss", "WX19990101-001"])
     assert result.exit_code != 0 and "找不到该工作单" in result.output
 
 
 def test_print_a_work_order(url: str, tmp_path: Path) -> None:
     target = tmp_path / "wo.pdf"
-    result = invoke("--db", url, "workorder", "print", "wx20261103-001", "-o", str(target))
+    result = invoke("--db", url, "workorder", "print", "--as", "boss", "wx20261103-001", "-o", str(target))
     assert result.exit_code == 0, result.output
     text = pdf_text(target.read_bytes())
     assert "维修工作单" in text and "WX20261103-001" in text and "厨房水管漏水" in text

@@ -43,26 +43,26 @@ def activity(db, receptionist):
 
 
 def test_report_month_text_and_json(db, activity):
-    out = runner.invoke(app, ["--db", db.url, "report", "registers", "--month", "2026-11"])
+    out = runner.invoke(app, ["--db", db.url, "report", "registers", "--as", "boss", "--month", "2026-11"])
     assert out.exit_code == 0, out.output
     assert "前台登记月报 2026年11月" in out.output and "来访人数：2" in out.output
-    data = json.loads(runner.invoke(app, ["--db", db.url, "report", "registers", "-m",
+    data = json.loads(runner.invoke(app, ["--db", db.url, "report", "registers", "--as", "boss", "-m",
                                           "2026-11", "-f", "json"]).output)
     assert data["visitors"] == 1 and data["goods_passes_issued"] == 1
-    empty = json.loads(runner.invoke(app, ["--db", db.url, "report", "registers", "-m",
+    empty = json.loads(runner.invoke(app, ["--db", db.url, "report", "registers", "--as", "boss", "-m",
                                            "2026-10", "-f", "json"]).output)
     assert empty["visitors"] == 0
 
 
 def test_report_bad_input(db, activity):
-    bad = runner.invoke(app, ["--db", db.url, "report", "registers", "--month", "2026-13"])
+    bad = runner.invoke(app, ["--db", db.url, "report", "registers", "--as", "boss", "--month", "2026-13"])
     assert bad.exit_code == 1 and "YYYY-MM" in bad.output
-    fmt = runner.invoke(app, ["--db", db.url, "report", "registers", "-f", "doc"])
+    fmt = runner.invoke(app, ["--db", db.url, "report", "registers", "--as", "boss", "-f", "doc"])
     assert fmt.exit_code == 1 and "text 或 json" in fmt.output
 
 
 def test_open_items_listed(db, activity):
-    out = runner.invoke(app, ["--db", db.url, "registers", "open"])
+    out = runner.invoke(app, ["--db", db.url, "registers", "open", "--as", "boss"])
     assert out.exit_code == 0, out.output
     assert "在场访客" in out.output and "赵六" in out.output
     assert "已开未用的放行单" in out.output and activity in out.output
@@ -71,16 +71,16 @@ def test_open_items_listed(db, activity):
 
 def test_goods_pass_pdf(db, activity, tmp_path):
     target = tmp_path / "pass.pdf"
-    out = runner.invoke(app, ["--db", db.url, "registers", "goods-pass", activity, "-o",
+    out = runner.invoke(app, ["--db", db.url, "registers", "goods-pass", "--as", "boss", activity, "-o",
                               str(target)])
     assert out.exit_code == 0, out.output
     assert activity in pdf_text(target.read_bytes())
-    missing = runner.invoke(app, ["--db", db.url, "registers", "goods-pass", "FX1999-00001"])
+    missing = runner.invoke(app, ["--db", db.url, "registers", "goods-pass", "--as", "boss", "FX1999-00001"])
     assert missing.exit_code == 1 and "找不到该放行单" in missing.output
 
 
 def test_load_kinds(db, supervisor, receptionist):
-    out = runner.invoke(app, ["--db", db.url, "registers", "load-kinds"])
+    out = runner.invoke(app, ["--db", db.url, "registers", "load-kinds", "--as", "boss"])
     assert out.exit_code == 0 and f"已载入 {len(lending.DEFAULT_KINDS)} 种" in out.output
     denied = runner.invoke(app, ["--db", db.url, "registers", "load-kinds", "--as", "desk1"])
     assert denied.exit_code == 1

@@ -70,38 +70,38 @@ def approved(db, receptionist):
 
 
 def test_report_month_text_json_csv(db, approved):
-    result = invoke("--db", db.url, "report", "renovation", "--month", "2026-11")
+    result = invoke("--db", db.url, "report", "renovation", "--as", "boss", "--month", "2026-11")
     assert result.exit_code == 0, result.output
     assert "装修管理月报 2026年11月" in result.output
     assert "¥3,000.00" in result.output and "新备案" in result.output
-    data = json.loads(invoke("--db", db.url, "report", "renovation", "-m", "2026-11",
+    data = json.loads(invoke("--db", db.url, "report", "renovation", "--as", "boss", "-m", "2026-11",
                              "-f", "json").output)
     assert data["filed"] == 2 and data["approved"] == 1
     assert data["deposits_held_at_end_fen"] == 300000 and data["by_kind"] == {"simple": 2}
-    csv_out = invoke("--db", db.url, "report", "renovation", "-m", "2026-11", "-f", "csv").output
+    csv_out = invoke("--db", db.url, "report", "renovation", "--as", "boss", "-m", "2026-11", "-f", "csv").output
     assert "deposits_collected_fen,收取保证金（金额）,300000" in csv_out
-    october = json.loads(invoke("--db", db.url, "report", "renovation", "-m", "2026-10",
+    october = json.loads(invoke("--db", db.url, "report", "renovation", "--as", "boss", "-m", "2026-10",
                                 "-f", "json").output)
     assert october["filed"] == 0 and october["deposits_held_at_end"] == 0
 
 
 def test_report_bad_month_and_format(db, approved):
-    bad = invoke("--db", db.url, "report", "renovation", "--month", "2026-13")
+    bad = invoke("--db", db.url, "report", "renovation", "--as", "boss", "--month", "2026-13")
     assert bad.exit_code == 1 and "YYYY-MM" in bad.output
-    bad = invoke("--db", db.url, "report", "renovation", "--format", "pdf")
+    bad = invoke("--db", db.url, "report", "renovation", "--as", "boss", "--format", "pdf")
     assert bad.exit_code == 1
 
 
 def test_list_views(db, approved):
     with clock.freeze(datetime(2026, 12, 1, 9)):
-        result = invoke("--db", db.url, "renovation", "list", "--view", "expiring")
+        result = invoke("--db", db.url, "renovation", "list", "--as", "boss", "--view", "expiring")
     assert result.exit_code == 0, result.output
     assert "ZX2026-0001" in result.output and "139****5678" in result.output
     assert "13912345678" not in result.output and "ZX2026-0002" not in result.output
     assert "共 1 条" in result.output
-    archive = invoke("--db", db.url, "renovation", "list", "--view", "archive", "-f", "csv")
+    archive = invoke("--db", db.url, "renovation", "list", "--as", "boss", "--view", "archive", "-f", "csv")
     assert archive.output.count("3-1-1201") == 2
-    assert invoke("--db", db.url, "renovation", "list", "--view", "nonsense").exit_code == 1
+    assert invoke("--db", db.url, "renovation", "list", "--as", "boss", "--view", "nonsense").exit_code == 1
 
 
 def test_certificate_pdf(db, approved, tmp_path):
@@ -111,7 +111,7 @@ def test_certificate_pdf(db, approved, tmp_path):
     assert result.exit_code == 0, result.output
     text = pdf_text(target.read_bytes())
     assert "装修备案登记证" in text and "办理出入证专用" in text and "张贴于装修户门上" in text
-    draft = invoke("--db", db.url, "renovation", "certificate", "ZX2026-0002", "-o",
+    draft = invoke("--db", db.url, "renovation", "certificate", "--as", "boss", "ZX2026-0002", "-o",
                    str(tmp_path / "x.pdf"))
     assert draft.exit_code == 1 and "不能打印登记证" in draft.output
     assert not (tmp_path / "x.pdf").exists()

@@ -11,6 +11,7 @@ from sqlmodel import select
 from textual.widgets import Input, TextArea
 
 from deskapp import clock
+from deskapp.db.models import AuditEntry
 from deskapp.db.models.reception import (
     Contact,
     ContactKind,
@@ -283,7 +284,16 @@ async def test_write_and_confirm_the_handover(db, make_app, receptionist, superv
             await pilot.press("ctrl+s")
             await settle(pilot)
             assert "交班人不能自己确认" in screen_text(app)
+            # A wrong password counts towards the login lock and is audited.
             confirm.query_one("#hc-login", Input).value = "desk2"
+            confirm.query_one("#hc-password", Input).value = "wrong123"
+            await pilot.press("ctrl+s")
+            await settle(pilot)
+            assert "账号或密码不正确" in screen_text(app)
+            with db.read() as session:
+                failed = session.exec(select(AuditEntry).where(
+                    AuditEntry.action == "auth.failed")).one()
+                assert '"channel": "handover"' in failed.detail
             confirm.query_one("#hc-password", Input).value = PASSWORD
             await pilot.press("ctrl+s")
             await settle(pilot)

@@ -115,6 +115,19 @@ class Staff(SQLModel, table=True):
     created_at: LocalDateTime
 
 
+class LoginThrottle(SQLModel, table=True):
+    """Failed logins per typed login (known or not, so a lock says nothing about whether
+    the account exists): after 5 failures in a row the login is locked for 5 minutes.
+    ``login_key`` is a SHA-256 digest of the typed login, never the text itself (a
+    password typed into the login field must not be kept)."""
+
+    __tablename__ = "login_throttle"
+    login_key: str = Field(primary_key=True, max_length=64)
+    failures: int = 0
+    last_failure: LocalDateTime | None = None
+    locked_until: LocalDateTime | None = None
+
+
 class AuditEntry(SQLModel, table=True):
     """Append-only, hash-chained log of every business action (who, when, what, which
     record). ``detail`` never holds unmasked ID numbers or phones."""

@@ -11,6 +11,18 @@ MESSAGES: dict[str, tuple[str, str]] = {
                            "{tool} not found: install postgresql-client"),
     "ops.backup.tool_failed": ("{tool} 出错：{detail}", "{tool} failed: {detail}"),
     "ops.backup.manifest_bad": ("备份说明文件 {file} 已损坏", "The backup manifest {file} is damaged"),
+    "ops.grant.bad_role": ("角色名 {role} 无效：只能用小写字母、数字和下划线",
+                           "Not a valid role name: {role} (lower-case letters, digits, _)"),
+    "ops.grant.pg_only": ("db grant 只适用于 PostgreSQL 数据库",
+                          "db grant is for PostgreSQL databases only"),
+    "ops.grant.password": ("数据库角色 {role} 的密码", "Password of the database role {role}"),
+    "ops.grant.need_password": ("未输入密码（或用 --no-password）",
+                                "No password given (or use --no-password)"),
+    "ops.grant.done": ("前台数据库角色 {role} 已就绪：不能修改或删除已开单据和审计日志，不能改表结构；"
+                       "各前台用此角色连接，升级后请重新运行本命令",
+                       "Desk database role {role} is ready: it cannot change or delete issued "
+                       "documents or the audit log, nor alter the schema; desks connect with it; "
+                       "run this again after every upgrade"),
     "ops.backup.done": ("已备份：{file}（{size}，{rows} 行，校验：{verified}）",
                         "Backed up: {file} ({size}, {rows} rows, verified by {verified})"),
     "ops.backup.removed": ("已删除过期备份：{file}", "Removed old generation: {file}"),

@@ -94,11 +94,13 @@ class AdminScreen(DeskScreen):
         Binding("r", "reset", t("admin.key.reset"), id="admin.key.reset"),
         Binding("o", "role", t("admin.key.role"), id="admin.key.role"),
         Binding("d", "toggle", t("admin.key.toggle"), id="admin.key.toggle"),
+        Binding("u", "unlock", t("admin.key.unlock"), id="admin.key.unlock"),
     ]
 
     def __init__(self) -> None:
         super().__init__()
         self._staff: list[Staff] = []
+        self._locked: dict[str, int] = {}
 
     def compose(self) -> ComposeResult:
         yield Header(show_clock=True)
@@ -110,15 +112,17 @@ class AdminScreen(DeskScreen):
         super().on_mount()
         table = self.query_one(DataTable)
         for key, width in (("login", 14), ("name", 12), ("role", 12), ("active", 8),
-                           ("created", 18)):
+                           ("locked", 11), ("created", 10)):
             table.add_column(t(f"admin.col.{key}"), width=width, key=key)
         table.focus()
         self.reload()
 
     def reload(self) -> None:
-        self.call_service(lambda s: staff_svc.list_staff(s), done=self._show)
+        self.call_service(lambda s: (staff_svc.list_staff(s), staff_svc.locked_logins(s)),
+                          done=self._show)
 
-    def _show(self, staff: list[Staff]) -> None:
+    def _show(self, loaded: tuple[list[Staff], dict[str, int]]) -> None:
+        staff, self._locked = loaded
         self._staff = staff
         table = self.query_one(DataTable)
         row = table.cursor_row
@@ -126,7 +130,9 @@ class AdminScreen(DeskScreen):
         for s in staff:
             table.add_row(s.login, s.name, t(f"role.{s.role.value}"),
                           t("common.yes") if s.active else t("common.no"),
-                          s.created_at.strftime("%Y-%m-%d %H:%M"), key=str(s.id))
+                          t("admin.locked_for", minutes=self._locked[s.login])
+                          if s.login in self._locked else "",
+                          s.created_at.strftime("%Y-%m-%d"), key=str(s.id))
         if staff:
             table.move_cursor(row=min(row, len(staff) - 1))
 
@@ -166,6 +172,20 @@ class AdminScreen(DeskScreen):
             confirm_action(self, lambda s: staff_svc.disable_preview(s, by=by,
                                                                      staff_id=target_id),
                            toggle, confirm_label_key="staff.confirm.disable_key")
+
+    def action_unlock(self) -> None:
+        """Lift the lock left by five failed logins of the selected account."""
+        target = self._current()
+        if target is None:
+            return
+        by, login = self.app.staff, target.login
+
+        def done(lifted: bool) -> None:
+            self.notify(t("admin.unlocked" if lifted else "admin.not_locked", login=login))
+            self.reload()
+
+        self.call_service(lambda s: staff_svc.unlock_login(s, by=by, login=login),
+                          write=True, done=done)
 
     def action_role(self) -> None:
         target = self._current()

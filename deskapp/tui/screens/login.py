@@ -58,9 +58,17 @@ class _LoginForm(FormMixin, DeskScreen):
             self._fail(t("login.need_login"))
             self.query_one("#login-login", Input).focus()
             return
+        def done(result: staff_svc.SignIn) -> None:
+            if result.staff is not None:
+                self._ok(result.staff)
+            else:
+                self._fail(str(result.error))
+
+        # A write: a failed attempt is counted (lock after five) and audited.
         self.call_service(
-            lambda s: staff_svc.authenticate(s, login=login, password=password),
-            done=self._ok,
+            lambda s: staff_svc.sign_in(s, login=login, password=password, channel="screen"),
+            write=True,
+            done=done,
             failed=lambda err: self._fail(str(err)),
         )
 

@@ -695,12 +695,23 @@ class HandoverConfirm(FormMixin, DeskModal[bool]):
         hid = self.view.handover.id
         assert hid is not None
 
-        def confirm(s: Any) -> bool:
-            incoming = staff_svc.authenticate(s, login=login, password=password)
-            shifts.confirm_handover(s, by=incoming, handover_id=hid, password=password)
+        def confirm(s: Any) -> DeskError | bool:
+            # The login screen's check: a wrong password here counts towards the lock and
+            # is audited, so the failure is returned (committed), not raised.
+            signed = staff_svc.sign_in(s, login=login, password=password, channel="handover")
+            if signed.error is not None:
+                return signed.error
+            assert signed.staff is not None
+            shifts.confirm_handover(s, by=signed.staff, handover_id=hid, password=password)
             return True
 
-        self.call_service(confirm, write=True, done=self.dismiss)
+        def done(result: DeskError | bool) -> None:
+            if isinstance(result, DeskError):
+                self.show_error(result)
+            else:
+                self.dismiss(result)
+
+        self.call_service(confirm, write=True, done=done)
 
     def action_cancel(self) -> None:
         self.dismiss(False)
