@@ -8,7 +8,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 from dataclasses import dataclass, field
@@ -24,6 +23,7 @@ from deskapp.db.models.cashier import PayMethod, Receipt, ReceiptTender, Refund
 from deskapp.i18n import t
 from deskapp.money import format_fen
 from deskapp.services.cashier_close import day_report, month_days, monthly_summary
+from deskapp.services.export import csv_writer, inert_workbook
 
 FORMATS = ("text", "json", "csv", "xlsx")
 
@@ -190,7 +190,7 @@ def render_json(report: Report) -> str:
 
 def render_csv(report: Report) -> str:
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    writer = csv_writer(buffer, lineterminator="\n")
     writer.writerow(report.columns)
     writer.writerows(report.rows)
     return buffer.getvalue()
@@ -217,7 +217,7 @@ def write_xlsx(report: Report, path: Path) -> Path:
         detail.append([_number(v) for v in row])
     for i in range(len(report.columns)):
         detail.column_dimensions[chr(ord("A") + i)].width = 16
-    book.save(path)
+    inert_workbook(book).save(path)
     return path
 
 
