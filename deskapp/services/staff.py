@@ -19,6 +19,7 @@ from deskapp.db.models import Role, Staff
 from deskapp.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from deskapp.services import audit
 from deskapp.services.preview import ActionPreview
+from deskapp.validators import has_visible
 
 _N, _R, _P = 2**14, 8, 1
 MIN_PASSWORD = 6
@@ -96,7 +97,7 @@ def create_staff(
     name = name.strip()
     if not login or not login.isascii() or not login.replace("_", "").replace(".", "").isalnum():
         raise ValidationError("staff.login.invalid", field="login")
-    if not name:
+    if not has_visible(name):  # empty, or zero-width characters only
         raise ValidationError("staff.name.required", field="name")
     _validate_password(password)
     if session.exec(select(Staff).where(Staff.login == login)).first():
