@@ -58,6 +58,10 @@ def day_report_data(session: Session, *, day: date) -> Report:
                                                               + c.refund_other_fen),
             status=status,
             difference=format_fen(close.difference_fen) if close else "—")))
+        if close is not None and close.audit_seq is not None:
+            out.summary.append((t("cashier.report.audit_anchor", name=c.staff_name),
+                                t("cashier.report.audit_anchor_value", seq=close.audit_seq,
+                                  hash=close.audit_hash)))
         cashiers.append({
             "cashier": c.staff_name, "receipts_valid": c.receipts_valid,
             "receipts_void": c.receipts_void, "total_fen": c.total_fen,
@@ -68,7 +72,8 @@ def day_report_data(session: Session, *, day: date) -> Report:
                 "status": close.status.value, "opening_float_fen": close.opening_float_fen,
                 "expected_cash_fen": close.expected_cash_fen,
                 "counted_cash_fen": close.counted_cash_fen,
-                "difference_fen": close.difference_fen}})
+                "difference_fen": close.difference_fen,
+                "audit_seq": close.audit_seq, "audit_hash": close.audit_hash}})
     for check in report.series:
         out.summary.append((t("cashier.report.series", series=check.series), t(
             "cashier.report.series_ok" if check.contiguous else "cashier.report.series_gap",
