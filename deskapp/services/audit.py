@@ -42,6 +42,7 @@ from sqlmodel import Session, select
 from deskapp import clock
 from deskapp.config import config_file
 from deskapp.db.models import AuditEntry, Staff
+from deskapp.i18n import t
 from deskapp.masking import mask_text
 from deskapp.services.numbering import next_value
 
@@ -142,7 +143,7 @@ def ensure_key(session: Session | None = None, *, since_seq: int | None = None) 
 class Anchor:
     """The log's head at some moment, recorded outside the table."""
 
-    source: str  # where it was recorded: "anchor file", "backup …", "daily close …"
+    source: str  # where it was recorded (the anchor file, a backup, a daily close), shown
     seq: int
     hash: str
 
@@ -173,7 +174,8 @@ def read_anchor_file(bind: Any) -> Anchor | None:
         bind = bind.get_bind()
     entry = _read_anchors().get(_db_key(bind))
     try:
-        return Anchor("anchor file", int(entry["seq"]), str(entry["hash"])) if entry else None
+        return Anchor(t("audit.anchor.file"), int(entry["seq"]), str(entry["hash"])) \
+            if entry else None
     except (KeyError, TypeError, ValueError):
         return None
 
@@ -231,11 +233,12 @@ def site_anchors(session: Session, *, backup_directory: Path | None = None) -> l
         closes = []
     for day, staff_id, seq, hash_ in closes:
         if seq:
-            found.append(Anchor(f"daily close {day} #{staff_id}", int(seq), str(hash_)))
+            found.append(Anchor(t("audit.anchor.close", day=day, staff=staff_id), int(seq),
+                                str(hash_)))
     if backup_directory is not None:
         from deskapp.services.backup import manifest_anchors
 
-        found.extend(manifest_anchors(backup_directory))
+        found.extend(manifest_anchors(backup_directory, _db_key(session.get_bind())))
     return found
 
 

@@ -343,6 +343,8 @@ def _backup_sqlite(db: Database, directory: Path) -> BackupResult:
     except BaseException:
         partial.unlink(missing_ok=True)
         raise
+    if audit_head is not None:
+        audit_head["database"] = db.engine.url.render_as_string(hide_password=True)
     _write_manifest(final, fmt="sqlite", at=now, sha=digest, size=size, counts=counts,
                     heads=heads, audit_head=audit_head)
     return BackupResult(final, "sqlite", size, digest, counts, heads, "integrity_check")
@@ -375,8 +377,10 @@ def _write_manifest(path: Path, *, fmt: str, at: datetime, sha: str, size: int,
     }, ensure_ascii=False, indent=2, sort_keys=True))
 
 
-def manifest_anchors(directory: Path) -> list[Any]:
-    """The audit head recorded in every backup manifest in ``directory``."""
+def manifest_anchors(directory: Path, database: str | None = None) -> list[Any]:
+    """The audit head recorded in every backup manifest in ``directory`` (only those of
+    ``database``, a URL without password, when given)."""
+    from deskapp.i18n import t
     from deskapp.services.audit import Anchor
 
     found = []
@@ -386,8 +390,12 @@ def manifest_anchors(directory: Path) -> list[Any]:
         except Conflict:
             continue
         head = manifest.get("audit_head")
+        if database is not None and isinstance(head, dict) \
+                and head.get("database") not in (None, database):
+            continue
         if isinstance(head, dict) and "seq" in head and "hash" in head:
-            found.append(Anchor(f"backup {path.name}", int(head["seq"]), str(head["hash"])))
+            found.append(Anchor(t("audit.anchor.backup", file=path.name), int(head["seq"]),
+                                str(head["hash"])))
     return found
 
 
@@ -458,6 +466,8 @@ def _backup_pg(db: Database, directory: Path, *, restore_test: bool) -> BackupRe
     except BaseException:
         partial.unlink(missing_ok=True)
         raise
+    if audit_head is not None:
+        audit_head["database"] = db.engine.url.render_as_string(hide_password=True)
     _write_manifest(final, fmt="pg_dump", at=now, sha=digest, size=size, counts=counts,
                     heads=heads, audit_head=audit_head)
     return BackupResult(final, "pg_dump", size, digest, counts, heads, verified)

@@ -74,7 +74,7 @@ def test_delete_the_last_entry_is_named(logged: Database) -> None:
          f"DELETE FROM audit_entry WHERE seq = {last}")
     result = _verify(logged)
     assert (result.first_broken_seq, result.reason, result.source) == (last, "tail",
-                                                                        "anchor file")
+                                                                        "锚点文件")
 
 
 def test_delete_the_last_five_is_named(logged: Database) -> None:
@@ -137,7 +137,7 @@ def test_a_backup_manifest_anchors_the_head(logged: Database, tmp_path: Path) ->
     _sql(logged, "DROP TRIGGER audit_entry_no_delete",
          f"DELETE FROM audit_entry WHERE seq >= {head_at_backup}")
     result = _verify(logged, tmp_path / "b")
-    assert result.reason == "tail" and result.source.startswith("backup ")
+    assert result.reason == "tail" and result.source.startswith("备份 ")
 
 
 def test_key_file_is_owner_only_and_outside_the_database(logged: Database) -> None:

@@ -952,4 +952,4 @@ def test_close_anchors_the_audit_log_and_the_report_prints_it(billed: Site) -> N
     audit.anchor_path().unlink()
     with st.db.read() as s:
         result = audit.verify(s, anchors=audit.site_anchors(s))
-    assert result.reason == "tail" and result.source.startswith("daily close")
+    assert result.reason == "tail" and "日结" in result.source

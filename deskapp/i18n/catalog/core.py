@@ -193,6 +193,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "cli.staff.now_disabled": ("已停用 {login}", "{login} disabled"),
     "cli.import.row": ("第 {row} 行：{message}", "row {row}: {message}"),
     "cli.audit.intact": ("审计日志完整：共 {n} 条", "Audit log intact: {n} entries"),
+    "audit.anchor.file": ("锚点文件", "the anchor file"),
+    "audit.anchor.backup": ("备份 {file} 的清单", "the manifest of backup {file}"),
+    "audit.anchor.close": ("{day} 的日结（收银员 #{staff}）", "the daily close of {day} (cashier #{staff})"),
     "cli.audit.key_note": ("审计密钥文件：{path}（仅本账户可读）。请另行备份，不要和数据库备份放在一起；"
                            "同一站点的每台前台电脑都需要同一份密钥",
                            "Audit key file: {path} (owner-only). Back it up separately, not "
