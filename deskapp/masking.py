@@ -10,6 +10,7 @@ All functions accept any string and never raise.
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from deskapp.errors import ValidationError
 from deskapp.validators import phone
@@ -61,43 +62,101 @@ def mask_phone(number: str) -> str:
     return "-".join([area, _mask_middle(local, 0, 4), *ext])
 
 
-_D = "[0-9\uff10-\uff19]"  # ASCII and full-width digits
+# -- free text -------------------------------------------------------------------------
+#
+# Numbers are found in a *normalised* copy of the text — NFKC (full-width ``１３８`` and
+# ``（）`` become ASCII), format characters (zero-width spaces and joiners, the BOM, …)
+# removed — and may be written with separators between their digits, as people write them
+# and as the validators accept them: ``138 1234 5678``, ``138-1234-5678``,
+# ``138.1234.5678``, ``138/1234/5678``, ``(138)12345678``, ``110105 19491231 002X``.
+# Each match is then replaced in the *original* text, so the rest reads as typed.
+
+_SEP = r"[\s\-./()]{0,2}"  # between two digits: up to two separator characters
+
+
+def _spaced(*parts: str) -> str:
+    return _SEP.join(parts)
+
+
 _ID18 = re.compile(
-    rf"(?<![0-9\uff10-\uff19])"
-    rf"(?P<v>[1-9\uff11-\uff19]{_D}{{5}}"  # region
-    rf"(?:1[89]|20|\uff11[\uff18\uff19]|\uff12\uff10){_D}{{2}}"  # year 18xx-20xx
-    rf"{_D}{{4}}"  # month, day
-    rf"{_D}{{3}}[0-9Xx\uff10-\uff19\uff38\uff58])"  # sequence, check
-    rf"(?![0-9\uff10-\uff19])"
+    r"(?<![0-9])(?P<num>"
+    + _spaced("[1-9]", *["[0-9]"] * 5)  # region
+    + _SEP + r"(?:1" + _SEP + "[89]|2" + _SEP + "0)"  # year 18xx-20xx …
+    + _SEP + _spaced(*["[0-9]"] * 9)  # … the rest of the birth date, the sequence
+    + _SEP + "[0-9Xx])(?![0-9])"  # check character
 )
-_ID15 = re.compile(
-    rf"(?<![0-9\uff10-\uff19])(?P<v>[1-9\uff11-\uff19]{_D}{{14}})(?![0-9\uff10-\uff19])"
-)
+_ID15 = re.compile(r"(?<![0-9])(?P<num>" + _spaced("[1-9]", *["[0-9]"] * 14) + r")(?![0-9])")
 _MOBILE = re.compile(
-    rf"(?<![0-9\uff10-\uff19])"
-    rf"(?P<prefix>(?:\+|00|\uff0b)?(?:86|\uff18\uff16)[ \-]?)?"
-    rf"(?P<a>[1\uff11][3-9\uff13-\uff19]{_D})[ \-]?(?P<b>{_D}{{4}})[ \-]?(?P<c>{_D}{{4}})"
-    rf"(?![0-9\uff10-\uff19])"
+    r"(?<![0-9])(?P<prefix>(?:\+|00)?86" + _SEP + r")?\(?"
+    r"(?P<num>" + _spaced("1", "[3-9]", *["[0-9]"] * 9) + r")(?![0-9])"
 )
+_ANY_DIGIT = re.compile(r"\d")
 
 
-def _mask_id_match(match: re.Match[str]) -> str:
-    return mask_id(match["v"])
-
-
-def _mask_mobile_match(match: re.Match[str]) -> str:
-    return f"{match['prefix'] or ''}{match['a']}{MASK * 4}{match['c']}"
+def _normalised(text: str) -> tuple[str, list[int]]:
+    """The text NFKC-normalised character by character without format characters, and
+    for each of its characters the index of the original character it came from."""
+    chars: list[str] = []
+    origin: list[int] = []
+    for i, c in enumerate(text):
+        if c.isascii():
+            chars.append(c)
+            origin.append(i)
+            continue
+        category = unicodedata.category(c)
+        if category == "Cf":
+            continue
+        n = unicodedata.normalize("NFKC", c)
+        # one character for one, and only real digits become digits (``²``, ``①``, ``¼``
+        # are not part of a number written next to them)
+        ok = len(n) == 1 and (category == "Nd" or not n.isdigit())
+        chars.append(n if ok else "\x01")
+        origin.append(i)
+    return "".join(chars), origin
 
 
 def mask_text(text: str) -> str:
     """Mask ID numbers (18-character and old 15-digit) and mobile numbers inside ``text``.
 
-    Used before writing audit entries and logs. An 18-character run is treated as an ID
-    when it looks like one (region digit, a year 18xx–20xx) — a wrong check character does
-    not save a mistyped ID from masking. Mobiles may carry a ``+86`` prefix and be split
-    3-4-4 with spaces or hyphens. Full-width digits are recognised too. Digits that are
-    part of a longer run of digits are left alone.
+    Used before writing audit entries and logs, and on every list cell. An 18-character
+    run is treated as an ID when it looks like one (region digit, a year 18xx–20xx) — a
+    wrong check character does not save a mistyped ID from masking. Mobiles may carry a
+    ``+86`` prefix. Full-width digits, zero-width characters and separators between the
+    digits (spaces, hyphens, dots, slashes, parentheses) do not hide a number; the masked
+    number is written without its separators (``138.1234.5678`` → ``138****5678``).
+    Digits that are part of a longer run of digits are left alone.
     """
-    text = _ID18.sub(_mask_id_match, text)
-    text = _ID15.sub(_mask_id_match, text)
-    return _MOBILE.sub(_mask_mobile_match, text)
+    if len(_ANY_DIGIT.findall(text)) < 11:
+        return text  # too few digits for any of them: the common case, kept cheap
+    norm, origin = _normalised(text)
+    taken = [False] * len(norm)
+    edits: list[tuple[int, int, str]] = []
+    for pattern in (_ID18, _ID15, _MOBILE):
+        for match in pattern.finditer(norm):
+            start, end = match.span()
+            if any(taken[start:end]):
+                continue
+            for j in range(start, end):
+                taken[j] = True
+            num_start, num_end = match.span("num")
+            visible = "".join(text[origin[j]] for j in range(num_start, num_end)
+                              if norm[j].isalnum())
+            if pattern is _MOBILE:
+                prefix = ""
+                if match["prefix"]:
+                    p_start, p_end = match.span("prefix")
+                    prefix = text[origin[p_start]:origin[p_end - 1] + 1].rstrip("(（")
+                masked = f"{prefix}{visible[:3]}{MASK * 4}{visible[-4:]}"
+            else:
+                masked = mask_id(visible)
+            edits.append((origin[start], origin[end - 1] + 1, masked))
+    if not edits:
+        return text
+    out: list[str] = []
+    at = 0
+    for start, end, masked in sorted(edits):
+        out.append(text[at:start])
+        out.append(masked)
+        at = end
+    out.append(text[at:])
+    return "".join(out)

@@ -5,7 +5,7 @@ Each validator takes the raw text from an input, returns the normalised value, o
 message reaches the user in their language. Every validator accepts an optional keyword
 ``field`` that is passed through to the error (the form uses it to focus the culprit).
 
-Normalisation: NFKC first (full-width ``１２３`` / ``ＡＢＣ`` become ASCII), then spaces and
+Normalisation: format characters (zero-width …) dropped and NFKC first (full-width ``１２３`` / ``ＡＢＣ`` become ASCII), then spaces and
 hyphens are dropped where they are only visual separators. After normalisation only ASCII
 digits count as digits: Arabic-Indic or other Unicode digits are refused, never converted.
 
@@ -25,6 +25,7 @@ __all__ = [
     "credit_code_check_char",
     "format_room",
     "id_birth_date",
+    "has_visible",
     "id_gender",
     "mobile_phone",
     "optional_text",
@@ -40,7 +41,10 @@ _SEPARATORS = re.compile(r"[\s\-]+")
 
 
 def _nfkc(s: str) -> str:
-    return unicodedata.normalize("NFKC", s)
+    """NFKC without format characters (zero-width spaces and joiners, BOM …): invisible,
+    they would otherwise make a number look different from itself."""
+    return unicodedata.normalize(
+        "NFKC", "".join(c for c in s if unicodedata.category(c) != "Cf"))
 
 
 def _compact(s: str) -> str:
@@ -320,11 +324,30 @@ def _clean_text(s: str, field: str, max_len: int, multiline: bool) -> str:
         raise ValidationError(
             "validate.text.too_long", field=field, label=field, max_len=max_len, length=len(value)
         )
+    if value and not has_visible(value):
+        raise ValidationError("validate.text.invisible", field=field, label=field)
     return value
 
 
+#: letters that draw nothing (Hangul fillers, the braille blank)
+_BLANK_LETTERS = frozenset("\u115f\u1160\u3164\uffa0\u2800")
+_INVISIBLE = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Zs", "Zl", "Zp", "Mn", "Me"})
+
+
+def has_visible(s: str) -> bool:
+    """Whether ``s`` shows at least one character (see :func:`_visible`)."""
+    return any(_visible(c) for c in s)
+
+
+def _visible(c: str) -> bool:
+    """Whether ``c`` shows something: not a space, control, format (zero-width …) or
+    combining character, nor a blank letter."""
+    return unicodedata.category(c) not in _INVISIBLE and c not in _BLANK_LETTERS
+
+
 def required_text(s: str, field: str, max_len: int = 100, *, multiline: bool = False) -> str:
-    """Trim ``s``; refuse it when empty, longer than ``max_len`` or holding control chars.
+    """Trim ``s``; refuse it when empty, longer than ``max_len``, holding control chars, or
+    made only of invisible characters (zero-width spaces …: a name nobody can read).
 
     ``field`` is the (already translated) field label, named in the message and set as
     the error's ``field``. With ``multiline`` newlines and tabs are allowed.

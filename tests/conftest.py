@@ -29,6 +29,19 @@ from deskapp.services import staff as staff_svc
 PASSWORD = "secret123"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _audit_key(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """One audit site key for the whole run (template databases are copied between
+    tests' homes), never the real configuration folder's."""
+    saved = os.environ.get("DESKAPP_AUDIT_KEY")
+    os.environ["DESKAPP_AUDIT_KEY"] = str(tmp_path_factory.mktemp("auditkey") / "audit.key")
+    yield
+    if saved is None:
+        os.environ.pop("DESKAPP_AUDIT_KEY", None)
+    else:
+        os.environ["DESKAPP_AUDIT_KEY"] = saved
+
+
 @pytest.fixture(autouse=True)
 def _private_home(tmp_path_factory: pytest.TempPathFactory,
                   monkeypatch: pytest.MonkeyPatch) -> None:

@@ -30,12 +30,15 @@ def _audit_log(db: Database, n: int, years: int) -> None:
     start = datetime(2026 - years, 1, 1, 8, 0)
     step = timedelta(days=365 * years) / max(n, 1)
     prev, batch = audit.GENESIS, []
+    key = audit.ensure_key()
     with db.write() as session:
         for seq in range(1, n + 1):
             row = {"seq": seq, "at": (start + step * seq).replace(microsecond=0),
                    "staff_id": None, "action": rng.choice(ACTIONS), "entity": "contact",
                    "entity_id": str(seq), "detail": '{"unit": "3-1-1201"}', "prev_hash": prev}
-            row["hash"] = prev = audit._digest(SimpleNamespace(**row))  # type: ignore[arg-type]
+            row["hash"] = prev = (  # as record() does: keyed after the key's switch-over
+                audit._keyed(key.key, *row.values()) if seq > key.since_seq
+                else audit._digest(SimpleNamespace(**row)))  # type: ignore[arg-type]
             batch.append(row)
             if len(batch) == 5000:
                 session.execute(insert(AuditEntry), batch)

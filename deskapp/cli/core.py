@@ -87,8 +87,12 @@ def demo(
     with db.read() as session:
         exists = site.get_site(session) is not None
     if not exists:
+        from deskapp.services import audit
+
         with db.write() as session:
+            audit.ensure_key(session)
             summary = build_demo(session, seed=seed, activity=not no_activity)
+            audit.reset_anchor(session)  # a new database where an old one may have been
         typer.echo(t("cli.demo.built", url=url, units=summary.units,
                      occupants=summary.occupants,
                      modules=", ".join(summary.modules) or t("cli.none")))
@@ -153,7 +157,10 @@ def init(
         if password != getpass.getpass(t("cli.password_again") + "："):
             fail(t("cli.passwords_differ"))
     try:
+        from deskapp.services import audit
+
         with db.write() as session:
+            audit.ensure_key(session)
             site.set_up_site(session, name=site_name)
             boss = staff.create_staff(session, by=None, login=login, name=name,
                                       role=staff.Role.SUPERVISOR, password=password)
@@ -163,9 +170,11 @@ def init(
                 if res.is_file():
                     items.extend(read_reference_file(res))
             load_reference(session, items, by=boss)
+            audit.reset_anchor(session)
     except DeskError as err:
         fail(str(err))
     typer.echo(t("cli.init.done", site=site_name, login=login))
+    typer.echo(t("cli.audit.key_note", path=audit.key_path()))
 
 
 @db_app.command("upgrade")
@@ -296,13 +305,20 @@ def import_units(file: Path, as_: str = as_option()) -> None:
 @audit_app.command("verify")
 def audit_verify() -> None:
     """Check the hash chain of the audit log; name the first broken entry."""
-    from deskapp.services import audit
+    from deskapp.services import audit, backup
 
     db = open_db()
     with db.read() as session:
-        result = audit.verify(session)
+        anchors = audit.site_anchors(session,
+                                     backup_directory=backup.backup_dir(state.settings()))
+        result = audit.verify(session, anchors=anchors, check_triggers=True)
+        last_seq, _ = audit.head(session)
     if result.ok:
         typer.echo(t("cli.audit.intact", n=result.checked))
+        typer.echo(t("cli.audit.anchors", n=len(anchors), seq=last_seq))
+    elif result.reason == "trigger":
+        fail(t("cli.audit.trigger", n=result.checked))
     else:
-        fail(t("cli.audit.broken", seq=result.first_broken_seq, reason=result.reason,
+        fail(t("cli.audit.broken", seq=result.first_broken_seq,
+               reason=t(f"cli.audit.reason.{result.reason}", source=result.source),
                n=result.checked))

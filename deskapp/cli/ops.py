@@ -48,10 +48,14 @@ def db_backup(
     restore_test: bool = typer.Option(False, "--restore-test",
                                       help="PostgreSQL: also restore into a scratch database "
                                       "and compare every table"),
+    copy_key: Path = typer.Option(None, "--copy-key",
+                                  help="Also copy the audit key file here (a folder or file "
+                                  "apart from the backups, e.g. a USB stick)"),
     as_: str = as_option(),
 ) -> None:
     """Copy the database (safe while desks are working), verify the copy, keep N generations
-    (a supervisor: the copy holds every resident's data)."""
+    (a supervisor: the copy holds every resident's data). The audit key is NOT in the
+    backup: it is kept (and must be backed up) separately."""
     from deskapp.db.models import Role
     from deskapp.errors import DeskError
     from deskapp.i18n import t
@@ -73,6 +77,19 @@ def db_backup(
                  verified=result.verified))
     for old in result.removed:
         typer.echo(t("ops.backup.removed", file=old.name))
+    from deskapp.services import audit
+
+    key = audit.key_path()
+    if copy_key is not None and key.is_file():
+        target = copy_key / key.name if copy_key.is_dir() else copy_key
+        if target.resolve().parent == result.path.resolve().parent:
+            fail(t("ops.backup.key_same_place"))
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(key.read_bytes())
+        target.chmod(0o600)
+        typer.echo(t("ops.backup.key_copied", path=target))
+    else:
+        typer.echo(t("ops.backup.key_note", path=key))
 
 
 @db_app.command("backups")

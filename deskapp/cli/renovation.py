@@ -11,7 +11,6 @@
 
 from __future__ import annotations
 
-import csv
 import dataclasses
 import io
 import json
@@ -72,7 +71,9 @@ def report_renovation(
         content = json.dumps(dataclasses.asdict(figures), ensure_ascii=False, indent=2)
     elif fmt == "csv":
         buffer = io.StringIO()
-        writer = csv.writer(buffer)
+        from deskapp.services.export import csv_writer
+
+        writer = csv_writer(buffer)
         writer.writerow(["key", "label", "value"])
         for name in _FIELDS:
             writer.writerow([name, t(f"renovation.report.{name}"), getattr(figures, name)])
@@ -126,7 +127,9 @@ def list_filings(
     headers = [t(c.title_key) for c in source.columns]
     if format == "csv":
         buffer = io.StringIO()
-        writer = csv.writer(buffer)
+        from deskapp.services.export import csv_writer
+
+        writer = csv_writer(buffer)
         writer.writerow(headers)
         writer.writerows(list(r.cells) for r in rows)
         typer.echo(buffer.getvalue(), nl=False)

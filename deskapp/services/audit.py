@@ -1,23 +1,252 @@
-"""The append-only audit log, chained by SHA-256: each entry's hash covers its own fields
-and the previous entry's hash, so editing or deleting any entry breaks the chain from there
-on (:func:`verify`). Details are masked (ID numbers, phones) before they are written."""
+"""The append-only audit log, chained by a keyed hash: each entry's hash covers its own
+fields and the previous entry's hash, so editing or deleting any entry breaks the chain from
+there on (:func:`verify`). Details are masked (ID numbers, phones) before they are written.
+
+Three things make the log hard to forge or cut short without it showing:
+
+* **Triggers** (migration ``ops_002_h15b``) refuse UPDATE and DELETE on ``audit_entry``;
+  :func:`verify` checks they are still there.
+* **A site key.** Hashes are HMAC-SHA256 with a secret kept outside the database, in the
+  owner-only file ``audit.key`` in the configuration folder (created by ``deskapp init`` /
+  ``deskapp demo``, or by the first entry written without one). Someone who can write the
+  database but not read that file cannot re-hash an edited chain. Entries written before
+  the key existed (an older database) keep the plain SHA-256 rule; the key file records
+  the switch-over (``since_seq``: entries after it are keyed). Every desk of a site on
+  PostgreSQL needs a copy of the same file; back it up separately from the database.
+* **Head anchors** — the last sequence number and hash, recorded outside the table: the
+  anchor file ``audit-anchor.json`` beside the key (updated after every commit that wrote
+  an entry), every backup's manifest and every daily close (printed on its report).
+  :func:`verify` with ``anchors`` checks that each anchored entry is still there with the
+  same hash, so deleting the newest entries (which leaves a valid but shorter chain) or
+  resetting the counter and writing new ones is named.
+"""
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
+import logging
+import os
+import secrets
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
+from typing import Any
 
-from sqlalchemy import insert
+from sqlalchemy import event, func, insert, text
+from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import Session, select
 
 from deskapp import clock
+from deskapp.config import config_file
 from deskapp.db.models import AuditEntry, Staff
+from deskapp.i18n import t
 from deskapp.masking import mask_text
 from deskapp.services.numbering import next_value
 
 GENESIS = "0" * 64
+# one encoder for every entry (json.dumps with options builds a new one per call); the
+# same bytes as json.dumps(..., ensure_ascii=False, separators=(",", ":"))
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+KEY_FILE = "audit.key"
+ANCHOR_FILE = "audit-anchor.json"
+TRIGGERS = ("audit_entry_no_update", "audit_entry_no_delete")
+
+log = logging.getLogger(__name__)
+
+
+# -- the site key --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SiteKey:
+    key: bytes
+    since_seq: int  # entries with a higher seq are keyed
+
+
+def key_path() -> Path:
+    """``audit.key`` in the configuration folder (``DESKAPP_HOME`` when set), or the file
+    named by ``DESKAPP_AUDIT_KEY``."""
+    named = os.environ.get("DESKAPP_AUDIT_KEY")
+    return Path(named) if named else config_file().parent / KEY_FILE
+
+
+def anchor_path() -> Path:
+    return config_file().parent / ANCHOR_FILE
+
+
+_key_cache: dict[Path, tuple[float, SiteKey]] = {}
+
+
+def load_key(path: Path | None = None) -> SiteKey | None:
+    """The site key, or None when the file does not exist."""
+    path = path or key_path()
+    try:
+        mtime = path.stat().st_mtime
+    except FileNotFoundError:
+        return None
+    cached = _key_cache.get(path)
+    if cached and cached[0] == mtime:
+        return cached[1]
+    data = json.loads(path.read_text(encoding="utf-8"))
+    key = SiteKey(bytes.fromhex(data["key"]), int(data["since_seq"]))
+    _key_cache[path] = (mtime, key)
+    return key
+
+
+def _write_private(path: Path, content: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + f".{os.getpid()}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(content)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.chmod(tmp, 0o600)
+    os.replace(tmp, path)
+
+
+def ensure_key(session: Session | None = None, *, since_seq: int | None = None) -> SiteKey:
+    """The site key; created (owner-only file) when missing. Entries up to the log's
+    current last one (``since_seq``) stay on the unkeyed rule."""
+    existing = load_key()
+    if existing is not None:
+        return existing
+    if since_seq is None:
+        since_seq = 0
+        if session is not None:
+            since_seq = int(session.execute(select(func.max(AuditEntry.seq))).scalar() or 0)
+    path = key_path()
+    content = json.dumps({"key": secrets.token_hex(32), "since_seq": since_seq,
+                          "created": clock.now().isoformat(timespec="seconds")})
+    try:  # never overwrite a key another process has just made
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return load_key(path)  # type: ignore[return-value]
+    except FileNotFoundError:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(content)
+        handle.flush()
+        os.fsync(handle.fileno())
+    log.warning("audit key created at %s (keep a copy apart from the database backups)", path)
+    return load_key(path)  # type: ignore[return-value]
+
+
+# -- anchors -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Anchor:
+    """The log's head at some moment, recorded outside the table."""
+
+    source: str  # where it was recorded (the anchor file, a backup, a daily close), shown
+    seq: int
+    hash: str
+
+
+def head(session: Session) -> tuple[int, str]:
+    """The last entry's sequence number and hash (``(0, GENESIS)`` for an empty log)."""
+    row = session.execute(select(AuditEntry.seq, AuditEntry.hash)
+                          .order_by(AuditEntry.seq.desc()).limit(1)).first()
+    return (int(row[0]), str(row[1])) if row else (0, GENESIS)
+
+
+def _db_key(bind: Any) -> str:
+    url = getattr(bind, "url", None)
+    return url.render_as_string(hide_password=True) if url is not None else ""
+
+
+def _read_anchors() -> dict[str, Any]:
+    try:
+        data = json.loads(anchor_path().read_text(encoding="utf-8"))
+    except (FileNotFoundError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def read_anchor_file(bind: Any) -> Anchor | None:
+    """The anchor file's head for the database behind ``bind`` (engine or session)."""
+    if isinstance(bind, OrmSession):
+        bind = bind.get_bind()
+    entry = _read_anchors().get(_db_key(bind))
+    try:
+        return Anchor(t("audit.anchor.file"), int(entry["seq"]), str(entry["hash"])) \
+            if entry else None
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
+def write_anchor_file(bind: Any, seq: int, hash_: str, *, reset: bool = False) -> None:
+    """Move the database's anchor forward to ``seq`` (never back, unless ``reset``: a
+    database built afresh at the same place, by ``deskapp demo`` / ``init``)."""
+    if isinstance(bind, OrmSession):
+        bind = bind.get_bind()
+    anchors = _read_anchors()
+    key = _db_key(bind)
+    current = anchors.get(key)
+    if not reset and isinstance(current, dict) and int(current.get("seq", 0)) >= seq:
+        return
+    anchors[key] = {"seq": seq, "hash": hash_, "at": clock.now().isoformat(timespec="seconds")}
+    _write_private(anchor_path(), json.dumps(anchors, ensure_ascii=False, indent=1))
+
+
+def reset_anchor(session: Session) -> None:
+    """Anchor the database's current head, whatever the file said (a new database)."""
+    write_anchor_file(session, *head(session), reset=True)
+
+
+@event.listens_for(OrmSession, "after_commit")
+def _anchor_after_commit(session: OrmSession) -> None:
+    written = session.info.pop("audit_head", None)
+    if written is not None:
+        try:
+            write_anchor_file(session.get_bind(), *written)
+        except OSError:  # a read-only config folder must not fail the business action
+            log.exception("could not update the audit anchor file")
+
+
+@event.listens_for(OrmSession, "after_rollback")
+def _forget_after_rollback(session: OrmSession) -> None:
+    session.info.pop("audit_head", None)
+
+
+def site_anchors(session: Session, *, backup_directory: Path | None = None) -> list[Anchor]:
+    """Every head anchor recorded for this database: the anchor file, each daily close,
+    each backup manifest in ``backup_directory``."""
+    from deskapp.db.models.cashier import DailyClose
+
+    found: list[Anchor] = []
+    file_anchor = read_anchor_file(session)
+    if file_anchor is not None:
+        found.append(file_anchor)
+    try:
+        closes = session.execute(
+            select(DailyClose.business_date, DailyClose.staff_id, DailyClose.audit_seq,
+                   DailyClose.audit_hash).where(DailyClose.audit_seq.is_not(None))  # type: ignore[union-attr]
+        ).all()
+    except Exception:  # noqa: BLE001 — an older schema without the columns
+        session.rollback()
+        closes = []
+    for day, staff_id, seq, hash_ in closes:
+        if seq:
+            found.append(Anchor(t("audit.anchor.close", day=day, staff=staff_id), int(seq),
+                                str(hash_)))
+    if backup_directory is not None:
+        from deskapp.services.backup import manifest_anchors
+
+        found.extend(manifest_anchors(backup_directory, _db_key(session.get_bind())))
+    return found
+
+
+def _keyed(key: bytes, seq: int, at: datetime, staff_id: int | None, action: str, entity: str,
+           entity_id: str, detail: str, prev_hash: str) -> str:
+    payload = _ENCODER.encode(
+        [seq, at.isoformat(), staff_id, action, entity, entity_id, detail, prev_hash])
+    return hmac.digest(key, payload.encode("utf-8"), "sha256").hex()
 
 
 def _digest(entry: AuditEntry) -> str:
@@ -27,11 +256,8 @@ def _digest(entry: AuditEntry) -> str:
 
 def _digest_fields(seq: int, at: datetime, staff_id: int | None, action: str, entity: str,
                    entity_id: str, detail: str, prev_hash: str) -> str:
-    payload = json.dumps(
-        [seq, at.isoformat(), staff_id, action, entity, entity_id, detail, prev_hash],
-        ensure_ascii=False,
-        separators=(",", ":"),
-    )
+    payload = _ENCODER.encode(
+        [seq, at.isoformat(), staff_id, action, entity, entity_id, detail, prev_hash])
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
@@ -65,10 +291,16 @@ def record(
         prev_hash=prev or GENESIS,
         hash="",
     )
-    entry.hash = _digest(entry)
+    key = load_key() or ensure_key(since_seq=seq - 1)
+    if seq > key.since_seq:
+        entry.hash = _keyed(key.key, entry.seq, entry.at, entry.staff_id, entry.action,
+                            entry.entity, entry.entity_id, entry.detail, entry.prev_hash)
+    else:
+        entry.hash = _digest(entry)
     # A core INSERT: the audit log is append-only, so the ORM's unit of work buys nothing
     # and costs a flush per business action.
     entry.id = session.execute(_INSERT, entry.model_dump(exclude={"id"})).scalar_one()
+    session.info["audit_head"] = (entry.seq, entry.hash)  # the anchor file, after commit
     return entry
 
 
@@ -77,21 +309,54 @@ _INSERT = insert(AuditEntry).returning(AuditEntry.id)
 
 @dataclass(frozen=True)
 class VerifyResult:
+    """``reason``: ``missing`` (a gap in the sequence), ``link`` (an entry does not point
+    at its predecessor), ``hash`` (an entry's contents or hash changed), ``tail`` (an
+    anchored entry is gone: the newest entries were deleted), ``anchor`` (an anchored
+    entry has another hash: rewritten or counter reset), ``trigger`` (the append-only
+    triggers were removed), ``key`` (keyed entries but no site key to check them)."""
+
     checked: int
     first_broken_seq: int | None
     reason: str = ""
+    source: str = ""  # the anchor that told (tail / anchor)
 
     @property
     def ok(self) -> bool:
-        return self.first_broken_seq is None
+        return self.first_broken_seq is None and not self.reason
 
 
-def verify(session: Session, *, batch: int = 5000) -> VerifyResult:
-    """Walk the chain in order; name the first entry whose hash or link is wrong."""
+def triggers_present(session: Session) -> bool:
+    """Whether both append-only triggers are on ``audit_entry``."""
+    bind = session.get_bind()
+    if bind.dialect.name == "sqlite":
+        names = set(session.execute(text(
+            "SELECT name FROM sqlite_master WHERE type='trigger' AND tbl_name='audit_entry'"
+        )).scalars())
+    elif bind.dialect.name == "postgresql":
+        names = set(session.execute(text(
+            "SELECT tgname FROM pg_trigger WHERE tgrelid = 'audit_entry'::regclass "
+            "AND tgenabled <> 'D'")).scalars())
+    else:  # pragma: no cover - only the two supported databases
+        return True
+    return set(TRIGGERS) <= names
+
+
+def verify(session: Session, *, batch: int = 5000, key: SiteKey | None = None,
+           anchors: Iterable[Anchor] = (), check_triggers: bool = False) -> VerifyResult:
+    """Walk the chain in order; name the first entry whose hash or link is wrong; then
+    check every anchor (and, asked to, the triggers).
+
+    ``key`` defaults to the site key file; entries after its ``since_seq`` must carry
+    the keyed hash, those before the plain one."""
+    key = key or load_key()
+    since = key.since_seq if key else None
     prev_hash = GENESIS
     expected_seq = 1
     checked = 0
     last_seq = 0
+    hashes_at: dict[int, str] = {}
+    wanted = {a.seq for a in anchors}
+    anchors = list(anchors)
     while True:
         # Plain column tuples, not ORM objects: verifying half a million entries is
         # dominated by object construction otherwise.
@@ -100,19 +365,36 @@ def verify(session: Session, *, batch: int = 5000) -> VerifyResult:
             .order_by(AuditEntry.seq).limit(batch)
         ).all()
         if not rows:
-            return VerifyResult(checked, None)
+            break
         for row in rows:
             seq, stored_prev, stored_hash = row[0], row[7], row[8]
             if seq != expected_seq:
                 return VerifyResult(checked, expected_seq, "missing")
             if stored_prev != prev_hash:
                 return VerifyResult(checked, seq, "link")
-            if _digest_fields(*row[:8]) != stored_hash:
+            if since is not None and seq > since:
+                assert key is not None
+                good = _keyed(key.key, *row[:8]) == stored_hash
+            elif since is None and _digest_fields(*row[:8]) != stored_hash:
+                return VerifyResult(checked, seq, "key")  # keyed, but no key here
+            else:
+                good = _digest_fields(*row[:8]) == stored_hash
+            if not good:
                 return VerifyResult(checked, seq, "hash")
+            if seq in wanted:
+                hashes_at[seq] = stored_hash
             prev_hash = stored_hash
             expected_seq += 1
             checked += 1
             last_seq = seq
+    for anchor in sorted(anchors, key=lambda a: -a.seq):
+        if anchor.seq > last_seq:
+            return VerifyResult(checked, last_seq + 1, "tail", anchor.source)
+        if anchor.seq and hashes_at.get(anchor.seq) != anchor.hash:
+            return VerifyResult(checked, anchor.seq, "anchor", anchor.source)
+    if check_triggers and not triggers_present(session):
+        return VerifyResult(checked, None, "trigger")
+    return VerifyResult(checked, None)
 
 
 def entries_for(session: Session, *, entity: str, entity_id: object) -> list[AuditEntry]:

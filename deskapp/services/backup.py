@@ -61,6 +61,7 @@ __all__ = [
     "backup_dir",
     "backup_after_close",
     "list_backups",
+    "manifest_anchors",
     "read_manifest",
     "restore",
     "take_backup",
@@ -321,6 +322,7 @@ def _backup_sqlite(db: Database, directory: Path) -> BackupResult:
                 if problem != "ok":
                     raise Conflict("ops.backup.verify_failed", detail=problem)
                 counts = _sqlite_counts(target)
+                audit_head = _sqlite_audit_head(target)
                 heads = sorted(r[0] for r in target.execute(
                     "SELECT version_num FROM alembic_version").fetchall()) \
                     if "alembic_version" in _sqlite_tables(target) else []
@@ -341,17 +343,60 @@ def _backup_sqlite(db: Database, directory: Path) -> BackupResult:
     except BaseException:
         partial.unlink(missing_ok=True)
         raise
+    if audit_head is not None:
+        audit_head["database"] = db.engine.url.render_as_string(hide_password=True)
     _write_manifest(final, fmt="sqlite", at=now, sha=digest, size=size, counts=counts,
-                    heads=heads)
+                    heads=heads, audit_head=audit_head)
     return BackupResult(final, "sqlite", size, digest, counts, heads, "integrity_check")
 
 
+def _sqlite_audit_head(conn: sqlite3.Connection) -> dict[str, Any] | None:
+    if "audit_entry" not in _sqlite_tables(conn):
+        return None
+    row = conn.execute("SELECT seq, hash FROM audit_entry ORDER BY seq DESC LIMIT 1").fetchone()
+    return {"seq": int(row[0]), "hash": str(row[1])} if row else None
+
+
+def _pg_audit_head(conn: Any, existing: set[str]) -> dict[str, Any] | None:
+    if "audit_entry" not in existing:
+        return None
+    row = conn.execute(text(
+        "SELECT seq, hash FROM audit_entry ORDER BY seq DESC LIMIT 1")).first()
+    return {"seq": int(row[0]), "hash": str(row[1])} if row else None
+
+
 def _write_manifest(path: Path, *, fmt: str, at: datetime, sha: str, size: int,
-                    counts: Mapping[str, int], heads: list[str]) -> None:
+                    counts: Mapping[str, int], heads: list[str],
+                    audit_head: dict[str, Any] | None = None) -> None:
+    # ``audit_head``: the audit log's last entry in this copy — an anchor outside the
+    # table that ``deskapp audit verify`` checks (deleting newer entries is then named).
     _write_private_text(manifest_path(path), json.dumps({
         "format": fmt, "created_at": at.isoformat(timespec="seconds"), "file": path.name,
         "sha256": sha, "size": size, "heads": heads, "tables": dict(counts),
+        "audit_head": audit_head,
     }, ensure_ascii=False, indent=2, sort_keys=True))
+
+
+def manifest_anchors(directory: Path, database: str | None = None) -> list[Any]:
+    """The audit head recorded in every backup manifest in ``directory`` (only those of
+    ``database``, a URL without password, when given)."""
+    from deskapp.i18n import t
+    from deskapp.services.audit import Anchor
+
+    found = []
+    for path in list_backups(directory):
+        try:
+            manifest = read_manifest(path) or {}
+        except Conflict:
+            continue
+        head = manifest.get("audit_head")
+        if database is not None and isinstance(head, dict) \
+                and head.get("database") not in (None, database):
+            continue
+        if isinstance(head, dict) and "seq" in head and "hash" in head:
+            found.append(Anchor(t("audit.anchor.backup", file=path.name), int(head["seq"]),
+                                str(head["hash"])))
+    return found
 
 
 # -- PostgreSQL -------------------------------------------------------------------------
@@ -402,6 +447,7 @@ def _backup_pg(db: Database, directory: Path, *, restore_test: bool) -> BackupRe
                 existing = set(inspect(conn).get_table_names())
                 counts = _count_tables(conn, existing)
                 heads = _heads(conn, existing)
+                audit_head = _pg_audit_head(conn, existing)
                 _run([pg_dump, "--format=custom", "--no-owner", "--no-privileges",
                       f"--snapshot={snapshot}", f"--file={partial}"], env)
         partial.chmod(0o600)
@@ -420,8 +466,10 @@ def _backup_pg(db: Database, directory: Path, *, restore_test: bool) -> BackupRe
     except BaseException:
         partial.unlink(missing_ok=True)
         raise
+    if audit_head is not None:
+        audit_head["database"] = db.engine.url.render_as_string(hide_password=True)
     _write_manifest(final, fmt="pg_dump", at=now, sha=digest, size=size, counts=counts,
-                    heads=heads)
+                    heads=heads, audit_head=audit_head)
     return BackupResult(final, "pg_dump", size, digest, counts, heads, verified)
 
 

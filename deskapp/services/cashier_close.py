@@ -234,6 +234,7 @@ def close_day(session: Session, *, by: Staff, opening_float_fen: int,
     status = (CloseStatus.AWAITING_SIGNOFF if abs(difference) > threshold_fen
               else CloseStatus.CLOSED)
     m = summary.by_method
+    anchor_seq, anchor_hash = audit.head(session)
     row = DailyClose(
         staff_id=staff_id, business_date=day, opening_float_fen=opening_float_fen,
         cash_fen=m[PayMethod.CASH], wechat_fen=m[PayMethod.WECHAT],
@@ -246,7 +247,8 @@ def close_day(session: Session, *, by: Staff, opening_float_fen: int,
         denominations=json.dumps({str(k): v for k, v in sorted(counted.items()) if v},
                                  sort_keys=True),
         difference_fen=difference, status=status, note=" ".join(note.split())[:200],
-        closed_at=clock.now(), closed_by=by.id)  # type: ignore[arg-type]
+        closed_at=clock.now(), closed_by=by.id,  # type: ignore[arg-type]
+        audit_seq=anchor_seq, audit_hash=anchor_hash)
     session.add(row)
     session.flush()
     audit.record(session, by=by, action="cashier.close", entity="daily_close", entity_id=row.id,

@@ -8,7 +8,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 from dataclasses import dataclass, field
@@ -24,6 +23,7 @@ from deskapp.db.models.cashier import PayMethod, Receipt, ReceiptTender, Refund
 from deskapp.i18n import t
 from deskapp.money import format_fen
 from deskapp.services.cashier_close import day_report, month_days, monthly_summary
+from deskapp.services.export import csv_writer, inert_workbook
 
 FORMATS = ("text", "json", "csv", "xlsx")
 
@@ -58,6 +58,10 @@ def day_report_data(session: Session, *, day: date) -> Report:
                                                               + c.refund_other_fen),
             status=status,
             difference=format_fen(close.difference_fen) if close else "—")))
+        if close is not None and close.audit_seq is not None:
+            out.summary.append((t("cashier.report.audit_anchor", name=c.staff_name),
+                                t("cashier.report.audit_anchor_value", seq=close.audit_seq,
+                                  hash=close.audit_hash)))
         cashiers.append({
             "cashier": c.staff_name, "receipts_valid": c.receipts_valid,
             "receipts_void": c.receipts_void, "total_fen": c.total_fen,
@@ -68,7 +72,8 @@ def day_report_data(session: Session, *, day: date) -> Report:
                 "status": close.status.value, "opening_float_fen": close.opening_float_fen,
                 "expected_cash_fen": close.expected_cash_fen,
                 "counted_cash_fen": close.counted_cash_fen,
-                "difference_fen": close.difference_fen}})
+                "difference_fen": close.difference_fen,
+                "audit_seq": close.audit_seq, "audit_hash": close.audit_hash}})
     for check in report.series:
         out.summary.append((t("cashier.report.series", series=check.series), t(
             "cashier.report.series_ok" if check.contiguous else "cashier.report.series_gap",
@@ -190,7 +195,7 @@ def render_json(report: Report) -> str:
 
 def render_csv(report: Report) -> str:
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    writer = csv_writer(buffer, lineterminator="\n")
     writer.writerow(report.columns)
     writer.writerows(report.rows)
     return buffer.getvalue()
@@ -217,7 +222,7 @@ def write_xlsx(report: Report, path: Path) -> Path:
         detail.append([_number(v) for v in row])
     for i in range(len(report.columns)):
         detail.column_dimensions[chr(ord("A") + i)].width = 16
-    book.save(path)
+    inert_workbook(book).save(path)
     return path
 
 

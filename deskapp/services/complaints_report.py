@@ -4,7 +4,6 @@ The figures come from :func:`deskapp.services.complaints.monthly_analysis`."""
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 from collections.abc import Callable
@@ -12,6 +11,7 @@ from decimal import Decimal
 
 from deskapp.i18n import t
 from deskapp.services.complaints import ComplaintMonthFigures, Count, format_minutes
+from deskapp.services.export import csv_writer, inert_workbook
 
 __all__ = ["FORMATS", "render", "rows"]
 
@@ -91,7 +91,7 @@ def render(f: ComplaintMonthFigures, fmt: str) -> str | bytes:
     table = rows(f)
     if fmt == "csv":
         buf = io.StringIO()
-        writer = csv.writer(buf)
+        writer = csv_writer(buf)
         writer.writerow(header)
         writer.writerows(table)
         return buf.getvalue()
@@ -113,7 +113,7 @@ def render(f: ComplaintMonthFigures, fmt: str) -> str | bytes:
         ws.column_dimensions["B"].width = 18
         ws.column_dimensions["C"].width = 18
         out = io.BytesIO()
-        wb.save(out)
+        inert_workbook(wb).save(out)
         return out.getvalue()
     from rich.cells import cell_len
 

@@ -34,8 +34,8 @@ from deskapp.i18n import t
 from deskapp.masking import mask_text
 from deskapp.services.listing import ListQuery, ListRow, ListSource
 
-__all__ = ["EXPORT_PAGE", "FORMATS", "describe_query", "export_bytes", "export_dir",
-           "export_rows", "header", "write_export"]
+__all__ = ["EXPORT_PAGE", "FORMATS", "csv_writer", "describe_query", "export_bytes",
+           "export_dir", "export_rows", "header", "inert", "inert_workbook", "write_export"]
 
 ExportFormat = Literal["xlsx", "csv"]
 FORMATS: tuple[str, ...] = ("xlsx", "csv")
@@ -91,9 +91,62 @@ def export_bytes(session: Any, *, source: ListSource, query: ListQuery, fmt: str
     return _xlsx(session, source, query, title)
 
 
+# -- inert cells ------------------------------------------------------------------------
+#
+# A spreadsheet runs a cell that starts with ``=``, ``+``, ``-`` or ``@`` (and, in some
+# programs, a tab or carriage return) as a formula: a name typed as
+# ``=HYPERLINK("http://…"&F5,"查看详情")`` would send the neighbouring cell's data away
+# when the export is opened. Every CSV and XLSX the application writes goes through these
+# helpers, which write such text as text: prefixed with ``'`` (the OWASP CSV-injection
+# rule). Plain numbers (``-12.50``, ``+3``) are not formulas and stay as they are; numeric
+# cells (int, Decimal, float) are never touched.
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_PLAIN_NUMBER = re.compile(r"^[-+]?¥?[-+]?(?:\d[\d,]*)?(?:\.\d+)?%?$")
+
+
+def inert(value: Any) -> Any:
+    """``value`` safe to put into a CSV or spreadsheet cell (non-text values unchanged)."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START) and not (
+            any(c.isdigit() for c in value) and _PLAIN_NUMBER.match(value)):
+        return "'" + value
+    return value
+
+
+class _InertWriter:
+    def __init__(self, writer: Any) -> None:
+        self._writer = writer
+
+    def writerow(self, row: Any) -> Any:
+        return self._writer.writerow([inert(v) for v in row])
+
+    def writerows(self, rows: Any) -> None:
+        for row in rows:
+            self.writerow(row)
+
+
+def csv_writer(buffer: Any, **kwargs: Any) -> Any:
+    """``csv.writer(buffer, **kwargs)`` whose rows are written through :func:`inert`."""
+    return _InertWriter(csv.writer(buffer, **kwargs))
+
+
+def inert_workbook(workbook: Any) -> Any:
+    """Every text cell of every sheet through :func:`inert` (call it before saving); no
+    formula survives: the application never writes one on purpose."""
+    for sheet in workbook.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                if cell.data_type == "f" or isinstance(cell.value, str):
+                    value = inert(str(cell.value))
+                    if value != cell.value:
+                        cell.value = value
+                        cell.data_type = "s"
+    return workbook
+
+
 def _csv(session: Any, source: ListSource, query: ListQuery) -> tuple[bytes, int]:
     buffer = io.StringIO(newline="")
-    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer = csv_writer(buffer, lineterminator="\r\n")
     writer.writerow(header(source))
     count = 0
     for cells in export_rows(session, source, query):
@@ -122,11 +175,11 @@ def _xlsx(session: Any, source: ListSource, query: ListQuery, title: str) -> tup
     wb = Workbook(write_only=False)
     ws = wb.active
     ws.title = re.sub(r"[\[\]:*?/\\]", "_", title or t("reports.export.sheet"))[:31]
-    ws.append([title or t("reports.export.sheet")])
+    ws.append([inert(title or t("reports.export.sheet"))])
     ws["A1"].font = Font(bold=True, size=13)
-    ws.append([t("reports.export.filters", filters=describe_query(source, query),
-                 at=clock.now().strftime("%Y-%m-%d %H:%M"))])
-    ws.append(header(source))
+    ws.append([inert(t("reports.export.filters", filters=describe_query(source, query),
+                       at=clock.now().strftime("%Y-%m-%d %H:%M")))])
+    ws.append([inert(h) for h in header(source)])
     head_row = ws.max_row
     for cell in ws[head_row]:
         cell.font = Font(bold=True)
@@ -136,7 +189,7 @@ def _xlsx(session: Any, source: ListSource, query: ListQuery, title: str) -> tup
         out: list[Any] = []
         for i, text in enumerate(cells):
             number = _number(text) if numeric[i] else None
-            out.append(text if number is None else number)
+            out.append(inert(text) if number is None else number)
         ws.append(out)
         count += 1
         row = ws.max_row

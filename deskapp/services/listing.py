@@ -23,12 +23,14 @@ No Textual here: services implement sources, and tests exercise them without a s
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any, Literal, Protocol, runtime_checkable
 
-from sqlalchemy import DateTime, Select, func, select
+from sqlalchemy import DateTime, Select, String, and_, false, func, or_, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import operators
 from sqlalchemy.sql.elements import ColumnElement, UnaryExpression
@@ -36,9 +38,11 @@ from sqlalchemy.sql.elements import ColumnElement, UnaryExpression
 from deskapp.masking import mask_text
 from deskapp.services.textsearch import (
     dialect_name,
+    escape_like,
     fts_match_count,
     like_condition,
     search_condition,
+    split_terms,
 )
 
 __all__ = [
@@ -49,8 +53,11 @@ __all__ = [
     "ListQuery",
     "ListRow",
     "ListSource",
+    "MAX_SEARCH_TERMS",
     "SqlListSource",
+    "clean_search",
     "parse_date",
+    "term_condition",
 ]
 
 PAGE_SIZE = 200
@@ -98,6 +105,13 @@ class ListQuery:
 
     filters: dict[str, object] = field(default_factory=dict)
     search: str = ""
+
+    def __setattr__(self, name: str, value: object) -> None:
+        # Every source reads the search through a ListQuery: cleaning it here cleans it
+        # once for all of them (see :func:`clean_search`).
+        if name == "search":
+            value = clean_search(str(value))
+        object.__setattr__(self, name, value)
 
     def active(self) -> dict[str, object]:
         """The filters that actually restrict the list."""
@@ -151,6 +165,97 @@ class ListSource(Protocol):
         """Rows ``offset .. offset+limit`` newest first, or counted from the oldest when
         ``reverse`` (then returned oldest first)."""
         ...
+
+MAX_SEARCH_TERMS = 8
+"""A search uses at most this many terms; the rest are ignored (every term is one more
+condition: thousands of them make the database refuse the query)."""
+
+
+def clean_search(text: str) -> str:
+    """The search box's text as the lists use it: control and format characters (NUL,
+    zero-width spaces …) dropped, whitespace of any kind between terms, at most
+    :data:`MAX_SEARCH_TERMS` terms."""
+    kept = []
+    for ch in text:
+        if ch.isspace():
+            kept.append(" ")
+        elif unicodedata.category(ch) not in ("Cc", "Cf", "Cs", "Co", "Cn"):
+            kept.append(ch)
+    return " ".join("".join(kept).split()[:MAX_SEARCH_TERMS])
+
+
+# -- search and personal numbers ----------------------------------------------------------
+#
+# A list masks phones (``138****5678``) and ID numbers. Search must not undo that: if a
+# term could match the hidden digits, "unit code + a guessed digit" tells the hidden
+# digits one by one. So a term with digits in it is matched per kind of column:
+#
+# * phone columns (``phone``, ``*_phone``, ``mobile``): only by their last four digits —
+#   the term is exactly those four digits (the unit picker's rule);
+# * ID-number columns: never;
+# * code columns (receipt/work-order numbers, unit codes, tracking numbers, plates, the
+#   stored last four of a phone): as a substring, as before;
+# * free text (content, notes, names …): only where the term's digits stand alone — not
+#   next to other digits, nor to digits across a separator (``138 1234 5678``,
+#   ``(138)12345678``), so no part of a number written into the text is searchable on its
+#   own — and never with a term that itself looks like a mobile or ID number.
+
+_DIGIT = re.compile(r"[0-9\uff10-\uff19]")
+_CODE_COLUMNS = frozenset({
+    "number", "unit_code", "code", "tracking_no", "card_no", "plate", "phone_tail", "shelf",
+    "storage", "receipt_no", "bill_no",
+})
+_DIG = "0-9\uff10-\uff19"
+_SEP = " ./()\uff08\uff09\u3000\u200b\u200c\u200d\u2060\ufeff-"
+_LEFT = f"(^|^[{_SEP}]|[^{_DIG}{_SEP}]|[^{_DIG}][{_SEP}])"
+_RIGHT = f"($|[{_SEP}]$|[^{_DIG}{_SEP}]|[{_SEP}][^{_DIG}])"
+
+
+def _column_kind(name: str) -> str:
+    name = name.lower()
+    if "id_number" in name or "id_no" in name or "idcard" in name:
+        return "id"
+    if name in _CODE_COLUMNS:
+        return "code"
+    if name == "phone" or name.endswith("_phone") or "mobile" in name:
+        return "phone"
+    return "text"
+
+
+def _looks_personal(term: str) -> bool:
+    return mask_text(unicodedata.normalize("NFKC", term)) != unicodedata.normalize(
+        "NFKC", term)
+
+
+def _regex_escape(term: str) -> str:
+    # Backslash before every non-alphanumeric character: literal in Python's ``re`` (the
+    # REGEXP of SQLite, registered by SQLAlchemy) and in PostgreSQL's ``~`` alike.
+    return "".join(c if c.isalnum() else "\\" + c for c in term)
+
+
+def term_condition(
+    columns: Sequence[Any], term: str, *, dialect: str | None
+) -> ColumnElement[bool]:
+    """``term`` matches one of ``columns`` under the rules above (a term without digits:
+    a plain substring match in any column except ID numbers)."""
+    parts: list[ColumnElement[bool]] = []
+    has_digit = bool(_DIGIT.search(term))
+    personal = has_digit and _looks_personal(term)
+    for column in columns:
+        kind = _column_kind(str(getattr(column, "key", None) or getattr(column, "name", "")))
+        if kind == "id":
+            continue
+        if not has_digit or kind == "code":
+            parts.append(like_condition([column], term, dialect=dialect))
+        elif kind == "phone":
+            if len(term) == 4 and term.isascii() and term.isdigit():
+                parts.append(column.like(f"%{escape_like(term)}", escape="\\"))
+        elif not personal:
+            parts.append(and_(like_condition([column], term, dialect=dialect),
+                              column.regexp_match(_LEFT + _regex_escape(term) + _RIGHT)))
+    if not parts:
+        return false()
+    return or_(*parts) if len(parts) != 1 else parts[0]
 
 
 def parse_date(value: object) -> date | None:
@@ -244,21 +349,32 @@ class SqlListSource:
             clause = self.filter_clause(key, value)
             if clause is not None:
                 clauses.append(clause)
-        if query.search.strip() and self.search_like_columns:
-            dialect = dialect_name(session)
-            clauses += [like_condition(list(self.search_like_columns), term, dialect=dialect)
-                        for term in query.search.split()]
-        elif query.search.strip():
-            clauses.append(
-                search_condition(
-                    session,
-                    model=self.model,
-                    fts_table=self.fts_table,
-                    query=query.search,
-                    columns=self.search_columns or None,
-                )
-            )
+        terms = split_terms(clean_search(query.search))
+        if not terms:
+            return clauses
+        dialect = dialect_name(session)
+        if self.search_like_columns:
+            clauses += [term_condition(list(self.search_like_columns), term, dialect=dialect)
+                        for term in terms]
+            return clauses
+        plain = [term for term in terms if not _DIGIT.search(term)]
+        if plain:
+            clauses.append(self._search_condition(session, " ".join(plain)))
+        for term in terms:
+            if term in plain:
+                continue
+            # The index (or LIKE) narrows to the rows containing the term; the per-column
+            # rule then decides whether the match may be shown (see term_condition).
+            table = getattr(self.model, "__table__", self.model)
+            names = self.search_columns or [c.name for c in table.c
+                                            if isinstance(c.type, String)]
+            clauses.append(self._search_condition(session, term))
+            clauses.append(term_condition([table.c[n] for n in names], term, dialect=dialect))
         return clauses
+
+    def _search_condition(self, session: Session, text: str) -> ColumnElement[bool]:
+        return search_condition(session, model=self.model, fts_table=self.fts_table,
+                                query=text, columns=self.search_columns or None)
 
     def count_statement(self, session: Session, query: ListQuery) -> Select[Any]:
         """``SELECT count(*)`` over the same FROM/joins and WHERE as :meth:`select`."""
@@ -266,8 +382,10 @@ class SqlListSource:
         return stmt.with_only_columns(func.count(), maintain_column_froms=True).order_by(None)
 
     def count(self, session: Session, query: ListQuery) -> int:
-        if self.fts_table and query.search.strip() and not query.active() and self._plain():
-            # Search is the only condition: the FTS index alone knows the count.
+        if (self.fts_table and query.search.strip() and not query.active() and self._plain()
+                and not _DIGIT.search(query.search)):
+            # Search (without digits: see term_condition) is the only condition: the FTS
+            # index alone knows the count.
             found = fts_match_count(session, fts_table=self.fts_table, query=query.search)
             if found is not None:
                 return found

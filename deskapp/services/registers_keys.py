@@ -234,12 +234,13 @@ class KeyLoanSource(SqlListSource):
             return super().where(session, query)
         from dataclasses import replace
 
-        from deskapp.services.textsearch import like_condition, split_terms
+        from deskapp.services.listing import term_condition
+        from deskapp.services.textsearch import split_terms
 
         clauses = super().where(session, replace(query, search=""))
         dialect = session.get_bind().dialect.name
         for term in split_terms(search):
-            clauses.append(like_condition([KeyItem.code, KeyItem.name, KeyLoan.holder,
+            clauses.append(term_condition([KeyItem.code, KeyItem.name, KeyLoan.holder,
                                            KeyLoan.holder_org, KeyLoan.purpose], term,
                                           dialect=dialect))
         return clauses

@@ -13,6 +13,7 @@ from typing import Any
 from rich.cells import cell_len
 
 from deskapp.i18n import t
+from deskapp.services.export import inert_workbook
 from deskapp.services.reports import Chart, MonthlyReport, Section, is_empty, sections
 
 __all__ = ["FORMATS", "as_dict", "header_lines", "render", "render_json", "render_text",
@@ -199,7 +200,7 @@ def render_xlsx(report: MonthlyReport) -> bytes:
     notes.column_dimensions["A"].width = 44
     notes.column_dimensions["B"].width = 70
     out = io.BytesIO()
-    wb.save(out)
+    inert_workbook(wb).save(out)
     return out.getvalue()
 
 

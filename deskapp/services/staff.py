@@ -23,6 +23,7 @@ from deskapp.db.models.core import LoginThrottle
 from deskapp.errors import Conflict, DeskError, NotFound, PermissionDenied, ValidationError
 from deskapp.services import audit
 from deskapp.services.preview import ActionPreview
+from deskapp.validators import has_visible
 
 _N, _R, _P = 2**14, 8, 1
 MIN_PASSWORD = 6
@@ -100,7 +101,7 @@ def create_staff(
     name = name.strip()
     if not login or not login.isascii() or not login.replace("_", "").replace(".", "").isalnum():
         raise ValidationError("staff.login.invalid", field="login")
-    if not name:
+    if not has_visible(name):  # empty, or zero-width characters only
         raise ValidationError("staff.name.required", field="name")
     _validate_password(password)
     if session.exec(select(Staff).where(Staff.login == login)).first():

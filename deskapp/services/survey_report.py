@@ -21,6 +21,7 @@ from deskapp import clock
 from deskapp.db.models.survey import OpinionQuestion, SurveyCampaign
 from deskapp.i18n import t
 from deskapp.services import survey
+from deskapp.services.export import inert_workbook
 from deskapp.services.survey import (
     CampaignStats,
     FollowUpCounts,
@@ -309,5 +310,5 @@ def to_xlsx(report: SurveyReport) -> bytes:
         for op in report.opinions.get(question, []):
             ops.append([t(f"survey.question.short.{question.value}"), op.unit_code, op.text])
     buffer = io.BytesIO()
-    wb.save(buffer)
+    inert_workbook(wb).save(buffer)
     return buffer.getvalue()

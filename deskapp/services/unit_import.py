@@ -9,7 +9,9 @@ and ``data/README.md``)::
 楼栋, 楼层, 房号 and 面积 are required columns; 单元 is blank where a building has no
 units; 用途 is 住宅/办公/商铺 (or residence/office/shop; blank → 住宅); a row without an
 owner is an unsold/vacant unit. CSV files may be UTF-8 (with or without BOM) or GB18030
-(what Excel on Chinese Windows saves); XLSX files are read from their first sheet.
+(what Excel on Chinese Windows saves) — the whole file in one of them, decoded strictly:
+a file mixing both, or with bytes of neither, is refused naming the first bad row; so is a
+quote that is never closed. XLSX files are read from their first sheet.
 
 Every row is validated before anything is written. If any row is bad the whole file is
 refused with :class:`UnitImportError`, whose ``problems`` list every bad row by its row
@@ -130,25 +132,64 @@ class RegisterRow:
 # --------------------------------------------------------------------------------------
 
 
-def decode_csv_bytes(data: bytes) -> str:
-    """UTF-8 with BOM, UTF-8, else GB18030 (Excel on Chinese Windows)."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8")
+def _first_bad_row(data: bytes, encoding: str) -> int:
+    """The 1-based line of ``data`` that does not decode in ``encoding``."""
     try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("gb18030")
+        data.decode(encoding)
     except UnicodeDecodeError as exc:
-        raise ValidationError("import.encoding", field="file") from exc
+        return data.count(b"\n", 0, exc.start) + 1
+    return 0
+
+
+def decode_csv_bytes(data: bytes) -> str:
+    """The whole file decoded strictly in ONE encoding: UTF-8 when it starts with a BOM;
+    else UTF-8 if all of it is UTF-8; else GB18030 (what Excel on Chinese Windows saves),
+    unless some rows are UTF-8 Chinese — a file mixing both would import the one kind as
+    mojibake (张三 → 寮犱笁). A file that does not decode cleanly is refused, naming its
+    first bad row."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        body = data[3:]
+        row = _first_bad_row(body, "utf-8")
+        if row:
+            raise ValidationError("import.encoding_row", field="file", row=row,
+                                  encoding="UTF-8")
+        return body.decode("utf-8")
+    utf8_bad = _first_bad_row(data, "utf-8")
+    if not utf8_bad:
+        return data.decode("utf-8")
+    # Some row is not UTF-8. If another non-ASCII row is, the file mixes encodings.
+    for line in data.split(b"\n"):
+        if line.isascii():
+            continue
+        try:
+            line.decode("utf-8")
+        except UnicodeDecodeError:
+            continue
+        raise ValidationError("import.encoding_row", field="file", row=utf8_bad,
+                              encoding="UTF-8")
+    gb_bad = _first_bad_row(data, "gb18030")
+    if gb_bad:
+        raise ValidationError("import.encoding_row", field="file", row=gb_bad,
+                              encoding="GB18030")
+    return data.decode("gb18030")
 
 
 def _read_csv(path: Path) -> list[list[object]]:
     text = decode_csv_bytes(path.read_bytes())
     first = text.split("\n", 1)[0]
     delimiter = "\t" if "\t" in first and "," not in first else ","
-    return [list(row) for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    rows: list[list[object]] = []
+    try:
+        for row in reader:
+            rows.append(list(row))
+    except csv.Error as exc:
+        # an unterminated quote reads to the end of the file: name the row it opened in
+        row_no = len(rows) + 1 + sum(
+            max(0, sum(str(c).count("\n") for c in r)) for r in rows)
+        raise ValidationError("import.csv_error", field="file", row=row_no,
+                              reason=str(exc)) from None
+    return rows
 
 
 def _read_xlsx(path: Path) -> list[list[object]]:

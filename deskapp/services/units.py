@@ -20,7 +20,7 @@ from deskapp.errors import NotFound, ValidationError
 from deskapp.masking import mask_phone
 from deskapp.services import audit
 from deskapp.services.staff import Role, require_role
-from deskapp.validators import mobile_phone, resident_id
+from deskapp.validators import has_visible, mobile_phone, resident_id
 from deskapp.validators import phone as any_phone
 
 DEFAULT_LIMIT = 50
@@ -64,7 +64,7 @@ def add_occupant(session: Session, *, unit: Unit, name: str, phone: str = "",
                  kind: OccupantKind = OccupantKind.OWNER, id_number: str | None = None,
                  moved_in: date | None = None, phone2: str = "") -> Occupant:
     name = name.strip()
-    if not name:
+    if not has_visible(name):  # empty, or zero-width characters only
         raise ValidationError("unit.occupant.name_required", field="name")
     phone = any_phone(phone) if phone else ""
     phone2 = any_phone(phone2) if phone2 else ""

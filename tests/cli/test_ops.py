@@ -93,6 +93,7 @@ def test_restore_of_a_missing_or_foreign_file(site: str, tmp_path: Path) -> None
 def test_restore_warns_about_a_tampered_audit_log(site: str, tmp_path: Path) -> None:
     db = Database(site)
     with db.engine.begin() as conn:
+        conn.execute(text("DROP TRIGGER audit_entry_no_update"))  # as a tamperer would
         conn.execute(text("UPDATE audit_entry SET action = 'nothing' WHERE seq = 2"))
     db.dispose()
     verify = invoke("--db", site, "audit", "verify")

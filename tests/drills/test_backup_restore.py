@@ -283,6 +283,7 @@ def test_a_tampered_audit_log_is_restored_as_it_was_and_reported(
         db: Database, tmp_path: Path) -> None:
     _site(db, bills=3)
     with db.engine.begin() as conn:  # someone edits an entry behind the program's back
+        conn.execute(text("DROP TRIGGER audit_entry_no_update"))
         conn.execute(text("UPDATE audit_entry SET detail = 'nothing happened' WHERE seq = 3"))
     result = backup.take_backup(db, directory=tmp_path / "b", keep=5)
     restored = backup.restore(result.path, url=f"sqlite:///{tmp_path / 'r.sqlite3'}")

@@ -14,6 +14,8 @@ import inspect
 import io
 import logging
 import pkgutil
+import re
+import unicodedata
 from datetime import timedelta
 from typing import Any
 
@@ -33,7 +35,6 @@ from deskapp.db.models.reception import (
     WorkOrderUrgency,
 )
 from deskapp.errors import DeskError
-from deskapp.masking import mask_text
 from deskapp.printing.pdf import pdf_text
 from deskapp.services import export, reveal, units
 from deskapp.services.listing import ListQuery, SqlListSource
@@ -50,10 +51,45 @@ IDS = [_id(f"41030219{80 + i:02d}0{(i % 9) + 1}1{i}12{i}") for i in range(7)]
 PHONES = [f"1{n}{i}0{i}7{i}4{i}5{i}" for i, n in enumerate((3, 5, 7, 8, 9, 3, 5, 7, 8, 9))]
 
 
+# The same numbers as people write them: every form must come out masked too.
+FW = str.maketrans("0123456789 ()-", "０１２３４５６７８９\u3000（）－")
+
+
+def _written_forms(mobile: str, id18: str) -> list[str]:
+    a, b, c = mobile[:3], mobile[3:7], mobile[7:]
+    r, d, q = id18[:6], id18[6:14], id18[14:]
+    return [f"{a} {b} {c}", f"{a}-{b}-{c}", f"{a}.{b}.{c}", f"({a}){b}{c}", f"{a}/{b}/{c}",
+            f"{a} {b} {c}".translate(FW), "\u200b".join(mobile), f"+86 {a}{b}{c}",
+            f"{r} {d} {q}", f"{r}-{d}-{q}", id18.translate(FW), "\u200d".join(id18)]
+
+
+# The drill's own detector — deliberately NOT deskapp.masking.mask_text: the text is
+# normalised (NFKC, format characters dropped) and any digits joined by separators are
+# read as one number.
+_SEPS = r"[\s\-./()·]{0,3}"
+
+
+def _spaced(*parts: str) -> str:
+    return _SEPS.join(parts)
+
+
+_MOBILE_ANY = re.compile(r"(?<!\d)" + _spaced("1", "[3-9]", *[r"\d"] * 9) + r"(?!\d)")
+_ID_ANY = re.compile(  # region, birth date 19xx/20xx-MM-DD, sequence, check character
+    r"(?<!\d)" + _spaced("[1-9]", *[r"\d"] * 5, "[12]", "[09]", r"\d", r"\d", "[01]", r"\d",
+                         "[0-3]", r"\d", r"\d", r"\d", r"\d", "[0-9Xx]") + r"(?!\d)")
+
+
+def _digits_view(text: str) -> str:
+    return unicodedata.normalize(
+        "NFKC", "".join(c for c in text if unicodedata.category(c) != "Cf"))
+
+
 def _hits(where: str, text: str) -> list[str]:
-    found = [f"{where}: {value}" for value in [*IDS, *PHONES] if value in text]
-    if mask_text(text) != text:  # any other unmasked ID or mobile number
-        found.append(f"{where}: unmasked number-like text")
+    view = _digits_view(text)
+    compact = re.sub(r"[\s\-./()·]", "", view)
+    found = [f"{where}: {value}" for value in [*IDS, *PHONES] if value in compact]
+    found += [f"{where}: unmasked {m.group()!r}" for pattern in (_MOBILE_ANY, _ID_ANY)
+              for m in pattern.finditer(view)]
     return found
 
 
@@ -104,6 +140,10 @@ def _scripted_session(db: Database, people: Any, caught: list[str]) -> dict[str,
             channel=ContactChannel.PHONE, kind=ContactKind.REPAIR, unit_id=unit_id,
             person_name="钱先生", phone=PHONES[1],
             content=f"业主来电（身份证 {IDS[1]}，另一号码 {PHONES[2]}）报修厨房漏水"))
+        for n, form in enumerate(_written_forms(PHONES[2], IDS[1])):
+            reception.log_contact(s, by=desk, data=reception.ContactCreate(
+                channel=ContactChannel.PHONE, kind=ContactKind.ENQUIRY, unit_id=unit_id,
+                person_name=f"写法{n}", content=f"来电留号：{form}，请回电"))
     with db.write() as s:
         order = reception_workorders.create_work_order(
             s, by=desk, contact_id=contact.id, data=reception_workorders.WorkOrderCreate(

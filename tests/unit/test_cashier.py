@@ -927,3 +927,29 @@ def test_receipt_pdf_text(billed: Site) -> None:
 def test_units_table_untouched(site: Site) -> None:
     with site.db.read() as s:
         assert s.get(Unit, site.home).code == "3-1-1201"
+
+
+def test_close_anchors_the_audit_log_and_the_report_prints_it(billed: Site) -> None:
+    """issue 15: the daily close records the audit log's head; the day report prints it;
+    deleting entries after the close is named by the close."""
+    from deskapp.services import audit
+    from deskapp.services.cashier_report import day_report_data, render_text
+
+    st = billed
+    with st.write() as s:
+        pay_all(s, st, st.home)
+    with st.write() as s:
+        head_before = audit.head(s)
+        close = c.close_day(s, by=st.desk, opening_float_fen=0,
+                            counted={10000: 0})  # whatever the count: the anchor is the point
+    assert (close.audit_seq, close.audit_hash) == head_before
+    with st.db.read() as s:
+        text_report = render_text(day_report_data(s, day=TODAY))
+    assert f"第 {head_before[0]} 条，校验值 {head_before[1]}" in text_report
+    with st.db.engine.begin() as conn:  # the close's own entry and everything after it
+        conn.execute(text("DROP TRIGGER audit_entry_no_delete"))
+        conn.execute(text("DELETE FROM audit_entry WHERE seq >= :s"), {"s": head_before[0]})
+    audit.anchor_path().unlink()
+    with st.db.read() as s:
+        result = audit.verify(s, anchors=audit.site_anchors(s))
+    assert result.reason == "tail" and "日结" in result.source

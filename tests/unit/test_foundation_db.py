@@ -109,6 +109,7 @@ def test_audit_chain_verifies_and_names_the_first_tampered_entry(db: Database, s
         last = session.exec(select(AuditEntry).order_by(AuditEntry.seq.desc())).first()
         assert last is not None
         target = last.seq - 2
+        session.exec(text("DROP TRIGGER audit_entry_no_update"))  # as a tamperer would
         session.exec(text("UPDATE audit_entry SET detail = 'edited' WHERE seq = :s")
                      .bindparams(s=target))
     with db.read() as session:

@@ -1,9 +1,10 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from deskapp.masking import mask_id, mask_phone, mask_text
@@ -151,3 +152,77 @@ def test_mask_text_hides_embedded_ids(before: str, after: str) -> None:
 @given(st.text())
 def test_mask_text_never_raises(text: str) -> None:
     assert isinstance(mask_text(text), str)
+
+
+# --------------------------------------------------------------------------------------
+# issue 15: normalise first — every written form is masked, the text around stays
+# --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "masked"),
+    [
+        ("身份证 110105 19491231 002X 已核", "身份证 110105********002X 已核"),
+        ("身份证110105-19491231-002X。", "身份证110105********002X。"),
+        ("电话138.1234.5678", "电话138****5678"),
+        ("电话(138)12345678，", "电话138****5678，"),
+        ("电话138/1234/5678", "电话138****5678"),
+        ("电话１３８　１２３４　５６７８", "电话１３８****５６７８"),  # full-width digits and spaces
+        ("电话1\u200b3\u200b8\u200b1234\u200d5678", "电话138****5678"),  # zero-width
+        ("ID\u20601101051949\ufeff1231002X", "ID\u2060110105********002X"),
+        ("（１３８）１２３４－５６７８", "１３８****５６７８"),
+        ("+86 (138) 1234 5678", "+86 138****5678"),
+        ("1101 0519 4912 3100 2X", "110105********002X"),  # what resident_id accepts
+        ("面积 120m² 号码 13812345678²", "面积 120m² 号码 138****5678²"),
+    ],
+)
+def test_mask_text_normalises_first(text: str, masked: str) -> None:
+    assert mask_text(text) == masked
+
+
+_FORMATS_ID = st.sampled_from(["{a} {b} {c}", "{a}-{b}-{c}", "{a}{b}{c}", "{a}.{b}.{c}",
+                               "{a}  {b}  {c}", "{a}/{b}/{c}"])
+_FORMATS_MOBILE = st.sampled_from(["{a} {b} {c}", "{a}-{b}-{c}", "{a}.{b}.{c}", "({a}){b}{c}",
+                                   "{a}/{b}/{c}", "{a}{b}{c}", "+86 {a}{b}{c}",
+                                   "({a}) {b}-{c}", "{a}{b} {c}"])
+_FILLER = st.text(alphabet=st.sampled_from("业主张三电话身份证，。：；号码请回电 abcXYZ"), max_size=12)
+_ZW = ["", "\u200b", "\u200c", "\u200d", "\u2060", "\ufeff"]
+
+
+def _disguise(text: str, data: st.DataObject) -> str:
+    out = []
+    for c in text:
+        if c.isdigit() and data.draw(st.booleans()):
+            c = chr(ord(c) - ord("0") + 0xFF10)  # full width
+        elif c == " " and data.draw(st.booleans()):
+            c = "\u3000"
+        out.append(c + data.draw(st.sampled_from(_ZW)))
+    return "".join(out)
+
+
+def _skeleton(text: str) -> str:
+    """Independent of the code under test: NFKC, no format characters, digits only."""
+    norm = unicodedata.normalize("NFKC", "".join(
+        c for c in text if unicodedata.category(c) != "Cf"))
+    return "".join(c for c in norm if c.isdigit() or c in "Xx*")
+
+
+@settings(max_examples=300, deadline=None)
+@given(data=st.data(), before=_FILLER, after=_FILLER)
+def test_mask_text_hides_numbers_in_any_written_form(data, before, after) -> None:
+    mobile = data.draw(st.from_regex(r"1[3-9][0-9]{9}", fullmatch=True))
+    id18 = data.draw(st.sampled_from([VALID_ID, "110101199003077774", "44030419851111123X"]))
+    if data.draw(st.booleans()):
+        number, form = mobile, data.draw(_FORMATS_MOBILE)
+        shown = form.format(a=mobile[:3], b=mobile[3:7], c=mobile[7:])
+        expected = mobile[:3] + "****" + mobile[7:]
+    else:
+        number, form = id18, data.draw(_FORMATS_ID)
+        shown = form.format(a=id18[:6], b=id18[6:14], c=id18[14:])
+        expected = id18[:6] + "*" * 8 + id18[14:]
+    text = before + _disguise(shown, data) + after
+    masked = mask_text(text)
+    assert number not in _skeleton(masked)
+    assert expected in _skeleton(masked)
+    assert masked.startswith(before) and masked.endswith(after)  # the rest reads as typed
+    assert mask_text(masked) == masked

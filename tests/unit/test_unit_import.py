@@ -187,3 +187,56 @@ def test_shipped_sample_imports(db: Database, supervisor: Staff, tmp_path: Path)
     with db.write() as session:
         result = import_units(session, by=supervisor, path=sample)
     assert result.units == 7 and result.occupants == 6
+
+
+# --------------------------------------------------------------------------------------
+# issue 15: hostile files
+# --------------------------------------------------------------------------------------
+
+
+def _refused(db: Database, supervisor: Staff, path: Path) -> str:
+    with pytest.raises(ValidationError) as err, db.write() as session:
+        import_units(session, by=supervisor, path=path)
+    assert count(db, Unit) == 0 and count(db, Occupant) == 0
+    return str(err.value)
+
+
+def test_utf8_file_with_one_gb18030_row_is_refused_naming_it(db: Database, supervisor: Staff,
+                                                              tmp_path: Path) -> None:
+    rows = [HEADER_ZH, *GOOD_ROWS]
+    data = b"".join((line.encode("gb18030") if i == 2 else line.encode("utf-8")) + b"\r\n"
+                    for i, line in enumerate(rows))
+    path = tmp_path / "mixed.csv"
+    path.write_bytes(data)
+    message = _refused(db, supervisor, path)
+    assert "第3行" in message and "UTF-8" in message
+
+
+def test_bom_followed_by_gb18030_bytes_is_refused_naming_the_row(db: Database, supervisor: Staff,
+                                                                 tmp_path: Path) -> None:
+    path = tmp_path / "bom-gb.csv"
+    path.write_bytes(b"\xef\xbb\xbf" + "\r\n".join([HEADER_ZH, *GOOD_ROWS]).encode("gb18030"))
+    assert "第1行" in _refused(db, supervisor, path)
+
+
+def test_bytes_of_no_encoding_are_refused(db: Database, supervisor: Staff, tmp_path: Path) -> None:
+    path = tmp_path / "junk.csv"
+    path.write_bytes(HEADER_ZH.encode("gb18030") + b"\r\n1,1,12,1201,89.36,\x81\x20,x,,\r\n")
+    assert "第2行" in _refused(db, supervisor, path)
+
+
+def test_unterminated_quote_names_its_row(db: Database, supervisor: Staff, tmp_path: Path) -> None:
+    lines = [HEADER_ZH, GOOD_ROWS[0], '1,1,12,1202,128.50,住宅,"李秀英,0379-65551234,', *GOOD_ROWS[2:]]
+    path = write_csv(tmp_path / "quote.csv", lines, "utf-8-sig")
+    message = _refused(db, supervisor, path)
+    assert "第3行" in message
+
+
+def test_name_of_zero_width_characters_is_refused(db: Database, supervisor: Staff,
+                                                  tmp_path: Path) -> None:
+    lines = [HEADER_ZH, "1,1,12,1201,89.36,住宅,\u200b\u200c\u200d,13812345678,"]
+    path = write_csv(tmp_path / "zw.csv", lines, "utf-8")
+    with pytest.raises(UnitImportError) as err, db.write() as session:
+        import_units(session, by=supervisor, path=path)
+    assert err.value.problems[0][0] == 2
+    assert count(db, Occupant) == 0

@@ -658,3 +658,44 @@ def test_every_validator_only_raises_validation_error(text: str) -> None:
             func(text)
         except ValidationError:
             pass
+
+
+# issue 15: a name made only of invisible characters is refused
+@pytest.mark.parametrize("value", ["\u200b\u200b", "\u200d", " \ufeff ", "\u3164", "\u2800",
+                                   "\u0301"])
+def test_invisible_only_text_is_refused(value):
+    from deskapp.validators import optional_text, required_text
+
+    with pytest.raises(ValidationError) as err:
+        required_text(value, "姓名")
+    assert err.value.key == "validate.text.invisible"
+    with pytest.raises(ValidationError):
+        optional_text(value, "备注")
+
+
+def test_visible_text_with_zero_width_inside_is_kept():
+    from deskapp.validators import required_text
+
+    assert required_text("张\u200b三", "姓名") == "张\u200b三"
+
+
+def test_zero_width_inside_numbers_is_dropped():
+    assert v.resident_id("1101\u200b0519491231002X") == "11010519491231002X"
+    assert v.mobile_phone("138\u200b1234\u20605678") == "13812345678"
+
+
+def test_occupant_and_staff_names_need_a_visible_character(db, supervisor):
+    from decimal import Decimal
+
+    from deskapp.db.models import Role
+    from deskapp.services import staff, units
+
+    with db.write() as s:
+        building = units.get_or_create_building(s, code="9")
+        unit = units.create_unit(s, building=building, entrance="1", floor=1, room="101",
+                                 area=Decimal("80"))
+        with pytest.raises(ValidationError):
+            units.add_occupant(s, unit=unit, name="\u200b\u200c")
+        with pytest.raises(ValidationError):
+            staff.create_staff(s, by=supervisor, login="ghost", name="\u200b",
+                               role=Role.RECEPTIONIST, password="secret123")

@@ -331,3 +331,7 @@ class DailyClose(SQLModel, table=True):
     signed_by: int | None = Field(default=None, foreign_key="staff.id")
     signed_at: LocalDateTime | None = None
     signoff_note: str = Field(default="", max_length=200)
+    # the audit log's head when the day was closed: an anchor outside the audit table,
+    # printed on the day report and checked by ``deskapp audit verify``
+    audit_seq: int | None = None
+    audit_hash: str = Field(default="", max_length=64)

@@ -324,6 +324,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "cashier.report.month_title": ("收费月报 {month}", "Cashier month report {month}"),
     "cashier.report.total": ("收款合计", "Total taken"),
     "cashier.report.not_closed": ("未日结", "not closed"),
+    "cashier.report.audit_anchor": ("{name} 日结时审计日志末条", "{name}: audit log head at close"),
+    "cashier.report.audit_anchor_value": ("第 {seq} 条，校验值 {hash}", "entry #{seq}, hash {hash}"),
     "cashier.report.cashier_line": ("有效 {n} 张（作废 {void}），收款 {total}，退款 {refunds}；{status}，差额 {difference}",
                                     "{n} valid ({void} void), {total} taken, {refunds} refunded; {status}, difference {difference}"),
     "cashier.report.series": ("号段 {series}", "Series {series}"),

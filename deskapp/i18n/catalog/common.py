@@ -81,6 +81,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{label}不能超过{max_len}个字（当前{length}个）",
         "{label} must be at most {max_len} characters (got {length})",
     ),
+    "validate.text.invisible": (
+        "{label}只有看不见的字符（零宽字符等），请填写可见的内容",
+        "{label} holds only invisible characters (zero-width and the like); type visible text",
+    ),
     "validate.text.control": (
         "{label}含有不可见的控制字符",
         "{label} contains invisible control characters",

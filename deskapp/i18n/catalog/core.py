@@ -219,6 +219,32 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "cli.staff.now_disabled": ("已停用 {login}", "{login} disabled"),
     "cli.import.row": ("第 {row} 行：{message}", "row {row}: {message}"),
     "cli.audit.intact": ("审计日志完整：共 {n} 条", "Audit log intact: {n} entries"),
+    "audit.anchor.file": ("锚点文件", "the anchor file"),
+    "audit.anchor.backup": ("备份 {file} 的清单", "the manifest of backup {file}"),
+    "audit.anchor.close": ("{day} 的日结（收银员 #{staff}）", "the daily close of {day} (cashier #{staff})"),
+    "cli.audit.key_note": ("审计密钥文件：{path}（仅本账户可读）。请另行备份，不要和数据库备份放在一起；"
+                           "同一站点的每台前台电脑都需要同一份密钥",
+                           "Audit key file: {path} (owner-only). Back it up separately, not "
+                           "with the database backups; every desk of the site needs the same "
+                           "copy"),
+    "cli.audit.anchors": ("已核对 {n} 个外部锚点（锚点文件、日结、备份清单）；末条为第 {seq} 条",
+                          "{n} outside anchor(s) checked (anchor file, daily closes, backup "
+                          "manifests); the last entry is #{seq}"),
+    "cli.audit.trigger": ("审计日志的防篡改触发器已被删除（{n} 条链本身完整）：有人绕过程序改动了数据库",
+                          "The audit log's append-only triggers were removed (the chain of "
+                          "{n} entries is intact): someone altered the database behind the "
+                          "program"),
+    "cli.audit.reason.missing": ("缺少条目：中间的记录被删除", "an entry is missing: deleted"),
+    "cli.audit.reason.link": ("前后链接不符", "the link to the previous entry is wrong"),
+    "cli.audit.reason.hash": ("内容或校验值被改动", "its contents or hash were changed"),
+    "cli.audit.reason.key": ("有带密钥的条目，但本机没有审计密钥文件",
+                             "keyed entries but no audit key file here"),
+    "cli.audit.reason.tail": ("末尾的条目被删除：{source}记录的条目已不存在",
+                              "the newest entries were deleted: the entry recorded by "
+                              "{source} is gone"),
+    "cli.audit.reason.anchor": ("与{source}记录的校验值不符：条目被重写或计数被重置",
+                                "does not match the hash recorded by {source}: rewritten, or "
+                                "the counter was reset"),
     "cli.audit.broken": ("审计日志在第 {seq} 条处断开（{reason}）；此前 {n} 条完整",
                          "Audit log broken at entry #{seq} ({reason}); the {n} entries "
                          "before it are intact"),

@@ -23,6 +23,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
                        "Desk database role {role} is ready: it cannot change or delete issued "
                        "documents or the audit log, nor alter the schema; desks connect with it; "
                        "run this again after every upgrade"),
+    "ops.backup.key_note": ("注意：审计密钥不在备份中，它单独保存在 {path}；请另行备份该文件"
+                            "（可用 --copy-key 复制到 U 盘等处），丢失后无法核验审计日志",
+                            "Note: the audit key is not in the backup; it is kept apart in "
+                            "{path}. Back that file up separately (--copy-key copies it, e.g. "
+                            "to a USB stick): without it the audit log cannot be verified"),
+    "ops.backup.key_copied": ("审计密钥已复制到 {path}（仅本账户可读）",
+                              "Audit key copied to {path} (owner-only)"),
+    "ops.backup.key_same_place": ("审计密钥不能和数据库备份放在同一文件夹",
+                                  "The audit key must not go into the backups' folder"),
     "ops.backup.done": ("已备份：{file}（{size}，{rows} 行，校验：{verified}）",
                         "Backed up: {file} ({size}, {rows} rows, verified by {verified})"),
     "ops.backup.removed": ("已删除过期备份：{file}", "Removed old generation: {file}"),

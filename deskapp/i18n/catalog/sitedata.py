@@ -28,6 +28,16 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "无法识别文件编码，请另存为 UTF-8 或 GB18030 编码的 CSV",
         "Cannot recognise the file's encoding; save it as CSV in UTF-8 or GB18030",
     ),
+    "import.encoding_row": (
+        "第{row}行不是{encoding}编码（文件的其余部分是），整个文件须用同一种编码；"
+        "请用 Excel 另存为“CSV UTF-8”后重新导入",
+        "Row {row} is not in {encoding} like the rest of the file; the whole file must use "
+        "one encoding: save it again as \"CSV UTF-8\" and import that",
+    ),
+    "import.csv_error": (
+        "第{row}行无法读取：{reason}（例如引号没有配对）",
+        "Row {row} cannot be read: {reason} (e.g. a quote that is never closed)",
+    ),
     "import.empty": ("文件{file}中没有房屋数据", "{file} holds no units"),
     "import.header.missing": (
         "第一行缺少必需的列：{columns}（列名见示例文件 units-sample.csv）",

