@@ -24,12 +24,16 @@ import logging
 import random
 import time
 from collections.abc import Callable, Iterator
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from sqlalchemy import event, exc
+from sqlalchemy import create_engine, event, exc
 from sqlalchemy.engine import Engine
 from sqlalchemy.pool import StaticPool
-from sqlmodel import Session, SQLModel, create_engine
+
+if TYPE_CHECKING:
+    # Start-up (issue #17): sqlmodel is imported when the first session opens, not when the
+    # engine is made, so the login form is drawn before the ORM is loaded.
+    from sqlmodel import Session
 
 from deskapp.errors import Conflict
 
@@ -126,11 +130,15 @@ class Database:
 
     @contextlib.contextmanager
     def read(self) -> Iterator[Session]:
+        from sqlmodel import Session
+
         with Session(self.engine, expire_on_commit=False) as session:
             yield session
 
     @contextlib.contextmanager
     def write(self) -> Iterator[Session]:
+        from sqlmodel import Session
+
         with Session(self._write_engine, expire_on_commit=False) as session:
             try:
                 yield session
@@ -207,6 +215,8 @@ def _find_request(session: Session, request_id: str) -> tuple[str, int | None] |
 
 
 def _log_request(session: Session, request_id: str, result: object) -> None:
+    from sqlmodel import SQLModel
+
     from deskapp import clock
     from deskapp.db.models.ops import RequestLog
 
@@ -226,6 +236,8 @@ def _is_request_clash(error: exc.DBAPIError) -> bool:
 
 
 def _load_entity(session: Session, done: tuple[str, int | None]) -> object | None:
+    from sqlmodel import SQLModel
+
     entity, entity_id = done
     if not entity or entity_id is None:
         return None
