@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     # engine is made, so the login form is drawn before the ORM is loaded.
     from sqlmodel import Session
 
+from deskapp.db.chars import CHAR_TOKENS_FUNCTION, char_tokens
 from deskapp.errors import Conflict
 
 log = logging.getLogger(__name__)
@@ -101,6 +102,8 @@ def _install_sqlite_hooks(engine: Engine, *, memory: bool) -> None:
         cur.execute("PRAGMA foreign_keys=ON")
         cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         cur.close()
+        # the 1–2 character search index's triggers call it (see services.textsearch)
+        dbapi_conn.create_function(CHAR_TOKENS_FUNCTION, 1, char_tokens, deterministic=True)
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:

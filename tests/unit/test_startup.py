@@ -57,11 +57,14 @@ def test_upgrade_still_runs_on_a_database_behind(tmp_path: Path) -> None:
     with db.engine.begin() as conn:  # one branch set back: the fast check must not skip it
         from sqlalchemy import text
 
-        conn.execute(text("DELETE FROM alembic_version WHERE version_num = 'ops_001'"))
-        conn.execute(text("DROP TABLE request_log"))
+        conn.execute(text("UPDATE alembic_version SET version_num = 'ops_001' "
+                          "WHERE version_num = 'ops_002_h17'"))
+        conn.execute(text("DROP TABLE contact_fts_chars"))
     assert migrate.needs_upgrade(db.engine)
     migrate.upgrade(db.engine, backup=False)
     assert migrate.version_rows(db.engine) == migrate.head_revisions()
+    with db.engine.connect() as conn:  # ops_002_h17 made the one-character index again
+        assert conn.execute(text("SELECT count(*) FROM contact_fts_chars")).scalar() == 0
     db.dispose()
 
 
