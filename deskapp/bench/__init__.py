@@ -33,7 +33,7 @@ class Figure:
         from deskapp.i18n import t
 
         if self.unit == "×":
-            value = f"{self.value:,.2f}"
+            value = f"{self.value:,.2f}" if self.value >= 0.1 else f"{self.value:.3f}"
         elif self.unit == "ms":
             value = f"{self.value:,.1f}"
         else:

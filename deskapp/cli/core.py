@@ -72,8 +72,7 @@ def demo(
     with db.read() as session:
         exists = site.get_site(session) is not None
     if not exists:
-        with db.write() as session:
-            summary = build_demo(session, seed=seed, activity=not no_activity)
+        summary = _build_with_progress(db, build_demo, seed=seed, activity=not no_activity)
         typer.echo(t("cli.demo.built", url=url, units=summary.units,
                      occupants=summary.occupants,
                      modules=", ".join(summary.modules) or t("cli.none")))
@@ -83,6 +82,31 @@ def demo(
     db.dispose()
     if not no_run:
         run_app()
+
+
+def _build_with_progress(db, build_demo, **options):  # type: ignore[no-untyped-def]
+    """Build the demo in one transaction with a progress bar naming the part being built
+    (issue #17); on a terminal-less run (tests, CI logs) rich prints nothing extra."""
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from deskapp.i18n import has
+
+    def label(area: str) -> str:
+        key = f"cli.demo.part.{area}"
+        return t(key) if has(key) else area
+
+    with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
+                  TimeElapsedColumn(), transient=True) as bar:
+        task = bar.add_task(t("cli.demo.building", part=label("site")), total=1)
+
+        def progress(area: str, done: int, total: int) -> None:
+            bar.update(task, description=t("cli.demo.building", part=label(area)),
+                       completed=done, total=total)
+
+        with db.write() as session:
+            summary = build_demo(session, progress=progress, **options)
+        bar.update(task, completed=bar.tasks[0].total)
+    return summary
 
 
 @app.command()
