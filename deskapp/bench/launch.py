@@ -58,20 +58,24 @@ def available() -> bool:
 
 
 def time_to_text(command: str, needles: list[str], *, env: dict[str, str] | None = None,
-                 size: tuple[int, int] = (160, 45), timeout: float = 60.0) -> float:
-    """Milliseconds from starting ``command`` in a fresh tmux pane until every needle is
-    on the screen."""
+                 size: tuple[int, int] = (160, 45), timeout: float = 60.0,
+                 cwd: Path | None = None) -> float:
+    """Milliseconds from starting ``command`` in a fresh tmux pane (in ``cwd``; note that
+    ``python -m`` imports from its working folder first) until every needle is on the
+    screen. A traceback on the screen is an error, not a launch."""
     name = f"bench-{uuid.uuid4().hex[:8]}"
     full_env = {**os.environ, **(env or {})}
     exports = " ".join(f"{k}={shlex.quote(v)}" for k, v in (env or {}).items())
     shell = f"env {exports} {command}" if exports else command
     start = time.perf_counter()
-    subprocess.run(["tmux", "new-session", "-d", "-s", name, "-x", str(size[0]), "-y",
-                    str(size[1]), shell], check=True, env=full_env)
+    subprocess.run(["tmux", "new-session", "-d", "-s", name, "-c", str(cwd or Path.cwd()),
+                    "-x", str(size[0]), "-y", str(size[1]), shell], check=True, env=full_env)
     try:
         while time.perf_counter() - start < timeout:
             out = subprocess.run(["tmux", "capture-pane", "-p", "-t", name],
                                  capture_output=True, text=True).stdout
+            if "Traceback" in out:
+                raise RuntimeError("the program failed: " + " ".join(out.split()[-20:]))
             if all(n in out for n in needles):
                 return (time.perf_counter() - start) * 1000
             time.sleep(0.01)

@@ -38,3 +38,10 @@ def test_figure_prints_its_goal_and_verdict_in_chinese_and_english() -> None:
     set_language("en")
     assert "goal ≤ 20 ms met" in str(met)
     assert "missed" in str(over)
+
+
+@needs_tmux
+def test_a_crash_on_screen_is_not_taken_for_a_launch(tmp_path: Path) -> None:
+    cmd = "python3 -c 'import sys; print(\"登录\"); print(\"Traceback (most recent call last):\")'"
+    with pytest.raises(RuntimeError):
+        tmux.time_to_text(cmd + "; sleep 5", ["never"], timeout=5)
