@@ -24,13 +24,30 @@ class Figure:
     label: str
     value: float
     unit: str = "ms"
+    goal: float | None = None
+    """Issue #17's goal for this figure (same unit), printed beside it and in the summary."""
 
     def __str__(self) -> str:
         from rich.cells import cell_len
 
-        value = f"{self.value:,.1f}" if self.unit == "ms" else f"{self.value:,.0f}"
+        from deskapp.i18n import t
+
+        if self.unit == "×":
+            value = f"{self.value:,.2f}" if self.value >= 0.1 else f"{self.value:.3f}"
+        elif self.unit == "ms":
+            value = f"{self.value:,.1f}"
+        else:
+            value = f"{self.value:,.0f}"
         pad = " " * max(1, 64 - cell_len(self.label))
-        return f"{self.label}{pad}{value:>12} {self.unit}"
+        line = f"{self.label}{pad}{value:>12} {self.unit}"
+        if self.goal is not None:
+            verdict = t("bench.goal.ok") if self.met else t("bench.goal.over")
+            line += f"   {t('bench.goal', goal=f'{self.goal:,.0f} {self.unit}')} {verdict}"
+        return line
+
+    @property
+    def met(self) -> bool:
+        return self.goal is not None and self.value <= self.goal
 
 
 @dataclass
@@ -56,7 +73,8 @@ def timed(into: list[Figure], label: str) -> Iterator[None]:
     into.append(Figure(label, (time.perf_counter() - start) * 1000))
 
 
-def measure(label: str, fn: Callable[[], object], *, repeat: int = 5) -> Figure:
+def measure(label: str, fn: Callable[[], object], *, repeat: int = 5,
+            goal: float | None = None) -> Figure:
     """Median of ``repeat`` runs of ``fn`` in milliseconds."""
     runs = []
     for _ in range(repeat):
@@ -64,4 +82,4 @@ def measure(label: str, fn: Callable[[], object], *, repeat: int = 5) -> Figure:
         fn()
         runs.append((time.perf_counter() - start) * 1000)
     runs.sort()
-    return Figure(label, runs[len(runs) // 2])
+    return Figure(label, runs[len(runs) // 2], goal=goal)

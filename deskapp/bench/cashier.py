@@ -61,7 +61,7 @@ def _load(path: str, units: list[tuple[int, str, Decimal]], cashiers: list[int],
     con = sqlite3.connect(path)
     con.execute("PRAGMA journal_mode=WAL")
     con.execute("PRAGMA synchronous=OFF")
-    for fts in ("bill_fts", "receipt_fts"):
+    for fts in ("bill_fts", "receipt_fts", "bill_fts_chars", "receipt_fts_chars"):
         for suffix in ("ai", "ad", "au"):
             con.execute(f"DROP TRIGGER IF EXISTS {fts}_{suffix}")
     std_id = con.execute("SELECT id FROM fee_standard WHERE code='PF-RES' "

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import typer
 
-from deskapp.cli.base import app
+from deskapp.cli.base import app, state
 
 
 @app.command()
@@ -32,7 +32,7 @@ def bench(
     from deskapp.services import site, staff
     from deskapp.services.demo import build_synthetic_site
 
-    set_language("zh")
+    set_language(state.lang or "zh")  # labels in Chinese; `deskapp --lang en bench` for English
     if quick:
         units = min(units, 2_000)
     folder = keep or Path(tempfile.mkdtemp(prefix="deskapp-bench-"))
@@ -58,9 +58,12 @@ def bench(
     build_ms = (time.perf_counter() - start) * 1000
     ctx = BenchContext(db=db, tmp=folder, supervisor=boss, receptionist=desk, specialist=cs,
                        unit_ids=unit_ids, years=years, quick=quick)
-    typer.echo(f"deskapp bench — {len(unit_ids):,} units, {years} years"
-               f"{' (quick)' if quick else ''}; site in {folder}")
-    typer.echo(str(Figure(f"build synthetic site ({len(unit_ids):,} units)", build_ms)))
+    from deskapp.i18n import t
+
+    typer.echo(t("bench.title", units=f"{len(unit_ids):,}", years=years,
+                 quick=t("bench.quick") if quick else "", folder=folder))
+    typer.echo(str(Figure(t("bench.build_site", units=f"{len(unit_ids):,}"), build_ms)))
+    goals: list[Figure] = []
     wanted = {w.strip() for w in only.split(",")} if only else None
     for info in sorted(pkgutil.iter_modules(pkg.__path__), key=lambda i: i.name):
         if wanted and info.name not in wanted:
@@ -73,8 +76,14 @@ def bench(
         try:
             for figure in fn(ctx):
                 typer.echo(str(figure))
+                if figure.goal is not None:
+                    goals.append(figure)
         except Exception as err:  # noqa: BLE001 — one area's failure must not hide the rest
-            typer.echo(f"  failed: {type(err).__name__}: {err}")
+            typer.echo(t("bench.failed", error=f"{type(err).__name__}: {err}"))
+    if goals:
+        typer.echo(f"\n[{t('bench.goals')}]")
+        for figure in goals:
+            typer.echo(str(figure))
     db.dispose()
 
 

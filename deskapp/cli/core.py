@@ -87,12 +87,7 @@ def demo(
     with db.read() as session:
         exists = site.get_site(session) is not None
     if not exists:
-        from deskapp.services import audit
-
-        with db.write() as session:
-            audit.ensure_key(session)
-            summary = build_demo(session, seed=seed, activity=not no_activity)
-            audit.reset_anchor(session)  # a new database where an old one may have been
+        summary = _build_with_progress(db, build_demo, seed=seed, activity=not no_activity)
         typer.echo(t("cli.demo.built", url=url, units=summary.units,
                      occupants=summary.occupants,
                      modules=", ".join(summary.modules) or t("cli.none")))
@@ -130,6 +125,35 @@ def _clear_for_demo(url: str, *, force: bool) -> None:
         typer.echo(t("cli.demo.backed_up", path=file, copy=copy.path))
     for suffix in ("", "-wal", "-shm"):
         Path(str(file) + suffix).unlink(missing_ok=True)
+
+
+def _build_with_progress(db, build_demo, **options):  # type: ignore[no-untyped-def]
+    """Build the demo in one transaction with a progress bar naming the part being built
+    (issue #17); on a terminal-less run (tests, CI logs) rich prints nothing extra."""
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from deskapp.i18n import has
+
+    def label(area: str) -> str:
+        key = f"cli.demo.part.{area}"
+        return t(key) if has(key) else area
+
+    with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
+                  TimeElapsedColumn(), transient=True) as bar:
+        task = bar.add_task(t("cli.demo.building", part=label("site")), total=1)
+
+        def progress(area: str, done: int, total: int) -> None:
+            bar.update(task, description=t("cli.demo.building", part=label(area)),
+                       completed=done, total=total)
+
+        from deskapp.services import audit
+
+        with db.write() as session:
+            audit.ensure_key(session)
+            summary = build_demo(session, progress=progress, **options)
+            audit.reset_anchor(session)  # a new database where an old one may have been
+        bar.update(task, completed=bar.tasks[0].total)
+    return summary
 
 
 @app.command()

@@ -24,13 +24,18 @@ import logging
 import random
 import time
 from collections.abc import Callable, Iterator
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from sqlalchemy import event, exc
+from sqlalchemy import create_engine, event, exc
 from sqlalchemy.engine import Engine
 from sqlalchemy.pool import StaticPool
-from sqlmodel import Session, SQLModel, create_engine
 
+if TYPE_CHECKING:
+    # Start-up (issue #17): sqlmodel is imported when the first session opens, not when the
+    # engine is made, so the login form is drawn before the ORM is loaded.
+    from sqlmodel import Session
+
+from deskapp.db.chars import CHAR_TOKENS_FUNCTION, char_tokens
 from deskapp.errors import Conflict, StorageError
 
 log = logging.getLogger(__name__)
@@ -97,6 +102,8 @@ def _install_sqlite_hooks(engine: Engine, *, memory: bool) -> None:
         cur.execute("PRAGMA foreign_keys=ON")
         cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         cur.close()
+        # the 1–2 character search index's triggers call it (see services.textsearch)
+        dbapi_conn.create_function(CHAR_TOKENS_FUNCTION, 1, char_tokens, deterministic=True)
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
@@ -126,11 +133,15 @@ class Database:
 
     @contextlib.contextmanager
     def read(self) -> Iterator[Session]:
+        from sqlmodel import Session
+
         with Session(self.engine, expire_on_commit=False) as session:
             yield session
 
     @contextlib.contextmanager
     def write(self) -> Iterator[Session]:
+        from sqlmodel import Session
+
         with Session(self._write_engine, expire_on_commit=False) as session:
             try:
                 yield session
@@ -211,6 +222,8 @@ def _find_request(session: Session, request_id: str) -> tuple[str, int | None] |
 
 
 def _log_request(session: Session, request_id: str, result: object) -> None:
+    from sqlmodel import SQLModel
+
     from deskapp import clock
     from deskapp.db.models.ops import RequestLog
 
@@ -251,6 +264,8 @@ def _is_request_clash(error: exc.DBAPIError) -> bool:
 
 
 def _load_entity(session: Session, done: tuple[str, int | None]) -> object | None:
+    from sqlmodel import SQLModel
+
     entity, entity_id = done
     if not entity or entity_id is None:
         return None

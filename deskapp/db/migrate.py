@@ -6,21 +6,65 @@ upgraded to ``heads`` (every branch's head).
 
 from __future__ import annotations
 
+import ast
+import re
 import sqlite3
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
+from sqlalchemy import exc, text
 from sqlalchemy.engine import Engine
 
 from deskapp import clock
 
+if TYPE_CHECKING:
+    from alembic.config import Config
+
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
+
+# Start-up (issue #17): importing Alembic and loading every migration script costs ~200 ms.
+# When the database's version rows already name the scripts' heads — read from the scripts'
+# ``revision``/``down_revision`` lines below, and from ``alembic_version`` with one query —
+# nothing of Alembic is imported.
+_ASSIGN = re.compile(r"^(revision|down_revision)\s*(?::[^=]*)?=\s*(.+)$", re.MULTILINE)
+
+
+def script_heads_fast() -> set[str] | None:
+    """The heads of the migration scripts without importing Alembic, or None when a script
+    does not spell its revisions as plain literals (then Alembic is asked)."""
+    revisions: set[str] = set()
+    parents: set[str] = set()
+    for path in (MIGRATIONS_DIR / "versions").glob("*.py"):
+        found = dict(_ASSIGN.findall(path.read_text(encoding="utf-8")))
+        try:
+            revision = ast.literal_eval(found["revision"].strip())
+            down = ast.literal_eval(found["down_revision"].strip())
+        except (KeyError, ValueError, SyntaxError):
+            return None
+        if not isinstance(revision, str):
+            return None
+        revisions.add(revision)
+        if isinstance(down, str):
+            parents.add(down)
+        elif isinstance(down, (tuple, list)):
+            parents.update(down)
+        elif down is not None:
+            return None
+    return revisions - parents if revisions else None
+
+
+def version_rows(engine: Engine) -> set[str] | None:
+    """The revisions in ``alembic_version``, or None when there is no such table yet."""
+    try:
+        with engine.connect() as conn:
+            return {row[0] for row in conn.execute(text("SELECT version_num FROM alembic_version"))}
+    except exc.DBAPIError:
+        return None
 
 
 def alembic_config(engine: Engine | None = None) -> Config:
+    from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
     if engine is not None:
@@ -29,15 +73,22 @@ def alembic_config(engine: Engine | None = None) -> Config:
 
 
 def head_revisions() -> set[str]:
+    from alembic.script import ScriptDirectory
+
     return set(ScriptDirectory.from_config(alembic_config()).get_heads())
 
 
 def current_revisions(engine: Engine) -> set[str]:
+    from alembic.runtime.migration import MigrationContext
+
     with engine.connect() as conn:
         return set(MigrationContext.configure(conn).get_current_heads())
 
 
 def needs_upgrade(engine: Engine) -> bool:
+    fast = script_heads_fast()
+    if fast is not None and version_rows(engine) == fast:
+        return False
     return current_revisions(engine) != head_revisions()
 
 
@@ -61,6 +112,11 @@ def backup_sqlite(src: Path, dest: Path) -> Path:
 
 def upgrade(engine: Engine, *, backup: bool = True) -> Path | None:
     """Upgrade to every head. Returns the path of the pre-upgrade backup, if one was made."""
+    fast = script_heads_fast()
+    if fast is not None and version_rows(engine) == fast:
+        return None  # already current: Alembic is not even imported
+    from alembic import command
+
     current = current_revisions(engine)
     if current == head_revisions():
         return None

@@ -398,8 +398,11 @@ def month_days(year: int, month: int) -> tuple[date, date]:
     return first, nxt - timedelta(days=1)
 
 
-def monthly_summary(session: Session, *, year: int, month: int) -> CashierMonthSummary:
-    """The cashier's figures of one site-local month, computed in SQL."""
+def monthly_summary(session: Session, *, year: int, month: int,
+                    arrears: Any = None) -> CashierMonthSummary:
+    """The cashier's figures of one site-local month, computed in SQL. ``arrears``: the
+    ``ArrearsTotals`` on the month's last day when the caller already has them (the
+    monthly report: one arrears computation per report, issue #17)."""
     if not 1 <= month <= 12:
         raise ValidationError("cashier.period.invalid", field="month", value=str(month))
     first, last = month_days(year, month)
@@ -434,7 +437,7 @@ def monthly_summary(session: Session, *, year: int, month: int) -> CashierMonthS
                Bill.status != BillStatus.CANCELLED)).one()
     from deskapp.services.cashier_arrears import arrears_totals
 
-    totals = arrears_totals(session, as_of=last)
+    totals = arrears if arrears is not None else arrears_totals(session, as_of=last)
     reminders = session.exec(select(func.count(ArrearsReminder.id)).where(
         ArrearsReminder.at >= start, ArrearsReminder.at < end)).one()
     closes, awaiting, diff = session.exec(

@@ -19,7 +19,7 @@ import pkgutil
 import random
 import time
 import tomllib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from datetime import time as dtime
@@ -279,12 +279,21 @@ def database_kind(url: str) -> str:
         conn.close()
 
 
+DemoProgress = Callable[[str, int, int], None]
+"""``progress(area, done, total)``: the build is starting ``area`` ("site" first, then each
+demo module's short name); ``done`` of ``total`` steps are finished."""
+
+
 def build_demo(session: Session, *, seed: int = 1, today: date | None = None,
-               activity: bool = True) -> DemoSummary:
+               activity: bool = True, progress: DemoProgress | None = None) -> DemoSummary:
     """Fill an empty database with the demo site, in the caller's transaction.
     ``activity=False`` builds the site, units, occupants and staff only (no area's demo
-    activity): what tests that need a populated site but no history use."""
+    activity): what tests that need a populated site but no history use. ``progress`` is
+    told which part is being built (``deskapp demo`` shows it as a progress bar)."""
     _ensure_empty(session)
+    steps = 1 + (len(_seeds()) if activity else 0)
+    if progress is not None:
+        progress("site", 0, steps)
     today = today or clock.today()
     rng = random.Random(seed)
     summary = DemoSummary(seed=seed, today=today)
@@ -315,7 +324,8 @@ def build_demo(session: Session, *, seed: int = 1, today: date | None = None,
                  detail={"seed": seed, "units": summary.units, "owners": summary.owners,
                          "tenants": summary.tenants})
     if activity:
-        run_demo_modules(session, summary=summary)
+        run_demo_modules(session, summary=summary, progress=None if progress is None else (
+            lambda area, done, _total: progress(area, 1 + done, steps)))
     return summary
 
 
@@ -380,13 +390,19 @@ def demo_modules() -> list[ModuleType]:
     return sorted(modules, key=lambda m: (getattr(m, "ORDER", 100), m.__name__))
 
 
-def run_demo_modules(session: Session, *, summary: DemoSummary) -> None:
-    """Call ``seed(session, rng=…, today=…, summary=…)`` of every demo module."""
-    for module in demo_modules():
-        seed_fn = getattr(module, "seed", None)
-        if seed_fn is None:
-            continue
-        short = module.__name__.rsplit(".", 1)[-1]
+def _seeds() -> list[tuple[str, Callable[..., object]]]:
+    found = [(m.__name__.rsplit(".", 1)[-1], getattr(m, "seed", None)) for m in demo_modules()]
+    return [(short, fn) for short, fn in found if fn is not None]
+
+
+def run_demo_modules(session: Session, *, summary: DemoSummary,
+                     progress: DemoProgress | None = None) -> None:
+    """Call ``seed(session, rng=…, today=…, summary=…)`` of every demo module.
+    ``progress(area, done, total)`` is told before each module starts."""
+    seeds = _seeds()
+    for done, (short, seed_fn) in enumerate(seeds):
+        if progress is not None:
+            progress(short, done, len(seeds))
         started = time.perf_counter()
         seed_fn(session, rng=random.Random(f"{summary.seed}:{short}"), today=summary.today,
                 summary=summary)

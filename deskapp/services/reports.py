@@ -177,14 +177,18 @@ def monthly_report(session: Session, *, by: Staff, year: int, month: int) -> Mon
     as_of = min(last_day, today)
     profile = get_site(session)
     notes, notes_total = _handover_notes(session, start, end)
+    # One arrears computation per report (issue #17): the cashier's summary ages arrears on
+    # the month's last day too, so for a finished month it is handed these same totals.
+    arrears = arrears_totals(session, as_of=as_of)
     return MonthlyReport(
         year=year, month=month, site_name=profile.name if profile else "",
         made_at=clock.now(), as_of=as_of, partial=last_day >= today,
         reception=reception.monthly_summary(session, year=year, month=month),
         complaints=complaints.monthly_analysis(session, year=year, month=month),
         renovation=renovation.monthly_summary(session, year=year, month=month),
-        cashier=cashier_close.monthly_summary(session, year=year, month=month),
-        arrears=arrears_totals(session, as_of=as_of),
+        cashier=cashier_close.monthly_summary(
+            session, year=year, month=month, arrears=arrears if as_of == last_day else None),
+        arrears=arrears,
         survey=survey_svc.monthly_summary(session, year=year, month=month),
         registers=registers.monthly_summary(session, year=year, month=month),
         ops=ops.monthly_summary(session, year=year, month=month),

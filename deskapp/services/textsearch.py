@@ -9,9 +9,15 @@ Chinese has no spaces, so word tokenizers do not help: "漏水" must be found in
   When a session is at hand, a capped probe tells a rare term (look each match up, sort
   the few) from a frequent one (walk the list's ORDER BY index, probe the match set, stop
   after a page) and the SQL is shaped for the planner accordingly.
-  A trigram index cannot answer one- or two-character terms; those fall back to
-  ``LIKE '%…%'`` over the searched columns. That is a scan, but it runs ANDed with the
-  list's other filters (status, dates), so SQLite narrows by those indexes first.
+  A trigram index cannot answer one- or two-character terms: those go to a second FTS5
+  table, ``<fts>_chars`` (issue #17), that indexes every single character as a token — the
+  text is stored as ``漏 水 的 …`` (:func:`char_tokens`, a SQL function the engine
+  registers on every SQLite connection) in a contentless ``unicode61`` table, and a short
+  term is queried as a phrase (``"漏 水"``: the two characters adjacent, in one column).
+  Characters that are neither letters nor digits become one placeholder token, so a phrase
+  never jumps over punctuation. A short term holding such a character, or a table without
+  ``<fts>_chars``, falls back to ``LIKE '%…%'`` over the searched columns (a scan, ANDed
+  with the list's other filters).
 * **PostgreSQL** — ``ILIKE '%…%'``; a ``pg_trgm`` GIN index on the columns makes it an
   index scan (optional, outside this module).
 
@@ -32,6 +38,7 @@ No Textual here.
 from __future__ import annotations
 
 import re
+import sqlite3
 from collections.abc import Sequence
 from typing import Any
 
@@ -42,6 +49,7 @@ from sqlalchemy import (
     Table,
     and_,
     column,
+    event,
     literal_column,
     or_,
     select,
@@ -53,6 +61,17 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
+from deskapp.db.chars import CHAR_TOKENS_FUNCTION, char_phrase, char_tokens
+
+
+@event.listens_for(Engine, "connect")
+def _register_char_tokens(dbapi_conn: Any, _record: Any) -> None:
+    """Every SQLite connection of every engine (the app's registers it too, see
+    :mod:`deskapp.db.engine`; this covers engines made elsewhere, e.g. by tests) can run the
+    ``_chars`` triggers."""
+    if isinstance(dbapi_conn, sqlite3.Connection):
+        dbapi_conn.create_function(CHAR_TOKENS_FUNCTION, 1, char_tokens, deterministic=True)
+
 __all__ = [
     "FTS_FREQUENT",
     "FTS_MIN_CHARS",
@@ -62,6 +81,10 @@ __all__ = [
     "escape_like",
     "fts_match_count",
     "fts_phrase",
+    "char_tokens",
+    "create_chars_index",
+    "CHARS_SUFFIX",
+    "char_phrase",
     "like_condition",
     "rebuild_fts",
     "search_condition",
@@ -114,6 +137,28 @@ def fts_phrase(term: str) -> str:
     """``term`` as an FTS5 string literal: quoted, inner quotes doubled, so operators,
     ``*``, ``:`` or parentheses in the term are plain text."""
     return '"' + term.replace('"', '""') + '"'
+
+
+CHARS_SUFFIX = "_chars"
+"""``<fts_table>_chars``: the one-character index beside a trigram FTS table."""
+
+def _has_chars_index(bind: Any, fts_table: str) -> bool:
+    """Whether ``<fts_table>_chars`` exists (looked up once per engine and table)."""
+    if not isinstance(bind, Session | Connection):
+        return False
+    engine = bind.get_bind() if isinstance(bind, Session) else bind.engine
+    key = (id(engine), str(getattr(engine, "url", "")), fts_table)
+    found = _chars_known.get(key)
+    if found is None:
+        name = fts_table + CHARS_SUFFIX
+        found = bind.execute(text("SELECT 1 FROM sqlite_master WHERE type = 'table' AND "
+                                  "name = :n"), {"n": name}).first() is not None
+        if found:  # a missing index may be created later (a migration): not remembered
+            _chars_known[key] = True
+    return bool(found)
+
+
+_chars_known: dict[tuple[int, str, str], bool] = {}
 
 
 def like_condition(
@@ -176,6 +221,17 @@ def search_condition(
     short_terms = [term for term in terms if term not in long_terms]
 
     clauses: list[ColumnElement[bool]] = []
+    if short_terms and use_fts:
+        assert fts_table is not None
+        phrases = [(term, char_phrase(term)) for term in short_terms]
+        indexed = [(term, p) for term, p in phrases if p is not None]
+        if indexed and _has_chars_index(session_or_dialect, fts_table):
+            chars_name = _identifier(fts_table + CHARS_SUFFIX)
+            chars = table(chars_name, column("rowid"))
+            match = " ".join(p for _, p in indexed)
+            clauses.append(tbl.c[id_column].in_(
+                select(chars.c.rowid).where(literal_column(chars_name).op("MATCH")(match))))
+            short_terms = [term for term in short_terms if term not in {t for t, _ in indexed}]
     if long_terms:
         assert fts_table is not None
         fts_name = _identifier(fts_table)
@@ -207,22 +263,34 @@ def _is_frequent(bind: Any, fts_table: str, match: str) -> bool:
 
 
 def fts_match_count(session: Session | Connection, *, fts_table: str, query: str) -> int | None:
-    """Exact number of rows matching ``query`` read from the FTS index alone, or ``None``
-    when that is not possible (not SQLite, empty query, or a term shorter than 3).
+    """Exact number of rows matching ``query`` read from the FTS indexes alone, or ``None``
+    when that is not possible (not SQLite, empty query, a short term with punctuation, or
+    no ``_chars`` index for a term shorter than 3).
 
     Only equal to the list's count when the search is the list's only condition.
     """
     terms = split_terms(query)
-    if (
-        not terms
-        or dialect_name(session) != "sqlite"
-        or any(len(term) < FTS_MIN_CHARS for term in terms)
-    ):
+    if not terms or dialect_name(session) != "sqlite":
         return None
+    long_terms = [term for term in terms if len(term) >= FTS_MIN_CHARS]
+    short_terms = [term for term in terms if len(term) < FTS_MIN_CHARS]
     fts = _identifier(fts_table)
-    match = " ".join(fts_phrase(term) for term in terms)
-    sql = text(f"SELECT count(*) FROM {fts} WHERE {fts} MATCH :q")
-    return int(session.execute(sql, {"q": match}).scalar_one())
+    if not short_terms:
+        match = " ".join(fts_phrase(term) for term in long_terms)
+        sql = text(f"SELECT count(*) FROM {fts} WHERE {fts} MATCH :q")
+        return int(session.execute(sql, {"q": match}).scalar_one())
+    phrases = [char_phrase(term) for term in short_terms]
+    if any(p is None for p in phrases) or not _has_chars_index(session, fts_table):
+        return None
+    chars = _identifier(fts_table + CHARS_SUFFIX)
+    short_match = " ".join(p for p in phrases if p is not None)
+    if not long_terms:
+        sql = text(f"SELECT count(*) FROM {chars} WHERE {chars} MATCH :q")
+        return int(session.execute(sql, {"q": short_match}).scalar_one())
+    sql = text(f"SELECT count(*) FROM {fts} WHERE {fts} MATCH :q AND rowid IN "
+               f"(SELECT rowid FROM {chars} WHERE {chars} MATCH :s)")
+    match = " ".join(fts_phrase(term) for term in long_terms)
+    return int(session.execute(sql, {"q": match, "s": short_match}).scalar_one())
 
 
 def _execute(op: Any, sql: str) -> None:
@@ -267,6 +335,50 @@ def create_fts(
         f"INSERT INTO {fts}({fts}) VALUES ('rebuild')",
     ):
         _execute(op, sql)
+    create_chars_index(op, table=table, fts_table=fts_table, columns=columns,
+                       id_column=id_column)
+
+
+def create_chars_index(
+    op: Any,
+    *,
+    table: str,
+    fts_table: str,
+    columns: list[str],
+    id_column: str = "id",
+) -> None:
+    """Create ``<fts_table>_chars`` — every character of ``table.columns`` a token, for
+    1–2 character searches — with its triggers, and fill it. SQLite only; idempotent
+    (:func:`create_fts` calls it). The triggers call :data:`CHAR_TOKENS_FUNCTION`, which
+    :mod:`deskapp.db.engine` registers on each connection: write these tables through the
+    app's engine (the ``sqlite3`` shell cannot)."""
+    if dialect_name(op) != "sqlite":
+        return
+    src = _identifier(table)
+    chars = _identifier(fts_table + CHARS_SUFFIX)
+    rowid = _identifier(id_column)
+    names = [_identifier(c) for c in columns]
+    cols = ", ".join(names)
+    fn = CHAR_TOKENS_FUNCTION
+
+    def toks(prefix: str) -> str:
+        return ", ".join(f"{fn}({prefix}{c})" for c in names)
+
+    delete_old = (f"INSERT INTO {chars}({chars}, rowid, {cols}) "
+                  f"VALUES ('delete', old.{rowid}, {toks('old.')});")
+    insert_new = f"INSERT INTO {chars}(rowid, {cols}) VALUES (new.{rowid}, {toks('new.')});"
+    fill = f"INSERT INTO {chars}(rowid, {cols}) SELECT {rowid}, {toks('')} FROM {src}"
+    for sql in (
+        f"CREATE VIRTUAL TABLE IF NOT EXISTS {chars} USING fts5({cols}, content='', "
+        "tokenize='unicode61 remove_diacritics 0')",
+        f"CREATE TRIGGER IF NOT EXISTS {chars}_ai AFTER INSERT ON {src} BEGIN {insert_new} END",
+        f"CREATE TRIGGER IF NOT EXISTS {chars}_ad AFTER DELETE ON {src} BEGIN {delete_old} END",
+        f"CREATE TRIGGER IF NOT EXISTS {chars}_au AFTER UPDATE OF {cols} ON {src} "
+        f"BEGIN {delete_old} {insert_new} END",
+        f"INSERT INTO {chars}({chars}) VALUES ('delete-all')",  # filled afresh, as 'rebuild'
+        fill,
+    ):
+        _execute(op, sql)
 
 
 def drop_fts(op: Any, *, fts_table: str) -> None:
@@ -274,9 +386,10 @@ def drop_fts(op: Any, *, fts_table: str) -> None:
     if dialect_name(op) != "sqlite":
         return
     fts = _identifier(fts_table)
-    for suffix in ("ai", "ad", "au"):
-        _execute(op, f"DROP TRIGGER IF EXISTS {fts}_{suffix}")
-    _execute(op, f"DROP TABLE IF EXISTS {fts}")
+    for name in (fts, fts + CHARS_SUFFIX):
+        for suffix in ("ai", "ad", "au"):
+            _execute(op, f"DROP TRIGGER IF EXISTS {name}_{suffix}")
+        _execute(op, f"DROP TABLE IF EXISTS {name}")
 
 
 def rebuild_fts(session: Session | Connection, fts_table: str) -> None:
@@ -285,3 +398,19 @@ def rebuild_fts(session: Session | Connection, fts_table: str) -> None:
         return
     fts = _identifier(fts_table)
     session.execute(text(f"INSERT INTO {fts}({fts}) VALUES ('rebuild')"))
+    chars = fts + CHARS_SUFFIX
+    sql = session.execute(text("SELECT sql FROM sqlite_master WHERE name = :n"),
+                          {"n": fts}).scalar()
+    found = _FTS_DEF.search(sql or "")
+    if found is None or not _has_chars_index(session, fts):
+        return
+    names = [_identifier(c.strip()) for c in found["cols"].split(",")]
+    src, rowid = _identifier(found["src"]), _identifier(found["rowid"])
+    toks = ", ".join(f"{CHAR_TOKENS_FUNCTION}({c})" for c in names)
+    session.execute(text(f"INSERT INTO {chars}({chars}) VALUES ('delete-all')"))
+    session.execute(text(f"INSERT INTO {chars}(rowid, {', '.join(names)}) "
+                         f"SELECT {rowid}, {toks} FROM {src}"))
+
+
+_FTS_DEF = re.compile(r"fts5\((?P<cols>[^']*?),\s*content='(?P<src>\w+)',\s*"
+                      r"content_rowid='(?P<rowid>\w+)'")

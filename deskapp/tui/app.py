@@ -7,7 +7,7 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual import events
 from textual.app import App, SystemCommand
@@ -17,12 +17,16 @@ from textual.screen import Screen
 from deskapp import clock
 from deskapp.config import Settings
 from deskapp.db.engine import Database
-from deskapp.db.models import Role, Staff
 from deskapp.i18n import set_language, t
-from deskapp.services import hooks
+from deskapp.roles import Role
 from deskapp.tui import areas
 from deskapp.tui.base import translate_bindings
 from deskapp.tui.guard import GuardedDispatch, report_unexpected
+
+if TYPE_CHECKING:
+    # Start-up (issue #17): the ORM models and the services are imported after the login
+    # form is drawn (``_warm_up``), not when the app module loads.
+    from deskapp.db.models import Staff
 
 
 def _area_bindings() -> list[Binding]:
@@ -99,17 +103,20 @@ class DeskApp(GuardedDispatch, App[None]):
 
     def _read_start(self) -> None:
         """Off the UI thread: the site's name, whether anyone can log in yet, and the staff
-        member of an automatic login (``deskapp demo --login``, tests)."""
-        from deskapp.services import site
-        from deskapp.services import staff as staff_svc
+        member of an automatic login (``deskapp demo --login``, tests).
 
-        with self.db.read() as session:
-            profile = site.get_site(session)
-            has_staff = staff_svc.count_staff(session) > 0
-            auto = None
-            if self._auto_login and has_staff:
+        Start-up (issue #17): plain SQL, no ORM — the login form is drawn first and the
+        models and services are imported afterwards by ``_warm_up``."""
+        from deskapp.services.startup import start_facts
+
+        facts = start_facts(self.db.engine)
+        auto = None
+        if self._auto_login and facts.has_staff:
+            from deskapp.services import staff as staff_svc
+
+            with self.db.read() as session:
                 auto = staff_svc.get_by_login(session, self._auto_login)
-        self.call_from_thread(self._start, profile.name if profile else "", has_staff, auto)
+        self.call_from_thread(self._start, facts.site_name, facts.has_staff, auto)
 
     def _start(self, site_name: str, has_staff: bool, auto: Staff | None) -> None:
         self.site_name = site_name
@@ -124,11 +131,20 @@ class DeskApp(GuardedDispatch, App[None]):
             from deskapp.tui.screens.login import LoginScreen
 
             self.push_screen(LoginScreen())
+        # Start-up (issue #17): once the first screen is drawn, load the rest in a worker
+        # while the person types their login.
+        self.call_after_refresh(self._warm_up)
+
+    def _warm_up(self) -> None:
+        from deskapp.services.startup import warm_up
+
+        self.run_worker(warm_up, thread=True, group="warm-up", exit_on_error=False)
 
     def _after_login(self, staff: Staff, then: Callable[[], None]) -> None:
         """Run the areas' after-login hooks (open the desk's shift, the overdue sweeps …)
         in a worker, then ``then()`` on the UI thread — also when a hook failed: the error
         is shown and the desk still gets in."""
+        from deskapp.services import hooks
         from deskapp.tui.base import notify_error, notify_unexpected, run_job
 
         def failed(err: Any) -> None:

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from deskapp.db.models import Role
+from deskapp.roles import Role  # not deskapp.db.models: keeps the ORM out of start-up
 
 ALL = (Role.RECEPTIONIST, Role.SPECIALIST, Role.SUPERVISOR)
 

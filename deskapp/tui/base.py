@@ -9,7 +9,6 @@ import uuid
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from sqlmodel import Session
 from textual.dom import DOMNode
 from textual.screen import ModalScreen, Screen
 from textual.worker import Worker
@@ -19,6 +18,8 @@ from deskapp.i18n import has, t
 from deskapp.tui.guard import GuardedDispatch
 
 if TYPE_CHECKING:
+    from sqlmodel import Session  # only in annotations: keeps the ORM out of start-up
+
     from deskapp.tui.app import DeskApp
 
 T = TypeVar("T")

@@ -416,3 +416,45 @@ async def test_save_pressed_twice_saves_one_contact(db, make_app, receptionist, 
         assert form.request_id != rid  # a later record on the same form gets a new id
     with db.read() as session:
         assert len(session.exec(select(Contact)).all()) == 1
+
+
+async def test_coming_back_reloads_the_lists_only_after_a_write(db, make_app, receptionist, site,
+                                                                frozen, monkeypatch):
+    """Issue #17: F3 then F2 with nothing written shows the lists as they were, without a
+    reload; after another desk logs a contact, coming back shows it."""
+    from deskapp.services import reception
+    from deskapp.services.reception import ContactCreate
+    from deskapp.tui.widgets.record_list import RecordList
+
+    reloads = []
+    real = RecordList.refresh_data
+
+    def counting(self, *a, **kw):
+        reloads.append(self.id)
+        return real(self, *a, **kw)
+
+    monkeypatch.setattr(RecordList, "refresh_data", counting)
+    app = make_app(login="desk1")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, ReceptionScreen)
+        await pilot.press("f3")
+        await settle(pilot)
+        await pilot.press("f2")
+        await settle(pilot)
+        reloads.clear()
+        await pilot.press("f3")
+        await settle(pilot)
+        await pilot.press("f2")
+        await settle(pilot)
+        assert reloads == []  # nothing written: no reload
+        assert "楼道灯不亮了" not in screen_text(app)
+        await pilot.press("f3")
+        await settle(pilot)
+        with db.write() as session:
+            reception.log_contact(session, by=receptionist, data=ContactCreate(
+                channel="phone", kind="enquiry", content="楼道灯不亮了", person_name="来电人"))
+        await pilot.press("f2")
+        await settle(pilot)
+        assert "contact-list" in reloads
+        assert "楼道灯不亮了" in screen_text(app)

@@ -203,3 +203,46 @@ def test_the_full_demo_builds_with_every_area_activity(db: Database) -> None:
     assert summary.units == 529
     assert set(summary.modules) == {m.__name__.rsplit(".", 1)[-1] for m in demo_modules()}
     print("demo module seconds:", summary.timings)
+
+
+# --- issue #17: the build tells which part it is at; audit entries chain in one transaction
+
+
+def test_build_reports_progress_by_part(db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    import deskapp.services.demo as demo_mod
+
+    calls: list[tuple[str, int, int]] = []
+    seen: list[str] = []
+    monkeypatch.setattr(demo_mod, "_seeds", lambda: [
+        ("reception", lambda session, **kw: seen.append("reception")),
+        ("cashier", lambda session, **kw: seen.append("cashier")),
+    ])
+    with db.write() as session:
+        summary = build_demo(session, seed=1, today=TODAY, activity=True,
+                             progress=lambda *a: calls.append(a))
+    assert calls == [("site", 0, 3), ("reception", 1, 3), ("cashier", 2, 3)]
+    assert seen == ["reception", "cashier"] and summary.modules == ["reception", "cashier"]
+
+
+def test_demo_modules_are_the_progress_steps() -> None:
+    import deskapp.services.demo as demo_mod
+
+    names = [short for short, _ in demo_mod._seeds()]
+    assert names and names == [m.__name__.rsplit(".", 1)[-1] for m in demo_modules()
+                               if hasattr(m, "seed")]
+
+
+def test_audit_chain_stays_whole_with_many_entries_and_a_rolled_back_savepoint(
+        db: Database, demo: DemoSummary) -> None:
+    with db.write() as session:
+        for i in range(5):
+            audit.record(session, by=None, action="test.bulk", entity="t", entity_id=i)
+        nested = session.begin_nested()
+        audit.record(session, by=None, action="test.undone", entity="t", entity_id=99)
+        audit.record(session, by=None, action="test.undone", entity="t", entity_id=100)
+        nested.rollback()
+        audit.record(session, by=None, action="test.after", entity="t", entity_id=6)
+    with db.write() as session:  # a new transaction reads the head again
+        audit.record(session, by=None, action="test.next", entity="t", entity_id=7)
+    with db.read() as session:
+        assert audit.verify(session).ok

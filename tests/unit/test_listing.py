@@ -241,23 +241,73 @@ def test_frequent_terms_walk_the_list_order(
 def test_fts_match_count_and_count_fast_path(session: Session) -> None:
     assert fts_match_count(session, fts_table="t_complaint_fts", query="漏水的") == 1
     assert fts_match_count(session, fts_table="t_complaint_fts", query="卫生间 漏水的") == 1
-    assert fts_match_count(session, fts_table="t_complaint_fts", query="漏水") is None
+    # 1–2 characters: counted from the one-character index (issue #17)
+    assert fts_match_count(session, fts_table="t_complaint_fts", query="漏水") == 2
+    assert fts_match_count(session, fts_table="t_complaint_fts", query="漏水 楼上") == 1
+    assert fts_match_count(session, fts_table="t_complaint_fts", query="漏水的 水") == 1
+    assert fts_match_count(session, fts_table="t_complaint_fts", query="0%") is None  # LIKE
     assert fts_match_count(session, fts_table="t_complaint_fts", query="  ") is None
     src = ComplaintSource()
     for query in (ListQuery(search="漏水的"), ListQuery(search="漏水"),
                   ListQuery(filters={"status": "open"}, search="漏水的"),
-                  ListQuery(search="parking gate")):
+                  ListQuery(search="parking gate"), ListQuery(search="水"),
+                  ListQuery(filters={"status": "open"}, search="漏水")):
         expected = session.execute(src.count_statement(session, query)).scalar_one()
         assert src.count(session, query) == expected == len(src.fetch(session, query, 0, 50))
 
 
-def test_short_terms_use_like(session: Session) -> None:
+def test_short_terms_use_the_one_character_index(session: Session) -> None:
+    # issue #17: 1–2 character terms are an index lookup, not a LIKE scan
     assert ids(session, "漏水") == [1, 4]
     assert ids(session, "水") == [1, 4]
     assert ids(session, "张") == [6]
     cond = search_condition(session, model=Complaint, fts_table="t_complaint_fts", query="漏水")
     sql = str(cond.compile())
-    assert "LIKE" in sql and "MATCH" not in sql
+    assert "t_complaint_fts_chars MATCH" in sql and "LIKE" not in sql
+
+
+def test_short_terms_match_exactly_what_like_matches(session: Session) -> None:
+    """Every 1–2 character term, case and punctuation included, finds the same rows through
+    the index as through LIKE."""
+    texts = [" ".join(r[:2]) for r in ROWS]
+    terms = {c for text in texts for c in text if not c.isspace()}
+    terms |= {text[i:i + 2] for text in texts for i in range(len(text) - 1)
+              if not text[i:i + 2].isspace()}
+    terms |= {"PA", "pA", "漏电", "张三", "9", "Zz"}
+    for term in sorted(terms):
+        if any(c.isspace() for c in term):
+            continue
+        assert ids(session, term) == ids(session, term, fts=None), term
+
+
+def test_short_terms_with_punctuation_fall_back_to_like(session: Session) -> None:
+    cond = search_condition(session, model=Complaint, fts_table="t_complaint_fts", query="0%")
+    assert "LIKE" in str(cond.compile())
+    assert ids(session, "0%") == [3]
+
+
+def test_one_character_index_follows_insert_update_delete(session: Session) -> None:
+    session.execute(Complaint.__table__.insert().values(
+        id=99, title="窗户玻璃裂了", body="", status="open", code="", created_at=START))
+    assert ids(session, "玻璃") == [99]
+    session.execute(Complaint.__table__.update().where(Complaint.id == 99)
+                    .values(title="门锁坏了"))
+    assert ids(session, "玻璃") == [] and ids(session, "锁") == [99]
+    session.execute(Complaint.__table__.delete().where(Complaint.id == 99))
+    assert ids(session, "锁") == []
+
+
+def test_one_character_index_is_rebuilt_and_dropped(session: Session) -> None:
+    session.execute(text("INSERT INTO t_complaint_fts_chars(t_complaint_fts_chars) "
+                         "VALUES ('delete-all')"))
+    assert ids(session, "水") == []
+    rebuild_fts(session, "t_complaint_fts")
+    assert ids(session, "水") == [1, 4]
+    drop_fts(session, fts_table="t_complaint_fts")
+    names = session.execute(text("SELECT name FROM sqlite_master WHERE name LIKE "
+                                 "'t_complaint_fts%'")).scalars().all()
+    assert names == []
+    assert ids(session, "水", fts=None) == [1, 4]
 
 
 def test_mixed_terms_all_must_match(session: Session) -> None:

@@ -485,3 +485,25 @@ def test_pdf_text(october):
                      "服务中心经理"):
         assert expected in text, expected
     assert "13812345678" not in text
+
+
+def test_arrears_are_computed_once_per_report(october, monkeypatch):
+    """Issue #17: the report and the cashier's summary share one arrears computation for a
+    finished month (it was run twice, the slowest part of an old month's report)."""
+    from deskapp.services import cashier_arrears, cashier_close
+
+    calls = []
+    real = cashier_arrears.arrears_totals
+
+    def counting(session, **kw):
+        calls.append(kw["as_of"])
+        return real(session, **kw)
+
+    monkeypatch.setattr(cashier_arrears, "arrears_totals", counting)
+    report = _report(october)
+    assert calls == [date(2026, 10, 31)]
+    monkeypatch.setattr(cashier_arrears, "arrears_totals", real)
+    with october.db.read() as s:
+        assert report.cashier == cashier_close.monthly_summary(s, year=2026, month=10)
+        assert report.arrears == real(s, as_of=date(2026, 10, 31))
+    assert report.cashier.arrears_fen == report.arrears.total_fen

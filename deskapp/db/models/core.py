@@ -11,12 +11,7 @@ from sqlalchemy import Column, Index, Numeric, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from deskapp.db.types import LocalDateTime, enum_type
-
-
-class Role(StrEnum):
-    RECEPTIONIST = "receptionist"
-    SPECIALIST = "specialist"
-    SUPERVISOR = "supervisor"
+from deskapp.roles import Role  # noqa: F401 — re-exported: models.Role is the one Role
 
 
 class UnitUse(StrEnum):

@@ -2,19 +2,26 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Center, Vertical
 from textual.widgets import Button, Footer, Input, Label, Static
 
-from deskapp.db.models import Role, Staff
 from deskapp.errors import DeskError, ValidationError
 from deskapp.i18n import t
-from deskapp.services import site
-from deskapp.services import staff as staff_svc
+from deskapp.roles import Role
 from deskapp.tui.base import DeskModal, DeskScreen
 from deskapp.tui.widgets.form import Field, FormMixin
+
+if TYPE_CHECKING:
+    from deskapp.db.models import Staff
+
+# Start-up (issue #17): the services (and through them the ORM models and pypinyin) are
+# imported inside the actions below, not with this module, so the login form is drawn
+# before they load.
 
 
 class _LoginForm(FormMixin, DeskScreen):
@@ -58,6 +65,8 @@ class _LoginForm(FormMixin, DeskScreen):
             self._fail(t("login.need_login"))
             self.query_one("#login-login", Input).focus()
             return
+        from deskapp.services import staff as staff_svc
+
         def done(result: staff_svc.SignIn) -> None:
             if result.staff is not None:
                 self._ok(result.staff)
@@ -148,6 +157,9 @@ class SetupScreen(FormMixin, DeskScreen):
             self.show_field_error("staff_name", t("staff.name.required"))
             return
 
+        from deskapp.services import site
+        from deskapp.services import staff as staff_svc
+
         def job(session):  # type: ignore[no-untyped-def]
             site.set_up_site(session, name=values["site"])
             return staff_svc.create_staff(session, by=None, login=values["login"],
@@ -197,6 +209,7 @@ class PasswordScreen(FormMixin, DeskModal[None]):
             self.show_field_error("password2", t("setup.password_mismatch"))
             return
         staff = self.app.staff
+        from deskapp.services import staff as staff_svc
 
         def done(_: None) -> None:
             self.app.notify(t("password.changed"))

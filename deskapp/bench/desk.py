@@ -1,0 +1,270 @@
+"""What a person at the desk sees (issue #17): launch to the login form drawn, memory after
+login, area switches, cursor keys in a 1,000,000-row list, 1–2 character search counts, the
+demo build. Each figure that has a reference (a bare Textual app, raw sqlite3) is measured
+in the same run, interleaved where it can be, and printed with its ratio — the machine may
+be busy, the ratio says more than the milliseconds."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shlex
+import sqlite3
+import statistics
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+from deskapp.bench import BenchContext, Figure
+from deskapp.bench import launch as tmux
+from deskapp.i18n import t
+
+SWITCH_KEYS = ("f3", "f6", "f2")
+
+
+def _median(values: list[float]) -> float:
+    return statistics.median(values)
+
+
+def _ratio(value: float, reference: float) -> Figure:
+    return Figure(t("bench.ratio"), value / reference if reference else 0.0, "×")
+
+
+# ------------------------------------------------------------------ launch, RSS (tmux)
+def _launch(ctx: BenchContext) -> list[Figure]:
+    repeat = 3 if ctx.quick else 5
+    app_runs, bare_runs = [], []
+    for _ in range(repeat):  # interleaved, so a busy moment hits both alike
+        bare_runs.append(tmux.bare_ms(ctx.tmp))
+        app_runs.append(tmux.launch_ms(ctx.db.url, tmp=ctx.tmp))
+    app, bare = _median(app_runs), _median(bare_runs)
+    return [Figure(t("bench.launch.app"), app, goal=1.3 * bare),
+            Figure(t("bench.launch.bare"), bare), _ratio(app, bare)]
+
+
+def _rss_after_login(ctx: BenchContext, login: str, needle: str) -> float:
+    """MB resident in the real app process once the home area is drawn after login."""
+    name = f"bench-{uuid.uuid4().hex[:8]}"
+    env = {"DESKAPP_DB": ctx.db.url, "DESKAPP_HOME": str(ctx.tmp / "home"),
+           "TERM": "xterm-256color", "PYTHONPATH": os.environ.get("PYTHONPATH", "")}
+    exports = " ".join(f"{k}={shlex.quote(v)}" for k, v in env.items())
+    cmd = f"exec env {exports} {shlex.quote(sys.executable)} -m deskapp --lang zh run --login {login}"
+    subprocess.run(["tmux", "new-session", "-d", "-s", name, "-x", "160", "-y", "45", cmd],
+                   check=True)
+    try:
+        start = time.perf_counter()
+        while time.perf_counter() - start < 60:
+            out = subprocess.run(["tmux", "capture-pane", "-p", "-t", name],
+                                 capture_output=True, text=True).stdout
+            if needle in out:
+                break
+            time.sleep(0.05)
+        else:
+            raise TimeoutError("the area screen was not drawn after login")
+        time.sleep(1.0)  # the lists of the home area load
+        pid = subprocess.run(["tmux", "display", "-p", "-t", name, "#{pane_pid}"],
+                             capture_output=True, text=True).stdout.strip()
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+        raise RuntimeError("no VmRSS")
+    finally:
+        subprocess.run(["tmux", "kill-session", "-t", name], capture_output=True)
+
+
+# ------------------------------------------------------------------ area switch (headless)
+async def _settled(pilot: Any, app: Any) -> None:
+    """Until the screen's messages are handled and every record list has its page."""
+    from deskapp.tui.widgets.record_list import RecordTable
+
+    await pilot.pause()
+    for _ in range(2000):
+        if all(t.ready for t in app.screen.query(RecordTable)):
+            break
+        await asyncio.sleep(0.001)
+    await pilot.pause()
+
+
+def _switch(ctx: BenchContext) -> list[Figure]:
+    from deskapp.config import Settings
+    from deskapp.tui.app import DeskApp
+
+    repeat = 3 if ctx.quick else 7
+
+    async def desk() -> dict[str, tuple[float, list[float]]]:
+        app = DeskApp(settings=Settings(db_url=ctx.db.url, idle_lock_seconds=0), db=ctx.db,
+                      login=ctx.receptionist.login)
+        found: dict[str, tuple[float, list[float]]] = {}
+        async with app.run_test(size=(160, 45)) as pilot:
+            while app.current_area is None:
+                await pilot.pause(0.01)
+            await _settled(pilot, app)
+            for round_ in range(repeat + 1):
+                for key in SWITCH_KEYS:
+                    start = time.perf_counter()
+                    await pilot.press(key)
+                    await _settled(pilot, app)
+                    ms = (time.perf_counter() - start) * 1000
+                    first, later = found.get(key, (ms, []))
+                    if round_:
+                        later.append(ms)
+                    found[key] = (first, later)
+        return found
+
+    async def bare() -> list[float]:
+        from textual.app import App
+        from textual.screen import Screen
+        from textual.widgets import Footer, Header, Input, Label
+
+        class Area(Screen[None]):
+            def compose(self) -> Any:
+                yield Header()
+                yield Label("area")
+                yield Input()
+                yield Footer()
+
+        class Bare(App[None]):
+            def on_mount(self) -> None:
+                for n in range(5):
+                    self.install_screen(Area(), name=f"a{n}")
+                self.push_screen("a0")
+
+        runs: list[float] = []
+        app = Bare()
+        async with app.run_test(size=(160, 45)) as pilot:
+            await pilot.pause()
+            for i in range(repeat * 3):
+                start = time.perf_counter()
+                app.switch_screen(f"a{1 + i % 4}")
+                await pilot.pause()
+                runs.append((time.perf_counter() - start) * 1000)
+        return runs
+
+    found = asyncio.run(desk())
+    bare_ms = _median(asyncio.run(bare()))
+    figures = []
+    for key in SWITCH_KEYS:
+        first, later = found[key]
+        figures.append(Figure(t("bench.switch.first", press=key.upper()), first))
+        value = _median(later)
+        figures.append(Figure(t("bench.switch", press=key.upper()), value, goal=2 * bare_ms))
+        figures.append(_ratio(value, bare_ms))
+    figures.append(Figure(t("bench.switch.bare"), bare_ms))
+    return figures
+
+
+# ------------------------------------------------------------------ the 1M list
+def _list(ctx: BenchContext) -> list[Figure]:
+    from deskapp.bench.record_list import BenchContactSource, _build
+    from deskapp.db.engine import Database
+    from deskapp.services.listing import ListQuery
+
+    rows = ctx.scale(1_000_000, 20_000)
+    path = ctx.tmp / f"desk_list_{rows}.sqlite3"
+    figures = []
+    if not path.exists():
+        start = time.perf_counter()
+        _build(path, rows)
+        figures.append(Figure(t("bench.build_list", rows=f"{rows:,}"),
+                              (time.perf_counter() - start) * 1000))
+    db = Database(f"sqlite:///{path}")
+    source = BenchContactSource()
+    label_rows = f"{rows:,}"
+    try:
+        figures += _cursor(db, label_rows)
+        raw = sqlite3.connect(path)
+        for text in ("王", "漏水"):
+            runs, floor = [], []
+            for _ in range(3 if ctx.quick else 5):
+                start = time.perf_counter()
+                with db.read() as session:
+                    source.count(session, ListQuery(search=text))
+                runs.append((time.perf_counter() - start) * 1000)
+                start = time.perf_counter()
+                raw.execute("SELECT count(*) FROM bench_contact WHERE name LIKE ? OR phone LIKE ?"
+                            " OR unit_code LIKE ? OR note LIKE ?", (f"%{text}%",) * 4).fetchone()
+                floor.append((time.perf_counter() - start) * 1000)
+            value, ref = _median(runs), _median(floor)
+            figures.append(Figure(t("bench.search_count", text=text, rows=label_rows), value,
+                                  goal=50))
+            figures.append(Figure(t("bench.search_floor", text=text), ref))
+            figures.append(_ratio(value, ref))
+        raw.close()
+    finally:
+        db.dispose()
+    return figures
+
+
+def _cursor(db: Any, label_rows: str) -> list[Figure]:
+    """Down and PageDown in a RecordList over every row, from the middle of the list: the
+    time from the key to the moved cursor with its page on screen."""
+    from textual.app import App, ComposeResult
+
+    from deskapp.bench.record_list import BenchContactSource
+    from deskapp.tui.widgets.record_list import RecordList
+
+    class Host(App[None]):
+        def compose(self) -> ComposeResult:
+            yield RecordList(BenchContactSource(), db.read)
+
+    async def run() -> dict[str, list[float]]:
+        app = Host()
+        times: dict[str, list[float]] = {"down": [], "pagedown": []}
+        async with app.run_test(size=(160, 45)) as pilot:
+            table = app.query_one(RecordList).table
+            while not table.ready:
+                await asyncio.sleep(0.001)
+            table.focus()
+            for key in ("down", "pagedown"):
+                for _ in range(25):
+                    start = time.perf_counter()
+                    await pilot.press(key)
+                    while not table.ready:
+                        await asyncio.sleep(0.001)
+                    await pilot.pause()
+                    times[key].append((time.perf_counter() - start) * 1000)
+        return times
+
+    times = asyncio.run(run())
+    return [Figure(t("bench.cursor", press=key, rows=label_rows), _median(v), goal=20)
+            for key, v in times.items()]
+
+
+# ------------------------------------------------------------------ demo build
+def _demo(ctx: BenchContext) -> list[Figure]:
+    from deskapp.db import migrate
+    from deskapp.db.engine import Database
+    from deskapp.services.demo import build_demo
+
+    path = ctx.tmp / f"demo-{uuid.uuid4().hex[:6]}.sqlite3"
+    start = time.perf_counter()
+    db = Database(f"sqlite:///{path}")
+    migrate.upgrade(db.engine, backup=False)
+    with db.write() as session:
+        build_demo(session, seed=1, activity=True)
+    ms = (time.perf_counter() - start) * 1000
+    db.dispose()
+    for leftover in ctx.tmp.glob(f"{path.name}*"):
+        leftover.unlink()
+    return [Figure(t("bench.demo"), ms, goal=8000)]
+
+
+def run(ctx: BenchContext) -> list[Figure]:
+    figures: list[Figure] = []
+    parts: list[Any] = []
+    if tmux.available():
+        parts.append(_launch)
+        parts.append(lambda c: [Figure(t("bench.rss"), _rss_after_login(
+            c, c.receptionist.login, c.receptionist.name), "MB", goal=100)])
+    else:
+        figures.append(Figure(t("bench.no_tmux"), 0, ""))
+    parts += [_switch, _list, _demo]
+    for part in parts:
+        try:
+            figures += part(ctx)
+        except Exception as err:  # noqa: BLE001 — one figure's failure must not hide the rest
+            figures.append(Figure(t("bench.failed", error=f"{type(err).__name__}: {err}"), 0, ""))
+    return figures

@@ -1,0 +1,87 @@
+"""Start-up (issue #17): the login form is drawn before the ORM, the services, pypinyin and
+Alembic are imported, and an up-to-date database skips the Alembic head check."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from deskapp.db import migrate
+from deskapp.db.engine import Database
+from deskapp.services.startup import start_facts
+
+HEAVY = ("deskapp.db.models", "deskapp.services.units", "pypinyin", "alembic", "sqlmodel")
+
+
+def _modules_after(code: str, env: dict[str, str] | None = None) -> set[str]:
+    """The modules a fresh interpreter has loaded after running ``code``."""
+    script = code + "\nimport json, sys\nprint(json.dumps(sorted(sys.modules)))\n"
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                         check=True, env={**os.environ, **(env or {})},
+                         cwd=Path(__file__).parents[2])
+    return set(json.loads(out.stdout.strip().splitlines()[-1]))
+
+
+def test_app_and_login_screen_import_nothing_heavy() -> None:
+    loaded = _modules_after("import deskapp.cli, deskapp.tui.app, deskapp.tui.screens.login")
+    assert not [m for m in HEAVY if m in loaded]
+
+
+def test_opening_a_current_database_does_not_import_alembic_or_the_orm(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'desk.sqlite3'}"
+    db = Database(url)
+    migrate.upgrade(db.engine, backup=False)
+    db.dispose()
+    loaded = _modules_after(
+        "from deskapp.config import Settings\n"
+        "from deskapp.tui.app import create_app\n"
+        f"app = create_app(Settings(db_url={url!r}))\n"
+        "from deskapp.services.startup import start_facts\n"
+        "start_facts(app.db.engine)\n")
+    assert not [m for m in HEAVY if m in loaded]
+
+
+def test_fast_head_check_agrees_with_alembic() -> None:
+    assert migrate.script_heads_fast() == migrate.head_revisions()
+
+
+def test_upgrade_still_runs_on_a_database_behind(tmp_path: Path) -> None:
+    db = Database(f"sqlite:///{tmp_path / 'old.sqlite3'}")
+    assert migrate.version_rows(db.engine) is None  # empty file: no version table yet
+    migrate.upgrade(db.engine, backup=False)
+    assert migrate.version_rows(db.engine) == migrate.head_revisions()
+    assert not migrate.needs_upgrade(db.engine)
+    with db.engine.begin() as conn:  # one branch set back: the fast check must not skip it
+        from sqlalchemy import text
+
+        conn.execute(text("UPDATE alembic_version SET version_num = 'ops_001' "
+                          "WHERE version_num = 'ops_002_h17'"))
+        conn.execute(text("DROP TABLE contact_fts_chars"))
+    assert migrate.needs_upgrade(db.engine)
+    migrate.upgrade(db.engine, backup=False)
+    assert migrate.version_rows(db.engine) == migrate.head_revisions()
+    with db.engine.connect() as conn:  # ops_002_h17 made the one-character index again
+        assert conn.execute(text("SELECT count(*) FROM contact_fts_chars")).scalar() == 0
+    db.dispose()
+
+
+def test_start_facts_match_the_services(db: Database, supervisor: object) -> None:
+    from deskapp.services import site, staff
+
+    facts = start_facts(db.engine)
+    with db.read() as session:
+        profile = site.get_site(session)
+        assert facts.site_name == (profile.name if profile else "")
+        assert facts.has_staff == (staff.count_staff(session) > 0)
+    assert facts.has_staff
+
+
+def test_start_facts_on_an_empty_database(tmp_path: Path) -> None:
+    db = Database(f"sqlite:///{tmp_path / 'empty.sqlite3'}")
+    migrate.upgrade(db.engine, backup=False)
+    facts = start_facts(db.engine)
+    assert facts.site_name == "" and not facts.has_staff
+    db.dispose()
