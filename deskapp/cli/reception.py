@@ -158,24 +158,11 @@ def render_handover(view) -> str:  # type: ignore[no-untyped-def]
 def workorder_print(
     number: str = typer.Argument(..., help="The work order number, e.g. WX20261130-001"),
     output: Path = typer.Option(None, "--output", "-o", help="PDF file (default: NUMBER.pdf)"),
+    as_: str = typer.Option(None, "--as", help="Staff login printing it"),
 ) -> None:
-    """Write the printable work order (two copies: engineering and the desk) as PDF."""
-    from deskapp.errors import DeskError
-    from deskapp.i18n import t
-    from deskapp.printing.workorder import work_order_pdf
-    from deskapp.services import reception_workorders as wo
+    """Write the printable work order (two copies: engineering and the desk) as PDF — the
+    same as ``deskapp print workorder NUMBER``; saved in the documents folder and audited."""
+    from deskapp.cli.printing import produce_document
 
-    db = open_db()
-    try:
-        with db.read() as session:
-            try:
-                order = wo.get_by_number(session, number)
-                assert order.id is not None
-                pdf = work_order_pdf(session, order.id)
-            except DeskError as err:
-                fail(str(err))
-    finally:
-        db.dispose()
-    target = output or Path(f"{order.number}.pdf")
-    target.write_bytes(pdf)
-    typer.echo(t("reception.printed", path=str(target)))
+    produce_document("workorder", number, as_=as_,
+                     output=output or Path(f"{number.strip().upper()}.pdf"))
