@@ -91,6 +91,8 @@ KINDS: dict[str, DocumentKind] = {k.name: k for k in (
                  "deskapp.printing.passes:build_worker_passes"),
     DocumentKind("statement", "print.kind.statement",
                  "deskapp.printing.notices:build_statement"),
+    DocumentKind("survey-forms", "print.kind.survey_forms",
+                 "deskapp.printing.questionnaire:build_questionnaires", batch=True),
     DocumentKind("arrears-notices", "print.kind.arrears_notices",
                  "deskapp.printing.notices:build_arrears_notices", batch=True),
 )}

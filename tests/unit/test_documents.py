@@ -237,3 +237,25 @@ def test_document_arrives_at_the_cups_pdf_printer_with_its_text(site_db: Databas
                            check=False).stdout if shutil.which("pdftotext") else \
         pdf_text(made.path.read_bytes())
     assert number in saved and "收款收据" in saved
+
+
+def test_blank_questionnaire_carries_unit_surname_and_form_number(site_db: Database,
+                                                                   tmp_path: Path) -> None:
+    from deskapp.db.models import Unit
+    from deskapp.services import survey, units
+
+    with site_db.read() as s:
+        campaign = survey.current_campaign(s)
+        ordered = survey.questionnaire_units(s, campaign.id)
+        unit = s.get(Unit, ordered[0])
+        owner = units.owner_of(s, unit.id)
+        number = survey.form_number(campaign, unit.id)
+        codes = [s.get(Unit, uid).code for uid in ordered[:40]]
+    made = _produce(site_db, "survey-forms", number, {"documents_dir": str(tmp_path)})
+    text = pdf_text(made.path.read_bytes())
+    assert number in text and unit.code in text and "客户满意度调查表" in text
+    assert f"{owner.name[0]}先生/女士" in text and owner.name not in text
+    assert "5.非常满意" in text and "其他意见或建议" in text
+    # the batch goes building by building, floor by floor
+    floors = [int(c.split("-")[2][:-2]) for c in codes if c.startswith(codes[0][:4])]
+    assert floors == sorted(floors)

@@ -14,6 +14,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "print.kind.worker_passes": ("施工人员出入证", "Workers' passes"),
     "print.kind.statement": ("缴费通知单/对账单", "Payment notice / statement"),
     "print.kind.arrears_notices": ("催缴通知", "Arrears reminder notices"),
+    "print.kind.survey_forms": ("客户满意度调查表", "Satisfaction questionnaires"),
     "print.unknown_kind": ("没有“{kind}”这种单据；可打印：{kinds}",
                            "No document kind “{kind}”; kinds: {kinds}"),
     "print.no_staff": ("打印须由已登录的员工操作", "Printing needs a logged-in staff member"),
@@ -106,6 +107,38 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "print.worker_pass.stamp": ("加盖服务中心印章有效", "Valid with the service centre's stamp"),
     "print.worker_passes.none": ("备案 {number} 没有有效的施工人员出入证",
                                  "Filing {number} has no valid worker passes"),
+    # the blank questionnaire
+    "print.survey.title": ("客户满意度调查表", "Customer satisfaction questionnaire"),
+    "print.survey.unit": ("房号", "Unit"),
+    "print.survey.to": ("致", "To"),
+    "print.survey.form_no": ("问卷编号", "Form no."),
+    "print.survey.return_by": ("请于此日前交回", "Please return by"),
+    "print.survey.letter": (
+        "尊敬的客户：您好！首先感谢您对我们物业工作的支持和配合。为了不断提高服务质量，{company}"
+        "开展{title}，恳请您给予合理、公正的评价，并提出您的需求和建议，以便我们改进服务及管理工作。"
+        "您填写的资料将由本公司妥为保管，仅用于统计分析和改进服务。请于 {deadline} 下班前填妥此表，"
+        "服务中心将派人收取。再次感谢您的参与、配合！客户服务电话：{phone}",
+        "Dear customer, thank you for supporting our property services. To keep improving, "
+        "{company} is running the {title}: please rate each item fairly and tell us what you "
+        "need. Your answers are kept safely and used only to analyse and improve our service. "
+        "Please complete this form by {deadline}; the service centre will collect it. "
+        "Customer service: {phone}"),
+    "print.survey.scale": ("评定标准：5.非常满意　4.满意　3.一般　2.不满意　1.很不满意（请在对应格内打“√”）",
+                           "Scale: 5 very satisfied, 4 satisfied, 3 neutral, 2 dissatisfied, "
+                           "1 very dissatisfied (tick one box per item)"),
+    "print.survey.col.section": ("类别", "Section"),
+    "print.survey.col.item": ("项目", "Item"),
+    "print.survey.sign.name": ("填表人", "Name"),
+    "print.survey.sign.phone": ("联系电话", "Phone"),
+    "print.survey.no_units": ("本次调查没有可发放问卷的房屋", "No units to print questionnaires for"),
+    "survey.field.form_no": ("问卷编号", "Form no."),
+    "survey.field.form_no_hint": ("印在调查表右上角，如 MY20262-00127；可空着直接选房号",
+                                  "printed on the form, e.g. MY20262-00127; or leave empty"),
+    "survey.formno.bad": ("“{text}”不是问卷编号（形如 MY20262-00127）",
+                          "“{text}” is not a form number (like MY20262-00127)"),
+    "survey.formno.other_campaign": ("这是{title}的问卷，不是本次（{current}）的",
+                                     "This form belongs to {title}, not to {current}"),
+    "survey.formno.no_unit": ("问卷编号 {text} 对应的房屋不存在", "No unit for form number {text}"),
     # notices
     "print.statement.title": ("缴费通知单（对账单）", "Payment notice (statement)"),
     "print.reminder.title": ("催缴通知", "Payment reminder"),
