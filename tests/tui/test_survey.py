@@ -261,8 +261,8 @@ async def test_switch_campaign_then_follow_up_an_opinion(
     assert item.department == survey.DEPARTMENTS[0] and item.reply_channel == "phone"
 
 
-async def test_the_printed_form_number_opens_its_unit(db, make_app, receptionist, campaign,  # noqa: F811
-                                                      site):
+async def test_the_printed_form_number_opens_its_unit(  # noqa: F811
+        db, make_app, receptionist, campaign, site):  # noqa: F811
     """The number on the blank questionnaire (deskapp print survey-forms) opens that unit's
     entry straight away; a form of another campaign or no unit is refused at the field."""
     with db.read() as session:
