@@ -8,7 +8,6 @@ import os
 import shutil
 import subprocess
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -25,30 +24,11 @@ from deskapp.db.models.renovation import PassStatus, RenovationFiling, Renovatio
 from deskapp.errors import DeskError, NotFound
 from deskapp.printing import documents, printer
 from deskapp.printing.pdf import pdf_text
-from deskapp.services.demo import build_demo
-
-
-@pytest.fixture(scope="module")
-def _full_demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """One demo site with every area's activity, built once for the module."""
-    from deskapp.db import migrate
-
-    path = tmp_path_factory.mktemp("docs") / "demo.sqlite3"
-    database = Database(f"sqlite:///{path}")
-    migrate.upgrade(database.engine, backup=False)
-    with database.write() as session:
-        build_demo(session, seed=1)
-    database.dispose()
-    return path
 
 
 @pytest.fixture
-def site_db(tmp_path: Path, _full_demo: Path) -> Iterator[Database]:
-    path = tmp_path / "site.sqlite3"
-    shutil.copy(_full_demo, path)
-    database = Database(f"sqlite:///{path}")
-    yield database
-    database.dispose()
+def site_db(full_demo_db: Database) -> Database:
+    return full_demo_db
 
 
 def _desk(session) -> Staff:  # type: ignore[no-untyped-def]

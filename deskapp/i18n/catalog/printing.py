@@ -15,6 +15,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "print.kind.statement": ("缴费通知单/对账单", "Payment notice / statement"),
     "print.kind.arrears_notices": ("催缴通知", "Arrears reminder notices"),
     "print.kind.survey_forms": ("客户满意度调查表", "Satisfaction questionnaires"),
+    "print.kind.renovation_form": ("装修备案表", "Renovation filing form"),
+    "print.kind.renovation_agreement": ("装修管理服务协议书", "Renovation service agreement"),
+    "print.kind.renovation_workers": ("施工人员登记表", "Workers' register"),
     "print.unknown_kind": ("没有“{kind}”这种单据；可打印：{kinds}",
                            "No document kind “{kind}”; kinds: {kinds}"),
     "print.no_staff": ("打印须由已登录的员工操作", "Printing needs a logged-in staff member"),
@@ -35,6 +38,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "print.printed_at": ("打印时间：{at}", "Printed {at}"),
     "print.unit_not_found": ("找不到房号 {unit}", "Unit {unit} not found"),
     "cashier.refund.saved": ("退款单 {number} 已开具", "Refund note {number} issued"),
+    "print.menu.hint": ("按数字 1–{n} 打印，Esc 取消", "Press 1–{n} to print, Esc to cancel"),
+    "print.menu.filing": ("打印 {number} 的资料", "Print the papers of {number}"),
+    "print.key.papers": ("打印资料", "Print papers"),
+    "print.key.form": ("打印登记表", "Print form"),
+    "print.key.print": ("打印", "Print"),
     "print.cli.need_ref": ("请给出要打印的{kind}的编号或范围（例如 SJ2026-000123、3-1-1201、all）",
                            "Give the number or filter of the {kind} to print (e.g. "
                            "SJ2026-000123, 3-1-1201, all)"),
@@ -139,6 +147,73 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "survey.formno.other_campaign": ("这是{title}的问卷，不是本次（{current}）的",
                                      "This form belongs to {title}, not to {current}"),
     "survey.formno.no_unit": ("问卷编号 {text} 对应的房屋不存在", "No unit for form number {text}"),
+    # renovation papers
+    "print.reno.yes": ("是", "Yes"),
+    "print.reno.no": ("否", "No"),
+    "print.reno.owner_self": ("业主本人", "The owner"),
+    "print.reno.period": ("装修期限", "Permit period"),
+    "print.reno.deposit": ("装修保证金", "Deposit"),
+    "print.reno.form.title": ("装修备案表", "Renovation filing form"),
+    "print.reno.form.owner_part": ("业主填写", "Owner's part"),
+    "print.reno.form.contractor_part": ("装修单位填写", "Contractor's part"),
+    "print.reno.form.checklist": ("应交资料", "Documents to hand in"),
+    "print.reno.form.review_part": ("服务中心审核", "Service centre review"),
+    "print.reno.col.doc": ("资料", "Document"),
+    "print.reno.col.received": ("收到日期", "Received"),
+    "print.reno.col.no": ("序号", "No."),
+    "print.reno.col.papers": ("已交资料", "Papers"),
+    "print.reno.col.passes": ("出入证号", "Passes"),
+    "print.reno.col.left": ("离场日期", "Left"),
+    "print.reno.id_copy": ("身份证复印件", "ID copy"),
+    "print.reno.photo": ("照片", "photo"),
+    "print.reno.sign.owner": ("业主", "Owner"),
+    "print.reno.sign.contractor": ("装修负责人", "Site lead"),
+    "print.reno.sign.centre": ("服务中心", "Service centre"),
+    "print.reno.workers.title": ("装修施工人员登记表", "Renovation workers' register"),
+    "print.reno.agreement.title": ("装修管理服务协议书", "Renovation management service agreement"),
+    "print.reno.agreement.copy.contractor": ("第一份 装修单位", "Copy 1 — contractor"),
+    "print.reno.agreement.copy.owner": ("第二份 业主", "Copy 2 — owner"),
+    "print.reno.agreement.copy.centre": ("第三份 服务中心", "Copy 3 — service centre"),
+    "print.reno.agreement.party_a": ("甲方（物业服务中心）", "Party A (service centre)"),
+    "print.reno.agreement.party_b": ("乙方（业主）", "Party B (owner)"),
+    "print.reno.agreement.party_c": ("丙方（装修单位）", "Party C (contractor)"),
+    "print.reno.agreement.clause1": (
+        "一、乙方、丙方应遵守国家和本市有关住宅装饰装修的规定及本小区装修管理规定，在批准的装修期限和项目内施工。",
+        "1. Parties B and C follow the national and local rules on home renovation and this "
+        "estate's renovation rules, and work only within the approved period and items."),
+    "print.reno.agreement.clause2": (
+        "二、不得拆改承重结构、破坏房屋外貌；更改水电线路、破坏原防水须事先申报并按规范施工。",
+        "2. No load-bearing structure may be altered and no façade changed; changes to wiring "
+        "or plumbing and to the original waterproofing must be declared first and done to "
+        "standard."),
+    "print.reno.agreement.clause3": (
+        "三、施工时间为工作日 8:00–12:00、14:00–18:00，节假日不得进行产生噪音的施工。",
+        "3. Work hours are 8:00–12:00 and 14:00–18:00 on working days; no noisy work on "
+        "public holidays."),
+    "print.reno.agreement.clause4": (
+        "四、施工人员凭服务中心核发的出入证出入，离场或到期交回；动火作业须办理消防审批。",
+        "4. Workers enter with the service centre's passes and return them on leaving or "
+        "expiry; hot work needs the fire authority's approval."),
+    "print.reno.agreement.clause5": (
+        "五、装修垃圾须袋装并运至指定地点，不得堆放在公共部位。",
+        "5. Renovation waste is bagged and taken to the designated place, never left in "
+        "common areas."),
+    "print.reno.agreement.clause6": (
+        "六、乙方交纳装修保证金，装修完工经甲方核查合格、入住满三个月且无渗漏等遗留问题后无息退还。",
+        "6. Party B pays the renovation deposit, refunded without interest once Party A's "
+        "inspection is passed, the unit has been lived in for three months and no leaks or "
+        "other problems remain."),
+    "print.reno.agreement.clause7": (
+        "七、因装修造成公共部位或他人财产损失的，由乙方、丙方负责修复或赔偿。",
+        "7. Damage to common parts or others' property caused by the work is repaired or "
+        "compensated by Parties B and C."),
+    "print.reno.agreement.clause8": (
+        "八、本协议一式三份，甲、乙、丙三方各执一份，自签字之日起生效。",
+        "8. This agreement is made in three copies, one for each party, effective on "
+        "signature."),
+    "print.reno.agreement.sign_a": ("甲方（盖章）", "Party A (stamp)"),
+    "print.reno.agreement.sign_b": ("乙方（签字）", "Party B (signature)"),
+    "print.reno.agreement.sign_c": ("丙方（签字）", "Party C (signature)"),
     # notices
     "print.statement.title": ("缴费通知单（对账单）", "Payment notice (statement)"),
     "print.reminder.title": ("催缴通知", "Payment reminder"),

@@ -440,9 +440,14 @@ class HandoverViewer(DeskModal[bool]):
     """
     BINDINGS = [
         Binding("escape", "close", t("key.close"), id="key.close"),
+        Binding("p", "print_record", t("print.key.print"), id="print.key.print"),
         Binding("c", "confirm", t("reception.key.confirm_handover"),
                 id="reception.key.confirm_handover"),
     ]
+
+    def action_print_record(self) -> None:
+        """交接班记录 as filed (the documents service)."""
+        print_document(self, "handover", self.handover_id)
 
     def __init__(self, handover_id: int) -> None:
         super().__init__()

@@ -78,6 +78,7 @@ class Register:
     unit_filter: bool = False  # ``u`` narrows the list to one unit
     manage: bool = False  # ``k`` opens a catalogue
     steps: set[str] = field(default_factory=lambda: {"close", "void"})
+    document: str = ""  # the documents-service kind the "print" step prints
 
 
 REGISTERS: tuple[Register, ...] = (
@@ -92,7 +93,7 @@ REGISTERS: tuple[Register, ...] = (
         Spec("plate", "registers.field.plate"),
         Spec("card_no", "registers.field.card_no"),
         Spec("note", "registers.field.note"),
-    ], unit_filter=True),
+    ], unit_filter=True, steps={"close", "void", "print"}, document="visitor-pass"),
     Register("keys", "key_loan", KeyLoanStatus.OUT.value, keys_svc.KeyLoanSource, [
         Spec("code", "registers.field.key_code", required=True,
              placeholder_key="registers.ph.key_code"),
@@ -142,7 +143,7 @@ REGISTERS: tuple[Register, ...] = (
         Spec("plate", "registers.field.plate"),
         Spec("out_date", "registers.field.out_date", placeholder_key="registers.ph.date"),
         Spec("note", "registers.field.note"),
-    ], unit_filter=True, steps={"close", "void", "print"}),
+    ], unit_filter=True, steps={"close", "void", "print"}, document="goods-pass"),
 )
 BY_KEY = {r.key: r for r in REGISTERS}
 BY_KIND = {r.kind: r for r in REGISTERS}
@@ -524,7 +525,7 @@ class RegistersScreen(DeskScreen):
         register = BY_KIND[kind]
         by = self.app.staff
         if step == "print":
-            print_document(self, "goods-pass", record_id)
+            print_document(self, register.document, record_id)
             return
         if step == "void":
             modal = ActionModal(t("registers.void.title"),

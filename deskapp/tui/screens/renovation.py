@@ -32,7 +32,7 @@ from deskapp.services.renovation_lists import VIEWS, ArchiveSource, FilingSource
 from deskapp.tui import areas
 from deskapp.tui.base import DeskModal, DeskScreen
 from deskapp.tui.screens.renovation_forms import ActionForm, FilingForm, Spec
-from deskapp.tui.widgets.printing import print_document
+from deskapp.tui.widgets.printing import choose_and_print, print_document
 from deskapp.tui.widgets.record_list import RecordList, fit_cell
 from deskapp.tui.widgets.reveal import (
     RevealMixin,
@@ -254,6 +254,7 @@ class FilingScreen(RevealMixin, DeskScreen):
         _k("m", "deposit", "renovation.key.deposit"),
         _k("a", "approve", "renovation.key.approve"),
         _k("p", "print", "renovation.key.print"),
+        _k("f", "papers", "print.key.papers"),
         _k("b", "start", "renovation.key.start"),
         _k("x", "extend", "renovation.key.extend"),
         _k("c", "completion", "renovation.key.completion"),
@@ -431,6 +432,19 @@ class FilingScreen(RevealMixin, DeskScreen):
 
     def action_print(self) -> None:
         print_document(self, "certificate", self.filing_id, then=lambda _made: self.load())
+
+    def action_papers(self) -> None:
+        """The filing's other papers: filing form, agreement (three copies), workers'
+        register and the workers' passes."""
+        if self.detail is None:
+            return
+        fid = self.filing_id
+        choose_and_print(self, t("print.menu.filing", number=self.detail.filing.number), [
+            ("renovation-form", fid, t("print.kind.renovation_form")),
+            ("renovation-agreement", fid, t("print.kind.renovation_agreement")),
+            ("renovation-workers", fid, t("print.kind.renovation_workers")),
+            ("worker-passes", fid, t("print.kind.worker_passes")),
+        ])
 
     def action_start(self) -> None:
         by, fid = self.by, self.filing_id

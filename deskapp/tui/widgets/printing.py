@@ -11,8 +11,16 @@ from collections.abc import Callable
 from typing import Any
 
 from sqlmodel import Session
+from textual import events
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.widgets import Footer, Static
 
-__all__ = ["deliver_in_background", "print_document"]
+from deskapp.i18n import t
+from deskapp.tui.base import DeskModal
+
+__all__ = ["DocumentMenu", "choose_and_print", "deliver_in_background", "print_document"]
 
 
 def deliver_in_background(app: Any, made: Any, *, prefix: str = "") -> None:
@@ -53,3 +61,53 @@ def print_document(screen: Any, kind: str, ref: int | str | Callable[[Session], 
         deliver_in_background(app, made)
 
     screen.call_service(make, write=True, done=produced)
+
+
+class DocumentMenu(DeskModal[int | None]):
+    """Choose one of a record's papers by its digit (1–9); Esc prints nothing. The screen
+    then prints the chosen one with :func:`print_document`."""
+
+    DEFAULT_CSS = """
+    DocumentMenu { align: center middle; }
+    DocumentMenu > Vertical {
+        width: auto; min-width: 40; max-width: 90%; height: auto; max-height: 90%;
+        padding: 1 2; border: round $primary; background: $surface;
+    }
+    DocumentMenu .menu-title { text-style: bold; margin-bottom: 1; }
+    """
+    BINDINGS = [Binding("escape", "dismiss_none", t("key.close"), id="key.close")]
+
+    def __init__(self, title: str, labels: list[str]) -> None:
+        super().__init__()
+        self.title_text = title
+        self.labels = labels[:9]
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(self.title_text, classes="menu-title")
+            yield Static("\n".join(f"{n}  {label}" for n, label in enumerate(self.labels, 1)))
+            yield Static(t("print.menu.hint", n=len(self.labels)), classes="hint")
+        yield Footer()
+
+    def on_key(self, event: events.Key) -> None:
+        if event.character and event.character.isdigit():
+            n = int(event.character)
+            event.stop()
+            if 1 <= n <= len(self.labels):
+                self.dismiss(n - 1)
+
+    def action_dismiss_none(self) -> None:
+        self.dismiss(None)
+
+
+def choose_and_print(screen: Any, title: str,
+                     papers: list[tuple[str, int | str, str]]) -> None:
+    """Offer ``papers`` (kind, ref, label) in a :class:`DocumentMenu` and print the one
+    chosen."""
+
+    def chosen(index: int | None) -> None:
+        if index is not None:
+            kind, ref, _label = papers[index]
+            print_document(screen, kind, ref)
+
+    screen.app.push_screen(DocumentMenu(title, [label for _k, _r, label in papers]), chosen)
