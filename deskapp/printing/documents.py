@@ -99,6 +99,10 @@ KINDS: dict[str, DocumentKind] = {k.name: k for k in (
                  "deskapp.printing.notices:build_statement"),
     DocumentKind("survey-forms", "print.kind.survey_forms",
                  "deskapp.printing.questionnaire:build_questionnaires", batch=True),
+    DocumentKind("survey-report", "print.kind.survey_report",
+                 "deskapp.printing.survey_report:build_survey_report"),
+    DocumentKind("monthly-report", "print.kind.monthly_report",
+                 "deskapp.printing.monthly_report:build_monthly_report"),
     DocumentKind("arrears-notices", "print.kind.arrears_notices",
                  "deskapp.printing.notices:build_arrears_notices", batch=True),
 )}

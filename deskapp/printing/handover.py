@@ -27,6 +27,7 @@ def handover_document(session: Session, handover_id: int) -> tuple[str, Document
     profile = site.get_site(session)
     number = handover_number(h)
     doc = Document(t("print.handover.title"), subtitle=profile.name if profile else "",
+                   copies=[t("print.copy.file")],
                    number=number,
                    footer=t("print.printed_at", at=clock.now().strftime("%Y-%m-%d %H:%M")))
     doc.field_rows([

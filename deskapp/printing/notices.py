@@ -100,6 +100,7 @@ def build_statement(session: Session, *, by: Staff, ref: int | str) -> Built:
     profile = site.get_site(session)
     number = f"DZ{today:%Y%m%d}-{unit.code}"
     doc = Document(t("print.statement.title"), subtitle=profile.name if profile else "",
+                   copies=[t("print.copy.customer")],
                    number=number,
                    footer=t("print.printed_at", at=clock.now().strftime("%Y-%m-%d %H:%M")))
     _unit_page(session, doc, unit, today, reminder=False)
@@ -122,6 +123,7 @@ def build_arrears_notices(session: Session, *, by: Staff, ref: int | str) -> Bui
     profile = site.get_site(session)
     number = f"CJ{today:%Y%m%d}-{text or 'all'}"
     doc = Document(t("print.reminder.title"), subtitle=profile.name if profile else "",
+                   copies=[t("print.copy.customer")],
                    number=number)
     for index, row in enumerate(rows):
         if index:

@@ -32,6 +32,7 @@ def build_visitor_pass(session: Session, *, by: Staff, ref: int | str) -> Built:
     visit = resolve(session, Visitor, ref, not_found="registers.visitor.not_found")
     unit = session.get(Unit, visit.unit_id) if visit.unit_id else None
     doc = Document(t("print.visitor_pass.title"), subtitle=_site_name(session),
+                   copies=[t("print.copy.visitor")],
                    page_size="A5-landscape", number=visit.number, page_numbers=False)
     doc.field_rows([
         (t("print.visitor_pass.name"), visit.name),
@@ -59,6 +60,7 @@ def build_worker_passes(session: Session, *, by: Staff, ref: int | str) -> Built
     if not rows:
         raise Conflict("print.worker_passes.none", number=filing.number)
     doc = Document(t("print.worker_pass.title"), subtitle=_site_name(session),
+                   copies=[t("print.copy.worker")],
                    page_size="A5", number=filing.number, page_numbers=False)
     for index, (pass_, worker) in enumerate(rows):
         if index:

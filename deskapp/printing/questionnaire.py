@@ -70,6 +70,7 @@ def build_questionnaires(session: Session, *, by: Staff, ref: int | str) -> Buil
     profile = site.get_site(session)
     company = (profile.company or profile.name) if profile else ""
     doc = Document(t("print.survey.title"), subtitle=company, number=number,
+                   copies=[t("print.copy.customer")],
                    page_numbers=False)
     for index, unit_id in enumerate(unit_ids):
         if index:

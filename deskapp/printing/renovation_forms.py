@@ -41,6 +41,7 @@ def build_application(session: Session, *, by: Staff, ref: int | str) -> Built:
     """``renovation-form``: the filing form (装修备案表) with its document checklist."""
     filing = _filing(session, ref)
     doc = Document(t("print.reno.form.title"), subtitle=_site_name(session),
+                   copies=[t("print.copy.file")],
                    number=filing.number,
                    footer=t("print.printed_at", at=clock.now().strftime("%Y-%m-%d %H:%M")))
     doc.heading(t("print.reno.form.owner_part"))
@@ -128,6 +129,7 @@ def build_worker_register(session: Session, *, by: Staff, ref: int | str) -> Bui
             RenovationPass.filing_id == filing.id).order_by(RenovationPass.id)).all():
         passes.setdefault(p.worker_id, []).append(p.number)
     doc = Document(t("print.reno.workers.title"), subtitle=_site_name(session),
+                   copies=[t("print.copy.file")],
                    number=filing.number)
     doc.field_rows([
         (t("renovation.field.unit"), filing.unit_code),
