@@ -203,3 +203,28 @@ def make_demo_app(demo_db: Database) -> Callable[..., object]:
         return DeskApp(settings=settings, db=demo_db, login=login)
 
     return factory
+
+
+@pytest.fixture(scope="session")
+def _full_demo_template(tmp_path_factory: pytest.TempPathFactory, _template_db: Path) -> Path:
+    """The demo site WITH every area's activity (receipts, work orders, complaints,
+    handovers, filings, visitors …), built once per session."""
+    from deskapp.services.demo import build_demo
+
+    path = tmp_path_factory.mktemp("fulldemo") / "demo.sqlite3"
+    shutil.copy(_template_db, path)
+    database = Database(f"sqlite:///{path}")
+    with database.write() as session:
+        build_demo(session, seed=1)
+    database.dispose()
+    return path
+
+
+@pytest.fixture
+def full_demo_db(tmp_path: Path, _full_demo_template: Path) -> Iterator[Database]:
+    """A copy of the full demo site (see ``_full_demo_template``)."""
+    path = tmp_path / "fulldemo.sqlite3"
+    shutil.copy(_full_demo_template, path)
+    database = Database(f"sqlite:///{path}")
+    yield database
+    database.dispose()

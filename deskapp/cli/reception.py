@@ -164,24 +164,9 @@ def workorder_print(
     output: Path = typer.Option(None, "--output", "-o", help="PDF file (default: NUMBER.pdf)"),
     as_: str = as_option(),
 ) -> None:
-    """Write the printable work order (two copies: engineering and the desk) as PDF."""
-    from deskapp.errors import DeskError
-    from deskapp.i18n import t
-    from deskapp.printing.workorder import work_order_pdf
-    from deskapp.services import reception_workorders as wo
+    """Write the printable work order (two copies: engineering and the desk) as PDF — the
+    same as ``deskapp print workorder NUMBER``; saved in the documents folder and audited."""
+    from deskapp.cli.printing import produce_document
 
-    db = open_db()
-    try:
-        signed_in(db, as_)  # the order carries the resident's name and phone
-        with db.read() as session:
-            try:
-                order = wo.get_by_number(session, number)
-                assert order.id is not None
-                pdf = work_order_pdf(session, order.id)
-            except DeskError as err:
-                fail(str(err))
-    finally:
-        db.dispose()
-    target = output or Path(f"{order.number}.pdf")
-    target.write_bytes(pdf)
-    typer.echo(t("reception.printed", path=str(target)))
+    produce_document("workorder", number, as_=as_,
+                     output=output or Path(f"{number.strip().upper()}.pdf"))

@@ -94,26 +94,12 @@ def goods_pass(
     output: Path = typer.Option(None, "--output", "-o", help="PDF file (default: <number>.pdf)"),
     as_: str = as_option(),
 ) -> None:
-    """Print a goods release pass (PDF, Chinese; desk stub and guard's copy)."""
-    from deskapp.errors import DeskError
-    from deskapp.i18n import t
-    from deskapp.services import registers_goods as goods
+    """Print a goods release pass (PDF, Chinese; desk stub and guard's copy) — the same as
+    ``deskapp print goods-pass NUMBER``; saved in the documents folder and audited."""
+    from deskapp.cli.printing import produce_document
 
-    db = open_db()
-    try:
-        by = signed_in(db, as_)
-        with db.write() as session:
-            try:
-                found = goods.find_by_number(session, number)
-                data = goods.pass_pdf(session, pass_id=found.id, by=by)  # type: ignore[arg-type]
-            except DeskError as err:
-                fail(str(err))
-                return
-    finally:
-        db.dispose()
-    target = output or Path(f"{found.number}.pdf")
-    target.write_bytes(data)
-    typer.echo(t("registers.cli.written", path=str(target)))
+    produce_document("goods-pass", number, as_=as_,
+                     output=output or Path(f"{number.strip().upper()}.pdf"))
 
 
 @registers_app.command("load-kinds")

@@ -148,29 +148,9 @@ def certificate(
     output: Path = typer.Option(None, "--output", "-o", help="PDF file (default: NUMBER.pdf)"),
     as_: str = as_option(),
 ) -> None:
-    """Print the registration certificate (装修备案登记证) in its three copies."""
-    from sqlmodel import select
+    """Print the registration certificate (装修备案登记证) in its three copies (the same as
+    ``deskapp print certificate NUMBER``; saved in the documents folder and audited)."""
+    from deskapp.cli.printing import produce_document
 
-    from deskapp.db.models.renovation import RenovationFiling
-    from deskapp.errors import DeskError
-    from deskapp.i18n import t
-    from deskapp.services import renovation as reno
-
-    db = open_db()
-    try:
-        by = signed_in(db, as_)
-        with db.write() as session:
-            filing = session.exec(select(RenovationFiling).where(
-                RenovationFiling.number == number.strip().upper())).first()
-            if filing is None:
-                fail(t("renovation.not_found"))
-            assert filing is not None and filing.id is not None
-            data = reno.certificate_pdf(session, by=by, filing_id=filing.id)
-    except DeskError as err:
-        fail(str(err))
-        raise
-    finally:
-        db.dispose()
-    target = output or Path(f"{number.strip().upper()}.pdf")
-    target.write_bytes(data)
-    typer.echo(t("renovation.cli.written", path=str(target)))
+    produce_document("certificate", number, as_=as_,
+                     output=output or Path(f"{number.strip().upper()}.pdf"))

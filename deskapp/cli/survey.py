@@ -34,7 +34,7 @@ def report_survey(
         fail(t("survey.cli.bad_format", formats=" | ".join(FORMATS)))
     db = open_db()
     try:
-        signed_in(db, as_)  # as on the report screen: any staff member
+        by = signed_in(db, as_)  # as on the report screen: any staff member
         with db.read() as session:
             try:
                 if campaign:
@@ -64,12 +64,13 @@ def report_survey(
         else:
             typer.echo(text)
         return
-    if fmt == "xlsx":
-        data = to_xlsx(report)
-    else:
-        from deskapp.printing.survey_report import render_pdf
+    if fmt == "pdf":  # a paper: saved in the documents folder and audited, like the screen's
+        from deskapp.cli.printing import produce_document
 
-        data = render_pdf(report)
+        produce_document("survey-report", str(report.campaign.id), as_=as_, by=by,
+                         output=output or Path(f"survey-{report.campaign.id}.pdf"))
+        return
+    data = to_xlsx(report)
     target = output or Path(f"survey-{report.campaign.id}.{fmt}")
     target.write_bytes(data)
     typer.echo(t("survey.cli.written", path=str(target)))

@@ -5,11 +5,18 @@ Its text comes from the catalogue like every document's (Chinese by default)."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
+from sqlmodel import Session
+
+from deskapp.db.models import Staff
 from deskapp.db.models.registers import GoodsPass, GoodsPassItem
 from deskapp.i18n import t
 from deskapp.masking import mask_phone
 from deskapp.printing.pdf import Document
+
+if TYPE_CHECKING:
+    from deskapp.printing.documents import Built
 
 COPIES = ("registers.print.copy_stub", "registers.print.copy_guard")
 
@@ -21,6 +28,29 @@ def _applicant_kind(goods: GoodsPass) -> str:
 
 def render_goods_pass(goods: GoodsPass, items: Sequence[GoodsPassItem], *, unit_code: str,
                       issuer: str, site_name: str = "") -> bytes:
+    return goods_pass_document(goods, items, unit_code=unit_code, issuer=issuer,
+                               site_name=site_name).render()
+
+
+def build_goods_pass(session: Session, *, by: Staff, ref: int | str) -> Built:
+    """The documents service's builder for ``goods-pass`` (by id or ``FX2026-00012``)."""
+    from deskapp.db.models import Unit
+    from deskapp.printing.documents import Built, resolve
+    from deskapp.services import registers_goods, site
+
+    goods = resolve(session, GoodsPass, ref, not_found="registers.goods.not_found")
+    unit = session.get(Unit, goods.unit_id)
+    issuer = session.get(Staff, goods.issued_by_id)
+    profile = site.get_site(session)
+    doc = goods_pass_document(goods, registers_goods.pass_items(session, goods.id),
+                              unit_code=unit.code if unit else "",
+                              issuer=issuer.name if issuer else "",
+                              site_name=profile.name if profile else "")
+    return Built(goods.number, doc)
+
+
+def goods_pass_document(goods: GoodsPass, items: Sequence[GoodsPassItem], *, unit_code: str,
+                        issuer: str, site_name: str = "") -> Document:
     doc = Document(t("registers.print.title"),
                    subtitle=t("registers.print.subtitle", site=site_name) if site_name else "",
                    copies=[t(key) for key in COPIES], page_size="A5-landscape",
@@ -50,4 +80,4 @@ def render_goods_pass(goods: GoodsPass, items: Sequence[GoodsPassItem], *, unit_
                     t("registers.print.sign_applicant"), t("registers.print.sign_guard")],
                    date=False)
     doc.stamp_note(t("registers.print.stamp"))
-    return doc.render()
+    return doc

@@ -4,9 +4,17 @@ campaigns closed in the month and the handover notes, then the signatures."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+from sqlmodel import Session
+
+from deskapp.db.models import Staff
 from deskapp.i18n import t
 from deskapp.printing.pdf import Document
 from deskapp.services.reports import MonthlyReport, is_empty, sections
+
+if TYPE_CHECKING:
+    from deskapp.printing.documents import Built
 
 PDF_BAR = 24
 """Cells of the longest bar."""
@@ -20,6 +28,21 @@ def pdf_bar(value: int, biggest: int) -> str:
 
 
 def render_pdf(report: MonthlyReport) -> bytes:
+    return report_document(report).render()
+
+
+def build_monthly_report(session: Session, *, by: Staff, ref: int | str) -> Built:
+    """The documents service's builder for ``monthly-report`` (``2026-11``): the
+    supervisor's monthly report (the report service checks the role), filed by month."""
+    from deskapp.printing.documents import Built
+    from deskapp.services import reports
+
+    year, month = reports.parse_month(str(ref))
+    report = reports.monthly_report(session, by=by, year=year, month=month)
+    return Built(f"{year}-{month:02d}", report_document(report))
+
+
+def report_document(report: MonthlyReport) -> Document:
     layout = sections(report)
     doc = Document(t("reports.pdf.title", month=report.label), subtitle=report.site_name,
                    footer=t("reports.made_at", at=report.made_at.strftime("%Y-%m-%d %H:%M")),
@@ -49,4 +72,4 @@ def render_pdf(report: MonthlyReport) -> bytes:
             doc.paragraph(section.note)
     doc.signatures([t("reports.pdf.sign.maker"), t("reports.pdf.sign.supervisor"),
                     t("reports.pdf.sign.manager")])
-    return doc.render()
+    return doc

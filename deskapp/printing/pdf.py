@@ -53,7 +53,8 @@ from reportlab.platypus import (
 from deskapp.i18n import t
 from deskapp.masking import mask_text
 
-__all__ = ["FONT", "Align", "Document", "PageSize", "pdf_pages", "pdf_text", "register_fonts"]
+__all__ = ["FONT", "Align", "Document", "PageSize", "Unmasked", "pdf_pages", "pdf_text",
+           "register_fonts"]
 
 FONT = "STSong-Light"
 
@@ -79,16 +80,26 @@ def register_fonts() -> str:
     return FONT
 
 
+class Unmasked(str):
+    """A value printed as it is, not masked: only for an internal copy whose reader needs
+    the number (the engineering copy of a work order calls the owner). The documents
+    service audits every print, so who printed a full number is on record."""
+
+    __slots__ = ()
+
+
 def _pdf_safe(text: str) -> str:
     """Text as printed: every ID number or mobile in it masked (printed paper leaves the
     desk, so no document carries a full one — the desk reads it out through the audited
-    reveal when a caller needs it), and ``¥`` as the full-width ``￥`` the font has."""
-    return mask_text(text).replace("\u00a5", "\uffe5")
+    reveal when a caller needs it), and ``¥`` as the full-width ``￥`` the font has. An
+    :class:`Unmasked` value is printed in full."""
+    shown = str(text) if isinstance(text, Unmasked) else mask_text(text)
+    return shown.replace("\u00a5", "\uffe5")
 
 
 def _markup(text: object) -> str:
     """Plain text → Paragraph markup: escaped, newlines kept."""
-    value = "" if text is None else str(text)
+    value = "" if text is None else text if isinstance(text, Unmasked) else str(text)
     return escape(_pdf_safe(value)).replace("\n", "<br/>")
 
 
@@ -181,6 +192,8 @@ class Document:
     * ``number`` — a document number printed under the title (``编号：…``).
     * ``footer`` — small text at the bottom left of every page (e.g. print time).
     * ``page_numbers`` — ``第 n 页`` at the bottom right, counted within each copy.
+    * ``mark`` — a bold mark at the top left of every page (``补打`` on a reprint; set by
+      the documents service, :mod:`deskapp.printing.documents`).
     """
 
     title: str
@@ -191,6 +204,7 @@ class Document:
     footer: str = ""
     page_numbers: bool = True
     author: str = ""
+    mark: str = ""
     _blocks: list[_Block] = field(default_factory=list, init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -224,7 +238,9 @@ class Document:
         """
         if columns < 1:
             raise ValueError("columns must be at least 1")
-        cleaned = tuple((str(label), "" if value is None else str(value)) for label, value in pairs)
+        cleaned = tuple((str(label), "" if value is None else
+                         value if isinstance(value, Unmasked) else str(value))
+                        for label, value in pairs)
         self._blocks.append(_FieldRows(cleaned, columns))
         return self
 
@@ -326,6 +342,9 @@ class Document:
             canv.saveState()
             canv.setFillColor(_MUTED)
             label = state["label"]
+            if self.mark:
+                canv.setFont(FONT, 12)
+                canv.drawString(margin, page[1] - margin_v / 2 - 4, f"【{self.mark}】")
             if label:
                 canv.setFont(FONT, 9)
                 canv.drawRightString(page[0] - margin, page[1] - margin_v / 2 - 3, label)

@@ -15,6 +15,10 @@ from deskapp.money import format_fen
 from deskapp.printing.pdf import Document
 
 if TYPE_CHECKING:
+    from sqlmodel import Session
+
+    from deskapp.db.models import Staff
+    from deskapp.printing.documents import Built
     from deskapp.services.cashier import ReceiptView, RefundView
 
 
@@ -97,3 +101,25 @@ def refund_document(view: RefundView) -> Document:
 
 def render_refund(view: RefundView) -> bytes:
     return refund_document(view).render()
+
+
+def build_receipt(session: Session, *, by: Staff, ref: int | str) -> Built:
+    """The documents service's builder for ``receipt`` (by id or ``SJ2026-000123``)."""
+    from deskapp.db.models.cashier import Receipt
+    from deskapp.printing.documents import Built, resolve
+    from deskapp.services import cashier
+
+    receipt = resolve(session, Receipt, ref, not_found="cashier.receipt.not_found")
+    view = cashier.receipt_view(session, receipt_id=receipt.id)
+    return Built(view.number, receipt_document(view))
+
+
+def build_refund(session: Session, *, by: Staff, ref: int | str) -> Built:
+    """The documents service's builder for ``refund`` (by id or number)."""
+    from deskapp.db.models.cashier import Refund
+    from deskapp.printing.documents import Built, resolve
+    from deskapp.services import cashier
+
+    doc = resolve(session, Refund, ref, not_found="cashier.refund.not_found")
+    view = cashier.refund_view(session, refund_id=doc.id)
+    return Built(view.number, refund_document(view))

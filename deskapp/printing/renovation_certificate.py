@@ -7,6 +7,7 @@ from __future__ import annotations
 from sqlmodel import Session, select
 
 from deskapp import clock
+from deskapp.db.models import Staff
 from deskapp.db.models.renovation import (
     PassStatus,
     RenovationExtension,
@@ -16,6 +17,7 @@ from deskapp.db.models.renovation import (
 )
 from deskapp.i18n import t
 from deskapp.masking import mask_id, mask_phone
+from deskapp.printing.documents import Built
 from deskapp.printing.pdf import Document
 from deskapp.services import site
 
@@ -69,3 +71,14 @@ def certificate_document(session: Session, filing: RenovationFiling) -> Document
     doc.signatures([t("renovation.cert.sign.officer"), t("renovation.cert.sign.desk"),
                     t("renovation.cert.seal")])
     return doc
+
+
+def build_certificate(session: Session, *, by: Staff, ref: int | str) -> Built:
+    """The documents service's builder for ``certificate`` (by filing id or ``ZX2026-0001``):
+    the renovation rules decide whether it may be printed and count the copy handed over."""
+    from deskapp.printing.documents import Built, resolve
+    from deskapp.services import renovation
+
+    filing = resolve(session, RenovationFiling, ref, not_found="renovation.not_found")
+    filing = renovation.record_certificate_print(session, by=by, filing_id=filing.id)
+    return Built(filing.number, certificate_document(session, filing))

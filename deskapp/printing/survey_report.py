@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+from sqlmodel import Session
+
+from deskapp.db.models import Staff
 from deskapp.db.models.survey import OpinionQuestion
 from deskapp.i18n import t
 from deskapp.printing.pdf import Document
 from deskapp.services.survey import Tally
 from deskapp.services.survey_report import SurveyReport, delta, mean, pct, rate_lines
+
+if TYPE_CHECKING:
+    from deskapp.printing.documents import Built
 
 
 def _cells(tally: Tally) -> list[str]:
@@ -15,6 +23,22 @@ def _cells(tally: Tally) -> list[str]:
 
 
 def render_pdf(report: SurveyReport) -> bytes:
+    return report_document(report).render()
+
+
+def build_survey_report(session: Session, *, by: Staff, ref: int | str) -> Built:
+    """The documents service's builder for ``survey-report``: the analysis report of a
+    campaign (``2026-12``, ``2026H2`` or its id), filed as ``2026H2``."""
+    from deskapp.printing.documents import Built
+    from deskapp.services import survey
+    from deskapp.services.survey_report import build_report
+
+    campaign = survey.find_campaign(session, str(ref))
+    report = build_report(session, campaign.id)  # type: ignore[arg-type]
+    return Built(f"{campaign.year}H{campaign.half}", report_document(report))
+
+
+def report_document(report: SurveyReport) -> Document:
     c, s = report.campaign, report.stats
     doc = Document(t("survey.report.title", title=c.title), subtitle=report.site_name,
                    footer=t("survey.report.made_at", at=report.made_at.strftime("%Y-%m-%d %H:%M")),
@@ -71,4 +95,4 @@ def render_pdf(report: SurveyReport) -> bytes:
     doc.paragraph(t("survey.report.followup_line", total=f.total, open=f.open,
                     answered=f.answered, replied=f.replied, escalated=f.escalated))
     doc.signatures([t("survey.report.sign.maker"), t("survey.report.sign.supervisor")])
-    return doc.render()
+    return doc

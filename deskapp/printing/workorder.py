@@ -7,10 +7,11 @@ from __future__ import annotations
 from sqlmodel import Session
 
 from deskapp import clock
+from deskapp.db.models import Staff
 from deskapp.i18n import t
-from deskapp.masking import mask_phone
 from deskapp.money import format_fen
-from deskapp.printing.pdf import Document
+from deskapp.printing.documents import Built, resolve
+from deskapp.printing.pdf import Document, Unmasked
 from deskapp.services import reception_workorders as wo
 from deskapp.services import site
 from deskapp.services.reception import staff_names
@@ -39,7 +40,9 @@ def work_order_document(session: Session, work_order_id: int) -> Document:
         (t("reception.field.unit"), order.unit_code or "—"),
         (t("reception.wo.field.location"), order.location or "—"),
         (t("reception.wo.field.requester"), order.requester_name),
-        (t("reception.field.phone"), mask_phone(order.requester_phone)),
+        # Both copies are internal (the engineer calls the owner to arrange the visit): the
+        # phone prints in full, and the documents service audits who printed it.
+        (t("reception.field.phone"), Unmasked(order.requester_phone or "")),
         (t("reception.wo.field.category"), wo.category_label(order.category)),
         (t("reception.wo.field.urgency"), t("reception.print.urgency", urgency=wo.urgency_label(
             order.urgency), hours=order.limit_hours)),
@@ -69,3 +72,12 @@ def work_order_document(session: Session, work_order_id: int) -> Document:
 
 def work_order_pdf(session: Session, work_order_id: int) -> bytes:
     return work_order_document(session, work_order_id).render()
+
+
+def build_work_order(session: Session, *, by: Staff, ref: int | str) -> Built:
+    """The documents service's builder for ``workorder`` (by id or ``WX20261130-001``)."""
+    from deskapp.db.models.reception import WorkOrder
+
+    order = resolve(session, WorkOrder, ref, not_found="reception.workorder.not_found")
+    assert order.id is not None
+    return Built(order.number, work_order_document(session, order.id))

@@ -328,6 +328,8 @@ def detail(session: Session, *, kind: str, record_id: int) -> RecordDetail:
                 ("registers.field.note", obj.note)]
         personal("phone", "registers.field.phone")
         personal("id_number", "registers.field.id_number")
+        if obj.status == VisitorStatus.INSIDE:
+            steps.add("print")  # the visitor pass (临时通行证)
         free(("host", "registers.field.host"), ("purpose", "registers.field.purpose"),
              ("note", "registers.field.note"))
         if obj.card_no and obj.card_returned is not None:

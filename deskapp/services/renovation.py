@@ -732,17 +732,26 @@ def approve(session: Session, *, by: Staff, filing_id: int) -> RenovationFiling:
     return filing
 
 
-def certificate_pdf(session: Session, *, by: Staff, filing_id: int) -> bytes:
-    """The registration certificate (装修备案登记证) in its three copies; counts the print."""
+def record_certificate_print(session: Session, *, by: Staff,
+                             filing_id: int) -> RenovationFiling:
+    """The rules of printing the registration certificate (装修备案登记证): who may, in which
+    states; counts the copy handed over. The paper itself is made by the documents service
+    (kind ``certificate``)."""
     require_role(by, *DESK)
     filing = _locked(session, filing_id)
     _require_state(filing, "print", *ACTIVE_STATES, RenovationStatus.INSPECTED)
-    from deskapp.printing.renovation_certificate import certificate_document
-
     filing.certificate_prints += 1
     filing.certificate_printed_at = clock.now()
     session.add(filing)
     _audit(session, by, "certificate.print", filing, copy=filing.certificate_prints)
+    return filing
+
+
+def certificate_pdf(session: Session, *, by: Staff, filing_id: int) -> bytes:
+    """The registration certificate in its three copies, as PDF bytes (counts the print)."""
+    from deskapp.printing.renovation_certificate import certificate_document
+
+    filing = record_certificate_print(session, by=by, filing_id=filing_id)
     return certificate_document(session, filing).render()
 
 

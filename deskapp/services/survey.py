@@ -15,6 +15,7 @@ validates, writes and audits in the caller's transaction. Figures (:func:`progre
 from __future__ import annotations
 
 import calendar as _calendar
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -1309,3 +1310,52 @@ def responded_unit_ids(session: Session, campaign_id: int) -> set[int]:
         SurveyResponse.campaign_id == campaign_id,
         SurveyResponse.status == ResponseStatus.VALID)).scalars())
 
+
+
+# --------------------------------------------------------------------------------------
+# Form numbers: the number printed on a unit's blank questionnaire (MY20262-00127 = the
+# December 2026 campaign, unit 127), from which survey entry opens that unit directly.
+# --------------------------------------------------------------------------------------
+
+_FORM_NUMBER = re.compile(r"^MY(\d{4})([12])-(\d{1,7})$")
+
+
+def form_number(campaign: SurveyCampaign, unit_id: int) -> str:
+    """The questionnaire number of ``unit_id`` in ``campaign``."""
+    return f"MY{campaign.year}{campaign.half}-{unit_id:05d}"
+
+
+def is_form_number(text: str) -> bool:
+    return _FORM_NUMBER.match(text.strip().upper()) is not None
+
+
+def unit_of_form_number(session: Session, *, campaign_id: int, text: str) -> int:
+    """The unit a printed questionnaire number belongs to, checked against the campaign
+    being entered: a form of another campaign is refused with the campaign it belongs to."""
+    found = _FORM_NUMBER.match(text.strip().upper())
+    if found is None:
+        raise ValidationError("survey.formno.bad", field="formno", text=text.strip())
+    year, half, unit_id = int(found.group(1)), int(found.group(2)), int(found.group(3))
+    campaign = get_campaign(session, campaign_id)
+    if (campaign.year, campaign.half) != (year, half):
+        raise ValidationError("survey.formno.other_campaign", field="formno",
+                              title=campaign_title(year, half), current=campaign.title)
+    if session.get(Unit, unit_id) is None:
+        raise ValidationError("survey.formno.no_unit", field="formno", text=text.strip())
+    return unit_id
+
+
+def questionnaire_units(session: Session, campaign_id: int) -> list[int]:
+    """The units a campaign's blank questionnaires are printed for, in building, floor and
+    room order: the units it was distributed to, else every unit not excluded."""
+    distributed = select(SurveyDistribution.unit_id).where(
+        SurveyDistribution.campaign_id == campaign_id, SurveyDistribution.active == True)  # noqa: E712
+    excluded = select(SurveyExclusion.unit_id).where(
+        SurveyExclusion.campaign_id == campaign_id, SurveyExclusion.active == True)  # noqa: E712
+    order = (Unit.building_id, Unit.entrance, Unit.floor, Unit.room)
+    ids = list(session.exec(select(Unit.id).where(Unit.id.in_(distributed))  # type: ignore[union-attr]
+                            .order_by(*order)).scalars())
+    if ids:
+        return ids
+    return list(session.exec(select(Unit.id).where(Unit.id.not_in(excluded))  # type: ignore[union-attr]
+                             .order_by(*order)).scalars())

@@ -42,6 +42,7 @@ DOORS: list[tuple[list[str], bool]] = [
     (["renovation", "list"], False),
     (["renovation", "certificate", "ZX2026-0001"], False),
     (["workorder", "print", "WX20261130-001"], False),
+    (["print", "receipt", "SJ2026-000001", "--no-send"], False),
     (["db", "backup"], True),
     (["run", "--login", "boss"], False),
 ]

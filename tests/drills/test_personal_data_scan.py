@@ -148,7 +148,7 @@ def _scripted_session(db: Database, people: Any, caught: list[str]) -> dict[str,
         order = reception_workorders.create_work_order(
             s, by=desk, contact_id=contact.id, data=reception_workorders.WorkOrderCreate(
                 category=WorkOrderCategory.WATER, urgency=WorkOrderUrgency.URGENT,
-                description=f"厨房漏水，联系 {PHONES[3]}", requester_phone=PHONES[3]))
+                description=f"厨房漏水，联系 {PHONES[9]}", requester_phone=PHONES[3]))
         docs["work order PDF"] = work_order_pdf(s, order.id)
     with db.read() as s:
         category = s.exec(select(ComplaintCategory.code)).first()
@@ -243,7 +243,14 @@ def _scan(db: Database, caplog: pytest.LogCaptureFixture) -> tuple[list[str], st
                                      for sheet in book for row in sheet.iter_rows(values_only=True))
                 hits += _hits(f"export {fmt} {type(source).__name__}", text)
     for name, data in docs.items():
-        hits += _hits(name, pdf_text(data))
+        text = pdf_text(data)
+        if name == "work order PDF":
+            # The engineering copies are internal and carry the requester's phone in full
+            # (the engineer calls the owner; printing is audited): exactly once per copy,
+            # in the phone field. Everything else on them stays masked.
+            assert text.count(PHONES[3]) == 2, text
+            text = text.replace(PHONES[3], "(internal copy)")
+        hits += _hits(name, text)
     for record in caplog.records:
         hits += _hits(f"log {record.name}", record.getMessage())
     for message in caught:

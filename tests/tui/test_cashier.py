@@ -87,7 +87,8 @@ async def test_full_cash_payment_by_keyboard(site: Site, make_app, home: Path) -
         assert "实收 ¥600.00，找零 ¥90.60" in text
         await pilot.press("p")
         await settle(pilot)
-        assert (home / "prints" / "SJ2026-000001.pdf").read_bytes().startswith(b"%PDF")
+        printed = list((home / "documents" / "receipt").glob("*/SJ2026-000001.pdf"))
+        assert len(printed) == 1 and printed[0].read_bytes().startswith(b"%PDF")
         await pilot.press("escape")
         await settle(pilot)
         assert isinstance(app.screen, CashierScreen)

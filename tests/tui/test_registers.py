@@ -264,7 +264,7 @@ async def test_goods_pass_round_trip(db, make_app, site, tmp_path):
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert "FX" in screen_text(app) and "冰箱×1台" in screen_text(app)
-        pdfs = list((tmp_path / "home" / "printouts").glob("goods-pass-FX*.pdf"))
+        pdfs = list((tmp_path / "home" / "documents" / "goods-pass").glob("*/FX*.pdf"))
         assert len(pdfs) == 1
         await close_selected(pilot, app, {"action-guard": "门岗小李"})
         assert count(db, GoodsPass, GoodsPass.status == GoodsPassStatus.USED) == 1

@@ -155,7 +155,7 @@ async def test_filing_from_draft_to_refund_by_keyboard(db, make_app, site, super
 
         # --- certificate, start, a pass, an extension -----------------------------------
         await _key(pilot, "p")
-        assert (tmp_path / "print" / "ZX2026-0001-certificate.pdf").exists()
+        assert list((tmp_path / "documents" / "certificate").glob("*/ZX2026-0001.pdf"))
         await _key(pilot, "b")
         assert "施工中" in screen_text(app)
         await _key(pilot, "w", "p")

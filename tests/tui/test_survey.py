@@ -29,7 +29,8 @@ async def _open_entry(pilot, app):  # type: ignore[no-untyped-def]
 
 
 async def _pick_unit(pilot, code: str) -> None:  # type: ignore[no-untyped-def]
-    await pilot.press(*code)
+    """A room typed into the form-number box opens the unit picker; Enter picks it."""
+    await pilot.press(*code, "enter")
     await settle(pilot)
     await pilot.press("enter")
     await settle(pilot)
@@ -62,7 +63,7 @@ async def test_typing_a_whole_form_by_keys(db, make_app, receptionist, campaign,
         await settle(pilot)
         assert "本次已录 1 份" in screen_text(app)
         assert "100.0%" in screen_text(app)  # recovery: 1 of 1 distributed
-        assert app.focused.id == "se-unit"  # ready for the next form
+        assert app.focused.id == "se-formno"  # ready for the next form
     with db.read() as session:
         [response] = session.execute(select(SurveyResponse)).scalars().all()
         scores = dict(session.execute(select(SurveyAnswer.item_id, SurveyAnswer.score).where(
@@ -258,3 +259,32 @@ async def test_switch_campaign_then_follow_up_an_opinion(
         [item] = session.execute(select(SurveyFollowUp)).scalars().all()
     assert item.status == FollowUpStatus.REPLIED and item.answer == "已更换车库灯具"
     assert item.department == survey.DEPARTMENTS[0] and item.reply_channel == "phone"
+
+
+async def test_the_printed_form_number_opens_its_unit(  # noqa: F811
+        db, make_app, receptionist, campaign, site):  # noqa: F811
+    """The number on the blank questionnaire (deskapp print survey-forms) opens that unit's
+    entry straight away; a form of another campaign or no unit is refused at the field."""
+    with db.read() as session:
+        number = survey.form_number(survey.get_campaign(session, campaign.id), site["1-1-301"])
+        other = f"MY{campaign.year - 1}{campaign.half}-{site['1-1-301']:05d}"
+    app = make_app(login="desk1")
+    async with app.run_test(size=SIZE) as pilot:
+        await _open_entry(pilot, app)
+        entry = app.screen
+        assert app.focused.id == "se-formno"
+        entry.query_one("#se-formno", Input).value = other
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "不是本次" in screen_text(app)
+        assert entry.query_one("#se-unit").unit_id is None
+        entry.query_one("#se-formno", Input).value = f"MY{campaign.year}{campaign.half}-99999"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "对应的房屋不存在" in screen_text(app)
+        entry.query_one("#se-formno", Input).value = number.lower()
+        await pilot.press("enter")
+        await settle(pilot)
+        assert entry.query_one("#se-unit").unit_id == site["1-1-301"]
+        assert "1-1-301" in screen_text(app)
+        assert isinstance(app.focused, RatingGrid)

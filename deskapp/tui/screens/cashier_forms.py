@@ -8,7 +8,6 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 from rich.cells import cell_len
@@ -20,7 +19,6 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Checkbox, Footer, Input, Label, Select, Static
 
 from deskapp import clock
-from deskapp.config import data_dir
 from deskapp.db.models.cashier import (
     Bill,
     CloseStatus,
@@ -39,6 +37,7 @@ from deskapp.services import cashier_close
 from deskapp.tui.base import DeskModal
 from deskapp.tui.widgets.confirm import confirm_action
 from deskapp.tui.widgets.form import DeskForm, Field, choice, choice_value
+from deskapp.tui.widgets.printing import deliver_in_background, print_document
 from deskapp.tui.widgets.record_list import fit_cell
 from deskapp.tui.widgets.unit_picker import PickedUnit, UnitField
 
@@ -46,19 +45,6 @@ log = logging.getLogger("deskapp")
 
 METHOD_ORDER = (PayMethod.CASH, PayMethod.WECHAT, PayMethod.ALIPAY, PayMethod.CARD,
                 PayMethod.TRANSFER)
-
-
-def prints_dir() -> Path:
-    """Where printed documents are saved (``<DESKAPP_HOME>/prints``)."""
-    path = data_dir() / "prints"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
-
-
-def save_pdf(name: str, data: bytes) -> Path:
-    path = prints_dir() / f"{name}.pdf"
-    path.write_bytes(data)
-    return path
 
 
 def _day(text: str, *, field: str) -> date | None:
@@ -320,14 +306,7 @@ class ReceiptDetail(DeskModal[bool]):
         self.dismiss(self.changed)
 
     def action_print(self) -> None:
-        rid = self.receipt_id
-
-        def make(s: Any) -> Path:
-            receipt = svc.get_receipt(s, rid)
-            return save_pdf(receipt.number, svc.receipt_pdf(s, receipt_id=rid))
-
-        self.call_service(make, done=lambda p: self.notify(t("cashier.printed", path=str(p)),
-                                                           timeout=10))
+        print_document(self, "receipt", self.receipt_id)
 
     def action_void(self) -> None:
         if self.view is None:
@@ -417,15 +396,20 @@ class RefundForm(_Form):
         reason = self.query_one("#rf-reason", Input).value
         by, rid, request = self.app.staff, self.receipt_id, self.request_id
 
-        def make(s: Any) -> tuple[str, Path]:
+        settings = dict(self.app.settings.extra)
+        from deskapp.printing import documents
+
+        def make(s: Any) -> tuple[str, Any]:
             doc = svc.refund(s, by=by, receipt_id=rid, amount_fen=amount, reason=reason,
                              request_id=request, method=method)
             s.flush()
-            return doc.number, save_pdf(doc.number, svc.refund_pdf(s, refund_id=doc.id))
+            made = documents.produce(s, by=by, kind="refund", ref=doc.id, settings=settings)
+            return doc.number, made
 
-        def done(result: tuple[str, Path]) -> None:
-            number, path = result
-            self.app.notify(t("cashier.refund.done", number=number, path=str(path)), timeout=10)
+        def done(result: tuple[str, Any]) -> None:
+            number, made = result
+            deliver_in_background(self.app, made,
+                                  prefix=t("cashier.refund.saved", number=number))
             self.dismiss(number)
 
         confirm_action(self, lambda s: svc.refund_preview(s, by=by, receipt_id=rid,
@@ -732,7 +716,5 @@ __all__ = [
     "bill_item",
     "chargeable_standards",
     "close_text",
-    "prints_dir",
     "receipt_text",
-    "save_pdf",
 ]

@@ -64,6 +64,7 @@ from deskapp.tui.screens.complaints_forms import (
     method_options,
     score_options,
 )
+from deskapp.tui.widgets.printing import print_document
 from deskapp.tui.widgets.record_list import RecordList, fit_cell
 from deskapp.tui.widgets.reveal import (
     RevealMixin,
@@ -198,7 +199,12 @@ class ComplaintDetail(RevealMixin, DeskModal[bool]):
         Binding("e", "escalate", t("complaints.key.escalate"), id="complaints.key.escalate"),
         Binding("b", "note", t("complaints.key.note"), id="complaints.key.note"),
         Binding("m", "amend", t("complaints.key.amend"), id="complaints.key.amend"),
+        Binding("f", "print_form", t("print.key.form"), id="print.key.form"),
     ]
+
+    def action_print_form(self) -> None:
+        """客户投诉受理登记表 with the whole timeline (the documents service)."""
+        print_document(self, "complaint", self.complaint_id)
 
     def __init__(self, complaint_id: int) -> None:
         super().__init__()

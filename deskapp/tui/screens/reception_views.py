@@ -4,7 +4,6 @@ read, confirm)."""
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any
 
 from rich.text import Text
@@ -15,7 +14,6 @@ from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Footer, Input, Label, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
-from deskapp import config
 from deskapp.db.models.reception import (
     Contact,
     HandoverStatus,
@@ -35,6 +33,7 @@ from deskapp.tui import areas
 from deskapp.tui.base import DeskModal
 from deskapp.tui.screens.reception_forms import ContactForm, SavedContact, StepForm, WorkOrderForm
 from deskapp.tui.widgets.form import Field, FormMixin
+from deskapp.tui.widgets.printing import print_document
 from deskapp.tui.widgets.reveal import (
     RevealMixin,
     RevealTarget,
@@ -349,19 +348,7 @@ class WorkOrderDetail(RevealMixin, DeskModal[bool]):
     def action_print(self) -> None:
         if self.order is None:
             return
-        number, oid = self.order.number, self.work_order_id
-
-        def render(s: Any) -> Path:
-            from deskapp.printing.workorder import work_order_pdf
-
-            folder = config.data_dir() / "print"
-            folder.mkdir(parents=True, exist_ok=True)
-            path = folder / f"{number}.pdf"
-            path.write_bytes(work_order_pdf(s, oid))
-            return path
-
-        self.call_service(render, done=lambda p: self.notify(
-            t("reception.printed", path=str(p)), timeout=10))
+        print_document(self, "workorder", self.work_order_id)
 
 
 # --------------------------------------------------------------------------------------
@@ -484,11 +471,16 @@ class HandoverViewer(DeskModal[bool]):
     """
     BINDINGS = [
         Binding("escape", "close", t("key.close"), id="key.close"),
+        Binding("p", "print_record", t("print.key.print"), id="print.key.print"),
         Binding("c", "confirm", t("reception.key.confirm_handover"),
                 id="reception.key.confirm_handover"),
         Binding("r", "mark_read", t("reception.key.read_handover"),
                 id="reception.key.read_handover"),
     ]
+
+    def action_print_record(self) -> None:
+        """交接班记录 as filed (the documents service)."""
+        print_document(self, "handover", self.handover_id)
 
     def __init__(self, handover_id: int, *, confirming: bool = False) -> None:
         super().__init__()

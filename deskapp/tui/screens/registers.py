@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from rich.text import Text
@@ -50,6 +49,7 @@ from deskapp.services.listing import ListSource
 from deskapp.tui import areas
 from deskapp.tui.base import DeskModal, DeskScreen
 from deskapp.tui.widgets.confirm import ConfirmDialog
+from deskapp.tui.widgets.printing import deliver_in_background, print_document
 from deskapp.tui.widgets.record_list import RecordList
 from deskapp.tui.widgets.registers_form import (
     ActionModal,
@@ -78,6 +78,7 @@ class Register:
     unit_filter: bool = False  # ``u`` narrows the list to one unit
     manage: bool = False  # ``k`` opens a catalogue
     steps: set[str] = field(default_factory=lambda: {"close", "void"})
+    document: str = ""  # the documents-service kind the "print" step prints
 
 
 REGISTERS: tuple[Register, ...] = (
@@ -92,7 +93,7 @@ REGISTERS: tuple[Register, ...] = (
         Spec("plate", "registers.field.plate"),
         Spec("card_no", "registers.field.card_no"),
         Spec("note", "registers.field.note"),
-    ], unit_filter=True),
+    ], unit_filter=True, steps={"close", "void", "print"}, document="visitor-pass"),
     Register("keys", "key_loan", KeyLoanStatus.OUT.value, keys_svc.KeyLoanSource, [
         Spec("code", "registers.field.key_code", required=True,
              placeholder_key="registers.ph.key_code"),
@@ -142,29 +143,19 @@ REGISTERS: tuple[Register, ...] = (
         Spec("plate", "registers.field.plate"),
         Spec("out_date", "registers.field.out_date", placeholder_key="registers.ph.date"),
         Spec("note", "registers.field.note"),
-    ], unit_filter=True, steps={"close", "void", "print"}),
+    ], unit_filter=True, steps={"close", "void", "print"}, document="goods-pass"),
 )
 BY_KEY = {r.key: r for r in REGISTERS}
 BY_KIND = {r.kind: r for r in REGISTERS}
 
 
-def printout_dir() -> Path:
-    from deskapp.config import data_dir
+def write_goods_pass(session: Session, pass_id: int, by: Any,
+                     settings: dict[str, object]) -> Any:
+    """The pass through the documents service (saved, audited; sent to the printer by
+    :func:`~deskapp.tui.widgets.printing.deliver_in_background`)."""
+    from deskapp.printing import documents
 
-    path = data_dir() / "printouts"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
-
-
-def write_goods_pass(session: Session, pass_id: int, by: Any) -> Path:
-    """Render the pass PDF (audited as printed) into the printouts folder."""
-    from deskapp.db.models.registers import GoodsPass
-
-    data = goods_svc.pass_pdf(session, pass_id=pass_id, by=by)
-    number = session.get(GoodsPass, pass_id).number  # type: ignore[union-attr]
-    path = printout_dir() / f"goods-pass-{number}.pdf"
-    path.write_bytes(data)
-    return path
+    return documents.produce(session, by=by, kind="goods-pass", ref=pass_id, settings=settings)
 
 
 class RegistersScreen(DeskScreen):
@@ -412,6 +403,7 @@ class RegistersScreen(DeskScreen):
         form.clear_errors()
         v = form.values()
         by = self.app.staff
+        settings = dict(self.app.settings.extra)
         fn: Callable[[Session], Any]
         if key == "visitors":
             def fn(s: Session) -> Any:
@@ -471,11 +463,11 @@ class RegistersScreen(DeskScreen):
                     applicant_phone=v["applicant_phone"], consent_note=v["consent"],
                     items=v["items"], plate_no=v["plate"], out_date=v["out_date"],
                     note=v["note"], acknowledge_warnings=acknowledge)
-                return g, write_goods_pass(s, g.id, by)
+                return g, write_goods_pass(s, g.id, by, settings)
 
             def message(r: Any) -> str:
-                return t("registers.saved.goods", number=r[0].number) + "\n" + \
-                    t("registers.printed", path=str(r[1]))
+                deliver_in_background(self.app, r[1])
+                return t("registers.saved.goods", number=r[0].number)
 
         def done(result: Any) -> None:
             self.notify(message(result), title=t("common.saved"))
@@ -533,9 +525,7 @@ class RegistersScreen(DeskScreen):
         register = BY_KIND[kind]
         by = self.app.staff
         if step == "print":
-            self.call_service(lambda s: write_goods_pass(s, record_id, by), write=True,
-                              done=lambda path: self.notify(t("registers.printed",
-                                                              path=str(path))))
+            print_document(self, register.document, record_id)
             return
         if step == "void":
             modal = ActionModal(t("registers.void.title"),

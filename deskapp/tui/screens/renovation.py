@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 from rich.text import Text
@@ -22,7 +21,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Footer, Header, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from deskapp import clock, config
+from deskapp import clock
 from deskapp.db.models.renovation import PassStatus, RenovationStatus, TaxStatus
 from deskapp.i18n import t
 from deskapp.masking import mask_id, mask_phone, mask_text
@@ -33,6 +32,7 @@ from deskapp.services.renovation_lists import VIEWS, ArchiveSource, FilingSource
 from deskapp.tui import areas
 from deskapp.tui.base import DeskModal, DeskScreen
 from deskapp.tui.screens.renovation_forms import ActionForm, FilingForm, Spec
+from deskapp.tui.widgets.printing import choose_and_print, print_document
 from deskapp.tui.widgets.record_list import RecordList, fit_cell
 from deskapp.tui.widgets.reveal import (
     RevealMixin,
@@ -254,6 +254,7 @@ class FilingScreen(RevealMixin, DeskScreen):
         _k("m", "deposit", "renovation.key.deposit"),
         _k("a", "approve", "renovation.key.approve"),
         _k("p", "print", "renovation.key.print"),
+        _k("f", "papers", "print.key.papers"),
         _k("b", "start", "renovation.key.start"),
         _k("x", "extend", "renovation.key.extend"),
         _k("c", "completion", "renovation.key.completion"),
@@ -430,21 +431,20 @@ class FilingScreen(RevealMixin, DeskScreen):
             self.show_error(err)
 
     def action_print(self) -> None:
-        by, fid = self.by, self.filing_id
+        print_document(self, "certificate", self.filing_id, then=lambda _made: self.load())
 
-        def job(s: Session) -> Path:
-            data = reno.certificate_pdf(s, by=by, filing_id=fid)
-            folder = config.data_dir() / "print"
-            folder.mkdir(parents=True, exist_ok=True)
-            path = folder / f"{reno.get_filing(s, fid).number}-certificate.pdf"
-            path.write_bytes(data)
-            return path
-
-        def done(path: Path) -> None:
-            self.notify(t("renovation.printed", path=str(path)), timeout=10)
-            self.load()
-
-        self.call_service(job, write=True, done=done)
+    def action_papers(self) -> None:
+        """The filing's other papers: filing form, agreement (three copies), workers'
+        register and the workers' passes."""
+        if self.detail is None:
+            return
+        fid = self.filing_id
+        choose_and_print(self, t("print.menu.filing", number=self.detail.filing.number), [
+            ("renovation-form", fid, t("print.kind.renovation_form")),
+            ("renovation-agreement", fid, t("print.kind.renovation_agreement")),
+            ("renovation-workers", fid, t("print.kind.renovation_workers")),
+            ("worker-passes", fid, t("print.kind.worker_passes")),
+        ])
 
     def action_start(self) -> None:
         by, fid = self.by, self.filing_id

@@ -284,6 +284,11 @@ class ReportsScreen(DeskScreen):
         report = self.report
         if report is None:
             return
+        if fmt == "pdf":  # a paper: through the documents service (saved, audited, printed)
+            from deskapp.tui.widgets.printing import print_document
+
+            print_document(self, "monthly-report", f"{report.year}-{report.month:02d}")
+            return
         from deskapp.services.export import export_dir
         from deskapp.services.reports_render import render
 

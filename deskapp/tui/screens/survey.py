@@ -5,6 +5,7 @@ fast entry from anywhere; ``r`` shows the analysis report (PDF/XLSX one key furt
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from rich.text import Text
@@ -33,6 +34,7 @@ from deskapp.tui import areas
 from deskapp.tui.base import DeskScreen
 from deskapp.tui.screens.survey_entry import SurveyEntryScreen
 from deskapp.tui.screens.survey_forms import FieldSpec, FormModal, TextModal
+from deskapp.tui.widgets.printing import print_document
 from deskapp.tui.widgets.record_list import RecordList
 from deskapp.tui.widgets.reveal import RevealTarget, personal_target, targets, text_target
 from deskapp.tui.widgets.survey_grid import progress_line, stats_text
@@ -563,23 +565,30 @@ def show_report(app: Any, campaign_id: int) -> None:
 
 
 def _export(app: Any, report: Any, action: str | None) -> None:
+    """The report as PDF through the documents service (saved, audited, printed when the
+    desk has a printer), or as Excel into the exports folder — both off the UI thread."""
     if action not in ("pdf", "xlsx"):
         return
-    from deskapp.config import data_dir
-
+    campaign_id = report.campaign.id
     if action == "pdf":
-        from deskapp.printing.survey_report import render_pdf
+        print_document(app.screen, "survey-report", campaign_id)
+        return
+    by = app.staff
 
-        data = render_pdf(report)
-    else:
-        from deskapp.services.survey_report import to_xlsx
+    def write(session: Any) -> Path:
+        from deskapp.services import audit
+        from deskapp.services.export import export_dir
+        from deskapp.services.survey_report import build_report, to_xlsx
 
-        data = to_xlsx(report)
-    folder = data_dir() / "reports"
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"survey-{report.campaign.year}-{report.campaign.half}.{action}"
-    path.write_bytes(data)
-    app.notify(t("survey.cli.written", path=str(path)), timeout=8)
+        fresh = build_report(session, campaign_id)
+        path = export_dir() / f"survey-{fresh.campaign.year}-{fresh.campaign.half}.xlsx"
+        path.write_bytes(to_xlsx(fresh))
+        audit.record(session, by=by, action="export", entity="survey_report",
+                     entity_id=campaign_id, detail={"file": path.name})
+        return path
+
+    app.screen.call_service(write, write=True, done=lambda path: app.notify(
+        t("survey.cli.written", path=path.name), timeout=8))
 
 
 def _response_text(detail: survey.ResponseDetail) -> Text:

@@ -1,5 +1,6 @@
 """录入调查表 — fast entry of returned forms, one after another, at the speed of reading:
-unit (the unit picker), one digit per item in the rating grid, the three open questions,
+the form number printed on the questionnaire (``MY20262-00127``; a room code or name typed
+there opens the unit picker instead), unit (the unit picker), one digit per item in the rating grid, the three open questions,
 name and phone (pre-filled from the customer file), date; Enter on the date (or Ctrl+S)
 saves and the form is ready for the next one. The live recovery rate is on top."""
 
@@ -22,7 +23,7 @@ from deskapp.tui.base import DeskScreen
 from deskapp.tui.widgets.confirm import ConfirmDialog
 from deskapp.tui.widgets.form import Field, FormMixin
 from deskapp.tui.widgets.survey_grid import GridItem, RatingGrid, progress_line
-from deskapp.tui.widgets.unit_picker import UnitField
+from deskapp.tui.widgets.unit_picker import UnitField, load_picked
 
 TEXT_FIELDS = ("improve", "add_services", "other", "name", "phone", "filled_on")
 
@@ -54,6 +55,9 @@ class SurveyEntryScreen(FormMixin, DeskScreen):
         with VerticalScroll():
             yield Label("", id="se-title", classes="title")
             yield Static("", id="se-progress")
+            yield Field(t("survey.field.form_no"),
+                        Input(id="se-formno", compact=True,
+                              placeholder=t("survey.field.form_no_hint")), name="formno")
             yield Field(t("survey.field.unit"), UnitField(id="se-unit", allow_none=False),
                         name="unit", required=True)
             yield Static("", id="se-unit-state")
@@ -82,7 +86,7 @@ class SurveyEntryScreen(FormMixin, DeskScreen):
     def on_mount(self) -> None:
         super().on_mount()
         self.call_service(self._load, done=self._loaded)
-        self.query_one("#se-unit", UnitField).focus()
+        self.query_one("#se-formno", Input).focus()
 
     def _load(self, session):  # type: ignore[no-untyped-def]
         campaign = survey.get_campaign(session, self.campaign_id)
@@ -148,10 +152,35 @@ class SurveyEntryScreen(FormMixin, DeskScreen):
 
     @on(Input.Submitted)
     def _submitted(self, event: Input.Submitted) -> None:
+        if event.input.id == "se-formno":
+            self._form_number(event.input.value)
+            return
         if event.input.id == "se-filled_on":
             self.action_save()
         else:
             self.focus_next()
+
+    def _form_number(self, text: str) -> None:
+        """The number printed on the questionnaire opens its unit (Enter on an empty box
+        goes on to the unit field)."""
+        self.clear_errors()
+        unit = self.query_one("#se-unit", UnitField)
+        if not text.strip():
+            unit.focus()
+            return
+        if not survey.is_form_number(text):  # a room, a name, pinyin: the unit picker
+            self.query_one("#se-formno", Input).value = ""
+            unit.focus()
+            unit.action_pick(text.strip())
+            return
+        campaign_id = self.campaign_id
+
+        def find(session):  # type: ignore[no-untyped-def]
+            unit_id = survey.unit_of_form_number(session, campaign_id=campaign_id, text=text)
+            return load_picked(session, unit_id)
+
+        self.call_service(find, done=lambda picked: self.query_one(
+            "#se-unit", UnitField).set_picked(picked))
 
     def on_key(self, event) -> None:  # type: ignore[no-untyped-def]
         # Enter on the grid moves on to the open questions.
@@ -220,7 +249,8 @@ class SurveyEntryScreen(FormMixin, DeskScreen):
             if name != "filled_on":  # forms of one batch usually share the date
                 self.query_one(f"#se-{name}", Input).value = ""
         self.query_one("#se-unit-state", Static).update("")
-        unit.focus()
+        self.query_one("#se-formno", Input).value = ""
+        self.query_one("#se-formno", Input).focus()
 
     def action_close(self) -> None:
         self.dismiss(None)
