@@ -12,7 +12,6 @@ from textual.widgets import Footer, Static
 from deskapp.i18n import has, t
 from deskapp.tui.base import DeskModal
 
-
 _NAMES = {
     "tab": "Tab", "enter": "Enter", "escape": "Esc", "space": "Space", "backspace": "Backspace",
     "delete": "Del", "insert": "Ins", "home": "Home", "end": "End", "pageup": "PgUp",

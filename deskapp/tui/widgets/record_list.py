@@ -142,7 +142,7 @@ def layout_columns(columns: Sequence[ListColumn], available: int) -> list[tuple[
     then left goes back to the narrowed columns. When even the key
     columns do not fit, they are all shown and the list scrolls sideways."""
     full = [column_width(c) for c in columns]
-    least = [min(c.min_width, w) if c.min_width else w for c, w in zip(columns, full)]
+    least = [min(c.min_width, w) if c.min_width else w for c, w in zip(columns, full, strict=True)]
     shown = list(range(len(columns)))
 
     def total(widths: list[int]) -> int:
