@@ -59,6 +59,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "help.textual.scroll_right": ("向右滚动", "Scroll right"),
     "help.textual.page_left": ("向左翻页", "Page left"),
     "help.textual.page_right": ("向右翻页", "Page right"),
+    "common.with_note": ("{text}（{note}）", "{text} ({note})"),
     "textual.palette.placeholder": ("输入要找的功能或命令…", "Search for commands…"),
     "textual.palette.no_matches": ("没有找到匹配的命令", "No matches found"),
     "textual.palette.exit": ("关闭命令面板", "Close the command palette"),

@@ -425,7 +425,7 @@ class HandoverWrite(FormMixin, DeskModal[int | None]):
     def _preview(self, summary: HandoverSummary) -> None:
         text = summary_text(summary)
         for section, items in summary.sections():
-            text.append(f"\n{t(section)}（{len(items)}）\n", style="bold")
+            text.append("\n" + t("common.with_note", text=t(section), note=len(items)) + "\n", style="bold")
             for item in items:
                 text.append(f"  {item.label}\n", style="bold red" if item.overdue else "")
         if not summary.items:
@@ -495,7 +495,7 @@ class HandoverViewer(DeskModal[bool]):
         options.clear_options()
         self._items = []
         for section, items in view.summary.sections():
-            options.add_option(Option(Text(f"{t(section)}（{len(items)}）", style="bold"),
+            options.add_option(Option(Text(t("common.with_note", text=t(section), note=len(items)), style="bold"),
                                       disabled=True))
             for item in items:
                 self._items.append(item)

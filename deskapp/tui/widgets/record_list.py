@@ -54,7 +54,7 @@ from sqlalchemy.orm import Session
 from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingsMap, BindingType
-from textual.containers import Horizontal
+from textual.containers import HorizontalScroll
 from textual.geometry import Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
@@ -718,10 +718,11 @@ class RecordList(Widget):
             dock: top;
             height: auto;
             padding: 0 1;
-            & > Select { width: 24; margin-right: 1; }
-            & > .record-list--date { width: 18; margin-right: 1; }
-            & > .record-list--text { width: 20; margin-right: 1; }
-            & > .record-list--search { width: 1fr; }
+            scrollbar-size: 0 0;
+            & > Select { width: 1fr; min-width: 16; max-width: 24; margin-right: 1; }
+            & > .record-list--date { margin-right: 1; }
+            & > .record-list--text { width: 1fr; min-width: 12; max-width: 20; margin-right: 1; }
+            & > .record-list--search { width: 1fr; min-width: 12; }
         }
         & > .record-list--status { dock: bottom; height: 1; padding: 0 1; color: $text-muted; }
     }
@@ -807,13 +808,16 @@ class RecordList(Widget):
                 compact=True,
             )
         if spec.kind in ("date_from", "date_to"):
-            return Input(
+            placeholder = f"{title} YYYY-MM-DD"
+            box = Input(
                 value=initial.isoformat() if isinstance(initial, date) else str(initial or ""),
-                placeholder=f"{title} YYYY-MM-DD",
+                placeholder=placeholder,
                 validators=[DateValidator()],
                 compact=True,
                 classes="record-list--date",
             )
+            box.styles.width = cell_len(placeholder) + 2  # the whole hint, never cut
+            return box
         return Input(
             value=str(initial or ""),
             placeholder=title,
@@ -948,8 +952,9 @@ class RecordList(Widget):
         return self
 
 
-class _FilterBar(Horizontal):
-    """The row of filter controls; Escape goes back to the list."""
+class _FilterBar(HorizontalScroll):
+    """The row of filter controls; Escape goes back to the list. In a narrow terminal the
+    row scrolls sideways to the focused control."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "list.key.back", id="record_list.back"),
