@@ -99,3 +99,45 @@ async def test_english_screens_have_no_chinese_but_data_and_no_cut_labels(
             await settle(pilot)
     set_language("zh")
     assert not problems, "\n".join(dict.fromkeys(problems))
+
+
+def test_key_names_are_the_keyboards() -> None:
+    from deskapp.tui.screens.help import key_name
+
+    assert key_name("left_square_bracket") == "["
+    assert key_name("ctrl+pageup") == "Ctrl+PgUp"
+    assert key_name("f5") == "F5"
+    assert key_name("tab") == "Tab"
+    assert key_name("n") == "N"
+
+
+async def test_textual_strings_follow_the_language(make_demo_app) -> None:
+    from textual.command import CommandInput
+
+    app = make_demo_app(login="zhuguan", lang="zh")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+p")
+        await settle(pilot)
+        box = app.screen.query_one(CommandInput)
+        assert box.placeholder == "输入要找的功能或命令…"
+        await pilot.press(*"zzqx")
+        await pilot.pause(1.2)
+        await settle(pilot)
+        assert "没有找到匹配的命令" in screen_text(app)
+        assert "No matches" not in screen_text(app)
+        await pilot.press("escape")
+        await settle(pilot)
+        set_language("en")
+        app.refresh_language()
+        await settle(pilot)
+        app.action_area("reports")
+        await settle(pilot)
+        await pilot.press("f1")
+        await settle(pilot)
+        text = screen_text(app)
+        assert "Next field" in text and "Focus Next" not in text
+        assert "Copy selected text" not in text and "Left_Square_Bracket" not in text
+        lines = [line for line in text.splitlines() if "│ F5 " in line]
+        assert lines and all("Survey" in line for line in lines)  # F5 is the survey only
+    set_language("zh")
