@@ -967,17 +967,19 @@ class ComplaintSource(SqlListSource):
         self.category_names = dict(category_names or {})
         self.owner_names = dict(handler_list)
         self.columns = [
-            ListColumn("number", "complaints.col.number", 12),
-            ListColumn("received", "complaints.col.received", 11),
-            ListColumn("state", "complaints.col.state", 12),
-            ListColumn("category", "complaints.col.category", 12),
-            ListColumn("unit", "complaints.col.unit", 10),
-            ListColumn("name", "complaints.col.name", 8),
-            ListColumn("phone", "complaints.col.phone", 13),
-            ListColumn("content", "complaints.col.content", 28),
-            ListColumn("owner", "complaints.col.owner", 8),
-            ListColumn("due", "complaints.col.due", 11),
-            ListColumn("flags", "complaints.col.flags", 10),
+            ListColumn("number", "complaints.col.number", 12, priority=0),
+            ListColumn("received", "complaints.col.received", 11, priority=6),
+            ListColumn("state", "complaints.col.state", 12, priority=0,
+                       fits=("complaints.state.",)),
+            ListColumn("category", "complaints.col.category", 12, priority=5),
+            ListColumn("unit", "complaints.col.unit", 10, priority=0),
+            ListColumn("name", "complaints.col.name", 8, priority=4),
+            ListColumn("phone", "complaints.col.phone", 13, priority=8),
+            ListColumn("content", "complaints.col.content", 28, priority=3,
+                       min_width=14),
+            ListColumn("owner", "complaints.col.owner", 8, priority=0),
+            ListColumn("due", "complaints.col.due", 11, priority=2),
+            ListColumn("flags", "complaints.col.flags", 10, priority=1),
         ]
         self.filters = [
             FilterSpec("state", "complaints.filter.state", "choice",

@@ -72,12 +72,23 @@ class ListColumn:
 
     ``width`` is in terminal cells: a Chinese character takes two. Cells are padded and cut
     by cell width (``rich.cells.cell_len``), never by ``len()``.
+
+    Narrow terminals (80 columns): ``priority`` 0 marks a key column (number, unit,
+    status, staff …) that is always shown; when the columns do not fit, the one with the
+    highest ``priority`` goes first (the rightmost of equals). ``min_width`` lets a long
+    column (content, period) be narrowed down to that many cells before any column is
+    dropped (0: never narrowed). ``fits``: catalogue key prefixes whose texts the column
+    shows (states, kinds): the column widens to the longest of them in the current
+    language, so "Needs response" is never cut to "Needs respo…".
     """
 
     key: str
     title_key: str
     width: int
     align: Literal["left", "right"] = "left"
+    priority: int = 5
+    min_width: int = 0
+    fits: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -436,15 +436,19 @@ class ContactSource(SqlListSource):
     def __init__(self, *, staff: Sequence[tuple[int, str]] = (),
                  buildings: Sequence[tuple[int, str]] = ()) -> None:
         self.columns = [
-            ListColumn("at", "reception.col.at", 11),
-            ListColumn("channel", "reception.col.channel", 8),
-            ListColumn("kind", "reception.col.kind", 8),
-            ListColumn("unit", "reception.col.unit", 10),
-            ListColumn("name", "reception.col.name", 8),
-            ListColumn("phone", "reception.col.phone", 13),
-            ListColumn("content", "reception.col.content", 36),
-            ListColumn("status", "reception.col.status", 6),
-            ListColumn("staff", "reception.col.staff", 8),
+            ListColumn("at", "reception.col.at", 11, priority=0),
+            ListColumn("channel", "reception.col.channel", 8, priority=6,
+                       fits=("reception.channel.",)),
+            ListColumn("kind", "reception.col.kind", 8, priority=3,
+                       fits=("reception.kind.",)),
+            ListColumn("unit", "reception.col.unit", 10, priority=0),
+            ListColumn("name", "reception.col.name", 8, priority=4),
+            ListColumn("phone", "reception.col.phone", 13, priority=7),
+            ListColumn("content", "reception.col.content", 36, priority=2,
+                       min_width=14),
+            ListColumn("status", "reception.col.status", 6, priority=0,
+                       fits=("reception.status.",)),
+            ListColumn("staff", "reception.col.staff", 8, priority=0),
         ]
         self.filters = [
             FilterSpec("from", "reception.filter.from", "date_from"),

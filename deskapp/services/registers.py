@@ -412,7 +412,8 @@ def detail(session: Session, *, kind: str, record_id: int) -> RecordDetail:
         title = f"{obj.number}"
         rows = [("registers.field.unit", _unit_code(session, obj.unit_id)),
                 ("registers.field.applicant",
-                 f"{obj.applicant}（{t(f'occupant.{obj.applicant_kind.value}')}）"),
+                 t("common.with_note", text=obj.applicant,
+                   note=t(f'occupant.{obj.applicant_kind.value}'))),
                 ("registers.field.applicant_phone", ph(obj.applicant_phone)),
                 ("registers.field.consent", obj.consent_note),
                 ("registers.field.items", obj.items_text),

@@ -139,13 +139,13 @@ class VisitorSource(SqlListSource):
     """Visitors, newest first; ``status`` filter (default on screen: inside)."""
 
     columns = [
-        ListColumn("number", "registers.col.pass_no", 13),
-        ListColumn("status", "registers.col.status", 6),
-        ListColumn("time_in", "registers.col.time_in", 11),
+        ListColumn("number", "registers.col.pass_no", 13, priority=0),
+        ListColumn("status", "registers.col.status", 6, priority=0),
+        ListColumn("time_in", "registers.col.time_in", 11, priority=0),
         ListColumn("time_out", "registers.col.time_out", 11),
-        ListColumn("name", "registers.col.visitor", 8),
+        ListColumn("name", "registers.col.visitor", 8, priority=0),
         ListColumn("phone", "registers.col.phone", 11),
-        ListColumn("unit", "registers.col.unit", 9),
+        ListColumn("unit", "registers.col.unit", 9, priority=0),
         ListColumn("host", "registers.col.host", 8),
         ListColumn("people", "registers.col.people", 4, "right"),
         ListColumn("card", "registers.col.card", 5),

@@ -81,15 +81,16 @@ class FilingSource(SqlListSource):
 
     def __init__(self) -> None:
         self.columns = [
-            ListColumn("number", "renovation.col.number", 12),
-            ListColumn("unit", "renovation.col.unit", 12),
-            ListColumn("owner", "renovation.col.owner", 10),
-            ListColumn("kind", "renovation.col.kind", 14),
-            ListColumn("period", "renovation.col.period", 21),
-            ListColumn("status", "renovation.col.status", 12),
-            ListColumn("lead", "renovation.col.lead", 10),
-            ListColumn("phone", "renovation.col.lead_phone", 13),
-            ListColumn("deposit", "renovation.col.deposit", 11, "right"),
+            ListColumn("number", "renovation.col.number", 12, priority=0),
+            ListColumn("unit", "renovation.col.unit", 12, priority=0),
+            ListColumn("owner", "renovation.col.owner", 10, priority=3),
+            ListColumn("kind", "renovation.col.kind", 14, priority=4, min_width=12),
+            ListColumn("period", "renovation.col.period", 21, priority=2),
+            ListColumn("status", "renovation.col.status", 12, priority=0,
+                       fits=("renovation.status.",)),
+            ListColumn("lead", "renovation.col.lead", 10, priority=6),
+            ListColumn("phone", "renovation.col.lead_phone", 13, priority=7),
+            ListColumn("deposit", "renovation.col.deposit", 11, "right", priority=5),
         ]
         self.filters = [
             FilterSpec("view", "renovation.filter.view", "choice",

@@ -34,8 +34,9 @@ def _pct(part: int, whole: int) -> str:
 class CampaignSource(SqlListSource):
     columns = [
         ListColumn("id", "survey.col.id", 4, "right"),
-        ListColumn("title", "survey.col.title", 30),
-        ListColumn("status", "survey.col.status", 10),
+        ListColumn("title", "survey.col.title", 30, priority=0, min_width=20),
+        ListColumn("status", "survey.col.status", 10, priority=0,
+                   fits=("survey.status.",)),
         ListColumn("distribution", "survey.col.distribution_date", 12),
         ListColumn("deadline", "survey.col.deadline", 12),
         ListColumn("distributed", "survey.col.distributed", 8, "right"),

@@ -5,6 +5,7 @@ and the screenshot script."""
 from __future__ import annotations
 
 import os
+import re
 import time
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
@@ -19,7 +20,7 @@ from deskapp.config import Settings
 from deskapp.db.engine import Database
 from deskapp.i18n import set_language, t
 from deskapp.roles import Role
-from deskapp.tui import areas
+from deskapp.tui import areas, textual_strings
 from deskapp.tui.base import translate_bindings
 from deskapp.tui.guard import GuardedDispatch, report_unexpected
 
@@ -87,6 +88,7 @@ class DeskApp(GuardedDispatch, App[None]):
         os.environ["TZ"] = self.settings.timezone
         time.tzset()
         translate_bindings(self)
+        textual_strings.localise()
         self.theme = "textual-dark"
         self.add_mode("_blank", Screen)
         if self.settings.idle_lock_seconds > 0:
@@ -261,6 +263,19 @@ class DeskApp(GuardedDispatch, App[None]):
         if len(stack) == 1 and hasattr(stack[0], "entered_by_key"):
             stack[0].entered_by_key()  # its lists start on their newest row
 
+    def action_command_palette(self) -> None:
+        """Textual's palette, speaking the desk's language."""
+        if self.use_command_palette and not textual_strings.DeskCommandPalette.is_open(self):
+            self.push_screen(textual_strings.DeskCommandPalette())
+
+    def get_key_display(self, binding: Binding) -> str:
+        """Function keys as printed on the keyboard (F1, not f1); the rest as Textual
+        shows them (^e, ⏎)."""
+        key = binding.key.split(",")[0].strip()
+        if not binding.key_display and re.fullmatch(r"f\d{1,2}", key):
+            return key.upper()
+        return super().get_key_display(binding)
+
     def action_help(self) -> None:
         from deskapp.tui.screens.help import HelpScreen
 
@@ -292,6 +307,7 @@ class DeskApp(GuardedDispatch, App[None]):
     def refresh_language(self) -> None:
         """Rebuild every area screen so all text follows the new language."""
         translate_bindings(self)
+        textual_strings.localise()
         if self.staff is None:
             return
         self.sub_title = t("app.subtitle", desk=self.settings.desk, name=self.staff.name,

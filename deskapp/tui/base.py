@@ -162,11 +162,23 @@ class ServiceMixin:
         notify_unexpected(self.app, err)
 
 
+class HelpFirstMixin:
+    """F1 first in the footer: at 80 columns the footer cuts off at the right, and the key
+    that lists every other key must never be the one cut off."""
+
+    @property
+    def active_bindings(self) -> dict[str, Any]:
+        bindings: dict[str, Any] = super().active_bindings  # type: ignore[misc]
+        if "f1" not in bindings:
+            return bindings
+        return {"f1": bindings["f1"], **{k: v for k, v in bindings.items() if k != "f1"}}
+
+
 def _generation(node: Any) -> int:
     return int(getattr(node.app, "staff_generation", 0))
 
 
-class DeskScreen(GuardedDispatch, ServiceMixin, Screen[None]):
+class DeskScreen(GuardedDispatch, HelpFirstMixin, ServiceMixin, Screen[None]):
     """Base of the area screens: header with site/desk/staff/clock, footer with keys.
 
     Every area screen also gets:
@@ -221,7 +233,7 @@ class DeskScreen(GuardedDispatch, ServiceMixin, Screen[None]):
             record_list.show_newest()
 
 
-class DeskModal(GuardedDispatch, ServiceMixin, ModalScreen[T]):
+class DeskModal(GuardedDispatch, HelpFirstMixin, ServiceMixin, ModalScreen[T]):
     """Base of the dialogs. A dialog opened for one person closes itself, as if cancelled,
     when it is shown again after another person logged in or unlocked the desk: no one
     saves, confirms or voids in a dialog filled for somebody else."""

@@ -2,6 +2,8 @@
 
     deskapp screenshots            (or: python -m deskapp.tui.screenshots)
 
+Every area's main screen is also written at 80×24 (``NN-area-80x24.svg``).
+
 Each area's screen class may define ``SCREENSHOTS``: a list of ``(name, coroutine)`` where
 the coroutine takes the Pilot and brings the screen into the state to capture (a form
 filled in, a record opened …). Without it, the area's main screen is captured.
@@ -24,6 +26,7 @@ from deskapp.i18n import set_language
 from deskapp.tui import areas
 
 SIZE = (160, 45)
+NARROW = (80, 24)  # an SSH session: every main screen is also shot at this size
 Scenario = Callable[[Pilot], Awaitable[None]]
 
 
@@ -39,12 +42,12 @@ async def _settle(pilot: Pilot) -> None:
 
 
 async def _capture(db: Database, out: Path, name: str, login: str | None,
-                   prepare: Scenario | None) -> Path:
+                   prepare: Scenario | None, size: tuple[int, int] = SIZE) -> Path:
     from deskapp.tui.app import DeskApp
 
     app = DeskApp(settings=Settings(db_url=db.url, language="zh", desk="前台1",
                                     idle_lock_seconds=0), db=db, login=login)
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=size) as pilot:
         await _settle(pilot)
         if prepare is not None:
             await prepare(pilot)
@@ -85,6 +88,10 @@ async def write_all(out: Path, *, db_url: str | None = None) -> list[Path]:
         for suffix, extra in scenarios:
             name = f"{n:02d}-{area.key}" + (f"-{suffix}" if suffix else "")
             written.append(await _capture(db, out, name, login, _area_scenario(area.key, extra)))
+    for n, area in enumerate(areas.AREAS, start=1):
+        name = f"{n:02d}-{area.key}-80x24"
+        written.append(await _capture(db, out, name, "zhuguan", _area_scenario(area.key),
+                                      NARROW))
     db.dispose()
     return written
 

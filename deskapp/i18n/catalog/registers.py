@@ -165,7 +165,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "registers.choice.no": ("否", "No"),
     # --- placeholders and hints -----------------------------------------------------
     "registers.ph.due": ("如 17:30、2h、3天、12-05", "e.g. 17:30, 2h, 3d, 12-05"),
-    "registers.ph.items": ("如：沙发 1件、纸箱 5箱", "e.g. 沙发 1件, 纸箱 5箱"),
+    "registers.ph.items": ("如：沙发 1件、纸箱 5箱", "e.g. sofa 1, boxes 5"),
     "registers.ph.date": ("YYYY-MM-DD，空为今天", "YYYY-MM-DD, empty: today"),
     "registers.ph.found_at": ("空为现在；如 09:30、11-28 15:00", "empty: now; e.g. 09:30"),
     "registers.ph.consent": ("租户必填：如 业主张三电话确认", "Required for tenants"),
@@ -356,7 +356,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{name} 不在 {unit} 的客户档案中，须记录业主同意",
         "{name} is not on file for {unit}: record the owner's consent",
     ),
-    "registers.goods.item_qty": ("“{item}”请写明数量，如 沙发 1件", "Give a quantity for “{item}”, e.g. 沙发 1件"),
+    "registers.goods.item_qty": ("“{item}”请写明数量，如 沙发 1件", "Give a quantity for “{item}”, e.g. sofa 1"),
     "registers.goods.items_required": ("请填写放行物品及数量", "List the items and quantities"),
     "registers.goods.too_many_items": ("一张放行单最多{n}项物品", "At most {n} items on one pass"),
     "registers.goods.item_name_long": ("物品名称过长：{item}", "Item name too long: {item}"),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from rich.cells import cell_len
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -111,8 +112,9 @@ class AdminScreen(DeskScreen):
     def on_mount(self) -> None:
         super().on_mount()
         table = self.query_one(DataTable)
-        for key, width in (("login", 14), ("name", 12), ("role", 12), ("active", 8),
-                           ("locked", 11), ("created", 10)):
+        role_width = max(cell_len(t(f"role.{r.value}")) for r in Role)  # never "CS specialis"
+        for key, width in (("login", 14), ("name", 12), ("role", max(12, role_width)),
+                           ("active", 8), ("locked", 11), ("created", 10)):
             table.add_column(t(f"admin.col.{key}"), width=width, key=key)
         table.focus()
         self.reload()

@@ -342,8 +342,8 @@ class CashierScreen(RevealMixin, FormMixin, DeskScreen):
         text.append(t("cashier.pay.unit_line", code=unit.code, area=unit.area,
                       use=t(f"unit.use.{unit.use.value}")) + "\n")
         for occ in occupants:
-            text.append(f"{occ.name}（{t('occupant.' + occ.kind.value)}）"
-                        f"{'  ' + mask_phone(occ.phone) if occ.phone else ''}\n", style="dim")
+            text.append(t("common.with_note", text=occ.name, note=t('occupant.' + occ.kind.value))
+                        + f"{'  ' + mask_phone(occ.phone) if occ.phone else ''}\n", style="dim")
         for flag in (self.picked.flags if self.picked else ()):
             text.append(f"⚠ {flag.text}\n", style="bold yellow")
         for r in reminders:

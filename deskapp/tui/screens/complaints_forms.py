@@ -65,7 +65,7 @@ def form_choices(session: Any, settings: dict[str, object] | None = None) -> For
     cats = cs.categories(session)
     return FormChoices(
         categories=[(c.code, cs.category_label(c.code, {c.code: c.name})) for c in cats],
-        handlers=[(str(s.id), f"{s.name}（{t('role.' + s.role.value)}）")
+        handlers=[(str(s.id), t("common.with_note", text=s.name, note=t('role.' + s.role.value)))
                   for s in cs.handlers(session)],
         departments=[(d, cs.department_label(d)) for d in cs.departments(settings)],
     )

@@ -382,7 +382,7 @@ def section_heading(section: str, items: list[Any]) -> str:
     """"快递待取（80，超时 3）": the section, how many, and how many are overdue."""
     late = sum(1 for i in items if i.overdue)
     count = t("reception.ho.count_late", n=len(items), late=late) if late else str(len(items))
-    return f"{t(section)}（{count}）"
+    return t("common.with_note", text=t(section), note=count)
 
 
 def item_text(item: Any) -> Text:

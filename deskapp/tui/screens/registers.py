@@ -294,7 +294,8 @@ class RegistersScreen(DeskScreen):
         def show(kinds: list[Any]) -> None:
             form = self.form("lending")
             self._kind_hours = {str(k.id): k.default_hours for k in kinds}
-            form.set_choices("kind", [(f"{k.name}（{t('registers.col.on_hand')} {k.on_hand}）",
+            form.set_choices("kind", [(t("common.with_note", text=k.name,
+                  note=f"{t('registers.col.on_hand')} {k.on_hand}"),
                                        str(k.id)) for k in kinds])
             hint = form.query_one("#lending-hint", Static)
             hint.update(t("registers.hint.form") if kinds else t("registers.hint.no_kinds"))

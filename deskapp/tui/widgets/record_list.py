@@ -41,7 +41,7 @@ import re
 import threading
 import unicodedata
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import replace
 from datetime import date
@@ -54,7 +54,7 @@ from sqlalchemy.orm import Session
 from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingsMap, BindingType
-from textual.containers import Horizontal
+from textual.containers import HorizontalScroll
 from textual.geometry import Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
@@ -64,7 +64,7 @@ from textual.validation import ValidationResult, Validator
 from textual.widget import Widget
 from textual.widgets import Input, Select, Static
 
-from deskapp.i18n import t
+from deskapp.i18n import language, t
 from deskapp.services.listing import (
     PAGE_SIZE,
     FilterSpec,
@@ -75,7 +75,8 @@ from deskapp.services.listing import (
     parse_date,
 )
 
-__all__ = ["DEBOUNCE_SECONDS", "MAX_PAGES", "RecordList", "RecordTable", "fit_cell"]
+__all__ = ["DEBOUNCE_SECONDS", "MAX_PAGES", "RecordList", "RecordTable", "column_width",
+           "fit_cell", "layout_columns"]
 
 SessionFactory = Callable[[], AbstractContextManager[Session]]
 
@@ -114,6 +115,61 @@ replace(b, description=t(b.description)) if b.description else b
             for key, group in bindings.key_to_bindings.items()
         }
     )
+
+
+_FIT_CAP = 24  # a column widened to fit its labels never grows beyond this
+
+
+def column_width(column: ListColumn) -> int:
+    """The column's full width in the current language: its declared width, widened to
+    its title and to the longest label of its ``fits`` families (capped)."""
+    width = max(column.width, cell_len(t(column.title_key)))
+    if column.fits:
+        from deskapp.i18n import messages
+
+        longest = max((cell_len(t(key)) for key in messages()
+                       if key.startswith(column.fits)), default=0)
+        width = max(width, min(longest, _FIT_CAP))
+    return width
+
+
+def layout_columns(columns: Sequence[ListColumn], available: int) -> list[tuple[int, int]]:
+    """Which columns to show in ``available`` cells, and how wide: ``(index, width)`` in
+    column order. Everything fits: every column at full width. Otherwise narrowable
+    columns shrink towards ``min_width``; if that is not enough the column with the
+    highest ``priority`` (rightmost of equals) is dropped, repeatedly, never a key column
+    (priority 0); a dropped column that fits in the room left comes back; what room is
+    then left goes back to the narrowed columns. When even the key
+    columns do not fit, they are all shown and the list scrolls sideways."""
+    full = [column_width(c) for c in columns]
+    least = [min(c.min_width, w) if c.min_width else w for c, w in zip(columns, full, strict=True)]
+    shown = list(range(len(columns)))
+
+    def total(widths: list[int]) -> int:
+        return 1 + sum(widths[i] for i in shown) + _GAP * max(len(shown) - 1, 0)
+
+    if total(full) <= available:
+        return [(i, full[i]) for i in shown]
+    droppable = sorted((i for i in shown if columns[i].priority > 0),
+                       key=lambda i: (columns[i].priority, i))
+    dropped: list[int] = []
+    while total(least) > available and droppable:
+        dropped.append(droppable.pop())
+        shown.remove(dropped[-1])
+    for i in reversed(dropped[:-1]):  # a lower-priority column may fit in what is left
+        shown.append(i)
+        shown.sort()
+        if total(least) > available:
+            shown.remove(i)
+    widths = list(least)
+    spare = available - total(widths)
+    for i in shown:
+        if spare <= 0:
+            break
+        grow = min(full[i] - widths[i], spare)
+        widths[i] += grow
+        spare -= grow
+    return [(i, widths[i]) for i in shown]
 
 
 def fit_cell(text: str, width: int, align: str = "left") -> str:
@@ -239,9 +295,10 @@ class RecordTable(ScrollView, can_focus=True):
         self._following: int | None = None  # generation whose refresh places the cursor
         self.error: BaseException | None = None
         self._columns: list[ListColumn] = list(source.columns)
-        self._width = 1 + sum(c.width for c in self._columns) + _GAP * max(
-            len(self._columns) - 1, 0
-        )
+        self._layout: list[tuple[int, int]] = []
+        self._layout_for: tuple[int, str] = (-1, "")
+        self._width = 0
+        self._relayout(10_000)
 
     # -- public ------------------------------------------------------------------------
 
@@ -493,6 +550,21 @@ class RecordTable(ScrollView, can_focus=True):
     def _body_height(self) -> int:
         return max(1, self.scrollable_content_region.height - 1)
 
+    def _relayout(self, available: int) -> bool:
+        """Fit the columns to ``available`` cells (see :func:`layout_columns`); True when
+        the layout changed."""
+        if (available, language()) == self._layout_for:
+            return False
+        self._layout_for = (available, language())
+        self._layout = layout_columns(self._columns, available)
+        self._width = 1 + sum(w for _, w in self._layout) + _GAP * max(len(self._layout) - 1, 0)
+        return True
+
+    @property
+    def shown_columns(self) -> list[str]:
+        """Keys of the columns shown at the current width."""
+        return [self._columns[i].key for i, _ in self._layout]
+
     def _update_virtual_size(self) -> None:
         self.virtual_size = Size(self._width, self.row_count + 1)
 
@@ -510,6 +582,11 @@ class RecordTable(ScrollView, can_focus=True):
         self._check_pages()
 
     def on_resize(self, event: events.Resize) -> None:
+        width = self.scrollable_content_region.width
+        if width > 0:
+            self._relayout(width)
+            self._update_virtual_size()
+            self.refresh()
         self._check_pages()
 
     # -- rendering -----------------------------------------------------------------------
@@ -525,11 +602,11 @@ class RecordTable(ScrollView, can_focus=True):
 
     def _cells_line(self, cells: tuple[str, ...] | list[str], style: Style) -> Strip:
         parts: list[str] = [" "]
-        for i, column in enumerate(self._columns):
-            if i:
+        for n, (i, width) in enumerate(self._layout):
+            if n:
                 parts.append(" " * _GAP)
             text = cells[i] if i < len(cells) else ""
-            parts.append(fit_cell(text, column.width, column.align))
+            parts.append(fit_cell(text, width, self._columns[i].align))
         return Strip([Segment("".join(parts), style)], self._width)
 
     def render_line(self, y: int) -> Strip:
@@ -537,9 +614,11 @@ class RecordTable(ScrollView, can_focus=True):
         scroll_x, scroll_y = self.scroll_offset
         base = self.rich_style
         style = self.get_component_rich_style
+        if width > 0 and self._relayout(width):  # (the language changed)
+            self.call_later(self._update_virtual_size)
         if y == 0:
             header_style = base + style("record-list--header")
-            titles = [t(c.title_key) for c in self._columns]
+            titles = [t(c.title_key) for c in self._columns]  # indexed like the cells
             line = self._cells_line(titles, header_style)
             return line.crop_extend(scroll_x, scroll_x + width, header_style)
         index = scroll_y + y - 1
@@ -639,10 +718,11 @@ class RecordList(Widget):
             dock: top;
             height: auto;
             padding: 0 1;
-            & > Select { width: 24; margin-right: 1; }
-            & > .record-list--date { width: 18; margin-right: 1; }
-            & > .record-list--text { width: 20; margin-right: 1; }
-            & > .record-list--search { width: 1fr; }
+            scrollbar-size: 0 0;
+            & > Select { width: 1fr; min-width: 16; max-width: 24; margin-right: 1; }
+            & > .record-list--date { margin-right: 1; }
+            & > .record-list--text { width: 1fr; min-width: 12; max-width: 20; margin-right: 1; }
+            & > .record-list--search { width: 1fr; min-width: 12; }
         }
         & > .record-list--status { dock: bottom; height: 1; padding: 0 1; color: $text-muted; }
     }
@@ -728,13 +808,16 @@ class RecordList(Widget):
                 compact=True,
             )
         if spec.kind in ("date_from", "date_to"):
-            return Input(
+            placeholder = f"{title} YYYY-MM-DD"
+            box = Input(
                 value=initial.isoformat() if isinstance(initial, date) else str(initial or ""),
-                placeholder=f"{title} YYYY-MM-DD",
+                placeholder=placeholder,
                 validators=[DateValidator()],
                 compact=True,
                 classes="record-list--date",
             )
+            box.styles.width = cell_len(placeholder) + 2  # the whole hint, never cut
+            return box
         return Input(
             value=str(initial or ""),
             placeholder=title,
@@ -869,8 +952,9 @@ class RecordList(Widget):
         return self
 
 
-class _FilterBar(Horizontal):
-    """The row of filter controls; Escape goes back to the list."""
+class _FilterBar(HorizontalScroll):
+    """The row of filter controls; Escape goes back to the list. In a narrow terminal the
+    row scrolls sideways to the focused control."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "list.key.back", id="record_list.back"),

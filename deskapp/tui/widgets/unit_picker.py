@@ -49,7 +49,7 @@ def hit_label(hit: UnitHit) -> Text:
     name = hit.occupant_name or t("unit.no_occupant")
     text.append(f" {name}")
     if hit.occupant_kind is not None:
-        text.append(f"（{t('occupant.' + hit.occupant_kind.value)}）", style="dim")
+        text.append(t("common.with_note", text="", note=t('occupant.' + hit.occupant_kind.value)), style="dim")
     if hit.phone:
         text.append(f"  {mask_phone(hit.phone)}", style="dim")
     if hit.vacant:
@@ -186,7 +186,7 @@ class UnitPicker(RevealMixin, DeskModal[PickedUnit | None]):
             for flag in flags:
                 text.append(f"⚠ {flag.text}\n", style="bold yellow")
             for occ in occs:
-                text.append(f"{occ.name}（{t('occupant.' + occ.kind.value)}）\n")
+                text.append(t("common.with_note", text=occ.name, note=t('occupant.' + occ.kind.value)) + "\n")
                 if occ.phone:
                     text.append(f"  {mask_phone(occ.phone)}\n", style="dim")
             if not occs:
