@@ -92,6 +92,12 @@ def open_shift_at_login(session: Session, staff: Staff, desk: str) -> None:
     open_shift(session, by=staff, desk=desk)
 
 
+def contact_count(session: Session, shift_id: int) -> int:
+    """How many contacts were logged in the shift."""
+    return int(session.exec(select(func.count()).select_from(Contact)
+                            .where(Contact.shift_id == shift_id)).one())
+
+
 def members(session: Session, shift_id: int) -> list[Staff]:
     return list(session.exec(
         select(Staff).join(ShiftMember, ShiftMember.staff_id == Staff.id)

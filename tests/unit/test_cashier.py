@@ -927,3 +927,14 @@ def test_receipt_pdf_text(billed: Site) -> None:
 def test_units_table_untouched(site: Site) -> None:
     with site.db.read() as s:
         assert s.get(Unit, site.home).code == "3-1-1201"
+
+
+def test_tenders_from_the_desk_boxes_refuse_handed_over_money_without_cash():
+    with pytest.raises(ValidationError) as err:
+        c.tenders_from({PayMethod.CASH: 0, PayMethod.WECHAT: 50940}, 60000)
+    assert err.value.field == "tendered" and err.value.key == "cashier.pay.tendered_without_cash"
+    tenders = c.tenders_from({PayMethod.CASH: 20000, PayMethod.WECHAT: 30940}, 50000)
+    assert tenders == [c.Tender(PayMethod.CASH, 20000, 50000),
+                       c.Tender(PayMethod.WECHAT, 30940, None)]
+    assert c.tenders_from({PayMethod.CASH: 0, PayMethod.WECHAT: 50940}, None) == [
+        c.Tender(PayMethod.WECHAT, 50940, None)]

@@ -273,12 +273,7 @@ class ReceptionScreen(DeskScreen):
         def load(s: Any) -> tuple[Any, list[str], int, Any]:
             shift = shifts.current_shift(s, desk=desk)
             names = [m.name for m in shifts.members(s, shift.id)] if shift else []
-            count = 0
-            if shift is not None:
-                from sqlmodel import func, select
-
-                count = s.exec(select(func.count()).select_from(Contact)
-                               .where(Contact.shift_id == shift.id)).one()
+            count = shifts.contact_count(s, shift.id) if shift is not None else 0
             pending = shifts.pending_handover(s, desk=desk)
             writer = reception.staff_names(s).get(pending.written_by, "") if pending else ""
             return shift, names, count, (pending, writer)

@@ -458,13 +458,9 @@ class SurveyScreen(DeskScreen):
             building = v["building"]
 
             def job(s):  # type: ignore[no-untyped-def]
-                from sqlalchemy import select
-
-                from deskapp.db.models import Building
-
-                bid = s.execute(select(Building.id).where(Building.code == building)).scalar()
-                ids = survey.units_of(s, building_id=bid, entrance=v["entrance"].strip() or None,
-                                      floor_from=floor_from, floor_to=floor_to)
+                ids = survey.units_of_building(
+                    s, building_code=building, entrance=v["entrance"].strip() or None,
+                    floor_from=floor_from, floor_to=floor_to)
                 return survey.distribute(s, by=by, campaign_id=cid, unit_ids=ids, on=on)
             return job
 
