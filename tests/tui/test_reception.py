@@ -73,7 +73,9 @@ async def test_log_a_repair_and_run_its_work_order_to_the_end(db, make_app, rece
         await pilot.press("enter")  # pick 3-1-1201
         await settle(pilot)
         assert form.query_one("#cf-name", Input).value == "张三"
-        assert form.query_one("#cf-phone", Input).value == "13812345678"
+        # the owner's phone is pre-filled masked; the full number is saved
+        assert form.query_one("#cf-phone", Input).value == "138****5678"
+        assert "13812345678" not in screen_text(app)
         form.query_one("#cf-content", Input).value = "厨房水管漏水"
         await pilot.press("ctrl+s")
         await settle(pilot)
@@ -81,6 +83,7 @@ async def test_log_a_repair_and_run_its_work_order_to_the_end(db, make_app, rece
         wform = app.screen
         assert isinstance(wform, WorkOrderForm)
         assert wform.query_one("#wf-description", Input).value == "厨房水管漏水"
+        assert wform.query_one("#wf-phone", Input).value == "138****5678"
         await pilot.press("1")  # category: 水
         await pilot.press("1")  # urgency: 紧急
         await pilot.press("ctrl+s")
@@ -90,6 +93,7 @@ async def test_log_a_repair_and_run_its_work_order_to_the_end(db, make_app, rece
             contact = session.exec(select(Contact)).one()
             order = session.exec(select(WorkOrder)).one()
         assert contact.kind == ContactKind.REPAIR and contact.unit_code == "3-1-1201"
+        assert contact.phone == "13812345678" and order.requester_phone == "13812345678"
         assert contact.status == ContactStatus.HANDED_OVER and contact.linked_id == order.id
         assert order.number == "WX20261130-001" and order.limit_hours == 4
         text = screen_text(app)
@@ -406,3 +410,52 @@ async def test_save_pressed_twice_saves_one_contact(db, make_app, receptionist, 
         assert form.request_id != rid  # a later record on the same form gets a new id
     with db.read() as session:
         assert len(session.exec(select(Contact)).all()) == 1
+
+
+async def test_picked_phone_is_masked_and_a_typed_number_replaces_it(db, make_app, receptionist,
+                                                                     site, frozen):
+    app = make_app(login="desk1")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        form = app.screen
+        await pilot.press("1", "1")  # kind, channel
+        await settle(pilot)
+        await _type(pilot, "1201")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        phone = form.query_one("#cf-phone", Input)
+        assert phone.value == "138****5678"
+        assert "13812345678" not in screen_text(app)
+        phone.focus()
+        await pilot.press("end")
+        await _type(pilot, "13900001111")  # typing replaces the masked number, stars and all
+        assert phone.value == "13900001111"
+        form.query_one("#cf-content", Input).value = "咨询停车"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        with db.read() as session:
+            contact = session.exec(select(Contact)).one()
+        assert contact.phone == "13900001111"
+
+
+async def test_picked_phone_reveal_key_shows_the_full_number(db, make_app, receptionist, site,
+                                                              frozen):
+    app = make_app(login="desk1")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        await pilot.press("1", "1")
+        await settle(pilot)
+        await _type(pilot, "1201")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("ctrl+y")
+        await settle(pilot)
+        from deskapp.tui.widgets.reveal import RevealModal
+        assert isinstance(app.screen, RevealModal)
+        assert "138****5678" in screen_text(app)

@@ -24,7 +24,7 @@ from deskapp.services import renovation as reno
 from deskapp.services import units
 from deskapp.tui.base import DeskModal
 from deskapp.tui.widgets.confirm import confirm_action
-from deskapp.tui.widgets.form import Field, FormMixin
+from deskapp.tui.widgets.form import REVEAL_PHONE, Field, FormMixin, PhoneInput, input_value
 from deskapp.tui.widgets.unit_picker import PickedUnit, UnitField
 
 SpecKind = Literal["text", "date", "select", "check", "info"]
@@ -221,7 +221,7 @@ class FilingForm(FormMixin, DeskModal[int | None]):
     FilingForm UnitField:focus { background: $accent 30%; border: none; }
     """
     BINDINGS = [Binding("ctrl+s", "save", t("key.save"), id="key.save"),
-                Binding("escape", "cancel", t("key.cancel"), id="key.cancel")]
+                Binding("escape", "cancel", t("key.cancel"), id="key.cancel"), REVEAL_PHONE]
 
     def __init__(self, filing_id: int | None = None) -> None:
         super().__init__()
@@ -231,9 +231,10 @@ class FilingForm(FormMixin, DeskModal[int | None]):
         today = clock.today()
 
         def text(name: str, value: str = "", placeholder: str = "") -> Field:
+            box = PhoneInput if name.endswith("phone") else Input
             return Field(t(f"renovation.field.{name}"),
-                         Input(value=value, placeholder=placeholder, id=f"rf-{name}",
-                               compact=True),
+                         box(value=value, placeholder=placeholder, id=f"rf-{name}",
+                             compact=True),
                          name=name, required=name in _REQUIRED)
 
         def check(name: str, value: bool) -> Field:
@@ -317,7 +318,8 @@ class FilingForm(FormMixin, DeskModal[int | None]):
         if not name.value:
             name.value = owner.name
         if not phone.value and owner.phone:
-            phone.value = owner.phone
+            self.query_one("#rf-owner_phone", PhoneInput).prefill(owner.phone,
+                                                                  record_id=owner.id)
         self.query_one("#rf-owner_id_number", Input).focus()
 
     @on(Input.Submitted)
@@ -345,7 +347,7 @@ class FilingForm(FormMixin, DeskModal[int | None]):
             self.query_one(f"#field-{name}", Field).display = not owner_applies
 
     def _answers(self) -> dict[str, Any]:
-        values: dict[str, Any] = {name: self.query_one(f"#rf-{name}", Input).value
+        values: dict[str, Any] = {name: input_value(self.query_one(f"#rf-{name}", Input))
                                   for name in _TEXT}
         values.update({name: self.query_one(f"#rf-{name}", Checkbox).value for name in _CHECKS})
         kind = self.query_one("#rf-work_kind", Select).value

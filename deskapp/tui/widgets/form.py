@@ -6,6 +6,7 @@ cancels, Enter moves on, a corrected value takes its error away)."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from textual import on
@@ -16,9 +17,65 @@ from textual.widget import Widget
 from textual.widgets import Footer, Input, Label, Select, Static, TextArea
 
 from deskapp.i18n import t
+from deskapp.masking import mask_phone
 from deskapp.tui.base import DeskModal
 
-__all__ = ["DeskForm", "Field", "FormMixin", "choice", "choice_value"]
+__all__ = ["DeskForm", "Field", "FormMixin", "PhoneInput", "REVEAL_PHONE", "PhoneRef", "choice", "choice_value",
+           "input_value"]
+
+
+@dataclass(frozen=True)
+class PhoneRef:
+    """A phone pre-filled from the customer file: the form shows ``masked``; the number
+    belongs to ``table``/``record_id`` (the occupant), which is what the reveal key shows
+    (audited). ``full`` is what is saved while the box still shows ``masked``."""
+
+    table: str
+    record_id: int
+    full: str
+    masked: str
+
+
+class PhoneInput(Input):
+    """A phone box that can hold a pre-filled number masked (``138****5678``). The first
+    edit of a masked value replaces all of it, so a typed number never mixes with stars;
+    :func:`input_value` gives the number to save."""
+
+    def __init__(self, value: str = "", *, table: str = "", record_id: int | None = None,
+                 **kwargs: Any) -> None:
+        """``table``/``record_id``: ``value`` is that stored record's number, shown masked."""
+        super().__init__(value=value, **kwargs)
+        self.ref: PhoneRef | None = None
+        if table and record_id is not None and value:
+            self.prefill(value, table=table, record_id=record_id)
+
+    def prefill(self, phone: str, *, table: str = "occupant", record_id: int | None = None
+                ) -> None:
+        """Show ``phone`` masked, keeping it as a reference to ``table``/``record_id``."""
+        masked = mask_phone(phone)
+        self.ref = PhoneRef(table, record_id or 0, phone, masked) if masked != phone else None
+        self.value = masked
+        if self.is_attached:
+            self.screen.refresh_bindings()
+
+    @property
+    def held(self) -> PhoneRef | None:
+        """The pre-filled reference while the box still shows it."""
+        return self.ref if self.ref is not None and self.value == self.ref.masked else None
+
+    def replace(self, text: str, start: int, end: int) -> None:
+        if self.held is not None:
+            self.ref = None
+            start, end = 0, len(self.value)
+            self.screen.refresh_bindings()  # the reveal key goes with the reference
+        super().replace(text, start, end)
+
+
+def input_value(box: Input) -> str:
+    """What to save from ``box``: a pre-filled masked phone gives its full number."""
+    if isinstance(box, PhoneInput) and box.held is not None:
+        return box.held.full
+    return box.value
 
 
 class Field(Horizontal):
@@ -52,8 +109,12 @@ class Field(Horizontal):
     def value(self) -> str:
         widget = self.widget
         if isinstance(widget, Input):
-            return widget.value
+            return input_value(widget)
         return str(getattr(widget, "value", "") or "")
+
+
+REVEAL_PHONE = Binding("ctrl+y", "reveal_phone", t("ops.reveal.key.open"),
+                       id="ops.reveal.key.open")
 
 
 class FormMixin:
@@ -71,6 +132,32 @@ class FormMixin:
     def clear_errors(self) -> None:
         for field in self.query(Field):  # type: ignore[attr-defined]
             field.set_error("")
+
+    # A pre-filled phone (PhoneInput) is shown masked; REVEAL_PHONE in a form's BINDINGS
+    # shows the full number through the audited reveal dialog.
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "reveal_phone":
+            return bool(self._phone_targets())
+        return super().check_action(action, parameters)  # type: ignore[misc]
+
+    def _phone_targets(self) -> list[Any]:
+        from deskapp.tui.widgets.reveal import RevealTarget, field_label
+
+        found = []
+        for box in self.query(PhoneInput):  # type: ignore[attr-defined]
+            held = box.held
+            if held is not None and held.record_id:
+                found.append(RevealTarget(held.table, held.record_id, "phone",
+                                          field_label("phone"), held.masked))
+        return found
+
+    def action_reveal_phone(self) -> None:
+        """The full number of a pre-filled phone, through the audited reveal dialog."""
+        from deskapp.tui.widgets.reveal import open_reveal
+
+        found = self._phone_targets()
+        if found:
+            open_reveal(self.app, targets=found)  # type: ignore[attr-defined]
 
 
 def choice(options: Sequence[tuple[str, str]], *, id: str, value: str | None = None,
@@ -109,6 +196,7 @@ class DeskForm(FormMixin, DeskModal[Any]):
     BINDINGS = [
         Binding("ctrl+s", "save", t("key.save"), id="key.save", priority=True),
         Binding("escape", "cancel", t("key.cancel"), id="key.cancel"),
+        REVEAL_PHONE,
     ]
     form_title = ""
     hint_key = "form.hint"
@@ -149,6 +237,8 @@ class DeskForm(FormMixin, DeskModal[Any]):
             return widget.text
         if isinstance(widget, Select):
             return choice_value(widget)
+        if isinstance(widget, Input):
+            return input_value(widget)
         return str(getattr(widget, "value", "") or "")
 
     def show_unit(self, selector: str, unit_id: int | None) -> None:
@@ -168,14 +258,21 @@ class DeskForm(FormMixin, DeskModal[Any]):
     def fill_person(self, picked: Any, *, name: str, phone: str, replace: bool = False
                     ) -> None:
         """A picked unit's occupant name and phone go into the boxes at ``name`` and
-        ``phone`` — into empty boxes only, unless ``replace``."""
+        ``phone`` — into empty boxes only, unless ``replace``. The phone is shown masked
+        (a :class:`PhoneInput` keeps the occupant's number; the reveal key shows it)."""
         if picked is None:
             return
         hit = picked.hit
-        for selector, value in ((name, hit.occupant_name), (phone, hit.phone)):
-            box = self.query_one(selector, Input)
-            if value and (replace or not box.value):
-                box.value = value
+        box = self.query_one(name, Input)
+        if hit.occupant_name and (replace or not box.value):
+            box.value = hit.occupant_name
+        box = self.query_one(phone, Input)
+        if hit.phone and (replace or not box.value):
+            if isinstance(box, PhoneInput):
+                box.prefill(hit.phone, record_id=hit.occupant_id)
+            else:
+                box.value = hit.phone
+        self.refresh_bindings()
 
     def show_field_error(self, field: str, message: str) -> None:
         super().show_field_error(field, message)
