@@ -169,8 +169,12 @@ async def test_bad_input_shows_at_the_field_and_saves_nothing(db, make_app, rece
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert "时间格式应为" in screen_text(app)
-        await pilot.press("escape")
+        await pilot.press("escape")  # typed changes: asked first
         await settle(pilot)
+        assert "放弃已填写的内容？" in screen_text(app)
+        await pilot.press("y")
+        await settle(pilot)
+        assert isinstance(app.screen, ReceptionScreen)
         # a work order without unit or location
         await pilot.press("w")
         await settle(pilot)
@@ -183,6 +187,15 @@ async def test_bad_input_shows_at_the_field_and_saves_nothing(db, make_app, rece
         assert "请选择房号（公共区域报修可填写位置）" in screen_text(app)
         await pilot.press("escape")
         await settle(pilot)
+        assert "放弃已填写的内容？" in screen_text(app)  # a category was chosen
+        await pilot.press("n")  # no: back in the form, nothing lost
+        await settle(pilot)
+        assert app.screen is wform and wform.query_one("#wf-description", Input).value
+        await pilot.press("escape")
+        await settle(pilot)
+        await pilot.press("y")
+        await settle(pilot)
+        assert isinstance(app.screen, ReceptionScreen)
     with db.read() as session:
         assert session.exec(select(Contact)).all() == []
         assert session.exec(select(WorkOrder)).all() == []
@@ -459,3 +472,46 @@ async def test_picked_phone_reveal_key_shows_the_full_number(db, make_app, recep
         from deskapp.tui.widgets.reveal import RevealModal
         assert isinstance(app.screen, RevealModal)
         assert "138****5678" in screen_text(app)
+
+
+async def test_form_keys_enter_moves_on_esc_asks_and_a_retyped_value_replaces(
+        db, make_app, receptionist, site, frozen):
+    app = make_app(login="desk1")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, ContactForm)
+        await pilot.press("escape")  # nothing typed: closes at once
+        await settle(pilot)
+        assert isinstance(app.screen, ReceptionScreen)
+        await pilot.press("n")
+        await settle(pilot)
+        form = app.screen
+        await pilot.press("enter")  # Enter on a digit choice moves on without choosing
+        assert form.focused is form.query_one("#cf-channel")
+        await pilot.press("1")  # channel: phone → the unit
+        form.query_one("#cf-kind").focus()
+        await pilot.press("1")  # kind: consultation
+        at = form.query_one("#cf-at", Input)
+        at.value = "昨天下午"
+        form.query_one("#cf-name", Input).value = "路人"
+        form.query_one("#cf-content", Input).value = "问路"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert "时间格式应为" in screen_text(app)
+        assert form.focused is at
+        await _type(pilot, "09:15")  # replaces the invalid text instead of appending
+        assert at.value == "09:15"
+        await settle(pilot)
+        assert "时间格式应为" not in screen_text(app)  # corrected: the error goes
+        await pilot.press("escape")
+        await settle(pilot)
+        assert "放弃已填写的内容？" in screen_text(app)
+        await pilot.press("n")
+        await settle(pilot)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+    with db.read() as session:
+        assert session.exec(select(Contact)).one().content == "问路"
