@@ -39,8 +39,12 @@ def language() -> str:
     return _language
 
 
-def t(key: str, **params: object) -> str:
-    """Translate ``key`` into the current language, formatting ``{name}`` params."""
+def t(key: str, /, **params: object) -> str:
+    """Translate ``key`` into the current language, formatting ``{name}`` params.
+
+    ``key`` is positional-only, so a message may itself have a ``{key}`` parameter
+    (``t("palette.goto.help", key="F2")``) without colliding with it.
+    """
     pair = messages().get(key)
     if pair is None:
         return key

@@ -23,6 +23,7 @@ reminders in :mod:`deskapp.services.cashier_arrears`, the close and reports in
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -167,6 +168,17 @@ class Tender:
     method: PayMethod
     amount_fen: int
     tendered_fen: int | None = None
+
+
+def tenders_from(amounts: Mapping[PayMethod, int], tendered_fen: int | None) -> list[Tender]:
+    """The tenders of a payment as the desk enters it: an amount per method (0 = not used)
+    and, for cash, what was handed over. Handed-over money without a cash amount is refused
+    (``tendered``): change is only given on cash."""
+    tenders = [Tender(method, amount, tendered_fen if method == PayMethod.CASH else None)
+               for method, amount in amounts.items() if amount]
+    if tendered_fen and not any(x.method == PayMethod.CASH for x in tenders):
+        raise ValidationError("cashier.pay.tendered_without_cash", field="tendered")
+    return tenders
 
 
 def series_for(prefix: str, day: date) -> str:

@@ -840,6 +840,36 @@ def amend(session: Session, *, by: Staff, complaint_id: int, changes: Mapping[st
     return c
 
 
+#: every action :func:`allowed_actions` answers for (the screen's keys use these names)
+ACTIONS = ("classify", "investigate", "responsible", "solution", "reply", "visit", "archive",
+           "take_over", "reassign", "escalate", "note", "amend")
+
+
+def allowed_actions(c: Complaint, staff: Staff | None) -> frozenset[str]:
+    """What ``staff`` may do to ``c`` now — the same rules the workflow functions above
+    enforce, for screens to show only the keys that will work."""
+    if staff is None or not staff.active or c.state == ComplaintState.ARCHIVED:
+        return frozenset()
+    supervisor = staff.role == Role.SUPERVISOR
+    handler = staff.role in HANDLER_ROLES
+    owns = handler and (supervisor or c.owner_id == staff.id)
+    allowed = {"note"}
+    if owns:
+        allowed.add(next_step(c))
+        if c.state == ComplaintState.ASSIGNED:
+            allowed.add("responsible")  # the responsible party may be corrected
+        level = _LEVEL[c.escalated_to]
+        if level < 1 or (level < 2 and (supervisor or c.major)):
+            allowed.add("escalate")
+    if handler and c.owner_id != staff.id:
+        allowed.add("take_over")
+    if supervisor:
+        allowed.add("reassign")
+    if owns or (c.received_by_id == staff.id and c.state == ComplaintState.REGISTERED):
+        allowed.add("amend")
+    return frozenset(allowed & set(ACTIONS))
+
+
 # --------------------------------------------------------------------------------------
 # Overdue and escalation
 # --------------------------------------------------------------------------------------

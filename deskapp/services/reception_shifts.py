@@ -133,6 +133,12 @@ def shift_contact_count(session: Session, shift: Shift) -> int:
         shift_contacts(shift, shift.closed_at))).one())
 
 
+def contact_count(session: Session, shift_id: int) -> int:
+    """How many contacts were logged in the shift."""
+    return int(session.exec(select(func.count()).select_from(Contact)
+                            .where(Contact.shift_id == shift_id)).one())
+
+
 def members(session: Session, shift_id: int) -> list[Staff]:
     return list(session.exec(
         select(Staff).join(ShiftMember, ShiftMember.staff_id == Staff.id)

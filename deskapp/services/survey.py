@@ -405,6 +405,17 @@ def units_of(session: Session, *, building_id: int, entrance: str | None = None,
     return list(session.exec(query.order_by(Unit.floor, Unit.entrance, Unit.room)).scalars())
 
 
+def units_of_building(session: Session, *, building_code: str, entrance: str | None = None,
+                      floor_from: int | None = None, floor_to: int | None = None) -> list[int]:
+    """:func:`units_of` for the building with code ``building_code`` (none: no units)."""
+    building_id = session.exec(select(Building.id).where(Building.code == building_code)
+                               ).scalars().first()
+    if building_id is None:
+        return []
+    return units_of(session, building_id=building_id, entrance=entrance,
+                    floor_from=floor_from, floor_to=floor_to)
+
+
 def distribute(session: Session, *, by: Staff, campaign_id: int, unit_ids: Iterable[int],
                on: date | None = None) -> DistributeResult:
     """Mark forms as handed to ``unit_ids`` on ``on`` (default today), in one action."""
@@ -555,6 +566,7 @@ class UnitSurveyState:
     response_id: int | None
     owner_name: str
     owner_phone: str  # full number, for pre-filling the entry form; mask before listing
+    owner_id: int | None = None  # the occupant the phone belongs to (the reveal key's record)
 
 
 def unit_state(session: Session, *, campaign_id: int, unit_id: int) -> UnitSurveyState:
@@ -573,7 +585,8 @@ def unit_state(session: Session, *, campaign_id: int, unit_id: int) -> UnitSurve
         .order_by(case((Occupant.kind == OccupantKind.OWNER, 0), else_=1), Occupant.id)
     ).scalars().first()
     return UnitSurveyState(unit_id, unit.code, dist, excl, response.id if response else None,
-                           owner.name if owner else "", owner.phone if owner else "")
+                           owner.name if owner else "", owner.phone if owner else "",
+                           owner.id if owner else None)
 
 
 # --------------------------------------------------------------------------------------

@@ -276,3 +276,24 @@ async def test_visit_record_and_analysis_tab(db, make_app, specialist, unit_id):
         assert "投诉月度分析 2026-10" in screen_text(app)
     with db.read() as s:
         assert len(s.exec(select(ServiceVisit)).all()) == 1
+
+
+async def test_supervisor_sees_take_over_on_someone_elses_complaint(db, make_app, supervisor,
+                                                                    specialist, unit_id):
+    with db.write() as s:
+        c = cs.create_complaint(s, by=specialist, data=cs.ComplaintCreate(
+            complainant_name="张三", content="电梯噪音", channel="phone",
+            category_code="service", unit_id=unit_id, heard=True, asked=True, recorded=True))
+    app = make_app(login="boss")
+    async with app.run_test(size=SIZE) as pilot:
+        await open_area(app, pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ComplaintDetail)
+        assert "接手" in screen_text(app)  # the footer offers the take-over key
+        await pilot.press("t")
+        await settle(pilot)
+        await fill_step(app, pilot, note="主管亲自处理")
+        assert "接手处理：王主管" in screen_text(app)
+    with db.read() as s:
+        assert cs.get_complaint(s, c.id).owner_id == supervisor.id

@@ -74,7 +74,9 @@ async def test_log_a_repair_and_run_its_work_order_to_the_end(db, make_app, rece
         await pilot.press("enter")  # pick 3-1-1201
         await settle(pilot)
         assert form.query_one("#cf-name", Input).value == "张三"
-        assert form.query_one("#cf-phone", Input).value == "13812345678"
+        # the owner's phone is pre-filled masked; the full number is saved
+        assert form.query_one("#cf-phone", Input).value == "138****5678"
+        assert "13812345678" not in screen_text(app)
         form.query_one("#cf-content", Input).value = "厨房水管漏水"
         await pilot.press("ctrl+s")
         await settle(pilot)
@@ -82,6 +84,7 @@ async def test_log_a_repair_and_run_its_work_order_to_the_end(db, make_app, rece
         wform = app.screen
         assert isinstance(wform, WorkOrderForm)
         assert wform.query_one("#wf-description", Input).value == "厨房水管漏水"
+        assert wform.query_one("#wf-phone", Input).value == "138****5678"
         await pilot.press("1")  # category: 水
         await pilot.press("1")  # urgency: 紧急
         await pilot.press("ctrl+s")
@@ -91,6 +94,7 @@ async def test_log_a_repair_and_run_its_work_order_to_the_end(db, make_app, rece
             contact = session.exec(select(Contact)).one()
             order = session.exec(select(WorkOrder)).one()
         assert contact.kind == ContactKind.REPAIR and contact.unit_code == "3-1-1201"
+        assert contact.phone == "13812345678" and order.requester_phone == "13812345678"
         assert contact.status == ContactStatus.HANDED_OVER and contact.linked_id == order.id
         assert order.number == "WX20261130-001" and order.limit_hours == 4
         text = screen_text(app)
@@ -166,8 +170,12 @@ async def test_bad_input_shows_at_the_field_and_saves_nothing(db, make_app, rece
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert "时间格式应为" in screen_text(app)
-        await pilot.press("escape")
+        await pilot.press("escape")  # typed changes: asked first
         await settle(pilot)
+        assert "放弃已填写的内容？" in screen_text(app)
+        await pilot.press("y")
+        await settle(pilot)
+        assert isinstance(app.screen, ReceptionScreen)
         # a work order without unit or location
         await pilot.press("w")
         await settle(pilot)
@@ -180,6 +188,15 @@ async def test_bad_input_shows_at_the_field_and_saves_nothing(db, make_app, rece
         assert "请选择房号（公共区域报修可填写位置）" in screen_text(app)
         await pilot.press("escape")
         await settle(pilot)
+        assert "放弃已填写的内容？" in screen_text(app)  # a category was chosen
+        await pilot.press("n")  # no: back in the form, nothing lost
+        await settle(pilot)
+        assert app.screen is wform and wform.query_one("#wf-description", Input).value
+        await pilot.press("escape")
+        await settle(pilot)
+        await pilot.press("y")
+        await settle(pilot)
+        assert isinstance(app.screen, ReceptionScreen)
     with db.read() as session:
         assert session.exec(select(Contact)).all() == []
         assert session.exec(select(WorkOrder)).all() == []
@@ -458,3 +475,95 @@ async def test_coming_back_reloads_the_lists_only_after_a_write(db, make_app, re
         await settle(pilot)
         assert "contact-list" in reloads
         assert "楼道灯不亮了" in screen_text(app)
+
+
+async def test_picked_phone_is_masked_and_a_typed_number_replaces_it(db, make_app, receptionist,
+                                                                     site, frozen):
+    app = make_app(login="desk1")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        form = app.screen
+        await pilot.press("1", "1")  # kind, channel
+        await settle(pilot)
+        await _type(pilot, "1201")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        phone = form.query_one("#cf-phone", Input)
+        assert phone.value == "138****5678"
+        assert "13812345678" not in screen_text(app)
+        phone.focus()
+        await pilot.press("end")
+        await _type(pilot, "13900001111")  # typing replaces the masked number, stars and all
+        assert phone.value == "13900001111"
+        form.query_one("#cf-content", Input).value = "咨询停车"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        with db.read() as session:
+            contact = session.exec(select(Contact)).one()
+        assert contact.phone == "13900001111"
+
+
+async def test_picked_phone_reveal_key_shows_the_full_number(db, make_app, receptionist, site,
+                                                              frozen):
+    app = make_app(login="desk1")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        await pilot.press("1", "1")
+        await settle(pilot)
+        await _type(pilot, "1201")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("ctrl+y")
+        await settle(pilot)
+        from deskapp.tui.widgets.reveal import RevealModal
+        assert isinstance(app.screen, RevealModal)
+        assert "138****5678" in screen_text(app)
+
+
+async def test_form_keys_enter_moves_on_esc_asks_and_a_retyped_value_replaces(
+        db, make_app, receptionist, site, frozen):
+    app = make_app(login="desk1")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, ContactForm)
+        await pilot.press("escape")  # nothing typed: closes at once
+        await settle(pilot)
+        assert isinstance(app.screen, ReceptionScreen)
+        await pilot.press("n")
+        await settle(pilot)
+        form = app.screen
+        await pilot.press("enter")  # Enter on a digit choice moves on without choosing
+        assert form.focused is form.query_one("#cf-channel")
+        await pilot.press("1")  # channel: phone → the unit
+        form.query_one("#cf-kind").focus()
+        await pilot.press("1")  # kind: consultation
+        at = form.query_one("#cf-at", Input)
+        at.value = "昨天下午"
+        form.query_one("#cf-name", Input).value = "路人"
+        form.query_one("#cf-content", Input).value = "问路"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert "时间格式应为" in screen_text(app)
+        assert form.focused is at
+        await _type(pilot, "09:15")  # replaces the invalid text instead of appending
+        assert at.value == "09:15"
+        await settle(pilot)
+        assert "时间格式应为" not in screen_text(app)  # corrected: the error goes
+        await pilot.press("escape")
+        await settle(pilot)
+        assert "放弃已填写的内容？" in screen_text(app)
+        await pilot.press("n")
+        await settle(pilot)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+    with db.read() as session:
+        assert session.exec(select(Contact)).one().content == "问路"

@@ -953,3 +953,14 @@ def test_close_anchors_the_audit_log_and_the_report_prints_it(billed: Site) -> N
     with st.db.read() as s:
         result = audit.verify(s, anchors=audit.site_anchors(s))
     assert result.reason == "tail" and "日结" in result.source
+
+
+def test_tenders_from_the_desk_boxes_refuse_handed_over_money_without_cash():
+    with pytest.raises(ValidationError) as err:
+        c.tenders_from({PayMethod.CASH: 0, PayMethod.WECHAT: 50940}, 60000)
+    assert err.value.field == "tendered" and err.value.key == "cashier.pay.tendered_without_cash"
+    tenders = c.tenders_from({PayMethod.CASH: 20000, PayMethod.WECHAT: 30940}, 50000)
+    assert tenders == [c.Tender(PayMethod.CASH, 20000, 50000),
+                       c.Tender(PayMethod.WECHAT, 30940, None)]
+    assert c.tenders_from({PayMethod.CASH: 0, PayMethod.WECHAT: 50940}, None) == [
+        c.Tender(PayMethod.WECHAT, 50940, None)]

@@ -595,3 +595,52 @@ def test_format_minutes():
     assert cs.format_minutes(0) == "0分"
     assert cs.format_minutes(1530) == "1天1小时30分"
     assert cs.format_minutes(Decimal("90.5")) == "1小时31分"
+
+
+# --------------------------------------------------------------------------- allowed actions
+
+
+def test_allowed_actions_follow_role_owner_and_state(db, receptionist, supervisor, specialist,
+                                                     other_specialist, frozen_now):
+    c = register(db, specialist)
+    mine = cs.allowed_actions(c, specialist)
+    assert mine == {"classify", "escalate", "note", "amend"}
+    # another specialist must take it over first; a supervisor may act on any and take over
+    assert cs.allowed_actions(c, other_specialist) == {"take_over", "note"}
+    assert cs.allowed_actions(c, supervisor) == {"classify", "escalate", "note", "amend",
+                                                  "take_over", "reassign"}
+    assert cs.allowed_actions(c, receptionist) == {"note"}
+    mine_at_desk = register(db, receptionist, owner_id=specialist.id)
+    assert cs.allowed_actions(mine_at_desk, receptionist) == {"note", "amend"}  # the receiver
+    c = walk_to(db, c, specialist, ComplaintState.ASSIGNED)
+    assert {"solution", "responsible"} <= cs.allowed_actions(c, specialist)
+    c = run(db, cs.escalate, by=specialist, complaint_id=c.id, to="supervisor", reason="难")
+    assert "escalate" not in cs.allowed_actions(c, specialist)  # not major: no further
+    assert "escalate" in cs.allowed_actions(c, supervisor)
+    c = walk_to(db, c, specialist, ComplaintState.ARCHIVED)
+    for who in (receptionist, specialist, supervisor):
+        assert cs.allowed_actions(c, who) == frozenset()
+
+
+def test_allowed_actions_agree_with_the_workflow(db, supervisor, specialist, other_specialist,
+                                                 frozen_now):
+    """Every action offered works; every action refused by the service is not offered."""
+    for who in (specialist, other_specialist, supervisor):
+        c = register(db, specialist)
+        offered = cs.allowed_actions(c, who)
+        attempts = {
+            "classify": (cs.classify, {"valid": True}),
+            "take_over": (cs.take_over, {}),
+            "reassign": (cs.reassign, {"owner_id": other_specialist.id}),
+            "escalate": (cs.escalate, {"to": "supervisor", "reason": "难"}),
+            "note": (cs.add_note, {"note": "来电"}),
+            "amend": (cs.amend, {"changes": {"place": "大堂"}, "reason": "听错"}),
+        }
+        for action, (fn, kw) in attempts.items():
+            fresh = register(db, specialist)
+            try:
+                run(db, fn, by=who, complaint_id=fresh.id, **kw)
+                worked = True
+            except (PermissionDenied, Conflict):
+                worked = False
+            assert worked == (action in offered), (who.login, action)

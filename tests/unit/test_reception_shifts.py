@@ -74,6 +74,7 @@ def test_login_opens_the_desk_shift_and_the_second_login_joins_it(db, receptioni
         other = shifts.current_shift(session, desk="前台2")
         assert other.id != shift.id
         assert len(session.exec(select(Shift)).all()) == 2
+        assert shifts.contact_count(session, shift.id) == 0
 
 
 def test_handover_summary_counts_and_open_items(db, receptionist, second, site):
@@ -93,6 +94,8 @@ def test_handover_summary_counts_and_open_items(db, receptionist, second, site):
             order = wo.create_work_order(session, by=receptionist, contact_id=repair.id,
                                          data=WorkOrderCreate(WorkOrderCategory.WATER,
                                                               WorkOrderUrgency.URGENT, "卫生间漏水"))
+    with db.read() as session:  # the four of this shift, not yesterday's message
+        assert shifts.contact_count(session, shifts.current_shift(session, desk=DESK).id) == 4
     end = NOW + timedelta(hours=8)
     with clock.freeze(end), db.write() as session:
         shift = shifts.current_shift(session, desk=DESK)

@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from deskapp import clock
+from deskapp.db.models import Building
 from deskapp.db.models.survey import (
     CampaignStatus,
     FollowUpScope,
@@ -186,6 +187,10 @@ def test_distribution_rate_against_valid_units(db, supervisor, receptionist, cam
         b1 = units.find_unit_by_code(session, "1-1-301").building_id
         floor_ids = survey.units_of(session, building_id=b1, floor_from=3, floor_to=4)
         assert len(floor_ids) == 4
+        code = session.get(Building, b1).code
+        assert survey.units_of_building(session, building_code=code, floor_from=3,
+                                        floor_to=4) == floor_ids
+        assert survey.units_of_building(session, building_code="no-such") == []
         result = survey.distribute(session, by=receptionist, campaign_id=campaign.id,
                                    unit_ids=floor_ids, on=date(2026, 6, 15))
         assert (result.added, result.already, result.excluded) == (4, 0, 0)

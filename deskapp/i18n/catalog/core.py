@@ -30,6 +30,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "confirm.hint": ("按 {letter}：{action}；按 N 或 Esc 取消（回车不会确认）",
                      "{letter}: {action} · N or Esc: cancel (Enter does not confirm)"),
     "form.choose": ("请选择", "Choose"),
+    "form.discard": ("放弃已填写的内容？", "Discard what you have typed?"),
     "form.hint": ("Ctrl+S 保存　Esc 取消　回车到下一项", "Ctrl+S save · Esc cancel · Enter next field"),
     "key.next": ("下一项", "Next"),
     "key.prev": ("上一项", "Previous"),

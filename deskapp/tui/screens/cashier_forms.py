@@ -192,14 +192,8 @@ class PaymentForm(_Form):
             self.focus_next()
 
     def save(self) -> None:
-        tenders = []
-        for method in METHOD_ORDER:
-            amount = self._amount(method, strict=True)
-            if amount:
-                tendered = self._tendered(strict=True) if method == PayMethod.CASH else None
-                tenders.append(svc.Tender(method, amount, tendered))
-        if not any(x.method == PayMethod.CASH for x in tenders) and self._tendered(strict=True):
-            raise ValidationError("cashier.pay.tendered_without_cash", field="tendered")
+        tenders = svc.tenders_from({m: self._amount(m, strict=True) for m in METHOD_ORDER},
+                                   self._tendered(strict=True))
         payer = self.query_one("#pay-payer", Input).value
         by, request, unit_id, desk = self.app.staff, self.request_id, self.unit_id, self.desk
         ids = [i.bill_id for i in self.items]

@@ -36,10 +36,8 @@ from textual.widgets.option_list import Option
 
 from deskapp import clock
 from deskapp.config import data_dir
-from deskapp.db.models import Role
 from deskapp.db.models.complaints import (
     Complaint,
-    ComplaintState,
     EscalationTarget,
     OpinionHandling,
     ServiceVisit,
@@ -333,29 +331,8 @@ class ComplaintDetail(RevealMixin, DeskModal[bool]):
             return self.reveal_allowed()
         if action in ("close",) or self.loaded is None:
             return True if action == "close" else None
-        c = self.loaded.complaint
-        staff = self.app.staff
-        role = staff.role if staff else None
-        archived = c.state == ComplaintState.ARCHIVED
-        handler = role in (Role.SPECIALIST, Role.SUPERVISOR)
-        mine = role == Role.SUPERVISOR or (staff is not None and c.owner_id == staff.id)
-        if action in _STEP_ACTIONS:
-            return handler and mine and cs.next_step(c) == _STEP_ACTIONS[action] or (
-                action == "responsible" and mine and handler
-                and c.state == ComplaintState.ASSIGNED)
-        if action == "take_over":
-            return role == Role.SPECIALIST and not archived and c.owner_id != staff.id
-        if action == "reassign":
-            return role == Role.SUPERVISOR and not archived
-        if action == "escalate":
-            return handler and mine and not archived and c.escalated_to != \
-                EscalationTarget.DIRECTOR
-        if action in ("note",):
-            return not archived
-        if action == "amend":
-            return not archived and (mine and handler or (
-                staff is not None and c.received_by_id == staff.id
-                and c.state == ComplaintState.REGISTERED))
+        if action in cs.ACTIONS:
+            return action in cs.allowed_actions(self.loaded.complaint, self.app.staff)
         return True
 
     # -- actions -------------------------------------------------------------------------

@@ -27,7 +27,7 @@ from deskapp.services import complaints as cs
 from deskapp.services import complaints_visits as vs
 from deskapp.services.reception import channel_label, parse_time
 from deskapp.tui.widgets.confirm import confirm_action
-from deskapp.tui.widgets.form import DeskForm, Field, choice
+from deskapp.tui.widgets.form import DeskForm, Field, PhoneInput, choice
 from deskapp.tui.widgets.unit_picker import UnitField
 
 
@@ -104,7 +104,7 @@ class ComplaintForm(_Form):
                         Input(value=p.complainant_name if p else "", id="cf-name"),
                         name="complainant_name", required=True)
             yield Field(t("complaints.field.complainant_phone"),
-                        Input(value=p.complainant_phone if p else "", id="cf-phone"),
+                        PhoneInput(value=p.complainant_phone if p else "", id="cf-phone"),
                         name="complainant_phone")
         with Horizontal(classes="pair"):
             yield Field(t("complaints.field.floor"), Input(id="cf-floor"), name="floor")
@@ -301,7 +301,7 @@ class VisitForm(_Form):
         with Horizontal(classes="pair"):
             yield Field(t("complaints.field.person_name"), Input(id="vf-name"),
                         name="person_name", required=True)
-            yield Field(t("complaints.field.phone"), Input(id="vf-phone"), name="phone")
+            yield Field(t("complaints.field.phone"), PhoneInput(id="vf-phone"), name="phone")
         scores = score_options()
         topics = list(VisitTopic)
         for i in range(0, len(topics), 2):

@@ -27,7 +27,7 @@ from deskapp.services import reception
 from deskapp.services import reception_workorders as wo
 from deskapp.services.reception import ContactCreate, ContactUpdate, parse_time
 from deskapp.services.reception_workorders import WorkOrderCreate
-from deskapp.tui.widgets.form import DeskForm, Field
+from deskapp.tui.widgets.form import DeskForm, Field, PhoneInput
 from deskapp.tui.widgets.reception_choice import KeyChoice
 from deskapp.tui.widgets.unit_picker import PickedUnit, UnitField
 
@@ -50,9 +50,6 @@ def now_text() -> str:
 
 class _Form(DeskForm):
     hint_key = "reception.form.hint"
-
-    def value(self, selector: str) -> str:
-        return self.query_one(selector, Input).value
 
     def time_value(self, selector: str, field: str) -> Any:
         return parse_time(self.value(selector), field=field)
@@ -94,7 +91,9 @@ class ContactForm(_Form):
         yield Field(t("reception.field.unit"), UnitField(id="cf-unit"), name="unit")
         yield Field(t("reception.field.person_name"),
                     Input(value=c.person_name if c else "", id="cf-name"), name="person_name")
-        yield Field(t("reception.field.phone"), Input(value=c.phone if c else "", id="cf-phone"),
+        yield Field(t("reception.field.phone"), PhoneInput(
+                    value=c.phone if c else "", table="contact", record_id=c.id if c else None,
+                    id="cf-phone"),
                     name="phone")
         yield Field(t("reception.field.content"),
                     Input(value=c.content if c else "", id="cf-content"),
@@ -207,7 +206,9 @@ class WorkOrderForm(_Form):
                     name="description", required=True)
         yield Field(t("reception.wo.field.requester"),
                     Input(value=c.person_name if c else "", id="wf-name"), name="requester_name")
-        yield Field(t("reception.field.phone"), Input(value=c.phone if c else "", id="wf-phone"),
+        yield Field(t("reception.field.phone"), PhoneInput(
+                    value=c.phone if c else "", table="contact", record_id=c.id if c else None,
+                    id="wf-phone"),
                     name="requester_phone")
 
     def on_mount(self) -> None:

@@ -49,13 +49,14 @@ from deskapp.services.listing import ListSource
 from deskapp.tui import areas
 from deskapp.tui.base import DeskModal, DeskScreen
 from deskapp.tui.widgets.confirm import ConfirmDialog
+from deskapp.tui.widgets.form import FieldSpec
 from deskapp.tui.widgets.printing import deliver_in_background, print_document
 from deskapp.tui.widgets.record_list import RecordList
 from deskapp.tui.widgets.registers_form import (
     ActionModal,
     DetailModal,
     QuickForm,
-    Spec,
+    spec,
 )
 from deskapp.tui.widgets.reveal import RevealTarget, field_label
 from deskapp.tui.widgets.unit_picker import PickedUnit, UnitField, UnitPicker
@@ -74,7 +75,7 @@ class Register:
     kind: str  # RecordRef kind of its records
     open_state: str  # the status filter of the "open now" list
     source: Callable[[], ListSource]
-    specs: list[Spec]
+    specs: list[FieldSpec]
     unit_filter: bool = False  # ``u`` narrows the list to one unit
     manage: bool = False  # ``k`` opens a catalogue
     steps: set[str] = field(default_factory=lambda: {"close", "void"})
@@ -83,66 +84,66 @@ class Register:
 
 REGISTERS: tuple[Register, ...] = (
     Register("visitors", "visitor", VisitorStatus.INSIDE.value, visitors_svc.VisitorSource, [
-        Spec("name", "registers.field.visitor_name", required=True),
-        Spec("phone", "registers.field.phone", required=True),
-        Spec("id_number", "registers.field.id_number"),
-        Spec("unit", "registers.field.unit", "unit"),
-        Spec("host", "registers.field.host"),
-        Spec("purpose", "registers.field.purpose"),
-        Spec("people", "registers.field.people", default="1"),
-        Spec("plate", "registers.field.plate"),
-        Spec("card_no", "registers.field.card_no"),
-        Spec("note", "registers.field.note"),
+        spec("name", "registers.field.visitor_name", required=True),
+        spec("phone", "registers.field.phone", required=True),
+        spec("id_number", "registers.field.id_number"),
+        spec("unit", "registers.field.unit", "unit"),
+        spec("host", "registers.field.host"),
+        spec("purpose", "registers.field.purpose"),
+        spec("people", "registers.field.people", default="1"),
+        spec("plate", "registers.field.plate"),
+        spec("card_no", "registers.field.card_no"),
+        spec("note", "registers.field.note"),
     ], unit_filter=True, steps={"close", "void", "print"}, document="visitor-pass"),
     Register("keys", "key_loan", KeyLoanStatus.OUT.value, keys_svc.KeyLoanSource, [
-        Spec("code", "registers.field.key_code", required=True,
+        spec("code", "registers.field.key_code", required=True,
              placeholder_key="registers.ph.key_code"),
-        Spec("holder", "registers.field.holder", required=True),
-        Spec("holder_org", "registers.field.holder_org"),
-        Spec("holder_phone", "registers.field.phone"),
-        Spec("purpose", "registers.field.purpose"),
-        Spec("due", "registers.field.due", placeholder_key="registers.ph.due"),
+        spec("holder", "registers.field.holder", required=True),
+        spec("holder_org", "registers.field.holder_org"),
+        spec("holder_phone", "registers.field.phone"),
+        spec("purpose", "registers.field.purpose"),
+        spec("due", "registers.field.due", placeholder_key="registers.ph.due"),
     ], manage=True),
     Register("lending", "loan", LoanStatus.OUT.value, lending_svc.LoanSource, [
-        Spec("kind", "registers.field.kind", "select", required=True),
-        Spec("qty", "registers.field.qty", default="1", required=True),
-        Spec("borrower", "registers.field.borrower", required=True),
-        Spec("unit", "registers.field.unit", "unit"),
-        Spec("phone", "registers.field.phone"),
-        Spec("due", "registers.field.due", placeholder_key="registers.ph.due"),
-        Spec("note", "registers.field.note"),
+        spec("kind", "registers.field.kind", "select", required=True),
+        spec("qty", "registers.field.qty", default="1", required=True),
+        spec("borrower", "registers.field.borrower", required=True),
+        spec("unit", "registers.field.unit", "unit"),
+        spec("phone", "registers.field.phone"),
+        spec("due", "registers.field.due", placeholder_key="registers.ph.due"),
+        spec("note", "registers.field.note"),
     ], manage=True),
     Register("parcels", "parcel", ParcelStatus.WAITING.value, parcels_svc.ParcelSource, [
-        Spec("kind", "registers.field.parcel_kind", "select",
+        spec("kind", "registers.field.parcel_kind", "select",
              choices=_choices(ParcelKind, "registers.parcel_kind")),
-        Spec("carrier", "registers.field.carrier"),
-        Spec("tracking_no", "registers.field.tracking_no"),
-        Spec("unit", "registers.field.unit", "unit"),
-        Spec("recipient", "registers.field.recipient", required=True),
-        Spec("recipient_phone", "registers.field.recipient_phone"),
-        Spec("shelf", "registers.field.shelf"),
-        Spec("note", "registers.field.note"),
+        spec("carrier", "registers.field.carrier"),
+        spec("tracking_no", "registers.field.tracking_no"),
+        spec("unit", "registers.field.unit", "unit"),
+        spec("recipient", "registers.field.recipient", required=True),
+        spec("recipient_phone", "registers.field.recipient_phone"),
+        spec("shelf", "registers.field.shelf"),
+        spec("note", "registers.field.note"),
     ], unit_filter=True, steps={"close", "void", "notify"}),
     Register("lost", "lost_item", LostStatus.HELD.value, lost_svc.LostItemSource, [
-        Spec("description", "registers.field.item", required=True),
-        Spec("found_place", "registers.field.found_place", required=True),
-        Spec("found_at", "registers.field.found_at", placeholder_key="registers.ph.found_at"),
-        Spec("finder", "registers.field.finder"),
-        Spec("finder_phone", "registers.field.finder_phone"),
-        Spec("storage", "registers.field.storage"),
+        spec("description", "registers.field.item", required=True),
+        spec("found_place", "registers.field.found_place", required=True),
+        spec("found_at", "registers.field.found_at", placeholder_key="registers.ph.found_at"),
+        spec("finder", "registers.field.finder"),
+        spec("finder_phone", "registers.field.finder_phone"),
+        spec("storage", "registers.field.storage"),
     ], steps={"close", "void", "dispose"}),
     Register("goods", "goods_pass", GoodsPassStatus.ISSUED.value, goods_svc.GoodsPassSource, [
-        Spec("unit", "registers.field.unit", "unit", required=True),
-        Spec("applicant", "registers.field.applicant", required=True),
-        Spec("applicant_kind", "registers.field.applicant_kind", "select",
+        spec("unit", "registers.field.unit", "unit", required=True),
+        spec("applicant", "registers.field.applicant", required=True),
+        spec("applicant_kind", "registers.field.applicant_kind", "select",
              choices=_choices(OccupantKind, "occupant")),
-        Spec("applicant_phone", "registers.field.applicant_phone", required=True),
-        Spec("consent", "registers.field.consent", placeholder_key="registers.ph.consent"),
-        Spec("items", "registers.field.items", required=True,
+        spec("applicant_phone", "registers.field.applicant_phone", required=True),
+        spec("consent", "registers.field.consent", placeholder_key="registers.ph.consent"),
+        spec("items", "registers.field.items", required=True,
              placeholder_key="registers.ph.items"),
-        Spec("plate", "registers.field.plate"),
-        Spec("out_date", "registers.field.out_date", placeholder_key="registers.ph.date"),
-        Spec("note", "registers.field.note"),
+        spec("plate", "registers.field.plate"),
+        spec("out_date", "registers.field.out_date", placeholder_key="registers.ph.date"),
+        spec("note", "registers.field.note"),
     ], unit_filter=True, steps={"close", "void", "print"}, document="goods-pass"),
 )
 BY_KEY = {r.key: r for r in REGISTERS}
@@ -530,7 +531,7 @@ class RegistersScreen(DeskScreen):
             return
         if step == "void":
             modal = ActionModal(t("registers.void.title"),
-                                [Spec("reason", "registers.field.void_reason", required=True)],
+                                [spec("reason", "registers.field.void_reason", required=True)],
                                 lambda v: self._void_fn(kind, record_id, v["reason"]))
             self.app.push_screen(modal, lambda r: r is not None and self._done(register.key,
                                                                                "voided"))
@@ -538,7 +539,7 @@ class RegistersScreen(DeskScreen):
         if step == "notify":
             modal = ActionModal(
                 t("registers.notify.title"),
-                [Spec("method", "registers.field.notify_method", "select",
+                [spec("method", "registers.field.notify_method", "select",
                       choices=_choices(NotifyMethod, "registers.notify"))],
                 lambda v: lambda s: parcels_svc.notify(s, by=by, parcel_id=record_id,
                                                        method=NotifyMethod(v["method"])))
@@ -548,7 +549,7 @@ class RegistersScreen(DeskScreen):
         if step == "dispose":
             modal = ActionModal(
                 t("registers.dispose.title"),
-                [Spec("disposal", "registers.field.disposal", required=True)],
+                [spec("disposal", "registers.field.disposal", required=True)],
                 lambda v: lambda s: lost_svc.dispose(s, by=by, item_id=record_id,
                                                      disposal=v["disposal"]))
             self.app.push_screen(modal, lambda r: r is not None and self._done(register.key,
@@ -582,43 +583,43 @@ class RegistersScreen(DeskScreen):
             return
         by = self.app.staff
         info = d.title
-        specs: list[Spec]
+        specs: list[FieldSpec]
         run: Callable[[dict[str, Any]], Callable[[Session], Any]]
         prefill: dict[str, str] = {}
         key = register.key
         if key == "visitors":
             has_card = bool(dict(d.rows).get("registers.field.card_no"))
-            specs = ([Spec("card_returned", "registers.field.card_returned", "select",
+            specs = ([spec("card_returned", "registers.field.card_returned", "select",
                            choices=YES_NO)] if has_card else []) + \
-                [Spec("note", "registers.field.note")]
+                [spec("note", "registers.field.note")]
 
             def run(v: dict[str, Any]) -> Callable[[Session], Any]:
                 card = None if not has_card else v.get("card_returned") == "yes"
                 return lambda s: visitors_svc.sign_out_visitor(
                     s, by=by, visitor_id=record_id, card_returned=card, note=v["note"])
         elif key == "keys":
-            specs = [Spec("condition", "registers.field.condition", "select",
+            specs = [spec("condition", "registers.field.condition", "select",
                           choices=_choices(ReturnCondition, "registers.condition")),
-                     Spec("return_note", "registers.field.return_note")]
+                     spec("return_note", "registers.field.return_note")]
 
             def run(v: dict[str, Any]) -> Callable[[Session], Any]:
                 return lambda s: keys_svc.return_item(
                     s, by=by, loan_id=record_id, condition=ReturnCondition(v["condition"]),
                     note=v["return_note"])
         elif key == "lending":
-            specs = [Spec("lost", "registers.field.lost", "select", choices=NO_YES),
-                     Spec("return_note", "registers.field.return_note")]
+            specs = [spec("lost", "registers.field.lost", "select", choices=NO_YES),
+                     spec("return_note", "registers.field.return_note")]
 
             def run(v: dict[str, Any]) -> Callable[[Session], Any]:
                 return lambda s: lending_svc.return_loan(
                     s, by=by, loan_id=record_id, lost=v["lost"] == "yes", note=v["return_note"])
         elif key == "parcels":
-            specs = [Spec("handover", "registers.field.handover", "select",
+            specs = [spec("handover", "registers.field.handover", "select",
                           choices=(("collected", "registers.handover.collected"),
                                    ("delivered", "registers.handover.delivered"),
                                    ("returned", "registers.handover.returned"))),
-                     Spec("collected_by", "registers.field.collected_by", required=True),
-                     Spec("note", "registers.field.note")]
+                     spec("collected_by", "registers.field.collected_by", required=True),
+                     spec("note", "registers.field.note")]
             prefill = {"collected_by": dict(d.rows).get("registers.field.recipient", "")}
 
             def run(v: dict[str, Any]) -> Callable[[Session], Any]:
@@ -627,10 +628,10 @@ class RegistersScreen(DeskScreen):
                     delivered=v["handover"] == "delivered",
                     returned=v["handover"] == "returned", note=v["note"])
         elif key == "lost":
-            specs = [Spec("claimant", "registers.field.claimant", required=True),
-                     Spec("claimant_phone", "registers.field.claimant_phone", required=True),
-                     Spec("id_number", "registers.field.id_number"),
-                     Spec("id_checked", "registers.field.id_checked", "select", choices=NO_YES)]
+            specs = [spec("claimant", "registers.field.claimant", required=True),
+                     spec("claimant_phone", "registers.field.claimant_phone", required=True),
+                     spec("id_number", "registers.field.id_number"),
+                     spec("id_checked", "registers.field.id_checked", "select", choices=NO_YES)]
 
             def run(v: dict[str, Any]) -> Callable[[Session], Any]:
                 return lambda s: lost_svc.claim(
@@ -638,7 +639,7 @@ class RegistersScreen(DeskScreen):
                     claimant_phone=v["claimant_phone"], id_no=v["id_number"],
                     id_checked=v["id_checked"] == "yes")
         else:
-            specs = [Spec("guard", "registers.field.guard")]
+            specs = [spec("guard", "registers.field.guard")]
 
             def run(v: dict[str, Any]) -> Callable[[Session], Any]:
                 return lambda s: goods_svc.mark_used(s, by=by, pass_id=record_id,
@@ -732,12 +733,12 @@ class KeyItemsModal(DeskModal[None]):
     def action_add(self) -> None:
         by = self.app.staff
         specs = [
-            Spec("code", "registers.field.key_code", required=True),
-            Spec("name", "registers.field.key_name", required=True),
-            Spec("category", "registers.field.category", "select",
+            spec("code", "registers.field.key_code", required=True),
+            spec("name", "registers.field.key_name", required=True),
+            spec("category", "registers.field.category", "select",
                  choices=_choices(KeyCategory, "registers.category")),
-            Spec("unit", "registers.field.unit", "unit"),
-            Spec("location", "registers.field.location"),
+            spec("unit", "registers.field.unit", "unit"),
+            spec("location", "registers.field.location"),
         ]
 
         def run(v: dict[str, Any]) -> Callable[[Session], Any]:
@@ -803,10 +804,10 @@ class LendKindsModal(DeskModal[None]):
         by = self.app.staff
 
         def open_form(kind: Any) -> None:
-            specs = [Spec("name", "registers.field.kind_name", required=True),
-                     Spec("total", "registers.field.total", required=True),
-                     Spec("default_hours", "registers.field.default_hours", default="24"),
-                     Spec("active", "registers.col.active", "select", choices=YES_NO)]
+            specs = [spec("name", "registers.field.kind_name", required=True),
+                     spec("total", "registers.field.total", required=True),
+                     spec("default_hours", "registers.field.default_hours", default="24"),
+                     spec("active", "registers.col.active", "select", choices=YES_NO)]
             prefill = {}
             if kind is not None:
                 prefill = {"name": kind.name, "total": str(kind.total),

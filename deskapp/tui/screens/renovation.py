@@ -31,7 +31,8 @@ from deskapp.services import units
 from deskapp.services.renovation_lists import VIEWS, ArchiveSource, FilingSource, building_choices
 from deskapp.tui import areas
 from deskapp.tui.base import DeskModal, DeskScreen
-from deskapp.tui.screens.renovation_forms import ActionForm, FilingForm, Spec
+from deskapp.tui.screens.renovation_forms import ActionForm, FilingForm, spec
+from deskapp.tui.widgets.form import FieldSpec
 from deskapp.tui.widgets.printing import choose_and_print, print_document
 from deskapp.tui.widgets.record_list import RecordList, fit_cell
 from deskapp.tui.widgets.reveal import (
@@ -317,7 +318,7 @@ class FilingScreen(RevealMixin, DeskScreen):
             self.notify(t("common.saved"))
             self.load()
 
-    def _form(self, title: str, specs: list[Spec], submit: Any, **kw: Any) -> None:
+    def _form(self, title: str, specs: list[FieldSpec], submit: Any, **kw: Any) -> None:
         self.app.push_screen(ActionForm(title, specs, submit, **kw), self._after)
 
     def _step(self, fn: Any) -> None:
@@ -335,7 +336,7 @@ class FilingScreen(RevealMixin, DeskScreen):
     def action_documents(self) -> None:
         assert self.detail is not None
         d = self.detail
-        specs = [Spec(code, t(f"renovation.doc.{code}"), "check", code in d.received)
+        specs = [spec(code, t(f"renovation.doc.{code}"), "check", code in d.received)
                  for code in d.required]
         by, fid, before = self.by, self.filing_id, set(d.received)
 
@@ -356,7 +357,7 @@ class FilingScreen(RevealMixin, DeskScreen):
     def action_confirm_owner(self) -> None:
         by, fid = self.by, self.filing_id
         self._form(t("renovation.key.confirm_owner"),
-                   [Spec("owner_confirm_note", t("renovation.field.owner_confirm_note"),
+                   [spec("owner_confirm_note", t("renovation.field.owner_confirm_note"),
                          required=True)],
                    lambda v: lambda s: reno.confirm_with_owner(
                        s, by=by, filing_id=fid, note=v["owner_confirm_note"]),
@@ -369,10 +370,10 @@ class FilingScreen(RevealMixin, DeskScreen):
     def action_review(self) -> None:
         by, fid = self.by, self.filing_id
         self._form(t("renovation.key.review"), [
-            Spec("review_officer", t("renovation.field.review_officer"), required=True),
-            Spec("accepted", t("renovation.field.accepted"), "select", "yes",
+            spec("review_officer", t("renovation.field.review_officer"), required=True),
+            spec("accepted", t("renovation.field.accepted"), "select", "yes",
                  [(t("renovation.review.accept"), "yes"), (t("renovation.review.return"), "no")]),
-            Spec("review_note", t("renovation.field.review_note")),
+            spec("review_note", t("renovation.field.review_note")),
         ], lambda v: lambda s: reno.review(s, by=by, filing_id=fid, officer=v["review_officer"],
                                             accepted=v["accepted"] == "yes",
                                             note=v["review_note"]))
@@ -409,12 +410,12 @@ class FilingScreen(RevealMixin, DeskScreen):
                                                   tenders=tenders, payer_name=v["payer"])
 
         self._form(t("renovation.key.deposit"), [
-            Spec("standard", t("renovation.field.standard"), "info",
+            spec("standard", t("renovation.field.standard"), "info",
                  f"{name}（{code}）  {format_fen(amount)}"),
-            Spec("method", t("renovation.field.method"), "select", "cash", methods),
-            Spec("tendered", t("renovation.field.tendered"), "text",
+            spec("method", t("renovation.field.method"), "select", "cash", methods),
+            spec("tendered", t("renovation.field.tendered"), "text",
                  format_fen(amount, symbol=False, grouping=False)),
-            Spec("payer", t("renovation.field.payer"), "text", self.detail.filing.owner_name),
+            spec("payer", t("renovation.field.payer"), "text", self.detail.filing.owner_name),
         ], submit, hint=t("renovation.form.deposit_hint"))
 
     def action_approve(self) -> None:
@@ -455,12 +456,12 @@ class FilingScreen(RevealMixin, DeskScreen):
         by, fid = self.by, self.filing_id
         latest = reno.latest_end(self.detail.filing.permit_end)
         self._form(t("renovation.key.extend"), [
-            Spec("current", t("renovation.field.current_end"), "info",
+            spec("current", t("renovation.field.current_end"), "info",
                  t("renovation.form.extend_info", end=self.detail.filing.permit_end.isoformat(),
                    latest=latest.isoformat())),
-            Spec("new_end", t("renovation.field.new_end"), "date", latest.isoformat(),
+            spec("new_end", t("renovation.field.new_end"), "date", latest.isoformat(),
                  required=True),
-            Spec("reason", t("renovation.field.reason")),
+            spec("reason", t("renovation.field.reason")),
         ], lambda v: lambda s: reno.extend(s, by=by, filing_id=fid, new_end=v["new_end"],
                                            reason=v["reason"]),
             hint=t("renovation.form.extend_hint"))
@@ -472,10 +473,10 @@ class FilingScreen(RevealMixin, DeskScreen):
     def action_inspect(self) -> None:
         by, fid = self.by, self.filing_id
         self._form(t("renovation.key.inspect"), [
-            Spec("inspector", t("renovation.field.inspector"), required=True),
-            Spec("passed", t("renovation.field.passed"), "select", "yes",
+            spec("inspector", t("renovation.field.inspector"), required=True),
+            spec("passed", t("renovation.field.passed"), "select", "yes",
                  [(t("renovation.inspect.pass"), "yes"), (t("renovation.inspect.fail"), "no")]),
-            Spec("inspection_notes", t("renovation.field.inspection_notes")),
+            spec("inspection_notes", t("renovation.field.inspection_notes")),
         ], lambda v: lambda s: reno.inspect(s, by=by, filing_id=fid, passed=v["passed"] == "yes",
                                             inspector=v["inspector"],
                                             notes=v["inspection_notes"]))
@@ -483,14 +484,14 @@ class FilingScreen(RevealMixin, DeskScreen):
     def action_downstairs(self) -> None:
         by, fid = self.by, self.filing_id
         self._form(t("renovation.key.downstairs"),
-                   [Spec("downstairs_name", t("renovation.field.downstairs_name"), required=True)],
+                   [spec("downstairs_name", t("renovation.field.downstairs_name"), required=True)],
                    lambda v: lambda s: reno.record_downstairs_signoff(
                        s, by=by, filing_id=fid, name=v["downstairs_name"]))
 
     def action_lived_in(self) -> None:
         by, fid = self.by, self.filing_id
         self._form(t("renovation.key.lived_in"),
-                   [Spec("lived_in_since", t("renovation.field.lived_in_since"), "date",
+                   [spec("lived_in_since", t("renovation.field.lived_in_since"), "date",
                          clock.today().isoformat(), required=True)],
                    lambda v: lambda s: reno.record_lived_in(s, by=by, filing_id=fid,
                                                             since=v["lived_in_since"]))
@@ -510,12 +511,12 @@ class FilingScreen(RevealMixin, DeskScreen):
                 s, reno.get_filing(s, fid), **flags(v))]
 
         self._form(t("renovation.key.refund"), [
-            Spec("amount", t("renovation.field.deposit"), "info",
+            spec("amount", t("renovation.field.deposit"), "info",
                  t("renovation.form.refund_info", amount=format_fen(f.deposit_fen),
                    receipt=f.deposit_receipt_no)),
-            Spec("receipt_presented", t("renovation.field.receipt_presented"), "check"),
-            Spec("certificate_presented", t("renovation.field.certificate_presented"), "check"),
-            Spec("owner_signed", t("renovation.field.owner_signed"), "check"),
+            spec("receipt_presented", t("renovation.field.receipt_presented"), "check"),
+            spec("certificate_presented", t("renovation.field.certificate_presented"), "check"),
+            spec("owner_signed", t("renovation.field.owner_signed"), "check"),
         ], lambda v: lambda s: reno.refund_deposit(s, by=by, filing_id=fid,
                                                    request_id=request_id, **flags(v)),
             preview=preview, hint=t("renovation.form.refund_hint"),
@@ -530,7 +531,7 @@ class FilingScreen(RevealMixin, DeskScreen):
     def action_cancel(self) -> None:
         by, fid = self.by, self.filing_id
         self._form(t("renovation.key.cancel"),
-                   [Spec("cancel_reason", t("renovation.field.cancel_reason"), required=True)],
+                   [spec("cancel_reason", t("renovation.field.cancel_reason"), required=True)],
                    lambda v: lambda s: reno.cancel(s, by=by, filing_id=fid,
                                                    reason=v["cancel_reason"]),
                    confirm=lambda v: lambda s: reno.cancel_preview(
@@ -541,7 +542,7 @@ class FilingScreen(RevealMixin, DeskScreen):
         assert self.detail is not None
         by, fid = self.by, self.filing_id
         self._form(t("renovation.key.tax"), [
-            Spec("tax_status", t("renovation.field.tax_status"), "select",
+            spec("tax_status", t("renovation.field.tax_status"), "select",
                  self.detail.filing.tax_status.value,
                  [(t(f"renovation.tax.{x.value}"), x.value) for x in TaxStatus])],
             lambda v: lambda s: reno.set_tax_status(s, by=by, filing_id=fid,
@@ -655,11 +656,11 @@ class WorkersModal(RevealMixin, DeskModal[None]):
     def action_add(self) -> None:
         by, fid = self.app.staff, self.filing_id
         self.app.push_screen(ActionForm(t("renovation.key.add_worker"), [
-            Spec("worker_name", t("renovation.field.worker_name"), required=True),
-            Spec("worker_id_number", t("renovation.field.worker_id_number"), required=True),
-            Spec("worker_phone", t("renovation.field.worker_phone")),
-            Spec("id_copy", t("renovation.field.worker_id_copy"), "check", True),
-            Spec("photo", t("renovation.field.worker_photo"), "check", True),
+            spec("worker_name", t("renovation.field.worker_name"), required=True),
+            spec("worker_id_number", t("renovation.field.worker_id_number"), required=True),
+            spec("worker_phone", t("renovation.field.worker_phone")),
+            spec("id_copy", t("renovation.field.worker_id_copy"), "check", True),
+            spec("photo", t("renovation.field.worker_photo"), "check", True),
         ], lambda v: lambda s: reno.add_worker(
             s, by=by, filing_id=fid, name=v["worker_name"], id_number=v["worker_id_number"],
             phone=v["worker_phone"], id_copy_received=v["id_copy"], photo_received=v["photo"])),

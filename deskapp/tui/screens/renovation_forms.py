@@ -4,9 +4,8 @@ one small form for each step (review, deposit, extension, inspection, refund …
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Literal
+from typing import Any
 
 from rich.text import Text
 from sqlmodel import Session
@@ -18,173 +17,57 @@ from textual.widgets import Checkbox, Footer, Input, Label, Select, Static
 
 from deskapp import clock
 from deskapp.db.models.renovation import WorkKind
-from deskapp.errors import DeskError, ValidationError
 from deskapp.i18n import t
 from deskapp.services import renovation as reno
 from deskapp.services import units
 from deskapp.tui.base import DeskModal
-from deskapp.tui.widgets.confirm import confirm_action
-from deskapp.tui.widgets.form import Field, FormMixin
+from deskapp.tui.widgets.form import (
+    REVEAL_PHONE,
+    Field,
+    FieldSpec,
+    FormMixin,
+    PhoneInput,
+    SpecForm,
+    SpecKind,
+    input_value,
+)
 from deskapp.tui.widgets.unit_picker import PickedUnit, UnitField
 
-SpecKind = Literal["text", "date", "select", "check", "info"]
+
+def spec(name: str, label: str, kind: SpecKind = "text", value: str | bool = "",
+         options: list[tuple[str, str]] | None = None, required: bool = False) -> FieldSpec:
+    """A renovation step's field; ``options`` are ``(label, value)`` pairs (a drop-down)."""
+    return FieldSpec(name, label, kind, value, [(v, lab) for lab, v in options or []],
+                     required=required)
 
 
-@dataclass
-class Spec:
-    """One field of an :class:`ActionForm`: ``name`` is the service's field name."""
-
-    name: str
-    label: str
-    kind: SpecKind = "text"
-    value: str | bool = ""
-    options: list[tuple[str, str]] = field(default_factory=list)  # (label, value)
-    required: bool = False
-
-
-def _widget(spec: Spec) -> Any:
-    wid = f"af-{spec.name}"
-    if spec.kind == "check":
-        return Checkbox("", value=bool(spec.value), id=wid)
-    if spec.kind == "select":
-        return Select(spec.options, value=str(spec.value) if spec.value else spec.options[0][1],
-                      allow_blank=False, id=wid, compact=True)
-    if spec.kind == "info":
-        return Static(str(spec.value), id=wid)
-    placeholder = "YYYY-MM-DD" if spec.kind == "date" else ""
-    return Input(value=str(spec.value), placeholder=placeholder, id=wid, compact=True)
+def _missing(lines: list[str]) -> Text:
+    text = Text()
+    if lines:
+        text.append(t("renovation.refund.missing_title", n=len(lines)) + "\n", style="bold red")
+        for line in lines:
+            text.append(f"  ✗ {line}\n", style="red")
+    else:
+        text.append(t("renovation.refund.all_met"), style="bold green")
+    return text
 
 
-def _read(widget: Any) -> str | bool:
-    if isinstance(widget, Checkbox):
-        return bool(widget.value)
-    if isinstance(widget, Select):
-        return "" if widget.value is Select.NULL else str(widget.value)
-    if isinstance(widget, Input):
-        return widget.value
-    return ""
+class ActionForm(SpecForm):
+    """The form of one renovation step (review, deposit, extension, inspection, refund …):
+    a :class:`SpecForm` with ids ``af-<name>`` that closes with ``True`` once saved;
+    ``preview`` lists what is still missing, live."""
 
-
-class ActionForm(FormMixin, DeskModal[bool]):
-    """A small form for one business step. ``submit(values)`` returns the service call
-    (run in one write transaction); a refusal shows at the field it names, or — for a
-    refusal with a list (:class:`deskapp.services.renovation.Blocked`) — as that list.
-    ``preview(values)`` (optional) returns a read call whose lines are shown live."""
-
-    DEFAULT_CSS = """
-    ActionForm { align: center middle; }
-    ActionForm > Vertical { width: 96; height: auto; max-height: 90%; border: thick $primary; background: $surface; padding: 0 1; }
-    ActionForm .title { text-style: bold; padding: 0 0 1 0; }
-    ActionForm #af-hint { color: $text-muted; }
-    ActionForm #af-message { color: $error; height: auto; padding: 0 1; }
-    ActionForm #af-preview { height: auto; padding: 0 1; }
-    ActionForm Field > .field-label { padding: 0 1 0 0; width: 16; }
-    ActionForm Field > .field-error { padding: 0 0 0 1; max-width: 70; }
-    ActionForm Checkbox, ActionForm Checkbox:focus { width: auto; height: 1; border: none; padding: 0; }
-    ActionForm Checkbox:focus { background: $accent 30%; }
-    ActionForm #af-hint, ActionForm #af-message, ActionForm #af-preview { margin-top: 1; }
-    """
-    BINDINGS = [Binding("ctrl+s", "save", t("key.save"), id="key.save"),
-                Binding("escape", "cancel", t("key.cancel"), id="key.cancel")]
-
-    def __init__(self, title: str, specs: list[Spec],
+    def __init__(self, title: str, specs: list[FieldSpec],
                  submit: Callable[[dict[str, Any]], Callable[[Session], Any]], *,
                  hint: str = "",
                  preview: Callable[[dict[str, Any]], Callable[[Session], list[str]]] | None
                  = None,
                  confirm: Callable[[dict[str, Any]], Callable[[Session], Any]] | None = None,
                  confirm_label_key: str = "confirm.key.yes") -> None:
-        super().__init__()
-        self.confirm = confirm  # values → the step's *_preview: asked in the ConfirmDialog
-        self.confirm_label_key = confirm_label_key
-        self.form_title = title
-        self.specs = specs
-        self.submit = submit
-        self.preview = preview
-        self.hint = hint
-
-    def compose(self) -> ComposeResult:
-        with Vertical():
-            yield Label(self.form_title, classes="title")
-            for spec in self.specs:
-                yield Field(spec.label, _widget(spec), name=spec.name, required=spec.required)
-            if self.preview is not None:
-                yield Static("", id="af-preview")
-            yield Static("", id="af-message")
-            yield Static(self.hint or t("renovation.form.hint"), id="af-hint")
-            yield Footer()
-
-    def on_mount(self) -> None:
-        super().on_mount()
-        focusable = [w for w in self.query("Input, Select, Checkbox") if w.focusable]
-        if focusable:
-            focusable[0].focus()
-        self._preview()
-
-    def values(self) -> dict[str, Any]:
-        return {spec.name: _read(self.query_one(f"#af-{spec.name}")) for spec in self.specs}
-
-    @on(Input.Submitted)
-    def _next(self) -> None:
-        self.focus_next()
-
-    @on(Checkbox.Changed)
-    @on(Select.Changed)
-    @on(Input.Changed)
-    def _changed(self) -> None:
-        self._preview()
-
-    def _preview(self) -> None:
-        if self.preview is None:
-            return
-        fn = self.preview(self.values())
-
-        def show(lines: list[str]) -> None:
-            text = Text()
-            if lines:
-                text.append(t("renovation.refund.missing_title", n=len(lines)) + "\n",
-                            style="bold red")
-                for line in lines:
-                    text.append(f"  ✗ {line}\n", style="red")
-            else:
-                text.append(t("renovation.refund.all_met"), style="bold green")
-            self.query_one("#af-preview", Static).update(text)
-
-        self.call_service(fn, done=show, group="af-preview", exclusive=True)
-
-    def action_save(self) -> None:
-        self.clear_errors()
-        self.query_one("#af-message", Static).update("")
-        values = self.values()
-        try:
-            fn = self.submit(values)
-            ask = self.confirm(values) if self.confirm is not None else None
-        except DeskError as err:
-            self._failed(err)
-            return
-
-        def run(_: Any = None) -> None:
-            self.call_service(fn, write=True, done=lambda _: self.dismiss(True),
-                              failed=self._failed, request_id=self.request_id)
-
-        if ask is None:
-            run()
-        else:
-            confirm_action(self, ask, run, failed=self._failed,
-                           confirm_label_key=self.confirm_label_key)
-
-    def _failed(self, err: DeskError) -> None:
-        if isinstance(err, ValidationError) and err.field:
-            self.show_field_error(err.field, str(err))
-            return
-        missing = getattr(err, "missing", None)
-        text = Text(str(err) if not missing else t("renovation.refused") + "\n", style="bold")
-        for item in missing or []:
-            text.append(f"  ✗ {item.text}\n", style="")
-        self.query_one("#af-message", Static).update(text)
-
-    def action_cancel(self) -> None:
-        self.dismiss(False)
+        super().__init__(title, specs, submit, hint=hint or t("renovation.form.hint"),
+                         prefix="af", preview=preview, preview_title=_missing,
+                         result=lambda _: True, cancel_result=False, confirm=confirm,
+                         confirm_label_key=confirm_label_key)
 
 
 # --------------------------------------------------------------------------------------
@@ -221,7 +104,7 @@ class FilingForm(FormMixin, DeskModal[int | None]):
     FilingForm UnitField:focus { background: $accent 30%; border: none; }
     """
     BINDINGS = [Binding("ctrl+s", "save", t("key.save"), id="key.save"),
-                Binding("escape", "cancel", t("key.cancel"), id="key.cancel")]
+                Binding("escape", "cancel", t("key.cancel"), id="key.cancel"), REVEAL_PHONE]
 
     def __init__(self, filing_id: int | None = None) -> None:
         super().__init__()
@@ -231,9 +114,10 @@ class FilingForm(FormMixin, DeskModal[int | None]):
         today = clock.today()
 
         def text(name: str, value: str = "", placeholder: str = "") -> Field:
+            box = PhoneInput if name.endswith("phone") else Input
             return Field(t(f"renovation.field.{name}"),
-                         Input(value=value, placeholder=placeholder, id=f"rf-{name}",
-                               compact=True),
+                         box(value=value, placeholder=placeholder, id=f"rf-{name}",
+                             compact=True),
                          name=name, required=name in _REQUIRED)
 
         def check(name: str, value: bool) -> Field:
@@ -317,7 +201,8 @@ class FilingForm(FormMixin, DeskModal[int | None]):
         if not name.value:
             name.value = owner.name
         if not phone.value and owner.phone:
-            phone.value = owner.phone
+            self.query_one("#rf-owner_phone", PhoneInput).prefill(owner.phone,
+                                                                  record_id=owner.id)
         self.query_one("#rf-owner_id_number", Input).focus()
 
     @on(Input.Submitted)
@@ -345,7 +230,7 @@ class FilingForm(FormMixin, DeskModal[int | None]):
             self.query_one(f"#field-{name}", Field).display = not owner_applies
 
     def _answers(self) -> dict[str, Any]:
-        values: dict[str, Any] = {name: self.query_one(f"#rf-{name}", Input).value
+        values: dict[str, Any] = {name: input_value(self.query_one(f"#rf-{name}", Input))
                                   for name in _TEXT}
         values.update({name: self.query_one(f"#rf-{name}", Checkbox).value for name in _CHECKS})
         kind = self.query_one("#rf-work_kind", Select).value

@@ -33,7 +33,8 @@ from deskapp.services import survey, survey_lists
 from deskapp.tui import areas
 from deskapp.tui.base import DeskScreen
 from deskapp.tui.screens.survey_entry import SurveyEntryScreen
-from deskapp.tui.screens.survey_forms import FieldSpec, FormModal, TextModal
+from deskapp.tui.screens.survey_forms import TextModal
+from deskapp.tui.widgets.form import FieldSpec, SpecForm
 from deskapp.tui.widgets.printing import print_document
 from deskapp.tui.widgets.record_list import RecordList
 from deskapp.tui.widgets.reveal import RevealTarget, personal_target, targets, text_target
@@ -113,6 +114,20 @@ async def _shot_report(pilot: Any) -> None:
     await _shot_last_closed(pilot, "stats")
     pilot.app.screen.action_report()
     await _settle(pilot)
+
+
+
+def _field(name: str, label: str, value: str = "", options: list[tuple[str, str]] | None = None,
+           required: bool = False, placeholder: str = "") -> FieldSpec:
+    """A survey form row: a text box, or a drop-down of ``(label, value)`` options."""
+    if options is not None:
+        return FieldSpec(name, label, "select", value, [(v, lab) for lab, v in options],
+                         required=required)
+    return FieldSpec(name, label, value=value, required=required, placeholder=placeholder)
+
+
+def _form(title: str, fields: list[FieldSpec], submit: Any, *, hint: str = "") -> SpecForm:
+    return SpecForm(title, fields, submit, hint=hint or t("survey.form.hint"), prefix="fm")
 
 
 class SurveyScreen(DeskScreen):
@@ -387,13 +402,13 @@ class SurveyScreen(DeskScreen):
                 s, by=by, year=year_value or 0, half=int(v["half"]), distribution_date=on,
                 note=v["note"])
 
-        self.app.push_screen(FormModal(t("survey.new.title"), [
-            FieldSpec("year", t("survey.field.year"), str(year), required=True),
-            FieldSpec("half", t("survey.field.half"), str(half),
+        self.app.push_screen(_form(t("survey.new.title"), [
+            _field("year", t("survey.field.year"), str(year), required=True),
+            _field("half", t("survey.field.half"), str(half),
                       options=[(t("survey.half.1"), "1"), (t("survey.half.2"), "2")]),
-            FieldSpec("distribution_date", t("survey.field.distribution_date"),
+            _field("distribution_date", t("survey.field.distribution_date"),
                       placeholder=t("survey.new.date_hint")),
-            FieldSpec("note", t("survey.field.note")),
+            _field("note", t("survey.field.note")),
         ], submit, hint=t("survey.new.hint")), self._campaign_created)
 
     def _campaign_created(self, campaign: Any) -> None:
@@ -421,8 +436,8 @@ class SurveyScreen(DeskScreen):
         cid, by = self._current_campaign_row(), self.staff
         if cid is None:
             return
-        self.app.push_screen(FormModal(t("survey.reopen.title"), [
-            FieldSpec("reason", t("survey.field.reason"), required=True)],
+        self.app.push_screen(_form(t("survey.reopen.title"), [
+            _field("reason", t("survey.field.reason"), required=True)],
             lambda v: lambda s: survey.reopen_collection(s, by=by, campaign_id=cid,
                                                          reason=v["reason"])),
             self._done("survey.done.reopened"))
@@ -460,27 +475,23 @@ class SurveyScreen(DeskScreen):
             building = v["building"]
 
             def job(s):  # type: ignore[no-untyped-def]
-                from sqlalchemy import select
-
-                from deskapp.db.models import Building
-
-                bid = s.execute(select(Building.id).where(Building.code == building)).scalar()
-                ids = survey.units_of(s, building_id=bid, entrance=v["entrance"].strip() or None,
-                                      floor_from=floor_from, floor_to=floor_to)
+                ids = survey.units_of_building(
+                    s, building_code=building, entrance=v["entrance"].strip() or None,
+                    floor_from=floor_from, floor_to=floor_to)
                 return survey.distribute(s, by=by, campaign_id=cid, unit_ids=ids, on=on)
             return job
 
         def show(buildings: list[tuple[str, str]]) -> None:
-            self.app.push_screen(FormModal(t("survey.batch.title"), [
-                FieldSpec("building", t("survey.col.building"),
+            self.app.push_screen(_form(t("survey.batch.title"), [
+                _field("building", t("survey.col.building"),
                           options=[(name, code) for code, name in buildings]),
-                FieldSpec("entrance", t("survey.field.entrance"),
+                _field("entrance", t("survey.field.entrance"),
                           placeholder=t("survey.batch.all")),
-                FieldSpec("floor_from", t("survey.field.floor_from"),
+                _field("floor_from", t("survey.field.floor_from"),
                           placeholder=t("survey.batch.all")),
-                FieldSpec("floor_to", t("survey.field.floor_to"),
+                _field("floor_to", t("survey.field.floor_to"),
                           placeholder=t("survey.batch.all")),
-                FieldSpec("date", t("survey.field.distributed_on"), clock.today().isoformat()),
+                _field("date", t("survey.field.distributed_on"), clock.today().isoformat()),
             ], submit, hint=t("survey.batch.hint")),
                 lambda r: self._distributed(r) if r is not None else None)
 
@@ -491,8 +502,8 @@ class SurveyScreen(DeskScreen):
         if unit_id is None or self.campaign is None:
             return
         cid = self.campaign.id
-        self.app.push_screen(FormModal(t("survey.exclude.title"), [
-            FieldSpec("reason", t("survey.field.reason"), t("survey.unit.vacant"),
+        self.app.push_screen(_form(t("survey.exclude.title"), [
+            _field("reason", t("survey.field.reason"), t("survey.unit.vacant"),
                       required=True)],
             lambda v: lambda s: survey.exclude_units(s, by=by, campaign_id=cid,
                                                      unit_ids=[unit_id], reason=v["reason"])),
@@ -522,8 +533,8 @@ class SurveyScreen(DeskScreen):
         if unit_id is None or self.campaign is None:
             return
         cid = self.campaign.id
-        self.app.push_screen(FormModal(t("survey.cancel.title"), [
-            FieldSpec("reason", t("survey.field.reason"), required=True)],
+        self.app.push_screen(_form(t("survey.cancel.title"), [
+            _field("reason", t("survey.field.reason"), required=True)],
             lambda v: lambda s: survey.cancel_distribution(s, by=by, campaign_id=cid,
                                                            unit_id=unit_id,
                                                            reason=v["reason"])),
@@ -671,8 +682,8 @@ def _response_action(app: Any, detail: survey.ResponseDetail, action: str | None
     by, rid = _staff(app), detail.response.id
     done = _saved_then(app, after)
     if action == "void":
-        app.push_screen(FormModal(t("survey.void.title"), [
-            FieldSpec("reason", t("survey.field.reason"), required=True)],
+        app.push_screen(_form(t("survey.void.title"), [
+            _field("reason", t("survey.field.reason"), required=True)],
             lambda v: lambda s: survey.void_response(s, by=by, response_id=rid,
                                                      reason=v["reason"])), done)
     elif action == "followup":
@@ -688,13 +699,13 @@ def _response_action(app: Any, detail: survey.ResponseDetail, action: str | None
                 s, by=by, response_id=rid, question=v["question"], department=v["department"],
                 scope=v["scope"], opinion=v["opinion"] or None)
 
-        app.push_screen(FormModal(t("survey.followup.new_title", unit=detail.unit_code), [
-            FieldSpec("question", t("survey.col.question"), options=questions),
-            FieldSpec("opinion", t("survey.col.opinion"),
+        app.push_screen(_form(t("survey.followup.new_title", unit=detail.unit_code), [
+            _field("question", t("survey.col.question"), options=questions),
+            _field("opinion", t("survey.col.opinion"),
                       placeholder=t("survey.followup.opinion_hint")),
-            FieldSpec("department", t("survey.col.department"),
+            _field("department", t("survey.col.department"),
                       options=[(d, d) for d in survey.DEPARTMENTS]),
-            FieldSpec("scope", t("survey.col.scope"),
+            _field("scope", t("survey.col.scope"),
                       options=[(t(f"survey.scope.{s.value}"), s.value) for s in FollowUpScope]),
         ], submit), done)
 
@@ -749,29 +760,29 @@ def _followup_action(app: Any, item: Any, action: str | None, after: Any) -> Non
     by, fid = _staff(app), item.id
     done = _saved_then(app, after)
     if action == "answer":
-        app.push_screen(FormModal(t("survey.followup.answer_title"), [
-            FieldSpec("answer", t("survey.followup.answer"), required=True)],
+        app.push_screen(_form(t("survey.followup.answer_title"), [
+            _field("answer", t("survey.followup.answer"), required=True)],
             lambda v: lambda s: survey.record_answer(s, by=by, followup_id=fid,
                                                      answer=v["answer"]),
             hint=t("survey.followup.answer_hint")), done)
     elif action == "reply":
-        app.push_screen(FormModal(t("survey.followup.reply_title"), [
-            FieldSpec("reply", t("survey.followup.reply"), required=True),
-            FieldSpec("channel", t("survey.field.channel"),
+        app.push_screen(_form(t("survey.followup.reply_title"), [
+            _field("reply", t("survey.followup.reply"), required=True),
+            _field("channel", t("survey.field.channel"),
                       options=[(t(f"survey.channel.{c}"), c) for c in survey.REPLY_CHANNELS]),
         ], lambda v: lambda s: survey.record_reply(s, by=by, followup_id=fid, reply=v["reply"],
                                                    channel=v["channel"]),
             hint=t("survey.followup.reply_hint")), done)
     elif action == "scope":
-        app.push_screen(FormModal(t("survey.followup.scope_title"), [
-            FieldSpec("scope", t("survey.col.scope"), item.scope.value,
+        app.push_screen(_form(t("survey.followup.scope_title"), [
+            _field("scope", t("survey.col.scope"), item.scope.value,
                       options=[(t(f"survey.scope.{s.value}"), s.value) for s in FollowUpScope]),
-            FieldSpec("department", t("survey.col.department"), item.department),
+            _field("department", t("survey.col.department"), item.department),
         ], lambda v: lambda s: survey.set_scope(s, by=by, followup_id=fid, scope=v["scope"],
                                                 department=v["department"])), done)
     elif action == "withdraw":
-        app.push_screen(FormModal(t("survey.followup.withdraw_title"), [
-            FieldSpec("reason", t("survey.field.reason"), required=True)],
+        app.push_screen(_form(t("survey.followup.withdraw_title"), [
+            _field("reason", t("survey.field.reason"), required=True)],
             lambda v: lambda s: survey.withdraw_followup(s, by=by, followup_id=fid,
                                                          reason=v["reason"])), done)
 

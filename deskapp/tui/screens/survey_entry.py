@@ -21,7 +21,7 @@ from deskapp.i18n import t
 from deskapp.services import survey
 from deskapp.tui.base import DeskScreen
 from deskapp.tui.widgets.confirm import ConfirmDialog
-from deskapp.tui.widgets.form import Field, FormMixin
+from deskapp.tui.widgets.form import REVEAL_PHONE, Field, FormMixin, PhoneInput, input_value
 from deskapp.tui.widgets.survey_grid import GridItem, RatingGrid, progress_line
 from deskapp.tui.widgets.unit_picker import UnitField, load_picked
 
@@ -42,6 +42,7 @@ class SurveyEntryScreen(FormMixin, DeskScreen):
         Binding("ctrl+s", "save", t("key.save"), id="key.save"),
         Binding("ctrl+n", "clear_form", t("survey.key.clear_form"), id="survey.key.clear_form"),
         Binding("escape", "close", t("key.close"), id="key.close"),
+        REVEAL_PHONE,
     ]
 
     def __init__(self, campaign_id: int) -> None:
@@ -75,7 +76,7 @@ class SurveyEntryScreen(FormMixin, DeskScreen):
                             name="other")
                 yield Field(t("survey.field.name"), Input(id="se-name", compact=True), name="name",
                             required=True)
-                yield Field(t("survey.field.phone"), Input(id="se-phone", compact=True), name="phone",
+                yield Field(t("survey.field.phone"), PhoneInput(id="se-phone", compact=True), name="phone",
                             required=True)
                 yield Field(t("survey.field.filled_on"),
                             Input(value=clock.today().isoformat(), id="se-filled_on",
@@ -142,8 +143,9 @@ class SurveyEntryScreen(FormMixin, DeskScreen):
         name, phone = self.query_one("#se-name", Input), self.query_one("#se-phone", Input)
         if not name.value.strip():
             name.value = state.owner_name
-        if not phone.value.strip():
-            phone.value = state.owner_phone
+        if not phone.value.strip() and state.owner_phone:
+            self.query_one("#se-phone", PhoneInput).prefill(state.owner_phone,
+                                                            record_id=state.owner_id)
         self.query_one("#se-grid", RatingGrid).focus()
 
     @on(RatingGrid.Completed, "#se-grid")
@@ -191,7 +193,7 @@ class SurveyEntryScreen(FormMixin, DeskScreen):
     # -- save ----------------------------------------------------------------------------
 
     def _values(self) -> dict[str, str]:
-        return {name: self.query_one(f"#se-{name}", Input).value for name in TEXT_FIELDS}
+        return {name: input_value(self.query_one(f"#se-{name}", Input)) for name in TEXT_FIELDS}
 
     def action_save(self, replace: bool = False) -> None:
         self.clear_errors()

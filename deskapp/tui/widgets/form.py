@@ -5,20 +5,81 @@ cancels, Enter moves on, a corrected value takes its error away)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
 
-from textual import on
+from rich.text import Text
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widget import Widget
-from textual.widgets import Footer, Input, Label, Select, Static, TextArea
+from textual.widgets import Checkbox, Footer, Input, Label, Select, Static, TextArea
 
-from deskapp.i18n import t
+from deskapp.errors import DeskError, ValidationError
+from deskapp.i18n import has, t
+from deskapp.masking import mask_phone
 from deskapp.tui.base import DeskModal
+from deskapp.tui.widgets.reception_choice import KeyChoice
 
-__all__ = ["DeskForm", "Field", "FormMixin", "choice", "choice_value"]
+__all__ = ["DeskForm", "Field", "FieldSpec", "FormMixin", "PhoneInput", "REVEAL_PHONE", "PhoneRef",
+           "SpecForm", "choice", "choice_value", "confirm_discard", "input_value", "spec_value",
+           "spec_widget"]
+
+
+@dataclass(frozen=True)
+class PhoneRef:
+    """A phone pre-filled from the customer file: the form shows ``masked``; the number
+    belongs to ``table``/``record_id`` (the occupant), which is what the reveal key shows
+    (audited). ``full`` is what is saved while the box still shows ``masked``."""
+
+    table: str
+    record_id: int
+    full: str
+    masked: str
+
+
+class PhoneInput(Input):
+    """A phone box that can hold a pre-filled number masked (``138****5678``). The first
+    edit of a masked value replaces all of it, so a typed number never mixes with stars;
+    :func:`input_value` gives the number to save."""
+
+    def __init__(self, value: str = "", *, table: str = "", record_id: int | None = None,
+                 **kwargs: Any) -> None:
+        """``table``/``record_id``: ``value`` is that stored record's number, shown masked."""
+        super().__init__(value=value, **kwargs)
+        self.ref: PhoneRef | None = None
+        if table and record_id is not None and value:
+            self.prefill(value, table=table, record_id=record_id)
+
+    def prefill(self, phone: str, *, table: str = "occupant", record_id: int | None = None
+                ) -> None:
+        """Show ``phone`` masked, keeping it as a reference to ``table``/``record_id``."""
+        masked = mask_phone(phone)
+        self.ref = PhoneRef(table, record_id or 0, phone, masked) if masked != phone else None
+        self.value = masked
+        if self.is_attached:
+            self.screen.refresh_bindings()
+
+    @property
+    def held(self) -> PhoneRef | None:
+        """The pre-filled reference while the box still shows it."""
+        return self.ref if self.ref is not None and self.value == self.ref.masked else None
+
+    def replace(self, text: str, start: int, end: int) -> None:
+        if self.held is not None:
+            self.ref = None
+            start, end = 0, len(self.value)
+            self.screen.refresh_bindings()  # the reveal key goes with the reference
+        super().replace(text, start, end)
+
+
+def input_value(box: Input) -> str:
+    """What to save from ``box``: a pre-filled masked phone gives its full number."""
+    if isinstance(box, PhoneInput) and box.held is not None:
+        return box.held.full
+    return box.value
 
 
 class Field(Horizontal):
@@ -52,8 +113,12 @@ class Field(Horizontal):
     def value(self) -> str:
         widget = self.widget
         if isinstance(widget, Input):
-            return widget.value
+            return input_value(widget)
         return str(getattr(widget, "value", "") or "")
+
+
+REVEAL_PHONE = Binding("ctrl+y", "reveal_phone", t("ops.reveal.key.open"),
+                       id="ops.reveal.key.open")
 
 
 class FormMixin:
@@ -71,6 +136,32 @@ class FormMixin:
     def clear_errors(self) -> None:
         for field in self.query(Field):  # type: ignore[attr-defined]
             field.set_error("")
+
+    # A pre-filled phone (PhoneInput) is shown masked; REVEAL_PHONE in a form's BINDINGS
+    # shows the full number through the audited reveal dialog.
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "reveal_phone":
+            return bool(self._phone_targets())
+        return super().check_action(action, parameters)  # type: ignore[misc]
+
+    def _phone_targets(self) -> list[Any]:
+        from deskapp.tui.widgets.reveal import RevealTarget, field_label
+
+        found = []
+        for box in self.query(PhoneInput):  # type: ignore[attr-defined]
+            held = box.held
+            if held is not None and held.record_id:
+                found.append(RevealTarget(held.table, held.record_id, "phone",
+                                          field_label("phone"), held.masked))
+        return found
+
+    def action_reveal_phone(self) -> None:
+        """The full number of a pre-filled phone, through the audited reveal dialog."""
+        from deskapp.tui.widgets.reveal import open_reveal
+
+        found = self._phone_targets()
+        if found:
+            open_reveal(self.app, targets=found)  # type: ignore[attr-defined]
 
 
 def choice(options: Sequence[tuple[str, str]], *, id: str, value: str | None = None,
@@ -109,6 +200,11 @@ class DeskForm(FormMixin, DeskModal[Any]):
     BINDINGS = [
         Binding("ctrl+s", "save", t("key.save"), id="key.save", priority=True),
         Binding("escape", "cancel", t("key.cancel"), id="key.cancel"),
+        REVEAL_PHONE,
+        # Enter on a tick box or a digit choice goes on to the next field (Space ticks);
+        # in a text box Enter is the box's own (next field, or save in the last one).
+        Binding("enter", "next_field", t("key.next"), id="form.key.next_field", show=False,
+                priority=True),
     ]
     form_title = ""
     hint_key = "form.hint"
@@ -116,6 +212,27 @@ class DeskForm(FormMixin, DeskModal[Any]):
     def __init__(self) -> None:
         super().__init__()
         self._errored: dict[str, str] = {}
+        self._opened_with: dict[str, Any] | None = None
+
+    def _on_mount(self, event: events.Mount) -> None:
+        # what the form showed once open (after the subclass's own on_mount filled it)
+        self.call_after_refresh(self._remember_opened)
+
+    def _remember_opened(self) -> None:
+        self._opened_with = self._shown()
+
+    def _shown(self) -> dict[str, Any]:
+        shown: dict[str, Any] = {}
+        for widget in self.query("Input, TextArea, Select, KeyChoice, Checkbox"):
+            if widget.id:
+                shown[widget.id] = widget.text if isinstance(widget, TextArea) else \
+                    getattr(widget, "value", None)
+        return shown
+
+    @property
+    def dirty(self) -> bool:
+        """Something was typed, ticked or chosen since the form opened."""
+        return self._opened_with is not None and self._shown() != self._opened_with
 
     def form_fields(self) -> ComposeResult:
         yield from ()
@@ -149,6 +266,8 @@ class DeskForm(FormMixin, DeskModal[Any]):
             return widget.text
         if isinstance(widget, Select):
             return choice_value(widget)
+        if isinstance(widget, Input):
+            return input_value(widget)
         return str(getattr(widget, "value", "") or "")
 
     def show_unit(self, selector: str, unit_id: int | None) -> None:
@@ -168,21 +287,50 @@ class DeskForm(FormMixin, DeskModal[Any]):
     def fill_person(self, picked: Any, *, name: str, phone: str, replace: bool = False
                     ) -> None:
         """A picked unit's occupant name and phone go into the boxes at ``name`` and
-        ``phone`` — into empty boxes only, unless ``replace``."""
+        ``phone`` — into empty boxes only, unless ``replace``. The phone is shown masked
+        (a :class:`PhoneInput` keeps the occupant's number; the reveal key shows it)."""
         if picked is None:
             return
         hit = picked.hit
-        for selector, value in ((name, hit.occupant_name), (phone, hit.phone)):
-            box = self.query_one(selector, Input)
-            if value and (replace or not box.value):
-                box.value = value
+        box = self.query_one(name, Input)
+        if hit.occupant_name and (replace or not box.value):
+            box.value = hit.occupant_name
+        box = self.query_one(phone, Input)
+        if hit.phone and (replace or not box.value):
+            if isinstance(box, PhoneInput):
+                box.prefill(hit.phone, record_id=hit.occupant_id)
+            else:
+                box.value = hit.phone
+        self.refresh_bindings()
 
     def show_field_error(self, field: str, message: str) -> None:
         super().show_field_error(field, message)
         try:
-            self._errored[field] = self.query_one(f"#field-{field}", Field).value
+            target = self.query_one(f"#field-{field}", Field)
         except Exception:  # noqa: BLE001 — no such field on this form: shown as a toast
-            pass
+            return
+        self._errored[field] = target.value
+        if isinstance(target.widget, Input):
+            target.widget.select_all()  # what is typed next replaces the invalid text
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "next_field":
+            return isinstance(self.focused, (Checkbox, KeyChoice))
+        return super().check_action(action, parameters)
+
+    def action_next_field(self) -> None:
+        self.focus_next()
+
+    @on(events.DescendantFocus)
+    def _focused(self, event: events.DescendantFocus) -> None:
+        """The focused field is always in view; an invalid text is selected whole, so a
+        new value replaces it instead of being appended to it."""
+        widget = event.widget
+        widget.scroll_visible(animate=False)
+        if isinstance(widget, Input) and widget.has_class("field-body") and any(
+                isinstance(node, Field) and node.has_class("-invalid")
+                for node in widget.ancestors):
+            widget.select_all()
 
     @on(Input.Changed)
     def _edited(self, event: Input.Changed) -> None:
@@ -192,6 +340,19 @@ class DeskForm(FormMixin, DeskModal[Any]):
                 name = str(node.name)
                 if name in self._errored and self._errored[name] != event.value:
                     del self._errored[name]
+                    node.set_error("")
+                break
+
+    @on(Checkbox.Changed)
+    @on(Select.Changed)
+    @on(KeyChoice.Changed)
+    def _picked(self, event: Any) -> None:
+        """A corrected choice clears its error."""
+        control = event.control
+        for node in control.ancestors:
+            if isinstance(node, Field):
+                if node.has_class("-invalid"):
+                    self._errored.pop(str(node.name), None)
                     node.set_error("")
                 break
 
@@ -205,4 +366,218 @@ class DeskForm(FormMixin, DeskModal[Any]):
         self.focus_next()
 
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        """Esc: close; with typed changes, only after "放弃已填写的内容？" is answered yes."""
+        if not self.dirty:
+            self.dismiss(self.cancel_result)
+            return
+        confirm_discard(self, lambda: self.dismiss(self.cancel_result))
+
+    cancel_result: Any = None
+
+
+def confirm_discard(form: Any, discard: Callable[[], Any]) -> None:
+    """Ask "放弃已填写的内容？"; ``discard()`` runs on yes. The one place a form asks this
+    (points at the app's confirm dialog)."""
+    from deskapp.tui.widgets.confirm import ConfirmDialog
+
+    def answered(yes: bool | None) -> None:
+        if yes:
+            discard()
+
+    form.app.push_screen(ConfirmDialog(t("form.discard")), answered)
+
+
+# --------------------------------------------------------------------------------------
+# The spec layer: a form described as data
+# --------------------------------------------------------------------------------------
+
+SpecKind = Literal["text", "number", "money", "date", "time", "choice", "select", "check",
+                   "unit", "info"]
+_PLACEHOLDERS = {"date": "YYYY-MM-DD", "time": "HH:MM", "money": "0.00"}
+
+
+@dataclass
+class FieldSpec:
+    """One field of a :class:`SpecForm`. ``name`` is the service's field name (a
+    ``ValidationError(field=name)`` lands there); ``label`` is translated text.
+    ``options`` are ``(value, label)`` pairs: ``choice`` picks one with a digit key,
+    ``select`` is a drop-down (for long lists). ``info`` shows ``value`` read-only."""
+
+    name: str
+    label: str
+    kind: SpecKind = "text"
+    value: Any = ""
+    options: Sequence[tuple[str, str]] = ()
+    required: bool = False
+    placeholder: str = ""
+
+
+def label_text(label: str) -> str:
+    """A spec's label, option label or placeholder: a catalogue key (translated now, so a
+    language switch shows) or text."""
+    return t(label) if has(label) else label
+
+
+def spec_widget(spec: FieldSpec, wid: str) -> Widget:
+    """The widget for ``spec`` with the id ``wid``."""
+    if spec.kind == "check":
+        return Checkbox("", value=bool(spec.value), id=wid)
+    if spec.kind == "choice":
+        return KeyChoice([(v, label_text(lab)) for v, lab in spec.options],
+                         value=str(spec.value) if spec.value else None, id=wid)
+    if spec.kind == "select":
+        options = list(spec.options)
+        return Select([(label_text(label), value) for value, label in options], id=wid,
+                      allow_blank=not options, compact=True, prompt=t("form.choose"),
+                      value=str(spec.value) if spec.value else
+                      (options[0][0] if options else Select.NULL))
+    if spec.kind == "info":
+        return Static(str(spec.value), id=wid)
+    if spec.kind == "unit":
+        from deskapp.tui.widgets.unit_picker import UnitField
+
+        return UnitField(id=wid)
+    placeholder = label_text(spec.placeholder) if spec.placeholder else \
+        _PLACEHOLDERS.get(spec.kind, "")
+    box = PhoneInput if spec.name.endswith("phone") else Input
+    return box(value=str(spec.value), placeholder=placeholder, id=wid, compact=True)
+
+
+def spec_value(widget: Widget) -> Any:
+    """What a :func:`spec_widget` holds: a tick box's bool, a choice's value (``""`` for
+    none), a unit field's unit id (``None`` for none), a text box's text."""
+    if isinstance(widget, Checkbox):
+        return bool(widget.value)
+    if isinstance(widget, Select):
+        return choice_value(widget)
+    if isinstance(widget, KeyChoice):
+        return widget.value or ""
+    if isinstance(widget, Input):
+        return input_value(widget)
+    if isinstance(widget, Static):
+        return ""
+    return getattr(widget, "unit_id", None)
+
+
+class SpecForm(DeskForm):
+    """A form described by :class:`FieldSpec` rows for one business step:
+    ``submit(values)`` returns the service call, run as one write transaction; the dialog
+    closes with its result (``result(r)`` when given). A refusal shows at the field it
+    names, or — with a list (``err.missing``) — as that list under the fields.
+    ``preview(values)`` (optional) returns a read call whose lines are shown live.
+    Widget ids are ``<prefix>-<name>``."""
+
+    DEFAULT_CSS = """
+    SpecForm .form-message { color: $error; height: auto; padding: 0 1; }
+    SpecForm .form-preview { height: auto; padding: 0 1; }
+    SpecForm Checkbox, SpecForm Checkbox:focus { width: auto; height: 1; border: none; padding: 0; margin: 1 0 0 0; }
+    SpecForm Checkbox:focus { background: $accent 30%; }
+    """
+
+    def __init__(self, title: str, specs: Sequence[FieldSpec],
+                 submit: Callable[[dict[str, Any]], Callable[[Any], Any]], *,
+                 hint: str = "", info: str = "", prefix: str = "sf",
+                 preview: Callable[[dict[str, Any]], Callable[[Any], list[str]]] | None = None,
+                 preview_title: Callable[[list[str]], Any] | None = None,
+                 result: Callable[[Any], Any] | None = None, cancel_result: Any = None,
+                 confirm: Callable[[dict[str, Any]], Callable[[Any], Any]] | None = None,
+                 confirm_label_key: str = "confirm.key.yes") -> None:
+        """``confirm(values)``: the step's ``*_preview`` read call; what it returns is shown
+        in the confirm dialog and the step runs only when confirmed."""
+        super().__init__()
+        self.confirm = confirm
+        self.confirm_label_key = confirm_label_key
+        self.form_title = title
+        self.specs = list(specs)
+        self.submit = submit
+        self.hint_text = hint
+        self.info = info
+        self.prefix = prefix
+        self.preview = preview
+        self.preview_title = preview_title
+        self.result = result
+        self.cancel_result = cancel_result
+
+    def hint(self) -> str:
+        return self.hint_text or t(self.hint_key)
+
+    def form_fields(self) -> ComposeResult:
+        if self.info:
+            yield Static(self.info, classes="form-info", id=f"{self.prefix}-info")
+        for spec in self.specs:
+            yield Field(label_text(spec.label), spec_widget(spec, f"{self.prefix}-{spec.name}"),
+                        name=spec.name, required=spec.required)
+        if self.preview is not None:
+            yield Static("", classes="form-preview", id=f"{self.prefix}-preview")
+        yield Static("", classes="form-message", id=f"{self.prefix}-message")
+
+    def on_mount(self) -> None:
+        self.focus_first()
+        self._preview()
+
+    def values(self) -> dict[str, Any]:
+        return {spec.name: spec_value(self.query_one(f"#{self.prefix}-{spec.name}"))
+                for spec in self.specs}
+
+    def submitted(self, box: Input) -> None:
+        """Enter: the next field; in the last text field, save."""
+        boxes = [w for w in self.query(Input) if w.focusable]
+        if boxes and box is boxes[-1]:
+            self.action_save()
+        else:
+            self.focus_next()
+
+    @on(Checkbox.Changed)
+    @on(Select.Changed)
+    @on(Input.Changed)
+    @on(KeyChoice.Changed)
+    def _inputs_changed(self) -> None:
+        self._preview()
+
+    def _preview(self) -> None:
+        if self.preview is None:
+            return
+        fn = self.preview(self.values())
+
+        def show(lines: list[str]) -> None:
+            if self.preview_title is not None:
+                self.query_one(f"#{self.prefix}-preview", Static).update(
+                    self.preview_title(lines))
+
+        self.call_service(fn, done=show, group=f"{self.prefix}-preview", exclusive=True)
+
+    def action_save(self) -> None:
+        self.clear_errors()
+        self.query_one(f"#{self.prefix}-message", Static).update("")
+        values = self.values()
+        try:
+            fn = self.submit(values)
+            ask = self.confirm(values) if self.confirm is not None else None
+        except DeskError as err:
+            self._failed(err)
+            return
+
+        def run(_: Any = None) -> None:
+            self.call_service(fn, write=True, done=self._done, failed=self._failed,
+                              request_id=self.request_id)
+
+        if ask is None:
+            run()
+            return
+        from deskapp.tui.widgets.confirm import confirm_action
+
+        confirm_action(self, ask, run, failed=self._failed,
+                       confirm_label_key=self.confirm_label_key)
+
+    def _done(self, value: Any) -> None:
+        self.dismiss(self.result(value) if self.result is not None else value)
+
+    def _failed(self, err: DeskError) -> None:
+        if isinstance(err, ValidationError) and err.field and self.query(f"#field-{err.field}"):
+            self.show_field_error(err.field, str(err))
+            return
+        missing = getattr(err, "missing", None)
+        text = Text(str(err) if not missing else t("renovation.refused") + "\n", style="bold")
+        for item in missing or []:
+            text.append(f"  ✗ {getattr(item, 'text', item)}\n", style="")
+        self.query_one(f"#{self.prefix}-message", Static).update(text)

@@ -6,7 +6,7 @@ modal form for the close/notify/void steps, a yes/no confirmation and a record d
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import replace
 from typing import Any
 
 from rich.text import Text
@@ -20,51 +20,38 @@ from textual.widgets import Footer, Input, Label, Select, Static
 
 from deskapp.i18n import t
 from deskapp.tui.base import DeskModal
-from deskapp.tui.widgets.form import Field, FormMixin
+from deskapp.tui.widgets.form import (
+    Field,
+    FieldSpec,
+    FormMixin,
+    SpecForm,
+    SpecKind,
+    label_text,
+    spec_value,
+    spec_widget,
+)
 from deskapp.tui.widgets.reveal import RevealMixin, RevealTarget
 from deskapp.tui.widgets.unit_picker import UnitField
 
 
-@dataclass(frozen=True)
-class Spec:
-    """One field of a register form. ``name`` is the service's field name, so a
-    ``ValidationError(field=name)`` lands on it."""
-
-    name: str
-    label_key: str
-    kind: str = "text"  # text | unit | select
-    required: bool = False
-    placeholder_key: str = ""
-    choices: tuple[tuple[str, str], ...] = ()  # (value, catalogue key or plain label)
-    default: str = ""
+def spec(name: str, label_key: str, kind: SpecKind = "text", *, required: bool = False,
+         placeholder_key: str = "", choices: tuple[tuple[str, str], ...] = (),
+         default: str = "") -> FieldSpec:
+    """A register form's field: ``choices`` are ``(value, catalogue key or label)``."""
+    return FieldSpec(name, label_key, kind, default, choices, required=required,
+                     placeholder=placeholder_key)
 
 
-def _choice_label(label: str) -> str:
-    return t(label) if "." in label else label
+def build_widget(spec: FieldSpec, prefix: str) -> Any:
+    return spec_widget(spec, f"{prefix}-{spec.name}")
 
 
-def build_widget(spec: Spec, prefix: str) -> Any:
-    wid = f"{prefix}-{spec.name}"
-    if spec.kind == "unit":
-        return UnitField(id=wid)
-    if spec.kind == "select":
-        options = [(_choice_label(label), value) for value, label in spec.choices]
-        value = spec.default if spec.default else (options[0][1] if options else Select.NULL)
-        return Select(options, value=value, allow_blank=not options, id=wid, compact=True)
-    return Input(value=spec.default, placeholder=t(spec.placeholder_key)
-                 if spec.placeholder_key else "", id=wid, compact=True)
-
-
-def read_values(container: Any, specs: list[Spec]) -> dict[str, Any]:
+def read_values(container: Any, specs: list[FieldSpec]) -> dict[str, Any]:
+    """The values of ``specs`` (a drop-down with nothing chosen gives ``None``)."""
     values: dict[str, Any] = {}
     for spec in specs:
-        widget = container.query_one(f"#field-{spec.name}", Field).widget
-        if isinstance(widget, UnitField):
-            values[spec.name] = widget.unit_id
-        elif isinstance(widget, Select):
-            values[spec.name] = None if widget.value is Select.NULL else str(widget.value)
-        else:
-            values[spec.name] = widget.value
+        value = spec_value(container.query_one(f"#field-{spec.name}", Field).widget)
+        values[spec.name] = None if spec.kind == "select" and value == "" else value
     return values
 
 
@@ -107,7 +94,7 @@ class QuickForm(FormMixin, VerticalScroll):
             super().__init__()
             self.form = form
 
-    def __init__(self, register: str, title_key: str, specs: list[Spec], *,
+    def __init__(self, register: str, title_key: str, specs: list[FieldSpec], *,
                  hint_key: str = "registers.hint.form") -> None:
         super().__init__(id=f"form-{register}")
         self.register = register
@@ -118,7 +105,7 @@ class QuickForm(FormMixin, VerticalScroll):
     def compose(self) -> ComposeResult:
         yield Label(t(self.title_key), classes="title")
         for spec in self.specs:
-            yield Field(t(spec.label_key), build_widget(spec, f"{self.register}"),
+            yield Field(label_text(spec.label), build_widget(spec, f"{self.register}"),
                         name=spec.name, required=spec.required)
         yield Static(t(self.hint_key), classes="hint", id=f"{self.register}-hint")
 
@@ -135,7 +122,7 @@ class QuickForm(FormMixin, VerticalScroll):
             if isinstance(widget, UnitField):
                 widget.set_picked(None)
             elif isinstance(widget, Input):
-                widget.value = spec.default
+                widget.value = str(spec.value)
 
     def set_choices(self, name: str, choices: list[tuple[str, str]]) -> None:
         """Replace a select's options (``(label, value)``), keeping the value if it is
@@ -183,81 +170,21 @@ class QuickForm(FormMixin, VerticalScroll):
 ServiceFn = Callable[[Session], Any]
 
 
-class ActionModal(FormMixin, DeskModal[Any]):
-    """A small form for one step on one record (return, notify, claim, void …). ``run``
-    turns the values into a service call; errors show at their field, success dismisses
-    with the service's result."""
+class ActionModal(SpecForm):
+    """A small form for one step on one record (return, notify, claim, void …): a
+    :class:`SpecForm` with ids ``action-<name>``; ``run`` turns the values into the service
+    call; success dismisses with the service's result."""
 
-    DEFAULT_CSS = """
-    ActionModal { align: center middle; }
-    ActionModal > Vertical { width: 84; height: auto; max-height: 90%; border: thick $primary; background: $surface; padding: 0 2; }
-    ActionModal #action-info { color: $text-muted; height: auto; margin-bottom: 1; }
-    ActionModal Field { margin: 0 0 1 0; }
-    ActionModal Field > .field-label { width: 18; padding: 0 1 0 0; }
-    ActionModal Field > .field-error { max-width: 30; padding: 0 0 0 1; }
-    ActionModal UnitField { height: 1; border: none; padding: 0 1; background: $boost; }
-    ActionModal UnitField:focus { height: 1; border: none; background: $primary 30%; }
-    """
-    BINDINGS = [
-        Binding("ctrl+s", "save", t("registers.key.save"), id="registers.key.save"),
-        Binding("escape", "cancel", t("key.cancel"), id="key.cancel"),
-    ]
+    def __init__(self, title: str, specs: list[FieldSpec],
+                 run: Callable[[dict[str, Any]], ServiceFn], *, info: str = "",
+                 prefill: dict[str, str] | None = None) -> None:
+        prefill = prefill or {}
+        specs = [replace(s, value=prefill[s.name]) if s.name in prefill else s for s in specs]
+        super().__init__(title, specs, run, hint=t("registers.hint.form"), info=info,
+                         prefix="action")
 
-    def __init__(self, title: str, specs: list[Spec], run: Callable[[dict[str, Any]], ServiceFn],
-                 *, info: str = "", prefill: dict[str, str] | None = None) -> None:
-        super().__init__()
-        self.title_text = title
-        self.specs = specs
-        self.run = run
-        self.info = info
-        self.prefill = prefill or {}
-
-    def compose(self) -> ComposeResult:
-        with Vertical():
-            yield Label(self.title_text, classes="title")
-            if self.info:
-                yield Static(self.info, id="action-info")
-            for spec in self.specs:
-                widget = build_widget(spec, "action")
-                if spec.name in self.prefill and isinstance(widget, Input):
-                    widget.value = self.prefill[spec.name]
-                yield Field(t(spec.label_key), widget, name=spec.name, required=spec.required)
-            yield Static(t("registers.hint.form"), classes="hint")
-            yield Footer()
-
-    def on_mount(self) -> None:
-        super().on_mount()
-        if self.specs:
-            self.query_one(f"#field-{self.specs[0].name}", Field).widget.focus()
-
-    @on(Input.Changed)
-    @on(Select.Changed)
-    def _changed(self, event: Input.Changed | Select.Changed) -> None:
-        clear_own_error(event.control)
-
-    @on(Input.Submitted)
-    def _next(self, event: Input.Submitted) -> None:
-        event.stop()
-        if event.input.id == f"action-{self.specs[-1].name}":
-            self.action_save()
-        else:
-            self.focus_next()
-
-    def action_save(self) -> None:
-        self.clear_errors()
-        try:
-            fn = self.run(read_values(self, self.specs))
-        except Exception as err:  # a DeskError raised while preparing the call
-            from deskapp.errors import DeskError
-
-            if isinstance(err, DeskError):
-                self.show_error(err)
-                return
-            raise
-        self.call_service(fn, write=True, done=self.dismiss, request_id=self.request_id)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
+    def values(self) -> dict[str, Any]:
+        return read_values(self, self.specs)
 
 
 class DetailModal(RevealMixin, DeskModal[str | None]):
