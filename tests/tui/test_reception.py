@@ -30,7 +30,7 @@ from deskapp.tui.screens.reception_views import (
     WorkOrderDetail,
 )
 from tests.conftest import PASSWORD, _make_staff
-from tests.helpers import screen_text, settle
+from tests.helpers import burst, screen_text, settle
 from tests.unit.test_reception_common import make_site
 
 NOW = datetime(2026, 11, 30, 9, 30)
@@ -406,3 +406,24 @@ async def test_save_pressed_twice_saves_one_contact(db, make_app, receptionist, 
         assert form.request_id != rid  # a later record on the same form gets a new id
     with db.read() as session:
         assert len(session.exec(select(Contact)).all()) == 1
+
+
+async def test_keys_typed_in_one_burst_follow_the_focus(db, make_app, receptionist, site,
+                                                        frozen):
+    """Issue 21.2: "n" and "22" arriving in one read used to give 报修 with the channel
+    left at 电话 (the second 2 went to the kind box the focus had just left)."""
+    from deskapp.db.models.reception import ContactChannel
+    from deskapp.tui.widgets.reception_choice import KeyChoice
+
+    app = make_app(login="desk1")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        burst(app, "n", "22", "1201", "enter")
+        await settle(pilot)
+        await pilot.pause(0.5)
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, ContactForm)
+        assert form.query_one("#cf-kind", KeyChoice).value == ContactKind.REPAIR.value
+        assert form.query_one("#cf-channel", KeyChoice).value == ContactChannel.WALK_IN.value
+        assert form.query_one("#cf-name", Input).value == "张三"  # 1201 picked in the picker

@@ -32,7 +32,7 @@ from deskapp.tui import areas
 from deskapp.tui.widgets.record_list import RecordList
 from deskapp.tui.widgets.registers_form import ActionModal, DetailModal
 from deskapp.tui.widgets.unit_picker import UnitPicker
-from tests.helpers import screen_text, settle
+from tests.helpers import burst, screen_text, settle
 
 SIZE = (160, 45)
 
@@ -298,3 +298,17 @@ async def test_void_and_detail_from_handover_opener(db, make_app, site):
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert count(db, Visitor, Visitor.status == VisitorStatus.VOIDED) == 1
+
+
+async def test_visitor_form_typed_in_one_burst(db, make_app, site):
+    """Issue 21.2: "张三⏎139…" in one read used to save the name 张三139…; issue 16.3:
+    "n" puts the cursor in the form's first box."""
+    app = make_app(login="desk1")
+    async with app.run_test(size=SIZE) as pilot:
+        await open_registers(pilot, app)
+        burst(app, "n", "张三", "enter", "13900001111", "enter", "11010519491231002X")
+        await settle(pilot)
+        assert app.screen.query_one("#visitors-name", Input).value == "张三"
+        assert app.screen.query_one("#visitors-phone", Input).value == "13900001111"
+        assert app.screen.query_one("#visitors-id_number", Input).value == "11010519491231002X"
+        assert app.focused is not None and app.focused.id == "visitors-id_number"

@@ -7,6 +7,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Center, Vertical
 from textual.widgets import Button, Footer, Input, Label, Static
+from textual.worker import Worker
 
 from deskapp.db.models import Role, Staff
 from deskapp.errors import DeskError, ValidationError
@@ -28,6 +29,12 @@ class _LoginForm(FormMixin, DeskScreen):
     """
     BINDINGS = [Binding("ctrl+q", "app.quit", t("key.quit"), id="key.quit")]
     TITLE_KEY = "login.title"
+    _checking: Worker[None] | None = None
+
+    @property
+    def holds_keys(self) -> bool:
+        """While the password is checked, keys typed on wait for the desk that opens."""
+        return self._checking is not None and not self._checking.is_finished
 
     def compose(self) -> ComposeResult:
         with Vertical(id="login-box"):
@@ -58,7 +65,7 @@ class _LoginForm(FormMixin, DeskScreen):
             self._fail(t("login.need_login"))
             self.query_one("#login-login", Input).focus()
             return
-        self.call_service(
+        self._checking = self.call_service(
             lambda s: staff_svc.authenticate(s, login=login, password=password),
             done=self._ok,
             failed=lambda err: self._fail(str(err)),
