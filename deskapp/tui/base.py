@@ -34,6 +34,26 @@ def translate_bindings(node: DOMNode) -> None:
         ]
 
 
+def next_step_hint(node: DOMNode, actions: Any) -> str:
+    """「。下一步：按 V 回访」: the key of the first of ``actions`` (action names, in the
+    workflow's order; ``step:visit`` for ``step('visit')``) that ``node`` allows now, to follow a refusal's reason; ``""`` when
+    none is allowed."""
+    from textual.actions import parse
+
+    wanted = list(actions)
+    found: list[tuple[int, str, str]] = []
+    for bindings in node._bindings.key_to_bindings.values():
+        for binding in bindings:
+            _, name, params = parse(binding.action)
+            ident = name + "".join(f":{p}" for p in params)  # step('visit') → step:visit
+            if ident in wanted and node.check_action(name, params):
+                found.append((wanted.index(ident), binding.key, binding.description))
+    if not found:
+        return ""
+    _, key, description = min(found)
+    return t("common.refused.next_key", letter=key.upper(), action=description)
+
+
 def run_job(
     app: DeskApp,
     fn: Callable[[Session], T],
