@@ -30,7 +30,7 @@ from deskapp.tui.screens.reception_views import (
     WorkOrderDetail,
 )
 from tests.conftest import PASSWORD, _make_staff
-from tests.helpers import burst, screen_text, settle
+from tests.helpers import burst, notices, screen_text, settle
 from tests.unit.test_reception_common import make_site
 
 NOW = datetime(2026, 11, 30, 9, 30)
@@ -115,8 +115,10 @@ async def test_log_a_repair_and_run_its_work_order_to_the_end(db, make_app, rece
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert "须回访" in screen_text(app)
-        await pilot.press("x")  # closing before the return visit is not offered
+        await pilot.press("x")  # closing before the return visit is not offered …
         await settle(pilot)
+        assert isinstance(app.screen, WorkOrderDetail)  # … and says why and what is due
+        assert notices(app)[-1] == "须先完成回访才能关闭工作单。下一步：按 V 回访"
         await pilot.press("v")
         await settle(pilot)
         await pilot.press("5")  # 非常满意

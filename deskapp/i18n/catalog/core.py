@@ -61,6 +61,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "common.no": ("否", "No"),
     "common.saved": ("已保存", "Saved"),
     "common.refused.now": ("此操作现在不可用", "This cannot be done now"),
+    "common.refused.other_view": ("此键属于另一页", "This key belongs to another page"),
     "common.refused.next_key": ("。下一步：按 {letter} {action}", ". Next: press {letter} to {action}"),
     "common.none": ("无", "None"),
     "common.all": ("全部", "All"),
