@@ -111,7 +111,7 @@ async def test_visitor_round_trip(db, make_app, site):
         await pilot.press("ctrl+s")
         await settle(pilot)
         text = screen_text(app)
-        assert "赵六" in text and "LS" in text and "138****1111" in text
+        assert "赵六" in text and "FK2" in text and "138****1111" in text
         assert "11010519491231002X" not in text
         assert "来访登记(1)" in text  # the tab counts what is open
         assert count(db, Visitor, Visitor.status == VisitorStatus.INSIDE) == 1
