@@ -335,20 +335,23 @@ class DeskApp(App[None]):
     # queue empty, no focus change or screen callback pending); until then keys wait here,
     # in order, and each is handed to whatever has the focus by then.
     KEY_HOLD_LIMIT = 0.5  # seconds a key waits for a busy screen before it goes anyway
+    KEY_HOLD_ASKED = 5.0  # … and for a screen that asks keys to wait (``holds_keys``)
 
     def _starting(self) -> bool:
         """No screen to type into yet: the login screen is not up, or the after-login
-        work has not installed the areas, or a screen says so (``holds_keys``). Keys
-        wait for as long as that takes."""
-        if not self._ready_for_keys or (self.staff is not None and not self._areas_ready):
-            return True
-        try:  # the login screen while it checks the password (keys belong to the desk)
+        work has not installed the areas. Keys wait for as long as that takes."""
+        return not self._ready_for_keys or (self.staff is not None and not self._areas_ready)
+
+    def _screen_holds(self) -> bool:
+        """The screen asks for keys to wait (``holds_keys``): the login screen while it
+        checks the password, the unit picker while its pick is on the way."""
+        try:
             return bool(getattr(self.screen, "holds_keys", False))
         except Exception:  # noqa: BLE001 — no screen yet
             return True
 
     def _screen_busy(self) -> bool:
-        if self._starting():
+        if self._starting() or self._screen_holds():
             return True
         queue = self._message_queue
         if self._next_callbacks or any(isinstance(m, events.Callback) for m in queue.values):
@@ -385,7 +388,8 @@ class DeskApp(App[None]):
                 # handler (an ``await``) has had its turn to post what follows.
                 self._idle_seen = True
                 busy = True
-            if self._starting() or (busy and waited < self.KEY_HOLD_LIMIT):
+            if self._starting() or (self._screen_holds() and waited < self.KEY_HOLD_ASKED) \
+                    or (busy and waited < self.KEY_HOLD_LIMIT):
                 self.set_timer(0.005, self._schedule_release)
                 return
             self._idle_seen = False

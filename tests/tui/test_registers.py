@@ -312,3 +312,36 @@ async def test_visitor_form_typed_in_one_burst(db, make_app, site):
         assert app.screen.query_one("#visitors-phone", Input).value == "13900001111"
         assert app.screen.query_one("#visitors-id_number", Input).value == "11010519491231002X"
         assert app.focused is not None and app.focused.id == "visitors-id_number"
+        # on through the unit picker: typing on the unit field opens it, Enter picks, the
+        # cursor goes on to the host (filled from the unit) and then the purpose
+        burst(app, "enter", "1201", "enter", "enter", "送文件")
+        await settle(pilot)
+        await pilot.pause(0.5)
+        await settle(pilot)
+        assert app.screen.query_one("#visitors-unit").value == "3-1-1201"
+        assert app.screen.query_one("#visitors-host", Input).value == "张三"
+        assert app.screen.query_one("#visitors-purpose", Input).value == "送文件"
+
+
+@pytest.mark.parametrize("title_key, first", [("registers.palette.visitor", "visitors-name"),
+                                              ("registers.palette.key", None)])
+async def test_new_from_the_palette_puts_the_cursor_in_the_form(db, make_app, site, title_key,
+                                                                first):
+    """Issue 16.3: "new visitor" from another area opened the register with the cursor on
+    the list (the screen's own first focus and the tab change came after the form's)."""
+    app = make_app(login="desk1")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert app.current_area != "registers"
+        command = dict(areas.palette_commands())[title_key]
+        command(app)
+        await settle(pilot)
+        await pilot.pause(0.2)
+        form = app.screen.form()
+        focused = app.focused
+        assert focused is not None and form in focused.ancestors
+        if first is not None:
+            assert focused.id == first
+            burst(app, "王五")
+            await settle(pilot)
+            assert app.screen.query_one(f"#{first}", Input).value == "王五"
