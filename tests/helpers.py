@@ -27,3 +27,32 @@ def screen_text(app: App) -> str:
     """What the current screen shows, as plain text lines."""
     strips = app.screen._compositor.render_strips()  # type: ignore[attr-defined]
     return "\n".join("".join(seg.text for seg in strip) for strip in strips)
+
+
+def notices(app: App) -> list[str]:
+    """The messages of the notifications (toasts) shown so far, oldest first."""
+    return [str(n.message) for n in app._notifications]  # type: ignore[attr-defined]
+
+
+_KEY_CHARS = {"enter": "\r", "tab": "\t", "escape": "\x1b", "space": " "}
+
+
+def burst(app: App, *keys: str) -> None:
+    """Post ``keys`` to the app all at once, the way a terminal delivers a fast typist's
+    keys in one read (``pilot.press`` waits for the app to go idle between keys, which
+    hides ordering bugs). Each item is a key name ("enter", "f3") or a string of
+    characters typed one by one."""
+    from textual import events
+    from textual.keys import _character_to_key
+
+    for item in keys:
+        names = [item] if item in _KEY_CHARS or len(item) > 1 and item.isascii() and (
+            item.startswith(("f", "ctrl+", "shift+")) and not item.isalpha()
+            or item in ("up", "down", "left", "right", "home", "end", "backspace", "delete")
+        ) else list(item)
+        for name in names:
+            char = _KEY_CHARS.get(name, name if len(name) == 1 else None)
+            key = _character_to_key(name) if len(name) == 1 and not name.isalnum() else name
+            event = events.Key(key, char)
+            event.set_sender(app)
+            app.post_message(event)

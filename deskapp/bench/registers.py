@@ -48,7 +48,7 @@ def _load(ctx: BenchContext, n: int, rng: random.Random) -> tuple[str, str]:
             inside = i >= n - 20
             phone = random_mobile(rng)
             rows.append({
-                "number": f"LS{at.year}-B{i:07d}", "name": rng.choice(names), "phone": phone,
+                "number": f"FK{at.year}-B{i:07d}", "name": rng.choice(names), "phone": phone,
                 "phone_tail": phone[-4:], "id_number": None, "unit_id": rng.choice(ctx.unit_ids),
                 "host": rng.choice(names), "purpose": "探亲访友", "people": 1,
                 "plate": "", "card_no": "", "card_returned": None,

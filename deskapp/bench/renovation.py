@@ -122,7 +122,7 @@ def _load(ctx: BenchContext, n: int, rng: random.Random) -> tuple[int, int]:
             if st in (S.DRAFT, S.SUBMITTED, S.REVIEWED, S.CANCELLED):
                 continue
             out = st in (S.APPROVED, S.IN_PROGRESS, S.COMPLETION_APPLIED) or rng.random() < 0.01
-            passes.append({"number": f"LS{n_pass:06d}", "filing_id": fid, "worker_id": wid,
+            passes.append({"number": f"SG{n_pass:06d}", "filing_id": fid, "worker_id": wid,
                            "status": PassStatus.OUT if out else PassStatus.RETURNED,
                            "issued_at": created + timedelta(days=3), "issued_by": desk,
                            "valid_until": end,

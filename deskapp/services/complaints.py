@@ -56,7 +56,14 @@ from deskapp.db.models.complaints import (
     ServiceVisit,
     VisitKind,
 )
-from deskapp.errors import Conflict, InvalidTransition, NotFound, PermissionDenied, ValidationError
+from deskapp.errors import (
+    Conflict,
+    DeskError,
+    InvalidTransition,
+    NotFound,
+    PermissionDenied,
+    ValidationError,
+)
 from deskapp.i18n import has, language, t
 from deskapp.masking import mask_phone
 from deskapp.services import audit, hooks
@@ -560,6 +567,74 @@ def _expect(c: Complaint, action: str, *states: ComplaintState) -> None:
                                 state=state_label(c.state), next=next_step_label(c))
 
 
+#: the states each workflow step runs in
+_STEP_STATES: dict[str, tuple[ComplaintState, ...]] = {
+    "classify": (ComplaintState.REGISTERED,),
+    "investigate": (ComplaintState.VALID,),
+    "responsible": (ComplaintState.INVESTIGATED, ComplaintState.ASSIGNED),
+    "solution": (ComplaintState.ASSIGNED,),
+    "reply": (ComplaintState.SOLUTION, ComplaintState.INVALID),
+    "visit": (ComplaintState.REPLIED,),
+}
+
+
+def _check_step(c: Complaint, action: str) -> None:
+    """Whether the workflow step ``action`` may run in the complaint's state; raises the
+    error naming what must come first (each step function and :func:`why_not` use it)."""
+    if c.state == ComplaintState.ARCHIVED:
+        raise InvalidTransition("complaints.archived")
+    if action == "reply" and c.state in (ComplaintState.VALID, ComplaintState.INVESTIGATED,
+                                         ComplaintState.ASSIGNED):
+        raise InvalidTransition("complaints.reply.no_responsible"
+                                if c.state != ComplaintState.ASSIGNED
+                                else "complaints.reply.no_solution")
+    if action == "visit" and c.state == ComplaintState.REPLIED and not c.valid:
+        raise InvalidTransition("complaints.visit.invalid_complaint")
+    if action == "archive":
+        if c.state == ComplaintState.REPLIED and c.valid:
+            raise InvalidTransition("complaints.archive.no_visit")
+        if not (c.state == ComplaintState.VISITED
+                or (c.state == ComplaintState.REPLIED and c.valid is False)):
+            _expect(c, "archive")
+        return
+    _expect(c, action, *_STEP_STATES[action])
+
+
+def why_not(c: Complaint, action: str, *, by: Staff, owner_name: str = "") -> DeskError | None:
+    """Why ``by`` may not take ``action`` (a workflow step, ``take_over``, ``reassign``,
+    ``escalate``, ``note``, ``amend``) on ``c`` now: the error the service would refuse it
+    with (its message names what to do first), or ``None`` when nothing stands in the
+    way that is known before the form is filled in. Screens show it when a refused key is
+    pressed."""
+    try:
+        if c.state == ComplaintState.ARCHIVED:
+            raise InvalidTransition("complaints.archived")
+        if action == "take_over":
+            require_role(by, Role.SPECIALIST)
+            if c.owner_id == by.id:
+                raise Conflict("complaints.already_owner")
+            return None
+        if action == "reassign":
+            require_role(by, Role.SUPERVISOR)
+            return None
+        if action in ("note", "amend"):
+            require_role(by, *DESK_ROLES)
+            return None
+        require_role(by, Role.SPECIALIST)
+        if by.role != Role.SUPERVISOR and c.owner_id != by.id:
+            raise PermissionDenied("complaints.not_owner", owner=owner_name or "?")
+        if action == "escalate":
+            if c.escalated_to == EscalationTarget.DIRECTOR:
+                raise Conflict("complaints.escalate.already",
+                               level=escalation_label(c.escalated_to))
+            return None
+        if action in _STEP_STATES or action == "archive":
+            _check_step(c, action)
+    except DeskError as err:
+        return err
+    return None
+
+
 def classify(session: Session, *, by: Staff, complaint_id: int, valid: bool,
              category_code: str | None = None, reason: str = "", note: str = "",
              settings: Mapping[str, object] | None = None) -> Complaint:
@@ -567,7 +642,7 @@ def classify(session: Session, *, by: Staff, complaint_id: int, valid: bool,
     needs its reason). This is the complaint's first response."""
     c = _load_open(session, complaint_id)
     _require_owner(session, by, c)
-    _expect(c, "classify", ComplaintState.REGISTERED)
+    _check_step(c, "classify")
     if category_code and category_code != c.category_code:
         cat = _category(session, category_code)
         c.category_code = cat.code
@@ -591,7 +666,7 @@ def investigate(session: Session, *, by: Staff, complaint_id: int, findings: str
     """调查分析: record the cause found."""
     c = _load_open(session, complaint_id)
     _require_owner(session, by, c)
-    _expect(c, "investigate", ComplaintState.VALID)
+    _check_step(c, "investigate")
     c.investigation = _text(findings, field="findings", max_len=2000, required=True)
     _event(session, c, by=by, kind=EventKind.INVESTIGATED,
            to_state=ComplaintState.INVESTIGATED, note=c.investigation)
@@ -604,7 +679,7 @@ def fix_responsible(session: Session, *, by: Staff, complaint_id: int, departmen
     again until the solution is recorded."""
     c = _load_open(session, complaint_id)
     _require_owner(session, by, c)
-    _expect(c, "responsible", ComplaintState.INVESTIGATED, ComplaintState.ASSIGNED)
+    _check_step(c, "responsible")
     dept = _text(department, field="department", max_len=40, required=True, multiline=False)
     c.responsible_department = dept
     c.responsible_person = _text(person, field="person", max_len=50, multiline=False)
@@ -622,7 +697,7 @@ def record_solution(session: Session, *, by: Staff, complaint_id: int,
     """处理方案 from the responsible party."""
     c = _load_open(session, complaint_id)
     _require_owner(session, by, c)
-    _expect(c, "solution", ComplaintState.ASSIGNED)
+    _check_step(c, "solution")
     c.solution = _text(solution, field="solution", max_len=2000, required=True)
     _event(session, c, by=by, kind=EventKind.SOLUTION, to_state=ComplaintState.SOLUTION,
            note=c.solution)
@@ -634,11 +709,7 @@ def reply(session: Session, *, by: Staff, complaint_id: int, method: ReplyMethod
     """回复客户 by phone, email or visit: the solution (valid) or the reason (invalid)."""
     c = _load_open(session, complaint_id)
     _require_owner(session, by, c)
-    if c.state in (ComplaintState.VALID, ComplaintState.INVESTIGATED, ComplaintState.ASSIGNED):
-        key = ("complaints.reply.no_responsible"
-               if c.state != ComplaintState.ASSIGNED else "complaints.reply.no_solution")
-        raise InvalidTransition(key)
-    _expect(c, "reply", ComplaintState.SOLUTION, ComplaintState.INVALID)
+    _check_step(c, "reply")
     try:
         c.reply_method = ReplyMethod(method)
     except ValueError:
@@ -659,9 +730,7 @@ def record_return_visit(session: Session, *, by: Staff, complaint_id: int, satis
     worked out again). Recorded as a return visit (回访情况记录表) too."""
     c = _load_open(session, complaint_id)
     _require_owner(session, by, c)
-    if c.state == ComplaintState.REPLIED and not c.valid:
-        raise InvalidTransition("complaints.visit.invalid_complaint")
-    _expect(c, "visit", ComplaintState.REPLIED)
+    _check_step(c, "visit")
     if not isinstance(score, int) or isinstance(score, bool) or not 1 <= score <= 5:
         raise ValidationError("complaints.visit.score_invalid", field="score")
     if satisfied and score <= 2:
@@ -701,11 +770,7 @@ def _archive_checks(session: Session, by: Staff, complaint_id: int, summary: str
                     ) -> tuple[Complaint, str]:
     c = _load_open(session, complaint_id)
     _require_owner(session, by, c)
-    if c.state == ComplaintState.REPLIED and c.valid:
-        raise InvalidTransition("complaints.archive.no_visit")
-    if not (c.state == ComplaintState.VISITED
-            or (c.state == ComplaintState.REPLIED and c.valid is False)):
-        _expect(c, "archive")
+    _check_step(c, "archive")
     return c, _text(summary, field="summary", max_len=2000)
 
 

@@ -35,7 +35,7 @@ from deskapp.db.models.reception import (
     WorkOrderStatus,
     WorkOrderUrgency,
 )
-from deskapp.errors import Conflict, InvalidTransition, NotFound, ValidationError
+from deskapp.errors import Conflict, DeskError, InvalidTransition, NotFound, ValidationError
 from deskapp.i18n import t
 from deskapp.masking import mask_phone
 from deskapp.services import audit, hooks
@@ -195,13 +195,40 @@ def create_work_order(session: Session, *, by: Staff, contact_id: int | None,
 def _step(session: Session, work_order_id: int, expected: WorkOrderStatus,
           target: WorkOrderStatus) -> WorkOrder:
     order = get_work_order(session, work_order_id)
-    if order.status != expected:
-        if target == WorkOrderStatus.CLOSED and order.status == WorkOrderStatus.COMPLETED:
-            raise InvalidTransition("reception.workorder.close_needs_visit")
-        raise InvalidTransition("reception.workorder.bad_step",
-                                state=t(f"reception.wo.status.{order.status.value}"),
-                                step=t(f"reception.wo.step.{target.value}"))
+    err = _step_refusal(order, expected, target)
+    if err is not None:
+        raise err
     return order
+
+
+def _step_refusal(order: WorkOrder, expected: tuple[WorkOrderStatus, ...] | WorkOrderStatus,
+                  target: WorkOrderStatus) -> DeskError | None:
+    allowed = expected if isinstance(expected, tuple) else (expected,)
+    if order.status in allowed:
+        return None
+    if target == WorkOrderStatus.CLOSED and order.status == WorkOrderStatus.COMPLETED:
+        return InvalidTransition("reception.workorder.close_needs_visit")
+    return InvalidTransition("reception.workorder.bad_step",
+                             state=t(f"reception.wo.status.{order.status.value}"),
+                             step=t(f"reception.wo.step.{target.value}"))
+
+
+#: step → (the state it starts from, the state it leads to)
+_STEPS: dict[str, tuple[tuple[WorkOrderStatus, ...], WorkOrderStatus]] = {
+    "dispatch": ((WorkOrderStatus.CREATED,), WorkOrderStatus.DISPATCHED),
+    "complete": ((WorkOrderStatus.DISPATCHED,), WorkOrderStatus.COMPLETED),
+    "visit": ((WorkOrderStatus.COMPLETED,), WorkOrderStatus.VISITED),
+    "close": ((WorkOrderStatus.VISITED,), WorkOrderStatus.CLOSED),
+}
+
+
+def why_not(order: WorkOrder, step: str) -> DeskError | None:
+    """Why the step (dispatch / complete / visit / close / cancel) cannot be taken on the
+    order now — the error the step itself would raise — or ``None``."""
+    if step == "cancel":
+        return _step_refusal(order, tuple(OPEN_STATES), WorkOrderStatus.CANCELLED)
+    expected, target = _STEPS[step]
+    return _step_refusal(order, expected, target)
 
 
 def dispatch_work_order(session: Session, *, by: Staff, work_order_id: int, assignee: str,
@@ -327,10 +354,9 @@ def cancel_work_order(session: Session, *, by: Staff, work_order_id: int,
     order stays on record with who, when and why."""
     require_role(by, *DESK_ROLES)
     order = get_work_order(session, work_order_id)
-    if order.status not in OPEN_STATES:
-        raise InvalidTransition("reception.workorder.bad_step",
-                                state=t(f"reception.wo.status.{order.status.value}"),
-                                step=t("reception.wo.step.cancelled"))
+    err = why_not(order, "cancel")
+    if err is not None:
+        raise err
     why = clean_text(reason, field="reason", label_key="reception.wo.field.reason",
                      max_len=200, required=True, multiline=False)
     order.status = WorkOrderStatus.CANCELLED

@@ -33,12 +33,15 @@ from deskapp.services.registers_common import (
 )
 
 OPEN = (VisitorStatus.INSIDE,)
+VISITOR_PASS_PREFIX = "FK"  # 访客; renovation workers' passes are SG… (施工)
 
 
 def pass_number(session: Session) -> str:
-    """The next temporary pass number of this year: ``LS2026-000123`` (gap-free)."""
+    """The next visitor pass number of this year: ``FK2026-000123`` (访客, gap-free). Passes
+    issued before the series had its own prefix keep their ``LS2026-…`` numbers; the
+    counter carries on, so a new number never repeats an old one's digits."""
     year = clock.today().year
-    return f"LS{year}-{numbering.next_value(session, f'visitor-pass-{year}'):06d}"
+    return f"{VISITOR_PASS_PREFIX}{year}-{numbering.next_value(session, f'visitor-pass-{year}'):06d}"
 
 
 def card_out(session: Session, card_no: str) -> Visitor | None:

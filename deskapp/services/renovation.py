@@ -58,7 +58,7 @@ from deskapp.db.models.renovation import (
     TaxStatus,
     WorkKind,
 )
-from deskapp.errors import Conflict, InvalidTransition, NotFound, ValidationError
+from deskapp.errors import Conflict, DeskError, InvalidTransition, NotFound, ValidationError
 from deskapp.i18n import t
 from deskapp.masking import mask_phone
 from deskapp.money import chinese_capital, format_fen
@@ -118,6 +118,7 @@ __all__ = [
 MAX_MONTHS = 3
 #: Fee standards of kind "deposit" whose code starts so are renovation deposits.
 DEPOSIT_CODE_PREFIX = "DP-RENO"
+WORKER_PASS_PREFIX = "SG"  # 施工; visitors' passes are FK… (访客)
 EXPIRING_DAYS = 7
 DESK = (Role.RECEPTIONIST, Role.SPECIALIST)
 
@@ -370,10 +371,19 @@ def _locked(session: Session, filing_id: int) -> RenovationFiling:
 
 
 def _require_state(filing: RenovationFiling, action: str, *states: RenovationStatus) -> None:
-    if filing.status not in states:
-        raise InvalidTransition("renovation.transition.refused",
-                                action=t(f"renovation.action.{action}"),
-                                status=t(f"renovation.status.{filing.status.value}"))
+    err = state_refusal(filing, action_label=t(f"renovation.action.{action}"), states=states)
+    if err is not None:
+        raise err
+
+
+def state_refusal(filing: RenovationFiling, *, action_label: str,
+                  states: tuple[RenovationStatus, ...]) -> DeskError | None:
+    """What a step allowed only in ``states`` meets in the filing's state (the same error
+    the step raises), or ``None``: a refused key on the filing shows it."""
+    if filing.status in states:
+        return None
+    return InvalidTransition("renovation.transition.refused", action=action_label,
+                             status=t(f"renovation.status.{filing.status.value}"))
 
 
 def active_workers(session: Session, filing_id: int) -> list[RenovationWorker]:
@@ -562,8 +572,8 @@ def issue_pass(session: Session, *, by: Staff, worker_id: int) -> RenovationPass
     if out is not None:
         raise Conflict("renovation.pass.already_out", name=worker.name, number=out.number)
     n = numbering.next_value(session, "renovation-pass")
-    issued = RenovationPass(number=f"LS{n:06d}", filing_id=filing.id, worker_id=worker.id,
-                            issued_at=clock.now(), issued_by=by.id,
+    issued = RenovationPass(number=f"{WORKER_PASS_PREFIX}{n:06d}", filing_id=filing.id,
+                            worker_id=worker.id, issued_at=clock.now(), issued_by=by.id,
                             valid_until=filing.permit_end)
     session.add(issued)
     session.flush()

@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import re
 import time
+from collections import deque
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
@@ -66,6 +67,13 @@ class DeskApp(GuardedDispatch, App[None]):
         self.staff_generation = 0
         """Moves on whenever another person logs in or unlocks the desk; screens and
         dialogs compare it when shown again (``tui/base.py``)."""
+        # Keys are handed on one at a time (see ``on_event``); areas exist once installed.
+        self._held_keys: deque[events.Key] = deque()
+        self._hold_since = 0.0
+        self._idle_seen = False
+        self._ready_for_keys = False
+        self._areas_ready = False
+        self._pending_area: str | None = None
 
     # ----------------------------------------------------------------- start-up
     unexpected_errors: list[BaseException]
@@ -121,6 +129,7 @@ class DeskApp(GuardedDispatch, App[None]):
         self.call_from_thread(self._start, facts.site_name, facts.has_staff, auto)
 
     def _start(self, site_name: str, has_staff: bool, auto: Staff | None) -> None:
+        self._ready_for_keys = True  # keys typed before this waited for the first screen
         self.site_name = site_name
         self.title = self.site_name or t("app.title")
         if auto is not None:
@@ -169,6 +178,7 @@ class DeskApp(GuardedDispatch, App[None]):
             self.staff_generation += 1
         self.staff = staff
         self._locked = False
+        self._areas_ready = False
         self._last_input = time.monotonic()
         self.refresh_bindings()
         self.sub_title = t("app.subtitle", desk=self.settings.desk, name=staff.name,
@@ -182,8 +192,11 @@ class DeskApp(GuardedDispatch, App[None]):
         # Leave the login screen(s) behind.
         while len(self.screen_stack) > 1:
             self.pop_screen()
-        self.switch_mode(self.current_area or areas.HOME)
-        self.current_area = self.current_area or areas.HOME
+        target = self._pending_area or self.current_area or areas.HOME
+        self._pending_area = None
+        self._areas_ready = True
+        self.current_area = target
+        self.switch_mode(target)
 
     def unlock(self, staff: Staff) -> None:
         """Same or another staff member logged in on the lock screen. The same person
@@ -254,8 +267,35 @@ class DeskApp(GuardedDispatch, App[None]):
             return False  # hidden from the footer until someone is logged in
         return True
 
+    async def run_action(self, action: Any, default_namespace: Any = None,
+                         namespaces: Any = None) -> bool:
+        handled = await super().run_action(action, default_namespace, namespaces)
+        if not handled:
+            self._explain_refusal(action, default_namespace, namespaces)
+        return handled
+
+    def _explain_refusal(self, action: Any, default_namespace: Any, namespaces: Any) -> None:
+        """A key whose action is refused right now (hidden or greyed in the footer) says
+        why: the screen or widget owning the action may offer ``why_refused(action,
+        parameters) -> str | None`` (the reason from its service and the next step)."""
+        try:
+            target, name, params = self._parse_action(
+                action, self if default_namespace is None else default_namespace, namespaces)
+        except Exception:  # noqa: BLE001 — not an action we can explain
+            return
+        why = getattr(target, "why_refused", None)
+        message = why(name, params) if callable(why) else None
+        if message:
+            self.notify(message, severity="warning", timeout=6)
+
     def action_area(self, key: str) -> None:
         if self.staff is None or self._locked:
+            return
+        if not self._areas_ready:
+            # Logged in, the after-login work still running: the key is kept and the area
+            # opens as soon as the areas are there.
+            self._pending_area = key
+            self.notify(t("app.areas_loading"), timeout=2)
             return
         self.current_area = key
         self.switch_mode(key)
@@ -330,11 +370,85 @@ class DeskApp(GuardedDispatch, App[None]):
         yield SystemCommand(t("palette.help"), "F1", self.action_help)
         yield SystemCommand(t("palette.quit"), "Ctrl+Q", self.exit)
 
-    # ----------------------------------------------------------------- idle lock
+    # ----------------------------------------------------------------- keys in order
+    # Textual hands a key to the widget focused *when the app reads it*, and moving the
+    # focus is itself a message (Input.Submitted bubbling to the form, ``focus()`` queued
+    # with ``call_later``). Keys that arrive in one read (a fast typist, a paste of keys, a
+    # loaded machine) were therefore all queued on the old field before the focus moved:
+    # "张三⏎139" gave the name "张三139", a password went into the login box. So a key is
+    # handed on only once the screen has finished with the previous one (every widget's
+    # queue empty, no focus change or screen callback pending); until then keys wait here,
+    # in order, and each is handed to whatever has the focus by then.
+    KEY_HOLD_LIMIT = 0.5  # seconds a key waits for a busy screen before it goes anyway
+    KEY_HOLD_ASKED = 5.0  # … and for a screen that asks keys to wait (``holds_keys``)
+
+    def _starting(self) -> bool:
+        """No screen to type into yet: the login screen is not up, or the after-login
+        work has not installed the areas. Keys wait for as long as that takes."""
+        return not self._ready_for_keys or (self.staff is not None and not self._areas_ready)
+
+    def _screen_holds(self) -> bool:
+        """The screen asks for keys to wait (``holds_keys``): the login screen while it
+        checks the password, the unit picker while its pick is on the way."""
+        try:
+            return bool(getattr(self.screen, "holds_keys", False))
+        except Exception:  # noqa: BLE001 — no screen yet
+            return True
+
+    def _screen_busy(self) -> bool:
+        if self._starting() or self._screen_holds():
+            return True
+        queue = self._message_queue
+        if self._next_callbacks or any(isinstance(m, events.Callback) for m in queue.values):
+            return True
+        try:
+            screen = self.screen
+        except Exception:  # noqa: BLE001 — no screen yet
+            return True
+        if screen._callbacks:
+            return True
+        for node in screen.walk_children(with_self=True):
+            if node.is_running and (node._message_queue.values
+                                    or node._pending_message is not None):
+                return True
+        return False
+
+    def _hold_key(self, event: events.Key) -> None:
+        if not self._held_keys:
+            self._hold_since = time.monotonic()
+            self.set_timer(0.005, self._schedule_release)
+        self._held_keys.append(event)
+
+    def _schedule_release(self) -> None:
+        self.call_later(self._release_keys)
+
+    async def _release_keys(self) -> None:
+        while self._held_keys:
+            waited = time.monotonic() - self._hold_since
+            busy = self._screen_busy()
+            if busy:
+                self._idle_seen = False
+            elif not self._idle_seen:
+                # Idle twice in a row, one timer tick apart: a widget paused inside a
+                # handler (an ``await``) has had its turn to post what follows.
+                self._idle_seen = True
+                busy = True
+            if self._starting() or (self._screen_holds() and waited < self.KEY_HOLD_ASKED) \
+                    or (busy and waited < self.KEY_HOLD_LIMIT):
+                self.set_timer(0.005, self._schedule_release)
+                return
+            self._idle_seen = False
+            self._hold_since = time.monotonic()
+            await super().on_event(self._held_keys.popleft())
+
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, (events.Key, events.MouseDown, events.MouseScrollDown,
                               events.MouseScrollUp)):
             self._last_input = time.monotonic()
+        if (isinstance(event, events.Key) and not event.is_forwarded
+                and event.key not in ("ctrl+q", "ctrl+c") and (self._held_keys or self._screen_busy())):
+            self._hold_key(event)
+            return
         await super().on_event(event)
 
     def _check_idle(self) -> None:

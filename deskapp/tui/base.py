@@ -36,6 +36,38 @@ def translate_bindings(node: DOMNode) -> None:
         ]
 
 
+def action_label(node: DOMNode, action: str) -> str:
+    """The footer's label of ``action`` (``step:visit`` for ``step('visit')``) on ``node``."""
+    from textual.actions import parse
+
+    for bindings in node._bindings.key_to_bindings.values():
+        for binding in bindings:
+            _, name, params = parse(binding.action)
+            if name + "".join(f":{p}" for p in params) == action:
+                return binding.description
+    return action
+
+
+def next_step_hint(node: DOMNode, actions: Any) -> str:
+    """「。下一步：按 V 回访」: the key of the first of ``actions`` (action names, in the
+    workflow's order; ``step:visit`` for ``step('visit')``) that ``node`` allows now, to follow a refusal's reason; ``""`` when
+    none is allowed."""
+    from textual.actions import parse
+
+    wanted = list(actions)
+    found: list[tuple[int, str, str]] = []
+    for bindings in node._bindings.key_to_bindings.values():
+        for binding in bindings:
+            _, name, params = parse(binding.action)
+            ident = name + "".join(f":{p}" for p in params)  # step('visit') → step:visit
+            if ident in wanted and node.check_action(name, params):
+                found.append((wanted.index(ident), binding.key, binding.description))
+    if not found:
+        return ""
+    _, key, description = min(found)
+    return t("common.refused.next_key", letter=key.upper(), action=description)
+
+
 def run_job(
     app: DeskApp,
     fn: Callable[[Session], T],
@@ -144,6 +176,9 @@ class ServiceMixin:
                 del self.__dict__["_request_id"]  # the next record gets a new id
             if done is not None:
                 done(result)
+            if write:
+                # the record's state changed: the footer shows the keys it allows now
+                self.refresh_bindings()  # type: ignore[attr-defined]
 
         job = run_job(self.app, fn, write=write, request_id=request_id,
                        done=succeeded, failed=failed or self.show_error,
@@ -207,6 +242,8 @@ class DeskScreen(GuardedDispatch, HelpFirstMixin, ServiceMixin, Screen[None]):
         return self.app.staff
 
     def on_screen_resume(self) -> None:
+        # back from a dialog that may have changed the record: keys follow its state
+        self.refresh_bindings()
         generation = _generation(self)
         if getattr(self, "_seen_generation", generation) != generation:
             self._seen_generation = generation

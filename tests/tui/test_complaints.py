@@ -18,7 +18,7 @@ from deskapp.services import reception, units
 from deskapp.tui.screens.complaints import ComplaintDetail, ComplaintsScreen
 from deskapp.tui.screens.complaints_forms import ComplaintForm, StepForm, VisitForm
 from deskapp.tui.widgets.confirm import ConfirmDialog
-from tests.helpers import screen_text, settle
+from tests.helpers import notices, screen_text, settle
 
 SIZE = (160, 50)
 
@@ -148,9 +148,11 @@ async def test_intake_to_archive_by_keyboard(db, make_app, specialist, unit_id):
         await pilot.press("r")
         await settle(pilot)
         await fill_step(app, pilot, method="phone", reply="已电话告知维修安排")
-        await pilot.press("a")  # archive is not offered before the return visit
+        await pilot.press("a")  # archive is not offered before the return visit …
         await settle(pilot)
         assert isinstance(app.screen, ComplaintDetail)
+        # … and the refused key says why (the service's rule) and which key comes next
+        assert notices(app)[-1] == "有效投诉须回访满意后才能归档。下一步：按 V 回访"
         await pilot.press("v")
         await settle(pilot)
         await fill_step(app, pilot, satisfied="yes", score="5")
@@ -194,9 +196,10 @@ async def test_other_specialists_complaint_needs_take_over(db, make_app, supervi
         await open_area(app, pilot)
         await pilot.press("enter")
         await settle(pilot)
-        await pilot.press("c")  # not offered: not the owner
+        await pilot.press("c")  # not offered: not the owner — and it says so
         await settle(pilot)
         assert isinstance(app.screen, ComplaintDetail)
+        assert "该投诉由 李专员 负责" in notices(app)[-1] and "按 T 接手" in notices(app)[-1]
         await pilot.press("t")
         await settle(pilot)
         await fill_step(app, pilot, note="李专员外出")

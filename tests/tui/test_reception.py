@@ -31,7 +31,7 @@ from deskapp.tui.screens.reception_views import (
     WorkOrderDetail,
 )
 from tests.conftest import PASSWORD, _make_staff
-from tests.helpers import screen_text, settle
+from tests.helpers import burst, notices, screen_text, settle
 from tests.unit.test_reception_common import make_site
 
 NOW = datetime(2026, 11, 30, 9, 30)
@@ -120,8 +120,10 @@ async def test_log_a_repair_and_run_its_work_order_to_the_end(db, make_app, rece
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert "须回访" in screen_text(app)
-        await pilot.press("x")  # closing before the return visit is not offered
+        await pilot.press("x")  # closing before the return visit is not offered …
         await settle(pilot)
+        assert isinstance(app.screen, WorkOrderDetail)  # … and says why and what is due
+        assert notices(app)[-1] == "须先完成回访才能关闭工作单。下一步：按 V 回访"
         await pilot.press("v")
         await settle(pilot)
         await pilot.press("5")  # 非常满意
@@ -567,3 +569,24 @@ async def test_form_keys_enter_moves_on_esc_asks_and_a_retyped_value_replaces(
         await settle(pilot)
     with db.read() as session:
         assert session.exec(select(Contact)).one().content == "问路"
+
+
+async def test_keys_typed_in_one_burst_follow_the_focus(db, make_app, receptionist, site,
+                                                        frozen):
+    """Issue 21.2: "n" and "22" arriving in one read used to give 报修 with the channel
+    left at 电话 (the second 2 went to the kind box the focus had just left)."""
+    from deskapp.db.models.reception import ContactChannel
+    from deskapp.tui.widgets.reception_choice import KeyChoice
+
+    app = make_app(login="desk1")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        burst(app, "n", "22", "1201", "enter")
+        await settle(pilot)
+        await pilot.pause(0.5)
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, ContactForm)
+        assert form.query_one("#cf-kind", KeyChoice).value == ContactKind.REPAIR.value
+        assert form.query_one("#cf-channel", KeyChoice).value == ContactChannel.WALK_IN.value
+        assert form.query_one("#cf-name", Input).value == "张三"  # 1201 picked in the picker

@@ -32,7 +32,7 @@ from deskapp.tui import areas
 from deskapp.tui.widgets.record_list import RecordList
 from deskapp.tui.widgets.registers_form import ActionModal, DetailModal
 from deskapp.tui.widgets.unit_picker import UnitPicker
-from tests.helpers import screen_text, settle
+from tests.helpers import burst, screen_text, settle
 
 SIZE = (160, 45)
 
@@ -111,7 +111,7 @@ async def test_visitor_round_trip(db, make_app, site):
         await pilot.press("ctrl+s")
         await settle(pilot)
         text = screen_text(app)
-        assert "赵六" in text and "LS" in text and "138****1111" in text
+        assert "赵六" in text and "FK2" in text and "138****1111" in text
         assert "11010519491231002X" not in text
         assert "来访登记(1)" in text  # the tab counts what is open
         assert count(db, Visitor, Visitor.status == VisitorStatus.INSIDE) == 1
@@ -298,3 +298,50 @@ async def test_void_and_detail_from_handover_opener(db, make_app, site):
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert count(db, Visitor, Visitor.status == VisitorStatus.VOIDED) == 1
+
+
+async def test_visitor_form_typed_in_one_burst(db, make_app, site):
+    """Issue 21.2: "张三⏎139…" in one read used to save the name 张三139…; issue 16.3:
+    "n" puts the cursor in the form's first box."""
+    app = make_app(login="desk1")
+    async with app.run_test(size=SIZE) as pilot:
+        await open_registers(pilot, app)
+        burst(app, "n", "张三", "enter", "13900001111", "enter", "11010519491231002X")
+        await settle(pilot)
+        assert app.screen.query_one("#visitors-name", Input).value == "张三"
+        assert app.screen.query_one("#visitors-phone", Input).value == "13900001111"
+        assert app.screen.query_one("#visitors-id_number", Input).value == "11010519491231002X"
+        assert app.focused is not None and app.focused.id == "visitors-id_number"
+        # on through the unit picker: typing on the unit field opens it, Enter picks, the
+        # cursor goes on to the host (filled from the unit) and then the purpose
+        burst(app, "enter", "1201", "enter", "enter", "送文件")
+        await settle(pilot)
+        await pilot.pause(0.5)
+        await settle(pilot)
+        assert app.screen.query_one("#visitors-unit").value == "3-1-1201"
+        assert app.screen.query_one("#visitors-host", Input).value == "张三"
+        assert app.screen.query_one("#visitors-purpose", Input).value == "送文件"
+
+
+@pytest.mark.parametrize("title_key, first", [("registers.palette.visitor", "visitors-name"),
+                                              ("registers.palette.key", None)])
+async def test_new_from_the_palette_puts_the_cursor_in_the_form(db, make_app, site, title_key,
+                                                                first):
+    """Issue 16.3: "new visitor" from another area opened the register with the cursor on
+    the list (the screen's own first focus and the tab change came after the form's)."""
+    app = make_app(login="desk1")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert app.current_area != "registers"
+        command = dict(areas.palette_commands())[title_key]
+        command(app)
+        await settle(pilot)
+        await pilot.pause(0.2)
+        form = app.screen.form()
+        focused = app.focused
+        assert focused is not None and form in focused.ancestors
+        if first is not None:
+            assert focused.id == first
+            burst(app, "王五")
+            await settle(pilot)
+            assert app.screen.query_one(f"#{first}", Input).value == "王五"

@@ -20,7 +20,7 @@ from deskapp.tui.screens.renovation_forms import ActionForm, FilingForm
 from deskapp.tui.widgets.confirm import ConfirmDialog
 from deskapp.validators import credit_code_check_char, resident_id_check_char
 from tests.conftest import PASSWORD
-from tests.helpers import screen_text, settle
+from tests.helpers import notices, screen_text, settle
 
 OWNER_ID = "41030219800101001" + resident_id_check_char("41030219800101001")
 LEAD_ID = "41030519750505003" + resident_id_check_char("41030519750505003")
@@ -135,10 +135,13 @@ async def test_filing_from_draft_to_refund_by_keyboard(db, make_app, site, super
         assert "尚缺" not in screen_text(app)
         await _key(pilot, "s")
         assert "待审核" in screen_text(app)
+        assert "提交审核" not in screen_text(app)  # the footer follows the new state
         await _key(pilot, "v")
         _set(app, {"af-review_officer": "赵工"})
         await _key(pilot, "ctrl+s")
         assert "已审核" in screen_text(app)
+        await _key(pilot, "b")  # starting work is refused, and says why and what is due
+        assert notices(app)[-1] == "「已审核」状态下不能开工。下一步：按 G 协议已签"
 
         # --- approval refused with the list, then agreement, deposit, approval ----------
         await _key(pilot, "a")
@@ -159,7 +162,7 @@ async def test_filing_from_draft_to_refund_by_keyboard(db, make_app, site, super
         await _key(pilot, "b")
         assert "施工中" in screen_text(app)
         await _key(pilot, "w", "p")
-        assert "LS000001" in screen_text(app)
+        assert "SG000001" in screen_text(app)
         await _key(pilot, "escape")
         frozen.at = datetime(2027, 2, 26, 10)
         await _key(pilot, "x")
@@ -188,7 +191,7 @@ async def test_filing_from_draft_to_refund_by_keyboard(db, make_app, site, super
         frozen.at = datetime(2027, 8, 21, 10)
         await _key(pilot, "u")
         text = screen_text(app)
-        assert "出入证未交回" in text and "LS000001" in text and "正式收据" in text
+        assert "出入证未交回" in text and "SG000001" in text and "正式收据" in text
         await _key(pilot, "escape", "w", "r", "escape")
 
         # --- the supervisor refunds -----------------------------------------------------

@@ -11,7 +11,7 @@ from deskapp.services import survey
 from deskapp.tui.screens.survey import SurveyScreen
 from deskapp.tui.screens.survey_entry import SurveyEntryScreen
 from deskapp.tui.widgets.survey_grid import RatingGrid
-from tests.helpers import screen_text, settle
+from tests.helpers import notices, screen_text, settle
 from tests.unit.test_survey import N_ITEMS, campaign, now, site  # noqa: F401
 
 SIZE = (150, 50)
@@ -145,6 +145,12 @@ async def test_distribution_view_marks_units(db, make_app, receptionist, campaig
         await settle(pilot)
         await pilot.press("f5")
         await settle(pilot)
+        await pilot.press("d")  # a key of the distribution page, pressed on another page
+        await settle(pilot)
+        assert notices(app)[-1] == "此键属于另一页。下一步：按 2 发放登记"
+        await pilot.press("n")  # a supervisor's key
+        await settle(pilot)
+        assert "主管" in notices(app)[-1]
         await pilot.press("2")
         await settle(pilot)
         assert "1-1-301" in screen_text(app) and "未发放" in screen_text(app)

@@ -277,19 +277,34 @@ def test_state_machine_allows_exactly_the_next_step(db, specialist, frozen_now, 
     before = (c.state, c.updated_at)
     with db.read() as s:
         events_before = len(cs.timeline(s, c.id))
+    why = cs.why_not(c, action, by=specialist)  # what a refused key shows on screen
     if action in ALLOWED[state]:
+        assert why is None
         run(db, fn, by=specialist, complaint_id=c.id, **kw)
         with db.read() as s:
             assert len(cs.timeline(s, c.id)) > events_before
         return
     with pytest.raises(InvalidTransition) as err:
         run(db, fn, by=specialist, complaint_id=c.id, **kw)
+    assert why is not None and (why.key, str(why)) == (err.value.key, str(err.value))
     if state == ComplaintState.ARCHIVED:
         assert err.value.key == "complaints.archived"
     with db.read() as s:  # nothing changed
         again = cs.get_complaint(s, c.id)
         assert (again.state, again.updated_at) == before
         assert len(cs.timeline(s, c.id)) == events_before
+
+
+def test_why_not_names_the_owner_and_the_role(db, receptionist, specialist, other_specialist,
+                                              frozen_now):
+    c = register(db, specialist)
+    why = cs.why_not(c, "classify", by=other_specialist, owner_name="李专员")
+    assert why is not None and why.key == "complaints.not_owner" and "李专员" in str(why)
+    assert cs.why_not(c, "take_over", by=other_specialist) is None
+    assert cs.why_not(c, "take_over", by=specialist).key == "complaints.already_owner"
+    assert cs.why_not(c, "classify", by=receptionist) is not None
+    assert cs.why_not(c, "reassign", by=specialist) is not None
+    assert cs.why_not(c, "note", by=receptionist) is None
 
 
 def test_refusals_say_what_is_wrong(db, specialist, frozen_now):

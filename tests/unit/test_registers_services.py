@@ -126,7 +126,7 @@ def test_visitor_in_and_out_with_card(db, receptionist, site, now):
                                       unit_id=site["u1"], purpose="送文件", people="2",
                                       plate_no="豫c12345", card_no="a12")
         vid = v.id
-        assert v.number == "LS2026-000001"
+        assert v.number == "FK2026-000001"
         assert v.phone == "13800001111" and v.phone_tail == "1111"
         assert v.card_no == "A12" and v.plate == "豫C12345" and v.people == 2
     assert refs(db, "visitor") == [vid]
@@ -152,7 +152,7 @@ def test_visitor_in_and_out_with_card(db, receptionist, site, now):
         again = visitors.register_visitor(session, by=receptionist, name="钱七",
                                           phone_no="13800002222", host="物业办公室",
                                           card_no="A12")
-        assert again.number == "LS2026-000002"
+        assert again.number == "FK2026-000002"
     with db.read() as session:
         actions = [e.action for e in session.execute(select(AuditEntry)).scalars()]
         assert actions.count("visitor.in") == 2 and "visitor.out" in actions
@@ -722,3 +722,27 @@ def test_monthly_summary_counts_by_month(db, receptionist, supervisor, site, umb
         counts = reg.open_counts(session)
         assert counts.visitors == 1 and counts.keys == 0 and counts.lending == 0  # October's
         assert counts.goods == 0 and counts.parcels == 0
+
+
+def test_visitor_and_worker_passes_have_their_own_prefix(db, receptionist, site, now):
+    """Issue 21.5: visitors' passes (LS2026-000336) and renovation workers' passes
+    (LS000018) shared the prefix LS. A visitor's pass is FK…, a worker's SG…; passes issued
+    before keep their LS numbers and the counter carries on past them."""
+    from deskapp.services import numbering
+    from deskapp.services import renovation as reno
+
+    with db.write() as session:
+        old = visitors.register_visitor(session, by=receptionist, name="赵六",
+                                        phone_no="13800001111", host="物业办公室")
+        old_id = old.id
+        session.execute(update(Visitor).where(Visitor.id == old_id)
+                        .values(number="LS2026-000001"))  # issued under the old prefix
+    with db.write() as session:
+        new = visitors.register_visitor(session, by=receptionist, name="钱七",
+                                        phone_no="13800002222", host="物业办公室")
+        assert new.number == "FK2026-000002"
+        assert numbering.peek(session, "visitor-pass-2026") == 2
+    with db.read() as session:
+        assert session.get(Visitor, old_id).number == "LS2026-000001"  # never rewritten
+    assert visitors.VISITOR_PASS_PREFIX != reno.WORKER_PASS_PREFIX
+    assert not reno.WORKER_PASS_PREFIX.startswith("LS")

@@ -606,7 +606,7 @@ def test_passes_numbered_gap_free_valid_until_permit_end(db, receptionist, unit_
             reno.issue_pass(session, by=receptionist, worker_id=w1)
         with db.write() as session:
             p2 = reno.issue_pass(session, by=receptionist, worker_id=w2)
-    assert (p1.number, p2.number) == ("LS000001", "LS000002")
+    assert (p1.number, p2.number) == ("SG000001", "SG000002")
     assert p1.valid_until == date(2027, 2, 28)
     with clock.freeze(datetime(2027, 3, 1, 9)):  # the permit has run out
         with db.write() as session:

@@ -168,7 +168,7 @@ class RenovationPass(SQLModel, table=True):
     __tablename__ = "renovation_pass"
     __table_args__ = (Index("ix_renovation_pass_status_until", "status", "valid_until"),)
     id: int | None = Field(default=None, primary_key=True)
-    number: str = Field(max_length=20, unique=True)  # LS000123
+    number: str = Field(max_length=20, unique=True)  # SG000123 (LS000123 before 2026-12)
     filing_id: int = Field(foreign_key="renovation_filing.id", index=True)
     worker_id: int = Field(foreign_key="renovation_worker.id", index=True)
     status: PassStatus = Field(default=PassStatus.OUT, sa_type=enum_type(PassStatus))

@@ -3,6 +3,7 @@
 MESSAGES: dict[str, tuple[str, str]] = {
     # app shell
     "app.title": ("前台客服系统", "Front desk"),
+    "app.areas_loading": ("正在进入系统，稍候即打开所按的区域…", "Opening the desk; the area you chose follows in a moment…"),
     "app.subtitle": ("{desk} · {name}（{role}）", "{desk} · {name} ({role})"),
     "area.reception": ("前台接待", "Reception"),
     "area.complaints": ("投诉处理", "Complaints"),
@@ -83,6 +84,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "common.yes": ("是", "Yes"),
     "common.no": ("否", "No"),
     "common.saved": ("已保存", "Saved"),
+    "common.refused.now": ("此操作现在不可用", "This cannot be done now"),
+    "common.refused.other_view": ("此键属于另一页", "This key belongs to another page"),
+    "common.refused.next_key": ("。下一步：按 {letter} {action}", ". Next: press {letter} to {action}"),
     "common.none": ("无", "None"),
     "common.all": ("全部", "All"),
     # login and set-up

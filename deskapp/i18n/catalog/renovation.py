@@ -116,6 +116,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "renovation.worker.pass_out": ("此人的出入证 {number} 尚未交回",
                                    "This worker's pass {number} is still out"),
     "renovation.not_found": ("找不到该装修备案", "Renovation filing not found"),
+    "renovation.refused.owner_applies": ("业主本人申办，无需再与业主确认",
+                                         "The owner applies in person: nothing to confirm"),
     "renovation.transition.refused": ("「{status}」状态下不能{action}",
                                       "Cannot {action} while “{status}”"),
     "renovation.agreement.already": ("协议书已登记签署", "The agreement is already recorded"),

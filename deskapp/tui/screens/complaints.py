@@ -51,7 +51,7 @@ from deskapp.services import complaints_report as report
 from deskapp.services import complaints_visits as vs
 from deskapp.services.reception import channel_label
 from deskapp.tui import areas
-from deskapp.tui.base import DeskModal, DeskScreen, app_call
+from deskapp.tui.base import DeskModal, DeskScreen, app_call, next_step_hint
 from deskapp.tui.screens.complaints_forms import (
     ComplaintForm,
     FormChoices,
@@ -334,6 +334,18 @@ class ComplaintDetail(RevealMixin, DeskModal[bool]):
         if action in cs.ACTIONS:
             return action in cs.allowed_actions(self.loaded.complaint, self.app.staff)
         return True
+
+    def why_refused(self, action: str, parameters: tuple[object, ...]) -> str | None:
+        """A refused key says why (the service's own rule) and which key comes next."""
+        if self.loaded is None or self.app.staff is None or action not in (
+                *_STEP_ACTIONS, "take_over", "reassign", "escalate", "note", "amend"):
+            return None
+        c = self.loaded.complaint
+        err = cs.why_not(c, action, by=self.app.staff,
+                         owner_name=self.loaded.names.get(c.owner_id or 0, ""))
+        message = str(err) if err is not None else t("common.refused.now")
+        step = cs.next_step(c)
+        return message + next_step_hint(self, [a for a in (step, "take_over") if a != action])
 
     # -- actions -------------------------------------------------------------------------
 

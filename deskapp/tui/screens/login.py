@@ -9,6 +9,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Center, Vertical
 from textual.widgets import Button, Footer, Input, Label, Static
+from textual.worker import Worker
 
 from deskapp.errors import DeskError, ValidationError
 from deskapp.i18n import t
@@ -35,6 +36,12 @@ class _LoginForm(FormMixin, DeskScreen):
     """
     BINDINGS = [Binding("ctrl+q", "app.quit", t("key.quit"), id="key.quit")]
     TITLE_KEY = "login.title"
+    _checking: Worker[None] | None = None
+
+    @property
+    def holds_keys(self) -> bool:
+        """While the password is checked, keys typed on wait for the desk that opens."""
+        return self._checking is not None and not self._checking.is_finished
 
     def compose(self) -> ComposeResult:
         with Vertical(id="login-box"):
@@ -74,7 +81,7 @@ class _LoginForm(FormMixin, DeskScreen):
                 self._fail(str(result.error))
 
         # A write: a failed attempt is counted (lock after five) and audited.
-        self.call_service(
+        self._checking = self.call_service(
             lambda s: staff_svc.sign_in(s, login=login, password=password, channel="screen"),
             write=True,
             done=done,

@@ -30,7 +30,7 @@ from deskapp.services import reception_workorders as wo
 from deskapp.services import staff as staff_svc
 from deskapp.services.reception_shifts import HandoverSummary, HandoverView
 from deskapp.tui import areas
-from deskapp.tui.base import DeskModal
+from deskapp.tui.base import DeskModal, next_step_hint
 from deskapp.tui.screens.reception_forms import ContactForm, SavedContact, StepForm, WorkOrderForm
 from deskapp.tui.widgets.form import Field, FormMixin
 from deskapp.tui.widgets.printing import print_document
@@ -322,6 +322,15 @@ class WorkOrderDetail(RevealMixin, DeskModal[bool]):
         if action == "open_contact":
             return order.contact_id is not None
         return True
+
+    def why_refused(self, action: str, parameters: tuple[object, ...]) -> str | None:
+        """A step key the order's state refuses says why and which key is due."""
+        if self.order is None or action not in ("step", "close_order"):
+            return None
+        step = "close" if action == "close_order" else str(parameters[0])
+        err = wo.why_not(self.order, step)
+        return (str(err) if err is not None else t("common.refused.now")) + next_step_hint(
+            self, ["step:dispatch", "step:complete", "step:visit", "close_order"])
 
     def action_close(self) -> None:
         self.dismiss(self.changed)

@@ -192,6 +192,8 @@ class RegistersScreen(DeskScreen):
     def __init__(self) -> None:
         super().__init__()
         self.history_mode: dict[str, bool] = {r.key: False for r in REGISTERS}
+        self._form_next: str | None = None  # the tab being opened for a new record
+        self.ready = False  # mounted and its first focus given (see _registers_screen)
         self.unit_filter: dict[str, PickedUnit | None] = {r.key: None for r in REGISTERS}
         self._kind_hours: dict[str, int] = {}
 
@@ -218,6 +220,14 @@ class RegistersScreen(DeskScreen):
         self.query_one("#list-visitors", RecordList).focus()
         self._load_kinds()
         self.refresh_counts()
+        self.call_after_refresh(self._now_ready)
+
+    def _now_ready(self) -> None:
+        """What was asked of the screen while it was still being built (a palette
+        command, a record to open) runs now, after its own first focus."""
+        self.ready = True
+        while _PENDING:
+            _PENDING.pop(0)(self)
 
     # ----------------------------------------------------------------- helpers
     def _make_list(self, register: Register) -> RecordList:
@@ -265,10 +275,22 @@ class RegistersScreen(DeskScreen):
     @on(TabbedContent.TabActivated)
     def _tab_changed(self) -> None:
         self.refresh_bindings()
-        self.call_after_refresh(self.record_list().focus)
+        self.call_after_refresh(self._focus_tab)
+
+    def _focus_tab(self) -> None:
+        """A tab opened for a new record gets the cursor in its form (also when the tab
+        reports itself active again later), otherwise in its list."""
+        form = self.form()
+        focused = self.focused
+        if self._form_next == self.current.key:
+            form.focus_first()
+        elif focused is None or form not in focused.ancestors:
+            self.record_list().focus()
 
     def on_descendant_focus(self) -> None:
         self.refresh_bindings()
+        if self._form_next and self._in_form():
+            self._form_next = None
 
     def _show_mode(self, key: str) -> None:
         parts = [t("registers.mode.history" if self.history_mode[key] else "registers.mode.open")]
@@ -323,6 +345,7 @@ class RegistersScreen(DeskScreen):
         self.form().focus_first()
 
     def start_new(self, key: str) -> None:
+        self._form_next = key  # until the cursor is in that form (see on_descendant_focus)
         self.action_tab(key)
         self.call_after_refresh(self.form(key).focus_first)
 
@@ -499,9 +522,11 @@ class RegistersScreen(DeskScreen):
         field_id = event.field.id or ""
         form = next((a for a in event.field.ancestors if isinstance(a, QuickForm)), None)
         if event.picked is not None and form is not None:
-            # after the picker has closed and focus came back to the unit field
+            # after the focus came back to the unit field (UnitField._picked queues that
+            # first); a timer here let keys typed meanwhile land on the unit field, where
+            # Enter opened the picker again
             name = field_id.removeprefix(f"{form.register}-")
-            self.set_timer(0.05, lambda: form.focus_after(name))
+            self.app.call_later(form.focus_after, name)
         if field_id == "goods-unit" and event.picked is not None:
             form = self.form("goods")
             applicant = form.widget("applicant")
@@ -845,13 +870,19 @@ class LendKindsModal(DeskModal[None]):
 # --------------------------------------------------------------------- openers, palette
 
 
+#: asked of the registers screen before it was ready; it runs them once it is
+_PENDING: list[Callable[[RegistersScreen], None]] = []
+
+
 def _registers_screen(app: Any, then: Callable[[RegistersScreen], None]) -> None:
     app.action_area("registers")
 
     def later() -> None:
         screen = app.screen
-        if isinstance(screen, RegistersScreen):
+        if isinstance(screen, RegistersScreen) and screen.ready:
             then(screen)
+        elif isinstance(screen, RegistersScreen) or app.current_area == "registers":
+            _PENDING.append(then)
 
     app.call_after_refresh(later)
 

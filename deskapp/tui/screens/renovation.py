@@ -30,7 +30,7 @@ from deskapp.services import renovation as reno
 from deskapp.services import units
 from deskapp.services.renovation_lists import VIEWS, ArchiveSource, FilingSource, building_choices
 from deskapp.tui import areas
-from deskapp.tui.base import DeskModal, DeskScreen
+from deskapp.tui.base import DeskModal, DeskScreen, action_label, next_step_hint
 from deskapp.tui.screens.renovation_forms import ActionForm, FilingForm, spec
 from deskapp.tui.widgets.form import FieldSpec
 from deskapp.tui.widgets.printing import choose_and_print, print_document
@@ -233,6 +233,11 @@ _ALLOWED: dict[str, tuple[RenovationStatus, ...]] = {
 }
 
 
+#: the filing's steps in their order: the first one allowed is named after a refusal
+_WORKFLOW = ("submit", "review", "agreement", "deposit", "approve", "start", "completion",
+             "inspect", "refund", "close")
+
+
 def _k(key: str, action: str, label: str, *, show: bool = True) -> Binding:
     return Binding(key, action, t(label), id=label, show=show)
 
@@ -306,6 +311,19 @@ class FilingScreen(RevealMixin, DeskScreen):
         if action == "confirm_owner" and filing.applicant_is_owner:
             return False
         return filing.status in states
+
+    def why_refused(self, action: str, parameters: tuple[object, ...]) -> str | None:
+        """A step key the filing's state refuses says so and names the step that is due."""
+        states = _ALLOWED.get(action)
+        if states is None or self.detail is None:
+            return None
+        filing = self.detail.filing
+        if action == "confirm_owner" and filing.applicant_is_owner:
+            return t("renovation.refused.owner_applies")
+        err = reno.state_refusal(filing, action_label=action_label(self, action),
+                                 states=states)
+        return (str(err) if err is not None else t("common.refused.now")) + \
+            next_step_hint(self, _WORKFLOW)
 
     # -- helpers --------------------------------------------------------------------------
 

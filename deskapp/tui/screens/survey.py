@@ -31,7 +31,7 @@ from deskapp.i18n import t
 from deskapp.masking import mask_phone, mask_text
 from deskapp.services import survey, survey_lists
 from deskapp.tui import areas
-from deskapp.tui.base import DeskScreen
+from deskapp.tui.base import DeskScreen, next_step_hint
 from deskapp.tui.screens.survey_entry import SurveyEntryScreen
 from deskapp.tui.screens.survey_forms import TextModal
 from deskapp.tui.widgets.form import FieldSpec, SpecForm
@@ -343,6 +343,24 @@ class SurveyScreen(DeskScreen):
         if action in ("entry", "report") and self.campaign is None:
             return None  # shown greyed: nothing to enter into yet
         return True
+
+    def why_refused(self, action: str, parameters: tuple[object, ...]) -> str | None:
+        """A refused key says why: another view's key names that view's key, a
+        supervisor's key the role rule (from the staff service), no campaign yet."""
+        from deskapp.errors import DeskError
+        from deskapp.services.staff import require_role
+
+        view = VIEW_ACTIONS.get(action)
+        if view is not None and view != self.view:
+            return t("common.refused.other_view") + next_step_hint(self, [f"view:{view}"])
+        if action in SUPERVISOR_ACTIONS:
+            try:
+                require_role(self.staff, Role.SUPERVISOR)
+            except DeskError as err:
+                return str(err)
+        if action in ("entry", "report") and self.campaign is None:
+            return t("survey.cli.no_campaign")
+        return None
 
     def _load_stats(self) -> None:
         if self.campaign is None:

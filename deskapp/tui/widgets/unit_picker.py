@@ -16,6 +16,7 @@ from textual.message import Message
 from textual.timer import Timer
 from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
+from textual.worker import Worker
 
 from deskapp.i18n import t
 from deskapp.masking import mask_phone
@@ -89,6 +90,15 @@ class UnitPicker(RevealMixin, DeskModal[PickedUnit | None]):
         self._pick_when_ready = False
         self._timer: Timer | None = None
         self._household: list[Any] = []  # occupants of the unit shown on the right
+        self._picking: Worker[None] | None = None  # the pick, until the picker closes
+
+    @property
+    def holds_keys(self) -> bool:
+        """Enter pressed, the pick still on its way (the search for the last keystrokes or
+        the unit's flags): keys typed on belong to the form's next field, so the app keeps
+        them until the picker has closed (see DeskApp.on_event)."""
+        return self._pick_when_ready or (self._picking is not None
+                                         and not self._picking.is_finished)
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -235,7 +245,7 @@ class UnitPicker(RevealMixin, DeskModal[PickedUnit | None]):
         if index is None:
             return
         hit = self._hits[index]
-        self.call_service(
+        self._picking = self.call_service(
             lambda s: hooks.unit_flags(s, [hit.unit_id]).get(hit.unit_id, []),
             done=lambda flags: self.dismiss(PickedUnit(hit, tuple(flags))),
         )
