@@ -111,12 +111,19 @@ def build_statement(session: Session, *, by: Staff, ref: int | str) -> Built:
 def build_arrears_notices(session: Session, *, by: Staff, ref: int | str) -> Built:
     """The documents service's builder for ``arrears-notices``: every unit in arrears
     today (``ref`` = ``all``, a building code, or a minimum number of days overdue such as
-    ``90d``), one reminder notice (催缴通知) per page, in building and unit order."""
+    ``90d``), one reminder notice (催缴通知) per page, in building and unit order; or one
+    unit's notice (``ref`` = its room code, ``3-1-1201``)."""
     today = clock.today()
     text = str(ref).strip()
-    building = None if text in ("", "all", "全部") or text.endswith("d") else text
-    min_days = int(text[:-1]) if text.endswith("d") and text[:-1].isdigit() else 0
-    rows = cashier_arrears.arrears(session, as_of=today, building=building, min_days=min_days)
+    one = _unit(session, ref) if isinstance(ref, int) or "-" in text else None
+    if one is not None:
+        text = one.code  # one unit's reminder (the one the reminder log records)
+        rows = cashier_arrears.arrears(session, as_of=today, unit_id=one.id)
+    else:
+        building = None if text in ("", "all", "全部") or text.endswith("d") else text
+        min_days = int(text[:-1]) if text.endswith("d") and text[:-1].isdigit() else 0
+        rows = cashier_arrears.arrears(session, as_of=today, building=building,
+                                       min_days=min_days)
     if not rows:
         raise Conflict("print.notice.none")
     rows.sort(key=lambda r: (r.building, r.unit_code))

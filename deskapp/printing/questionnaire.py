@@ -55,6 +55,8 @@ def build_questionnaires(session: Session, *, by: Staff, ref: int | str) -> Buil
     (``2026-12``, ``2026H2`` or its id) for every unit of it, or one form number
     (``MY20262-00127``) for a single unit's replacement form."""
     text = str(ref).strip()
+    if isinstance(ref, int):
+        text = str(ref)  # a campaign id
     if survey.is_form_number(text):
         year, rest = text.upper()[2:6], text.upper()[6:]
         campaign = survey.find_campaign(session, f"{year}H{rest[0]}")

@@ -197,6 +197,15 @@ class ServiceMixin:
         notify_unexpected(self.app, err)
 
 
+def _in_language(active: Any) -> Any:
+    binding = active.binding
+    if binding.id and has(binding.id):
+        text = t(binding.id)
+        if text != binding.description:
+            return active._replace(binding=dataclasses.replace(binding, description=text))
+    return active
+
+
 class HelpFirstMixin:
     """F1 first in the footer: at 80 columns the footer cuts off at the right, and the key
     that lists every other key must never be the one cut off."""
@@ -204,6 +213,9 @@ class HelpFirstMixin:
     @property
     def active_bindings(self) -> dict[str, Any]:
         bindings: dict[str, Any] = super().active_bindings  # type: ignore[misc]
+        # Every footer entry in the current language: a widget's class-level description
+        # was translated in whatever language its module happened to be imported in.
+        bindings = {key: _in_language(active) for key, active in bindings.items()}
         if "f1" not in bindings:
             return bindings
         return {"f1": bindings["f1"], **{k: v for k, v in bindings.items() if k != "f1"}}

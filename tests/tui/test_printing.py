@@ -89,3 +89,57 @@ async def test_filing_papers_menu_prints_the_one_chosen(full_demo_db: Database,
         text = pdf_text(files[0].read_bytes())
         assert "第一份 装修单位" in text and "第三份 服务中心" in text
         assert not (home / "documents" / "renovation-form").exists()
+
+
+async def test_cashier_prints_the_highlighted_units_reminder_and_all_notices(
+        full_demo_db: Database, home: Path) -> None:
+    from deskapp.tui.screens.cashier import CashierScreen
+
+    app = _app(full_demo_db, "qiantai1")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("f6")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, CashierScreen)
+        screen.show_tab("arrears")
+        await settle(pilot)
+        screen.lists["arrears"].focus()
+        await settle(pilot)
+        unit_id = screen.lists["arrears"].current_id
+        assert unit_id is not None
+        await pilot.press("ctrl+b")
+        await settle(pilot)
+        assert isinstance(app.screen, DocumentMenu)
+        assert "3  全部欠费户催缴通知" in screen_text(app)
+        await pilot.press("2")
+        await settle(pilot)
+        [one] = list((home / "documents" / "arrears-notices").glob("*/*.pdf"))
+        text = pdf_text(one.read_bytes())
+        assert "催缴通知" in text and "七日内" in text and text.count("催缴通知") >= 1
+        await pilot.press("ctrl+b", "3")
+        await settle(pilot)
+        files = sorted((home / "documents" / "arrears-notices").glob("*/*.pdf"))
+        assert len(files) == 2
+        assert len(_printed(full_demo_db, "arrears-notices")) == 2
+
+
+async def test_survey_prints_the_campaigns_blank_forms(full_demo_db: Database,
+                                                       home: Path) -> None:
+    from deskapp.services import survey
+
+    app = _app(full_demo_db, "qiantai1")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("f5")
+        await settle(pilot)
+        campaign = app.screen.campaign
+        assert campaign is not None
+        await pilot.press("p")
+        await settle(pilot)
+        number = f"MY{campaign.year}{campaign.half}"
+        files = list((home / "documents" / "survey-forms").glob(f"*/{number}.pdf"))
+        assert len(files) == 1
+    with full_demo_db.read() as s:
+        first = survey.questionnaire_units(s, campaign.id)[0]
+    assert survey.form_number(campaign, first) in pdf_text(files[0].read_bytes())

@@ -49,6 +49,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "print.key.papers": ("打印资料", "Print papers"),
     "print.key.form": ("打印登记表", "Print form"),
     "print.key.print": ("打印", "Print"),
+    "print.key.notices": ("打印通知单", "Print notices"),
+    "print.notices.title": ("打印缴费通知", "Print payment notices"),
+    "print.notices.this_unit": ("本户催缴通知", "Reminder notice for this unit"),
+    "print.notices.all_units": ("全部欠费户催缴通知（每户一页）",
+                                "Reminder notices for every unit in arrears (a page each)"),
+    "print.notices.pick_unit": ("先选一户（Ctrl+U）", "Pick a unit first (Ctrl+U)"),
+    "print.key.survey_forms": ("打印调查表", "Print forms"),
     "print.cli.need_ref": ("请给出要打印的{kind}的编号或范围（例如 SJ2026-000123、3-1-1201、all）",
                            "Give the number or filter of the {kind} to print (e.g. "
                            "SJ2026-000123, 3-1-1201, all)"),

@@ -62,6 +62,7 @@ from deskapp.tui.screens.cashier_forms import (
 )
 from deskapp.tui.widgets.confirm import confirm_action
 from deskapp.tui.widgets.form import Field, FormMixin
+from deskapp.tui.widgets.printing import choose_and_print
 from deskapp.tui.widgets.record_list import RecordList, fit_cell
 from deskapp.tui.widgets.reveal import RevealMixin, RevealTarget, personal_target, targets
 from deskapp.tui.widgets.unit_picker import PickedUnit, UnitField, load_picked
@@ -152,6 +153,7 @@ class CashierScreen(RevealMixin, FormMixin, DeskScreen):
         Binding("ctrl+g", "generate", t("cashier.key.generate"), id="cashier.key.generate"),
         Binding("ctrl+r", "meter", t("cashier.key.meter"), id="cashier.key.meter"),
         Binding("ctrl+o", "remind", t("cashier.key.remind"), id="cashier.key.remind"),
+        Binding("ctrl+b", "notices", t("print.key.notices"), id="print.key.notices"),
     ]
 
     def __init__(self) -> None:
@@ -295,6 +297,8 @@ class CashierScreen(RevealMixin, FormMixin, DeskScreen):
             return tab in ("bills", "pay")
         if action == "remind":
             return tab == "arrears"
+        if action == "notices":
+            return tab in ("pay", "arrears")
         return True
 
     # -- the payment tab ----------------------------------------------------------------
@@ -520,6 +524,26 @@ class CashierScreen(RevealMixin, FormMixin, DeskScreen):
 
         self.call_service(load, done=ask)
 
+    def action_notices(self) -> None:
+        """Paper for the unit in hand (paying, or highlighted in arrears): its statement
+        (缴费通知单/对账单) or reminder (催缴通知); on the arrears tab also the reminders of
+        every unit in arrears, one page each."""
+        if self.tab() == "pay":
+            unit_id = self.query_one("#pay-unit", UnitField).unit_id
+        else:
+            record_list = self.lists.get("arrears")
+            unit_id = record_list.current_id if record_list else None
+        papers: list[tuple[str, int | str, str]] = []
+        if unit_id is not None:
+            papers += [("statement", unit_id, t("print.kind.statement")),
+                       ("arrears-notices", unit_id, t("print.notices.this_unit"))]
+        if self.tab() == "arrears":
+            papers.append(("arrears-notices", "all", t("print.notices.all_units")))
+        if not papers:
+            self.notify(t("print.notices.pick_unit"), severity="warning")
+            return
+        choose_and_print(self, t("print.notices.title"), papers)
+
     def _reminded(self, reminder: Any) -> None:
         if reminder is None:
             return
@@ -643,3 +667,4 @@ class CashierScreen(RevealMixin, FormMixin, DeskScreen):
                                                          counted=counted,
                                                          threshold_fen=threshold),
                        close, confirm_label_key="cashier.confirm.close_key")
+

@@ -143,6 +143,7 @@ class SurveyScreen(DeskScreen):
     BINDINGS = [
         Binding("e", "entry", t("survey.key.entry"), id="survey.key.entry"),
         Binding("r", "report", t("survey.key.report"), id="survey.key.report"),
+        Binding("p", "print_forms", t("print.key.survey_forms"), id="print.key.survey_forms"),
         Binding("1", "view('campaigns')", t("survey.view.campaigns"), id="survey.view.campaigns",
                 show=False),
         Binding("2", "view('units')", t("survey.view.units"), id="survey.view.units", show=False),
@@ -340,7 +341,7 @@ class SurveyScreen(DeskScreen):
         if action in SUPERVISOR_ACTIONS and (self.staff is None or
                                              self.staff.role != Role.SUPERVISOR):
             return False
-        if action in ("entry", "report") and self.campaign is None:
+        if action in ("entry", "report", "print_forms") and self.campaign is None:
             return None  # shown greyed: nothing to enter into yet
         return True
 
@@ -358,7 +359,7 @@ class SurveyScreen(DeskScreen):
                 require_role(self.staff, Role.SUPERVISOR)
             except DeskError as err:
                 return str(err)
-        if action in ("entry", "report") and self.campaign is None:
+        if action in ("entry", "report", "print_forms") and self.campaign is None:
             return t("survey.cli.no_campaign")
         return None
 
@@ -407,6 +408,12 @@ class SurveyScreen(DeskScreen):
     def action_report(self) -> None:
         if self.campaign is not None:
             show_report(self.app, self.campaign.id)
+
+    def action_print_forms(self) -> None:
+        """The campaign's blank questionnaires, one per unit in building and floor order,
+        each with the form number that survey entry (E) opens the unit from."""
+        if self.campaign is not None:
+            print_document(self, "survey-forms", self.campaign.id)
 
     def action_new_campaign(self) -> None:
         today = clock.today()

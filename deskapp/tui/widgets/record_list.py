@@ -952,7 +952,7 @@ class RecordList(Widget):
         return self
 
 
-class _FilterBar(HorizontalScroll):
+class _FilterBar(HorizontalScroll, can_focus=False):
     """The row of filter controls; Escape goes back to the list. In a narrow terminal the
     row scrolls sideways to the focused control."""
 
