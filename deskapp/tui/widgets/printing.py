@@ -70,10 +70,11 @@ class DocumentMenu(DeskModal[int | None]):
     DEFAULT_CSS = """
     DocumentMenu { align: center middle; }
     DocumentMenu > Vertical {
-        width: auto; min-width: 40; max-width: 90%; height: auto; max-height: 90%;
+        width: auto; min-width: 48; max-width: 90%; height: auto; max-height: 90%;
         padding: 1 2; border: round $primary; background: $surface;
     }
     DocumentMenu .menu-title { text-style: bold; margin-bottom: 1; }
+    DocumentMenu .menu-hint { color: $text-muted; margin-top: 1; }
     """
     BINDINGS = [Binding("escape", "dismiss_none", t("key.close"), id="key.close")]
 
@@ -86,7 +87,7 @@ class DocumentMenu(DeskModal[int | None]):
         with Vertical():
             yield Static(self.title_text, classes="menu-title")
             yield Static("\n".join(f"{n}  {label}" for n, label in enumerate(self.labels, 1)))
-            yield Static(t("print.menu.hint", n=len(self.labels)), classes="hint")
+            yield Static(t("print.menu.hint", n=len(self.labels)), classes="menu-hint")
         yield Footer()
 
     def on_key(self, event: events.Key) -> None:
