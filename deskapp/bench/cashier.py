@@ -31,8 +31,7 @@ from deskapp.db.migrate import backup_sqlite, sqlite_path
 from deskapp.db.models import Unit
 from deskapp.db.models.cashier import PayMethod, Receipt
 from deskapp.money import multiply_rate
-from deskapp.services import cashier
-from deskapp.services import cashier_lists as lists
+from deskapp.services.cashier import cashier, lists
 from deskapp.services.listing import PAGE_SIZE, ListQuery
 from deskapp.services.textsearch import create_fts
 

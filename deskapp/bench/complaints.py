@@ -28,8 +28,8 @@ from deskapp.db.models.complaints import (
     ServiceVisit,
     VisitKind,
 )
-from deskapp.services import complaints as cs
 from deskapp.services import hooks
+from deskapp.services.complaints import complaints as cs
 from deskapp.services.listing import PAGE_SIZE, ListQuery
 from deskapp.services.textsearch import create_fts, drop_fts
 

@@ -33,10 +33,9 @@ from deskapp.db.models.reception import (
     WorkOrderCategory,
     WorkOrderUrgency,
 )
-from deskapp.services import reception
-from deskapp.services import reception_shifts as shifts
-from deskapp.services import reception_workorders as wo
 from deskapp.services.listing import PAGE_SIZE, ListQuery
+from deskapp.services.reception import reception, shifts
+from deskapp.services.reception import workorders as wo
 from deskapp.services.textsearch import create_fts, drop_fts
 
 _CONTENT = (

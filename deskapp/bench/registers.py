@@ -17,11 +17,10 @@ from deskapp import clock
 from deskapp.bench import BenchContext, Figure, measure
 from deskapp.db.models.registers import Parcel, ParcelKind, ParcelStatus, Visitor, VisitorStatus
 from deskapp.services import hooks
-from deskapp.services import registers as reg
-from deskapp.services import registers_parcels as parcels
-from deskapp.services import registers_visitors as visitors
 from deskapp.services.demo import random_mobile, random_name
 from deskapp.services.listing import PAGE_SIZE, ListQuery
+from deskapp.services.registers import parcels, visitors
+from deskapp.services.registers import registers as reg
 from deskapp.services.textsearch import create_fts, drop_fts
 
 _FTS = {

@@ -28,10 +28,10 @@ from deskapp.db.models.renovation import (
     WorkKind,
 )
 from deskapp.services import hooks
-from deskapp.services import renovation as reno
 from deskapp.services.demo import random_resident_id
 from deskapp.services.listing import PAGE_SIZE, ListQuery
-from deskapp.services.renovation_lists import ArchiveSource, FilingSource
+from deskapp.services.renovation import renovation as reno
+from deskapp.services.renovation.lists import ArchiveSource, FilingSource
 
 S = RenovationStatus
 _WORK = ("厨卫改造、水电改造", "全屋墙面粉刷", "铺设木地板", "卫生间防水重做", "吊顶及乳胶漆",

@@ -22,12 +22,12 @@ from deskapp.db.models.survey import (
     SurveyDistribution,
     SurveyResponse,
 )
-from deskapp.services import survey
 from deskapp.services.demo import build_synthetic_site
 from deskapp.services.listing import ListQuery
 from deskapp.services.staff import create_staff
-from deskapp.services.survey_lists import ResponseSource, UnitStateSource, building_choices
-from deskapp.services.survey_report import build_report, render_text
+from deskapp.services.survey import survey
+from deskapp.services.survey.lists import ResponseSource, UnitStateSource, building_choices
+from deskapp.services.survey.report import build_report, render_text
 
 UNITS = 529
 CAMPAIGNS = 10

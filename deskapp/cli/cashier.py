@@ -34,7 +34,7 @@ def report_cashier(
     """The cashier's day (--date) or month (--month) report."""
     from deskapp import clock
     from deskapp.errors import DeskError
-    from deskapp.services import cashier_report as cr
+    from deskapp.services.cashier import report as cr
 
     if (day is None) == (month is None):
         fail(t("cashier.cli.date_or_month"), 2)
@@ -82,7 +82,7 @@ def load_standards(
     """Load the fee standards; prices already loaded keep their dates (a supervisor)."""
     from deskapp.db.models import Role
     from deskapp.errors import DeskError
-    from deskapp.services import cashier
+    from deskapp.services.cashier import cashier
 
     db = open_db()
     by = signed_in(db, as_, Role.SUPERVISOR)
@@ -105,7 +105,7 @@ def make_bills(
     """Make a month's property-fee and parking bills (idempotent)."""
     from deskapp.errors import DeskError
     from deskapp.money import format_fen
-    from deskapp.services import cashier
+    from deskapp.services.cashier import cashier
 
     db = open_db()
     by = signed_in(db, as_)  # the service holds the role rule

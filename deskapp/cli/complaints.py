@@ -25,8 +25,8 @@ def report_complaints(
     from deskapp import clock
     from deskapp.errors import DeskError
     from deskapp.i18n import t
-    from deskapp.services import complaints
-    from deskapp.services.complaints_report import FORMATS, render
+    from deskapp.services.complaints import complaints
+    from deskapp.services.complaints.report import FORMATS, render
 
     fmt = (format or "").lower().strip()
     if fmt not in FORMATS:

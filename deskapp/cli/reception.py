@@ -45,7 +45,7 @@ def report_reception(
     return visits and satisfaction, handovers written and confirmed."""
     from deskapp import clock
     from deskapp.i18n import t
-    from deskapp.services import reception
+    from deskapp.services.reception import reception
 
     fmt = _format(format)
     if month:
@@ -72,7 +72,7 @@ def report_reception(
 
 def render_month(figures) -> str:  # type: ignore[no-untyped-def]
     from deskapp.i18n import t
-    from deskapp.services import reception
+    from deskapp.services.reception import reception
 
     lines = [t("reception.cli.month_title", year=figures.year, month=figures.month)]
     lines.append(t("reception.cli.contacts", n=figures.contacts, pending=figures.contacts_pending))
@@ -106,7 +106,7 @@ def report_handovers(
     notes and every item left open."""
     from deskapp import clock
     from deskapp.i18n import t
-    from deskapp.services import reception_shifts as shifts
+    from deskapp.services.reception import shifts
 
     fmt = _format(format)
     try:
@@ -136,7 +136,7 @@ def report_handovers(
 
 def render_handover(view) -> str:  # type: ignore[no-untyped-def]
     from deskapp.i18n import t
-    from deskapp.services import reception
+    from deskapp.services.reception import reception
 
     h, s = view.handover, view.summary
     kinds = "，".join(f"{reception.kind_label(k)} {n}" for k, n in s.contacts_by_kind.items())

@@ -30,7 +30,7 @@ def report_registers(
     """The registers' figures for one month (site-local)."""
     from deskapp import clock
     from deskapp.i18n import t
-    from deskapp.services import registers as reg
+    from deskapp.services.registers import registers as reg
 
     db = open_db()
     try:
@@ -65,8 +65,8 @@ def registers_open(as_: str = as_option()) -> None:
     """Everything open at the desk now, by register (visitors inside, keys out …)."""
     from deskapp import clock
     from deskapp.i18n import t
-    from deskapp.services import registers as reg
     from deskapp.services.hooks import HandoverContext
+    from deskapp.services.registers import registers as reg
 
     db = open_db()
     try:
@@ -107,7 +107,7 @@ def load_kinds(as_: str = as_option()) -> None:
     """Add the plan's lending items with starting quantities (only those missing)."""
     from deskapp.errors import DeskError
     from deskapp.i18n import t
-    from deskapp.services import registers_lending as lending
+    from deskapp.services.registers import lending
 
     db = open_db()
     try:

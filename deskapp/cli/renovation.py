@@ -54,7 +54,7 @@ def report_renovation(
     """The month's renovation figures (site-local month)."""
     from deskapp.i18n import t
     from deskapp.money import format_fen
-    from deskapp.services import renovation as reno
+    from deskapp.services.renovation import renovation as reno
 
     fmt = (format or "").lower().strip()
     if fmt not in ("text", "json", "csv"):
@@ -109,7 +109,7 @@ def list_filings(
     """A renovation list, as on the screen (phones masked)."""
     from deskapp.i18n import t
     from deskapp.services.listing import ListQuery
-    from deskapp.services.renovation_lists import VIEWS, ArchiveSource, FilingSource
+    from deskapp.services.renovation.lists import VIEWS, ArchiveSource, FilingSource
     from deskapp.tui.widgets.record_list import fit_cell
 
     if view not in (*VIEWS, "archive"):

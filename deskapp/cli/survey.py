@@ -26,8 +26,8 @@ def report_survey(
     statistics per item, section and building, the lowest items and the opinions."""
     from deskapp.errors import DeskError
     from deskapp.i18n import t
-    from deskapp.services import survey
-    from deskapp.services.survey_report import build_report, render_text, to_json, to_xlsx
+    from deskapp.services.survey import survey
+    from deskapp.services.survey.report import build_report, render_text, to_json, to_xlsx
 
     fmt = format.lower().strip()
     if fmt not in FORMATS:

@@ -30,8 +30,8 @@ from deskapp.db.models.cashier import (
     ReminderChannel,
 )
 from deskapp.errors import DeskError
-from deskapp.services import cashier
-from deskapp.services.cashier_close import DENOMINATIONS_FEN
+from deskapp.services.cashier import cashier
+from deskapp.services.cashier.close import DENOMINATIONS_FEN
 from deskapp.services.demo import DemoSummary, ensure_fee_standards
 
 ORDER = 140  # last: the daily closes then cover every area's takings
@@ -194,7 +194,7 @@ def _reminders(session: Session, rng: random.Random, today: date, desks: list,  
 
 def _closes(session: Session, today: date, boss) -> None:  # type: ignore[no-untyped-def]
     from deskapp.db.models import Staff
-    from deskapp.services.cashier_close import unclosed_days
+    from deskapp.services.cashier.close import unclosed_days
 
     pending = unclosed_days(session, before=today)
     if not pending:

@@ -14,9 +14,9 @@ from sqlmodel import Session
 
 from deskapp import clock
 from deskapp.db.models.complaints import ContactChannel
-from deskapp.services import complaints as cs
-from deskapp.services import complaints_visits as vs
 from deskapp.services import units
+from deskapp.services.complaints import complaints as cs
+from deskapp.services.complaints import visits as vs
 from deskapp.services.demo import DemoSummary
 
 ORDER = 120

@@ -25,10 +25,9 @@ from deskapp.db.models.reception import (
     WorkOrderCategory,
     WorkOrderUrgency,
 )
-from deskapp.services import reception
-from deskapp.services import reception_shifts as shifts
-from deskapp.services import reception_workorders as wo
 from deskapp.services.demo import DemoSummary, ensure_fee_standards
+from deskapp.services.reception import reception, shifts
+from deskapp.services.reception import workorders as wo
 
 ORDER = 10  # early: other areas may link to contacts; our handovers then hold our own items
 DAYS = 42

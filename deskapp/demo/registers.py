@@ -14,14 +14,9 @@ from deskapp import clock
 from deskapp.db.models import OccupantKind
 from deskapp.db.models.registers import KeyCategory, NotifyMethod, ParcelKind, ReturnCondition
 from deskapp.errors import DeskError
-from deskapp.services import registers_goods as goods
-from deskapp.services import registers_keys as keys
-from deskapp.services import registers_lending as lending
-from deskapp.services import registers_lost as lost
-from deskapp.services import registers_parcels as parcels
-from deskapp.services import registers_visitors as visitors
 from deskapp.services import units
 from deskapp.services.demo import DemoSummary, random_mobile, random_name
+from deskapp.services.registers import goods, keys, lending, lost, parcels, visitors
 
 DAYS = 42
 PURPOSES = ("探亲访友", "送货", "维修上门", "家政服务", "看房", "送文件", "商务洽谈", "面试",

@@ -15,7 +15,6 @@ from deskapp import clock
 from deskapp.db.models import Occupant, OccupantKind, Unit, UnitUse
 from deskapp.db.models.renovation import TaxStatus, WorkKind
 from deskapp.errors import DeskError
-from deskapp.services import renovation as reno
 from deskapp.services.demo import (
     DemoSummary,
     ensure_fee_standards,
@@ -23,6 +22,7 @@ from deskapp.services.demo import (
     random_name,
     random_resident_id,
 )
+from deskapp.services.renovation import renovation as reno
 from deskapp.validators import credit_code_check_char
 
 ORDER = 130  # after the cashier (fee standards) and the reception log
@@ -153,7 +153,7 @@ def _one(session: Session, *, rng: random.Random, today: date, desk, boss, owner
     with clock.freeze(reviewed + timedelta(hours=1)):
         reno.sign_agreement(session, by=desk, filing_id=fid)
         code, amount, _ = reno.deposit_standard(session, unit)
-        from deskapp.services import cashier
+        from deskapp.services.cashier import cashier
 
         method = rng.choice([cashier.PayMethod.CASH, cashier.PayMethod.WECHAT,
                              cashier.PayMethod.ALIPAY])

@@ -27,8 +27,9 @@ from deskapp.db.models.survey import (
     SurveyFollowUp,
     SurveyResponse,
 )
-from deskapp.services import audit, survey
+from deskapp.services import audit
 from deskapp.services.demo import DemoSummary
+from deskapp.services.survey import survey
 
 ORDER = 60
 

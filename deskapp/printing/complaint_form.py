@@ -14,8 +14,8 @@ from deskapp.i18n import t
 from deskapp.masking import mask_phone
 from deskapp.printing.documents import Built, resolve
 from deskapp.printing.pdf import Document
-from deskapp.services import complaints as svc
 from deskapp.services import site
+from deskapp.services.complaints import complaints as svc
 
 
 def _when(value) -> str:  # type: ignore[no-untyped-def]

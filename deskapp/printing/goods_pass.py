@@ -36,7 +36,8 @@ def build_goods_pass(session: Session, *, by: Staff, ref: int | str) -> Built:
     """The documents service's builder for ``goods-pass`` (by id or ``FX2026-00012``)."""
     from deskapp.db.models import Unit
     from deskapp.printing.documents import Built, resolve
-    from deskapp.services import registers_goods, site
+    from deskapp.services import site
+    from deskapp.services.registers import goods as registers_goods
 
     goods = resolve(session, GoodsPass, ref, not_found="registers.goods.not_found")
     unit = session.get(Unit, goods.unit_id)

@@ -12,8 +12,8 @@ from deskapp.db.models.reception import Handover
 from deskapp.i18n import t
 from deskapp.printing.documents import Built, resolve
 from deskapp.printing.pdf import Document
-from deskapp.services import reception_shifts as shifts
 from deskapp.services import site
+from deskapp.services.reception import shifts
 
 
 def handover_number(handover: Handover) -> str:

@@ -11,7 +11,7 @@ from sqlmodel import Session
 from deskapp.db.models import Staff
 from deskapp.i18n import t
 from deskapp.printing.pdf import Document
-from deskapp.services.reports import MonthlyReport, is_empty, sections
+from deskapp.services.reports.reports import MonthlyReport, is_empty, sections
 
 if TYPE_CHECKING:
     from deskapp.printing.documents import Built
@@ -35,7 +35,7 @@ def build_monthly_report(session: Session, *, by: Staff, ref: int | str) -> Buil
     """The documents service's builder for ``monthly-report`` (``2026-11``): the
     supervisor's monthly report (the report service checks the role), filed by month."""
     from deskapp.printing.documents import Built
-    from deskapp.services import reports
+    from deskapp.services.reports import reports
 
     year, month = reports.parse_month(str(ref))
     report = reports.monthly_report(session, by=by, year=year, month=month)

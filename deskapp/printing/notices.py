@@ -18,7 +18,9 @@ from deskapp.i18n import t
 from deskapp.money import chinese_capital, format_fen
 from deskapp.printing.documents import Built
 from deskapp.printing.pdf import Document, Unmasked
-from deskapp.services import cashier_arrears, cashier_fees, site, units
+from deskapp.services import site, units
+from deskapp.services.cashier import arrears as cashier_arrears
+from deskapp.services.cashier import fees as cashier_fees
 
 
 def _unit(session: Session, ref: int | str) -> Unit:

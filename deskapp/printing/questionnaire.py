@@ -14,7 +14,8 @@ from deskapp.errors import Conflict
 from deskapp.i18n import t
 from deskapp.printing.documents import Built
 from deskapp.printing.pdf import Document, Unmasked
-from deskapp.services import site, survey, units
+from deskapp.services import site, units
+from deskapp.services.survey import survey
 
 SCALE = (5, 4, 3, 2, 1)
 

@@ -1,7 +1,7 @@
 """The cashier's printed documents, on :mod:`deskapp.printing.pdf`: the receipt (收据,
 three copies: 存根 / 交款人 / 记账) and the refund note (退款单, two copies).
 
-Both take the view dataclasses of :mod:`deskapp.services.cashier` (``ReceiptView``,
+Both take the view dataclasses of :mod:`deskapp.services.cashier.cashier` (``ReceiptView``,
 ``RefundView``) — plain data, no database here. Amounts print in figures and in Chinese
 capitals (大写). A void receipt prints with the void mark, reason, who and when.
 """
@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 
     from deskapp.db.models import Staff
     from deskapp.printing.documents import Built
-    from deskapp.services.cashier import ReceiptView, RefundView
+    from deskapp.services.cashier.cashier import ReceiptView, RefundView
 
 
 def _subtitle(site_name: str, company: str) -> str:
@@ -107,7 +107,7 @@ def build_receipt(session: Session, *, by: Staff, ref: int | str) -> Built:
     """The documents service's builder for ``receipt`` (by id or ``SJ2026-000123``)."""
     from deskapp.db.models.cashier import Receipt
     from deskapp.printing.documents import Built, resolve
-    from deskapp.services import cashier
+    from deskapp.services.cashier import cashier
 
     receipt = resolve(session, Receipt, ref, not_found="cashier.receipt.not_found")
     view = cashier.receipt_view(session, receipt_id=receipt.id)
@@ -118,7 +118,7 @@ def build_refund(session: Session, *, by: Staff, ref: int | str) -> Built:
     """The documents service's builder for ``refund`` (by id or number)."""
     from deskapp.db.models.cashier import Refund
     from deskapp.printing.documents import Built, resolve
-    from deskapp.services import cashier
+    from deskapp.services.cashier import cashier
 
     doc = resolve(session, Refund, ref, not_found="cashier.refund.not_found")
     view = cashier.refund_view(session, refund_id=doc.id)

@@ -77,7 +77,7 @@ def build_certificate(session: Session, *, by: Staff, ref: int | str) -> Built:
     """The documents service's builder for ``certificate`` (by filing id or ``ZX2026-0001``):
     the renovation rules decide whether it may be printed and count the copy handed over."""
     from deskapp.printing.documents import Built, resolve
-    from deskapp.services import renovation
+    from deskapp.services.renovation import renovation
 
     filing = resolve(session, RenovationFiling, ref, not_found="renovation.not_found")
     filing = renovation.record_certificate_print(session, by=by, filing_id=filing.id)

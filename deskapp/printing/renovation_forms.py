@@ -16,8 +16,8 @@ from deskapp.masking import mask_id, mask_phone
 from deskapp.money import format_fen
 from deskapp.printing.documents import Built, resolve
 from deskapp.printing.pdf import Document
-from deskapp.services import renovation as reno
 from deskapp.services import site
+from deskapp.services.renovation import renovation as reno
 
 
 def _yes(value: bool) -> str:

@@ -228,7 +228,7 @@ def ensure_fee_standards(session: Session, *, since: date) -> None:
     up on ``since`` — every area's demo that bills something calls this first, whichever
     runs first."""
     from deskapp.db.models.cashier import FeeStandard
-    from deskapp.services import cashier
+    from deskapp.services.cashier import cashier
 
     if not session.exec(select(func.count()).select_from(FeeStandard)).one():
         with clock.freeze(datetime.combine(since, dtime(8))):

@@ -147,8 +147,8 @@ def open_items_provider(fn: OpenItemsProvider | None = None, *, order: int = 100
 def load_area_services() -> None:
     import deskapp.services as pkg
 
-    for info in pkgutil.iter_modules(pkg.__path__):
-        importlib.import_module(f"{pkg.__name__}.{info.name}")
+    for info in pkgutil.walk_packages(pkg.__path__, f"{pkg.__name__}."):
+        importlib.import_module(info.name)
 
 
 def unit_flags(session: Session, unit_ids: list[int]) -> dict[int, list[UnitFlag]]:

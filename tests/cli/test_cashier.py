@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 from deskapp import clock
 from deskapp.cli import app
 from deskapp.cli.base import state
-from deskapp.services import cashier as c
+from deskapp.services.cashier import cashier as c
 from tests.unit.test_cashier import Site, make_site
 
 runner = CliRunner()

@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 from deskapp import clock
 from deskapp.cli import app
 from deskapp.cli.base import state
-from deskapp.services import complaints as cs
+from deskapp.services.complaints import complaints as cs
 
 runner = CliRunner()
 

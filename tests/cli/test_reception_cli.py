@@ -19,9 +19,9 @@ from deskapp.db.models.reception import (
     WorkOrderUrgency,
 )
 from deskapp.printing.pdf import pdf_text
-from deskapp.services import hooks, reception
-from deskapp.services import reception_shifts as shifts
-from deskapp.services import reception_workorders as wo
+from deskapp.services import hooks
+from deskapp.services.reception import reception, shifts
+from deskapp.services.reception import workorders as wo
 from tests.unit.test_reception_common import make_site
 
 runner = CliRunner()

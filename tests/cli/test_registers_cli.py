@@ -14,10 +14,8 @@ from deskapp import clock
 from deskapp.cli import app
 from deskapp.cli.base import state
 from deskapp.printing.pdf import pdf_text
-from deskapp.services import registers_goods as goods
-from deskapp.services import registers_lending as lending
-from deskapp.services import registers_visitors as visitors
 from deskapp.services import units
+from deskapp.services.registers import goods, lending, visitors
 
 runner = CliRunner()
 

@@ -14,8 +14,9 @@ from deskapp import clock
 from deskapp.cli import app
 from deskapp.cli.base import state
 from deskapp.printing.pdf import pdf_text
-from deskapp.services import cashier, units
-from deskapp.services import renovation as reno
+from deskapp.services import units
+from deskapp.services.cashier import cashier
+from deskapp.services.renovation import renovation as reno
 from deskapp.validators import credit_code_check_char, resident_id_check_char
 
 runner = CliRunner()

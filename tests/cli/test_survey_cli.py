@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 from deskapp.cli import app
 from deskapp.cli.base import state
 from deskapp.printing.pdf import pdf_text
-from deskapp.services import survey
+from deskapp.services.survey import survey
 from tests.unit.test_survey import _enter, campaign, now, site  # noqa: F401
 
 runner = CliRunner()

@@ -33,11 +33,11 @@ from deskapp.db.models.reception import (
 )
 from deskapp.errors import DeskError
 from deskapp.services import audit, site, units
-from deskapp.services import cashier as cashier_svc
 from deskapp.services import staff as staff_svc
-from deskapp.services.cashier_fees import StandardSpec
-from deskapp.services.reception import ContactCreate, log_contact
-from deskapp.services.reception_workorders import WorkOrderCreate, create_work_order
+from deskapp.services.cashier import cashier as cashier_svc
+from deskapp.services.cashier.fees import StandardSpec
+from deskapp.services.reception.reception import ContactCreate, log_contact
+from deskapp.services.reception.workorders import WorkOrderCreate, create_work_order
 
 T = TypeVar("T")
 FEE = "SV-DRILL"

@@ -130,7 +130,7 @@ def _phone_ok(value: str) -> None:
        kind=st.sampled_from([*ContactKind, "bogus"]))
 def test_log_contact(fuzz_site: Any, content: str, name: str, phone: str, unit: Any,
                      kind: Any) -> None:
-    from deskapp.services.reception import ContactCreate, log_contact
+    from deskapp.services.reception.reception import ContactCreate, log_contact
 
     db, people, _ = fuzz_site
 
@@ -148,7 +148,7 @@ def test_log_contact(fuzz_site: Any, content: str, name: str, phone: str, unit: 
        category=st.sampled_from([*WorkOrderCategory, "x"]))
 def test_create_work_order(fuzz_site: Any, description: str, location: str, phone: str,
                            unit: Any, category: Any) -> None:
-    from deskapp.services.reception_workorders import WorkOrderCreate, create_work_order
+    from deskapp.services.reception.workorders import WorkOrderCreate, create_work_order
 
     db, people, _ = fuzz_site
 
@@ -167,7 +167,7 @@ def test_create_work_order(fuzz_site: Any, description: str, location: str, phon
 def test_create_complaint(fuzz_site: Any, name: str, content: str, phone: str, request: str,
                           unit: Any) -> None:
     from deskapp.db.models.complaints import ComplaintCategory
-    from deskapp.services.complaints import ComplaintCreate, create_complaint
+    from deskapp.services.complaints.complaints import ComplaintCreate, create_complaint
 
     db, people, _ = fuzz_site
     with db.read() as s:
@@ -187,7 +187,7 @@ def test_create_complaint(fuzz_site: Any, name: str, content: str, phone: str, r
 @given(name=TEXT, phone=TEXT, id_no=TEXT, purpose=TEXT, people_n=TEXT)
 def test_register_visitor(fuzz_site: Any, name: str, phone: str, id_no: str, purpose: str,
                           people_n: str) -> None:
-    from deskapp.services.registers_visitors import register_visitor
+    from deskapp.services.registers.visitors import register_visitor
 
     db, people, _ = fuzz_site
 
@@ -206,8 +206,8 @@ def test_register_visitor(fuzz_site: Any, name: str, phone: str, id_no: str, pur
 def test_registers_found_and_parcels(fuzz_site: Any, description: str, place: str,
                                      finder: str, phone: str, recipient: str,
                                      tracking: str) -> None:
-    from deskapp.services.registers_lost import register_found
-    from deskapp.services.registers_parcels import receive
+    from deskapp.services.registers.lost import register_found
+    from deskapp.services.registers.parcels import receive
 
     db, people, _ = fuzz_site
     _one_example(db, lambda s: register_found(s, by=people.desks[0], description=description,
@@ -226,7 +226,7 @@ def test_registers_found_and_parcels(fuzz_site: Any, description: str, place: st
        end=st.sampled_from(["2027-02-28", "2027-12-01", "", "2026-11-01"]))
 def test_create_renovation_filing(fuzz_site: Any, owner: str, owner_id: str, phone: str,
                                   lead_id: str, work: str, start: str, end: str) -> None:
-    from deskapp.services.renovation import FilingInput, create_filing
+    from deskapp.services.renovation.renovation import FilingInput, create_filing
 
     db, people, _ = fuzz_site
 
@@ -247,7 +247,7 @@ def test_create_renovation_filing(fuzz_site: Any, owner: str, owner_id: str, pho
 def test_charge_and_payment(fuzz_site: Any, amount: int, description: str,
                             tendered: int | None) -> None:
     from deskapp.db.models.cashier import PayMethod
-    from deskapp.services import cashier
+    from deskapp.services.cashier import cashier
 
     db, people, site = fuzz_site
     desk = people.desks[0]

@@ -116,17 +116,15 @@ def _sources() -> list[SqlListSource]:
 def _scripted_session(db: Database, people: Any, caught: list[str]) -> dict[str, bytes]:
     """Enter the known values through the services; return the printed documents."""
     from deskapp.printing.workorder import work_order_pdf
-    from deskapp.services import cashier as cashier_svc
-    from deskapp.services import (
-        complaints,
-        reception,
-        reception_workorders,
-        registers_goods,
-        registers_lost,
-        registers_parcels,
-        registers_visitors,
-    )
-    from deskapp.services.complaints import ComplaintCreate
+    from deskapp.services.cashier import cashier as cashier_svc
+    from deskapp.services.complaints import complaints
+    from deskapp.services.complaints.complaints import ComplaintCreate
+    from deskapp.services.reception import reception
+    from deskapp.services.reception import workorders as reception_workorders
+    from deskapp.services.registers import goods as registers_goods
+    from deskapp.services.registers import lost as registers_lost
+    from deskapp.services.registers import parcels as registers_parcels
+    from deskapp.services.registers import visitors as registers_visitors
 
     desk, boss, cs = people.desks[0], people.boss, people.cs
     site = build_site(db, boss=boss, desks=[desk], cs=cs, n_units=4, bills_per_desk=2)
@@ -275,7 +273,7 @@ def test_no_unmasked_personal_data_anywhere(db: Database, caplog: pytest.LogCapt
 
 async def test_reception_screen_shows_masked_numbers(db: Database, make_app: Any) -> None:
     """A short Pilot session: the contact list after a save shows the phone masked."""
-    from deskapp.services import reception
+    from deskapp.services.reception import reception
     from tests.helpers import screen_text, settle
 
     people = make_people(db, desks=1)

@@ -13,7 +13,7 @@ from sqlmodel import select
 from textual.widgets import Input, SelectionList
 
 from deskapp.db.models.cashier import ArrearsReminder, BillStatus, DailyClose, Receipt
-from deskapp.services import cashier as c
+from deskapp.services.cashier import cashier as c
 from deskapp.tui.screens.cashier import CashierScreen
 from deskapp.tui.screens.cashier_forms import PaymentForm, ReasonForm, ReceiptDetail
 from deskapp.tui.widgets.confirm import ConfirmDialog

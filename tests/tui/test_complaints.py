@@ -13,8 +13,9 @@ from textual.widgets import Checkbox, Input, Select, TextArea
 from deskapp import clock
 from deskapp.db.models.complaints import Complaint, ComplaintState, ServiceVisit
 from deskapp.db.models.reception import ContactChannel, ContactKind
-from deskapp.services import complaints as cs
-from deskapp.services import reception, units
+from deskapp.services import units
+from deskapp.services.complaints import complaints as cs
+from deskapp.services.reception import reception
 from deskapp.tui.screens.complaints import ComplaintDetail, ComplaintsScreen
 from deskapp.tui.screens.complaints_forms import ComplaintForm, StepForm, VisitForm
 from deskapp.tui.widgets.confirm import ConfirmDialog

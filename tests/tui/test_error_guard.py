@@ -107,8 +107,8 @@ async def test_a_read_only_database_gets_a_plain_message_and_the_desk_stays_up(
         make_app, receptionist, db):
     from deskapp.db.engine import Database
     from deskapp.db.models.reception import Contact, ContactChannel, ContactKind
-    from deskapp.services import reception
-    from deskapp.services.reception import ContactCreate
+    from deskapp.services.reception import reception
+    from deskapp.services.reception.reception import ContactCreate
 
     app = make_app(login=receptionist.login)
     async with app.run_test(size=(160, 45)) as pilot:

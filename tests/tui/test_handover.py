@@ -15,7 +15,7 @@ from deskapp import clock
 from deskapp.db.models import Role
 from deskapp.db.models.reception import Handover, HandoverStatus
 from deskapp.services import hooks
-from deskapp.services import reception_shifts as shifts
+from deskapp.services.reception import shifts
 from deskapp.tui.screens.reception_views import HandoverConfirm, HandoverViewer, HandoverWrite
 from tests.conftest import PASSWORD, _make_staff
 from tests.helpers import screen_text, settle

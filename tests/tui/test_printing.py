@@ -126,7 +126,7 @@ async def test_cashier_prints_the_highlighted_units_reminder_and_all_notices(
 
 async def test_survey_prints_the_campaigns_blank_forms(full_demo_db: Database,
                                                        home: Path) -> None:
-    from deskapp.services import survey
+    from deskapp.services.survey import survey
 
     app = _app(full_demo_db, "qiantai1")
     async with app.run_test(size=SIZE) as pilot:

@@ -21,7 +21,7 @@ from deskapp.db.models.reception import (
     WorkOrder,
     WorkOrderStatus,
 )
-from deskapp.services import reception_shifts as shifts
+from deskapp.services.reception import shifts
 from deskapp.tui.screens.reception import ReceptionScreen
 from deskapp.tui.screens.reception_forms import ContactForm, StepForm, WorkOrderForm
 from deskapp.tui.screens.reception_views import (
@@ -207,7 +207,7 @@ async def test_bad_input_shows_at_the_field_and_saves_nothing(db, make_app, rece
 async def test_completion_before_dispatch_is_refused_at_the_field(db, make_app, receptionist,
                                                                   site, frozen):
     from deskapp.db.models.reception import WorkOrderCategory, WorkOrderUrgency
-    from deskapp.services import reception_workorders as wo
+    from deskapp.services.reception import workorders as wo
 
     with db.write() as session:
         order = wo.create_work_order(session, by=receptionist, contact_id=None,
@@ -331,7 +331,8 @@ async def test_write_and_confirm_the_handover(db, make_app, receptionist, superv
 async def test_supervisor_reviews_the_handover_log_and_opens_an_item(db, make_app, receptionist,
                                                                      supervisor, site):
     from deskapp.db.models.reception import ContactChannel
-    from deskapp.services import hooks, reception
+    from deskapp.services import hooks
+    from deskapp.services.reception import reception
 
     with clock.freeze(NOW):
         with db.write() as session:
@@ -441,8 +442,8 @@ async def test_coming_back_reloads_the_lists_only_after_a_write(db, make_app, re
                                                                 frozen, monkeypatch):
     """Issue #17: F3 then F2 with nothing written shows the lists as they were, without a
     reload; after another desk logs a contact, coming back shows it."""
-    from deskapp.services import reception
-    from deskapp.services.reception import ContactCreate
+    from deskapp.services.reception import reception
+    from deskapp.services.reception.reception import ContactCreate
     from deskapp.tui.widgets.record_list import RecordList
 
     reloads = []

@@ -25,9 +25,8 @@ from deskapp.db.models.registers import (
     Visitor,
     VisitorStatus,
 )
-from deskapp.services import registers_keys as keys
-from deskapp.services import registers_lending as lending
 from deskapp.services import units
+from deskapp.services.registers import keys, lending
 from deskapp.tui import areas
 from deskapp.tui.widgets.record_list import RecordList
 from deskapp.tui.widgets.registers_form import ActionModal, DetailModal

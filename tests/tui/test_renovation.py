@@ -13,8 +13,9 @@ from textual.widgets import Checkbox, Input, Select
 
 from deskapp import clock
 from deskapp.db.models.renovation import RenovationFiling, RenovationStatus
-from deskapp.services import cashier, units
-from deskapp.services import renovation as reno
+from deskapp.services import units
+from deskapp.services.cashier import cashier
+from deskapp.services.renovation import renovation as reno
 from deskapp.tui.screens.renovation import FilingScreen, RenovationScreen, WorkersModal
 from deskapp.tui.screens.renovation_forms import ActionForm, FilingForm
 from deskapp.tui.widgets.confirm import ConfirmDialog

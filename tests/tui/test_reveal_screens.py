@@ -12,8 +12,9 @@ from textual.widgets import Input, OptionList
 from deskapp import clock
 from deskapp.db.models import AuditEntry
 from deskapp.db.models.reception import ContactChannel, ContactKind
-from deskapp.services import reception, units
-from deskapp.services import renovation as reno
+from deskapp.services import units
+from deskapp.services.reception import reception
+from deskapp.services.renovation import renovation as reno
 from deskapp.tui.screens.reception_views import ContactDetail
 from deskapp.tui.screens.renovation import FilingScreen
 from deskapp.tui.widgets.reveal import RevealModal
@@ -160,7 +161,7 @@ async def test_renovation_filing_picks_the_second_number_by_keyboard(db, make_ap
 
 async def test_complaint_detail_masks_its_content_and_reveals_with_k(db, make_app,
                                                                      specialist):
-    from deskapp.services import complaints as cs
+    from deskapp.services.complaints import complaints as cs
     from deskapp.tui.screens.complaints import ComplaintDetail
 
     with clock.freeze(NOW), db.write() as s:
@@ -191,7 +192,7 @@ async def test_complaint_detail_masks_its_content_and_reveals_with_k(db, make_ap
 
 
 async def test_register_detail_reveals_the_visitors_id(db, make_app, receptionist):
-    from deskapp.services import registers_visitors as visitors
+    from deskapp.services.registers import visitors
     from deskapp.tui import areas
     from deskapp.tui.widgets.registers_form import DetailModal
 

@@ -7,7 +7,7 @@ from sqlalchemy import select
 from textual.widgets import Input
 
 from deskapp.db.models.survey import ResponseStatus, SurveyAnswer, SurveyResponse
-from deskapp.services import survey
+from deskapp.services.survey import survey
 from deskapp.tui.screens.survey import SurveyScreen
 from deskapp.tui.screens.survey_entry import SurveyEntryScreen
 from deskapp.tui.widgets.survey_grid import RatingGrid

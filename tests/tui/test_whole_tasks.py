@@ -15,9 +15,9 @@ from textual.widgets import Input
 from deskapp import clock
 from deskapp.db.models.cashier import DailyClose, Receipt
 from deskapp.db.models.reception import ContactChannel, ContactKind
-from deskapp.services import cashier as c
-from deskapp.services import reception
-from deskapp.services import renovation as reno
+from deskapp.services.cashier import cashier as c
+from deskapp.services.reception import reception
+from deskapp.services.renovation import renovation as reno
 from deskapp.tui import areas
 from deskapp.tui.screens.cashier import CashierScreen
 from deskapp.tui.screens.cashier_forms import ReasonForm, ReceiptDetail
@@ -393,7 +393,7 @@ async def test_refund_from_f6_is_confirmed_with_receipt_unit_payer_and_amount(
 
 async def test_f7_visitors_enter_opens_the_newest_after_a_visitor_elsewhere(
         db, make_app, receptionist, specialist, reception_site) -> None:
-    from deskapp.services import registers_visitors as visitors
+    from deskapp.services.registers import visitors
     from deskapp.tui.widgets.registers_form import DetailModal
 
     def visitor(by, name: str) -> int:  # type: ignore[no-untyped-def]

@@ -35,9 +35,9 @@ from deskapp.db.models.reception import Contact, ContactKind
 from deskapp.errors import Conflict, InvalidTransition, NotFound, PermissionDenied, ValidationError
 from deskapp.money import multiply_rate, yuan_to_fen
 from deskapp.printing.pdf import pdf_pages, pdf_text
-from deskapp.services import cashier as c
 from deskapp.services import hooks, numbering, units
-from deskapp.services.cashier_fees import StandardSpec
+from deskapp.services.cashier import cashier as c
+from deskapp.services.cashier.fees import StandardSpec
 
 NOW = datetime(2026, 11, 30, 10, 0)
 TODAY = NOW.date()
@@ -933,7 +933,7 @@ def test_close_anchors_the_audit_log_and_the_report_prints_it(billed: Site) -> N
     """issue 15: the daily close records the audit log's head; the day report prints it;
     deleting entries after the close is named by the close."""
     from deskapp.services import audit
-    from deskapp.services.cashier_report import day_report_data, render_text
+    from deskapp.services.cashier.report import day_report_data, render_text
 
     st = billed
     with st.write() as s:

@@ -11,8 +11,8 @@ import deskapp.demo.cashier as demo_cashier
 from deskapp.db.engine import Database
 from deskapp.db.models.cashier import ArrearsReminder, CloseStatus, DailyClose, Receipt
 from deskapp.services import audit, demo
-from deskapp.services import cashier as c
-from deskapp.services.cashier_close import check_series, unclosed_days
+from deskapp.services.cashier import cashier as c
+from deskapp.services.cashier.close import check_series, unclosed_days
 
 TODAY = date(2026, 11, 30)
 

@@ -31,7 +31,7 @@ from deskapp.db.models.cashier import (
 )
 from deskapp.errors import Conflict, ValidationError
 from deskapp.money import multiply_rate
-from deskapp.services import cashier as c
+from deskapp.services.cashier import cashier as c
 from tests.unit.test_cashier import Site, make_site
 
 HYPO = settings(max_examples=25, deadline=None,

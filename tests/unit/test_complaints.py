@@ -23,8 +23,8 @@ from deskapp.db.models.complaints import (
 )
 from deskapp.errors import Conflict, InvalidTransition, PermissionDenied, ValidationError
 from deskapp.services import audit, hooks, units
-from deskapp.services import complaints as cs
 from deskapp.services import staff as staff_svc
+from deskapp.services.complaints import complaints as cs
 from deskapp.services.listing import ListQuery
 from tests.conftest import PASSWORD
 

@@ -11,7 +11,7 @@ import pytest
 from deskapp import clock
 from deskapp.db.models.complaints import ContactChannel
 from deskapp.errors import ValidationError
-from deskapp.services import complaints as cs
+from deskapp.services.complaints import complaints as cs
 
 
 def at(text: str) -> datetime:

@@ -9,8 +9,8 @@ from sqlmodel import select
 from deskapp import clock
 from deskapp.db.models.complaints import Complaint, ComplaintState, EscalationTarget
 from deskapp.services import audit
-from deskapp.services import complaints as cs
-from deskapp.services import complaints_visits as vs
+from deskapp.services.complaints import complaints as cs
+from deskapp.services.complaints import visits as vs
 from deskapp.services.demo import build_demo
 
 TODAY = date(2026, 11, 30)

@@ -16,8 +16,8 @@ from deskapp.db.models.complaints import (
     VisitOpinion,
 )
 from deskapp.errors import Conflict, PermissionDenied, ValidationError
-from deskapp.services import complaints_visits as vs
 from deskapp.services import hooks, units
+from deskapp.services.complaints import visits as vs
 from deskapp.services.listing import ListQuery
 
 

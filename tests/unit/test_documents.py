@@ -103,7 +103,8 @@ def test_every_kind_prints_from_the_demo_site(site_db: Database, tmp_path: Path)
 def test_statement_lists_the_units_open_bills_and_total(site_db: Database,
                                                        tmp_path: Path) -> None:
     from deskapp.money import format_fen
-    from deskapp.services import cashier_fees, units
+    from deskapp.services import units
+    from deskapp.services.cashier import fees as cashier_fees
 
     with site_db.read() as s:
         unit = units.find_unit_by_code(s, "1-1-901")
@@ -222,7 +223,8 @@ def test_document_arrives_at_the_cups_pdf_printer_with_its_text(site_db: Databas
 def test_blank_questionnaire_carries_unit_surname_and_form_number(site_db: Database,
                                                                    tmp_path: Path) -> None:
     from deskapp.db.models import Unit
-    from deskapp.services import survey, units
+    from deskapp.services import units
+    from deskapp.services.survey import survey
 
     with site_db.read() as s:
         campaign = survey.current_campaign(s)

@@ -78,7 +78,7 @@ def test_list_export_csv_and_xlsx(db):
 
 
 def test_cashier_report_csv_and_xlsx(tmp_path):
-    from deskapp.services.cashier_report import Report, render_csv, write_xlsx
+    from deskapp.services.cashier.report import Report, render_csv, write_xlsx
 
     report = Report(title="收费日报", summary=[("付款人", ATTACK)], columns=["收据", "付款人", "金额"],
                     rows=[["R1", ATTACK, "-12.50"], ["R2", "@x", "3.00"]])
@@ -91,7 +91,7 @@ def test_cashier_report_csv_and_xlsx(tmp_path):
 
 
 def test_complaints_report_csv_and_xlsx(monkeypatch):
-    from deskapp.services import complaints_report
+    from deskapp.services.complaints import report as complaints_report
 
     monkeypatch.setattr(complaints_report, "rows", lambda f: [(ATTACK, "3", "-1")])
     figures = SimpleNamespace(year=2026, month=11)
@@ -105,7 +105,7 @@ def test_complaints_report_csv_and_xlsx(monkeypatch):
 
 
 def test_survey_report_xlsx(monkeypatch):
-    from deskapp.services import survey_report
+    from deskapp.services.survey import report as survey_report
 
     monkeypatch.setattr(survey_report, "rate_lines", lambda progress: [(ATTACK, "-1")])
     report = SimpleNamespace(
@@ -123,7 +123,8 @@ def test_survey_report_xlsx(monkeypatch):
 
 
 def test_monthly_report_xlsx(db, supervisor, monkeypatch):
-    from deskapp.services import reports, reports_render
+    from deskapp.services.reports import render as reports_render
+    from deskapp.services.reports import reports
 
     with db.read() as s:
         report = reports.monthly_report(s, by=supervisor, year=2026, month=11)

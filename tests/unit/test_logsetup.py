@@ -14,8 +14,8 @@ from deskapp.db.engine import Database
 from deskapp.db.models.reception import Contact, ContactChannel, ContactKind
 from deskapp.errors import StorageError
 from deskapp.logsetup import log_file, setup_logging
-from deskapp.services import reception
-from deskapp.services.reception import ContactCreate
+from deskapp.services.reception import reception
+from deskapp.services.reception.reception import ContactCreate
 
 
 def test_log_file_honours_deskapp_home(monkeypatch, tmp_path):

@@ -10,7 +10,8 @@ from deskapp.db.engine import Database
 from deskapp.db.models import AuditEntry, Staff
 from deskapp.db.models.reception import ContactChannel, ContactKind
 from deskapp.errors import ValidationError
-from deskapp.services import reception, reveal
+from deskapp.services import reveal
+from deskapp.services.reception import reception
 
 MOBILE = "13812345678"
 ID = "11010519491231002X"

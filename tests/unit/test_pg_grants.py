@@ -14,10 +14,11 @@ from typer.testing import CliRunner
 from deskapp.db import grants
 from deskapp.db.engine import Database
 from deskapp.db.models import Role
-from deskapp.services import audit, reception, site
-from deskapp.services import cashier as c
-from deskapp.services import cashier_close as close
+from deskapp.services import audit, site
 from deskapp.services import staff as staff_svc
+from deskapp.services.cashier import cashier as c
+from deskapp.services.cashier import close
+from deskapp.services.reception import reception
 from tests.conftest import PASSWORD
 from tests.unit.test_cashier import make_site, pay_all
 

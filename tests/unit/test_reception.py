@@ -13,10 +13,11 @@ from deskapp import clock
 from deskapp.db.models import AuditEntry
 from deskapp.db.models.reception import Contact, ContactChannel, ContactKind, ContactStatus
 from deskapp.errors import Conflict, PermissionDenied, ValidationError
-from deskapp.services import hooks, reception
+from deskapp.services import hooks
 from deskapp.services import staff as staff_svc
 from deskapp.services.listing import ListQuery
-from deskapp.services.reception import ContactCreate, ContactSource, ContactUpdate
+from deskapp.services.reception import reception
+from deskapp.services.reception.reception import ContactCreate, ContactSource, ContactUpdate
 from tests.unit.test_reception_common import make_site
 
 NOW = datetime(2026, 11, 30, 10, 0)

@@ -18,8 +18,8 @@ from deskapp.db.models.reception import (
 )
 from deskapp.demo import reception as demo
 from deskapp.services import audit
-from deskapp.services import reception_shifts as shifts
 from deskapp.services.demo import DemoSummary
+from deskapp.services.reception import shifts
 from tests.conftest import _make_staff
 from tests.unit.test_reception_common import make_site
 

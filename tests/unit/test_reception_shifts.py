@@ -19,12 +19,12 @@ from deskapp.db.models.reception import (
     WorkOrderUrgency,
 )
 from deskapp.errors import Conflict, InvalidTransition, PermissionDenied, ValidationError
-from deskapp.services import hooks, reception
-from deskapp.services import reception_shifts as shifts
-from deskapp.services import reception_workorders as wo
+from deskapp.services import hooks
 from deskapp.services.listing import ListQuery
-from deskapp.services.reception import ContactCreate
-from deskapp.services.reception_workorders import WorkOrderCreate
+from deskapp.services.reception import reception, shifts
+from deskapp.services.reception import workorders as wo
+from deskapp.services.reception.reception import ContactCreate
+from deskapp.services.reception.workorders import WorkOrderCreate
 from tests.conftest import PASSWORD, _make_staff
 from tests.unit.test_reception_common import make_site
 

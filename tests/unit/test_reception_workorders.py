@@ -24,12 +24,13 @@ from deskapp.db.models.reception import (
     WorkOrderUrgency,
 )
 from deskapp.errors import Conflict, InvalidTransition, ValidationError
-from deskapp.services import hooks, reception
-from deskapp.services import reception_workorders as wo
+from deskapp.services import hooks
 from deskapp.services.listing import ListQuery
 from deskapp.services.numbering import peek
-from deskapp.services.reception import ContactCreate
-from deskapp.services.reception_workorders import WorkOrderCreate, WorkOrderSource
+from deskapp.services.reception import reception
+from deskapp.services.reception import workorders as wo
+from deskapp.services.reception.reception import ContactCreate
+from deskapp.services.reception.workorders import WorkOrderCreate, WorkOrderSource
 from tests.unit.test_reception_common import make_site
 
 NOW = datetime(2026, 11, 30, 10, 0)
@@ -149,7 +150,7 @@ def test_public_area_order_needs_only_a_location(db, receptionist, site):
 
 
 def _load_fee_standards(db) -> None:
-    from deskapp.services import cashier
+    from deskapp.services.cashier import cashier
 
     with db.write() as session:
         cashier.load_standards(session, by=None)
@@ -204,7 +205,7 @@ def test_refused_transitions(db, receptionist, site):
 
 def test_a_paid_repair_is_billed_to_the_unit_at_the_cashier(db, receptionist, site):
     from deskapp.db.models.cashier import Bill, BillStatus
-    from deskapp.services import cashier
+    from deskapp.services.cashier import cashier
 
     _load_fee_standards(db)
     order = _create(db, receptionist, unit_id=site.unit_a, category=WorkOrderCategory.PAID_IN_HOME)

@@ -31,16 +31,11 @@ from deskapp.db.models.registers import (
 from deskapp.errors import Conflict, InvalidTransition, PermissionDenied, ValidationError
 from deskapp.printing.pdf import pdf_text
 from deskapp.services import audit, hooks, units
-from deskapp.services import registers as reg
-from deskapp.services import registers_goods as goods
-from deskapp.services import registers_keys as keys
-from deskapp.services import registers_lending as lending
-from deskapp.services import registers_lost as lost
-from deskapp.services import registers_parcels as parcels
-from deskapp.services import registers_visitors as visitors
 from deskapp.services.hooks import HandoverContext
 from deskapp.services.listing import ListQuery
-from deskapp.services.registers_common import due_time, plate
+from deskapp.services.registers import goods, keys, lending, lost, parcels, visitors
+from deskapp.services.registers import registers as reg
+from deskapp.services.registers.common import due_time, plate
 
 NOW = datetime(2026, 11, 30, 10, 0, 0)
 ID_OK = "11010519491231002X"
@@ -729,7 +724,7 @@ def test_visitor_and_worker_passes_have_their_own_prefix(db, receptionist, site,
     (LS000018) shared the prefix LS. A visitor's pass is FK…, a worker's SG…; passes issued
     before keep their LS numbers and the counter carries on past them."""
     from deskapp.services import numbering
-    from deskapp.services import renovation as reno
+    from deskapp.services.renovation import renovation as reno
 
     with db.write() as session:
         old = visitors.register_visitor(session, by=receptionist, name="赵六",

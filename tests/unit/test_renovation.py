@@ -22,9 +22,9 @@ from deskapp.db.models.renovation import (
 )
 from deskapp.errors import Conflict, InvalidTransition, PermissionDenied, ValidationError
 from deskapp.services import hooks, units
-from deskapp.services import renovation as reno
 from deskapp.services.listing import ListQuery
-from deskapp.services.renovation_lists import ArchiveSource, FilingSource
+from deskapp.services.renovation import renovation as reno
+from deskapp.services.renovation.lists import ArchiveSource, FilingSource
 
 # Valid GB 11643 numbers (check characters computed by the validator's own function).
 from deskapp.validators import credit_code_check_char, resident_id_check_char
@@ -519,7 +519,7 @@ def test_pass_requires_approved_permit(db, receptionist, unit_id):
 
 from deskapp.db.models.cashier import Bill, Receipt, Refund  # noqa: E402
 from deskapp.printing.pdf import pdf_pages  # noqa: E402
-from deskapp.services import cashier  # noqa: E402
+from deskapp.services.cashier import cashier  # noqa: E402
 
 START = datetime(2026, 11, 30, 9, 0)
 

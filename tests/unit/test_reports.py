@@ -46,10 +46,11 @@ from deskapp.db.models.reception import (
 from deskapp.db.models.renovation import RenovationFiling, RenovationStatus, WorkKind
 from deskapp.errors import PermissionDenied, ValidationError
 from deskapp.printing.pdf import pdf_text
-from deskapp.services import reports, units
+from deskapp.services import units
 from deskapp.services.listing import ListQuery
-from deskapp.services.reception_shifts import HandoverSummary
-from deskapp.services.reports_render import as_dict, render, render_json, render_text
+from deskapp.services.reception.shifts import HandoverSummary
+from deskapp.services.reports import reports
+from deskapp.services.reports.render import as_dict, render, render_json, render_text
 
 D = datetime
 
@@ -346,7 +347,11 @@ def test_every_figure_of_the_hand_built_month(october):
 
 def test_figures_are_the_areas_own(october):
     """The report shows what each area's monthly service says — it does not recount."""
-    from deskapp.services import cashier_close, complaints, ops, reception, renovation
+    from deskapp.services import ops
+    from deskapp.services.cashier import close as cashier_close
+    from deskapp.services.complaints import complaints
+    from deskapp.services.reception import reception
+    from deskapp.services.renovation import renovation
 
     report = _report(october)
     with october.db.read() as s:
@@ -490,7 +495,8 @@ def test_pdf_text(october):
 def test_arrears_are_computed_once_per_report(october, monkeypatch):
     """Issue #17: the report and the cashier's summary share one arrears computation for a
     finished month (it was run twice, the slowest part of an old month's report)."""
-    from deskapp.services import cashier_arrears, cashier_close
+    from deskapp.services.cashier import arrears as cashier_arrears
+    from deskapp.services.cashier import close as cashier_close
 
     calls = []
     real = cashier_arrears.arrears_totals

@@ -17,7 +17,7 @@ from deskapp.db.models import Staff
 from deskapp.db.models.ops import RequestLog
 from deskapp.db.models.reception import Contact, ContactChannel, ContactKind
 from deskapp.errors import Conflict, ValidationError
-from deskapp.services import reception
+from deskapp.services.reception import reception
 
 
 def _locked() -> exc.OperationalError:

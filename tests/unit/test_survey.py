@@ -21,7 +21,8 @@ from deskapp.db.models.survey import (
     SurveyResponse,
 )
 from deskapp.errors import Conflict, InvalidTransition, NotFound, PermissionDenied, ValidationError
-from deskapp.services import audit, hooks, survey, units
+from deskapp.services import audit, hooks, units
+from deskapp.services.survey import survey
 
 NOW = datetime(2026, 6, 22, 10, 0)
 N_ITEMS = 22

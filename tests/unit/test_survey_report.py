@@ -10,16 +10,16 @@ from rich.cells import cell_len
 
 from deskapp.printing.pdf import pdf_text
 from deskapp.printing.survey_report import render_pdf
-from deskapp.services import survey
 from deskapp.services.listing import ListQuery
-from deskapp.services.survey_lists import (
+from deskapp.services.survey import survey
+from deskapp.services.survey.lists import (
     CampaignSource,
     FollowUpSource,
     ResponseSource,
     UnitStateSource,
     building_choices,
 )
-from deskapp.services.survey_report import bar, build_report, pad, render_text, to_json, to_xlsx
+from deskapp.services.survey.report import bar, build_report, pad, render_text, to_json, to_xlsx
 from tests.unit.test_survey import _enter, campaign, now, site  # noqa: F401
 
 

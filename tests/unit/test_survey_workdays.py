@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from deskapp.errors import ValidationError
-from deskapp.services import survey, workdays
+from deskapp.services import workdays
+from deskapp.services.survey import survey
 from deskapp.services.workdays import WorkCalendar, load_calendar
 
 

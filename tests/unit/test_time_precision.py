@@ -11,9 +11,9 @@ import pytest
 from deskapp import clock
 from deskapp.db.models.reception import WorkOrderCategory, WorkOrderUrgency
 from deskapp.errors import ValidationError
-from deskapp.services import reception_workorders as wo
-from deskapp.services.reception_workorders import WorkOrderCreate
-from deskapp.services.registers_common import due_time
+from deskapp.services.reception import workorders as wo
+from deskapp.services.reception.workorders import WorkOrderCreate
+from deskapp.services.registers.common import due_time
 from tests.unit.test_complaints import register
 from tests.unit.test_reception_common import make_site
 

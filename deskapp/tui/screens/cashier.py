@@ -43,10 +43,10 @@ from deskapp.errors import ValidationError
 from deskapp.i18n import t
 from deskapp.masking import mask_phone
 from deskapp.money import chinese_capital, format_fen, parse_yuan
-from deskapp.services import cashier as svc
-from deskapp.services import cashier_lists as lists
 from deskapp.services import units
-from deskapp.services.cashier_close import DENOMINATIONS_FEN, DaySummary
+from deskapp.services.cashier import cashier as svc
+from deskapp.services.cashier import lists
+from deskapp.services.cashier.close import DENOMINATIONS_FEN, DaySummary
 from deskapp.tui import areas
 from deskapp.tui.base import DeskScreen
 from deskapp.tui.screens.cashier_forms import (

@@ -32,8 +32,8 @@ from deskapp.db.models.cashier import (
 from deskapp.errors import DeskError, ValidationError
 from deskapp.i18n import t
 from deskapp.money import chinese_capital, format_fen, parse_yuan
-from deskapp.services import cashier as svc
-from deskapp.services import cashier_close
+from deskapp.services.cashier import cashier as svc
+from deskapp.services.cashier import close as cashier_close
 from deskapp.tui.base import DeskModal
 from deskapp.tui.widgets.confirm import confirm_action
 from deskapp.tui.widgets.form import DeskForm, Field, choice, choice_value

@@ -23,9 +23,9 @@ from deskapp.db.models.complaints import (
 )
 from deskapp.errors import DeskError
 from deskapp.i18n import t
-from deskapp.services import complaints as cs
-from deskapp.services import complaints_visits as vs
-from deskapp.services.reception import channel_label, parse_time
+from deskapp.services.complaints import complaints as cs
+from deskapp.services.complaints import visits as vs
+from deskapp.services.reception.reception import channel_label, parse_time
 from deskapp.tui.widgets.confirm import confirm_action
 from deskapp.tui.widgets.form import DeskForm, Field, PhoneInput, choice
 from deskapp.tui.widgets.unit_picker import UnitField

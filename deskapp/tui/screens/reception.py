@@ -23,12 +23,12 @@ from textual.widgets import Footer, Header, Static, TabbedContent, TabPane
 from deskapp import clock
 from deskapp.db.models.reception import Contact, ContactKind, WorkOrder
 from deskapp.i18n import t
-from deskapp.services import reception, units
-from deskapp.services import reception_shifts as shifts
 from deskapp.services import staff as staff_svc
-from deskapp.services.reception import ContactSource, ContactUpdate
-from deskapp.services.reception_shifts import HandoverSource
-from deskapp.services.reception_workorders import WorkOrderSource
+from deskapp.services import units
+from deskapp.services.reception import reception, shifts
+from deskapp.services.reception.reception import ContactSource, ContactUpdate
+from deskapp.services.reception.shifts import HandoverSource
+from deskapp.services.reception.workorders import WorkOrderSource
 from deskapp.tui import areas
 from deskapp.tui.base import DeskScreen, app_call
 from deskapp.tui.screens.reception_forms import ContactForm, SavedContact, WorkOrderForm

@@ -23,10 +23,10 @@ from deskapp.db.models.reception import (
 from deskapp.errors import DeskError, ValidationError
 from deskapp.i18n import t
 from deskapp.money import parse_yuan
-from deskapp.services import reception
-from deskapp.services import reception_workorders as wo
-from deskapp.services.reception import ContactCreate, ContactUpdate, parse_time
-from deskapp.services.reception_workorders import WorkOrderCreate
+from deskapp.services.reception import reception
+from deskapp.services.reception import workorders as wo
+from deskapp.services.reception.reception import ContactCreate, ContactUpdate, parse_time
+from deskapp.services.reception.workorders import WorkOrderCreate
 from deskapp.tui.widgets.form import DeskForm, Field, PhoneInput
 from deskapp.tui.widgets.reception_choice import KeyChoice
 from deskapp.tui.widgets.unit_picker import PickedUnit, UnitField

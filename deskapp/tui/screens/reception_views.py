@@ -24,11 +24,10 @@ from deskapp.errors import DeskError
 from deskapp.i18n import t
 from deskapp.masking import mask_phone, mask_text
 from deskapp.money import format_fen
-from deskapp.services import reception
-from deskapp.services import reception_shifts as shifts
-from deskapp.services import reception_workorders as wo
 from deskapp.services import staff as staff_svc
-from deskapp.services.reception_shifts import HandoverSummary, HandoverView
+from deskapp.services.reception import reception, shifts
+from deskapp.services.reception import workorders as wo
+from deskapp.services.reception.shifts import HandoverSummary, HandoverView
 from deskapp.tui import areas
 from deskapp.tui.base import DeskModal, next_step_hint
 from deskapp.tui.screens.reception_forms import ContactForm, SavedContact, StepForm, WorkOrderForm

@@ -38,14 +38,14 @@ from deskapp.db.models.registers import (
 )
 from deskapp.errors import DeskError, ValidationError
 from deskapp.i18n import t
-from deskapp.services import registers as reg
-from deskapp.services import registers_goods as goods_svc
-from deskapp.services import registers_keys as keys_svc
-from deskapp.services import registers_lending as lending_svc
-from deskapp.services import registers_lost as lost_svc
-from deskapp.services import registers_parcels as parcels_svc
-from deskapp.services import registers_visitors as visitors_svc
 from deskapp.services.listing import ListSource
+from deskapp.services.registers import goods as goods_svc
+from deskapp.services.registers import keys as keys_svc
+from deskapp.services.registers import lending as lending_svc
+from deskapp.services.registers import lost as lost_svc
+from deskapp.services.registers import parcels as parcels_svc
+from deskapp.services.registers import registers as reg
+from deskapp.services.registers import visitors as visitors_svc
 from deskapp.tui import areas
 from deskapp.tui.base import DeskModal, DeskScreen
 from deskapp.tui.widgets.confirm import ConfirmDialog

@@ -26,9 +26,9 @@ from deskapp.db.models.renovation import PassStatus, RenovationStatus, TaxStatus
 from deskapp.i18n import t
 from deskapp.masking import mask_id, mask_phone, mask_text
 from deskapp.money import format_fen, parse_yuan
-from deskapp.services import renovation as reno
 from deskapp.services import units
-from deskapp.services.renovation_lists import VIEWS, ArchiveSource, FilingSource, building_choices
+from deskapp.services.renovation import renovation as reno
+from deskapp.services.renovation.lists import VIEWS, ArchiveSource, FilingSource, building_choices
 from deskapp.tui import areas
 from deskapp.tui.base import DeskModal, DeskScreen, action_label, next_step_hint
 from deskapp.tui.screens.renovation_forms import ActionForm, FilingForm, spec
@@ -410,7 +410,7 @@ class FilingScreen(RevealMixin, DeskScreen):
         self.call_service(load, done=lambda std: self._deposit_form(by, fid, std))
 
     def _deposit_form(self, by: Any, fid: int, std: tuple[str, int, str]) -> None:
-        from deskapp.services import cashier
+        from deskapp.services.cashier import cashier
 
         code, amount, name = std
         request_id = f"renovation-{fid}-{uuid.uuid4().hex[:12]}"

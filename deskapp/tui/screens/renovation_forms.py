@@ -18,8 +18,8 @@ from textual.widgets import Checkbox, Footer, Input, Label, Select, Static
 from deskapp import clock
 from deskapp.db.models.renovation import WorkKind
 from deskapp.i18n import t
-from deskapp.services import renovation as reno
 from deskapp.services import units
+from deskapp.services.renovation import renovation as reno
 from deskapp.tui.base import DeskModal
 from deskapp.tui.widgets.form import (
     REVEAL_PHONE,

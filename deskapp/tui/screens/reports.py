@@ -1,7 +1,7 @@
 """月报 — the supervisor's monthly report screen (F8).
 
 One scrollable page for the chosen month: every section of
-:func:`deskapp.services.reports.sections` with its figures and terminal bar charts.
+:func:`deskapp.services.reports.reports.sections` with its figures and terminal bar charts.
 Every figure and bar that has records behind it is a line the cursor can stop on
 (↑/↓ or Tab); Enter opens them — a single record through its area's opener, several as
 the area's own record list restricted to exactly those records (where Enter opens one,
@@ -24,9 +24,9 @@ from textual.widgets import Footer, Header, Input, Static
 from deskapp import clock
 from deskapp.errors import DeskError, PermissionDenied
 from deskapp.i18n import t
-from deskapp.services import reports
-from deskapp.services.reports import Chart, Figure, MonthlyReport, Section
-from deskapp.services.reports_render import BAR_WIDTH, header_lines, text_bar
+from deskapp.services.reports import reports
+from deskapp.services.reports.render import BAR_WIDTH, header_lines, text_bar
+from deskapp.services.reports.reports import Chart, Figure, MonthlyReport, Section
 from deskapp.tui import areas
 from deskapp.tui.base import DeskModal, DeskScreen
 from deskapp.tui.widgets.form import Field, FormMixin
@@ -290,7 +290,7 @@ class ReportsScreen(DeskScreen):
             print_document(self, "monthly-report", f"{report.year}-{report.month:02d}")
             return
         from deskapp.services.export import export_dir
-        from deskapp.services.reports_render import render
+        from deskapp.services.reports.render import render
 
         def work(_session: Any) -> str:
             data = render(report, fmt)

@@ -29,7 +29,8 @@ from deskapp.db.models.survey import (
 from deskapp.errors import ValidationError
 from deskapp.i18n import t
 from deskapp.masking import mask_phone, mask_text
-from deskapp.services import survey, survey_lists
+from deskapp.services.survey import lists as survey_lists
+from deskapp.services.survey import survey
 from deskapp.tui import areas
 from deskapp.tui.base import DeskScreen, next_step_hint
 from deskapp.tui.screens.survey_entry import SurveyEntryScreen
@@ -585,7 +586,7 @@ def _saved_then(app: Any, after: Any):  # type: ignore[no-untyped-def]
 
 
 def show_report(app: Any, campaign_id: int) -> None:
-    from deskapp.services.survey_report import build_report, render_text
+    from deskapp.services.survey.report import build_report, render_text
 
     def load(session):  # type: ignore[no-untyped-def]
         return build_report(session, campaign_id)
@@ -614,7 +615,7 @@ def _export(app: Any, report: Any, action: str | None) -> None:
     def write(session: Any) -> Path:
         from deskapp.services import audit
         from deskapp.services.export import export_dir
-        from deskapp.services.survey_report import build_report, to_xlsx
+        from deskapp.services.survey.report import build_report, to_xlsx
 
         fresh = build_report(session, campaign_id)
         path = export_dir() / f"survey-{fresh.campaign.year}-{fresh.campaign.half}.xlsx"

@@ -18,7 +18,7 @@ from textual.widgets import Footer, Header, Input, Label, Static
 from deskapp import clock
 from deskapp.errors import Conflict, DeskError, ValidationError
 from deskapp.i18n import t
-from deskapp.services import survey
+from deskapp.services.survey import survey
 from deskapp.tui.base import DeskScreen
 from deskapp.tui.widgets.confirm import ConfirmDialog
 from deskapp.tui.widgets.form import REVEAL_PHONE, Field, FormMixin, PhoneInput, input_value

@@ -20,8 +20,8 @@ from textual.reactive import reactive
 from textual.widget import Widget
 
 from deskapp.i18n import t
-from deskapp.services.survey import CampaignStats, Tally
-from deskapp.services.survey_report import bar, delta, mean, pad, pct
+from deskapp.services.survey.report import bar, delta, mean, pad, pct
+from deskapp.services.survey.survey import CampaignStats, Tally
 
 
 @dataclass(frozen=True)

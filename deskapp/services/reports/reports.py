@@ -8,7 +8,7 @@ query of its own lists the month's handovers that carry notes, for review.
 
 :func:`sections` lays the report out once — sections of figures and bar charts, each with
 a stable key — and every output reads that layout: the screen, text, JSON, XLSX and PDF
-(:mod:`deskapp.services.reports_render`, :mod:`deskapp.printing.monthly_report`). A
+(:mod:`deskapp.services.reports.render`, :mod:`deskapp.printing.monthly_report`). A
 section of a month in which nothing was recorded says so (``has_data`` false) instead of
 showing zeros as if they had been measured.
 
@@ -157,17 +157,15 @@ def monthly_report(session: Session, *, by: Staff, year: int, month: int) -> Mon
     """The month's report (supervisor only). Each area's figures come from that area's
     own monthly service; arrears are aged on the month's last day (today while the
     month is still running)."""
-    from deskapp.services import (
-        cashier_close,
-        complaints,
-        ops,
-        reception,
-        registers,
-        renovation,
-    )
-    from deskapp.services import survey as survey_svc
-    from deskapp.services.cashier_arrears import arrears_totals
+    from deskapp.services import ops
+    from deskapp.services.cashier import close as cashier_close
+    from deskapp.services.cashier.arrears import arrears_totals
+    from deskapp.services.complaints import complaints
+    from deskapp.services.reception import reception
+    from deskapp.services.registers import registers
+    from deskapp.services.renovation import renovation
     from deskapp.services.site import get_site
+    from deskapp.services.survey import survey as survey_svc
 
     require_role(by, Role.SUPERVISOR)
     check_month(year, month)
@@ -199,7 +197,7 @@ def monthly_report(session: Session, *, by: Staff, year: int, month: int) -> Mon
 def _handover_notes(session: Session, start: datetime,
                     end: datetime) -> tuple[list[HandoverNote], int]:
     from deskapp.db.models.reception import Handover, HandoverStatus
-    from deskapp.services.reception import staff_names
+    from deskapp.services.reception.reception import staff_names
 
     where = and_(Handover.period_end >= start, Handover.period_end < end,  # type: ignore[operator]
                  func.trim(Handover.notes) != "")
@@ -292,7 +290,7 @@ def _any(*values: object) -> bool:
 
 
 def _reception_sections(r: MonthlyReport) -> list[Section]:
-    from deskapp.services.reception import channel_label, kind_label
+    from deskapp.services.reception.reception import channel_label, kind_label
 
     s = r.reception
     contacts = Section(
@@ -337,7 +335,7 @@ def _reception_sections(r: MonthlyReport) -> list[Section]:
 
 
 def _complaints_section(r: MonthlyReport) -> Section:
-    from deskapp.services.complaints import format_minutes
+    from deskapp.services.complaints.complaints import format_minutes
 
     c = r.complaints
     return Section(
@@ -596,7 +594,7 @@ class MonthEndArrearsSource:
     cashier's arrears list, aged on ``as_of`` instead of today."""
 
     def __init__(self, as_of: date) -> None:
-        from deskapp.services.cashier_lists import ArrearsSource
+        from deskapp.services.cashier.lists import ArrearsSource
 
         self.as_of = as_of
         inner = ArrearsSource()
@@ -605,13 +603,13 @@ class MonthEndArrearsSource:
         self._args = inner._args
 
     def count(self, session: Any, query: ListQuery) -> int:
-        from deskapp.services.cashier_arrears import arrears_count
+        from deskapp.services.cashier.arrears import arrears_count
 
         return arrears_count(session, as_of=self.as_of, **self._args(query))
 
     def fetch(self, session: Any, query: ListQuery, offset: int, limit: int, *,
               reverse: bool = False) -> list[ListRow]:
-        from deskapp.services.cashier_arrears import arrears
+        from deskapp.services.cashier.arrears import arrears
 
         out = []
         for r in arrears(session, as_of=self.as_of, offset=offset, limit=limit,
@@ -685,7 +683,7 @@ def _drill(*names: str) -> Callable[[_DrillBuilder], _DrillBuilder]:
 @_drill("contacts", "contacts.kind", "contacts.channel", "contacts.pending")
 def _contacts(session: Session, m: _Span, name: str, arg: str) -> tuple[str, Any]:
     from deskapp.db.models.reception import Contact, ContactChannel, ContactKind, ContactStatus
-    from deskapp.services.reception import ContactSource, staff_names
+    from deskapp.services.reception.reception import ContactSource, staff_names
 
     clauses = [m.within(Contact.at)]
     if name == "contacts.kind":
@@ -702,7 +700,7 @@ def _contacts(session: Session, m: _Span, name: str, arg: str) -> tuple[str, Any
         "workorders.overdue", "workorders.cancelled", "workorders.visited")
 def _workorders(session: Session, m: _Span, name: str, arg: str) -> tuple[str, Any]:
     from deskapp.db.models.reception import WorkOrder, WorkOrderStatus
-    from deskapp.services.reception_workorders import OPEN_STATES, WorkOrderSource
+    from deskapp.services.reception.workorders import OPEN_STATES, WorkOrderSource
 
     w = WorkOrder
     clauses = {
@@ -724,7 +722,7 @@ def _workorders(session: Session, m: _Span, name: str, arg: str) -> tuple[str, A
         "complaints.category", "complaints.channel", "complaints.open_now")
 def _complaints(session: Session, m: _Span, name: str, arg: str) -> tuple[str, Any]:
     from deskapp.db.models.complaints import Complaint as C
-    from deskapp.services.complaints import list_source
+    from deskapp.services.complaints.complaints import list_source
 
     received = m.within(C.received_at)
     now = clock.now()
@@ -750,8 +748,8 @@ def _complaints(session: Session, m: _Span, name: str, arg: str) -> tuple[str, A
 @_drill("complaints.visits")
 def _complaint_visits(session: Session, m: _Span, name: str, arg: str) -> tuple[str, Any]:
     from deskapp.db.models.complaints import ServiceVisit, VisitKind
-    from deskapp.services.complaints_visits import VisitSource
-    from deskapp.services.reception import staff_names
+    from deskapp.services.complaints.visits import VisitSource
+    from deskapp.services.reception.reception import staff_names
 
     source = VisitSource(staff_names=staff_names(session))
     return "service_visit", _restrict(source, m.within(ServiceVisit.visited_at),
@@ -764,8 +762,8 @@ def _complaint_visits(session: Session, m: _Span, name: str, arg: str) -> tuple[
 def _renovation(session: Session, m: _Span, name: str, arg: str) -> tuple[str, Any]:
     from deskapp.db.models.renovation import RenovationFiling as F
     from deskapp.db.models.renovation import WorkKind
-    from deskapp.services.renovation import EXPIRING_DAYS
-    from deskapp.services.renovation_lists import FilingSource
+    from deskapp.services.renovation.lists import FilingSource
+    from deskapp.services.renovation.renovation import EXPIRING_DAYS
 
     end, last = m.end, m.last
     # the same "under permit at the month's end" as renovation.monthly_summary
@@ -793,7 +791,7 @@ def _renovation(session: Session, m: _Span, name: str, arg: str) -> tuple[str, A
 @_drill("receipts.valid", "receipts.void", "receipts.method", "receipts.kind")
 def _receipts(session: Session, m: _Span, name: str, arg: str) -> tuple[str, Any]:
     from deskapp.db.models.cashier import FeeKind, PayMethod, Receipt, ReceiptLine, ReceiptTender
-    from deskapp.services.cashier_lists import ReceiptSource, staff_choices
+    from deskapp.services.cashier.lists import ReceiptSource, staff_choices
 
     days = and_(Receipt.business_date >= m.first, Receipt.business_date <= m.last)
     valid = Receipt.voided == False  # noqa: E712
@@ -813,7 +811,7 @@ def _receipts(session: Session, m: _Span, name: str, arg: str) -> tuple[str, Any
 @_drill("closes", "closes.awaiting")
 def _closes(session: Session, m: _Span, name: str, arg: str) -> tuple[str, Any]:
     from deskapp.db.models.cashier import CloseStatus, DailyClose
-    from deskapp.services.cashier_lists import CloseSource
+    from deskapp.services.cashier.lists import CloseSource
 
     clauses = [DailyClose.business_date >= m.first, DailyClose.business_date <= m.last]
     if name == "closes.awaiting":
@@ -824,7 +822,7 @@ def _closes(session: Session, m: _Span, name: str, arg: str) -> tuple[str, Any]:
 @_drill("reminders")
 def _reminders(session: Session, m: _Span, name: str, arg: str) -> tuple[str, Any]:
     from deskapp.db.models.cashier import ArrearsReminder
-    from deskapp.services.cashier_lists import ReminderSource
+    from deskapp.services.cashier.lists import ReminderSource
 
     return "", _restrict(ReminderSource(), m.within(ArrearsReminder.at))
 
@@ -850,12 +848,12 @@ def _registers(session: Session, m: _Span, name: str, arg: str) -> tuple[str, An
         Visitor,
         VisitorStatus,
     )
-    from deskapp.services.registers_goods import GoodsPassSource
-    from deskapp.services.registers_keys import KeyLoanSource
-    from deskapp.services.registers_lending import LoanSource
-    from deskapp.services.registers_lost import LostItemSource
-    from deskapp.services.registers_parcels import ParcelSource
-    from deskapp.services.registers_visitors import VisitorSource
+    from deskapp.services.registers.goods import GoodsPassSource
+    from deskapp.services.registers.keys import KeyLoanSource
+    from deskapp.services.registers.lending import LoanSource
+    from deskapp.services.registers.lost import LostItemSource
+    from deskapp.services.registers.parcels import ParcelSource
+    from deskapp.services.registers.visitors import VisitorSource
 
     # the same records as registers.monthly_summary counts (voided ones left out)
     kind, source, clauses = {
@@ -877,8 +875,8 @@ def _registers(session: Session, m: _Span, name: str, arg: str) -> tuple[str, An
 @_drill("handovers", "handovers.confirmed", "handovers.unconfirmed", "handovers.notes")
 def _handovers(session: Session, m: _Span, name: str, arg: str) -> tuple[str, Any]:
     from deskapp.db.models.reception import Handover, HandoverStatus
-    from deskapp.services.reception import staff_names
-    from deskapp.services.reception_shifts import HandoverSource
+    from deskapp.services.reception.reception import staff_names
+    from deskapp.services.reception.shifts import HandoverSource
 
     clauses = [m.within(Handover.period_end)]
     if name == "handovers.confirmed":

@@ -1,6 +1,6 @@
 """The monthly complaint analysis as text, JSON, CSV or an Excel workbook — for
 ``deskapp report complaints --month YYYY-MM`` and the export key of the analysis screen.
-The figures come from :func:`deskapp.services.complaints.monthly_analysis`."""
+The figures come from :func:`deskapp.services.complaints.complaints.monthly_analysis`."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from collections.abc import Callable
 from decimal import Decimal
 
 from deskapp.i18n import t
-from deskapp.services.complaints import ComplaintMonthFigures, Count, format_minutes
+from deskapp.services.complaints.complaints import ComplaintMonthFigures, Count, format_minutes
 from deskapp.services.export import csv_writer, inert_workbook
 
 __all__ = ["FORMATS", "render", "rows"]

@@ -18,7 +18,7 @@ from deskapp.i18n import t
 from deskapp.masking import mask_id, mask_phone
 from deskapp.services import audit, numbering
 from deskapp.services.listing import FilterSpec, ListColumn, ListRow, SqlListSource
-from deskapp.services.registers_common import (
+from deskapp.services.registers.common import (
     OVERDUE_VISIT_HOURS,
     desk,
     fmt_time,

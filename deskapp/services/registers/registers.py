@@ -2,9 +2,9 @@
 figures for the supervisor's report, and the record kinds other screens can open.
 
 The registers themselves live in one module each:
-:mod:`~deskapp.services.registers_visitors`, :mod:`~deskapp.services.registers_keys`,
-:mod:`~deskapp.services.registers_lending`, :mod:`~deskapp.services.registers_parcels`,
-:mod:`~deskapp.services.registers_lost`, :mod:`~deskapp.services.registers_goods`.
+:mod:`~deskapp.services.registers.visitors`, :mod:`~deskapp.services.registers.keys`,
+:mod:`~deskapp.services.registers.lending`, :mod:`~deskapp.services.registers.parcels`,
+:mod:`~deskapp.services.registers.lost`, :mod:`~deskapp.services.registers.goods`.
 """
 
 from __future__ import annotations
@@ -36,14 +36,14 @@ from deskapp.db.models.registers import (
 )
 from deskapp.i18n import t
 from deskapp.services import hooks
-from deskapp.services import registers_goods as goods_svc
-from deskapp.services import registers_keys as keys_svc
-from deskapp.services import registers_lending as lending_svc
-from deskapp.services import registers_lost as lost_svc
-from deskapp.services import registers_parcels as parcels_svc
-from deskapp.services import registers_visitors as visitors_svc
 from deskapp.services.hooks import HandoverContext, OpenItem, RecordRef
-from deskapp.services.registers_common import fmt_time
+from deskapp.services.registers import goods as goods_svc
+from deskapp.services.registers import keys as keys_svc
+from deskapp.services.registers import lending as lending_svc
+from deskapp.services.registers import lost as lost_svc
+from deskapp.services.registers import parcels as parcels_svc
+from deskapp.services.registers import visitors as visitors_svc
+from deskapp.services.registers.common import fmt_time
 
 #: RecordRef kinds of this area → the register (tab) that shows them.
 KINDS: dict[str, str] = {

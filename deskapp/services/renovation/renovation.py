@@ -25,7 +25,7 @@ The rules, after the service plan's section 五 (SPEC §7):
   Approval needs the full document set, the owner's confirmation for a non-owner, the
   agreement signed in triplicate and the deposit paid.
 * **Deposit**: the amount comes from the fee standards (kind ``deposit``); the charge, the
-  receipt and the refund are the cashier's (:mod:`deskapp.services.cashier`). The refund
+  receipt and the refund are the cashier's (:mod:`deskapp.services.cashier.cashier`). The refund
   needs every condition of :func:`refund_blockers`; otherwise it is refused with the list.
 
 Every function takes the caller's session (one business action, one transaction) and
@@ -660,7 +660,7 @@ def sign_agreement(session: Session, *, by: Staff, filing_id: int) -> Renovation
 
 
 def _cashier() -> Any:
-    from deskapp.services import cashier
+    from deskapp.services.cashier import cashier
 
     return cashier
 

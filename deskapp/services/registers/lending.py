@@ -23,7 +23,7 @@ from deskapp.i18n import t
 from deskapp.masking import mask_phone
 from deskapp.services import audit
 from deskapp.services.listing import FilterSpec, ListColumn, ListRow, SqlListSource
-from deskapp.services.registers_common import (
+from deskapp.services.registers.common import (
     desk,
     due_time,
     fmt_time,

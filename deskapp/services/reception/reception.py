@@ -11,8 +11,8 @@ Public API (other areas code against these names):
 - :class:`ContactSource` — the contact list for the record list;
 - :func:`monthly_summary` — the month's figures for the supervisor's monthly report.
 
-Work orders live in :mod:`deskapp.services.reception_workorders`, shifts and the handover
-in :mod:`deskapp.services.reception_shifts`.
+Work orders live in :mod:`deskapp.services.reception.workorders`, shifts and the handover
+in :mod:`deskapp.services.reception.shifts`.
 
 Rules: content is required; a phone is validated when given; a contact needs a unit or a
 person's name (an outside caller has no unit); the time may not lie in the future. A

@@ -444,7 +444,7 @@ def create_complaint(session: Session, *, by: Staff, data: ComplaintCreate,
                note=t("complaints.escalate.major_note"), at=now,
                detail={"to": escalate_to.value})
     if contact_id is not None:
-        from deskapp.services import reception
+        from deskapp.services.reception import reception
 
         reception.link_contact(session, by=by, contact_id=contact_id,
                                ref=hooks.RecordRef("complaint", c.id))
@@ -454,7 +454,7 @@ def create_complaint(session: Session, *, by: Staff, data: ComplaintCreate,
 def intake_from_contact(session: OrmSession, contact_id: int) -> ComplaintCreate:
     """A register form prefilled from a reception contact (unit, person, phone, content,
     channel); the desk completes category and the five clears."""
-    from deskapp.services import reception
+    from deskapp.services.reception import reception
 
     contact = reception.get_contact(session, contact_id)
     if contact.linked_kind:
@@ -1284,7 +1284,7 @@ def _median_p90(session: OrmSession, column: Any, where: list[Any]) -> tuple[Dec
 
 def _month_figures(session: OrmSession, year: int, month: int, now: datetime,
                    cat_names: Mapping[str, str]) -> ComplaintMonthFigures:
-    from deskapp.services.reception import channel_label
+    from deskapp.services.reception.reception import channel_label
 
     start, end = clock.month_range(year, month)
     f = ComplaintMonthFigures(year=year, month=month)

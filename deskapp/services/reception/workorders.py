@@ -41,7 +41,7 @@ from deskapp.masking import mask_phone
 from deskapp.services import audit, hooks
 from deskapp.services.listing import FilterSpec, ListColumn, ListQuery, ListRow, SqlListSource
 from deskapp.services.numbering import next_value
-from deskapp.services.reception import (
+from deskapp.services.reception.reception import (
     DESK_ROLES,
     check_time,
     clean_phone,
@@ -293,7 +293,7 @@ def complete_work_order(session: Session, *, by: Staff, work_order_id: int, resu
 
 
 def _bill_charge(session: Session, *, by: Staff, order: WorkOrder, fee_code: str) -> None:
-    from deskapp.services import cashier
+    from deskapp.services.cashier import cashier
 
     assert order.unit_id is not None  # a paid in-home repair is always for a unit
     try:

@@ -27,7 +27,7 @@ from deskapp.i18n import t
 from deskapp.masking import mask_phone
 from deskapp.services import audit, hooks, numbering
 from deskapp.services.listing import FilterSpec, ListColumn, ListRow, SqlListSource
-from deskapp.services.registers_common import (
+from deskapp.services.registers.common import (
     day,
     desk,
     fmt_time,

@@ -3,7 +3,7 @@
 
 * Day: every cashier's takings by method, voids, refunds and close; the number check of
   each receipt series; one table row per receipt of the day.
-* Month: :func:`deskapp.services.cashier_close.monthly_summary`; one table row per day.
+* Month: :func:`deskapp.services.cashier.close.monthly_summary`; one table row per day.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from deskapp.db.models import Staff
 from deskapp.db.models.cashier import PayMethod, Receipt, ReceiptTender, Refund
 from deskapp.i18n import t
 from deskapp.money import format_fen
-from deskapp.services.cashier_close import day_report, month_days, monthly_summary
+from deskapp.services.cashier.close import day_report, month_days, monthly_summary
 from deskapp.services.export import csv_writer, inert_workbook
 
 FORMATS = ("text", "json", "csv", "xlsx")

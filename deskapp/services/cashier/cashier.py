@@ -13,12 +13,12 @@ The rules:
   every other change.
 * :func:`refund` (supervisor) issues a new numbered document (``TK2026-000007``) against a
   receipt, never more than was paid (per bill too, when bills are named).
-* After a cashier's daily close (:mod:`deskapp.services.cashier_close`) nothing dated on
+* After a cashier's daily close (:mod:`deskapp.services.cashier.close`) nothing dated on
   that day for that cashier may be added or voided; corrections go to a later day.
 
-Fees, bills, meters and parking live in :mod:`deskapp.services.cashier_fees`, arrears and
-reminders in :mod:`deskapp.services.cashier_arrears`, the close and reports in
-:mod:`deskapp.services.cashier_close`; their public functions are re-exported here.
+Fees, bills, meters and parking live in :mod:`deskapp.services.cashier.fees`, arrears and
+reminders in :mod:`deskapp.services.cashier.arrears`, the close and reports in
+:mod:`deskapp.services.cashier.close`; their public functions are re-exported here.
 """
 
 from __future__ import annotations
@@ -47,7 +47,7 @@ from deskapp.errors import Conflict, InvalidTransition, NotFound, ValidationErro
 from deskapp.i18n import t
 from deskapp.money import chinese_capital, format_fen
 from deskapp.services import audit, hooks, numbering
-from deskapp.services.cashier_arrears import (
+from deskapp.services.cashier.arrears import (
     ArrearsRow,
     ArrearsTotals,
     arrears,
@@ -57,7 +57,7 @@ from deskapp.services.cashier_arrears import (
     reminders_of,
     unit_owed,
 )
-from deskapp.services.cashier_close import (
+from deskapp.services.cashier.close import (
     DENOMINATIONS_FEN,
     SIGNOFF_SETTING,
     SIGNOFF_THRESHOLD_FEN,
@@ -73,7 +73,7 @@ from deskapp.services.cashier_close import (
     sign_off_close,
     signoff_threshold_from_settings,
 )
-from deskapp.services.cashier_fees import (
+from deskapp.services.cashier.fees import (
     CASHIERS,
     GenerateResult,
     LoadResult,

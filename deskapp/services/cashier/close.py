@@ -40,7 +40,7 @@ from deskapp.errors import Conflict, InvalidTransition, NotFound, ValidationErro
 from deskapp.i18n import t
 from deskapp.money import MAX_FEN, format_fen, parse_yuan
 from deskapp.services import audit, hooks
-from deskapp.services.cashier_fees import CASHIERS, required_reason
+from deskapp.services.cashier.fees import CASHIERS, required_reason
 from deskapp.services.preview import ActionPreview
 from deskapp.services.staff import require_role
 
@@ -435,7 +435,7 @@ def monthly_summary(session: Session, *, year: int, month: int,
         select(func.count(Bill.id), func.coalesce(func.sum(Bill.amount_fen), 0))
         .where(Bill.created_at >= start, Bill.created_at < end,
                Bill.status != BillStatus.CANCELLED)).one()
-    from deskapp.services.cashier_arrears import arrears_totals
+    from deskapp.services.cashier.arrears import arrears_totals
 
     totals = arrears if arrears is not None else arrears_totals(session, as_of=last)
     reminders = session.exec(select(func.count(ArrearsReminder.id)).where(

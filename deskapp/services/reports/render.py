@@ -1,7 +1,7 @@
 """The monthly report (月报) as text, JSON or an Excel workbook with charts — for
 ``deskapp report monthly`` and the report screen's export. The PDF is
 :mod:`deskapp.printing.monthly_report`. Everything here only formats the layout of
-:func:`deskapp.services.reports.sections`; no figure is computed here."""
+:func:`deskapp.services.reports.reports.sections`; no figure is computed here."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from rich.cells import cell_len
 
 from deskapp.i18n import t
 from deskapp.services.export import inert_workbook
-from deskapp.services.reports import Chart, MonthlyReport, Section, is_empty, sections
+from deskapp.services.reports.reports import Chart, MonthlyReport, Section, is_empty, sections
 
 __all__ = ["FORMATS", "as_dict", "header_lines", "render", "render_json", "render_text",
            "render_xlsx", "text_bar"]

@@ -25,7 +25,7 @@ from deskapp.db.models.cashier import (
 )
 from deskapp.i18n import t
 from deskapp.money import format_fen
-from deskapp.services.cashier_arrears import arrears, arrears_count
+from deskapp.services.cashier.arrears import arrears, arrears_count
 from deskapp.services.listing import (
     FilterSpec,
     ListColumn,

@@ -20,9 +20,9 @@ from sqlmodel import Session
 from deskapp import clock
 from deskapp.db.models.survey import OpinionQuestion, SurveyCampaign
 from deskapp.i18n import t
-from deskapp.services import survey
 from deskapp.services.export import inert_workbook
-from deskapp.services.survey import (
+from deskapp.services.survey import survey
+from deskapp.services.survey.survey import (
     CampaignStats,
     FollowUpCounts,
     ItemStat,

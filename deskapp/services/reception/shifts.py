@@ -47,7 +47,7 @@ from deskapp.errors import Conflict, InvalidTransition, NotFound, PermissionDeni
 from deskapp.i18n import t
 from deskapp.services import audit, hooks
 from deskapp.services.listing import FilterSpec, ListColumn, ListQuery, ListRow, SqlListSource
-from deskapp.services.reception import (
+from deskapp.services.reception.reception import (
     DESK_ROLES,
     clean_text,
     current_shift,

@@ -24,7 +24,7 @@ from deskapp.i18n import t
 from deskapp.masking import mask_phone
 from deskapp.services import audit
 from deskapp.services.listing import FilterSpec, ListColumn, ListQuery, ListRow, SqlListSource
-from deskapp.services.registers_common import (
+from deskapp.services.registers.common import (
     PARCEL_OVERDUE_DAYS,
     desk,
     fmt_time,

@@ -19,7 +19,7 @@ from deskapp.i18n import t
 from deskapp.masking import mask_id, mask_phone
 from deskapp.services import audit
 from deskapp.services.listing import FilterSpec, ListColumn, ListRow, SqlListSource
-from deskapp.services.registers_common import (
+from deskapp.services.registers.common import (
     DEFAULT_LOST_HOLD_DAYS,
     desk,
     fmt_time,

@@ -36,7 +36,7 @@ from deskapp.i18n import t
 from deskapp.masking import mask_phone
 from deskapp.money import format_fen
 from deskapp.services import audit, hooks
-from deskapp.services.cashier_fees import CHARGERS
+from deskapp.services.cashier.fees import CHARGERS
 from deskapp.services.staff import require_role
 
 BUCKETS = ("d0_30", "d31_90", "d91_180", "over_180")
@@ -287,7 +287,7 @@ def _log_contact(session: Session, *, by: Staff, unit: Unit, reminder: ArrearsRe
                  desk: str | None) -> int | None:
     """Write the reminder to the reception contact log (kind: fee reminder)."""
     from deskapp.db.models.reception import ContactChannel, ContactKind
-    from deskapp.services.reception import ContactCreate, log_contact
+    from deskapp.services.reception.reception import ContactCreate, log_contact
 
     content = t("cashier.reminder.contact", owed=format_fen(reminder.owed_fen),
                 channel=t(f"cashier.reminder.channel.{reminder.channel.value}"))

@@ -1,0 +1,1 @@
+"""Cashier area services (modules by concern)."""

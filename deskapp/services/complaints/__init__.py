@@ -1,0 +1,1 @@
+"""Complaints area services (modules by concern)."""

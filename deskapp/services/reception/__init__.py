@@ -1,0 +1,1 @@
+"""Reception area services (modules by concern)."""

@@ -1,0 +1,1 @@
+"""Registers area services (modules by concern)."""

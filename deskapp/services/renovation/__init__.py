@@ -1,0 +1,1 @@
+"""Renovation area services (modules by concern)."""

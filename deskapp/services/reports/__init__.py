@@ -1,0 +1,1 @@
+"""Reports area services (modules by concern)."""

@@ -1,0 +1,1 @@
+"""Survey area services (modules by concern)."""
