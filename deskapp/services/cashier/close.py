@@ -108,11 +108,6 @@ class DaySummary:
     def expected_cash_fen(self, opening_float_fen: int) -> int:
         return opening_float_fen + self.cash_in_fen - self.refund_cash_fen
 
-    @property
-    def has_activity(self) -> bool:
-        return bool(self.receipts_valid or self.receipts_void or self.refunds)
-
-
 def day_summary(session: Session, *, staff_id: int, business_date: date) -> DaySummary:
     """What ``staff_id`` took on ``business_date``: valid receipts by method, voids, refunds."""
     member = session.get(Staff, staff_id)

@@ -950,11 +950,6 @@ def overdue_clause(now: datetime) -> Any:
     )
 
 
-def count_overdue_statement(now: datetime) -> Select[Any]:
-    """``SELECT count(*)`` of the complaints overdue at ``now``."""
-    return select(func.count()).select_from(Complaint).where(overdue_clause(now))
-
-
 def attention_counts(session: OrmSession, now: datetime | None = None) -> tuple[int, int]:
     """(overdue now, escalated and still open) — the banner of the complaint screen."""
     now = now or clock.now()

@@ -208,7 +208,3 @@ def void(session: Session, obj: Any, *, by: Staff, reason: str, entity: str,
 
 def fmt_time(at: datetime | None) -> str:
     return at.strftime("%m-%d %H:%M") if at else ""
-
-
-def fmt_full(at: datetime | None) -> str:
-    return at.strftime("%Y-%m-%d %H:%M") if at else ""

@@ -21,7 +21,6 @@ from deskapp.db.models import Staff, Unit
 from deskapp.db.models.registers import NotifyMethod, Parcel, ParcelKind, ParcelStatus
 from deskapp.errors import InvalidTransition, ValidationError
 from deskapp.i18n import t
-from deskapp.masking import mask_phone
 from deskapp.services import audit
 from deskapp.services.listing import FilterSpec, ListColumn, ListQuery, ListRow, SqlListSource
 from deskapp.services.registers.common import (
@@ -247,7 +246,3 @@ class ParcelSource(SqlListSource):
             t(f"registers.parcel_kind.{p.kind.value}"), item[1] or "", p.recipient, p.carrier,
             p.tracking_no, p.shelf, notified, fmt_time(p.collected_at),
         ), style)
-
-
-def masked_phone(p: Parcel) -> str:
-    return mask_phone(p.recipient_phone) if p.recipient_phone else ""

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, select
 from sqlmodel import Session
 
 from deskapp import clock
@@ -131,11 +131,6 @@ def is_overdue(visitor: Visitor, now: Any = None) -> bool:
     now = now or clock.now()
     return visitor.status == VisitorStatus.INSIDE and \
         now - visitor.time_in > timedelta(hours=OVERDUE_VISIT_HOURS)
-
-
-def count_inside(session: Session) -> int:
-    return int(session.execute(select(func.count()).select_from(Visitor).where(
-        Visitor.status == VisitorStatus.INSIDE)).scalar_one())
 
 
 class VisitorSource(SqlListSource):
