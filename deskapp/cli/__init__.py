@@ -5,15 +5,18 @@ commands on the Typer apps of :mod:`deskapp.cli.base`."""
 from __future__ import annotations
 
 import importlib
-import pkgutil
 
 from deskapp.cli.base import app
 
+# The modules whose commands make up ``deskapp`` — an explicit list (a new module of
+# commands is added here).
+COMMAND_MODULES = ("bench", "cashier", "complaints", "core", "ops", "printing", "reception",
+                   "registers", "renovation", "reports", "survey")
+
 
 def _load_commands() -> None:
-    for info in sorted(pkgutil.iter_modules(__path__), key=lambda i: i.name):
-        if info.name != "base":
-            importlib.import_module(f"{__name__}.{info.name}")
+    for name in COMMAND_MODULES:
+        importlib.import_module(f"{__name__}.{name}")
 
 
 _load_commands()

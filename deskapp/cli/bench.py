@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import importlib
-import pkgutil
 import tempfile
 import time
 from pathlib import Path
@@ -11,6 +10,10 @@ from pathlib import Path
 import typer
 
 from deskapp.cli.base import app, state
+
+# The modules of :mod:`deskapp.bench` with a ``run(ctx)``, in run order — an explicit list.
+BENCH_MODULES = ("cashier", "complaints", "desk", "foundation", "launch", "ops", "reception",
+                 "record_list", "registers", "renovation", "reports", "survey")
 
 
 @app.command()
@@ -23,7 +26,6 @@ def bench(
 ) -> None:
     """Build a multi-year synthetic site and print timings (benchmarks print figures;
     tests never assert them)."""
-    import deskapp.bench as pkg
     from deskapp.bench import BenchContext, Figure
     from deskapp.db import migrate
     from deskapp.db.engine import Database
@@ -65,14 +67,14 @@ def bench(
     typer.echo(str(Figure(t("bench.build_site", units=f"{len(unit_ids):,}"), build_ms)))
     goals: list[Figure] = []
     wanted = {w.strip() for w in only.split(",")} if only else None
-    for info in sorted(pkgutil.iter_modules(pkg.__path__), key=lambda i: i.name):
-        if wanted and info.name not in wanted:
+    for name in BENCH_MODULES:
+        if wanted and name not in wanted:
             continue
-        module = importlib.import_module(f"deskapp.bench.{info.name}")
+        module = importlib.import_module(f"deskapp.bench.{name}")
         fn = getattr(module, "run", None)
         if fn is None:
             continue
-        typer.echo(f"\n[{info.name}]")
+        typer.echo(f"\n[{name}]")
         try:
             for figure in fn(ctx):
                 typer.echo(str(figure))

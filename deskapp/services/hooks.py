@@ -9,14 +9,14 @@
   is refused (``veto``, with what to do instead) or goes ahead reversing that record in
   the same transaction (``reverse``). See :func:`document_dependents`.
 
-Providers register at import time; :func:`load_area_services` imports every service
-module so that all providers are known.
+Each area lists its providers in one explicit table, ``services/<area>/wiring.py``
+(``register()``); :func:`load_area_services` calls those of :data:`AREAS` once, when a
+hook is first used. The ``*_provider``/``*_hook`` functions register one provider.
 """
 
 from __future__ import annotations
 
 import importlib
-import pkgutil
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -134,8 +134,8 @@ def unit_flag_provider(fn: UnitFlagProvider) -> UnitFlagProvider:
 
 def open_items_provider(fn: OpenItemsProvider | None = None, *, order: int = 100
                         ) -> Any:
-    """Register a provider of handover items: ``@open_items_provider`` or
-    ``@open_items_provider(order=10)``. The handover lists the providers' sections by
+    """Register a provider of handover items: ``open_items_provider(fn, order=10)`` in the
+    area's ``wiring.py``. The handover lists the providers' sections by
     ``order`` (then module name) — the same order whichever area was imported first."""
     if fn is None:
         return lambda f: open_items_provider(f, order=order)
@@ -143,12 +143,16 @@ def open_items_provider(fn: OpenItemsProvider | None = None, *, order: int = 100
     return fn
 
 
+# The areas whose ``services/<area>/wiring.py`` ``register()`` adds their providers — an
+# explicit list, in this order (after-login hooks run in it).
+AREAS = ("cashier", "complaints", "reception", "registers", "renovation", "survey")
+
+
 @cache
 def load_area_services() -> None:
-    import deskapp.services as pkg
-
-    for info in pkgutil.walk_packages(pkg.__path__, f"{pkg.__name__}."):
-        importlib.import_module(info.name)
+    """Register every area's providers (once; imported when first needed)."""
+    for area in AREAS:
+        importlib.import_module(f"deskapp.services.{area}.wiring").register()
 
 
 def unit_flags(session: Session, unit_ids: list[int]) -> dict[int, list[UnitFlag]]:

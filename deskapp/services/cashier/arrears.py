@@ -217,7 +217,6 @@ def unit_owed(session: Session, unit_id: int, *, as_of: date | None = None) -> i
     return rows[0].total_fen if rows else 0
 
 
-@hooks.unit_flag_provider
 def arrears_flags(session: Session, unit_ids: list[int]) -> dict[int, list[hooks.UnitFlag]]:
     """Warn on every unit with overdue bills: how much and for how long."""
     today = clock.today()

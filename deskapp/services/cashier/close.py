@@ -459,7 +459,6 @@ def _methods_text(amounts: Mapping[PayMethod, int]) -> str:
                     for m, v in amounts.items() if v) or t("cashier.none")
 
 
-@hooks.open_items_provider(order=90)
 def cash_handover_items(session: Session, ctx: hooks.HandoverContext) -> list[hooks.OpenItem]:
     """The cash summary of [ctx.start, ctx.end) (this desk's receipts when ctx.desk is
     set), plus what is still open: days with takings not closed, closes awaiting sign-off."""

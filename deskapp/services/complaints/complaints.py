@@ -991,7 +991,6 @@ def escalate_overdue(session: Session, *, now: datetime | None = None,
     return found
 
 
-@hooks.after_login_hook
 def _overdue_at_login(session: Session, staff: Staff, desk: str) -> None:
     """Every login sweeps for newly overdue complaints, so they reach the supervisor
     without anyone having to remember. A failure here never blocks the login."""
@@ -1007,7 +1006,6 @@ def _overdue_at_login(session: Session, staff: Staff, desk: str) -> None:
 # --------------------------------------------------------------------------------------
 
 
-@hooks.open_items_provider(order=30)
 def open_complaints(session: Session, ctx: hooks.HandoverContext) -> list[hooks.OpenItem]:
     """Every complaint not yet archived, overdue ones first, with its next step and owner."""
     now = min(clock.now(), ctx.end) if ctx.end else clock.now()

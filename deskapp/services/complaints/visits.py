@@ -267,7 +267,6 @@ def waiting_rectification(session: OrmSession, *, limit: int = 200) -> list[
         .order_by(VisitOpinion.handed_at, VisitOpinion.id).limit(limit)).all()]
 
 
-@hooks.open_items_provider(order=35)
 def open_rectifications(session: Session, ctx: hooks.HandoverContext) -> list[hooks.OpenItem]:
     return [hooks.OpenItem(section="complaints.handover.rectification",
                            label=t("complaints.handover.rectification_item",

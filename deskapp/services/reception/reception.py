@@ -508,7 +508,6 @@ class ContactSource(SqlListSource):
 OPEN_ITEMS_LIMIT = 100
 
 
-@hooks.open_items_provider(order=10)
 def pending_contacts(session: Session, ctx: hooks.HandoverContext) -> list[hooks.OpenItem]:
     rows = session.exec(
         select(Contact).where(Contact.status == ContactStatus.PENDING)

@@ -90,7 +90,6 @@ def shift_of(session: Session, shift_id: int) -> Shift:
     return shift
 
 
-@hooks.after_login_hook
 def open_shift_at_login(session: Session, staff: Staff, desk: str) -> None:
     if staff.role == Role.SUPERVISOR or not desk:
         return

@@ -493,7 +493,6 @@ class WorkOrderSource(SqlListSource):
 OPEN_ITEMS_LIMIT = 100
 
 
-@hooks.open_items_provider(order=20)
 def open_work_orders(session: Session, ctx: hooks.HandoverContext) -> list[hooks.OpenItem]:
     now = clock.now()
     items: list[hooks.OpenItem] = []

@@ -35,7 +35,6 @@ from deskapp.db.models.registers import (
     VisitorStatus,
 )
 from deskapp.i18n import t
-from deskapp.services import hooks
 from deskapp.services.hooks import HandoverContext, OpenItem, RecordRef
 from deskapp.services.registers import goods as goods_svc
 from deskapp.services.registers import keys as keys_svc
@@ -57,7 +56,6 @@ KINDS: dict[str, str] = {
 REGISTERS = ("visitors", "keys", "lending", "parcels", "lost", "goods")
 
 
-@hooks.open_items_provider(order=50)
 def open_items(session: Session, ctx: HandoverContext) -> list[OpenItem]:
     """Everything still open at the desk: visitors inside, keys and radios out, loans out,
     parcels waiting, lost property held, goods passes issued and not yet used."""

@@ -1035,7 +1035,6 @@ def cancel_preview(session: Session, *, by: Staff, filing_id: int, reason: str
     ])
 
 
-@hooks.document_dependents_provider
 def deposit_receipt_dependents(session: Session, action: hooks.DocumentAction
                                ) -> list[hooks.DocumentDependent]:
     """A cashier receipt that is a filing's deposit still held (docs/renovation.md):
@@ -1229,7 +1228,6 @@ def monthly_summary(session: Session, *, year: int, month: int) -> RenovationMon
 # --------------------------------------------------------------------------------------
 
 
-@hooks.open_items_provider(order=40)
 def open_items(session: Session, ctx: hooks.HandoverContext) -> list[hooks.OpenItem]:
     today = ctx.end.date() if ctx.end else clock.today()
     items: list[hooks.OpenItem] = []

@@ -1202,7 +1202,6 @@ def followup_counts(session: Session, campaign_id: int) -> FollowUpCounts:
 HANDOVER_LIMIT = 30
 
 
-@hooks.open_items_provider(order=60)
 def handover_items(session: Session, ctx: hooks.HandoverContext) -> list[hooks.OpenItem]:
     from deskapp.i18n import t
 

@@ -1,0 +1,11 @@
+"""The survey area's wiring into :mod:`deskapp.services.hooks` (one explicit table)."""
+
+from __future__ import annotations
+
+from deskapp.services import hooks
+
+
+def register() -> None:
+    from deskapp.services.survey import survey
+
+    hooks.open_items_provider(survey.handover_items, order=60)
