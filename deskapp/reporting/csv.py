@@ -19,9 +19,18 @@ import io
 import re
 from typing import Any
 
-from deskapp.reporting.table import Report, ReportTable, cell_text, cell_type
+from deskapp.money import format_fen
+from deskapp.reporting.table import (
+    Cell,
+    Column,
+    Report,
+    ReportTable,
+    cell_text,
+    cell_type,
+    cell_value,
+)
 
-__all__ = ["BOM", "csv_writer", "inert", "render", "table_rows"]
+__all__ = ["BOM", "csv_cell", "csv_writer", "inert", "render", "table_rows"]
 
 BOM = "\ufeff"
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -53,14 +62,20 @@ def csv_writer(buffer: Any, **kwargs: Any) -> Any:
     return _InertWriter(csv.writer(buffer, **kwargs))
 
 
+def csv_cell(column: Column, value: Any) -> str:
+    """Money as plain yuan (``-1234.50``: no ``¥``, no grouping); else :func:`cell_text`."""
+    if cell_type(column, value) == "money" and not (isinstance(value, Cell) and value.text):
+        raw = cell_value(value)
+        return "" if raw is None else format_fen(int(raw), symbol=False, grouping=False)
+    return cell_text(column, value)
+
+
 def table_rows(table: ReportTable) -> list[list[str]]:
     """The header and every row (bars left out), as CSV cells."""
     keep = [i for i, c in enumerate(table.columns) if c.type != "bar"]
-    rows = [[table.columns[i].title for i in keep]]
+    rows = [[table.columns[i].title for i in keep]] if table.show_header else []
     for row in [*table.rows, *([table.totals] if table.totals else [])]:
-        rows.append([cell_text(table.columns[i], row[i], money_symbol=False).replace(",", "")
-                     if cell_type(table.columns[i], row[i]) == "money"
-                     else cell_text(table.columns[i], row[i]) for i in keep])
+        rows.append([csv_cell(table.columns[i], row[i]) for i in keep])
     return rows
 
 

@@ -76,8 +76,6 @@ def _write_table(sheet: Any, table: ReportTable, *, first: bool, widths: dict[in
         for cell in sheet[sheet.max_row]:
             cell.font = Font(bold=True)
     head_row = sheet.max_row
-    if first and table.show_header:
-        sheet.freeze_panes = sheet.cell(head_row + 1, 1)
     if not table.rows and not table.totals and table.empty:
         sheet.append([table.empty])
     rows = [*table.rows, *([table.totals] if table.totals else [])]
@@ -93,6 +91,8 @@ def _write_table(sheet: Any, table: ReportTable, *, first: bool, widths: dict[in
                 cell.alignment = Alignment(wrap_text=True)
             if table.totals and n == len(rows) - 1:
                 cell.font = Font(bold=True)
+    if first and table.show_header and rows:
+        sheet.freeze_panes = sheet.cell(head_row + 1, 1)
     for note in table.notes:
         sheet.append([note])
     for col, i in enumerate(keep, start=1):
