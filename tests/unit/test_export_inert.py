@@ -77,15 +77,19 @@ def test_list_export_csv_and_xlsx(db):
     assert -12.5 in values  # a real negative number stays a number
 
 
-def test_cashier_report_csv_and_xlsx(tmp_path):
-    from deskapp.services.cashier_report import Report, render_csv, write_xlsx
+def test_cashier_report_csv_and_xlsx():
+    from deskapp.reporting import csv as csv_out
+    from deskapp.reporting import xlsx
+    from deskapp.reporting.table import Column
+    from deskapp.services.cashier_report import Report
 
-    report = Report(title="收费日报", summary=[("付款人", ATTACK)], columns=["收据", "付款人", "金额"],
-                    rows=[["R1", ATTACK, "-12.50"], ["R2", "@x", "3.00"]])
-    rows = list(csv.reader(io.StringIO(render_csv(report))))
+    report = Report(title="收费日报", summary=[("付款人", ATTACK)],
+                    columns=[Column("n", "cashier.col.number"), Column("p", "cashier.col.payer"),
+                             Column("a", "cashier.col.amount", "money")],
+                    rows=[["R1", ATTACK, -1250], ["R2", "@x", 300]]).table()
+    rows = list(csv.reader(io.StringIO(csv_out.render(report, tables=report.tables[1:]))))
     assert rows[1] == ["R1", "'" + ATTACK, "-12.50"] and rows[2][1] == "'@x"
-    path = write_xlsx(report, tmp_path / "r.xlsx")
-    data = path.read_bytes()
+    data = xlsx.render(report)
     _assert_inert_xlsx(data)
     assert -12.5 in _sheet_values(data)
 
