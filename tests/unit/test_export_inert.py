@@ -95,15 +95,18 @@ def test_cashier_report_csv_and_xlsx():
 
 
 def test_complaints_report_csv_and_xlsx(monkeypatch):
+    from deskapp.reporting import csv as csv_out
+    from deskapp.reporting import xlsx
+    from deskapp.reporting.table import Cell
     from deskapp.services import complaints_report
 
-    monkeypatch.setattr(complaints_report, "rows", lambda f: [(ATTACK, "3", "-1")])
+    monkeypatch.setattr(complaints_report, "rows",
+                        lambda f: [[ATTACK, Cell(3, "int"), Cell(-1, "int")]])
     figures = SimpleNamespace(year=2026, month=11)
-    monkeypatch.setattr(complaints_report, "_month", lambda f: "2026-11")
-    monkeypatch.setattr(complaints_report, "_prev_month", lambda f: "2026-10")
-    rows = list(csv.reader(io.StringIO(complaints_report.render(figures, "csv"))))
+    report = complaints_report.table(figures)
+    rows = list(csv.reader(io.StringIO(csv_out.render(report))))
     assert rows[1] == ["'" + ATTACK, "3", "-1"]
-    data = complaints_report.render(figures, "xlsx")
+    data = xlsx.render(report)
     _assert_inert_xlsx(data)
     assert 3 in _sheet_values(data)
 

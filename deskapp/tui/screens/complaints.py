@@ -914,8 +914,9 @@ class ComplaintsScreen(DeskScreen):
         def write() -> None:
             try:
                 path.parent.mkdir(parents=True, exist_ok=True)
-                content = report.render(figures, "xlsx")
-                assert isinstance(content, bytes)
+                from deskapp.reporting import xlsx
+
+                content = xlsx.render(report.table(figures))
                 path.write_bytes(content)
             except OSError as err:
                 app.call_from_thread(app.notify, t("complaints.export_failed", error=str(err)),
