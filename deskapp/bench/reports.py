@@ -28,7 +28,7 @@ from deskapp.db.models.renovation import RenovationFiling
 from deskapp.i18n import t
 from deskapp.services import reports
 from deskapp.services.listing import ListQuery
-from deskapp.services.reports_render import render
+from deskapp.printing.monthly_report import render
 
 KINDS = ("enquiry", "repair", "complaint", "help", "suggestion", "message", "service",
          "fee_reminder", "visitor", "other")

@@ -27,7 +27,7 @@ def report_monthly(
     from deskapp.errors import DeskError
     from deskapp.i18n import t
     from deskapp.services import reports
-    from deskapp.services.reports_render import FORMATS, render
+    from deskapp.printing.monthly_report import FORMATS, render
 
     fmt = (format or "").lower().strip()
     if fmt not in FORMATS:

@@ -40,17 +40,20 @@ def add_table(doc: Document, table: ReportTable, *, heading: bool = False,
         doc.heading(table.title) if heading else doc.paragraph(table.title)
     if table.subtitle:
         doc.paragraph(table.subtitle)
-    rows = [*table.rows, *([table.totals] if table.totals else [])]
-    texts = [[_text(table, i, v) for i, v in enumerate(row)] for row in rows]
+    rows, shown = table.all_rows(), table.shown()
+    texts = [[_text(table, i, row[i]) for i in shown] for row in rows]
+    columns = [table.columns[i] for i in shown]
     if not rows and table.empty:
         doc.paragraph(table.empty)
+    elif not columns:
+        pass
     elif table.layout == "fields":
         doc.field_rows([(row[0], " ".join(row[1:])) for row in texts], columns=fields_per_row)
     else:
-        weights = [float(c.width) for c in table.columns]
-        doc.table(table.headers, texts,
+        weights = [float(c.width) for c in columns]
+        doc.table([c.title for c in columns], texts,
                   col_widths=weights if all(w > 0 for w in weights) else None,
-                  align=[c.align for c in table.columns])
+                  align=[c.align for c in columns])
     for note in table.notes:
         doc.paragraph(note)
     return doc

@@ -74,7 +74,7 @@ def table_rows(table: ReportTable) -> list[list[str]]:
     """The header and every row (bars left out), as CSV cells."""
     keep = [i for i, c in enumerate(table.columns) if c.type != "bar"]
     rows = [[table.columns[i].title for i in keep]] if table.show_header else []
-    for row in [*table.rows, *([table.totals] if table.totals else [])]:
+    for row in table.all_rows():
         rows.append([csv_cell(table.columns[i], row[i]) for i in keep])
     return rows
 
@@ -85,7 +85,7 @@ def render(report: Report, *, tables: list[ReportTable] | None = None,
     chosen = report.tables if tables is None else tables
     buffer = io.StringIO(newline="")
     writer = csv_writer(buffer, lineterminator=lineterminator)
-    for n, table in enumerate(chosen):
+    for n, table in enumerate(t for t in chosen if t.columns):
         if len(chosen) > 1:
             if n:
                 writer.writerow([])

@@ -75,6 +75,8 @@ class Column:
     unit: str = ""
     label: str | None = None
     width: int = 0
+    data_only: bool = False
+    """A machine column (a figure's stable key): in CSV and XLSX, not in text or PDF."""
 
     @property
     def title(self) -> str:
@@ -131,7 +133,9 @@ class ReportTable:
     """A titled table. ``totals`` is a last row (bold in XLSX/PDF); ``notes`` are lines
     printed under it; ``empty`` is shown when there are no rows; ``chart`` asks the XLSX
     writer for a bar chart of the last column against the first; ``sheet`` names the
-    table's own XLSX sheet (tables without one share the sheet before them)."""
+    XLSX sheet the table goes on (``""``: the report's first sheet; the sheets come in
+    the order their first table does). A table without columns is a heading with its
+    notes (lines of text)."""
 
     columns: list[Column]
     rows: list[list[Any]] = field(default_factory=list)
@@ -153,15 +157,13 @@ class ReportTable:
             if len(row) != n:
                 raise ValueError(f"row has {len(row)} cells, the table has {n} columns")
 
-    def texts(self) -> list[list[str]]:
-        """Every row (and the totals) as :func:`cell_text`."""
-        rows = [*self.rows, *([self.totals] if self.totals else [])]
-        return [[cell_text(c, v) for c, v in zip(self.columns, row, strict=True)]
-                for row in rows]
+    def all_rows(self) -> list[list[Any]]:
+        """The rows, then the totals."""
+        return [*self.rows, *([self.totals] if self.totals else [])]
 
-    @property
-    def headers(self) -> list[str]:
-        return [c.title for c in self.columns]
+    def shown(self) -> list[int]:
+        """The columns people read (text, PDF): all but the ``data_only`` ones."""
+        return [i for i, c in enumerate(self.columns) if not c.data_only]
 
 
 @dataclass

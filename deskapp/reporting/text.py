@@ -61,13 +61,15 @@ def rich_table(table: ReportTable) -> Table:
     wrapping: a long cell widens its column)."""
     out = Table(box=SIMPLE_HEAD if table.show_header else None, show_header=table.show_header,
                 show_edge=False, pad_edge=False, padding=(0, 1), expand=False)
-    for column in table.columns:
+    shown = table.shown()
+    for i in shown:
+        column = table.columns[i]
         out.add_column(column.title, justify=column.align, no_wrap=True)
     for n, row in enumerate(table.rows):
-        out.add_row(*(_cell(table, i, v) for i, v in enumerate(row)),
+        out.add_row(*(_cell(table, i, row[i]) for i in shown),
                     end_section=bool(table.totals) and n == len(table.rows) - 1)
     if table.totals:
-        out.add_row(*(_cell(table, i, v) for i, v in enumerate(table.totals)))
+        out.add_row(*(_cell(table, i, table.totals[i]) for i in shown))
     return out
 
 
@@ -89,7 +91,7 @@ def render_table(table: ReportTable, *, indent: str = "") -> list[str]:
         lines.append(f"{indent}{table.subtitle}")
     if table.rows or table.totals:
         lines += [f"{indent}{line}" if line else "" for line in _lines(rich_table(table))]
-    else:
+    elif table.columns:
         lines.append(f"{indent}{table.empty or t('print.table.empty')}")
     lines += [f"{indent}{note}" for note in table.notes]
     return lines

@@ -5,7 +5,8 @@ The first sheet starts with the report's title (bold), subtitle and lines; each 
 follows (its title bold, the header row bold, the rows, the totals bold); a table with a
 ``sheet`` starts a sheet of its own. Money goes in as yuan numbers (``#,##0.00``), per
 cent as real percentages (``0.0%``), counts as integers; the first table of a sheet
-freezes the rows above its data; ``chart`` tables get a bar chart beside them. Every
+freezes the rows above its data; ``chart`` tables get a bar chart beside them. Tables go on the sheet their ``sheet``
+names (``""``: the first one), in order. Every
 text cell goes through :func:`deskapp.reporting.csv.inert` (:func:`inert_workbook`)."""
 
 from __future__ import annotations
@@ -66,6 +67,10 @@ def _write_table(sheet: Any, table: ReportTable, *, first: bool, widths: dict[in
     from openpyxl.utils import get_column_letter
 
     keep = [i for i, c in enumerate(table.columns) if c.type != "bar"]
+    if not table.columns:
+        for line in ([table.title] if table.title else []) + table.notes:
+            sheet.append([line])
+        return
     if table.title:
         sheet.append([table.title])
         sheet.cell(sheet.max_row, 1).font = Font(bold=True)
@@ -78,7 +83,7 @@ def _write_table(sheet: Any, table: ReportTable, *, first: bool, widths: dict[in
     head_row = sheet.max_row
     if not table.rows and not table.totals and table.empty:
         sheet.append([table.empty])
-    rows = [*table.rows, *([table.totals] if table.totals else [])]
+    rows = table.all_rows()
     for n, row in enumerate(rows):
         values = [_value(table, i, row[i]) for i in keep]
         sheet.append([v for v, _ in values])
@@ -140,15 +145,19 @@ def workbook(report: Report) -> Any:
         sheet.append([report.subtitle])
     for line in report.lines:
         sheet.append([line])
-    first, widths = True, {}
+    groups: dict[str, list[ReportTable]] = {}
     for table in report.tables:
-        if table.sheet:
-            sheet = book.create_sheet(sheet_name(table.sheet))
-            first, widths = True, {}
-        elif not first:
-            sheet.append([])
-        _write_table(sheet, table, first=first, widths=widths)
-        first = False
+        groups.setdefault(table.sheet, []).append(table)
+    for name, tables in groups.items():
+        if name:
+            sheet = book.create_sheet(sheet_name(name))
+        else:
+            sheet = book.worksheets[0]
+        widths: dict[int, int] = {}
+        for n, table in enumerate(tables):
+            if n:
+                sheet.append([])
+            _write_table(sheet, table, first=n == 0, widths=widths)
     return inert_workbook(book)
 
 

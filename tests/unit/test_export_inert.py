@@ -130,11 +130,12 @@ def test_survey_report_xlsx(monkeypatch):
 
 
 def test_monthly_report_xlsx(db, supervisor, monkeypatch):
+    from deskapp.printing import monthly_report
     from deskapp.services import reports, reports_render
 
     with db.read() as s:
         report = reports.monthly_report(s, by=supervisor, year=2026, month=11)
     monkeypatch.setattr(reports_render, "header_lines", lambda r: [ATTACK, "+cmd"])
-    data = reports_render.render_xlsx(report)
+    data = monthly_report.render_xlsx(report)
     _assert_inert_xlsx(data)
     assert "'" + ATTACK in _sheet_values(data)
