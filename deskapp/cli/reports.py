@@ -26,8 +26,8 @@ def report_monthly(
     from deskapp.db.models import Role
     from deskapp.errors import DeskError
     from deskapp.i18n import t
-    from deskapp.services import reports
     from deskapp.printing.monthly_report import FORMATS, render
+    from deskapp.services import reports
 
     fmt = (format or "").lower().strip()
     if fmt not in FORMATS:

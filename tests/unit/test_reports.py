@@ -45,11 +45,11 @@ from deskapp.db.models.reception import (
 )
 from deskapp.db.models.renovation import RenovationFiling, RenovationStatus, WorkKind
 from deskapp.errors import PermissionDenied, ValidationError
+from deskapp.printing.monthly_report import render, render_text
 from deskapp.printing.pdf import pdf_text
 from deskapp.services import reports, units
 from deskapp.services.listing import ListQuery
 from deskapp.services.reception_shifts import HandoverSummary
-from deskapp.printing.monthly_report import render, render_text
 from deskapp.services.reports_render import as_dict, render_json
 
 D = datetime

@@ -24,9 +24,9 @@ from textual.widgets import Footer, Header, Input, Static
 from deskapp import clock
 from deskapp.errors import DeskError, PermissionDenied
 from deskapp.i18n import t
+from deskapp.reporting.text import BAR_WIDTH, bar, pad
 from deskapp.services import reports
 from deskapp.services.reports import Chart, Figure, MonthlyReport, Section
-from deskapp.reporting.text import BAR_WIDTH, bar, pad
 from deskapp.services.reports_render import header_lines
 from deskapp.tui import areas
 from deskapp.tui.base import DeskModal, DeskScreen
@@ -286,8 +286,8 @@ class ReportsScreen(DeskScreen):
 
             print_document(self, "monthly-report", f"{report.year}-{report.month:02d}")
             return
-        from deskapp.services.export import export_dir
         from deskapp.printing.monthly_report import render
+        from deskapp.services.export import export_dir
 
         def work(_session: Any) -> str:
             data = render(report, fmt)

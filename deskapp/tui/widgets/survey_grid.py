@@ -20,8 +20,9 @@ from textual.reactive import reactive
 from textual.widget import Widget
 
 from deskapp.i18n import t
+from deskapp.reporting.text import bar, pad
 from deskapp.services.survey import CampaignStats, Tally
-from deskapp.services.survey_report import bar, delta, mean, pad, pct
+from deskapp.services.survey_report import delta, mean, pct
 
 
 @dataclass(frozen=True)
