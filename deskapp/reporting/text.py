@@ -14,9 +14,16 @@ from rich.console import Console
 from rich.table import Table
 
 from deskapp.i18n import t
-from deskapp.reporting.table import Report, ReportTable, cell_text, cell_type, cell_value
+from deskapp.reporting.table import (
+    Column,
+    Report,
+    ReportTable,
+    cell_text,
+    cell_type,
+    cell_value,
+)
 
-__all__ = ["BAR_WIDTH", "bar", "pad", "render", "render_table", "rich_table", "to_text"]
+__all__ = ["BAR_WIDTH", "bar", "lines", "pad", "render", "render_table", "rich_table", "to_text"]
 
 BAR_WIDTH = 30
 _EIGHTHS = " ▏▎▍▌▋▊▉"
@@ -80,6 +87,16 @@ def _lines(renderable: Any) -> list[str]:
                       soft_wrap=True)
     console.print(renderable)
     return [line.rstrip() for line in buffer.getvalue().splitlines()]
+
+
+def lines(rows: list[list[str]], *, right: tuple[int, ...] = ()) -> str:
+    """Plain rows (no header) as aligned text: the CLI's lists (``deskapp staff list``).
+    Columns in ``right`` are right-aligned."""
+    n = max((len(r) for r in rows), default=0)
+    table = ReportTable([Column(str(i), label="", type="number" if i in right else "text")
+                         for i in range(n)], [[*r, *[""] * (n - len(r))] for r in rows],
+                        show_header=False)
+    return "\n".join(_lines(rich_table(table))) + "\n" if rows else ""
 
 
 def render_table(table: ReportTable, *, indent: str = "") -> list[str]:

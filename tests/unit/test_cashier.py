@@ -932,8 +932,8 @@ def test_units_table_untouched(site: Site) -> None:
 def test_close_anchors_the_audit_log_and_the_report_prints_it(billed: Site) -> None:
     """issue 15: the daily close records the audit log's head; the day report prints it;
     deleting entries after the close is named by the close."""
-    from deskapp.services import audit
     from deskapp.reporting.text import render as render_text
+    from deskapp.services import audit
     from deskapp.services.cashier_report import day_report_data
 
     st = billed
