@@ -11,7 +11,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 
 import typer
@@ -48,7 +47,7 @@ def report_cashier(
         with db.read() as session:
             if day is not None:
                 try:
-                    wanted = date.fromisoformat(day.strip())
+                    wanted = clock.parse_date(day)
                 except ValueError:
                     fail(t("cli.bad_date", value=day), 2)
                 report = cr.day_report_data(session, day=wanted)

@@ -488,7 +488,9 @@ class TimelineEntry:
 
 
 def _names(session: OrmSession) -> dict[int, str]:
-    return {sid: name for sid, name in session.execute(select(Staff.id, Staff.name)).all()}
+    from deskapp.services.staff import names
+
+    return names(session)  # type: ignore[arg-type]
 
 
 def timeline(session: OrmSession, complaint_id: int) -> list[TimelineEntry]:
