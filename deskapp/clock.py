@@ -60,6 +60,15 @@ def month_range(year: int, month: int) -> tuple[datetime, datetime]:
     return start, end
 
 
+def parse_date(text: str) -> date:
+    """What a person typed as a day → ``date``: full-width digits and ``2026/11/30`` too
+    (``YYYY-MM-DD`` after NFKC and ``/`` → ``-``); ``ValueError`` when it is not one. The
+    one date parser: forms, filters and the CLI call it and word their own message."""
+    import unicodedata
+
+    return date.fromisoformat(unicodedata.normalize("NFKC", text).strip().replace("/", "-"))
+
+
 def parse_month(text: str) -> tuple[int, int]:
     """'2026-11' → (2026, 11)."""
     year, _, month = text.strip().partition("-")

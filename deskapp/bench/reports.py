@@ -26,9 +26,9 @@ from deskapp.db.models.complaints import Complaint, ServiceVisit
 from deskapp.db.models.reception import Contact, Handover, Shift, WorkOrder
 from deskapp.db.models.renovation import RenovationFiling
 from deskapp.i18n import t
+from deskapp.printing.monthly_report import render
 from deskapp.services.listing import ListQuery
 from deskapp.services.reports import reports
-from deskapp.services.reports.render import render
 
 KINDS = ("enquiry", "repair", "complaint", "help", "suggestion", "message", "service",
          "fee_reminder", "visitor", "other")

@@ -11,7 +11,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 
 import typer
@@ -48,7 +47,7 @@ def report_cashier(
         with db.read() as session:
             if day is not None:
                 try:
-                    wanted = date.fromisoformat(day.strip())
+                    wanted = clock.parse_date(day)
                 except ValueError:
                     fail(t("cli.bad_date", value=day), 2)
                 report = cr.day_report_data(session, day=wanted)
@@ -63,10 +62,25 @@ def report_cashier(
     finally:
         db.dispose()
     if fmt == "xlsx":
-        cr.write_xlsx(report, output)
+        from deskapp.reporting import xlsx
+
+        output.write_bytes(xlsx.render(report.table()))
         typer.echo(str(output))
         return
-    text = {"text": cr.render_text, "json": cr.render_json, "csv": cr.render_csv}[fmt](report)
+    if fmt == "json":
+        import json
+
+        text = json.dumps({"title": report.title, **report.data}, ensure_ascii=False, indent=2,
+                          default=str) + "\n"
+    elif fmt == "csv":
+        from deskapp.reporting import csv
+
+        table = report.table()
+        text = csv.render(table, tables=table.tables[1:])
+    else:
+        from deskapp.reporting import text as text_writer
+
+        text = text_writer.render(report.table())
     if output is not None:
         output.write_text(text, encoding="utf-8-sig" if fmt == "csv" else "utf-8")
         typer.echo(str(output))

@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
+from typing import Any
 
 import typer
 
@@ -26,7 +28,7 @@ def report_complaints(
     from deskapp.errors import DeskError
     from deskapp.i18n import t
     from deskapp.services.complaints import complaints
-    from deskapp.services.complaints.report import FORMATS, render
+    from deskapp.services.complaints.report import FORMATS
 
     fmt = (format or "").lower().strip()
     if fmt not in FORMATS:
@@ -49,17 +51,35 @@ def report_complaints(
                 fail(str(err))
     finally:
         db.dispose()
-    content = render(figures, fmt)
-    if fmt == "xlsx":
+    content = _render(figures, fmt)
+    if isinstance(content, bytes):
         target = output or Path(f"complaints-{year}-{mon:02d}.xlsx")
-        assert isinstance(content, bytes)
         target.write_bytes(content)
         typer.echo(t("complaints.cli.written", path=str(target)))
         return
-    assert isinstance(content, str)
     if output:
         output.write_text(content if content.endswith("\n") else content + "\n",
                           encoding="utf-8")
         typer.echo(t("complaints.cli.written", path=str(output)))
     else:
         typer.echo(content, nl=not content.endswith("\n"))
+
+
+def _render(figures: Any, fmt: str) -> str | bytes:
+    """The analysis through the report writers (JSON: the figures as data)."""
+    from deskapp.services.complaints.report import table
+
+    if fmt == "json":
+        return json.dumps(figures.as_dict(), ensure_ascii=False, indent=2)
+    report = table(figures)
+    if fmt == "xlsx":
+        from deskapp.reporting import xlsx
+
+        return xlsx.render(report)
+    if fmt == "csv":
+        from deskapp.reporting import csv
+
+        return csv.render(report)
+    from deskapp.reporting import text
+
+    return text.render(report)

@@ -220,10 +220,13 @@ def staff_list(as_: str = as_option()) -> None:
 
     db = open_db()
     signed_in(db, as_, staff.Role.SUPERVISOR)
+    from deskapp.reporting.text import lines
+
     with db.read() as session:
-        for s in staff.list_staff(session):
-            typer.echo(f"{s.login:<14} {s.name:<8} {t('role.' + s.role.value):<8} "
-                       f"{t('cli.staff.active') if s.active else t('cli.staff.disabled')}")
+        rows = [[s.login, s.name, t("role." + s.role.value),
+                 t("cli.staff.active") if s.active else t("cli.staff.disabled")]
+                for s in staff.list_staff(session)]
+    typer.echo(lines(rows), nl=False)  # rich: Chinese names take two cells each
 
 
 @staff_app.command("add")

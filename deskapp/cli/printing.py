@@ -72,8 +72,10 @@ def print_document(
     from deskapp.printing import documents
 
     if kind == "kinds":
-        for name, spec in documents.KINDS.items():
-            typer.echo(f"{name:<16} {t(spec.label_key)}")
+        from deskapp.reporting.text import lines
+
+        typer.echo(lines([[name, t(spec.label_key)] for name, spec in documents.KINDS.items()]),
+                   nl=False)
         return
     if not ref.strip():
         fail(t("print.cli.need_ref", kind=kind))

@@ -17,7 +17,6 @@ import json
 from pathlib import Path
 
 import typer
-from rich.cells import cell_len
 
 from deskapp.cli.base import app, as_option, fail, open_db, report_app, signed_in
 
@@ -81,16 +80,15 @@ def report_renovation(
             writer.writerow([f"filed.{kind}", t(f"renovation.kind.{kind}"), n])
         content = buffer.getvalue()
     else:
-        lines = [t("renovation.report.title", year=year, month=mon)]
-        for name in _FIELDS:
-            value = getattr(figures, name)
-            shown = format_fen(value) if name.endswith("_fen") else str(value)
-            label = t(f"renovation.report.{name}")
-            lines.append(f"  {label}{' ' * max(1, 28 - cell_len(label))}{shown:>14}")
-        for kind, n in sorted(figures.by_kind.items()):
-            label = t(f"renovation.kind.{kind}")
-            lines.append(f"    {label}{' ' * max(1, 26 - cell_len(label))}{n:>14}")
-        content = "\n".join(lines) + "\n"
+        from deskapp.reporting.text import lines
+
+        rows = [[t(f"renovation.report.{name}"),
+                 format_fen(getattr(figures, name)) if name.endswith("_fen")
+                 else str(getattr(figures, name))] for name in _FIELDS]
+        rows += [["  " + t(f"renovation.kind.{kind}"), str(n)]
+                 for kind, n in sorted(figures.by_kind.items())]
+        content = (t("renovation.report.title", year=year, month=mon) + "\n"
+                   + "".join("  " + line + "\n" for line in lines(rows, right=(1,)).splitlines()))
     if output:
         output.write_text(content, encoding="utf-8")
         typer.echo(t("renovation.cli.written", path=str(output)))
@@ -110,7 +108,6 @@ def list_filings(
     from deskapp.i18n import t
     from deskapp.services.listing import ListQuery
     from deskapp.services.renovation.lists import VIEWS, ArchiveSource, FilingSource
-    from deskapp.tui.widgets.record_list import fit_cell
 
     if view not in (*VIEWS, "archive"):
         fail(t("renovation.cli.bad_view", views=" | ".join((*VIEWS, "archive"))))
@@ -134,11 +131,13 @@ def list_filings(
         writer.writerows(list(r.cells) for r in rows)
         typer.echo(buffer.getvalue(), nl=False)
         return
-    widths = [c.width for c in source.columns]
-    typer.echo("  ".join(fit_cell(h, w) for h, w in zip(headers, widths, strict=True)))
-    for row in rows:
-        typer.echo("  ".join(fit_cell(c, w, col.align) for c, w, col in
-                             zip(row.cells, widths, source.columns, strict=True)))
+    from deskapp.reporting.table import Column, ReportTable
+    from deskapp.reporting.text import render_table
+
+    table = ReportTable([Column(c.key, c.title_key, "number" if c.align == "right" else "text")
+                         for c in source.columns], [[str(v) for v in r.cells] for r in rows])
+    for line in render_table(table):
+        typer.echo(line)
     typer.echo(t("renovation.cli.count", shown=len(rows), total=total))
 
 

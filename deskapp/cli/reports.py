@@ -26,8 +26,8 @@ def report_monthly(
     from deskapp.db.models import Role
     from deskapp.errors import DeskError
     from deskapp.i18n import t
+    from deskapp.printing.monthly_report import FORMATS, render
     from deskapp.services.reports import reports
-    from deskapp.services.reports.render import FORMATS, render
 
     fmt = (format or "").lower().strip()
     if fmt not in FORMATS:

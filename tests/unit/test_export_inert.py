@@ -77,29 +77,36 @@ def test_list_export_csv_and_xlsx(db):
     assert -12.5 in values  # a real negative number stays a number
 
 
-def test_cashier_report_csv_and_xlsx(tmp_path):
-    from deskapp.services.cashier.report import Report, render_csv, write_xlsx
+def test_cashier_report_csv_and_xlsx():
+    from deskapp.reporting import csv as csv_out
+    from deskapp.reporting import xlsx
+    from deskapp.reporting.table import Column
+    from deskapp.services.cashier.report import Report
 
-    report = Report(title="收费日报", summary=[("付款人", ATTACK)], columns=["收据", "付款人", "金额"],
-                    rows=[["R1", ATTACK, "-12.50"], ["R2", "@x", "3.00"]])
-    rows = list(csv.reader(io.StringIO(render_csv(report))))
+    report = Report(title="收费日报", summary=[("付款人", ATTACK)],
+                    columns=[Column("n", "cashier.col.number"), Column("p", "cashier.col.payer"),
+                             Column("a", "cashier.col.amount", "money")],
+                    rows=[["R1", ATTACK, -1250], ["R2", "@x", 300]]).table()
+    rows = list(csv.reader(io.StringIO(csv_out.render(report, tables=report.tables[1:]))))
     assert rows[1] == ["R1", "'" + ATTACK, "-12.50"] and rows[2][1] == "'@x"
-    path = write_xlsx(report, tmp_path / "r.xlsx")
-    data = path.read_bytes()
+    data = xlsx.render(report)
     _assert_inert_xlsx(data)
     assert -12.5 in _sheet_values(data)
 
 
 def test_complaints_report_csv_and_xlsx(monkeypatch):
+    from deskapp.reporting import csv as csv_out
+    from deskapp.reporting import xlsx
+    from deskapp.reporting.table import Cell
     from deskapp.services.complaints import report as complaints_report
 
-    monkeypatch.setattr(complaints_report, "rows", lambda f: [(ATTACK, "3", "-1")])
+    monkeypatch.setattr(complaints_report, "rows",
+                        lambda f: [[ATTACK, Cell(3, "int"), Cell(-1, "int")]])
     figures = SimpleNamespace(year=2026, month=11)
-    monkeypatch.setattr(complaints_report, "_month", lambda f: "2026-11")
-    monkeypatch.setattr(complaints_report, "_prev_month", lambda f: "2026-10")
-    rows = list(csv.reader(io.StringIO(complaints_report.render(figures, "csv"))))
+    report = complaints_report.table(figures)
+    rows = list(csv.reader(io.StringIO(csv_out.render(report))))
     assert rows[1] == ["'" + ATTACK, "3", "-1"]
-    data = complaints_report.render(figures, "xlsx")
+    data = xlsx.render(report)
     _assert_inert_xlsx(data)
     assert 3 in _sheet_values(data)
 
@@ -123,12 +130,13 @@ def test_survey_report_xlsx(monkeypatch):
 
 
 def test_monthly_report_xlsx(db, supervisor, monkeypatch):
+    from deskapp.printing import monthly_report
     from deskapp.services.reports import render as reports_render
     from deskapp.services.reports import reports
 
     with db.read() as s:
         report = reports.monthly_report(s, by=supervisor, year=2026, month=11)
     monkeypatch.setattr(reports_render, "header_lines", lambda r: [ATTACK, "+cmd"])
-    data = reports_render.render_xlsx(report)
+    data = monthly_report.render_xlsx(report)
     _assert_inert_xlsx(data)
     assert "'" + ATTACK in _sheet_values(data)

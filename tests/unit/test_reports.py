@@ -45,12 +45,13 @@ from deskapp.db.models.reception import (
 )
 from deskapp.db.models.renovation import RenovationFiling, RenovationStatus, WorkKind
 from deskapp.errors import PermissionDenied, ValidationError
+from deskapp.printing.monthly_report import render, render_text
 from deskapp.printing.pdf import pdf_text
 from deskapp.services import units
 from deskapp.services.listing import ListQuery
 from deskapp.services.reception.shifts import HandoverSummary
 from deskapp.services.reports import reports
-from deskapp.services.reports.render import as_dict, render, render_json, render_text
+from deskapp.services.reports.render import as_dict, render_json
 
 D = datetime
 
@@ -467,7 +468,7 @@ def test_xlsx_cells_and_charts(october):
     ws = wb["月报"]
     by_key = {row[2]: row[1] for row in ws.iter_rows(values_only=True) if len(row) > 2 and row[2]}
     assert by_key["contacts"] == 5
-    assert by_key["workorders_on_time_rate"] == pytest.approx(33.3)
+    assert by_key["workorders_on_time_rate"] == pytest.approx(0.333)  # 33.3%, a percentage
     assert by_key["fees_collected_fen"] == pytest.approx(554.70)
     assert by_key["fees_arrears_fen"] == pytest.approx(263.45)
     assert by_key["renovation_deposits_held_fen"] == pytest.approx(9000.00)

@@ -190,10 +190,9 @@ def format_number(series: str, seq: int) -> str:
 
 
 def _staff_name(session: Session, staff_id: int | None) -> str:
-    if staff_id is None:
-        return ""
-    member = session.get(Staff, staff_id)
-    return member.name if member else ""
+    from deskapp.services.staff import names
+
+    return names(session, staff_id).get(staff_id or 0, "")
 
 
 def get_receipt(session: Session, receipt_id: int) -> Receipt:

@@ -66,6 +66,7 @@ from deskapp.errors import (
 )
 from deskapp.i18n import has, language, t
 from deskapp.masking import mask_phone
+from deskapp.reporting.table import percent
 from deskapp.services import audit, hooks
 from deskapp.services.listing import FilterSpec, ListColumn, ListRow, SqlListSource
 from deskapp.services.numbering import next_value
@@ -487,7 +488,9 @@ class TimelineEntry:
 
 
 def _names(session: OrmSession) -> dict[int, str]:
-    return {sid: name for sid, name in session.execute(select(Staff.id, Staff.name)).all()}
+    from deskapp.services.staff import names
+
+    return names(session)  # type: ignore[arg-type]
 
 
 def timeline(session: OrmSession, complaint_id: int) -> list[TimelineEntry]:
@@ -1166,10 +1169,7 @@ class Count:
     count: int
 
 
-def _pct(part: int, whole: int) -> Decimal | None:
-    if not whole:
-        return None
-    return (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.1"), ROUND_HALF_UP)
+_pct = percent  # the one per-cent helper (one decimal, HALF_UP)
 
 
 @dataclass

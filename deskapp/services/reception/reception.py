@@ -148,7 +148,9 @@ def _enum(enum: type[Any], value: object, field: str) -> Any:
 
 
 def staff_names(session: OrmSession) -> dict[int, str]:
-    return {sid: name for sid, name in session.execute(select(Staff.id, Staff.name)).all()}
+    from deskapp.services.staff import names
+
+    return names(session)  # type: ignore[arg-type]
 
 
 # --------------------------------------------------------------------------------------

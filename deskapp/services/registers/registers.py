@@ -257,13 +257,9 @@ class RecordDetail:
 
 
 def _staff_names(session: Session, *ids: int | None) -> dict[int, str]:
-    from deskapp.db.models import Staff
+    from deskapp.services.staff import names
 
-    wanted = [i for i in ids if i]
-    if not wanted:
-        return {}
-    return {sid: name for sid, name in session.execute(
-        select(Staff.id, Staff.name).where(Staff.id.in_(wanted))).all()}
+    return names(session, *ids)
 
 
 def _unit_code(session: Session, unit_id: int | None) -> str:

@@ -273,7 +273,7 @@ def _date(value: date | str | None, field_name: str) -> date:
     if not text:
         raise ValidationError("renovation.date.required", field=field_name)
     try:
-        return date.fromisoformat(text.replace("/", "-"))
+        return clock.parse_date(text)
     except ValueError:
         raise ValidationError("renovation.date.invalid", field=field_name, value=text) from None
 

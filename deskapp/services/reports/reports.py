@@ -34,6 +34,8 @@ from deskapp.errors import ValidationError
 from deskapp.i18n import t
 from deskapp.masking import mask_text
 from deskapp.money import format_fen
+from deskapp.reporting.table import format_percent, share
+from deskapp.reporting.table import percent as _percent
 from deskapp.services.hooks import RecordRef
 from deskapp.services.listing import ListQuery, ListRow, ListSource
 from deskapp.services.staff import require_role
@@ -101,11 +103,9 @@ def next_month(year: int, month: int) -> tuple[int, int]:
     return (year + 1, 1) if month == 12 else (year, month + 1)
 
 
-def percent(part: int, whole: int) -> Decimal | None:
-    """``part`` of ``whole`` in per cent, one decimal, half up; ``None`` when ``whole`` is 0."""
-    if not whole:
-        return None
-    return (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.1"), ROUND_HALF_UP)
+percent = _percent
+"""``part`` of ``whole`` in per cent, one decimal, half up; ``None`` when ``whole`` is 0
+(the one per-cent helper, :func:`deskapp.reporting.table.percent`)."""
 
 
 # --------------------------------------------------------------------------------------
@@ -468,9 +468,7 @@ def _survey_section(r: MonthlyReport) -> Section:
 
 def _share(value: float | None) -> str:
     """A 0–1 share from the survey service, shown in per cent (one decimal, half up)."""
-    if value is None:
-        return "—"
-    return f"{Decimal(str(value * 100)).quantize(Decimal('0.1'), ROUND_HALF_UP)}%"
+    return format_percent(share(value))
 
 
 def _registers_section(r: MonthlyReport) -> Section:

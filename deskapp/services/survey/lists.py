@@ -24,11 +24,12 @@ from deskapp.db.models.survey import (
 )
 from deskapp.i18n import t
 from deskapp.masking import mask_phone
+from deskapp.reporting.table import format_percent, percent
 from deskapp.services.listing import FilterSpec, ListColumn, ListRow, SqlListSource
 
 
 def _pct(part: int, whole: int) -> str:
-    return f"{part / whole:.1%}" if whole else "—"
+    return format_percent(percent(part, whole))
 
 
 class CampaignSource(SqlListSource):

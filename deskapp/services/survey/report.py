@@ -9,18 +9,19 @@ the opinions grouped by question, the follow-up state); the renderers only forma
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
-from rich.cells import cell_len, set_cell_size
+from rich.cells import cell_len
 from sqlmodel import Session
 
 from deskapp import clock
 from deskapp.db.models.survey import OpinionQuestion, SurveyCampaign
 from deskapp.i18n import t
-from deskapp.services.export import inert_workbook
+from deskapp.reporting.table import Cell, Column, Report, ReportTable, format_percent, share
+from deskapp.reporting.text import bar, pad
 from deskapp.services.survey import survey
 from deskapp.services.survey.survey import (
     CampaignStats,
@@ -32,24 +33,11 @@ from deskapp.services.survey.survey import (
 )
 
 LOWEST = 5
-_EIGHTHS = " ▏▎▍▌▋▊▉"
-
-
-def bar(fraction: float | None, width: int) -> str:
-    """A horizontal bar of ``width`` cells filled to ``fraction`` (0–1), in eighths."""
-    if width <= 0:
-        return ""
-    if fraction is None:
-        return " " * width
-    fraction = min(max(fraction, 0.0), 1.0)
-    eighths = round(fraction * width * 8)
-    full, part = divmod(eighths, 8)
-    text = "█" * full + (_EIGHTHS[part] if part else "")
-    return text + " " * (width - len(text))
 
 
 def pct(value: float | None) -> str:
-    return "—" if value is None else f"{value:.1%}"
+    """A 0–1 share as ``66.7%`` (the one per-cent rounding: HALF_UP, once)."""
+    return format_percent(share(value))
 
 
 def mean(value: float | None) -> str:
@@ -59,15 +47,6 @@ def mean(value: float | None) -> str:
 def delta(value: float | None) -> str:
     """A change in percentage points: ``+3.2`` / ``-1.0`` / ``—``."""
     return "—" if value is None else f"{value * 100:+.1f}"
-
-
-def pad(text: str, width: int, align: str = "left") -> str:
-    """Pad/cut to ``width`` terminal cells (CJK characters take two)."""
-    size = cell_len(text)
-    if size > width:
-        return set_cell_size(text, width)
-    fill = " " * (width - size)
-    return fill + text if align == "right" else text + fill
 
 
 @dataclass(frozen=True)
@@ -264,51 +243,67 @@ def to_json(report: SurveyReport) -> dict[str, Any]:
     }
 
 
-def to_xlsx(report: SurveyReport) -> bytes:
-    """A workbook: 概况 (rates), 分项 (items and sections), 楼栋, 意见."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
+def _rate(value: float | None) -> Cell:
+    return Cell(None if value is None else Decimal(str(value)) * 100, "percent")
 
+
+def _numbers(tally: Tally) -> list[Any]:
+    return [Cell(tally.n, "int"),
+            Cell(None if tally.mean is None else round(tally.mean, 4), "number",
+                 mean(tally.mean)),
+            *(Cell(c, "int") for c in reversed(tally.counts)), _rate(tally.satisfaction_rate)]
+
+
+def _tally_columns() -> list[Column]:
+    return [Column("n", "survey.report.col.n", "int"),
+            Column("mean", "survey.report.col.mean", "number"),
+            *(Column(f"s{score}", label=str(score), type="int") for score in (5, 4, 3, 2, 1)),
+            Column("rate", "survey.report.col.rate", "percent")]
+
+
+def table(report: SurveyReport) -> Report:
+    """The report as the table model (the XLSX writer's sheets: 概况 — the rates and the
+    overall figure, 分项统计 — items and sections, 分楼栋, 意见)."""
     s = report.stats
-    wb = Workbook()
-    ws = wb.active
-    ws.title = t("survey.xlsx.sheet.summary")
-    ws.append([t("survey.report.title", title=report.campaign.title)])
-    ws["A1"].font = Font(bold=True, size=14)
-    for label, value in rate_lines(report.progress):
-        ws.append([label, value])
-    ws.append([t("survey.report.h.overall"), pct(s.overall.satisfaction_rate),
-               mean(s.overall.mean)])
-    heads = [t("survey.report.col.n"), t("survey.report.col.mean"), "5", "4", "3", "2", "1",
-             t("survey.report.col.rate")]
-
-    def numbers(tally: Tally) -> list[Any]:
-        return [tally.n, None if tally.mean is None else round(tally.mean, 4),
-                *reversed(tally.counts),
-                None if tally.satisfaction_rate is None else round(tally.satisfaction_rate, 4)]
-
-    items = wb.create_sheet(t("survey.xlsx.sheet.items"))
-    items.append([t("survey.report.col.section"), t("survey.report.col.item"), *heads,
-                  t("survey.report.col.delta")])
+    out = Report(t("survey.report.title", title=report.campaign.title),
+                 sheet=t("survey.xlsx.sheet.summary"))
+    overall = [[t("survey.report.h.overall"),
+                Cell(pct(s.overall.satisfaction_rate)), Cell(mean(s.overall.mean))]]
+    out.add(ReportTable([Column("label", "reporting.col.figure"),
+                         Column("value", "reporting.col.value"),
+                         Column("extra", "reporting.col.value")],
+                        [[label, value, ""] for label, value in rate_lines(report.progress)]
+                        + overall, show_header=False, layout="fields"))
+    items_sheet = t("survey.xlsx.sheet.items")
+    rows: list[list[Any]] = []
     for section in s.sections:
-        items.append([section.title, t("survey.report.section_total"), *numbers(section.tally),
-                      None])
+        rows.append([section.title, t("survey.report.section_total"),
+                     *_numbers(section.tally), Cell(None, "percent")])
         for item in (i for i in s.items if i.section_no == section.section_no):
-            items.append([section.title, item.title, *numbers(item.tally),
-                          None if item.delta is None else round(item.delta, 4)])
-    items.append([t("survey.report.all_items"), "", *numbers(s.overall), None])
-    for row in items.iter_rows(min_row=2, min_col=10, max_col=11):
-        for cell in row:
-            cell.number_format = "0.0%"
-    buildings = wb.create_sheet(t("survey.xlsx.sheet.buildings"))
-    buildings.append([t("survey.col.building"), t("survey.col.responses"), *heads])
-    for b in s.buildings:
-        buildings.append([b.name, b.responses, *numbers(b.tally)])
-    ops = wb.create_sheet(t("survey.xlsx.sheet.opinions"))
-    ops.append([t("survey.col.question"), t("survey.col.unit"), t("survey.col.opinion")])
-    for question in OpinionQuestion:
-        for op in report.opinions.get(question, []):
-            ops.append([t(f"survey.question.short.{question.value}"), op.unit_code, op.text])
-    buffer = io.BytesIO()
-    inert_workbook(wb).save(buffer)
-    return buffer.getvalue()
+            rows.append([section.title, item.title, *_numbers(item.tally),
+                         Cell(None if item.delta is None else Decimal(str(item.delta)) * 100,
+                              "percent", delta(item.delta))])
+    rows.append([t("survey.report.all_items"), "", *_numbers(s.overall), Cell(None, "percent")])
+    out.add(ReportTable([Column("section", "survey.report.col.section"),
+                         Column("item", "survey.report.col.item"), *_tally_columns(),
+                         Column("delta", "survey.report.col.delta", "percent")],
+                        rows, sheet=items_sheet))
+    out.add(ReportTable([Column("building", "survey.col.building"),
+                         Column("responses", "survey.col.responses", "int"), *_tally_columns()],
+                        [[b.name, b.responses, *_numbers(b.tally)] for b in s.buildings],
+                        sheet=t("survey.xlsx.sheet.buildings")))
+    out.add(ReportTable([Column("question", "survey.col.question"),
+                         Column("unit", "survey.col.unit"), Column("opinion", "survey.col.opinion")],
+                        [[t(f"survey.question.short.{question.value}"), op.unit_code, op.text]
+                         for question in OpinionQuestion
+                         for op in report.opinions.get(question, [])],
+                        sheet=t("survey.xlsx.sheet.opinions")))
+    return out
+
+
+def to_xlsx(report: SurveyReport) -> bytes:
+    """A workbook: 概况 (rates), 分项统计 (items and sections), 分楼栋, 意见 — the table
+    model through the XLSX writer."""
+    from deskapp.reporting import xlsx
+
+    return xlsx.render(table(report))

@@ -52,7 +52,7 @@ def _day(text: str, *, field: str) -> date | None:
     if not raw:
         return None
     try:
-        return date.fromisoformat(raw)
+        return clock.parse_date(raw)
     except ValueError:
         raise ValidationError("cashier.form.bad_date", field=field) from None
 

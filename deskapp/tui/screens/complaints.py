@@ -678,14 +678,13 @@ class VisitDetail(RevealMixin, DeskModal[bool]):
 
 
 def analysis_table(f: cs.ComplaintMonthFigures) -> Table:
-    table = Table(title=t("complaints.report.title", month=f"{f.year}-{f.month:02d}"),
-                  expand=False, header_style="bold")
-    prev_y, prev_m = (f.year - 1, 12) if f.month == 1 else (f.year, f.month - 1)
-    table.add_column(t("complaints.report.figure"), min_width=24)
-    table.add_column(f"{f.year}-{f.month:02d}", justify="right", min_width=12)
-    table.add_column(f"{prev_y}-{prev_m:02d}", justify="right", min_width=12)
-    for label, now, before in report.rows(f):
-        table.add_row(label, now, before)
+    """The analysis as the report writers lay it out (the one table model)."""
+    from deskapp.reporting.text import rich_table
+
+    model = report.table(f)
+    table = rich_table(model.tables[0])
+    table.title = model.title
+    table.header_style = "bold"
     return table
 
 
@@ -914,8 +913,9 @@ class ComplaintsScreen(DeskScreen):
         def write() -> None:
             try:
                 path.parent.mkdir(parents=True, exist_ok=True)
-                content = report.render(figures, "xlsx")
-                assert isinstance(content, bytes)
+                from deskapp.reporting import xlsx
+
+                content = xlsx.render(report.table(figures))
                 path.write_bytes(content)
             except OSError as err:
                 app.call_from_thread(app.notify, t("complaints.export_failed", error=str(err)),

@@ -24,8 +24,9 @@ from textual.widgets import Footer, Header, Input, Static
 from deskapp import clock
 from deskapp.errors import DeskError, PermissionDenied
 from deskapp.i18n import t
+from deskapp.reporting.text import BAR_WIDTH, bar, pad
 from deskapp.services.reports import reports
-from deskapp.services.reports.render import BAR_WIDTH, header_lines, text_bar
+from deskapp.services.reports.render import header_lines
 from deskapp.services.reports.reports import Chart, Figure, MonthlyReport, Section
 from deskapp.tui import areas
 from deskapp.tui.base import DeskModal, DeskScreen
@@ -35,10 +36,6 @@ from deskapp.tui.widgets.record_list import RecordList
 __all__ = ["DrillScreen", "FigureLine", "MonthPrompt", "ReportsScreen"]
 
 LABEL_WIDTH = 26
-
-
-def _pad(text: str, width: int) -> str:
-    return text + " " * max(0, width - cell_len(text))
 
 
 class FigureLine(Static, can_focus=True):
@@ -201,7 +198,7 @@ class ReportsScreen(DeskScreen):
 
     def _figure_line(self, f: Figure) -> FigureLine:
         openable = bool(f.drill) and f.value not in (0, None)
-        text = Text(_pad(f.label, LABEL_WIDTH))
+        text = Text(pad(f.label, LABEL_WIDTH))
         text.append(f.text, style="bold")
         if openable:
             text.append("  ›", style="dim")
@@ -213,12 +210,12 @@ class ReportsScreen(DeskScreen):
         biggest = max(int(b.value or 0) for b in chart.bars)
         width = max(cell_len(b.label) for b in chart.bars) + 2
         lines: list[Static] = []
-        for bar in chart.bars:
-            text = Text("  " + _pad(bar.label, width))
-            text.append(_pad(text_bar(int(bar.value or 0), biggest), BAR_WIDTH + 1),
-                        style="green")
-            text.append(" " + bar.text)
-            lines.append(FigureLine(text, bar, openable=bool(bar.drill) and bool(bar.value)))
+        for item in chart.bars:
+            share = int(item.value or 0) / biggest if biggest > 0 else None
+            text = Text("  " + pad(item.label, width))
+            text.append(pad(bar(share, BAR_WIDTH, fill=False), BAR_WIDTH + 1), style="green")
+            text.append(" " + item.text)
+            lines.append(FigureLine(text, item, openable=bool(item.drill) and bool(item.value)))
         return lines
 
     # -- keys ----------------------------------------------------------------------------
@@ -289,8 +286,8 @@ class ReportsScreen(DeskScreen):
 
             print_document(self, "monthly-report", f"{report.year}-{report.month:02d}")
             return
+        from deskapp.printing.monthly_report import render
         from deskapp.services.export import export_dir
-        from deskapp.services.reports.render import render
 
         def work(_session: Any) -> str:
             data = render(report, fmt)

@@ -58,7 +58,7 @@ def _parse_date(text: str, field: str) -> date | None:
     if not text:
         return None
     try:
-        return date.fromisoformat(text)
+        return clock.parse_date(text)
     except ValueError:
         raise ValidationError("survey.entry.bad_date", field=field) from None
 

@@ -20,7 +20,8 @@ from textual.reactive import reactive
 from textual.widget import Widget
 
 from deskapp.i18n import t
-from deskapp.services.survey.report import bar, delta, mean, pad, pct
+from deskapp.reporting.text import bar, pad
+from deskapp.services.survey.report import delta, mean, pct
 from deskapp.services.survey.survey import CampaignStats, Tally
 
 
