@@ -193,3 +193,26 @@ def test_campaign_refusals_say_why():
     assert "客服主管" in str(sa.why_not(closed, "reopen_campaign", DESK))
     assert sa.allowed_actions(None, BOSS) == {"new_campaign"}
     assert sa.allowed_actions(None, DESK) == frozenset()
+
+
+# --------------------------------------------------------------------------------------
+# System timeline lines follow the language (issue #16 part 6)
+# --------------------------------------------------------------------------------------
+
+
+def test_system_lines_are_shown_in_the_current_language():
+    from deskapp.i18n import set_language
+    from deskapp.services.system_lines import localize
+
+    zh = "超过结案时限（2026-12-01 17:00），自动上报客服主管"
+    en = "Close deadline passed (2026-12-01 17:00); escalated to the supervisor"
+    try:
+        set_language("en")
+        assert localize(zh) == en  # an old row written in Chinese
+        assert localize("重大投诉，受理即上报") == "Major complaint: escalated on registration"
+        assert localize("业主说超过结案时限") == "业主说超过结案时限"  # people's words stay
+        set_language("zh")
+        assert localize(en) == zh  # written while the desk spoke English
+        assert localize("") == ""
+    finally:
+        set_language("zh")
