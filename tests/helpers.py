@@ -56,3 +56,10 @@ def burst(app: App, *keys: str) -> None:
             event = events.Key(key, char)
             event.set_sender(app)
             app.post_message(event)
+
+
+def footer_actions(app: App) -> set[str]:
+    """The actions the footer offers now (shown and enabled), e.g. ``{"void", "step('visit')"}``
+    — what the record's state and the staff's role allow, as the screen says."""
+    return {active.binding.action for active in app.screen.active_bindings.values()
+            if active.enabled and active.binding.show}

@@ -18,7 +18,7 @@ from deskapp.tui.screens.cashier import CashierScreen
 from deskapp.tui.screens.cashier_forms import PaymentForm, ReasonForm, ReceiptDetail
 from deskapp.tui.widgets.confirm import ConfirmDialog
 from deskapp.tui.widgets.unit_picker import UnitPicker
-from tests.helpers import screen_text, settle
+from tests.helpers import footer_actions, notices, screen_text, settle
 from tests.unit.test_cashier import Site, make_site
 
 SIZE = (160, 45)
@@ -169,6 +169,7 @@ async def test_supervisor_voids_from_the_receipt_list(site: Site, make_app) -> N
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, ReceiptDetail)
+        assert {"void", "refund", "print"} <= footer_actions(app)
         await pilot.press("v")
         await settle(pilot)
         assert isinstance(app.screen, ReasonForm)
@@ -193,6 +194,11 @@ async def test_supervisor_voids_from_the_receipt_list(site: Site, make_app) -> N
         await settle(pilot)
         assert isinstance(app.screen, ReceiptDetail)
         assert "【作废】" in screen_text(app) and "收错房号" in screen_text(app)
+        # the footer follows the void: no void or refund of a void receipt
+        assert {"void", "refund"}.isdisjoint(footer_actions(app))
+        await pilot.press("v")
+        await settle(pilot)
+        assert isinstance(app.screen, ReceiptDetail) and "已作废" in notices(app)[-1]
         await pilot.press("escape")
         await settle(pilot)
         assert "作废" in screen_text(app)
@@ -212,12 +218,13 @@ async def test_receptionist_cannot_void(site: Site, make_app) -> None:
         await open_cashier(pilot)
         app.push_screen(ReceiptDetail(receipt.id))
         await settle(pilot)
+        # the footer offers only the reprint; V says who may void (the cashier service's rule)
+        assert {"void", "refund"}.isdisjoint(footer_actions(app))
+        assert "print" in footer_actions(app)
         await pilot.press("v")
         await settle(pilot)
-        app.screen.query_one("#reason-text", Input).value = "收错房号"
-        await pilot.press("enter")
-        await settle(pilot)
-        assert "客服主管" in screen_text(app)  # the refusal names who may void
+        assert isinstance(app.screen, ReceiptDetail)
+        assert "客服主管" in notices(app)[-1]  # the refusal names who may void
     with site.db.read() as s:
         assert not s.get(Receipt, receipt.id).voided
 

@@ -141,3 +141,34 @@ async def test_textual_strings_follow_the_language(make_demo_app) -> None:
         lines = [line for line in text.splitlines() if "│ F5 " in line]
         assert lines and all("Survey" in line for line in lines)  # F5 is the survey only
     set_language("zh")
+
+
+async def _cut_everywhere(app, pilot) -> list[str]:
+    problems: list[str] = []
+    for area in areas.AREAS:
+        cls = areas.screen_class(area)
+        for name, scenario in [("main", None), *getattr(cls, "SCREENSHOTS", [])]:
+            app.action_area(area.key)
+            await settle(pilot)
+            while len(app.screen_stack) > 1:
+                app.pop_screen()
+                await settle(pilot)
+            if scenario is not None:
+                await scenario(pilot)
+                await settle(pilot)
+            problems += [f"{area.key}:{name}: cut {c}" for c in _cut_labels(app)]
+    return problems
+
+
+async def test_no_cut_labels_at_80_columns_in_either_language(
+        make_demo_app, frozen_now) -> None:
+    """An SSH session at 80×24: the lists narrow their columns, never cutting a status or
+    a role label ("Pendi…", "CS specialis", "Faciliti"), in English and in Chinese."""
+    problems: list[str] = []
+    for lang in ("en", "zh"):
+        app = make_demo_app(login="zhuguan", lang=lang)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            problems += [f"{lang} {p}" for p in await _cut_everywhere(app, pilot)]
+        set_language("zh")
+    assert not problems, "\n".join(dict.fromkeys(problems))

@@ -31,7 +31,7 @@ from deskapp.tui.screens.reception_views import (
     WorkOrderDetail,
 )
 from tests.conftest import PASSWORD, _make_staff
-from tests.helpers import burst, notices, screen_text, settle
+from tests.helpers import burst, footer_actions, notices, screen_text, settle
 from tests.unit.test_reception_common import make_site
 
 NOW = datetime(2026, 11, 30, 9, 30)
@@ -114,6 +114,9 @@ async def test_log_a_repair_and_run_its_work_order_to_the_end(db, make_app, rece
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert "已派工" in screen_text(app)
+        # the footer follows the new state: no dispatch after dispatching, complete is due
+        assert "step('dispatch')" not in footer_actions(app)
+        assert "step('complete')" in footer_actions(app)
         await pilot.press("f")
         await settle(pilot)
         app.screen.query_one("#sf-result", Input).value = "更换水管接头"

@@ -21,7 +21,7 @@ from deskapp.tui.screens.renovation_forms import ActionForm, FilingForm
 from deskapp.tui.widgets.confirm import ConfirmDialog
 from deskapp.validators import credit_code_check_char, resident_id_check_char
 from tests.conftest import PASSWORD
-from tests.helpers import notices, screen_text, settle
+from tests.helpers import footer_actions, notices, screen_text, settle
 
 OWNER_ID = "41030219800101001" + resident_id_check_char("41030219800101001")
 LEAD_ID = "41030519750505003" + resident_id_check_char("41030519750505003")
@@ -137,6 +137,7 @@ async def test_filing_from_draft_to_refund_by_keyboard(db, make_app, site, super
         await _key(pilot, "s")
         assert "待审核" in screen_text(app)
         assert "提交审核" not in screen_text(app)  # the footer follows the new state
+        assert "submit" not in footer_actions(app) and "review" in footer_actions(app)
         await _key(pilot, "v")
         _set(app, {"af-review_officer": "赵工"})
         await _key(pilot, "ctrl+s")

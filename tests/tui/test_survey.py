@@ -11,7 +11,7 @@ from deskapp.services.survey import survey
 from deskapp.tui.screens.survey import SurveyScreen
 from deskapp.tui.screens.survey_entry import SurveyEntryScreen
 from deskapp.tui.widgets.survey_grid import RatingGrid
-from tests.helpers import notices, screen_text, settle
+from tests.helpers import footer_actions, notices, screen_text, settle
 from tests.unit.test_survey import N_ITEMS, campaign, now, site  # noqa: F401
 
 SIZE = (150, 50)
@@ -206,6 +206,17 @@ async def test_supervisor_opens_a_campaign(db, make_app, supervisor, site):  # n
         await settle(pilot)
         assert "2026年上半年客户满意度调查" in screen_text(app)
         assert "回收截止 2026-06-30" in screen_text(app)
+        # the footer follows the campaign's state (the survey service's rules)
+        assert "close_campaign" in footer_actions(app)
+        assert {"reopen_campaign", "mark_reported"}.isdisjoint(footer_actions(app))
+        await pilot.press("c")  # close the collection
+        await settle(pilot)
+        assert "[已截止]" in screen_text(app)
+        assert "close_campaign" not in footer_actions(app)
+        assert {"reopen_campaign", "mark_reported"} <= footer_actions(app)
+        await pilot.press("c")  # refused: says why
+        await settle(pilot)
+        assert "不在回收中" in notices(app)[-1]
 
 
 async def test_switch_campaign_then_follow_up_an_opinion(

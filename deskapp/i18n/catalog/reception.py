@@ -70,6 +70,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Choose a unit or enter the caller's name",
     ),
     "reception.contact.not_found": ("找不到该接待记录", "No such contact"),
+    "reception.contact.not_linked": (
+        "此记录未转为其他单据",
+        "This contact did not become another record",
+    ),
     "reception.contact.already_linked": (
         "该记录已转为其他单据（{kind} #{id}）",
         "This contact already became another record ({kind} #{id})",

@@ -179,7 +179,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "survey.report.met": ("达标", "met"),
     "survey.report.not_met": ("未达标", "not met"),
     "survey.report.overall_line": ("满意率 {rate}　平均分 {mean}　（{responses} 份调查表，{n} 个评分）",
-                                   "Satisfied {rate}  mean {mean}  ({responses} forms, {n} scores)"),
+                                   "Satisfied {rate}  mean {mean}  (forms: {responses}, scores: {n})"),
     "survey.report.previous_line": ("上期（{title}）满意率 {rate}，变化 {delta} 个百分点",
                                     "Previous ({title}) {rate}, change {delta} points"),
     "survey.report.col.item": ("项目", "Item"),

@@ -72,6 +72,7 @@ from deskapp.services.listing import FilterSpec, ListColumn, ListRow, SqlListSou
 from deskapp.services.numbering import next_value
 from deskapp.services.preview import ActionPreview
 from deskapp.services.staff import require_role
+from deskapp.services.system_lines import localize
 
 log = logging.getLogger("deskapp.complaints")
 
@@ -508,7 +509,7 @@ def timeline(session: OrmSession, complaint_id: int) -> list[TimelineEntry]:
         }
         out.append(TimelineEntry(e.at, names.get(e.staff_id or 0, t("complaints.system")),
                                  e.kind, t(f"complaints.event.{e.kind.value}", **params),
-                                 e.note))
+                                 localize(e.note)))  # a system line in today's language
     return out
 
 

@@ -32,6 +32,7 @@ from deskapp.db.models.cashier import (
 from deskapp.errors import DeskError, ValidationError
 from deskapp.i18n import t
 from deskapp.money import chinese_capital, format_fen, parse_yuan
+from deskapp.services.cashier import actions as ca
 from deskapp.services.cashier import cashier as svc
 from deskapp.services.cashier import close as cashier_close
 from deskapp.tui.base import DeskModal
@@ -259,6 +260,7 @@ class ReceiptDetail(DeskModal[bool]):
         self.receipt_id = receipt_id
         self.fresh = fresh
         self.view: svc.ReceiptView | None = None
+        self.state: ca.ReceiptState | None = None
         self.changed = False
 
     def compose(self) -> ComposeResult:
@@ -275,9 +277,11 @@ class ReceiptDetail(DeskModal[bool]):
 
     def _load(self) -> None:
         rid = self.receipt_id
-        self.call_service(lambda s: svc.receipt_view(s, receipt_id=rid), done=self._show)
+        self.call_service(lambda s: (svc.receipt_view(s, receipt_id=rid),
+                                     ca.receipt_state(s, rid)), done=self._show)
 
-    def _show(self, view: svc.ReceiptView) -> None:
+    def _show(self, loaded: tuple[svc.ReceiptView, ca.ReceiptState]) -> None:
+        view, self.state = loaded
         self.view = view
         self.query_one("#rc-text", Static).update(receipt_text(view))
         self.refresh_bindings()
@@ -292,9 +296,17 @@ class ReceiptDetail(DeskModal[bool]):
         super().show_error(err)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("void", "refund"):
-            return self.view is not None and not self.view.voided
+        if action in ca.RECEIPT_ACTIONS:
+            return self.state is not None and action in ca.receipt_actions(
+                self.state, self.app.staff)
         return True
+
+    def why_refused(self, action: str, parameters: tuple[object, ...]) -> str | None:
+        """A refused void / refund key says why (the cashier service's rule)."""
+        if self.state is None or action not in ca.RECEIPT_ACTIONS:
+            return None
+        err = ca.why_not_receipt(self.state, action, self.app.staff)
+        return str(err) if err is not None else t("common.refused.now")
 
     def action_close(self) -> None:
         self.dismiss(self.changed)

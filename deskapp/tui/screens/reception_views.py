@@ -25,6 +25,7 @@ from deskapp.i18n import t
 from deskapp.masking import mask_phone, mask_text
 from deskapp.money import format_fen
 from deskapp.services import staff as staff_svc
+from deskapp.services.reception import actions as ra
 from deskapp.services.reception import reception, shifts
 from deskapp.services.reception import workorders as wo
 from deskapp.services.reception.shifts import HandoverSummary, HandoverView
@@ -141,11 +142,16 @@ class ContactDetail(RevealMixin, DeskModal[bool]):
             return self.reveal_allowed()
         if self.contact is None:
             return action == "close"
-        if action == "workorder":
-            return not self.contact.linked_kind
-        if action == "open_linked":
-            return bool(self.contact.linked_kind)
+        if action in ra.CONTACT_ACTIONS:
+            return action in ra.contact_actions(self.contact, self.app.staff)
         return True
+
+    def why_refused(self, action: str, parameters: tuple[object, ...]) -> str | None:
+        """A refused key says why (the service's rule)."""
+        if self.contact is None or action not in ra.CONTACT_ACTIONS:
+            return None
+        err = ra.why_not_contact(self.contact, action, self.app.staff)
+        return str(err) if err is not None else t("common.refused.now")
 
     def action_close(self) -> None:
         self.dismiss(self.changed)
@@ -195,15 +201,6 @@ def _describe_change(detail: str) -> str:
 # --------------------------------------------------------------------------------------
 # A work order
 # --------------------------------------------------------------------------------------
-
-_STEP_ACTIONS = {
-    "dispatch": (WorkOrderStatus.CREATED,),
-    "complete": (WorkOrderStatus.DISPATCHED,),
-    "visit": (WorkOrderStatus.COMPLETED,),
-    "close": (WorkOrderStatus.VISITED,),
-    "cancel": (WorkOrderStatus.CREATED, WorkOrderStatus.DISPATCHED),
-}
-
 
 class WorkOrderDetail(RevealMixin, DeskModal[bool]):
     DEFAULT_CSS = _MODAL_CSS.format(name="WorkOrderDetail")
@@ -314,10 +311,9 @@ class WorkOrderDetail(RevealMixin, DeskModal[bool]):
         order = self.order
         if order is None:
             return action == "close"
-        if action == "step":
-            return order.status in _STEP_ACTIONS[str(parameters[0])]
-        if action == "close_order":
-            return order.status in _STEP_ACTIONS["close"]
+        if action in ("step", "close_order"):
+            step = "close" if action == "close_order" else str(parameters[0])
+            return step in ra.work_order_actions(order, self.app.staff)
         if action == "open_contact":
             return order.contact_id is not None
         return True
@@ -327,7 +323,7 @@ class WorkOrderDetail(RevealMixin, DeskModal[bool]):
         if self.order is None or action not in ("step", "close_order"):
             return None
         step = "close" if action == "close_order" else str(parameters[0])
-        err = wo.why_not(self.order, step)
+        err = ra.why_not_work_order(self.order, step, self.app.staff)
         return (str(err) if err is not None else t("common.refused.now")) + next_step_hint(
             self, ["step:dispatch", "step:complete", "step:visit", "close_order"])
 
@@ -583,12 +579,17 @@ class HandoverViewer(DeskModal[bool]):
             self._check_read()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        waiting = self.view is not None and self.view.handover.status == HandoverStatus.WRITTEN
-        if action == "confirm":
-            return waiting
-        if action == "mark_read":  # the incoming staff before confirming; a supervisor any time
-            return waiting or (self.view is not None and self.app.is_supervisor())
+        if action in ra.HANDOVER_ACTIONS:
+            return self.view is not None and action in ra.handover_actions(
+                self.view.handover, self.app.staff)
         return True
+
+    def why_refused(self, action: str, parameters: tuple[object, ...]) -> str | None:
+        """A refused confirm / 已阅 key says why (the service's rule)."""
+        if self.view is None or action not in ra.HANDOVER_ACTIONS:
+            return None
+        err = ra.why_not_handover(self.view.handover, action, self.app.staff)
+        return str(err) if err is not None else t("common.refused.now")
 
     @on(OptionList.OptionSelected)
     def _open(self, event: OptionList.OptionSelected) -> None:

@@ -22,15 +22,16 @@ from textual.widgets import Footer, Header, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from deskapp import clock
-from deskapp.db.models.renovation import PassStatus, RenovationStatus, TaxStatus
+from deskapp.db.models.renovation import PassStatus, TaxStatus
 from deskapp.i18n import t
 from deskapp.masking import mask_id, mask_phone, mask_text
 from deskapp.money import format_fen, parse_yuan
 from deskapp.services import units
+from deskapp.services.renovation import actions
 from deskapp.services.renovation import renovation as reno
 from deskapp.services.renovation.lists import VIEWS, ArchiveSource, FilingSource, building_choices
 from deskapp.tui import areas
-from deskapp.tui.base import DeskModal, DeskScreen, action_label, next_step_hint
+from deskapp.tui.base import DeskModal, DeskScreen, next_step_hint
 from deskapp.tui.screens.renovation_forms import ActionForm, FilingForm, spec
 from deskapp.tui.widgets.form import FieldSpec
 from deskapp.tui.widgets.printing import choose_and_print, print_document
@@ -42,8 +43,6 @@ from deskapp.tui.widgets.reveal import (
     targets,
     text_target,
 )
-
-S = RenovationStatus
 
 # --------------------------------------------------------------------------------------
 # Openers and palette
@@ -207,37 +206,6 @@ class ArchiveScreen(DeskScreen):
 # One filing
 # --------------------------------------------------------------------------------------
 
-#: action → the states in which its key shows in the footer
-_ALLOWED: dict[str, tuple[RenovationStatus, ...]] = {
-    "edit": (S.DRAFT,),
-    "documents": (S.DRAFT, S.SUBMITTED, S.REVIEWED),
-    "workers": (S.DRAFT, S.SUBMITTED, S.REVIEWED, S.APPROVED, S.IN_PROGRESS,
-                S.COMPLETION_APPLIED, S.INSPECTED, S.REFUNDED),
-    "confirm_owner": (S.DRAFT, S.SUBMITTED, S.REVIEWED),
-    "submit": (S.DRAFT,),
-    "review": (S.SUBMITTED,),
-    "agreement": (S.REVIEWED,),
-    "deposit": (S.REVIEWED,),
-    "approve": (S.REVIEWED,),
-    "print": (S.APPROVED, S.IN_PROGRESS, S.COMPLETION_APPLIED, S.INSPECTED),
-    "start": (S.APPROVED,),
-    "extend": (S.APPROVED, S.IN_PROGRESS),
-    "completion": (S.IN_PROGRESS,),
-    "inspect": (S.COMPLETION_APPLIED,),
-    "downstairs": (S.IN_PROGRESS, S.COMPLETION_APPLIED, S.INSPECTED),
-    "lived_in": (S.APPROVED, S.IN_PROGRESS, S.COMPLETION_APPLIED, S.INSPECTED),
-    "refund": (S.INSPECTED,),
-    "close": (S.REFUNDED, S.INSPECTED),
-    "cancel": (S.DRAFT, S.SUBMITTED, S.REVIEWED),
-    "tax": tuple(s for s in S if s != S.CANCELLED),
-}
-
-
-#: the filing's steps in their order: the first one allowed is named after a refusal
-_WORKFLOW = ("submit", "review", "agreement", "deposit", "approve", "start", "completion",
-             "inspect", "refund", "close")
-
-
 def _k(key: str, action: str, label: str, *, show: bool = True) -> Binding:
     return Binding(key, action, t(label), id=label, show=show)
 
@@ -302,28 +270,19 @@ class FilingScreen(RevealMixin, DeskScreen):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "reveal":
             return self.reveal_allowed()
-        states = _ALLOWED.get(action)
-        if states is None:
+        if action not in actions.ACTIONS:
             return True
         if self.detail is None:
             return False
-        filing = self.detail.filing
-        if action == "confirm_owner" and filing.applicant_is_owner:
-            return False
-        return filing.status in states
+        return action in actions.allowed_actions(self.detail.filing, self.app.staff)
 
     def why_refused(self, action: str, parameters: tuple[object, ...]) -> str | None:
-        """A step key the filing's state refuses says so and names the step that is due."""
-        states = _ALLOWED.get(action)
-        if states is None or self.detail is None:
+        """A refused step key says why (the service's own rule) and names the step due."""
+        if action not in actions.ACTIONS or self.detail is None:
             return None
-        filing = self.detail.filing
-        if action == "confirm_owner" and filing.applicant_is_owner:
-            return t("renovation.refused.owner_applies")
-        err = reno.state_refusal(filing, action_label=action_label(self, action),
-                                 states=states)
+        err = actions.why_not(self.detail.filing, action, self.app.staff)
         return (str(err) if err is not None else t("common.refused.now")) + \
-            next_step_hint(self, _WORKFLOW)
+            next_step_hint(self, actions.WORKFLOW)
 
     # -- helpers --------------------------------------------------------------------------
 

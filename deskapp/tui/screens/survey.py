@@ -29,6 +29,7 @@ from deskapp.db.models.survey import (
 from deskapp.errors import ValidationError
 from deskapp.i18n import t
 from deskapp.masking import mask_phone, mask_text
+from deskapp.services.survey import actions as survey_actions
 from deskapp.services.survey import lists as survey_lists
 from deskapp.services.survey import survey
 from deskapp.tui import areas
@@ -37,7 +38,7 @@ from deskapp.tui.screens.survey_entry import SurveyEntryScreen
 from deskapp.tui.screens.survey_forms import TextModal
 from deskapp.tui.widgets.form import FieldSpec, SpecForm
 from deskapp.tui.widgets.printing import print_document
-from deskapp.tui.widgets.record_list import RecordList
+from deskapp.tui.widgets.record_list import RecordList, RecordTable
 from deskapp.tui.widgets.reveal import RevealTarget, personal_target, targets, text_target
 from deskapp.tui.widgets.survey_grid import progress_line, stats_text
 
@@ -50,7 +51,6 @@ VIEW_ACTIONS = {
     "distribute": "units", "distribute_batch": "units", "exclude": "units",
     "exclude_vacant": "units", "include": "units", "cancel_distribution": "units",
 }
-SUPERVISOR_ACTIONS = {"new_campaign", "close_campaign", "reopen_campaign", "mark_reported"}
 
 
 def _parse_date(text: str, field: str) -> date | None:
@@ -176,6 +176,7 @@ class SurveyScreen(DeskScreen):
         super().__init__()
         self.campaign_id = campaign_id
         self.campaign: Any = None
+        self._row_campaign: Any = None  # the campaign list's highlighted row, read
         self.view = view
         self._lists: dict[str, RecordList] = {}
         self._loaded = False
@@ -222,6 +223,10 @@ class SurveyScreen(DeskScreen):
         self._loaded = True
         changed = campaign is None or self.campaign is None or campaign.id != self.campaign.id
         self.campaign = campaign
+        row = self._lists["campaigns"].current_id if "campaigns" in self._lists else None
+        self._row_campaign = None  # its state may have changed: read it again
+        if row is not None:
+            self._load_row_campaign(row)
         self._show_head(figures)
         if changed:
             self._rebuild_lists(buildings)
@@ -339,30 +344,62 @@ class SurveyScreen(DeskScreen):
         view = VIEW_ACTIONS.get(action)
         if view is not None and view != self.view:
             return False
-        if action in SUPERVISOR_ACTIONS and (self.staff is None or
-                                             self.staff.role != Role.SUPERVISOR):
-            return False
+        if action in survey_actions.ACTIONS:
+            campaign = self._acted_on(action)
+            if campaign is None and action != "new_campaign":
+                # no campaign yet (or the highlighted one still loading): greyed if the
+                # role may, hidden if not
+                return None if survey_actions.why_not(None, action, self.staff) is None \
+                    else False
+            return action in survey_actions.allowed_actions(campaign, self.staff)
         if action in ("entry", "report", "print_forms") and self.campaign is None:
             return None  # shown greyed: nothing to enter into yet
         return True
 
     def why_refused(self, action: str, parameters: tuple[object, ...]) -> str | None:
-        """A refused key says why: another view's key names that view's key, a
-        supervisor's key the role rule (from the staff service), no campaign yet."""
-        from deskapp.errors import DeskError
-        from deskapp.services.staff import require_role
-
+        """A refused key says why: another view's key names that view's key; a campaign
+        key the survey service's rule (the role, the campaign's state); no campaign yet."""
         view = VIEW_ACTIONS.get(action)
         if view is not None and view != self.view:
             return t("common.refused.other_view") + next_step_hint(self, [f"view:{view}"])
-        if action in SUPERVISOR_ACTIONS:
-            try:
-                require_role(self.staff, Role.SUPERVISOR)
-            except DeskError as err:
+        if action in survey_actions.ACTIONS:
+            err = survey_actions.why_not(self._acted_on(action), action, self.staff)
+            if err is not None:
                 return str(err)
-        if action in ("entry", "report", "print_forms") and self.campaign is None:
+        if (action in ("entry", "report", "print_forms") or action in survey_actions.ACTIONS) \
+                and self.campaign is None:
             return t("survey.cli.no_campaign")
         return None
+
+    def _acted_on(self, action: str) -> Any:
+        """The campaign a key acts on: the highlighted row of the campaign list for the
+        campaign keys (close, reopen, report), else the campaign shown."""
+        if VIEW_ACTIONS.get(action) != "campaigns" or action == "new_campaign":
+            return self.campaign
+        row = self._lists["campaigns"].current_id if "campaigns" in self._lists else None
+        for campaign in (self._row_campaign, self.campaign):
+            if campaign is not None and campaign.id == row:
+                return campaign
+        return None
+
+    @on(RecordTable.StatusChanged)
+    def _campaign_row_moved(self) -> None:
+        """A list's cursor moved (or it loaded): when the campaign list's highlighted row
+        is another campaign, read its state for the keys."""
+        if "campaigns" not in self._lists:
+            return
+        row = self._lists["campaigns"].current_id
+        if row is None or (self._row_campaign is not None and self._row_campaign.id == row):
+            return
+        self._load_row_campaign(row)
+
+    def _load_row_campaign(self, row: int) -> None:
+        def loaded(campaign: Any) -> None:
+            self._row_campaign = campaign
+            self.refresh_bindings()
+
+        self.call_service(lambda s: survey.get_campaign(s, row), done=loaded,
+                          group="survey-row", exclusive=True)
 
     def _load_stats(self) -> None:
         if self.campaign is None:
