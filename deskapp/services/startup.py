@@ -97,8 +97,8 @@ def start_facts_of(db: Database) -> StartFacts:
 
 def warm_up() -> None:
     """Import what the first business action needs (models, every area's services — they
-    register their hooks —, pypinyin's dictionary). Run in a worker after the first paint;
-    whatever needs them later finds them loaded."""
+    register their hooks —; pypinyin only when a name is first written). Run in a worker
+    after the first paint; whatever needs them later finds them loaded."""
     import deskapp.db.models  # noqa: F401
     from deskapp.services import hooks
 
