@@ -37,12 +37,9 @@ def _main(
 
 
 def run_app(login: str | None = None) -> None:
-    from deskapp.logsetup import setup_logging
-    from deskapp.tui.app import create_app
+    from deskapp.cli import open_app
 
-    setup_logging()
-
-    create_app(state.settings(), login=login).run()
+    open_app(db=state.db, lang=state.lang, desk=state.desk, login=login)
 
 
 @app.command()

@@ -22,15 +22,17 @@ from __future__ import annotations
 import contextlib
 import logging
 import random
+import threading
 import time
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from sqlalchemy import create_engine, event, exc
-from sqlalchemy.engine import Engine
-from sqlalchemy.pool import StaticPool
-
 if TYPE_CHECKING:
+    # Start-up (issue #17): SQLAlchemy is imported when the engine is first used (after the
+    # login form is drawn), not when this module loads.
+    from sqlalchemy import exc
+    from sqlalchemy.engine import Engine
+
     # Start-up (issue #17): sqlmodel is imported when the first session opens, not when the
     # engine is made, so the login form is drawn before the ORM is loaded.
     from sqlmodel import Session
@@ -54,6 +56,8 @@ _SQLITE_RETRY_TEXT = ("database is locked", "database is busy", "database table 
 
 def is_retryable(error: BaseException) -> bool:
     """The database rolled the transaction back and asks for it to be run again."""
+    from sqlalchemy import exc
+
     if not isinstance(error, exc.DBAPIError):
         return False
     orig = error.orig
@@ -66,6 +70,8 @@ def is_retryable(error: BaseException) -> bool:
 
 def is_connection_lost(error: BaseException) -> bool:
     """The connection broke: the transaction may or may not have committed."""
+    from sqlalchemy import exc
+
     return isinstance(error, exc.DBAPIError) and bool(error.connection_invalidated)
 
 
@@ -78,6 +84,9 @@ def is_sqlite(url: str) -> bool:
 
 
 def make_engine(url: str, *, echo: bool = False) -> Engine:
+    from sqlalchemy import create_engine
+    from sqlalchemy.pool import StaticPool
+
     if is_sqlite(url):
         memory = url in ("sqlite://", "sqlite:///:memory:")
         engine = create_engine(
@@ -92,6 +101,8 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
 
 
 def _install_sqlite_hooks(engine: Engine, *, memory: bool) -> None:
+    from sqlalchemy import event
+
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn: Any, _record: Any) -> None:
         dbapi_conn.isolation_level = None  # we emit BEGIN ourselves (see "begin" below)
@@ -120,12 +131,30 @@ class Database:
 
     def __init__(self, url: str, *, echo: bool = False) -> None:
         self.url = url
-        self.engine = make_engine(url, echo=echo)
-        self._write_engine = (
-            self.engine.execution_options(sqlite_begin="IMMEDIATE")
-            if is_sqlite(url)
-            else self.engine
-        )
+        self._echo = echo
+        self._engine: Engine | None = None
+        self._write_engine_: Engine | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def engine(self) -> Engine:
+        """Made on first use (start-up, issue #17: the login form is drawn before
+        SQLAlchemy is imported); the same engine afterwards, whichever thread asks first."""
+        if self._engine is None:
+            with self._lock:
+                if self._engine is None:
+                    engine = make_engine(self.url, echo=self._echo)
+                    self._write_engine_ = (
+                        engine.execution_options(sqlite_begin="IMMEDIATE")
+                        if is_sqlite(self.url) else engine)
+                    self._engine = engine
+        return self._engine
+
+    @property
+    def _write_engine(self) -> Engine:
+        self.engine  # noqa: B018 — makes both engines
+        assert self._write_engine_ is not None
+        return self._write_engine_
 
     @property
     def is_sqlite(self) -> bool:
@@ -169,6 +198,8 @@ class Database:
         it raises :class:`deskapp.errors.Conflict` ("already saved") — the desk is told, and
         nothing is done twice.
         """
+        from sqlalchemy import exc
+
         if request_id is not None and not 0 < len(request_id) <= 64:
             raise ValueError("request_id must be 1–64 characters")
         earlier: list[T] = []
@@ -211,7 +242,8 @@ class Database:
         raise AssertionError("unreachable")  # pragma: no cover
 
     def dispose(self) -> None:
-        self.engine.dispose()
+        if self._engine is not None:
+            self._engine.dispose()
 
 
 def _find_request(session: Session, request_id: str) -> tuple[str, int | None] | None:
@@ -260,6 +292,8 @@ def storage_error(error: BaseException) -> StorageError | None:
 
 def _is_request_clash(error: exc.DBAPIError) -> bool:
     """Another run of the same request committed first (its log row is there now)."""
+    from sqlalchemy import exc
+
     return isinstance(error, exc.IntegrityError) and "request_log" in str(error.orig).lower()
 
 

@@ -12,13 +12,11 @@ import sqlite3
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sqlalchemy import exc, text
-from sqlalchemy.engine import Engine
-
 from deskapp import clock
 
 if TYPE_CHECKING:
     from alembic.config import Config
+    from sqlalchemy.engine import Engine
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 
@@ -55,6 +53,8 @@ def script_heads_fast() -> set[str] | None:
 
 def version_rows(engine: Engine) -> set[str] | None:
     """The revisions in ``alembic_version``, or None when there is no such table yet."""
+    from sqlalchemy import exc, text
+
     try:
         with engine.connect() as conn:
             return {row[0] for row in conn.execute(text("SELECT version_num FROM alembic_version"))}

@@ -8,11 +8,15 @@ those load in a worker once the form is on the screen.
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import dataclass
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import text
-from sqlalchemy.engine import Engine
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
+
+    from deskapp.db.engine import Database
 
 
 @dataclass(frozen=True)
@@ -24,16 +28,77 @@ class StartFacts:
 def start_facts(engine: Engine) -> StartFacts:
     """The first site profile's name ("" before set-up) and whether any staff account exists
     (the same answers as ``site.get_site`` and ``staff.count_staff``)."""
+    from sqlalchemy import text
+
     with engine.connect() as conn:
         name = conn.execute(text("SELECT name FROM site_profile ORDER BY id LIMIT 1")).scalar()
         has_staff = conn.execute(text("SELECT 1 FROM staff LIMIT 1")).first() is not None
     return StartFacts(site_name=name or "", has_staff=has_staff)
 
 
+def sqlite_file(url: str) -> Path | None:
+    """The file of a plain SQLite URL (``sqlite:///relative`` or ``sqlite:////absolute``,
+    no query options), else None (PostgreSQL, in-memory, anything unusual: those go
+    through SQLAlchemy)."""
+    for prefix in ("sqlite:///", "sqlite+pysqlite:///"):
+        if url.startswith(prefix):
+            rest = url[len(prefix):]
+            if not rest or rest == ":memory:" or "?" in rest or rest.startswith("file:"):
+                return None
+            return Path(rest)
+    return None
+
+
+def _read_sqlite(path: Path, sql: str) -> list[tuple[Any, ...]] | None:
+    """Rows of one query on an existing SQLite file opened read-only with the standard
+    library (start-up, issue #17: before SQLAlchemy is imported); None when the file or
+    the table is not there."""
+    if not path.is_file():
+        return None
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=15)
+    except sqlite3.Error:
+        return None
+    try:
+        return conn.execute(sql).fetchall()
+    except sqlite3.Error:
+        return None
+    finally:
+        conn.close()
+
+
+def schema_current(url: str) -> bool:
+    """The database at ``url`` is a SQLite file whose ``alembic_version`` rows name the
+    migration scripts' heads, checked without SQLAlchemy or Alembic. False means "ask
+    ``migrate.upgrade``" (which may still find nothing to do)."""
+    from deskapp.db.migrate import script_heads_fast
+
+    path = sqlite_file(url)
+    if path is None:
+        return False
+    rows = _read_sqlite(path, "SELECT version_num FROM alembic_version")
+    heads = script_heads_fast()
+    return rows is not None and heads is not None and {r[0] for r in rows} == heads
+
+
+def start_facts_of(db: Database) -> StartFacts:
+    """:func:`start_facts` for the app's database: on a SQLite file with the standard
+    library (SQLAlchemy is then imported after the login form is drawn), otherwise
+    through the engine."""
+    path = sqlite_file(db.url)
+    if path is not None:
+        name = _read_sqlite(path, "SELECT name FROM site_profile ORDER BY id LIMIT 1")
+        staff = _read_sqlite(path, "SELECT 1 FROM staff LIMIT 1")
+        if name is not None and staff is not None:
+            return StartFacts(site_name=(name[0][0] if name else "") or "",
+                              has_staff=bool(staff))
+    return start_facts(db.engine)
+
+
 def warm_up() -> None:
     """Import what the first business action needs (models, every area's services — they
-    register their hooks —, pypinyin's dictionary). Run in a worker after the first paint;
-    whatever needs them later finds them loaded."""
+    register their hooks —; pypinyin only when a name is first written). Run in a worker
+    after the first paint; whatever needs them later finds them loaded."""
     import deskapp.db.models  # noqa: F401
     from deskapp.services import hooks
 
@@ -46,5 +111,7 @@ def change_mark(session: Any) -> tuple[int, int]:
     least), so the counters' sum only grows. A screen that remembers the mark it loaded
     with can skip reloading on resume when it is unchanged (issue #17). Same SQL on SQLite
     and PostgreSQL."""
+    from sqlalchemy import text
+
     row = session.execute(text("SELECT coalesce(sum(value), 0), count(*) FROM counter")).one()
     return int(row[0]), int(row[1])

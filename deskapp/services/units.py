@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from pypinyin import Style, lazy_pinyin
 from sqlalchemy import or_
 from sqlmodel import Session, select
 
@@ -27,7 +26,10 @@ DEFAULT_LIMIT = 50
 
 
 def pinyin_keys(name: str) -> tuple[str, str]:
-    """张三 → ("zs", "zhangsan"); Latin names are kept lower-case."""
+    """张三 → ("zs", "zhangsan"); Latin names are kept lower-case. pypinyin (about 55 MB
+    of dictionary) is imported on the first name written, not at login (issue #17)."""
+    from pypinyin import Style, lazy_pinyin
+
     initials = "".join(p[0] for p in lazy_pinyin(name, style=Style.FIRST_LETTER) if p).lower()
     spelling = "".join(lazy_pinyin(name)).lower().replace(" ", "")
     return initials[:20], spelling[:100]

@@ -117,9 +117,9 @@ class DeskApp(GuardedDispatch, App[None]):
 
         Start-up (issue #17): plain SQL, no ORM — the login form is drawn first and the
         models and services are imported afterwards by ``_warm_up``."""
-        from deskapp.services.startup import start_facts
+        from deskapp.services.startup import start_facts_of
 
-        facts = start_facts(self.db.engine)
+        facts = start_facts_of(self.db)
         auto = None
         if self._auto_login and facts.has_staff:
             from deskapp.services import staff as staff_svc
@@ -149,7 +149,11 @@ class DeskApp(GuardedDispatch, App[None]):
     def _warm_up(self) -> None:
         from deskapp.services.startup import warm_up
 
-        self.run_worker(warm_up, thread=True, group="warm-up", exit_on_error=False)
+        def work() -> None:
+            self.db.engine  # noqa: B018 — SQLAlchemy and the engine, off the UI thread
+            warm_up()
+
+        self.run_worker(work, thread=True, group="warm-up", exit_on_error=False)
 
     def _after_login(self, staff: Staff, then: Callable[[], None]) -> None:
         """Run the areas' after-login hooks (open the desk's shift, the overdue sweeps …)
@@ -462,11 +466,15 @@ class DeskApp(GuardedDispatch, App[None]):
 
 def create_app(settings: Settings, *, login: str | None = None, upgrade: bool = True) -> DeskApp:
     """The one app factory: configure language, clock and database, upgrade the schema."""
-    from deskapp.db import migrate
+    from deskapp.services.startup import schema_current
 
     set_language(settings.language)
     clock.set_timezone(settings.timezone)
     db = Database(settings.db_url)
-    if upgrade:
+    # Start-up (issue #17): a SQLite file already at the scripts' heads is checked with the
+    # standard library; SQLAlchemy and Alembic load only for a database to upgrade.
+    if upgrade and not schema_current(settings.db_url):
+        from deskapp.db import migrate
+
         migrate.upgrade(db.engine)
     return DeskApp(settings=settings, db=db, login=login)

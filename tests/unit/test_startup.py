@@ -85,3 +85,62 @@ def test_start_facts_on_an_empty_database(tmp_path: Path) -> None:
     facts = start_facts(db.engine)
     assert facts.site_name == "" and not facts.has_staff
     db.dispose()
+
+
+LAUNCH_HEAVY = HEAVY + ("sqlalchemy", "typer", "click", "openpyxl", "reportlab")
+
+
+def test_plain_launch_path_imports_neither_sqlalchemy_nor_typer(tmp_path: Path) -> None:
+    """What ``deskapp --db URL`` runs until the login form is drawn, on a current SQLite
+    file: the command line without Typer, the schema check and the start facts with the
+    standard library (SQLAlchemy and the rest load after the first paint)."""
+    url = f"sqlite:///{tmp_path / 'desk.sqlite3'}"
+    db = Database(url)
+    migrate.upgrade(db.engine, backup=False)
+    db.dispose()
+    loaded = _modules_after(
+        "import deskapp.cli\n"
+        f"assert deskapp.cli.plain_launch(['--db', {url!r}, '--lang=en']) is not None\n"
+        "from deskapp.config import Settings\n"
+        "from deskapp.tui.app import create_app\n"
+        "import deskapp.tui.screens.login\n"
+        f"app = create_app(Settings(db_url={url!r}))\n"
+        "from deskapp.services.startup import start_facts_of\n"
+        "facts = start_facts_of(app.db)\n"
+        "assert facts.site_name == '' and not facts.has_staff\n")
+    assert not [m for m in LAUNCH_HEAVY if m in loaded]
+
+
+def test_plain_launch_takes_only_the_global_options() -> None:
+    from deskapp.cli import plain_launch
+
+    assert plain_launch([]) == {}
+    assert plain_launch(["--db", "sqlite:///x", "--lang=en", "--desk", "A", "--lang", "zh"]) \
+        == {"db": "sqlite:///x", "lang": "zh", "desk": "A"}
+    for args in (["run"], ["--help"], ["--db"], ["--lang", "en", "demo"], ["--login", "x"]):
+        assert plain_launch(args) is None
+
+
+def test_sqlite_start_facts_match_the_engine(tmp_path: Path) -> None:
+    from deskapp.services.startup import schema_current, start_facts_of
+
+    url = f"sqlite:///{tmp_path / 'site.sqlite3'}"
+    assert not schema_current(url)  # no file yet: upgrade decides
+    db = Database(url)
+    migrate.upgrade(db.engine, backup=False)
+    assert schema_current(url)
+    from deskapp.services import site
+
+    with db.write() as session:
+        site.set_up_site(session, name="华府")
+    assert start_facts_of(Database(url)) == start_facts(db.engine)
+    assert start_facts_of(db).site_name == "华府"
+    with db.engine.begin() as conn:
+        from sqlalchemy import text
+
+        conn.execute(text("UPDATE alembic_version SET version_num = 'ops_001' "
+                          "WHERE version_num = 'ops_002_h17'"))
+    assert not schema_current(url)  # a branch behind: Alembic is asked
+    db.dispose()
+    assert not schema_current("sqlite://") and not schema_current(
+        "postgresql+psycopg://postgres@127.0.0.1/x")
