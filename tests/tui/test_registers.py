@@ -28,6 +28,7 @@ from deskapp.db.models.registers import (
 from deskapp.services import units
 from deskapp.services.registers import keys, lending
 from deskapp.tui import areas
+from deskapp.tui.screens.registers import NewRecordForm
 from deskapp.tui.widgets.record_list import RecordList
 from deskapp.tui.widgets.registers_form import ActionModal, DetailModal
 from deskapp.tui.widgets.unit_picker import UnitPicker
@@ -115,12 +116,16 @@ async def test_visitor_round_trip(db, make_app, site):
         assert "来访登记(1)" in text  # the tab counts what is open
         assert count(db, Visitor, Visitor.status == VisitorStatus.INSIDE) == 1
         # the same card again is refused at the field, nothing saved
+        await pilot.press("n")
         fill(app, {"visitors-name": "钱七", "visitors-phone": "13800002222",
                    "visitors-host": "物业办", "visitors-card_no": "a12"})
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert "尚未归还" in screen_text(app)
         assert count(db, Visitor) == 1
+        await pilot.press("escape")  # typed changes: "放弃已填写的内容？"
+        await pilot.press("y")
+        await settle(pilot)
         # sign out from the list: the card came back
         await close_selected(pilot, app, {"action-card_returned": "yes"})
         assert count(db, Visitor, Visitor.status == VisitorStatus.LEFT) == 1
@@ -156,11 +161,15 @@ async def test_key_round_trip(db, make_app, site):
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert "R-05" in screen_text(app) and "保安老刘" in screen_text(app)
+        await pilot.press("n")
         fill(app, {"keys-code": "R-05", "keys-holder": "别人"})
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert "尚未归还" in screen_text(app)
         assert count(db, KeyLoan) == 1
+        await pilot.press("escape")  # the form has typed changes: asked first
+        await pilot.press("y")
+        await settle(pilot)
         await close_selected(pilot, app, {"action-condition": "damaged"})
         assert "损坏或不全时请写明情况" in screen_text(app)  # the modal stays, message at field
         fill(app, {"action-return_note": "天线断了"})
@@ -186,9 +195,16 @@ async def test_lending_round_trip_and_stock(db, make_app, site):
         fill(app, {"lending-qty": "2"})
         await pilot.press("ctrl+s")
         await settle(pilot)
+        assert "雨伞" in screen_text(app)  # the list, the form closed once saved
+        await pilot.press("n")
+        await settle(pilot)
         assert "在库 3" in screen_text(app)
+        await pilot.press("escape")
+        await settle(pilot)
         await close_selected(pilot, app)
         assert count(db, Loan, Loan.status == LoanStatus.RETURNED) == 1
+        await pilot.press("n")
+        await settle(pilot)
         assert "在库 5" in screen_text(app)
 
 
@@ -336,7 +352,8 @@ async def test_new_from_the_palette_puts_the_cursor_in_the_form(db, make_app, si
         command(app)
         await settle(pilot)
         await pilot.pause(0.2)
-        form = app.screen.form()
+        form = app.screen
+        assert isinstance(form, NewRecordForm)
         focused = app.focused
         assert focused is not None and form in focused.ancestors
         if first is not None:

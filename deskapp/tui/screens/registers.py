@@ -1,12 +1,18 @@
 """前台登记 (F7) — the six front-desk registers on one screen, one tab each (keys 1–6):
 visitors, keys and radios, convenience lending, parcels and mail, lost and found, goods
-release passes. Each tab: a quick form on the left, the register on the right (the shared
-RecordList), showing what is open now; ``h`` switches to the whole history.
+release passes. Each tab shows its register (the shared RecordList) across the whole
+width, what is open now; ``h`` switches to the whole history.
 
-Keys on the list: ``n`` new (to the form), ``c`` close the selected record (visitor leaves,
-return, hand over, claim, mark used), ``x`` void, ``t`` parcel notified, ``d`` dispose of
-lost property, ``p`` print a goods pass, ``u`` only one unit, ``k`` manage keys / lending
-items, Enter the record in full. In a form: Enter next field, Ctrl+S save, Esc back.
+The screen is data-driven: :data:`REGISTERS` holds, per register, its list, the
+:class:`FieldSpec` rows of its "new" form, the service call that saves it, the form and
+call of its closing step and its void call. Every form is a
+:class:`~deskapp.tui.widgets.form.SpecForm`.
+
+Keys on the list: ``n`` new (the register's form), ``c`` close the selected record
+(visitor leaves, return, hand over, claim, mark used), ``x`` void, ``t`` parcel notified,
+``d`` dispose of lost property, ``p`` print a goods pass, ``u`` only one unit, ``k``
+manage keys / lending items, Enter the record in full. In a form: Enter next field,
+Ctrl+S save, Esc back.
 """
 
 from __future__ import annotations
@@ -20,8 +26,8 @@ from sqlmodel import Session
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
-from textual.widgets import Footer, Header, Label, Static, TabbedContent, TabPane
+from textual.containers import Vertical
+from textual.widgets import Footer, Header, Label, Select, Static, TabbedContent, TabPane
 
 from deskapp.db.models import OccupantKind
 from deskapp.db.models.registers import (
@@ -49,13 +55,13 @@ from deskapp.services.registers import visitors as visitors_svc
 from deskapp.tui import areas
 from deskapp.tui.base import DeskModal, DeskScreen
 from deskapp.tui.widgets.confirm import ConfirmDialog
-from deskapp.tui.widgets.form import FieldSpec
+from deskapp.tui.widgets.form import FieldSpec, SpecForm
 from deskapp.tui.widgets.printing import deliver_in_background, print_document
 from deskapp.tui.widgets.record_list import RecordList
 from deskapp.tui.widgets.registers_form import (
     ActionModal,
     DetailModal,
-    QuickForm,
+    read_values,
     spec,
 )
 from deskapp.tui.widgets.reveal import RevealTarget, field_label
@@ -64,90 +70,43 @@ from deskapp.tui.widgets.unit_picker import PickedUnit, UnitField, UnitPicker
 YES_NO = (("yes", "registers.choice.yes"), ("no", "registers.choice.no"))
 NO_YES = (("no", "registers.choice.no"), ("yes", "registers.choice.yes"))
 
+Values = dict[str, Any]
+ServiceFn = Callable[[Session], Any]
+
 
 def _choices(enum: Any, prefix: str) -> tuple[tuple[str, str], ...]:
     return tuple((m.value, f"{prefix}.{m.value}") for m in enum)
 
 
 @dataclass
+class NewContext:
+    """What a register's "new" call needs besides the form's values."""
+
+    by: Any
+    settings: dict[str, object]
+    lost_hold_days: int
+    acknowledge: bool = False  # the goods pass's warnings were confirmed
+
+
+@dataclass
 class Register:
+    """One register: its list, its "new" form and call, its closing step, its void."""
+
     key: str  # visitors | keys | lending | parcels | lost | goods
     kind: str  # RecordRef kind of its records
     open_state: str  # the status filter of the "open now" list
     source: Callable[[], ListSource]
     specs: list[FieldSpec]
+    create: Callable[[NewContext, Values], ServiceFn]
+    saved: Callable[[Any], str]  # the toast once saved (from the create call's result)
+    close_specs: Callable[[reg.RecordDetail], list[FieldSpec]]
+    close: Callable[[Any, int, Values], ServiceFn]
+    void: Callable[[Any, int, str], ServiceFn]
+    unit_fills: str = ""  # the field a picked unit's occupant name goes into (when empty)
     unit_filter: bool = False  # ``u`` narrows the list to one unit
     manage: bool = False  # ``k`` opens a catalogue
     steps: set[str] = field(default_factory=lambda: {"close", "void"})
     document: str = ""  # the documents-service kind the "print" step prints
-
-
-REGISTERS: tuple[Register, ...] = (
-    Register("visitors", "visitor", VisitorStatus.INSIDE.value, visitors_svc.VisitorSource, [
-        spec("name", "registers.field.visitor_name", required=True),
-        spec("phone", "registers.field.phone", required=True),
-        spec("id_number", "registers.field.id_number"),
-        spec("unit", "registers.field.unit", "unit"),
-        spec("host", "registers.field.host"),
-        spec("purpose", "registers.field.purpose"),
-        spec("people", "registers.field.people", default="1"),
-        spec("plate", "registers.field.plate"),
-        spec("card_no", "registers.field.card_no"),
-        spec("note", "registers.field.note"),
-    ], unit_filter=True, steps={"close", "void", "print"}, document="visitor-pass"),
-    Register("keys", "key_loan", KeyLoanStatus.OUT.value, keys_svc.KeyLoanSource, [
-        spec("code", "registers.field.key_code", required=True,
-             placeholder_key="registers.ph.key_code"),
-        spec("holder", "registers.field.holder", required=True),
-        spec("holder_org", "registers.field.holder_org"),
-        spec("holder_phone", "registers.field.phone"),
-        spec("purpose", "registers.field.purpose"),
-        spec("due", "registers.field.due", placeholder_key="registers.ph.due"),
-    ], manage=True),
-    Register("lending", "loan", LoanStatus.OUT.value, lending_svc.LoanSource, [
-        spec("kind", "registers.field.kind", "select", required=True),
-        spec("qty", "registers.field.qty", default="1", required=True),
-        spec("borrower", "registers.field.borrower", required=True),
-        spec("unit", "registers.field.unit", "unit"),
-        spec("phone", "registers.field.phone"),
-        spec("due", "registers.field.due", placeholder_key="registers.ph.due"),
-        spec("note", "registers.field.note"),
-    ], manage=True),
-    Register("parcels", "parcel", ParcelStatus.WAITING.value, parcels_svc.ParcelSource, [
-        spec("kind", "registers.field.parcel_kind", "select",
-             choices=_choices(ParcelKind, "registers.parcel_kind")),
-        spec("carrier", "registers.field.carrier"),
-        spec("tracking_no", "registers.field.tracking_no"),
-        spec("unit", "registers.field.unit", "unit"),
-        spec("recipient", "registers.field.recipient", required=True),
-        spec("recipient_phone", "registers.field.recipient_phone"),
-        spec("shelf", "registers.field.shelf"),
-        spec("note", "registers.field.note"),
-    ], unit_filter=True, steps={"close", "void", "notify"}),
-    Register("lost", "lost_item", LostStatus.HELD.value, lost_svc.LostItemSource, [
-        spec("description", "registers.field.item", required=True),
-        spec("found_place", "registers.field.found_place", required=True),
-        spec("found_at", "registers.field.found_at", placeholder_key="registers.ph.found_at"),
-        spec("finder", "registers.field.finder"),
-        spec("finder_phone", "registers.field.finder_phone"),
-        spec("storage", "registers.field.storage"),
-    ], steps={"close", "void", "dispose"}),
-    Register("goods", "goods_pass", GoodsPassStatus.ISSUED.value, goods_svc.GoodsPassSource, [
-        spec("unit", "registers.field.unit", "unit", required=True),
-        spec("applicant", "registers.field.applicant", required=True),
-        spec("applicant_kind", "registers.field.applicant_kind", "select",
-             choices=_choices(OccupantKind, "occupant")),
-        spec("applicant_phone", "registers.field.applicant_phone", required=True),
-        spec("consent", "registers.field.consent", placeholder_key="registers.ph.consent"),
-        spec("items", "registers.field.items", required=True,
-             placeholder_key="registers.ph.items"),
-        spec("plate", "registers.field.plate"),
-        spec("out_date", "registers.field.out_date", placeholder_key="registers.ph.date"),
-        spec("note", "registers.field.note"),
-    ], unit_filter=True, steps={"close", "void", "print"}, document="goods-pass"),
-)
-BY_KEY = {r.key: r for r in REGISTERS}
-BY_KIND = {r.kind: r for r in REGISTERS}
 
 
 def write_goods_pass(session: Session, pass_id: int, by: Any,
@@ -159,12 +118,321 @@ def write_goods_pass(session: Session, pass_id: int, by: Any,
     return documents.produce(session, by=by, kind="goods-pass", ref=pass_id, settings=settings)
 
 
+def _row(d: reg.RecordDetail, label_key: str) -> str:
+    return str(dict(d.rows).get(label_key, "") or "")
+
+
+# -- visitors ---------------------------------------------------------------------------
+
+def _new_visitor(c: NewContext, v: Values) -> ServiceFn:
+    return lambda s: visitors_svc.register_visitor(
+        s, by=c.by, name=v["name"], phone_no=v["phone"], id_no=v["id_number"],
+        unit_id=v["unit"], host=v["host"], purpose=v["purpose"], people=v["people"],
+        plate_no=v["plate"], card_no=v["card_no"], note=v["note"])
+
+
+def _visitor_leaves_specs(d: reg.RecordDetail) -> list[FieldSpec]:
+    card = [spec("card_returned", "registers.field.card_returned", "select", choices=YES_NO)]
+    return (card if _row(d, "registers.field.card_no") else []) + \
+        [spec("note", "registers.field.note")]
+
+
+def _visitor_leaves(by: Any, record_id: int, v: Values) -> ServiceFn:
+    card = None if "card_returned" not in v else v["card_returned"] == "yes"
+    return lambda s: visitors_svc.sign_out_visitor(s, by=by, visitor_id=record_id,
+                                                   card_returned=card, note=v["note"])
+
+
+# -- keys and radios --------------------------------------------------------------------
+
+def _new_key_loan(c: NewContext, v: Values) -> ServiceFn:
+    def fn(s: Session) -> Any:
+        loan = keys_svc.check_out(s, by=c.by, code=v["code"], holder=v["holder"],
+                                  holder_org=v["holder_org"], holder_phone=v["holder_phone"],
+                                  purpose=v["purpose"], due=v["due"])
+        return keys_svc.get_item(s, loan.item_id), loan
+
+    return fn
+
+
+def _key_return(by: Any, record_id: int, v: Values) -> ServiceFn:
+    return lambda s: keys_svc.return_item(s, by=by, loan_id=record_id,
+                                          condition=ReturnCondition(v["condition"]),
+                                          note=v["return_note"])
+
+
+# -- lending ----------------------------------------------------------------------------
+
+def _new_loan(c: NewContext, v: Values) -> ServiceFn:
+    def fn(s: Session) -> Any:
+        loan = lending_svc.lend(s, by=c.by, kind_id=int(v["kind"]) if v["kind"] else None,
+                                qty=v["qty"], borrower=v["borrower"], unit_id=v["unit"],
+                                phone_no=v["phone"], due=v["due"], note=v["note"])
+        return lending_svc.get_kind(s, loan.kind_id), loan
+
+    return fn
+
+
+def _loan_return(by: Any, record_id: int, v: Values) -> ServiceFn:
+    return lambda s: lending_svc.return_loan(s, by=by, loan_id=record_id,
+                                             lost=v["lost"] == "yes", note=v["return_note"])
+
+
+def lend_kind_options(session: Session) -> list[tuple[str, str]]:
+    """The lending items as ``(value, label)``, each with what is on hand."""
+    return [(str(k.id), t("common.with_note", text=k.name,
+                          note=f"{t('registers.col.on_hand')} {k.on_hand}"))
+            for k in lending_svc.kinds(session)]
+
+
+# -- parcels ----------------------------------------------------------------------------
+
+def _new_parcel(c: NewContext, v: Values) -> ServiceFn:
+    return lambda s: parcels_svc.receive(
+        s, by=c.by, recipient=v["recipient"], unit_id=v["unit"], kind=ParcelKind(v["kind"]),
+        carrier=v["carrier"], tracking_no=v["tracking_no"],
+        recipient_phone=v["recipient_phone"], shelf=v["shelf"], note=v["note"])
+
+
+def _handover_specs(d: reg.RecordDetail) -> list[FieldSpec]:
+    specs = [spec("handover", "registers.field.handover", "select",
+                  choices=(("collected", "registers.handover.collected"),
+                           ("delivered", "registers.handover.delivered"),
+                           ("returned", "registers.handover.returned"))),
+             spec("collected_by", "registers.field.collected_by", required=True),
+             spec("note", "registers.field.note")]
+    specs[1].value = _row(d, "registers.field.recipient")
+    return specs
+
+
+def _hand_over(by: Any, record_id: int, v: Values) -> ServiceFn:
+    return lambda s: parcels_svc.hand_over(
+        s, by=by, parcel_id=record_id, collected_by=v["collected_by"],
+        delivered=v["handover"] == "delivered", returned=v["handover"] == "returned",
+        note=v["note"])
+
+
+# -- lost and found ---------------------------------------------------------------------
+
+def _new_lost(c: NewContext, v: Values) -> ServiceFn:
+    return lambda s: lost_svc.register_found(
+        s, by=c.by, description=v["description"], found_place=v["found_place"],
+        found_at=v["found_at"], finder=v["finder"], finder_phone=v["finder_phone"],
+        storage=v["storage"], hold_days=c.lost_hold_days)
+
+
+def _claim(by: Any, record_id: int, v: Values) -> ServiceFn:
+    return lambda s: lost_svc.claim(s, by=by, item_id=record_id, claimant=v["claimant"],
+                                    claimant_phone=v["claimant_phone"], id_no=v["id_number"],
+                                    id_checked=v["id_checked"] == "yes")
+
+
+# -- goods passes -----------------------------------------------------------------------
+
+def _new_goods_pass(c: NewContext, v: Values) -> ServiceFn:
+    def fn(s: Session) -> Any:
+        g = goods_svc.issue(
+            s, by=c.by, unit_id=v["unit"], applicant=v["applicant"],
+            applicant_kind=OccupantKind(v["applicant_kind"]),
+            applicant_phone=v["applicant_phone"], consent_note=v["consent"],
+            items=v["items"], plate_no=v["plate"], out_date=v["out_date"], note=v["note"],
+            acknowledge_warnings=c.acknowledge)
+        return g, write_goods_pass(s, g.id, c.by, c.settings)
+
+    return fn
+
+
+def _mark_used(by: Any, record_id: int, v: Values) -> ServiceFn:
+    return lambda s: goods_svc.mark_used(s, by=by, pass_id=record_id, guard=v["guard"])
+
+
+REGISTERS: tuple[Register, ...] = (
+    Register(
+        "visitors", "visitor", VisitorStatus.INSIDE.value, visitors_svc.VisitorSource, [
+            spec("name", "registers.field.visitor_name", required=True),
+            spec("phone", "registers.field.phone", required=True),
+            spec("id_number", "registers.field.id_number"),
+            spec("unit", "registers.field.unit", "unit"),
+            spec("host", "registers.field.host"),
+            spec("purpose", "registers.field.purpose"),
+            spec("people", "registers.field.people", default="1"),
+            spec("plate", "registers.field.plate"),
+            spec("card_no", "registers.field.card_no"),
+            spec("note", "registers.field.note"),
+        ], _new_visitor,
+        lambda r: t("registers.saved.visitor", name=r.name, number=r.number),
+        _visitor_leaves_specs, _visitor_leaves,
+        lambda by, i, why: lambda s: visitors_svc.void_visitor(s, by=by, visitor_id=i,
+                                                               reason=why),
+        unit_fills="host", unit_filter=True, steps={"close", "void", "print"},
+        document="visitor-pass"),
+    Register(
+        "keys", "key_loan", KeyLoanStatus.OUT.value, keys_svc.KeyLoanSource, [
+            spec("code", "registers.field.key_code", required=True,
+                 placeholder_key="registers.ph.key_code"),
+            spec("holder", "registers.field.holder", required=True),
+            spec("holder_org", "registers.field.holder_org"),
+            spec("holder_phone", "registers.field.phone"),
+            spec("purpose", "registers.field.purpose"),
+            spec("due", "registers.field.due", placeholder_key="registers.ph.due"),
+        ], _new_key_loan,
+        lambda r: t("registers.saved.key", code=r[0].code, holder=r[1].holder),
+        lambda d: [spec("condition", "registers.field.condition", "select",
+                        choices=_choices(ReturnCondition, "registers.condition")),
+                   spec("return_note", "registers.field.return_note")],
+        _key_return,
+        lambda by, i, why: lambda s: keys_svc.void_loan(s, by=by, loan_id=i, reason=why),
+        manage=True),
+    Register(
+        "lending", "loan", LoanStatus.OUT.value, lending_svc.LoanSource, [
+            spec("kind", "registers.field.kind", "select", required=True),
+            spec("qty", "registers.field.qty", default="1", required=True),
+            spec("borrower", "registers.field.borrower", required=True),
+            spec("unit", "registers.field.unit", "unit"),
+            spec("phone", "registers.field.phone"),
+            spec("due", "registers.field.due", placeholder_key="registers.ph.due"),
+            spec("note", "registers.field.note"),
+        ], _new_loan,
+        lambda r: t("registers.saved.loan", kind=r[0].name, qty=r[1].qty),
+        lambda d: [spec("lost", "registers.field.lost", "select", choices=NO_YES),
+                   spec("return_note", "registers.field.return_note")],
+        _loan_return,
+        lambda by, i, why: lambda s: lending_svc.void_loan(s, by=by, loan_id=i, reason=why),
+        unit_fills="borrower", manage=True),
+    Register(
+        "parcels", "parcel", ParcelStatus.WAITING.value, parcels_svc.ParcelSource, [
+            spec("kind", "registers.field.parcel_kind", "select",
+                 choices=_choices(ParcelKind, "registers.parcel_kind")),
+            spec("carrier", "registers.field.carrier"),
+            spec("tracking_no", "registers.field.tracking_no"),
+            spec("unit", "registers.field.unit", "unit"),
+            spec("recipient", "registers.field.recipient", required=True),
+            spec("recipient_phone", "registers.field.recipient_phone"),
+            spec("shelf", "registers.field.shelf"),
+            spec("note", "registers.field.note"),
+        ], _new_parcel, lambda r: t("registers.saved.parcel", shelf=r.shelf or "-"),
+        _handover_specs, _hand_over,
+        lambda by, i, why: lambda s: parcels_svc.void_parcel(s, by=by, parcel_id=i,
+                                                             reason=why),
+        unit_fills="recipient", unit_filter=True, steps={"close", "void", "notify"}),
+    Register(
+        "lost", "lost_item", LostStatus.HELD.value, lost_svc.LostItemSource, [
+            spec("description", "registers.field.item", required=True),
+            spec("found_place", "registers.field.found_place", required=True),
+            spec("found_at", "registers.field.found_at",
+                 placeholder_key="registers.ph.found_at"),
+            spec("finder", "registers.field.finder"),
+            spec("finder_phone", "registers.field.finder_phone"),
+            spec("storage", "registers.field.storage"),
+        ], _new_lost, lambda r: t("registers.saved.lost", until=r.hold_until.isoformat()),
+        lambda d: [spec("claimant", "registers.field.claimant", required=True),
+                   spec("claimant_phone", "registers.field.claimant_phone", required=True),
+                   spec("id_number", "registers.field.id_number"),
+                   spec("id_checked", "registers.field.id_checked", "select",
+                        choices=NO_YES)],
+        _claim,
+        lambda by, i, why: lambda s: lost_svc.void_item(s, by=by, item_id=i, reason=why),
+        steps={"close", "void", "dispose"}),
+    Register(
+        "goods", "goods_pass", GoodsPassStatus.ISSUED.value, goods_svc.GoodsPassSource, [
+            spec("unit", "registers.field.unit", "unit", required=True),
+            spec("applicant", "registers.field.applicant", required=True),
+            spec("applicant_kind", "registers.field.applicant_kind", "select",
+                 choices=_choices(OccupantKind, "occupant")),
+            spec("applicant_phone", "registers.field.applicant_phone", required=True),
+            spec("consent", "registers.field.consent",
+                 placeholder_key="registers.ph.consent"),
+            spec("items", "registers.field.items", required=True,
+                 placeholder_key="registers.ph.items"),
+            spec("plate", "registers.field.plate"),
+            spec("out_date", "registers.field.out_date", placeholder_key="registers.ph.date"),
+            spec("note", "registers.field.note"),
+        ], _new_goods_pass, lambda r: t("registers.saved.goods", number=r[0].number),
+        lambda d: [spec("guard", "registers.field.guard")], _mark_used,
+        lambda by, i, why: lambda s: goods_svc.void_pass(s, by=by, pass_id=i, reason=why),
+        unit_fills="applicant", unit_filter=True, steps={"close", "void", "print"},
+        document="goods-pass"),
+)
+BY_KEY = {r.key: r for r in REGISTERS}
+BY_KIND = {r.kind: r for r in REGISTERS}
+
+
+class NewRecordForm(SpecForm):
+    """A register's "new" form (ids ``<register>-<field>``): a :class:`SpecForm` built
+    from the register's specs; closes with the create call's result. A picked unit
+    fills the register's person field and the cursor goes on; the lending items are read
+    when it opens; a goods pass's warning is asked and, when confirmed, saved anyway."""
+
+    def __init__(self, register: Register, context: NewContext) -> None:
+        self.register = register
+        self.context = context
+        super().__init__(t(f"registers.new.{register.key}"), register.specs, self._call,
+                         hint=t("registers.hint.form"), prefix=register.key)
+
+    def _call(self, values: Values) -> ServiceFn:
+        return self.register.create(self.context, values)
+
+    def values(self) -> Values:
+        return read_values(self, self.specs)
+
+    def widget(self, name: str) -> Any:
+        return self.query_one(f"#{self.prefix}-{name}")
+
+    def on_mount(self) -> None:
+        if self.register.key == "lending":
+            self.call_service(lend_kind_options, done=self._kinds)
+
+    def _kinds(self, options: list[tuple[str, str]]) -> None:
+        select: Select[str] = self.widget("kind")
+        select.set_options([(label, value) for value, label in options])
+        if options:
+            select.value = options[0][0]
+        else:
+            self.query_one(".form-hint", Static).update(t("registers.hint.no_kinds"))
+        self._remember_opened()  # the loaded items are not something typed
+
+    @on(UnitField.Changed)
+    def _unit_picked(self, event: UnitField.Changed) -> None:
+        """Fill in the person from the unit's file when still empty, and move on (Enter
+        on the unit field would open the picker again)."""
+        picked = event.picked
+        if picked is None:
+            return
+        hit = picked.hit
+        fills = self.register.unit_fills
+        if fills and hit.occupant_name and not self.widget(fills).value:
+            self.widget(fills).value = hit.occupant_name
+            if self.register.key == "goods" and hit.occupant_kind is not None:
+                self.widget("applicant_kind").value = hit.occupant_kind.value
+        # after the focus came back to the unit field (UnitField._picked queues that first)
+        name = (event.field.id or "").removeprefix(f"{self.prefix}-")
+        self.app.call_later(self._focus_after, name)
+
+    def _focus_after(self, name: str) -> None:
+        names = [s.name for s in self.specs]
+        if name in names and names.index(name) + 1 < len(names):
+            self.widget(names[names.index(name) + 1]).focus()
+
+    def _failed(self, err: DeskError) -> None:
+        if isinstance(err, ValidationError) and err.key == "registers.goods.warning_ack":
+            text = t("registers.goods.confirm_warning", warning=err.params.get("warning", ""))
+
+            def answered(ok: bool | None) -> None:
+                if ok:
+                    self.context.acknowledge = True
+                    self.action_save()
+
+            self.app.push_screen(ConfirmDialog(t("registers.confirm.title"), message=text),
+                                 answered)
+            return
+        super()._failed(err)
+
+
 class RegistersScreen(DeskScreen):
     AREA = "registers"
     DEFAULT_CSS = """
     RegistersScreen TabbedContent { height: 1fr; }
     RegistersScreen TabPane { padding: 0; }
-    RegistersScreen .reg-body { height: 1fr; }
     RegistersScreen .reg-side { width: 1fr; height: 1fr; }
     RegistersScreen .reg-mode { height: 1; padding: 0 1; color: $text-muted; }
     """
@@ -192,10 +460,8 @@ class RegistersScreen(DeskScreen):
     def __init__(self) -> None:
         super().__init__()
         self.history_mode: dict[str, bool] = {r.key: False for r in REGISTERS}
-        self._form_next: str | None = None  # the tab being opened for a new record
         self.ready = False  # mounted and its first focus given (see _registers_screen)
         self.unit_filter: dict[str, PickedUnit | None] = {r.key: None for r in REGISTERS}
-        self._kind_hours: dict[str, int] = {}
 
     # ----------------------------------------------------------------- layout
     def compose(self) -> ComposeResult:
@@ -204,13 +470,10 @@ class RegistersScreen(DeskScreen):
             for n, register in enumerate(REGISTERS, 1):
                 with TabPane(f"{n} {t(f'registers.tab.{register.key}')}",
                              id=f"tab-{register.key}"):
-                    with Horizontal(classes="reg-body"):
-                        yield QuickForm(register.key, f"registers.new.{register.key}",
-                                        register.specs)
-                        with Vertical(classes="reg-side", id=f"side-{register.key}"):
-                            yield Static("", id=f"mode-{register.key}", classes="reg-mode")
-                            if register.key == REGISTERS[0].key:
-                                yield self._make_list(register)
+                    with Vertical(classes="reg-side", id=f"side-{register.key}"):
+                        yield Static("", id=f"mode-{register.key}", classes="reg-mode")
+                        if register.key == REGISTERS[0].key:
+                            yield self._make_list(register)
         yield Footer()
 
     def on_mount(self) -> None:
@@ -218,7 +481,6 @@ class RegistersScreen(DeskScreen):
         for register in REGISTERS:
             self._show_mode(register.key)
         self.query_one("#list-visitors", RecordList).focus()
-        self._load_kinds()
         self.refresh_counts()
         self.call_after_refresh(self._now_ready)
 
@@ -252,17 +514,7 @@ class RegistersScreen(DeskScreen):
     def record_list(self, key: str | None = None) -> RecordList:
         return self._ensure_list(key or self.current.key)
 
-    def form(self, key: str | None = None) -> QuickForm:
-        return self.query_one(f"#form-{key or self.current.key}", QuickForm)
-
-    def _in_form(self) -> bool:
-        focused = self.focused
-        return focused is not None and any(isinstance(a, QuickForm) for a in focused.ancestors)
-
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("step", "history", "unit_filter", "manage", "new", "tab") and \
-                self._in_form():
-            return False  # letters and digits belong to the form's fields
         register = self.current
         if action == "step" and parameters:
             return parameters[0] in register.steps
@@ -275,22 +527,10 @@ class RegistersScreen(DeskScreen):
     @on(TabbedContent.TabActivated)
     def _tab_changed(self) -> None:
         self.refresh_bindings()
-        self.call_after_refresh(self._focus_tab)
-
-    def _focus_tab(self) -> None:
-        """A tab opened for a new record gets the cursor in its form (also when the tab
-        reports itself active again later), otherwise in its list."""
-        form = self.form()
-        focused = self.focused
-        if self._form_next == self.current.key:
-            form.focus_first()
-        elif focused is None or form not in focused.ancestors:
-            self.record_list().focus()
+        self.call_after_refresh(lambda: self.record_list().focus())
 
     def on_descendant_focus(self) -> None:
         self.refresh_bindings()
-        if self._form_next and self._in_form():
-            self._form_next = None
 
     def _show_mode(self, key: str) -> None:
         parts = [t("registers.mode.history" if self.history_mode[key] else "registers.mode.open")]
@@ -313,41 +553,38 @@ class RegistersScreen(DeskScreen):
         self.call_service(lambda s: reg.open_counts(s), done=show, group="reg-counts",
                           exclusive=True)
 
-    def _load_kinds(self) -> None:
-        def show(kinds: list[Any]) -> None:
-            form = self.form("lending")
-            self._kind_hours = {str(k.id): k.default_hours for k in kinds}
-            form.set_choices("kind", [(t("common.with_note", text=k.name,
-                  note=f"{t('registers.col.on_hand')} {k.on_hand}"),
-                                       str(k.id)) for k in kinds])
-            hint = form.query_one("#lending-hint", Static)
-            hint.update(t("registers.hint.form") if kinds else t("registers.hint.no_kinds"))
-
-        self.call_service(lambda s: lending_svc.kinds(s), done=show, group="reg-kinds",
-                          exclusive=True)
-
     def after_change(self, key: str | None = None) -> None:
         found = self.query(f"#list-{key or self.current.key}")
         if found:
             found.first(RecordList).refresh_data()
         self.refresh_counts()
-        if (key or self.current.key) == "lending":
-            self._load_kinds()
-
-    def show_field_error(self, field_name: str, message: str) -> None:
-        self.form().show_field_error(field_name, message)
 
     # ----------------------------------------------------------------- actions
     def action_tab(self, key: str) -> None:
         self.query_one(TabbedContent).active = f"tab-{key}"
 
     def action_new(self) -> None:
-        self.form().focus_first()
+        self.start_new(self.current.key)
 
     def start_new(self, key: str) -> None:
-        self._form_next = key  # until the cursor is in that form (see on_descendant_focus)
-        self.action_tab(key)
-        self.call_after_refresh(self.form(key).focus_first)
+        """The register's "new" form, the cursor in its first field."""
+        if self.current.key != key:
+            self.action_tab(key)
+        register = BY_KEY[key]
+        hold = int(str(self.app.settings.get("registers.lost_hold_days",
+                                             lost_svc.DEFAULT_LOST_HOLD_DAYS)))
+        context = NewContext(self.app.staff, dict(self.app.settings.extra), hold)
+
+        def saved(result: Any) -> None:
+            if result is None:
+                return
+            if key == "goods":
+                deliver_in_background(self.app, result[1])
+            self.notify(register.saved(result), title=t("common.saved"))
+            self.after_change(key)
+            self.record_list(key).focus()
+
+        self.app.push_screen(NewRecordForm(register, context), saved)
 
     def action_history(self) -> None:
         key = self.current.key
@@ -414,139 +651,6 @@ class RegistersScreen(DeskScreen):
 
         self.call_service(lambda s: reg.detail(s, kind=kind, record_id=record_id), done=show)
 
-    # ----------------------------------------------------------------- save forms
-    @on(QuickForm.Back)
-    def _form_back(self, event: QuickForm.Back) -> None:
-        self.record_list(event.form.register).focus()
-
-    @on(QuickForm.Submitted)
-    def _form_submitted(self, event: QuickForm.Submitted) -> None:
-        self.save(event.form.register)
-
-    def save(self, key: str, *, acknowledge: bool = False) -> None:
-        form = self.form(key)
-        form.clear_errors()
-        v = form.values()
-        by = self.app.staff
-        settings = dict(self.app.settings.extra)
-        fn: Callable[[Session], Any]
-        if key == "visitors":
-            def fn(s: Session) -> Any:
-                return visitors_svc.register_visitor(
-                    s, by=by, name=v["name"], phone_no=v["phone"], id_no=v["id_number"],
-                    unit_id=v["unit"], host=v["host"], purpose=v["purpose"], people=v["people"],
-                    plate_no=v["plate"], card_no=v["card_no"], note=v["note"])
-
-            def message(r: Any) -> str:
-                return t("registers.saved.visitor", name=r.name, number=r.number)
-        elif key == "keys":
-            def fn(s: Session) -> Any:
-                loan = keys_svc.check_out(s, by=by, code=v["code"], holder=v["holder"],
-                                          holder_org=v["holder_org"],
-                                          holder_phone=v["holder_phone"],
-                                          purpose=v["purpose"], due=v["due"])
-                return keys_svc.get_item(s, loan.item_id), loan
-
-            def message(r: Any) -> str:
-                return t("registers.saved.key", code=r[0].code, holder=r[1].holder)
-        elif key == "lending":
-            def fn(s: Session) -> Any:
-                loan = lending_svc.lend(s, by=by, kind_id=int(v["kind"]) if v["kind"] else None,
-                                        qty=v["qty"], borrower=v["borrower"], unit_id=v["unit"],
-                                        phone_no=v["phone"], due=v["due"], note=v["note"])
-                return lending_svc.get_kind(s, loan.kind_id), loan
-
-            def message(r: Any) -> str:
-                return t("registers.saved.loan", kind=r[0].name, qty=r[1].qty)
-        elif key == "parcels":
-            def fn(s: Session) -> Any:
-                return parcels_svc.receive(
-                    s, by=by, recipient=v["recipient"], unit_id=v["unit"],
-                    kind=ParcelKind(v["kind"]), carrier=v["carrier"],
-                    tracking_no=v["tracking_no"], recipient_phone=v["recipient_phone"],
-                    shelf=v["shelf"], note=v["note"])
-
-            def message(r: Any) -> str:
-                return t("registers.saved.parcel", shelf=r.shelf or "-")
-        elif key == "lost":
-            hold = int(str(self.app.settings.get("registers.lost_hold_days",
-                                                 reg.lost_svc.DEFAULT_LOST_HOLD_DAYS)))
-
-            def fn(s: Session) -> Any:
-                return lost_svc.register_found(
-                    s, by=by, description=v["description"], found_place=v["found_place"],
-                    found_at=v["found_at"], finder=v["finder"], finder_phone=v["finder_phone"],
-                    storage=v["storage"], hold_days=hold)
-
-            def message(r: Any) -> str:
-                return t("registers.saved.lost", until=r.hold_until.isoformat())
-        else:
-            def fn(s: Session) -> Any:
-                g = goods_svc.issue(
-                    s, by=by, unit_id=v["unit"], applicant=v["applicant"],
-                    applicant_kind=OccupantKind(v["applicant_kind"]),
-                    applicant_phone=v["applicant_phone"], consent_note=v["consent"],
-                    items=v["items"], plate_no=v["plate"], out_date=v["out_date"],
-                    note=v["note"], acknowledge_warnings=acknowledge)
-                return g, write_goods_pass(s, g.id, by, settings)
-
-            def message(r: Any) -> str:
-                deliver_in_background(self.app, r[1])
-                return t("registers.saved.goods", number=r[0].number)
-
-        def done(result: Any) -> None:
-            self.notify(message(result), title=t("common.saved"))
-            form.reset()
-            self.after_change(key)
-            form.focus_first()
-
-        def failed(err: DeskError) -> None:
-            if key == "goods" and isinstance(err, ValidationError) and \
-                    err.key == "registers.goods.warning_ack":
-                text = t("registers.goods.confirm_warning", warning=err.params.get("warning", ""))
-                self.app.push_screen(ConfirmDialog(t("registers.confirm.title"), message=text),
-                                     lambda ok: ok and self.save(key, acknowledge=True))
-                return
-            if isinstance(err, ValidationError) and err.field:
-                form.show_field_error(err.field, str(err))
-                return
-            self.show_error(err)
-
-        self.call_service(fn, write=True, done=done, failed=failed, request_id=self.request_id)
-
-    @on(UnitField.Changed)
-    def _unit_picked(self, event: UnitField.Changed) -> None:
-        """A unit picked in a form: fill in the person from the unit's file when still
-        empty, and move on to the next field (Enter on the unit field would re-open the
-        picker)."""
-        field_id = event.field.id or ""
-        form = next((a for a in event.field.ancestors if isinstance(a, QuickForm)), None)
-        if event.picked is not None and form is not None:
-            # after the focus came back to the unit field (UnitField._picked queues that
-            # first); a timer here let keys typed meanwhile land on the unit field, where
-            # Enter opened the picker again
-            name = field_id.removeprefix(f"{form.register}-")
-            self.app.call_later(form.focus_after, name)
-        if field_id == "goods-unit" and event.picked is not None:
-            form = self.form("goods")
-            applicant = form.widget("applicant")
-            if not applicant.value and event.picked.hit.occupant_name:
-                applicant.value = event.picked.hit.occupant_name
-                if event.picked.hit.occupant_kind is not None:
-                    form.widget("applicant_kind").value = event.picked.hit.occupant_kind.value
-        if field_id == "visitors-unit" and event.picked is not None:
-            host = self.form("visitors").widget("host")
-            if not host.value and event.picked.hit.occupant_name:
-                host.value = event.picked.hit.occupant_name
-        if field_id == "lending-unit" and event.picked is not None:
-            borrower = self.form("lending").widget("borrower")
-            if not borrower.value and event.picked.hit.occupant_name:
-                borrower.value = event.picked.hit.occupant_name
-        if field_id == "parcels-unit" and event.picked is not None:
-            recipient = self.form("parcels").widget("recipient")
-            if not recipient.value and event.picked.hit.occupant_name:
-                recipient.value = event.picked.hit.occupant_name
-
     # ----------------------------------------------------------------- steps
     def run_step(self, kind: str, record_id: int, step: str) -> None:
         register = BY_KIND[kind]
@@ -555,122 +659,41 @@ class RegistersScreen(DeskScreen):
             print_document(self, register.document, record_id)
             return
         if step == "void":
-            modal = ActionModal(t("registers.void.title"),
-                                [spec("reason", "registers.field.void_reason", required=True)],
-                                lambda v: self._void_fn(kind, record_id, v["reason"]))
-            self.app.push_screen(modal, lambda r: r is not None and self._done(register.key,
-                                                                               "voided"))
+            self._step_form(register, "voided", t("registers.void.title"),
+                            [spec("reason", "registers.field.void_reason", required=True)],
+                            lambda v: register.void(by, record_id, v["reason"]))
             return
         if step == "notify":
-            modal = ActionModal(
-                t("registers.notify.title"),
-                [spec("method", "registers.field.notify_method", "select",
-                      choices=_choices(NotifyMethod, "registers.notify"))],
-                lambda v: lambda s: parcels_svc.notify(s, by=by, parcel_id=record_id,
-                                                       method=NotifyMethod(v["method"])))
-            self.app.push_screen(modal, lambda r: r is not None and self._done(register.key,
-                                                                               "notified"))
+            self._step_form(register, "notified", t("registers.notify.title"),
+                            [spec("method", "registers.field.notify_method", "select",
+                                  choices=_choices(NotifyMethod, "registers.notify"))],
+                            lambda v: lambda s: parcels_svc.notify(
+                                s, by=by, parcel_id=record_id, method=NotifyMethod(v["method"])))
             return
         if step == "dispose":
-            modal = ActionModal(
-                t("registers.dispose.title"),
-                [spec("disposal", "registers.field.disposal", required=True)],
-                lambda v: lambda s: lost_svc.dispose(s, by=by, item_id=record_id,
-                                                     disposal=v["disposal"]))
-            self.app.push_screen(modal, lambda r: r is not None and self._done(register.key,
-                                                                               "closed"))
+            self._step_form(register, "closed", t("registers.dispose.title"),
+                            [spec("disposal", "registers.field.disposal", required=True)],
+                            lambda v: lambda s: lost_svc.dispose(s, by=by, item_id=record_id,
+                                                                 disposal=v["disposal"]))
             return
         # close: the form depends on the record (a visitor's card, a parcel's recipient)
         self.call_service(lambda s: reg.detail(s, kind=kind, record_id=record_id),
-                          done=lambda d: self._close_modal(register, record_id, d))
+                          done=lambda d: self._close_form(register, record_id, d))
 
-    def _void_fn(self, kind: str, record_id: int, reason: str) -> Callable[[Session], Any]:
-        by = self.app.staff
-        calls: dict[str, Callable[[Session], Any]] = {
-            "visitor": lambda s: visitors_svc.void_visitor(s, by=by, visitor_id=record_id,
-                                                           reason=reason),
-            "key_loan": lambda s: keys_svc.void_loan(s, by=by, loan_id=record_id, reason=reason),
-            "loan": lambda s: lending_svc.void_loan(s, by=by, loan_id=record_id, reason=reason),
-            "parcel": lambda s: parcels_svc.void_parcel(s, by=by, parcel_id=record_id,
-                                                        reason=reason),
-            "lost_item": lambda s: lost_svc.void_item(s, by=by, item_id=record_id,
-                                                      reason=reason),
-            "goods_pass": lambda s: goods_svc.void_pass(s, by=by, pass_id=record_id,
-                                                        reason=reason),
-        }
-        return calls[kind]
+    def _step_form(self, register: Register, what: str, title: str, specs: list[FieldSpec],
+                   run: Callable[[Values], ServiceFn], info: str = "") -> None:
+        self.app.push_screen(ActionModal(title, specs, run, info=info),
+                             lambda r: r is not None and self._done(register.key, what))
 
-    def _close_modal(self, register: Register, record_id: int, d: reg.RecordDetail) -> None:
+    def _close_form(self, register: Register, record_id: int, d: reg.RecordDetail) -> None:
         if "close" not in d.steps:
-            self.notify(t("registers.void.not_open",
-                          status=dict(d.rows).get("registers.col.status", "")),
+            self.notify(t("registers.void.not_open", status=_row(d, "registers.col.status")),
                         severity="warning")
             return
         by = self.app.staff
-        info = d.title
-        specs: list[FieldSpec]
-        run: Callable[[dict[str, Any]], Callable[[Session], Any]]
-        prefill: dict[str, str] = {}
-        key = register.key
-        if key == "visitors":
-            has_card = bool(dict(d.rows).get("registers.field.card_no"))
-            specs = ([spec("card_returned", "registers.field.card_returned", "select",
-                           choices=YES_NO)] if has_card else []) + \
-                [spec("note", "registers.field.note")]
-
-            def run(v: dict[str, Any]) -> Callable[[Session], Any]:
-                card = None if not has_card else v.get("card_returned") == "yes"
-                return lambda s: visitors_svc.sign_out_visitor(
-                    s, by=by, visitor_id=record_id, card_returned=card, note=v["note"])
-        elif key == "keys":
-            specs = [spec("condition", "registers.field.condition", "select",
-                          choices=_choices(ReturnCondition, "registers.condition")),
-                     spec("return_note", "registers.field.return_note")]
-
-            def run(v: dict[str, Any]) -> Callable[[Session], Any]:
-                return lambda s: keys_svc.return_item(
-                    s, by=by, loan_id=record_id, condition=ReturnCondition(v["condition"]),
-                    note=v["return_note"])
-        elif key == "lending":
-            specs = [spec("lost", "registers.field.lost", "select", choices=NO_YES),
-                     spec("return_note", "registers.field.return_note")]
-
-            def run(v: dict[str, Any]) -> Callable[[Session], Any]:
-                return lambda s: lending_svc.return_loan(
-                    s, by=by, loan_id=record_id, lost=v["lost"] == "yes", note=v["return_note"])
-        elif key == "parcels":
-            specs = [spec("handover", "registers.field.handover", "select",
-                          choices=(("collected", "registers.handover.collected"),
-                                   ("delivered", "registers.handover.delivered"),
-                                   ("returned", "registers.handover.returned"))),
-                     spec("collected_by", "registers.field.collected_by", required=True),
-                     spec("note", "registers.field.note")]
-            prefill = {"collected_by": dict(d.rows).get("registers.field.recipient", "")}
-
-            def run(v: dict[str, Any]) -> Callable[[Session], Any]:
-                return lambda s: parcels_svc.hand_over(
-                    s, by=by, parcel_id=record_id, collected_by=v["collected_by"],
-                    delivered=v["handover"] == "delivered",
-                    returned=v["handover"] == "returned", note=v["note"])
-        elif key == "lost":
-            specs = [spec("claimant", "registers.field.claimant", required=True),
-                     spec("claimant_phone", "registers.field.claimant_phone", required=True),
-                     spec("id_number", "registers.field.id_number"),
-                     spec("id_checked", "registers.field.id_checked", "select", choices=NO_YES)]
-
-            def run(v: dict[str, Any]) -> Callable[[Session], Any]:
-                return lambda s: lost_svc.claim(
-                    s, by=by, item_id=record_id, claimant=v["claimant"],
-                    claimant_phone=v["claimant_phone"], id_no=v["id_number"],
-                    id_checked=v["id_checked"] == "yes")
-        else:
-            specs = [spec("guard", "registers.field.guard")]
-
-            def run(v: dict[str, Any]) -> Callable[[Session], Any]:
-                return lambda s: goods_svc.mark_used(s, by=by, pass_id=record_id,
-                                                     guard=v["guard"])
-        modal = ActionModal(t(f"registers.close.{key}"), specs, run, info=info, prefill=prefill)
-        self.app.push_screen(modal, lambda r: r is not None and self._done(key, "closed"))
+        self._step_form(register, "closed", t(f"registers.close.{register.key}"),
+                        register.close_specs(d),
+                        lambda v: register.close(by, record_id, v), info=d.title)
 
     def _done(self, key: str, what: str) -> None:
         self.notify(t(f"registers.saved.{what}"))
@@ -699,9 +722,11 @@ async def _goods_form_shot(pilot: Any) -> None:
     screen = pilot.app.screen
     if not isinstance(screen, RegistersScreen):
         return
-    screen.action_tab("goods")
+    screen.start_new("goods")
     await pilot.pause(0.3)
-    form = screen.form("goods")
+    form = pilot.app.screen
+    if not isinstance(form, NewRecordForm):
+        return
     from deskapp.services import units
 
     with pilot.app.db.read() as session:
@@ -713,7 +738,7 @@ async def _goods_form_shot(pilot: Any) -> None:
     form.widget("applicant_kind").value = OccupantKind.TENANT.value
     form.widget("applicant_phone").value = "13912345678"
     form.widget("items").value = "冰箱 1台、纸箱 5箱"
-    screen.save("goods")
+    form.action_save()
     await pilot.app.workers.wait_for_complete()
     await pilot.pause(0.3)
 

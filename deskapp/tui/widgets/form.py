@@ -9,11 +9,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
 from textual.widget import Widget
 from textual.widgets import Checkbox, Footer, Input, Label, Select, Static, TextArea
 
@@ -23,9 +25,9 @@ from deskapp.masking import mask_phone
 from deskapp.tui.base import DeskModal
 from deskapp.tui.widgets.reception_choice import KeyChoice
 
-__all__ = ["DeskForm", "Field", "FieldSpec", "FormMixin", "PhoneInput", "REVEAL_PHONE", "PhoneRef",
-           "SpecForm", "choice", "choice_value", "confirm_discard", "input_value", "spec_value",
-           "spec_widget"]
+__all__ = ["DeskForm", "Field", "FieldSpec", "FormMixin", "ItemLines", "PhoneInput", "REVEAL_PHONE",
+           "PhoneRef", "SpecForm", "TickBox", "choice", "choice_value", "confirm_discard",
+           "input_value", "spec_value", "spec_widget"]
 
 
 @dataclass(frozen=True)
@@ -237,6 +239,10 @@ class DeskForm(FormMixin, DeskModal[Any]):
     def form_fields(self) -> ComposeResult:
         yield from ()
 
+    def form_below(self) -> ComposeResult:
+        """What stays in view under the scrolling fields (a live check, a refusal)."""
+        yield from ()
+
     def hint(self) -> str:
         return t(self.hint_key)
 
@@ -245,6 +251,7 @@ class DeskForm(FormMixin, DeskModal[Any]):
             yield Label(self.form_title, classes="title", id="form-title")
             with VerticalScroll(can_focus=False):
                 yield from self.form_fields()
+            yield from self.form_below()
             yield Static(self.hint(), classes="form-hint")
         yield Footer()
 
@@ -392,7 +399,7 @@ def confirm_discard(form: Any, discard: Callable[[], Any]) -> None:
 # --------------------------------------------------------------------------------------
 
 SpecKind = Literal["text", "number", "money", "date", "time", "choice", "select", "check",
-                   "unit", "info"]
+                   "unit", "info", "section"]
 _PLACEHOLDERS = {"date": "YYYY-MM-DD", "time": "HH:MM", "money": "0.00"}
 
 
@@ -401,7 +408,9 @@ class FieldSpec:
     """One field of a :class:`SpecForm`. ``name`` is the service's field name (a
     ``ValidationError(field=name)`` lands there); ``label`` is translated text.
     ``options`` are ``(value, label)`` pairs: ``choice`` picks one with a digit key,
-    ``select`` is a drop-down (for long lists). ``info`` shows ``value`` read-only."""
+    ``select`` is a drop-down (for long lists). ``info`` shows ``value`` read-only;
+    ``check`` is a tick box with its label beside the box (long labels wrap between
+    words); ``section`` is a heading between fields (no value)."""
 
     name: str
     label: str
@@ -410,6 +419,50 @@ class FieldSpec:
     options: Sequence[tuple[str, str]] = ()
     required: bool = False
     placeholder: str = ""
+
+
+class TickBox(Checkbox):
+    """A tick box drawn ``[✓] label`` / ``[ ] label``: an unticked box shows no mark (the
+    stock one shows a dim X either way, and its ``▐X▌`` blocks read as boxes already
+    ticked). Space or Enter ticks it."""
+
+    DEFAULT_CSS = """
+    TickBox, TickBox:focus { width: 1fr; height: auto; border: none; padding: 0; }
+    TickBox:focus { background: $accent 30%; }
+    TickBox > .toggle--button { background: transparent; }
+    """
+    BUTTON_LEFT = "["
+    BUTTON_INNER = "✓"
+    BUTTON_RIGHT = "]"
+
+    @property
+    def _button(self) -> Content:
+        mark = ("✓", "bold $success") if self.value else (" ", "")
+        return Content.assemble("[", mark, "]")
+
+
+class ItemLines:
+    """``head`` then ``items`` on as many lines as the width needs, broken only between
+    items (never inside one, in Chinese or English); following lines are indented."""
+
+    def __init__(self, head: str, items: Sequence[str], *, style: str = "") -> None:
+        self.head = head
+        self.items = list(items)
+        self.style = style
+
+    def __rich_console__(self, console: Any, options: Any) -> Any:
+        width = max(options.max_width, 10)
+        sep, indent = t("form.list_sep"), "  "
+        text = Text(self.head, style="bold")
+        used = cell_len(self.head)
+        for n, item in enumerate(self.items):
+            piece = item + (sep if n + 1 < len(self.items) else "")
+            if used + cell_len(piece.rstrip()) > width and used > len(indent):
+                text.append("\n" + indent)
+                used = len(indent)
+            text.append(piece, style=self.style)
+            used += cell_len(piece)
+        yield text
 
 
 def label_text(label: str) -> str:
@@ -421,7 +474,7 @@ def label_text(label: str) -> str:
 def spec_widget(spec: FieldSpec, wid: str) -> Widget:
     """The widget for ``spec`` with the id ``wid``."""
     if spec.kind == "check":
-        return Checkbox("", value=bool(spec.value), id=wid)
+        return TickBox(label_text(spec.label), value=bool(spec.value), id=wid)
     if spec.kind == "choice":
         return KeyChoice([(v, label_text(lab)) for v, lab in spec.options],
                          value=str(spec.value) if spec.value else None, id=wid)
@@ -469,9 +522,12 @@ class SpecForm(DeskForm):
 
     DEFAULT_CSS = """
     SpecForm .form-message { color: $error; height: auto; padding: 0 1; }
-    SpecForm .form-preview { height: auto; padding: 0 1; }
-    SpecForm Checkbox, SpecForm Checkbox:focus { width: auto; height: 1; border: none; padding: 0; margin: 1 0 0 0; }
-    SpecForm Checkbox:focus { background: $accent 30%; }
+    SpecForm .form-preview { height: auto; padding: 0 1; border-top: solid $primary-darken-2; }
+    SpecForm Field > .field-label { width: 16; padding: 0 1 0 0; }
+    SpecForm Field > .field-error { padding: 0 0 0 1; max-width: 60%; }
+    SpecForm UnitField { height: 1; border: none; padding: 0 1; background: $boost; }
+    SpecForm UnitField:focus { background: $accent 30%; border: none; }
+    SpecForm .form-section { color: $accent; text-style: bold; padding: 0 0 0 2; }
     """
 
     def __init__(self, title: str, specs: Sequence[FieldSpec],
@@ -505,8 +561,14 @@ class SpecForm(DeskForm):
         if self.info:
             yield Static(self.info, classes="form-info", id=f"{self.prefix}-info")
         for spec in self.specs:
-            yield Field(label_text(spec.label), spec_widget(spec, f"{self.prefix}-{spec.name}"),
+            if spec.kind == "section":
+                yield Label(label_text(spec.label), classes="form-section")
+                continue
+            label = "" if spec.kind == "check" else label_text(spec.label)  # beside its box
+            yield Field(label, spec_widget(spec, f"{self.prefix}-{spec.name}"),
                         name=spec.name, required=spec.required)
+
+    def form_below(self) -> ComposeResult:
         if self.preview is not None:
             yield Static("", classes="form-preview", id=f"{self.prefix}-preview")
         yield Static("", classes="form-message", id=f"{self.prefix}-message")
@@ -517,7 +579,7 @@ class SpecForm(DeskForm):
 
     def values(self) -> dict[str, Any]:
         return {spec.name: spec_value(self.query_one(f"#{self.prefix}-{spec.name}"))
-                for spec in self.specs}
+                for spec in self.specs if spec.kind != "section"}
 
     def submitted(self, box: Input) -> None:
         """Enter: the next field; in the last text field, save."""

@@ -1,7 +1,6 @@
-"""Form pieces of the registers screen: a quick form built from field specs (the same
-:class:`~deskapp.tui.widgets.form.Field` rows and :class:`UnitField` as everywhere), a
-modal form for the close/notify/void steps, a yes/no confirmation and a record detail view.
-"""
+"""Form pieces of the registers screen: the register field spec helper, the modal form
+for the close/notify/void steps (a :class:`~deskapp.tui.widgets.form.SpecForm`) and the
+record detail view."""
 
 from __future__ import annotations
 
@@ -11,27 +10,21 @@ from typing import Any
 
 from rich.text import Text
 from sqlmodel import Session
-from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
-from textual.message import Message
-from textual.widgets import Footer, Input, Label, Select, Static
+from textual.widgets import Footer, Label, Static
 
 from deskapp.i18n import t
 from deskapp.tui.base import DeskModal
 from deskapp.tui.widgets.form import (
     Field,
     FieldSpec,
-    FormMixin,
     SpecForm,
     SpecKind,
-    label_text,
     spec_value,
-    spec_widget,
 )
 from deskapp.tui.widgets.reveal import RevealMixin, RevealTarget
-from deskapp.tui.widgets.unit_picker import UnitField
 
 
 def spec(name: str, label_key: str, kind: SpecKind = "text", *, required: bool = False,
@@ -42,10 +35,6 @@ def spec(name: str, label_key: str, kind: SpecKind = "text", *, required: bool =
                      placeholder=placeholder_key)
 
 
-def build_widget(spec: FieldSpec, prefix: str) -> Any:
-    return spec_widget(spec, f"{prefix}-{spec.name}")
-
-
 def read_values(container: Any, specs: list[FieldSpec]) -> dict[str, Any]:
     """The values of ``specs`` (a drop-down with nothing chosen gives ``None``)."""
     values: dict[str, Any] = {}
@@ -53,118 +42,6 @@ def read_values(container: Any, specs: list[FieldSpec]) -> dict[str, Any]:
         value = spec_value(container.query_one(f"#field-{spec.name}", Field).widget)
         values[spec.name] = None if spec.kind == "select" and value == "" else value
     return values
-
-
-def clear_own_error(widget: Any) -> None:
-    """The user is correcting a field: its old message goes."""
-    for ancestor in widget.ancestors:
-        if isinstance(ancestor, Field):
-            if ancestor.has_class("-invalid"):
-                ancestor.set_error("")
-            return
-
-
-class QuickForm(FormMixin, VerticalScroll):
-    """The form on the left of a register: Enter moves on, Ctrl+S saves, Esc goes to
-    the list."""
-
-    DEFAULT_CSS = """
-    QuickForm { width: 54; height: 1fr; padding: 0 1 0 0; border-right: solid $primary-darken-2; }
-    QuickForm Field { margin: 0 0 1 0; }
-    QuickForm Field > .field-label { width: 14; padding: 0 1 0 0; }
-    QuickForm Field > .field-error { width: auto; max-width: 100%; padding: 0; }
-    QuickForm Field.-invalid { layout: grid; grid-size: 2; grid-columns: 14 1fr; grid-rows: auto auto; }
-    QuickForm Field.-invalid > .field-error { column-span: 2; width: 1fr; padding: 0 0 0 14; }
-    QuickForm UnitField { height: 1; border: none; padding: 0 1; background: $boost; }
-    QuickForm UnitField:focus { height: 1; border: none; background: $primary 30%; }
-    QuickForm .hint { margin-top: 1; }
-    """
-    BINDINGS = [
-        Binding("ctrl+s", "save", t("registers.key.save"), id="registers.key.save"),
-        Binding("escape", "back", t("registers.key.back"), id="registers.key.back"),
-    ]
-
-    class Submitted(Message):
-        def __init__(self, form: QuickForm) -> None:
-            super().__init__()
-            self.form = form
-
-    class Back(Message):
-        def __init__(self, form: QuickForm) -> None:
-            super().__init__()
-            self.form = form
-
-    def __init__(self, register: str, title_key: str, specs: list[FieldSpec], *,
-                 hint_key: str = "registers.hint.form") -> None:
-        super().__init__(id=f"form-{register}")
-        self.register = register
-        self.title_key = title_key
-        self.specs = specs
-        self.hint_key = hint_key
-
-    def compose(self) -> ComposeResult:
-        yield Label(t(self.title_key), classes="title")
-        for spec in self.specs:
-            yield Field(label_text(spec.label), build_widget(spec, f"{self.register}"),
-                        name=spec.name, required=spec.required)
-        yield Static(t(self.hint_key), classes="hint", id=f"{self.register}-hint")
-
-    def values(self) -> dict[str, Any]:
-        return read_values(self, self.specs)
-
-    def widget(self, name: str) -> Any:
-        return self.query_one(f"#field-{name}", Field).widget
-
-    def reset(self) -> None:
-        self.clear_errors()
-        for spec in self.specs:
-            widget = self.widget(spec.name)
-            if isinstance(widget, UnitField):
-                widget.set_picked(None)
-            elif isinstance(widget, Input):
-                widget.value = str(spec.value)
-
-    def set_choices(self, name: str, choices: list[tuple[str, str]]) -> None:
-        """Replace a select's options (``(label, value)``), keeping the value if it is
-        still there."""
-        select: Select[str] = self.widget(name)
-        current = select.value
-        select.set_options(choices)
-        values = [v for _, v in choices]
-        if current in values:
-            select.value = current
-        elif values:
-            select.value = values[0]
-
-    def focus_first(self) -> None:
-        self.widget(self.specs[0].name).focus()
-
-    def focus_after(self, name: str) -> None:
-        """Focus the field after ``name`` (the save key's turn when it is the last)."""
-        names = [spec.name for spec in self.specs]
-        index = names.index(name)
-        if index + 1 < len(names):
-            self.widget(names[index + 1]).focus()
-
-    @on(Input.Changed)
-    @on(Select.Changed)
-    def _changed(self, event: Input.Changed | Select.Changed) -> None:
-        clear_own_error(event.control)
-
-    @on(Input.Submitted)
-    def _next(self, event: Input.Submitted) -> None:
-        event.stop()
-        last = self.specs[-1].name
-        if event.input.id == f"{self.register}-{last}":
-            self.action_save()
-        else:
-            self.screen.focus_next()
-
-    def action_save(self) -> None:
-        self.post_message(self.Submitted(self))
-
-    def action_back(self) -> None:
-        self.post_message(self.Back(self))
 
 
 ServiceFn = Callable[[Session], Any]
