@@ -539,6 +539,11 @@ class RecordTable(ScrollView, can_focus=True):
         bottom = min(total - 1, top + self._body_height())
         wanted = {p for p in range(top // PAGE_SIZE, bottom // PAGE_SIZE + 1)}
         wanted.add(min(self._cursor, total - 1) // PAGE_SIZE)
+        # Read ahead: the page two screens above/below the cursor is fetched before a
+        # cursor key reaches it, so Down/PageDown never wait for the database (issue #17).
+        ahead = 2 * self._body_height()
+        wanted.add(min(self._cursor + ahead, total - 1) // PAGE_SIZE)
+        wanted.add(max(self._cursor - ahead, 0) // PAGE_SIZE)
         self._wanted = frozenset(wanted)
         for page in sorted(wanted):
             if page not in self._pages and page not in self._pending:
@@ -724,7 +729,9 @@ class RecordList(Widget):
             & > .record-list--text { width: 1fr; min-width: 12; max-width: 20; margin-right: 1; }
             & > .record-list--search { width: 1fr; min-width: 12; }
         }
-        & > .record-list--status { dock: bottom; height: 1; padding: 0 1; color: $text-muted; }
+        & > .record-list--status {
+            dock: bottom; height: 1; width: 1fr; padding: 0 1; color: $text-muted;
+        }
     }
     """
 
@@ -780,6 +787,7 @@ class RecordList(Widget):
             classes="record-list--search",
         )
         self.status = Static("", classes="record-list--status")
+        self._status_text: str | None = None
         for key, value in initial.items():
             if key not in self._specs:
                 self._extra[key] = value
@@ -944,7 +952,11 @@ class RecordList(Widget):
         else:
             count = t("list.count", n=f"{table.count:,}")
             text = f"{t('list.position', i=f'{table.cursor + 1:,}')} · {count}"
-        self.status.update(text)
+        if text != self._status_text:
+            # One line of fixed height: redraw it without a layout pass of the screen
+            # (issue #17 — every cursor key updates it).
+            self._status_text = text
+            self.status.update(text, layout=False)
 
     def focus(self, scroll_visible: bool = True) -> RecordList:
         """Focusing the list focuses its table (the filter bar is reached with ``/``)."""
