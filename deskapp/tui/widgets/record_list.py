@@ -292,6 +292,7 @@ class RecordTable(ScrollView, can_focus=True):
         self._pending: set[int] = set()
         self._wanted: frozenset[int] = frozenset()
         self._cursor = 0
+        self._newest = False  # on the newest row by show_newest, not moved since
         self._following: int | None = None  # generation whose refresh places the cursor
         self.error: BaseException | None = None
         self._columns: list[ListColumn] = list(source.columns)
@@ -341,10 +342,24 @@ class RecordTable(ScrollView, can_focus=True):
         """Show ``query``'s records from the top."""
         self._start(query, keep_position=False)
 
-    def show_newest(self) -> None:
+    def show_newest(self, *, reload: bool = True) -> None:
         """Reload and put the cursor on the newest row (the first, newest first): what a
-        list shows when its area is opened or returned to by its key."""
-        self._start(self._query, keep_position=False)
+        list shows when its area is opened or returned to by its key.
+
+        ``reload=False`` (issue #17: the area key, when the screen checks for changes
+        itself): a loaded list only moves its cursor to the first row; the next
+        :meth:`refresh_data` then reloads on the newest row instead of following the
+        record."""
+        if reload or not self._counted or self.error is not None:
+            self._start(self._query, keep_position=False)
+            return
+        self._newest = True
+        if self._cursor != 0:
+            self._cursor = 0
+            self.refresh()
+        self.scroll_to(0, 0, animate=False)
+        self._check_pages()
+        self.post_message(self.StatusChanged())
 
     def refresh_data(self) -> None:
         """Re-count and reload, keeping the cursor on the same *record* (not the same
@@ -353,6 +368,10 @@ class RecordTable(ScrollView, can_focus=True):
         neighbour still listed (the one below first); when none is near, to the newest
         row. Until the fresh rows arrive the old ones stay on screen, so Enter always
         opens the row the user sees highlighted."""
+        if self._newest:  # still on the newest row since show_newest: stay there
+            self._cursor = 0
+            self._start(self._query, keep_position=True)
+            return
         self._start(self._query, keep_position=True, anchors=self._anchors())
 
     def _anchors(self) -> tuple[int, ...]:
@@ -375,6 +394,7 @@ class RecordTable(ScrollView, can_focus=True):
             return
         index = max(0, min(index, total - 1))
         self._following = None  # the user moved: a refresh in flight must not move it back
+        self._newest = False
         if index != self._cursor:
             self._cursor = index
             self.refresh()
@@ -400,6 +420,7 @@ class RecordTable(ScrollView, can_focus=True):
             self._stale_pages = {}
             self._count = None
             self._cursor = 0
+            self._newest = False
             self.scroll_to(0, 0, animate=False)
         self._following = self._generation if anchors else None
         self._pages = OrderedDict()
@@ -859,9 +880,10 @@ class RecordList(Widget):
         on the same record (see :meth:`RecordTable.refresh_data`)."""
         self.table.refresh_data()
 
-    def show_newest(self) -> None:
-        """Reload with the cursor on the newest row (the area was opened by its key)."""
-        self.table.show_newest()
+    def show_newest(self, *, reload: bool = True) -> None:
+        """Reload with the cursor on the newest row (the area was opened by its key);
+        see :meth:`RecordTable.show_newest` for ``reload=False``."""
+        self.table.show_newest(reload=reload)
 
     def set_filter(self, key: str, value: object) -> None:
         """Set one filter (``None`` / ``""`` clears it) and reload now. Keys without a
