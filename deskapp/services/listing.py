@@ -129,7 +129,6 @@ class ListQuery:
         return {k: v for k, v in self.filters.items() if v is not None and v != ""}
 
 
-@dataclass(frozen=True)
 class ListRow:
     """One display row: the record's id, one string per column, and an optional style.
 
@@ -142,14 +141,37 @@ class ListRow:
     Sources still mask their own phone and ID columns (``mask_phone`` also masks landlines,
     which free text cannot be searched for reliably); the full value is only ever shown by
     the audited reveal.
+
+    The masking happens when :attr:`cells` is first read (issue #17): the list draws the
+    rows on screen only, so a fetched page of 200 rows masks the 40 shown, not all of
+    them; an export reads every row and so masks every row. The unmasked text is never
+    handed out.
     """
 
-    id: int
-    cells: tuple[str, ...]
-    style: str = ""
+    __slots__ = ("_masked", "_raw", "id", "style")
 
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "cells", tuple(mask_text(str(c)) for c in self.cells))
+    def __init__(self, id: int, cells: Sequence[object], style: str = "") -> None:
+        self.id = id
+        self._raw = tuple(cells)
+        self._masked: tuple[str, ...] | None = None
+        self.style = style
+
+    @property
+    def cells(self) -> tuple[str, ...]:
+        if self._masked is None:
+            self._masked = tuple(mask_text(str(c)) for c in self._raw)
+        return self._masked
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, ListRow):
+            return NotImplemented
+        return (self.id, self.cells, self.style) == (other.id, other.cells, other.style)
+
+    def __hash__(self) -> int:
+        return hash((self.id, self.cells, self.style))
+
+    def __repr__(self) -> str:
+        return f"ListRow(id={self.id!r}, cells={self.cells!r}, style={self.style!r})"
 
 
 @runtime_checkable

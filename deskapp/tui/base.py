@@ -253,6 +253,10 @@ class DeskScreen(GuardedDispatch, HelpFirstMixin, ServiceMixin, Screen[None]):
     def staff(self):  # type: ignore[no-untyped-def]
         return self.app.staff
 
+    RELOAD_AFTER_SECONDS = 60.0
+    """Shown again later than this, the screen reloads even when nothing was written
+    (today's filters and overdue marks follow the clock)."""
+
     def on_screen_resume(self) -> None:
         # back from a dialog that may have changed the record: keys follow its state
         self.refresh_bindings()
@@ -260,6 +264,40 @@ class DeskScreen(GuardedDispatch, HelpFirstMixin, ServiceMixin, Screen[None]):
         if getattr(self, "_seen_generation", generation) != generation:
             self._seen_generation = generation
             self.staff_changed()
+            return
+        self._reload_if_changed()
+
+    def _reload_if_changed(self) -> None:
+        """Issue #17: shown again (area key, back from another area or a dialog), the
+        screen reloads only when business data was written since it was last loaded — a
+        cheap change mark (``services.startup.change_mark``) read off the UI thread — or
+        it is older than :attr:`RELOAD_AFTER_SECONDS`. The first showing only remembers
+        the mark: the lists are loading already."""
+        import time
+
+        from deskapp.services.startup import change_mark
+
+        def decide(mark: tuple[int, int]) -> None:
+            seen = getattr(self, "_seen_mark", None)
+            fresh = time.monotonic() - getattr(self, "_seen_at", 0.0) < self.RELOAD_AFTER_SECONDS
+            if seen is not None and (seen != mark or not fresh):
+                self.data_changed()
+            if seen is None or seen != mark or not fresh:
+                self._seen_mark, self._seen_at = mark, time.monotonic()
+
+        self.call_service(change_mark, done=decide, group="resume-mark")
+
+    def data_changed(self) -> None:
+        """Data was written since the screen was loaded: ``reload()`` (else every record
+        list refreshes, keeping its cursor on its record)."""
+        from deskapp.tui.widgets.record_list import RecordList
+
+        reload = getattr(self, "reload", None)
+        if callable(reload):
+            reload()
+        else:
+            for record_list in self.query(RecordList):
+                record_list.refresh_data()
 
     def staff_changed(self) -> None:
         """Another person is logged in now: show their data, their keys."""
@@ -279,7 +317,9 @@ class DeskScreen(GuardedDispatch, HelpFirstMixin, ServiceMixin, Screen[None]):
         from deskapp.tui.widgets.record_list import RecordList
 
         for record_list in self.query(RecordList):
-            record_list.show_newest()
+            # No reload here: the cursor goes to the newest row at once, and the resume
+            # check above reloads (on the newest row) only when data changed.
+            record_list.show_newest(reload=False)
 
 
 class DeskModal(GuardedDispatch, HelpFirstMixin, ServiceMixin, ModalScreen[T]):

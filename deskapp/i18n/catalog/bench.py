@@ -29,4 +29,8 @@ MESSAGES = {
     "bench.demo": ("演示库生成（deskapp demo）", "demo database build (deskapp demo)"),
     "bench.report_old": ("月报：2½ 年前的某月（各业务）",
                          "reports: monthly report, a month 2½ years back (every area)"),
+    "bench.switch.widgets": ("业务区屏幕上的部件数（最多）", "widgets on an area screen (most)"),
+    "bench.cursor.max": ("  └ {press} 最慢一次（含换页读库）", "  └ {press} slowest (incl. a page fetch)"),
+    "bench.cursor.bare": ("参照：裸 Textual DataTable 按 {press}（2,000 行）",
+                          "reference: bare Textual DataTable {press} (2,000 rows)"),
 }

@@ -10,7 +10,6 @@ three tabs, Enter opens the highlighted record, ``/`` searches.
 from __future__ import annotations
 
 import logging
-import time
 from typing import Any
 
 from rich.text import Text
@@ -264,24 +263,7 @@ class ReceptionScreen(DeskScreen):
                 records.refresh_data()
         self._load_shift()
 
-    RELOAD_AFTER_SECONDS = 60.0
-    """Resuming later than this reloads even when nothing was written (today's filters,
-    overdue marks follow the clock)."""
-
-    def on_screen_resume(self) -> None:
-        # Issue #17: coming back to the area reloads the three lists only when data was
-        # written since they were loaded (or they are older than a minute).
-        from deskapp.services.startup import change_mark
-
-        def decide(mark: tuple[int, int]) -> None:
-            seen = getattr(self, "_seen_mark", None)
-            fresh = time.monotonic() - getattr(self, "_seen_at", 0.0) < self.RELOAD_AFTER_SECONDS
-            if seen == mark and fresh:
-                return
-            self._seen_mark, self._seen_at = mark, time.monotonic()
-            self.reload()
-
-        self.call_service(change_mark, done=decide)
+    # Shown again: DeskScreen.on_screen_resume reloads only when data changed (issue #17).
 
     def _load_shift(self) -> None:
         desk = self.app.settings.desk

@@ -292,6 +292,7 @@ class RecordTable(ScrollView, can_focus=True):
         self._pending: set[int] = set()
         self._wanted: frozenset[int] = frozenset()
         self._cursor = 0
+        self._newest = False  # on the newest row by show_newest, not moved since
         self._following: int | None = None  # generation whose refresh places the cursor
         self.error: BaseException | None = None
         self._columns: list[ListColumn] = list(source.columns)
@@ -341,10 +342,24 @@ class RecordTable(ScrollView, can_focus=True):
         """Show ``query``'s records from the top."""
         self._start(query, keep_position=False)
 
-    def show_newest(self) -> None:
+    def show_newest(self, *, reload: bool = True) -> None:
         """Reload and put the cursor on the newest row (the first, newest first): what a
-        list shows when its area is opened or returned to by its key."""
-        self._start(self._query, keep_position=False)
+        list shows when its area is opened or returned to by its key.
+
+        ``reload=False`` (issue #17: the area key, when the screen checks for changes
+        itself): a loaded list only moves its cursor to the first row; the next
+        :meth:`refresh_data` then reloads on the newest row instead of following the
+        record."""
+        if reload or not self._counted or self.error is not None:
+            self._start(self._query, keep_position=False)
+            return
+        self._newest = True
+        if self._cursor != 0:
+            self._cursor = 0
+            self.refresh()
+        self.scroll_to(0, 0, animate=False)
+        self._check_pages()
+        self.post_message(self.StatusChanged())
 
     def refresh_data(self) -> None:
         """Re-count and reload, keeping the cursor on the same *record* (not the same
@@ -353,6 +368,10 @@ class RecordTable(ScrollView, can_focus=True):
         neighbour still listed (the one below first); when none is near, to the newest
         row. Until the fresh rows arrive the old ones stay on screen, so Enter always
         opens the row the user sees highlighted."""
+        if self._newest:  # still on the newest row since show_newest: stay there
+            self._cursor = 0
+            self._start(self._query, keep_position=True)
+            return
         self._start(self._query, keep_position=True, anchors=self._anchors())
 
     def _anchors(self) -> tuple[int, ...]:
@@ -375,6 +394,7 @@ class RecordTable(ScrollView, can_focus=True):
             return
         index = max(0, min(index, total - 1))
         self._following = None  # the user moved: a refresh in flight must not move it back
+        self._newest = False
         if index != self._cursor:
             self._cursor = index
             self.refresh()
@@ -400,6 +420,7 @@ class RecordTable(ScrollView, can_focus=True):
             self._stale_pages = {}
             self._count = None
             self._cursor = 0
+            self._newest = False
             self.scroll_to(0, 0, animate=False)
         self._following = self._generation if anchors else None
         self._pages = OrderedDict()
@@ -539,6 +560,11 @@ class RecordTable(ScrollView, can_focus=True):
         bottom = min(total - 1, top + self._body_height())
         wanted = {p for p in range(top // PAGE_SIZE, bottom // PAGE_SIZE + 1)}
         wanted.add(min(self._cursor, total - 1) // PAGE_SIZE)
+        # Read ahead: the page two screens above/below the cursor is fetched before a
+        # cursor key reaches it, so Down/PageDown never wait for the database (issue #17).
+        ahead = 2 * self._body_height()
+        wanted.add(min(self._cursor + ahead, total - 1) // PAGE_SIZE)
+        wanted.add(max(self._cursor - ahead, 0) // PAGE_SIZE)
         self._wanted = frozenset(wanted)
         for page in sorted(wanted):
             if page not in self._pages and page not in self._pending:
@@ -724,7 +750,9 @@ class RecordList(Widget):
             & > .record-list--text { width: 1fr; min-width: 12; max-width: 20; margin-right: 1; }
             & > .record-list--search { width: 1fr; min-width: 12; }
         }
-        & > .record-list--status { dock: bottom; height: 1; padding: 0 1; color: $text-muted; }
+        & > .record-list--status {
+            dock: bottom; height: 1; width: 1fr; padding: 0 1; color: $text-muted;
+        }
     }
     """
 
@@ -780,6 +808,7 @@ class RecordList(Widget):
             classes="record-list--search",
         )
         self.status = Static("", classes="record-list--status")
+        self._status_text: str | None = None
         for key, value in initial.items():
             if key not in self._specs:
                 self._extra[key] = value
@@ -851,9 +880,10 @@ class RecordList(Widget):
         on the same record (see :meth:`RecordTable.refresh_data`)."""
         self.table.refresh_data()
 
-    def show_newest(self) -> None:
-        """Reload with the cursor on the newest row (the area was opened by its key)."""
-        self.table.show_newest()
+    def show_newest(self, *, reload: bool = True) -> None:
+        """Reload with the cursor on the newest row (the area was opened by its key);
+        see :meth:`RecordTable.show_newest` for ``reload=False``."""
+        self.table.show_newest(reload=reload)
 
     def set_filter(self, key: str, value: object) -> None:
         """Set one filter (``None`` / ``""`` clears it) and reload now. Keys without a
@@ -944,7 +974,11 @@ class RecordList(Widget):
         else:
             count = t("list.count", n=f"{table.count:,}")
             text = f"{t('list.position', i=f'{table.cursor + 1:,}')} · {count}"
-        self.status.update(text)
+        if text != self._status_text:
+            # One line of fixed height: redraw it without a layout pass of the screen
+            # (issue #17 — every cursor key updates it).
+            self._status_text = text
+            self.status.update(text, layout=False)
 
     def focus(self, scroll_visible: bool = True) -> RecordList:
         """Focusing the list focuses its table (the filter bar is reached with ``/``)."""
