@@ -2,6 +2,8 @@
 
 - ``db``: a fresh, fully migrated SQLite database per test (migrated once per session into
   a template file, then copied — migrations are tested on their own in test_migrations).
+  Under pytest-xdist the templates (migrated, demo site, full demo) and the audit key are
+  made once per run by the first worker that needs them and shared (a file lock).
 - ``supervisor`` / ``receptionist`` / ``specialist``: one staff member of each role.
 - ``make_app``: the real app on that database, for Pilot tests.
 - ``pg_url``: the PostgreSQL URL from DESKAPP_TEST_PG_URL, or the test is skipped.
