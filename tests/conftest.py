@@ -2,6 +2,8 @@
 
 - ``db``: a fresh, fully migrated SQLite database per test (migrated once per session into
   a template file, then copied — migrations are tested on their own in test_migrations).
+  Under pytest-xdist the templates (migrated, demo site, full demo) and the audit key are
+  made once per run by the first worker that needs them and shared (a file lock).
 - ``supervisor`` / ``receptionist`` / ``specialist``: one staff member of each role.
 - ``make_app``: the real app on that database, for Pilot tests.
 - ``pg_url``: the PostgreSQL URL from DESKAPP_TEST_PG_URL, or the test is skipped.
@@ -9,6 +11,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import os
 import shutil
 from collections.abc import Callable, Iterator
@@ -34,7 +38,15 @@ def _audit_key(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
     """One audit site key for the whole run (template databases are copied between
     tests' homes), never the real configuration folder's."""
     saved = os.environ.get("DESKAPP_AUDIT_KEY")
-    os.environ["DESKAPP_AUDIT_KEY"] = str(tmp_path_factory.mktemp("auditkey") / "audit.key")
+    shared = _shared_dir(tmp_path_factory)
+    if shared is None:
+        os.environ["DESKAPP_AUDIT_KEY"] = str(tmp_path_factory.mktemp("auditkey") / "audit.key")
+    else:  # one key for every xdist worker: they share the template databases
+        os.environ["DESKAPP_AUDIT_KEY"] = str(shared / "audit.key")
+        with _locked(shared / "audit.key.lock"):
+            from deskapp.services import audit
+
+            audit.ensure_key()
     yield
     if saved is None:
         os.environ.pop("DESKAPP_AUDIT_KEY", None)
@@ -57,13 +69,62 @@ def _chinese() -> Iterator[None]:
     set_language("zh")
 
 
+def _shared_dir(tmp_path_factory: pytest.TempPathFactory) -> Path | None:
+    """Under pytest-xdist, the run's temporary root that every worker shares (each
+    worker's own base is a folder in it); None in a single-process run."""
+    if not os.environ.get("PYTEST_XDIST_WORKER"):
+        return None
+    return tmp_path_factory.getbasetemp().parent
+
+
+@contextlib.contextmanager
+def _locked(path: Path) -> Iterator[None]:
+    """An exclusive lock on ``path`` between the run's processes (xdist workers)."""
+    with path.open("a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _template(tmp_path_factory: pytest.TempPathFactory, name: str,
+              build: Callable[[Path], None]) -> Path:
+    """A template database file built once per run by ``build(path)``: under xdist the
+    first worker builds it (the others wait on a file lock and then copy the same file),
+    so the slow demo templates are built once, not once per worker (issue #17)."""
+    shared = _shared_dir(tmp_path_factory)
+    if shared is None:
+        path = tmp_path_factory.mktemp(name) / f"{name}.sqlite3"
+        build(path)
+        return path
+    path = shared / f"{name}.sqlite3"
+    with _locked(shared / f"{name}.lock"):
+        if not path.exists():
+            building = shared / f"{name}.building.sqlite3"
+            building.unlink(missing_ok=True)
+            build(building)
+            os.replace(building, path)
+    return path
+
+
+def _build_database(path: Path, fill: Callable[[Database], None] | None = None,
+                    source: Path | None = None) -> None:
+    if source is not None:
+        shutil.copy(source, path)
+    database = Database(f"sqlite:///{path}")
+    try:
+        if source is None:
+            migrate.upgrade(database.engine)
+        if fill is not None:
+            fill(database)
+    finally:
+        database.dispose()
+
+
 @pytest.fixture(scope="session")
 def _template_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("template") / "template.sqlite3"
-    database = Database(f"sqlite:///{path}")
-    migrate.upgrade(database.engine)
-    database.dispose()
-    return path
+    return _template(tmp_path_factory, "template", _build_database)
 
 
 @pytest.fixture
@@ -173,13 +234,12 @@ def pg_db(pg_url: str) -> Iterator[Database]:
 def _demo_template(tmp_path_factory: pytest.TempPathFactory, _template_db: Path) -> Path:
     from deskapp.services.demo import build_demo
 
-    path = tmp_path_factory.mktemp("demo") / "demo.sqlite3"
-    shutil.copy(_template_db, path)
-    database = Database(f"sqlite:///{path}")
-    with database.write() as session:
-        build_demo(session, seed=1, activity=False)
-    database.dispose()
-    return path
+    def fill(database: Database) -> None:
+        with database.write() as session:
+            build_demo(session, seed=1, activity=False)
+
+    return _template(tmp_path_factory, "demo",
+                     lambda path: _build_database(path, fill, source=_template_db))
 
 
 @pytest.fixture
@@ -211,13 +271,12 @@ def _full_demo_template(tmp_path_factory: pytest.TempPathFactory, _template_db: 
     handovers, filings, visitors …), built once per session."""
     from deskapp.services.demo import build_demo
 
-    path = tmp_path_factory.mktemp("fulldemo") / "demo.sqlite3"
-    shutil.copy(_template_db, path)
-    database = Database(f"sqlite:///{path}")
-    with database.write() as session:
-        build_demo(session, seed=1)
-    database.dispose()
-    return path
+    def fill(database: Database) -> None:
+        with database.write() as session:
+            build_demo(session, seed=1)
+
+    return _template(tmp_path_factory, "fulldemo",
+                     lambda path: _build_database(path, fill, source=_template_db))
 
 
 @pytest.fixture

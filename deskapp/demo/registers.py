@@ -50,8 +50,12 @@ def seed(session: Session, *, rng: random.Random, today: date, summary: DemoSumm
     def who() -> object:
         return rng.choice(desk)
 
+    occupants: dict[int, list] = {}  # nobody moves in or out during these weeks
+
     def resident(unit_id: int) -> tuple[str, str, OccupantKind]:
-        occs = units.occupants_of(session, unit_id)
+        if unit_id not in occupants:
+            occupants[unit_id] = units.occupants_of(session, unit_id)
+        occs = occupants[unit_id]
         occ = rng.choice(occs)
         return occ.name, occ.phone, occ.kind
 

@@ -288,35 +288,39 @@ def record(
         prev = cached[2]
     else:
         prev = session.exec(select(AuditEntry.hash).where(AuditEntry.seq == seq - 1)).first()
-    entry = AuditEntry(
-        seq=seq,
-        at=clock.now(),
-        staff_id=by.id if by else None,
-        action=action,
-        entity=entity,
-        entity_id=str(entity_id),
-        detail=mask_text(detail)[:4000],
-        prev_hash=prev or GENESIS,
-        hash="",
-    )
-    key = load_key() or ensure_key(since_seq=seq - 1)
-    if seq > key.since_seq:
-        entry.hash = _keyed(key.key, entry.seq, entry.at, entry.staff_id, entry.action,
-                            entry.entity, entry.entity_id, entry.detail, entry.prev_hash)
+    at = clock.now()
+    staff_id = by.id if by else None
+    entity_id = str(entity_id)
+    detail = mask_text(detail)[:4000]
+    prev_hash = prev or GENESIS
+    # the site key, read once per transaction (load_key stats the file on every call)
+    key_cached = session.info.get(_KEY)
+    if key_cached is not None and key_cached[0] is txn:
+        key = key_cached[1]
     else:
-        entry.hash = _digest(entry)
-    # A core INSERT: the audit log is append-only, so the ORM's unit of work buys nothing
-    # and costs a flush per business action.
-    entry.id = session.execute(_INSERT, entry.model_dump(exclude={"id"})).scalar_one()
+        key = load_key() or ensure_key(since_seq=seq - 1)
+        session.info[_KEY] = (txn, key)
+    if seq > key.since_seq:
+        hash_ = _keyed(key.key, seq, at, staff_id, action, entity, entity_id, detail, prev_hash)
+    else:
+        hash_ = _digest_fields(seq, at, staff_id, action, entity, entity_id, detail, prev_hash)
+    row = {"seq": seq, "at": at, "staff_id": staff_id, "action": action, "entity": entity,
+           "entity_id": entity_id, "detail": detail, "prev_hash": prev_hash, "hash": hash_}
+    # A Core INSERT on the session's connection: the audit log is append-only, so the ORM
+    # (its unit of work, or its bulk-insert path for an ORM insert()) buys nothing and
+    # costs most of an entry's time (issue #17).
+    entry_id = session.connection().execute(_INSERT, row).scalar_one()
+    entry = AuditEntry(id=entry_id, **row)
     session.info["audit_head"] = (entry.seq, entry.hash)  # the anchor file, after commit
     session.info[_HEAD] = (txn, seq, entry.hash)
     return entry
 
 
 _HEAD = "deskapp.audit.head"
+_KEY = "deskapp.audit.key"
 
 
-_INSERT = insert(AuditEntry).returning(AuditEntry.id)
+_INSERT = insert(AuditEntry.__table__).returning(AuditEntry.__table__.c.id)
 
 
 @dataclass(frozen=True)

@@ -24,16 +24,21 @@ def next_value(session: Session, series: str) -> int:
     new value. On PostgreSQL the row stays locked until the transaction ends; on SQLite the
     write transaction already holds the database's write lock (BEGIN IMMEDIATE).
     """
-    dialect = session.get_bind().dialect.name
-    stmt = _UPSERT_PG if dialect == "postgresql" else _UPSERT_SQLITE
-    return int(session.execute(stmt, {"series": series}).scalar_one())
+    if session.autoflush:
+        session.flush()  # what session.execute would do first (nothing when clean)
+    conn = session.connection()
+    stmt = _UPSERT_PG if conn.dialect.name == "postgresql" else _UPSERT_SQLITE
+    # Issue #17: a Core statement on the session's connection — the same SQL in the same
+    # transaction, without the ORM's bulk-insert path (most of the cost of an audit entry).
+    return int(conn.execute(stmt, {"series": series}).scalar_one())
 
 
 def _upsert(insert):  # type: ignore[no-untyped-def]
-    stmt = insert(Counter).values(series=bindparam("series"), value=1)
+    table = Counter.__table__
+    stmt = insert(table).values(series=bindparam("series"), value=1)
     return stmt.on_conflict_do_update(
-        index_elements=[Counter.series], set_={"value": Counter.value + 1}
-    ).returning(Counter.value)
+        index_elements=[table.c.series], set_={"value": table.c.value + 1}
+    ).returning(table.c.value)
 
 
 _UPSERT_PG = _upsert(pg_insert)

@@ -178,7 +178,10 @@ def unit_or_none(session: Session, unit_id: int | None) -> Unit | None:
 def get(session: Session, model: type[Any], record_id: int, *, missing: str) -> Any:
     """The record, locked for update on PostgreSQL (SQLite's write transaction already
     holds the write lock)."""
-    obj = session.get(model, record_id, with_for_update=True)
+    # FOR UPDATE only where it means something: on SQLite it would only force a SELECT
+    # past the identity map (issue #17)
+    lock = session.get_bind().dialect.name == "postgresql"
+    obj = session.get(model, record_id, with_for_update=lock or None)
     if obj is None:
         raise NotFound(missing)
     return obj
