@@ -33,6 +33,7 @@ AREAS: tuple[Area, ...] = (
     Area("reports", "area.reports", "f8", "deskapp.tui.screens.reports:ReportsScreen"),
     Area("knowledge", "area.knowledge", "f9", "deskapp.tui.screens.knowledge:KnowledgeScreen"),
     Area("admin", "area.admin", "f10", "deskapp.tui.screens.admin:AdminScreen", (Role.SUPERVISOR,)),
+    Area("customer", "area.customer", "f11", "deskapp.tui.screens.customer:CustomerScreen"),
 )
 
 HOME = "reception"

@@ -83,7 +83,7 @@ def _occupant(session: Session, occupant_id: int) -> Occupant:
 
 
 def add(session: Session, *, by: Staff, unit_id: int | None, name: str,
-        kind: OccupantKind | str = OccupantKind.TENANT, phone: str = "", phone2: str = "",
+        kind: OccupantKind | str = OccupantKind.TENANT, phone: str = "", other_phone: str = "",
         id_number: str | None = None, moved_in: str | date | None = None) -> Occupant:
     """Add a person to a unit (moving in on ``moved_in``, default today). An owner is
     added by a sale (:func:`transfer`) when the unit already has one."""
@@ -94,7 +94,7 @@ def add(session: Session, *, by: Staff, unit_id: int | None, name: str,
     except ValueError:
         raise ValidationError("customer.kind_required", field="kind") from None
     name = _name(name)
-    phone, phone2 = _phone(phone, "phone"), _phone(phone2, "phone2")
+    phone, phone2 = _phone(phone, "phone"), _phone(other_phone, "other_phone")
     id_no = _id_number(id_number)
     moved_in_day = day(moved_in, field="moved_in", default=clock.today())
     if kind == OccupantKind.OWNER and units.owner_of(session, unit.id or 0) is not None:
@@ -112,12 +112,14 @@ def add(session: Session, *, by: Staff, unit_id: int | None, name: str,
 
 
 def edit(session: Session, *, by: Staff, occupant_id: int, name: str, phone: str = "",
-         phone2: str = "", id_number: str | None = None) -> Occupant:
-    """Correct a name, phones or ID number; the audit says what changed (masked)."""
+         other_phone: str = "", id_number: str | None = None) -> Occupant:
+    """Correct a name, phones or ID number; the audit says what changed (masked). An
+    empty ID number keeps the one on file (the form never shows it unmasked)."""
     require_role(by, *DESK_ROLES)
     occ = _occupant(session, occupant_id)
     new = {"name": _name(name), "phone": _phone(phone, "phone"),
-           "phone2": _phone(phone2, "phone2"), "id_number": _id_number(id_number)}
+           "phone2": _phone(other_phone, "other_phone"),
+           "id_number": _id_number(id_number) or occ.id_number}
     changed: dict[str, str] = {}
     masks = {"phone": mask_phone, "phone2": mask_phone, "id_number": mask_id}
     for key, value in new.items():

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlmodel import Session
 
 from deskapp import clock
@@ -22,6 +23,8 @@ from deskapp.errors import InvalidTransition, NotFound, ValidationError
 from deskapp.i18n import t
 from deskapp.masking import mask_phone
 from deskapp.services import audit
+from deskapp.services.listing import ListColumn, ListRow, SqlListSource
+from deskapp.services.preview import ActionPreview
 from deskapp.services.staff import Role, require_role
 from deskapp.validators import has_visible, optional_text
 from deskapp.validators import phone as any_phone
@@ -71,13 +74,29 @@ def add_collector(session: Session, *, by: Staff, key_item_id: int | None, name:
     return collector
 
 
-def remove_collector(session: Session, *, by: Staff, collector_id: int) -> TrustKeyCollector:
-    require_role(by, *DESK_ROLES)
+def _collector(session: Session, collector_id: int) -> TrustKeyCollector:
     collector = session.get(TrustKeyCollector, collector_id)
     if collector is None:
         raise NotFound("customer.trust.not_found")
     if not collector.active:
         raise InvalidTransition("customer.trust.removed_already", name=collector.name)
+    return collector
+
+
+def remove_preview(session: Session, *, by: Staff, collector_id: int) -> ActionPreview:
+    require_role(by, *DESK_ROLES)
+    collector = _collector(session, collector_id)
+    item = session.get(KeyItem, collector.key_item_id)
+    return ActionPreview(t("customer.trust.remove_title"), [
+        (t("customer.trust.col.key"), item.code if item else ""),
+        (t("customer.trust.col.name"), collector.name),
+        (t("customer.trust.col.phone"), mask_phone(collector.phone) if collector.phone else "")])
+
+
+def remove_collector(session: Session, *, by: Staff, collector_id: int) -> TrustKeyCollector:
+    """The owner withdrew the authorisation (kept, inactive, for the audit trail)."""
+    require_role(by, *DESK_ROLES)
+    collector = _collector(session, collector_id)
     collector.active = False
     session.add(collector)
     item = session.get(KeyItem, collector.key_item_id)
@@ -138,3 +157,35 @@ def check_collector(session: Session, item: KeyItem, holder: str, holder_phone: 
     if not any(_digits(p) == typed for p in matches):
         raise ValidationError("customer.trust.phone_mismatch", field="holder_phone",
                               name=holder.strip())
+
+
+class CollectorSource(SqlListSource):
+    """Authorised collectors of unit keys (one unit's: the fixed filter ``unit``)."""
+
+    columns = [
+        ListColumn("key", "customer.trust.col.key", 14, priority=0),
+        ListColumn("unit", "customer.col.unit", 11, priority=1),
+        ListColumn("name", "customer.trust.col.name", 10, priority=0),
+        ListColumn("phone", "customer.trust.col.phone", 13),
+        ListColumn("note", "customer.trust.col.note", 16, min_width=6, priority=2),
+    ]
+    model = TrustKeyCollector
+    order_by = (TrustKeyCollector.id.desc(),)
+    search_like_columns = (TrustKeyCollector.name, KeyItem.code, Unit.code)
+    filters: list = []
+
+    def filter_clause(self, key: str, value: object) -> Any:
+        if key == "unit":
+            return KeyItem.unit_id == int(str(value))
+        return super().filter_clause(key, value)
+
+    def select(self) -> Select[Any]:
+        return (select(TrustKeyCollector, KeyItem.code, Unit.code)
+                .join(KeyItem, KeyItem.id == TrustKeyCollector.key_item_id)
+                .outerjoin(Unit, Unit.id == KeyItem.unit_id)
+                .where(TrustKeyCollector.active == True))  # noqa: E712
+
+    def to_row(self, item: Any) -> ListRow:
+        c: TrustKeyCollector = item[0]
+        return ListRow(c.id or 0, (item[1], item[2] or "", c.name,
+                                   mask_phone(c.phone) if c.phone else "", c.note))
