@@ -207,4 +207,23 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "reports.f.transfers": ("过户", "Sales (transfers)"),
     "reports.f.moved_in": ("迁入住户", "People moved in"),
     "reports.f.moved_out": ("迁出住户", "People moved out"),
+    # --- register re-import --------------------------------------------------------------
+    "customer.reimport.new_unit": ("第 {row} 行 {code}：新房号（业主 {new}）",
+                                   "Row {row} {code}: new unit (owner {new})"),
+    "customer.reimport.area": ("第 {row} 行 {code}：面积 {old} → {new}",
+                               "Row {row} {code}: area {old} → {new}"),
+    "customer.reimport.use": ("第 {row} 行 {code}：用途 {old} → {new}",
+                              "Row {row} {code}: use {old} → {new}"),
+    "customer.reimport.phone": ("第 {row} 行 {code}：业主电话 {old} → {new}",
+                                "Row {row} {code}: owner's phone {old} → {new}"),
+    "customer.reimport.id_number": ("第 {row} 行 {code}：业主身份证 {old} → {new}",
+                                    "Row {row} {code}: owner's ID {old} → {new}"),
+    "customer.reimport.owner_differs": (
+        "第 {row} 行 {code}：业主 {old} ≠ 文件 {new}（不自动更改：请在客户档案用「过户」登记）",
+        "Row {row} {code}: owner {old} ≠ file {new} (not applied: record the sale in the customer file)"),
+    "customer.reimport.none": ("与现有档案相同，没有需要更新的内容", "Nothing differs from the file on record"),
+    "customer.reimport.dry_run": ("以上为差异（共 {n} 项），尚未更改；确认无误后加 --apply 执行",
+                                  "{n} differences listed, nothing changed yet; run again with --apply"),
+    "customer.reimport.applied": ("已更新 {applied} 项；{skipped} 项未自动更改",
+                                  "{applied} changes made; {skipped} left for the desk"),
 }
