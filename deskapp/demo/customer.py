@@ -70,10 +70,11 @@ def seed(session: Session, *, rng: random.Random, today: date, summary: DemoSumm
                 counts["sales"] += 1
             except DeskError:
                 pass
-    for n in range(10):
+    times = sorted(when(rng.randrange(1, 60), 9) for _ in range(9))
+    times.append(datetime.combine(today, time(8, 40)))  # today's, still open
+    for n, at in enumerate(times):
         kind, place, summary_text, actions = rng.choice(INCIDENTS)
-        last = n == 9  # today's, still open
-        at = datetime.combine(today, time(8, 40)) if last else when(rng.randrange(1, 60), 9)
+        last = n == len(times) - 1
         place = place.format(b=rng.randrange(1, 9), e=rng.randrange(1, 3))
         with clock.freeze(at + timedelta(minutes=40)):
             try:

@@ -253,11 +253,12 @@ class IncidentSource(SqlListSource):
         ListColumn("number", "customer.col.number", 13, priority=0),
         ListColumn("status", "customer.col.status", 6, priority=0,
                    fits=("customer.incident.status.",)),
-        ListColumn("kind", "customer.col.incident_kind", 8, fits=("customer.incident.kind.",)),
+        ListColumn("kind", "customer.col.incident_kind", 8, priority=1,
+                   fits=("customer.incident.kind.",)),
         ListColumn("at", "customer.col.occurred_at", 11, priority=0),
-        ListColumn("where", "customer.col.where", 16, min_width=8),
-        ListColumn("reporter", "customer.col.reporter", 8, priority=2),
-        ListColumn("response", "customer.col.response", 8, priority=1),
+        ListColumn("where", "customer.col.where", 16, min_width=8, priority=3),
+        ListColumn("reporter", "customer.col.reporter", 8, priority=4),
+        ListColumn("response", "customer.col.response", 8, priority=2),
     ]
     model = Incident
     order_by = (Incident.occurred_at.desc(), Incident.id.desc())

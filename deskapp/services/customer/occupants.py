@@ -315,11 +315,11 @@ class OccupantSource(SqlListSource):
     columns = [
         ListColumn("unit", "customer.col.unit", 11, priority=0),
         ListColumn("name", "customer.col.name", 10, priority=0),
-        ListColumn("kind", "customer.col.kind", 10, fits=("occupant.",)),
-        ListColumn("phone", "customer.col.phone", 13),
-        ListColumn("id_number", "customer.col.id_number", 18, priority=3),
-        ListColumn("moved_in", "customer.col.moved_in", 10, priority=2),
-        ListColumn("moved_out", "customer.col.moved_out", 10, priority=1),
+        ListColumn("kind", "customer.col.kind", 10, priority=1, fits=("occupant.",)),
+        ListColumn("phone", "customer.col.phone", 13, priority=2),
+        ListColumn("id_number", "customer.col.id_number", 18, priority=5),
+        ListColumn("moved_in", "customer.col.moved_in", 10, priority=4),
+        ListColumn("moved_out", "customer.col.moved_out", 10, priority=3),
     ]
     model = Occupant
     order_by = (Occupant.active.desc(), Unit.code.asc(), KIND_ORDER.asc(), Occupant.id.desc())

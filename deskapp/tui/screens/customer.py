@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from rich.text import Text
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Footer, Header, Static
@@ -129,6 +130,10 @@ class CustomerScreen(DeskScreen):
         self.query_one("#cust-card", Static).update(text)
 
     # -- actions ------------------------------------------------------------------------
+
+    @on(RecordList.Opened, "#cust-list")
+    def _opened(self) -> None:
+        self.action_edit()
 
     def action_pick_unit(self) -> None:
         self.app.push_screen(UnitPicker(), self._picked)
