@@ -145,7 +145,8 @@ def open_items_provider(fn: OpenItemsProvider | None = None, *, order: int = 100
 
 # The areas whose ``services/<area>/wiring.py`` ``register()`` adds their providers — an
 # explicit list, in this order (after-login hooks run in it).
-AREAS = ("cashier", "complaints", "reception", "registers", "renovation", "survey")
+AREAS = ("cashier", "complaints", "customer", "reception", "registers", "renovation",
+         "survey")
 
 
 @cache

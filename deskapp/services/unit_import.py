@@ -373,8 +373,9 @@ def _existing_codes(session: Session, codes: list[str]) -> set[str]:
 
 
 def validate_rows(session: Session, table: list[list[object]], *,
-                  file: str = "") -> list[RegisterRow]:
-    """Parse and check every row; raise :class:`UnitImportError` listing all problems."""
+                  file: str = "", allow_existing: bool = False) -> list[RegisterRow]:
+    """Parse and check every row; raise :class:`UnitImportError` listing all problems.
+    ``allow_existing``: units already in the database are fine (a register update)."""
     # The header is the first non-blank row.
     start = next((i for i, row in enumerate(table) if any(_cell_text(c) for c in row)), None)
     if start is None:
@@ -400,7 +401,7 @@ def validate_rows(session: Session, table: list[list[object]], *,
                 "import.value.duplicate_in_file", code=row.code, row=first_seen[row.code]))))
         else:
             first_seen[row.code] = row.number
-    existing = _existing_codes(session, list(first_seen))
+    existing = set() if allow_existing else _existing_codes(session, list(first_seen))
     for row in rows:
         if row.code in existing and first_seen.get(row.code) == row.number:
             problems.append((row.number, _problem("room", t(

@@ -32,6 +32,8 @@ AREAS: tuple[Area, ...] = (
     Area("registers", "area.registers", "f7", "deskapp.tui.screens.registers:RegistersScreen"),
     Area("reports", "area.reports", "f8", "deskapp.tui.screens.reports:ReportsScreen"),
     Area("knowledge", "area.knowledge", "f9", "deskapp.tui.screens.knowledge:KnowledgeScreen"),
+    # listed before the staff area, which stays last (its tests and the area bar end there)
+    Area("customer", "area.customer", "f11", "deskapp.tui.screens.customer:CustomerScreen"),
     Area("admin", "area.admin", "f10", "deskapp.tui.screens.admin:AdminScreen", (Role.SUPERVISOR,)),
 )
 

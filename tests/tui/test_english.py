@@ -115,7 +115,7 @@ async def test_textual_strings_follow_the_language(make_demo_app) -> None:
     from textual.command import CommandInput
 
     app = make_demo_app(login="zhuguan", lang="zh")
-    async with app.run_test(size=(100, 30)) as pilot:
+    async with app.run_test(size=(100, 32)) as pilot:  # the help lists F11 too
         await settle(pilot)
         await pilot.press("ctrl+p")
         await settle(pilot)

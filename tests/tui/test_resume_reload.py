@@ -4,8 +4,8 @@ and the area key's "newest row" included (it used to reload every list on every 
 
 from __future__ import annotations
 
-from deskapp.services import reception
-from deskapp.services.reception import ContactCreate
+from deskapp.services.reception import reception
+from deskapp.services.reception.reception import ContactCreate
 from deskapp.tui.screens.complaints import ComplaintsScreen
 from deskapp.tui.screens.reception import ReceptionScreen
 from deskapp.tui.widgets.record_list import RecordTable

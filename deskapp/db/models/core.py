@@ -23,6 +23,9 @@ class UnitUse(StrEnum):
 class OccupantKind(StrEnum):
     OWNER = "owner"
     TENANT = "tenant"
+    CO_OWNER = "co_owner"  # 共有人 (issue #20)
+    FAMILY = "family"  # 家庭成员
+    EMERGENCY = "emergency"  # 紧急联系人
 
 
 class SiteProfile(SQLModel, table=True):
@@ -96,6 +99,7 @@ class Occupant(SQLModel, table=True):
     phone2: str = Field(default="", max_length=20)
     id_number: str | None = Field(default=None, max_length=18)
     moved_in: date | None = None
+    moved_out: date | None = None  # set when the person left (history: who lived there when)
     active: bool = True
 
 

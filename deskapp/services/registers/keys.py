@@ -129,6 +129,9 @@ def check_out(session: Session, *, by: Staff, code: str, holder: str, holder_org
     if out is not None:
         raise ValidationError("registers.key.already_out", field="code", code=item.code,
                               holder=out.holder, since=fmt_time(out.out_at))
+    from deskapp.services.customer.trust_keys import check_collector  # 钥匙托管 (issue #20)
+
+    check_collector(session, item, holder, holder_phone)
     loan = KeyLoan(item_id=item.id, holder=holder, holder_org=holder_org,
                    holder_phone=holder_phone, purpose=purpose, out_at=now, due_at=due_at,
                    status=KeyLoanStatus.OUT, out_by_id=by.id)

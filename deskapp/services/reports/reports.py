@@ -147,6 +147,7 @@ class MonthlyReport:
     ops: Any  # ops.OpsMonthSummary
     handover_notes: list[HandoverNote] = field(default_factory=list)
     handover_notes_total: int = 0
+    customer: Any = None  # customer.month.CustomerMonth (issue #20)
 
     @property
     def label(self) -> str:
@@ -161,6 +162,7 @@ def monthly_report(session: Session, *, by: Staff, year: int, month: int) -> Mon
     from deskapp.services.cashier import close as cashier_close
     from deskapp.services.cashier.arrears import arrears_totals
     from deskapp.services.complaints import complaints
+    from deskapp.services.customer.month import monthly_summary as customer_month
     from deskapp.services.reception import reception
     from deskapp.services.registers import registers
     from deskapp.services.renovation import renovation
@@ -191,6 +193,7 @@ def monthly_report(session: Session, *, by: Staff, year: int, month: int) -> Mon
         registers=registers.monthly_summary(session, year=year, month=month),
         ops=ops.monthly_summary(session, year=year, month=month),
         handover_notes=notes, handover_notes_total=notes_total,
+        customer=customer_month(session, year=year, month=month),
     )
 
 
@@ -536,9 +539,16 @@ SECTION_BUILDERS: tuple[Callable[[MonthlyReport], list[Section]], ...] = (
     lambda r: [_fees_section(r)],
     lambda r: [_survey_section(r)],
     lambda r: [_registers_section(r)],
+    lambda r: _customer_sections(r),
     lambda r: [_handover_section(r)],
     lambda r: [_ops_section(r)],
 )
+
+
+def _customer_sections(r: MonthlyReport) -> list[Section]:
+    from deskapp.services.customer.month import report_sections
+
+    return report_sections(r)
 
 
 def sections(report: MonthlyReport) -> list[Section]:

@@ -1,0 +1,11 @@
+"""The customer file's wiring into :mod:`deskapp.services.hooks` (one explicit table)."""
+
+from __future__ import annotations
+
+from deskapp.services import hooks
+
+
+def register() -> None:
+    from deskapp.services.customer import incidents
+
+    hooks.open_items_provider(incidents.open_incidents_items, order=15)
