@@ -546,9 +546,33 @@ SECTION_BUILDERS: tuple[Callable[[MonthlyReport], list[Section]], ...] = (
 
 
 def _customer_sections(r: MonthlyReport) -> list[Section]:
-    from deskapp.services.customer.month import report_sections
+    """Incidents, moves and sales (the customer file, issue #20)."""
+    from deskapp.services.customer.incidents import kind_label
 
-    return report_sections(r)
+    c = r.customer
+    if c is None:
+        return []
+    i = c.incidents
+
+    def minutes(key: str, value: int | None) -> Figure:
+        return Figure(key, t(f"reports.f.{key}"), value,
+                      "—" if value is None else t("customer.minutes", n=value))
+
+    return [Section(
+        "incidents", t("reports.s.incidents"),
+        bool(i.total or c.moved_in or c.moved_out or c.transfers),
+        figures=[
+            _count("incidents", i.total),
+            _count("incidents_open", i.open_now),
+            minutes("incidents_avg_response", i.avg_response_minutes),
+            minutes("incidents_max_response", i.max_response_minutes),
+            _count("incidents_within_15", i.within_15),
+            _count("moved_in", c.moved_in),
+            _count("moved_out", c.moved_out),
+            _count("transfers", c.transfers),
+        ],
+        charts=[Chart("incidents_by_kind", t("reports.c.incidents_by_kind"), _bars(
+            [(k, kind_label(k), n) for k, n in i.by_kind.items()], None))])]
 
 
 def sections(report: MonthlyReport) -> list[Section]:
