@@ -98,10 +98,10 @@ def _sources() -> list[SqlListSource]:
     import deskapp.services as pkg
 
     made: list[SqlListSource] = []
-    for info in pkgutil.iter_modules(pkg.__path__):
-        if info.name == "listing":  # the base classes themselves
+    for info in pkgutil.walk_packages(pkg.__path__, "deskapp.services."):
+        if info.name == "deskapp.services.listing":  # the base classes themselves
             continue
-        module = importlib.import_module(f"deskapp.services.{info.name}")
+        module = importlib.import_module(info.name)
         for _, cls in inspect.getmembers(module, inspect.isclass):
             if cls.__module__ != module.__name__ or not hasattr(cls, "fetch") \
                     or not hasattr(cls, "columns") or cls.__name__.startswith("_"):

@@ -48,8 +48,8 @@ PROBES = sorted(set(_probes(MOBILE) + _probes(OTHER)))
 
 
 def _all_source_classes() -> list[type[SqlListSource]]:
-    for info in pkgutil.iter_modules(services_pkg.__path__):
-        importlib.import_module(f"deskapp.services.{info.name}")
+    for info in pkgutil.walk_packages(services_pkg.__path__, "deskapp.services."):
+        importlib.import_module(info.name)
     found: list[type[SqlListSource]] = []
     stack = list(SqlListSource.__subclasses__())
     while stack:
