@@ -31,6 +31,7 @@ from deskapp.db.migrate import backup_sqlite, sqlite_path
 from deskapp.db.models import Unit
 from deskapp.db.models.cashier import PayMethod, Receipt
 from deskapp.money import multiply_rate
+from deskapp.printing.receipt import receipt_pdf
 from deskapp.services.cashier import cashier, lists
 from deskapp.services.listing import PAGE_SIZE, ListQuery
 from deskapp.services.textsearch import create_fts
@@ -261,7 +262,7 @@ def run(ctx: BenchContext) -> list[Figure]:
     def pdf() -> None:
         with db.read() as s:
             rid = s.exec(select(Receipt.id).order_by(Receipt.id.desc())).first()  # type: ignore[union-attr]
-            cashier.receipt_pdf(s, receipt_id=rid)
+            receipt_pdf(s, receipt_id=rid)
 
     figures.append(measure("cashier: arrears totals (all buckets)", totals, repeat=3))
     figures.append(measure("cashier: arrears flags for 50 units", flags, repeat=5))

@@ -123,3 +123,18 @@ def build_refund(session: Session, *, by: Staff, ref: int | str) -> Built:
     doc = resolve(session, Refund, ref, not_found="cashier.refund.not_found")
     view = cashier.refund_view(session, refund_id=doc.id)
     return Built(view.number, refund_document(view))
+
+
+def receipt_pdf(session: Session, *, receipt_id: int) -> bytes:
+    """The receipt as a PDF (A5 landscape, three copies 存根/交款人/记账), in Chinese with
+    the amount in capitals (大写). A void receipt prints marked void."""
+    from deskapp.services.cashier.cashier import receipt_view
+
+    return render_receipt(receipt_view(session, receipt_id=receipt_id))
+
+
+def refund_pdf(session: Session, *, refund_id: int) -> bytes:
+    """The refund document (退款单) as a PDF, with the payee's signature line."""
+    from deskapp.services.cashier.cashier import refund_view
+
+    return render_refund(refund_view(session, refund_id=refund_id))

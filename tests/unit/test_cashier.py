@@ -34,6 +34,7 @@ from deskapp.db.models.cashier import (
 from deskapp.db.models.reception import Contact, ContactKind
 from deskapp.errors import Conflict, InvalidTransition, NotFound, PermissionDenied, ValidationError
 from deskapp.money import multiply_rate, yuan_to_fen
+from deskapp.printing import receipt as receipt_paper
 from deskapp.printing.pdf import pdf_pages, pdf_text
 from deskapp.services import hooks, numbering, units
 from deskapp.services.cashier import cashier as c
@@ -617,7 +618,7 @@ def test_deposit_return_by_bill(site: Site) -> None:
                         reason="装修保证金退还", request_id=request, bill_ids=[deposit.id])
         assert same.id == doc.id
         assert c.refundable(s, receipt.id)[1][deposit.id] == 0
-        pdf = pdf_text(c.refund_pdf(s, refund_id=doc.id))
+        pdf = pdf_text(receipt_paper.refund_pdf(s, refund_id=doc.id))
     flat = "".join(pdf.split())
     assert "退款单" in flat and doc.number in flat and "叁仟元整" in flat
     assert receipt.number in flat and "领款人签收" in flat
@@ -911,7 +912,7 @@ def test_receipt_pdf_text(billed: Site) -> None:
         receipt = c.take_payment(s, by=st.desk, request_id=rid(), unit_id=st.home2,
                                  bill_ids=[b.id for b in bills],
                                  tenders=[c.Tender(PayMethod.CASH, 50940, 60000)])
-        pages = pdf_pages(c.receipt_pdf(s, receipt_id=receipt.id))
+        pages = pdf_pages(receipt_paper.receipt_pdf(s, receipt_id=receipt.id))
     assert len(pages) == 3
     flat = "".join(pages[1].split())
     for expected in ("收款收据", "SJ2026-000001", "3-1-1202", "李四", "物业服务费（住宅）2026-10",
@@ -920,7 +921,7 @@ def test_receipt_pdf_text(billed: Site) -> None:
         assert expected in flat, expected
     with st.write() as s:
         c.void_receipt(s, by=st.boss, receipt_id=receipt.id, reason="收错房号")
-        voided = "".join(pdf_text(c.receipt_pdf(s, receipt_id=receipt.id)).split())
+        voided = "".join(pdf_text(receipt_paper.receipt_pdf(s, receipt_id=receipt.id)).split())
     assert "【作废】" in voided and "收错房号" in voided
 
 

@@ -143,11 +143,9 @@ __all__ = [
     "open_bills",
     "parse_period",
     "read_standards_file",
-    "receipt_pdf",
     "receipt_view",
     "record_meter_reading",
     "refund",
-    "refund_pdf",
     "refundable",
     "refund_preview",
     "standard_for",
@@ -653,14 +651,6 @@ def receipt_view(session: Session, *, receipt_id: int) -> ReceiptView:
                             _staff_name(session, r.approved_by)) for r in refunds])
 
 
-def receipt_pdf(session: Session, *, receipt_id: int) -> bytes:
-    """The receipt as a PDF (A5 landscape, three copies 存根/交款人/记账), in Chinese with
-    the amount in capitals (大写). A void receipt prints marked void."""
-    from deskapp.printing.receipt import render_receipt
-
-    return render_receipt(receipt_view(session, receipt_id=receipt_id))
-
-
 @dataclass(frozen=True)
 class RefundView:
     number: str
@@ -697,10 +687,3 @@ def refund_view(session: Session, *, refund_id: int) -> RefundView:
                       issued_at=doc.issued_at, issued_by=_staff_name(session, doc.issued_by),
                       approved_by=_staff_name(session, doc.approved_by),
                       bills=[(d, int(a)) for d, a in bills])
-
-
-def refund_pdf(session: Session, *, refund_id: int) -> bytes:
-    """The refund document (退款单) as a PDF, with the payee's signature line."""
-    from deskapp.printing.receipt import render_refund
-
-    return render_refund(refund_view(session, refund_id=refund_id))
