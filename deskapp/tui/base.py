@@ -301,9 +301,12 @@ class DeskScreen(GuardedDispatch, HelpFirstMixin, ServiceMixin, Screen[None]):
 
     def staff_changed(self) -> None:
         """Another person is logged in now: show their data, their keys."""
+        from deskapp.tui.widgets.area_bar import AreaBar
         from deskapp.tui.widgets.record_list import RecordList
 
         self.refresh_bindings()
+        for bar in self.query(AreaBar):  # the new person's areas (F10 for a supervisor)
+            bar.refresh(layout=True)
         reload = getattr(self, "reload", None)
         if callable(reload):
             reload()

@@ -305,6 +305,7 @@ async def test_every_area_shows_the_person_who_unlocks(site: Site, make_app) -> 
         assert "张前台" in app.sub_title
         assert isinstance(app.screen, CashierScreen)  # the receipt dialog closed itself
         assert "¥57.58" not in screen_text(app)  # the supervisor's takings are not hers
+        assert "员工管理" not in screen_text(app)  # her area bar: no F10 staff area
         await _area(pilot, "f2")
         assert "张前台" in screen_text(app)  # she is on the shift shown
         for area in areas.AREAS:
