@@ -77,6 +77,10 @@ def load_settings(
         value = arg or os.environ.get(env) or values.get(name)
         if value is not None:
             chosen[name] = int(value) if name == "idle_lock_seconds" else str(value)
+    url = chosen.get("db_url")
+    if isinstance(url, str) and "://" not in url:
+        # A plain file path (``--db /srv/desk.sqlite3``) is a SQLite database file.
+        chosen["db_url"] = f"sqlite:///{Path(url).expanduser().resolve()}"
     settings = replace(base, **chosen)  # type: ignore[arg-type]
     lang = settings.language.lower()
     return replace(settings, language="en" if lang.startswith("en") else "zh")

@@ -38,3 +38,17 @@ def test_clock_month_and_day_ranges() -> None:
         assert clock.today().isoformat() == "2026-11-30"
         start, end = clock.day_range(clock.today())
         assert start <= clock.now() < end
+
+
+def test_a_plain_path_is_a_sqlite_file(tmp_path, monkeypatch) -> None:
+    """``--db desk.sqlite3`` (no URL scheme) opens that SQLite file instead of failing with a
+    raw SQLAlchemy error; a URL is kept as it is."""
+    from deskapp.config import load_settings
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("DESKAPP_DB", raising=False)
+    missing = tmp_path / "none.toml"
+    plain = load_settings(db_url="desk.sqlite3", settings_path=missing)
+    assert plain.db_url == f"sqlite:///{tmp_path.resolve() / 'desk.sqlite3'}"
+    url = "postgresql+psycopg://desk@db/site"
+    assert load_settings(db_url=url, settings_path=missing).db_url == url
