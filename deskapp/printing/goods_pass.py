@@ -82,3 +82,27 @@ def goods_pass_document(goods: GoodsPass, items: Sequence[GoodsPassItem], *, uni
                    date=False)
     doc.stamp_note(t("registers.print.stamp"))
     return doc
+
+
+def pass_pdf(session: Session, *, pass_id: int, by: Staff | None = None) -> bytes:
+    """The printable pass (two copies: desk stub and guard's copy); printing it with ``by``
+    is audited."""
+    from deskapp.db.models import Unit
+    from deskapp.errors import NotFound
+    from deskapp.services import audit, site
+    from deskapp.services.registers.goods import pass_items
+
+    goods = session.get(GoodsPass, pass_id)
+    if goods is None:
+        raise NotFound("registers.goods.not_found")
+    unit = session.get(Unit, goods.unit_id)
+    issuer = session.get(Staff, goods.issued_by_id)
+    profile = site.get_site(session)
+    data = render_goods_pass(goods, pass_items(session, pass_id),
+                             unit_code=unit.code if unit else "",
+                             issuer=issuer.name if issuer else "",
+                             site_name=profile.name if profile else "")
+    if by is not None:
+        audit.record(session, by=by, action="goods_pass.print", entity="goods_pass",
+                     entity_id=goods.id, detail={"number": goods.number})
+    return data

@@ -115,6 +115,7 @@ def _sources() -> list[SqlListSource]:
 
 def _scripted_session(db: Database, people: Any, caught: list[str]) -> dict[str, bytes]:
     """Enter the known values through the services; return the printed documents."""
+    from deskapp.printing.goods_pass import pass_pdf as goods_pass_pdf
     from deskapp.printing.receipt import receipt_pdf
     from deskapp.printing.workorder import work_order_pdf
     from deskapp.services.cashier import cashier as cashier_svc
@@ -174,7 +175,7 @@ def _scripted_session(db: Database, people: Any, caught: list[str]) -> dict[str,
         goods = registers_goods.issue(s, by=desk, unit_id=unit_id, applicant="赵业主",
                                       applicant_phone=PHONES[0], items="沙发 1件",
                                       acknowledge_warnings=True)
-        docs["goods pass PDF"] = registers_goods.pass_pdf(s, pass_id=goods.id, by=desk)
+        docs["goods pass PDF"] = goods_pass_pdf(s, pass_id=goods.id, by=desk)
     with db.write() as s:
         bill_id, b_unit, amount = site.bills[desk.id][0]  # type: ignore[index]
         receipt = cashier_svc.take_payment(

@@ -32,7 +32,6 @@ RANK = {"core": 0, "reporting": 0.5, "db": 1, "services": 2, "printing": 3, "dem
 KNOWN: set[tuple[str, str]] = {
     # services → printing: the report/receipt renderers still live under printing/
     ("deskapp.services.renovation.renovation", "deskapp.printing.renovation_certificate"),
-    ("deskapp.services.registers.goods", "deskapp.printing.goods_pass"),
 }
 # Circles between area packages still to untangle (function-local imports both ways):
 # an arrears reminder logs a reception contact; a work order's charge posts a receipt.

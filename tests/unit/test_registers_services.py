@@ -29,6 +29,7 @@ from deskapp.db.models.registers import (
     VisitorStatus,
 )
 from deskapp.errors import Conflict, InvalidTransition, PermissionDenied, ValidationError
+from deskapp.printing import goods_pass
 from deskapp.printing.pdf import pdf_text
 from deskapp.services import audit, hooks, units
 from deskapp.services.hooks import HandoverContext
@@ -568,7 +569,7 @@ def test_goods_pass_owner_issue_print_use(db, receptionist, site, now):
         assert g.out_date == date(2026, 11, 30)
         assert [(i.name, i.qty, i.measure) for i in goods.pass_items(session, gid)] == [
             ("沙发", 1, "件"), ("纸箱", 5, "箱"), ("电视机", 1, "台")]
-        pdf = goods.pass_pdf(session, pass_id=gid, by=receptionist)
+        pdf = goods_pass.pass_pdf(session, pass_id=gid, by=receptionist)
     text = pdf_text(pdf)
     assert "物品放行通知单" in text and "FX2026-00001" in text and "3-1-1201" in text
     assert "纸箱" in text and "第二联 门岗" in text
@@ -654,7 +655,7 @@ def test_goods_pass_void(db, receptionist, site, now):
     with db.write() as session:
         g = goods.void_pass(session, by=receptionist, pass_id=gid, reason="业主改期")
         assert g.status == GoodsPassStatus.VOIDED
-        pdf = goods.pass_pdf(session, pass_id=gid)
+        pdf = goods_pass.pass_pdf(session, pass_id=gid)
     assert "已作废" in pdf_text(pdf)
     assert refs(db, "goods_pass") == []
 

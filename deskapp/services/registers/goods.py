@@ -199,27 +199,6 @@ def find_by_number(session: Session, number: str) -> GoodsPass:
     return goods
 
 
-def pass_pdf(session: Session, *, pass_id: int, by: Staff | None = None) -> bytes:
-    """The printable pass (two copies: desk stub and guard's copy)."""
-    from deskapp.printing.goods_pass import render_goods_pass
-    from deskapp.services import site
-
-    goods = session.get(GoodsPass, pass_id)
-    if goods is None:
-        raise NotFound("registers.goods.not_found")
-    unit = session.get(Unit, goods.unit_id)
-    issuer = session.get(Staff, goods.issued_by_id)
-    profile = site.get_site(session)
-    data = render_goods_pass(goods, pass_items(session, pass_id),
-                             unit_code=unit.code if unit else "",
-                             issuer=issuer.name if issuer else "",
-                             site_name=profile.name if profile else "")
-    if by is not None:
-        audit.record(session, by=by, action="goods_pass.print", entity="goods_pass",
-                     entity_id=goods.id, detail={"number": goods.number})
-    return data
-
-
 def is_expired(goods: GoodsPass, today: date | None = None) -> bool:
     return goods.status == GoodsPassStatus.ISSUED and goods.out_date < (today or clock.today())
 
