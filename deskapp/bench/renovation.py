@@ -27,6 +27,7 @@ from deskapp.db.models.renovation import (
     TaxStatus,
     WorkKind,
 )
+from deskapp.printing.renovation_certificate import certificate_pdf
 from deskapp.services import hooks
 from deskapp.services.demo import random_resident_id
 from deskapp.services.listing import PAGE_SIZE, ListQuery
@@ -247,7 +248,7 @@ def run(ctx: BenchContext) -> list[Figure]:
 
     def certificate() -> None:
         with db.write() as s:
-            reno.certificate_pdf(s, by=by, filing_id=target)
+            certificate_pdf(s, by=by, filing_id=target)
 
     figures.append(measure("打印装修备案登记证（三联 PDF）", certificate, repeat=3))
     return figures

@@ -15,6 +15,7 @@ from deskapp import clock
 from deskapp.db.models import Occupant, OccupantKind, Unit, UnitUse
 from deskapp.db.models.renovation import TaxStatus, WorkKind
 from deskapp.errors import DeskError
+from deskapp.printing.renovation_certificate import certificate_pdf
 from deskapp.services.demo import (
     DemoSummary,
     ensure_fee_standards,
@@ -161,7 +162,7 @@ def _one(session: Session, *, rng: random.Random, today: date, desk, boss, owner
         reno.collect_deposit(session, by=desk, filing_id=fid, request_id=f"demo-reno-{fid}",
                              tenders=[cashier.Tender(method, amount, tendered)])
         reno.approve(session, by=desk, filing_id=fid)
-        reno.certificate_pdf(session, by=desk, filing_id=fid)
+        certificate_pdf(session, by=desk, filing_id=fid)
         passes = [reno.issue_pass(session, by=desk, worker_id=w.id or 0) for w in workers]
         reno.set_tax_status(session, by=desk, filing_id=fid,
                             status=rng.choice((TaxStatus.PAID, TaxStatus.PAID, TaxStatus.UNPAID,

@@ -21,6 +21,7 @@ from deskapp.db.models.renovation import (
     WorkKind,
 )
 from deskapp.errors import Conflict, InvalidTransition, PermissionDenied, ValidationError
+from deskapp.printing.renovation_certificate import certificate_pdf
 from deskapp.services import hooks, units
 from deskapp.services.listing import ListQuery
 from deskapp.services.renovation import renovation as reno
@@ -271,7 +272,7 @@ def test_refused_transitions(db, receptionist, unit_id):
         lambda s: reno.inspect(s, by=receptionist, filing_id=filing_id, passed=True,
                                inspector="赵工"),
         lambda s: reno.close(s, by=receptionist, filing_id=filing_id),
-        lambda s: reno.certificate_pdf(s, by=receptionist, filing_id=filing_id),
+        lambda s: certificate_pdf(s, by=receptionist, filing_id=filing_id),
     ]
     for action in refused:
         with pytest.raises(InvalidTransition) as err, db.write() as session:
@@ -675,7 +676,7 @@ def _to_refundable(db, by, unit_id, *, keep_out: int = 0) -> tuple[int, list[int
         with db.write() as session:
             passes = [reno.issue_pass(session, by=by, worker_id=w).id for w in workers]
         with db.write() as session:
-            reno.certificate_pdf(session, by=by, filing_id=filing_id)
+            certificate_pdf(session, by=by, filing_id=filing_id)
         with db.write() as session:
             reno.start_work(session, by=by, filing_id=filing_id)
     with clock.freeze(datetime(2027, 2, 20, 10)):
@@ -785,7 +786,7 @@ def test_certificate_pdf_three_copies(db, receptionist, unit_id, standards):
     with clock.freeze(datetime(2027, 2, 27, 10)), db.write() as session:
         reno.extend(session, by=receptionist, filing_id=filing_id, new_end="2027-05-28")
     with clock.freeze(datetime(2027, 2, 27, 10)), db.write() as session:
-        pdf = reno.certificate_pdf(session, by=receptionist, filing_id=filing_id)
+        pdf = certificate_pdf(session, by=receptionist, filing_id=filing_id)
     pages = pdf_pages(pdf)
     assert len(pages) == 3
     labels = ("原件 业主留存", "复印件 办理出入证专用", "复印件 张贴于装修户门上")
@@ -835,7 +836,7 @@ def test_inspection_alone_blocks_refund(db, receptionist, unit_id, standards):
     filing_id, _ = _approved(db, receptionist, unit_id)
     with clock.freeze(START):
         with db.write() as session:
-            reno.certificate_pdf(session, by=receptionist, filing_id=filing_id)
+            certificate_pdf(session, by=receptionist, filing_id=filing_id)
             reno.start_work(session, by=receptionist, filing_id=filing_id)
         with db.write() as session:
             reno.record_downstairs_signoff(session, by=receptionist, filing_id=filing_id,

@@ -81,7 +81,6 @@ __all__ = [
     "add_worker",
     "apply_completion",
     "cancel",
-    "certificate_pdf",
     "close",
     "collect_deposit",
     "confirm_with_owner",
@@ -755,14 +754,6 @@ def record_certificate_print(session: Session, *, by: Staff,
     session.add(filing)
     _audit(session, by, "certificate.print", filing, copy=filing.certificate_prints)
     return filing
-
-
-def certificate_pdf(session: Session, *, by: Staff, filing_id: int) -> bytes:
-    """The registration certificate in its three copies, as PDF bytes (counts the print)."""
-    from deskapp.printing.renovation_certificate import certificate_document
-
-    filing = record_certificate_print(session, by=by, filing_id=filing_id)
-    return certificate_document(session, filing).render()
 
 
 def start_work(session: Session, *, by: Staff, filing_id: int) -> RenovationFiling:
