@@ -30,6 +30,7 @@ __all__ = [
     "mobile_phone",
     "optional_text",
     "phone",
+    "plate",
     "required_text",
     "resident_id",
     "resident_id_check_char",
@@ -362,3 +363,42 @@ def optional_text(s: str, field: str, max_len: int = 100, *, multiline: bool = F
     """Like :func:`required_text` but blank input gives ``None``."""
     value = _clean_text(s, field, max_len, multiline)
     return value or None
+
+
+# --------------------------------------------------------------------------------------
+# Vehicle plates (车牌号)
+# --------------------------------------------------------------------------------------
+
+PLATE_PROVINCES = "京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼"
+_PLATE_LETTER = "A-HJ-NP-Z"  # I and O are never used (they read as 1 and 0)
+_PLATE_ORDINARY = re.compile(
+    rf"[{PLATE_PROVINCES}][A-Z][{_PLATE_LETTER}0-9]{{4}}[{_PLATE_LETTER}0-9挂学警港澳]")
+# 新能源 (8 characters): small cars D/F (+ a letter or digit) then 4 digits; large
+# vehicles 5 digits then D/F
+_PLATE_NEW_ENERGY = re.compile(
+    rf"[{PLATE_PROVINCES}][A-Z](?:[DF][{_PLATE_LETTER}0-9][0-9]{{4}}|[0-9]{{5}}[DF])")
+_PLATE_NOISE = re.compile(r"[\s\-·•.．・]+")
+
+
+def plate(s: str, *, field: str | None = None) -> str:
+    """Validate a mainland vehicle plate; return it compact and upper-case.
+
+    ``京A·12345`` / ``京a 12345`` → ``京A12345`` (7 characters: province, issuing-office
+    letter, five letters or digits, the last may be 挂/学/警/港/澳); new-energy plates have
+    8: ``沪AD12345`` (small car: D or F, then a letter or digit and four digits) or
+    ``粤B12345D`` (large vehicle: five digits, then D or F). I and O are refused after the
+    office letter (plates never use them)."""
+    text = _PLATE_NOISE.sub("", _nfkc(s)).upper()
+    if not text:
+        raise ValidationError("validate.plate.empty", field=field)
+    if text[0] not in PLATE_PROVINCES:
+        raise ValidationError("validate.plate.province", field=field, plate=text)
+    if len(text) not in (7, 8):
+        raise ValidationError("validate.plate.length", field=field, plate=text,
+                              length=len(text))
+    pattern = _PLATE_ORDINARY if len(text) == 7 else _PLATE_NEW_ENERGY
+    if not pattern.fullmatch(text):
+        key = "validate.plate.invalid" if len(text) == 7 else "validate.plate.new_energy"
+        raise ValidationError(key, field=field, plate=text)
+    return text
+

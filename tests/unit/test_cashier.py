@@ -56,6 +56,7 @@ STANDARDS = [
          eff=date(2026, 12, 1), name="物业服务费（住宅）"),
     spec("PF-OFF", FeeKind.PROPERTY, FeeBasis.PER_M2_MONTH, 450, FeeScope.OFFICE),
     spec("PK-MONTH", FeeKind.PARKING, FeeBasis.PER_SPACE_MONTH, 30000, name="地下固定车位"),
+    spec("PK-OFFICE", FeeKind.PARKING, FeeBasis.PER_SPACE_MONTH, 35000, FeeScope.OFFICE),
     spec("WA-RES", FeeKind.WATER, FeeBasis.PER_UNIT_READING, 365, FeeScope.RESIDENCE,
          name="居民生活用水"),
     spec("EL-RES", FeeKind.ELECTRICITY, FeeBasis.PER_UNIT_READING, 56, FeeScope.RESIDENCE),
@@ -231,17 +232,23 @@ def test_price_change_never_rewrites_past_bills(site: Site) -> None:
 
 
 def test_generate_one_building_and_parking(site: Site) -> None:
+    from deskapp.services.customer import parking  # the passes are the parking desk's
+
     with site.write() as s:
-        c.add_parking_lease(s, by=site.desk, unit_id=site.office, space_no="b1-023",
-                            start_date=date(2026, 11, 15))
+        parking.add_space(s, by=site.cs, number="b1-023", kind="rented")
+        parking.issue_pass(s, by=site.desk, unit_id=site.office, space="B1-023",
+                           plate="沪A12345", start_date=date(2026, 11, 15), months=12)
         result = c.generate_bills(s, by=site.desk, period="2026-11", building="7")
         assert result.created == 2
         kinds = sorted(b.kind for b in bills_of(s, site.office))
         assert kinds == [FeeKind.PARKING, FeeKind.PROPERTY]
+        # the office's pass from the 15th: 16 of 30 days × 350.00 = 186.666… → 186.67
+        assert [b.amount_fen for b in bills_of(s, site.office)
+                if b.kind == FeeKind.PARKING] == [18667]
         assert bills_of(s, site.home) == []
         with pytest.raises(Conflict):
-            c.add_parking_lease(s, by=site.desk, unit_id=site.home, space_no="B1-023",
-                                start_date=date(2026, 12, 1))
+            parking.issue_pass(s, by=site.desk, unit_id=site.home, space="B1-023",
+                               plate="沪B12345", start_date=date(2026, 12, 1), months=1)
         chosen = c.generate_bills(s, by=site.desk, period="2026-12", unit_ids=[site.home])
         assert chosen.created == 1 and [b.period for b in bills_of(s, site.home)] == ["2026-12"]
 

@@ -262,7 +262,9 @@ class MeterReading(SQLModel, table=True):
 
 
 class ParkingLease(SQLModel, table=True):
-    """A parking space rented by a unit (车位租赁); billed per space per month."""
+    """A parking space leased by a unit (车位租赁 / 月卡): billed per space per month from
+    ``start_date`` to ``end_date`` (the pass's last day; ``None``: until ended). The
+    parking area (``services/parking``) adds the space, plate and holder."""
 
     __tablename__ = "parking_lease"
     id: int | None = Field(default=None, primary_key=True)
@@ -275,6 +277,13 @@ class ParkingLease(SQLModel, table=True):
     created_at: LocalDateTime
     created_by: int = Field(foreign_key="staff.id")
     ended_by: int | None = Field(default=None, foreign_key="staff.id")
+    # the monthly pass (月卡), added by the parking area's migration parking_001
+    space_id: int | None = Field(default=None, foreign_key="parking_space.id", index=True)
+    plate: str = Field(default="", max_length=10, index=True)  # 京A12345 / 沪AD12345
+    holder: str = Field(default="", max_length=50)
+    holder_phone: str = Field(default="", max_length=20)
+    ended_at: LocalDateTime | None = None
+    end_reason: str = Field(default="", max_length=200)
 
 
 class ArrearsReminder(SQLModel, table=True):

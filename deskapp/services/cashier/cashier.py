@@ -16,8 +16,9 @@ The rules:
 * After a cashier's daily close (:mod:`deskapp.services.cashier.close`) nothing dated on
   that day for that cashier may be added or voided; corrections go to a later day.
 
-Fees, bills, meters and parking live in :mod:`deskapp.services.cashier.fees`, arrears and
-reminders in :mod:`deskapp.services.cashier.arrears`, the close and reports in
+Fees and bills live in :mod:`deskapp.services.cashier.fees` (meter readings in ``meters``,
+parking bills in ``parking_bills``), arrears and reminders in
+:mod:`deskapp.services.cashier.arrears`, the close and reports in
 :mod:`deskapp.services.cashier.close`; their public functions are re-exported here.
 """
 
@@ -79,22 +80,19 @@ from deskapp.services.cashier.fees import (
     LoadResult,
     StandardSpec,
     add_charge,
-    add_parking_lease,
     cancel_bill,
     charge_item,
     check_amount,
-    end_parking_lease,
     generate_bills,
-    last_reading,
     list_standards,
     load_standards,
     open_bills,
     parse_period,
     read_standards_file,
-    record_meter_reading,
     required_reason,
     standard_for,
 )
+from deskapp.services.cashier.meters import last_reading, record_meter_reading
 from deskapp.services.preview import ActionPreview
 from deskapp.services.staff import require_role
 from deskapp.services.units import owner_of
@@ -115,7 +113,6 @@ __all__ = [
     "StandardSpec",
     "Tender",
     "add_charge",
-    "add_parking_lease",
     "arrears",
     "arrears_count",
     "arrears_totals",
@@ -133,7 +130,6 @@ __all__ = [
     "unit_owed",
     "cancel_bill",
     "charge_item",
-    "end_parking_lease",
     "generate_bills",
     "get_receipt",
     "is_day_closed",

@@ -1,5 +1,8 @@
 """Fee standards (收费标准) and receivables (应收): loading the standards, generating a
-period's bills idempotently, ad-hoc charges, meter readings and parking leases.
+period's bills idempotently and ad-hoc charges. Meter readings are
+:mod:`deskapp.services.cashier.meters`; the parking leases' monthly
+bills are :mod:`deskapp.services.cashier.parking_bills`; the leases (passes) themselves are
+the parking desk's (:mod:`deskapp.services.customer.parking`).
 
 Amounts are integer fen; ``area × rate`` and ``reading × price`` are rounded once, HALF_UP,
 by :func:`deskapp.money.multiply_rate`. A standard's price applies from its
@@ -8,8 +11,8 @@ by :func:`deskapp.money.multiply_rate`. A standard's price applies from its
 Public API (re-exported by :mod:`deskapp.services.cashier.cashier`): :func:`read_standards_file`,
 :func:`load_standards`, :func:`standard_for`, :func:`list_standards`,
 :func:`generate_bills`, :func:`add_charge`, :func:`charge_item`, :func:`cancel_bill`,
-:func:`record_meter_reading`, :func:`last_reading`, :func:`add_parking_lease`,
-:func:`end_parking_lease`, :func:`open_bills`, :func:`parse_period`.
+:func:`open_bills`, :func:`parse_period`; meter readings are
+:mod:`deskapp.services.cashier.meters`.
 """
 
 from __future__ import annotations
@@ -25,7 +28,7 @@ from decimal import Decimal, InvalidOperation
 from importlib.resources.abc import Traversable
 from pathlib import Path
 
-from sqlalchemy import func, insert, or_
+from sqlalchemy import func, insert
 from sqlmodel import Session, select
 
 from deskapp import clock
@@ -37,9 +40,7 @@ from deskapp.db.models.cashier import (
     FeeKind,
     FeeScope,
     FeeStandard,
-    MeterKind,
     MeterReading,
-    ParkingLease,
 )
 from deskapp.errors import Conflict, InvalidTransition, NotFound, ValidationError
 from deskapp.money import MAX_FEN, format_fen, multiply_rate
@@ -289,7 +290,8 @@ def generate_bills(session: Session, *, by: Staff, period: str, unit_id: int | N
     """Make the property-fee and parking bills of ``period`` for all units (or one unit,
     one building, or the units ``unit_ids``). Idempotent: a bill already made for a unit, kind and period (even if
     since paid or cancelled) is never made again. Property fee = area × price per m²
-    (rounded once); parking = price per space for each lease overlapping the month.
+    (rounded once); parking: :mod:`deskapp.services.cashier.parking_bills` (each lease
+    overlapping the month, part months by the day).
     Due on the last day of the period."""
     require_role(by, *CASHIERS)
     period = parse_period(period)
@@ -337,36 +339,15 @@ def generate_bills(session: Session, *, by: Staff, period: str, unit_id: int | N
             total += amount
 
     if FeeKind.PARKING in kinds:
-        by_code = {s.code: s for s in standards}
-        leases_q = (select(ParkingLease, Unit.code).join(Unit, Unit.id == ParkingLease.unit_id)
-                    .join(Building, Building.id == Unit.building_id)
-                    .where(ParkingLease.start_date <= last,
-                           or_(ParkingLease.end_date.is_(None),  # type: ignore[union-attr]
-                               ParkingLease.end_date >= first)))
-        if unit_id is not None:
-            leases_q = leases_q.where(ParkingLease.unit_id == unit_id)
-        if building:
-            leases_q = leases_q.where(Building.code == building)
-        if chosen is not None:
-            leases_q = leases_q.where(ParkingLease.unit_id.in_(chosen))  # type: ignore[attr-defined]
-        for lease, code in session.exec(leases_q.order_by(ParkingLease.id)).all():
-            key = f"parking:{lease.id}:{period}"
-            if key in done:
-                existing += 1
-                continue
-            std = by_code.get(lease.fee_code)
-            if std is None:
-                missing += 1
-                continue
-            amount = multiply_rate(1, std.unit_price_fen)
-            rows.append(dict(unit_id=lease.unit_id, unit_code=code, fee_code=std.code,
-                             standard_id=std.id, kind=FeeKind.PARKING, period=period,
-                             description=f"{std.name} {lease.space_no} {period}",
-                             quantity=Decimal(1), unit_price_fen=std.unit_price_fen,
-                             amount_fen=amount, due_date=last, status=BillStatus.OPEN,
-                             gen_key=key, source_kind="parking_lease", source_id=lease.id,
-                             created_at=now, created_by=by.id))
-            total += amount
+        from deskapp.services.cashier.parking_bills import parking_bill_rows
+
+        parking = parking_bill_rows(session, period=period, first=first, last=last,
+                                    standards=standards, done=done, by_id=by.id or 0, now=now,
+                                    unit_id=unit_id, building=building, unit_ids=chosen)
+        rows.extend(parking.rows)
+        existing += parking.existing
+        missing += parking.missing
+        total += parking.total_fen
 
     if rows:
         session.execute(insert(Bill), rows)
@@ -465,158 +446,3 @@ def open_bills(session: Session, unit_id: int) -> list[Bill]:
     return list(session.exec(
         select(Bill).where(Bill.unit_id == unit_id, Bill.status == BillStatus.OPEN)
         .order_by(Bill.due_date, Bill.period, Bill.id)).all())
-
-
-# --------------------------------------------------------------------------------------
-# Meter readings (抄表)
-# --------------------------------------------------------------------------------------
-
-
-def last_reading(session: Session, unit_id: int, kind: MeterKind) -> MeterReading | None:
-    return session.exec(
-        select(MeterReading).where(MeterReading.unit_id == unit_id, MeterReading.kind == kind,
-                                   MeterReading.active_key.is_not(None))  # type: ignore[union-attr]
-        .order_by(MeterReading.read_on.desc(), MeterReading.id.desc())).first()  # type: ignore[union-attr]
-
-
-_METER_FEE = {MeterKind.WATER: FeeKind.WATER, MeterKind.ELECTRICITY: FeeKind.ELECTRICITY}
-
-
-def record_meter_reading(session: Session, *, by: Staff, unit_id: int, kind: MeterKind,
-                         period: str, value: Decimal | int | str, read_on: date | None = None,
-                         meter_changed: bool = False, old_final: Decimal | int | str | None = None,
-                         new_start: Decimal | int | str | None = None,
-                         start_value: Decimal | int | str | None = None,
-                         note: str = "") -> MeterReading:
-    """Record a meter reading and bill the consumption (reading × price, rounded once).
-
-    A reading below the previous one is refused unless ``meter_changed``: then
-    ``old_final`` (the old meter's last figure, ≥ the previous reading) and ``new_start``
-    (the new meter's first figure, default 0) are given and consumption is
-    ``(old_final − previous) + (value − new_start)``. ``start_value`` is the baseline of a
-    meter's very first reading (default 0). One reading per meter and month."""
-    require_role(by, *CASHIERS)
-    unit = _unit(session, unit_id)
-    kind = MeterKind(kind)
-    period = parse_period(period)
-    today = clock.today()
-    read_on = read_on or today
-    if read_on > today:
-        raise ValidationError("cashier.meter.future", field="read_on")
-    reading = parse_quantity(value, field="value")
-    last = last_reading(session, unit.id, kind)
-    if last is not None and last.period >= period and not meter_changed:
-        raise ValidationError("cashier.meter.period_order", field="period", last=last.period)
-    previous = last.value if last is not None else (
-        parse_quantity(start_value, field="start_value") if start_value not in (None, "")
-        else Decimal(0))
-    old_final_d = new_start_d = None
-    if meter_changed:
-        if old_final in (None, ""):
-            raise ValidationError("cashier.meter.old_final_required", field="old_final")
-        old_final_d = parse_quantity(old_final, field="old_final")  # type: ignore[arg-type]
-        if old_final_d < previous:
-            raise ValidationError("cashier.meter.below_last", field="old_final",
-                                  last=f"{previous:f}")
-        new_start_d = (parse_quantity(new_start, field="new_start")
-                       if new_start not in (None, "") else Decimal(0))
-        if reading < new_start_d:
-            raise ValidationError("cashier.meter.below_start", field="value",
-                                  start=f"{new_start_d:f}")
-        consumption = (old_final_d - previous) + (reading - new_start_d)
-    else:
-        if reading < previous:
-            raise ValidationError("cashier.meter.below_last", field="value",
-                                  last=f"{previous:f}")
-        consumption = reading - previous
-    key = f"{unit.id}:{kind.value}:{period}"
-    if session.exec(select(MeterReading.id).where(MeterReading.active_key == key)).first():
-        raise Conflict("cashier.meter.duplicate", unit=unit.code, period=period)
-    scoped = _by_scope(list_standards(session, on=period_bounds(period)[0],
-                                      kinds=[_METER_FEE[kind]]), _METER_FEE[kind])
-    std = _pick(scoped, unit.use)
-    if std is None:
-        raise NotFound("cashier.meter.no_standard", kind=kind.value)
-    row = MeterReading(unit_id=unit.id, kind=kind, period=period, read_on=read_on,
-                       previous_value=previous, value=reading, meter_changed=meter_changed,
-                       old_final=old_final_d, new_start=new_start_d, consumption=consumption,
-                       active_key=key, note=" ".join(note.split())[:200],
-                       created_at=clock.now(), created_by=by.id)
-    session.add(row)
-    session.flush()
-    amount = multiply_rate(consumption, std.unit_price_fen)
-    if amount > 0:
-        figures = (f"{previous:f}→{old_final_d:f}, {new_start_d:f}→{reading:f}" if meter_changed
-                   else f"{previous:f}→{reading:f}")
-        bill = Bill(unit_id=unit.id, unit_code=unit.code, fee_code=std.code, standard_id=std.id,
-                    kind=std.kind, period=period,
-                    description=f"{std.name} {period}（{figures}）"[:200],
-                    quantity=consumption, unit_price_fen=std.unit_price_fen, amount_fen=amount,
-                    due_date=period_bounds(period)[1] if period_bounds(period)[1] > read_on
-                    else read_on,
-                    status=BillStatus.OPEN, source_kind="meter_reading", source_id=row.id,
-                    created_at=clock.now(), created_by=by.id)
-        session.add(bill)
-        session.flush()
-        row.bill_id = bill.id
-        session.add(row)
-        session.flush()
-    audit.record(session, by=by, action="cashier.meter.read", entity="meter_reading",
-                 entity_id=row.id,
-                 detail={"unit": unit.code, "kind": kind.value, "period": period,
-                         "value": f"{reading:f}", "consumption": f"{consumption:f}",
-                         "meter_changed": meter_changed, "amount_fen": amount})
-    return row
-
-
-# --------------------------------------------------------------------------------------
-# Parking leases
-# --------------------------------------------------------------------------------------
-
-
-def add_parking_lease(session: Session, *, by: Staff, unit_id: int, space_no: str,
-                      start_date: date, fee_code: str = "PK-MONTH",
-                      note: str = "") -> ParkingLease:
-    """A unit rents a parking space from ``start_date``; it is billed every month the
-    lease overlaps, by :func:`generate_bills`."""
-    require_role(by, *CASHIERS)
-    unit = _unit(session, unit_id)
-    space = unicodedata.normalize("NFKC", space_no).strip().upper()
-    if not space or len(space) > 20:
-        raise ValidationError("cashier.parking.space_required", field="space_no")
-    std = standard_for(session, fee_code, start_date)
-    if std.basis != FeeBasis.PER_SPACE_MONTH:
-        raise ValidationError("cashier.parking.not_monthly", field="fee_code", name=std.name)
-    busy = session.exec(select(ParkingLease).where(
-        ParkingLease.space_no == space,
-        or_(ParkingLease.end_date.is_(None), ParkingLease.end_date >= start_date))).first()  # type: ignore[union-attr]
-    if busy is not None:
-        raise Conflict("cashier.parking.space_taken", space=space)
-    lease = ParkingLease(unit_id=unit.id, space_no=space, fee_code=std.code,
-                         start_date=start_date, note=note[:200], created_at=clock.now(),
-                         created_by=by.id)
-    session.add(lease)
-    session.flush()
-    audit.record(session, by=by, action="cashier.parking.lease", entity="parking_lease",
-                 entity_id=lease.id, detail={"unit": unit.code, "space": space,
-                                             "from": start_date.isoformat()})
-    return lease
-
-
-def end_parking_lease(session: Session, *, by: Staff, lease_id: int,
-                      end_date: date) -> ParkingLease:
-    require_role(by, *CASHIERS)
-    lease = session.get(ParkingLease, lease_id)
-    if lease is None:
-        raise NotFound("cashier.parking.not_found")
-    if lease.end_date is not None:
-        raise InvalidTransition("cashier.parking.already_ended")
-    if end_date < lease.start_date:
-        raise ValidationError("cashier.parking.end_before_start", field="end_date")
-    lease.end_date = end_date
-    lease.ended_by = by.id
-    session.add(lease)
-    session.flush()
-    audit.record(session, by=by, action="cashier.parking.end", entity="parking_lease",
-                 entity_id=lease.id, detail={"to": end_date.isoformat()})
-    return lease

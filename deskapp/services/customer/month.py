@@ -1,9 +1,11 @@
 """The customer file's figures for the monthly report: incidents by kind and response
-time, people moved in and out, and sales."""
+time, people moved in and out, and sales — and one section per part registered with
+:func:`month_section_provider` in :mod:`deskapp.services.customer.wiring` (parking …)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import func, select
@@ -17,14 +19,53 @@ from deskapp.services.customer.incidents import monthly_summary as incident_mont
 
 
 @dataclass(frozen=True)
+class MonthFigure:
+    """One figure of a part's section: a stable ``key`` (JSON, XLSX), its translated
+    ``label``, a count or (``money``) fen."""
+
+    key: str
+    label: str
+    value: int
+    money: bool = False
+
+
+@dataclass(frozen=True)
+class MonthSection:
+    key: str
+    title: str  # translated
+    figures: list[MonthFigure]
+
+    @property
+    def has_data(self) -> bool:
+        return any(f.value for f in self.figures)
+
+
+MonthProvider = Callable[..., MonthSection]  # (session, *, year, month) -> MonthSection
+_providers: list[tuple[int, str, MonthProvider]] = []
+
+
+def month_section_provider(fn: MonthProvider, *, order: int = 100) -> MonthProvider:
+    """Register a part's monthly section (in ``wiring.register()``); sections follow
+    ``order``. Registering the same function again replaces it."""
+    name = f"{fn.__module__}.{fn.__qualname__}"
+    _providers[:] = [p for p in _providers if p[1] != name]
+    _providers.append((order, name, fn))
+    return fn
+
+
+@dataclass(frozen=True)
 class CustomerMonth:
     incidents: IncidentMonth
     moved_in: int
     moved_out: int
     transfers: int
+    sections: list[MonthSection] = field(default_factory=list)
 
 
 def monthly_summary(session: Session, *, year: int, month: int) -> CustomerMonth:
+    from deskapp.services.hooks import load_area_services
+
+    load_area_services()  # the parts' providers are registered by the area's wiring
     start, end = clock.month_range(year, month)
     first, after = start.date(), end.date()
 
@@ -39,4 +80,6 @@ def monthly_summary(session: Session, *, year: int, month: int) -> CustomerMonth
             Occupant.moved_out >= first, Occupant.moved_out < after)),
         transfers=count(select(func.count(OwnershipTransfer.id)).where(
             OwnershipTransfer.transfer_date >= first, OwnershipTransfer.transfer_date < after)),
+        sections=[fn(session, year=year, month=month) for _o, _n, fn in sorted(
+            _providers, key=lambda p: p[:2])],
     )

@@ -558,6 +558,10 @@ def _customer_sections(r: MonthlyReport) -> list[Section]:
         return Figure(key, t(f"reports.f.{key}"), value,
                       "—" if value is None else t("customer.minutes", n=value))
 
+    parts = [Section(  # the parts registered in services/customer/wiring.py (parking …)
+        p.key, p.title, p.has_data, figures=[Figure(
+            f.key, f.label, f.value, format_fen(f.value) if f.money else f"{f.value:,}",
+            money=f.money) for f in p.figures]) for p in c.sections]
     return [Section(
         "incidents", t("reports.s.incidents"),
         bool(i.total or c.moved_in or c.moved_out or c.transfers),
@@ -572,7 +576,7 @@ def _customer_sections(r: MonthlyReport) -> list[Section]:
             _count("transfers", c.transfers),
         ],
         charts=[Chart("incidents_by_kind", t("reports.c.incidents_by_kind"), _bars(
-            [(k, kind_label(k), n) for k, n in i.by_kind.items()], None))])]
+            [(k, kind_label(k), n) for k, n in i.by_kind.items()], None))])] + parts
 
 
 def sections(report: MonthlyReport) -> list[Section]:
