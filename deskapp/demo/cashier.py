@@ -87,11 +87,6 @@ def seed(session: Session, *, rng: random.Random, today: date, summary: DemoSumm
     metered = rng.sample(residences, min(30, len(residences)))
     window = _month_start(today, 1)  # the desk activity shown: last month and this month
 
-    with clock.freeze(datetime.combine(oldest, time(8, 30))):
-        for n, unit_id in enumerate(rng.sample([u for u in billed if u in occupied], 30),
-                                    start=1):
-            cashier.add_parking_lease(session, by=desks[n % 2], unit_id=unit_id,
-                                      space_no=f"B1-{n:03d}", start_date=oldest)
     for back in range(ARREARS_MONTHS - 1, 1, -1):  # older months: only the late units owe
         first = _month_start(today, back)
         with clock.freeze(datetime.combine(first, time(7, 30))):
