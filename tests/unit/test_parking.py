@@ -286,3 +286,22 @@ def test_receptionist_cannot_issue_for_unknown_space(db, receptionist, site):
         issue(db, receptionist, unit_id=site["home"], space="Z-99")
     assert getattr(err.value, "key", "") == "parking.space.unknown"
     assert count(db, ParkingLease) == 0
+
+
+def test_renewal_after_a_part_month_bill_adds_the_days_left(db, receptionist, supervisor,
+                                                            site):
+    """December billed for 14 days, then the pass is renewed: the next run bills the 17
+    days added, and December's two bills add up to the whole month (rounded once)."""
+    lease = issue(db, receptionist, unit_id=site["home"])  # to 12-14, 300.00/month
+    with db.write() as s:
+        cashier.generate_bills(s, by=supervisor, period="2026-12", kinds=[FeeKind.PARKING])
+        parking.renew_pass(s, by=receptionist, lease_id=lease.id, months=1)  # to 2027-01-14
+    with db.write() as s:
+        result = cashier.generate_bills(s, by=supervisor, period="2026-12",
+                                        kinds=[FeeKind.PARKING])
+        assert result.created == 1
+        again = cashier.generate_bills(s, by=supervisor, period="2026-12",
+                                       kinds=[FeeKind.PARKING])
+        assert (again.created, again.existing) == (0, 1)
+    december = [b.amount_fen for b in parking_bills(db, site["home"])]
+    assert december == [13548, 16452] and sum(december) == 30000  # 14/31 → 135.48

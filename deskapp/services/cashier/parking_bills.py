@@ -3,8 +3,10 @@
 A lease covering the whole month pays the standard's price per space; a lease that starts
 or ends inside the month pays ``price × days covered ÷ days in the month``, rounded once,
 HALF_UP (:func:`deskapp.money.round_half_up`). The bill's ``gen_key``
-(``parking:<lease>:<YYYY-MM>``) makes a month's bill of a lease once, whatever happens
-later (a renewal, an amended end date, a bill paid or cancelled).
+(``parking:<lease>:<YYYY-MM>``) makes a month's bill of a lease once (paid or cancelled
+since, it is not made again). A pass renewed after its last month was billed in part gets
+a second bill for the days added (``…:<days>``): the month's bills then add up to the
+whole month's amount, rounded once.
 
 The passes themselves (spaces, plates, renewals) are the parking desk's
 (:mod:`deskapp.services.customer.parking`); :func:`parking_bill_rows` is called by
@@ -22,7 +24,7 @@ from sqlalchemy import or_
 from sqlmodel import Session, col, select
 
 from deskapp.db.models import Building, Unit
-from deskapp.db.models.cashier import BillStatus, FeeKind, FeeStandard, ParkingLease
+from deskapp.db.models.cashier import Bill, BillStatus, FeeKind, FeeStandard, ParkingLease
 from deskapp.money import round_half_up
 
 
@@ -70,19 +72,37 @@ def parking_bill_rows(session: Session, *, period: str, first: date, last: date,
         query = query.where(Building.code == building)
     if unit_ids is not None:
         query = query.where(col(ParkingLease.unit_id).in_(unit_ids))
-    for lease, code in session.exec(query.order_by(col(ParkingLease.id))).all():
-        key = f"parking:{lease.id}:{period}"
-        if key in done:
-            out.existing += 1
-            continue
-        std = by_code.get(lease.fee_code)
+    leases = list(session.exec(query.order_by(col(ParkingLease.id))).all())
+    billed: dict[int, tuple[int, bool]] = {}  # lease → (fen billed, any bill not cancelled)
+    if leases:
+        for source_id, amount, status in session.exec(
+                select(Bill.source_id, Bill.amount_fen, Bill.status).where(
+                    Bill.source_kind == "parking_lease", Bill.period == period,
+                    col(Bill.source_id).in_([le.id for le, _ in leases]))).all():
+            fen, live = billed.get(source_id or 0, (0, False))
+            cancelled = status == BillStatus.CANCELLED
+            billed[source_id or 0] = (fen + (0 if cancelled else amount), live or not cancelled)
+    for lease, code in leases:
         days = covered_days(lease, first, last)
+        std = by_code.get(lease.fee_code)
         if std is None:
             out.missing += 1
             continue
         if days <= 0:
             continue
-        amount = month_amount(std.unit_price_fen, days, month_days)
+        expected = month_amount(std.unit_price_fen, days, month_days)
+        key = f"parking:{lease.id}:{period}"
+        if key in done:
+            fen, live = billed.get(lease.id or 0, (0, False))
+            # renewed (or started earlier) since the month's bill: the days not billed yet,
+            # so the month's bills add up to the month's amount, rounded once
+            key = f"{key}:{days}"
+            if not live or fen >= expected or key in done:
+                out.existing += 1
+                continue
+            amount = expected - fen
+        else:
+            amount = expected
         part = "" if days >= month_days else f"（{days}/{month_days}）"
         label = " ".join(x for x in (std.name, lease.space_no, lease.plate, period) if x)
         quantity = (Decimal(1) if days >= month_days

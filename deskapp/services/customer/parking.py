@@ -108,7 +108,7 @@ def _months(value: int | str | None, *, field: str) -> int | None:
 # --------------------------------------------------------------------------------------
 
 
-def _space(session: Session, space_id: int) -> ParkingSpace:
+def get_space(session: Session, space_id: int) -> ParkingSpace:
     space = session.get(ParkingSpace, space_id)
     if space is None:
         raise NotFound("parking.space.not_found")
@@ -171,7 +171,7 @@ def amend_space(session: Session, *, by: Staff, space_id: int, reason: str,
     """Correct a space (zone, floor, kind, owner) or take it out of use, with a reason.
     A space with a pass running today keeps its kind and stays in use."""
     require_role(by, *SPACE_ROLES)
-    space = _space(session, space_id)
+    space = get_space(session, space_id)
     reason = _reason(reason)
     before = {"zone": space.zone, "floor": space.floor, "kind": space.kind.value,
               "owner_unit_id": space.owner_unit_id, "active": space.active}

@@ -70,6 +70,7 @@ class CustomerScreen(DeskScreen):
         Binding("s", "sale", t("customer.key.sale"), id="customer.key.sale"),
         Binding("x", "incidents", t("customer.key.incidents"), id="customer.key.incidents"),
         Binding("k", "trust", t("customer.key.trust"), id="customer.key.trust"),
+        Binding("p", "parking", t("parking.key.open"), id="parking.key.open"),
     ]
 
     def __init__(self) -> None:
@@ -252,6 +253,11 @@ class CustomerScreen(DeskScreen):
 
         self.app.push_screen(IncidentsScreen())
 
+    def action_parking(self) -> None:
+        from deskapp.tui.screens.customer_parking import ParkingScreen
+
+        self.app.push_screen(ParkingScreen(unit_id=self.unit_id))
+
     def action_trust(self) -> None:
         unit_id = self._need_unit()
         if unit_id is None:
@@ -301,4 +307,5 @@ def _open_unit(app: Any, unit_id: int) -> None:
     app.call_after_refresh(later)
 
 
-from deskapp.tui.screens import customer_incidents  # noqa: E402,F401 — its opener and palette command
+# the sub-screens' openers and palette commands
+from deskapp.tui.screens import customer_incidents, customer_parking  # noqa: E402,F401
