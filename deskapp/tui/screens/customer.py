@@ -291,8 +291,21 @@ async def _shot_incidents(pilot: Any) -> None:
     await pilot.pause()
 
 
+async def _shot_parking(pilot: Any) -> None:
+    """The parking passes (P), the first pass's card open (its bills and history)."""
+    app = pilot.app
+    if isinstance(app.screen, CustomerScreen):
+        app.screen.action_parking()
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+    await pilot.press("enter")
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+
+
 CustomerScreen.SCREENSHOTS = [("card", _shot_card),  # type: ignore[attr-defined]
-                              ("incidents", _shot_incidents)]
+                              ("incidents", _shot_incidents),
+                              ("parking", _shot_parking)]
 
 
 @areas.record_opener("unit_card")
