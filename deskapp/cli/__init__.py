@@ -17,8 +17,8 @@ _GLOBAL_OPTIONS = ("--db", "--lang", "--desk")
 
 # The modules whose commands make up ``deskapp`` — an explicit list (a new module of
 # commands is added here).
-COMMAND_MODULES = ("bench", "cashier", "complaints", "core", "customer", "ops", "printing",
-                   "reception", "registers", "renovation", "reports", "survey")
+COMMAND_MODULES = ("bench", "cashier", "complaints", "core", "customer", "ops", "parking",
+                   "printing", "reception", "registers", "renovation", "reports", "survey")
 
 
 def _load_commands() -> Any:

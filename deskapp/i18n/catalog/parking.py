@@ -172,4 +172,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
                                 "day · Ctrl+S save"),
     "parking.form.amend_hint": ("只改要改的项，写明原因 · Ctrl+S 保存",
                                 "Change only what changed and give the reason · Ctrl+S save"),
+    # --- command line -----------------------------------------------------------------------
+    "parking.cli.none": ("没有找到月卡", "No pass found"),
+    "parking.cli.days": ("天数应在 0 到 366 之间", "Days must be from 0 to 366"),
 }
