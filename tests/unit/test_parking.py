@@ -223,6 +223,10 @@ def test_renew_end_and_amend(db, receptionist, supervisor, site):
         preview = parking.end_preview(s, by=receptionist, lease_id=lease.id,
                                       end_date="2026-12-31", reason="车辆已出售")
         assert any("2027-01" in n for n in preview.notes)  # a bill after the end, named
+        mid = parking.end_preview(s, by=receptionist, lease_id=lease.id,
+                                  end_date="2027-01-10", reason="车辆已出售")
+        # January billed whole (300.00); to the 10th it is 10/31 → 96.77
+        assert any("300.00" in n and "96.77" in n for n in mid.notes)
     with db.write() as s:
         parking.end_pass(s, by=receptionist, lease_id=lease.id, end_date="2026-12-31",
                          reason="车辆已出售")
@@ -305,3 +309,18 @@ def test_renewal_after_a_part_month_bill_adds_the_days_left(db, receptionist, su
         assert (again.created, again.existing) == (0, 1)
     december = [b.amount_fen for b in parking_bills(db, site["home"])]
     assert december == [13548, 16452] and sum(december) == 30000  # 14/31 → 135.48
+
+
+def test_monthly_report_has_the_parking_section(db, receptionist, supervisor, site):
+    from deskapp.services.reports import reports
+
+    issue(db, receptionist, unit_id=site["home"], start_date="2026-11-01", months=1)
+    with db.write() as s:
+        cashier.generate_bills(s, by=supervisor, period="2026-11", kinds=[FeeKind.PARKING])
+    with db.read() as s:
+        report = reports.monthly_report(s, by=supervisor, year=2026, month=11)
+    section = next(x for x in reports.sections(report) if x.key == "parking")
+    figures = {f.key: f for f in section.figures}
+    assert section.title == "停车" and section.has_data
+    assert figures["parking_billed"].text == "¥300.00" and figures["parking_billed"].money
+    assert figures["parking_leased"].value == 1 and figures["parking_issued"].text == "1"

@@ -115,6 +115,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "parking.end.bill_after": ("已生成 {period} 的停车费 {amount} 元（{status}）：请到收银作废或退款",
                                "The {period} bill of ¥{amount} exists ({status}): cancel or "
                                "refund it at the cashier"),
+    "parking.end.over_billed": ("{period} 已开停车费 {billed} 元，按新截止日应为 {due} 元：差额请到收银退款",
+                                "{period} was billed ¥{billed}; to the new last day it is ¥{due}: "
+                                "refund the difference at the cashier"),
     "parking.end.key": ("确认终止", "End it"),
     "parking.issue.key": ("确认办理", "Issue it"),
     "parking.saved.issue": ("月卡 {plate} 已办理", "Pass {plate} issued"),

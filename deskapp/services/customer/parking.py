@@ -412,6 +412,24 @@ def _bills_after(session: Session, lease: ParkingLease, end: date) -> list[Bill]
         .order_by(col(Bill.period))).all())
 
 
+def _over_billed(session: Session, lease: ParkingLease, end: date) -> tuple[int, int] | None:
+    """(billed, due) for the end's month when its bills charge more days than the pass
+    now covers (the month was billed before the pass was ended)."""
+    from deskapp.services.cashier.parking_bills import month_amount
+
+    bills = list(session.exec(select(Bill).where(
+        Bill.source_kind == "parking_lease", Bill.source_id == lease.id,
+        Bill.period == f"{end:%Y-%m}", Bill.status != BillStatus.CANCELLED)).all())
+    if not bills or bills[0].unit_price_fen is None:
+        return None
+    first = end.replace(day=1)
+    month_days = calendar.monthrange(end.year, end.month)[1]
+    days = max(0, (end - max(lease.start_date, first)).days + 1)
+    billed = sum(b.amount_fen for b in bills)
+    due = month_amount(bills[0].unit_price_fen, days, month_days) if days else 0
+    return (billed, due) if billed > due else None
+
+
 def _end_checks(session: Session, *, by: Staff, lease_id: int, end_date: str | date | None,
                 reason: str) -> tuple[ParkingLease, date, str]:
     require_role(by, *DESK_ROLES)
@@ -432,6 +450,10 @@ def end_preview(session: Session, *, by: Staff, lease_id: int, end_date: str | d
     notes = [t("parking.end.bill_after", period=b.period or "", amount=format_fen(b.amount_fen),
                status=t(f"parking.bill.{b.status.value}"))
              for b in _bills_after(session, lease, end)]
+    over = _over_billed(session, lease, end)
+    if over is not None:
+        notes.insert(0, t("parking.end.over_billed", period=f"{end:%Y-%m}",
+                          billed=format_fen(over[0]), due=format_fen(over[1])))
     return ActionPreview(t("parking.end.title"), [
         (t("parking.field.plate"), lease.plate or "—"),
         (t("parking.field.space"), lease.space_no),
