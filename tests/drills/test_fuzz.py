@@ -226,7 +226,8 @@ def test_registers_found_and_parcels(fuzz_site: Any, description: str, place: st
        end=st.sampled_from(["2027-02-28", "2027-12-01", "", "2026-11-01"]))
 def test_create_renovation_filing(fuzz_site: Any, owner: str, owner_id: str, phone: str,
                                   lead_id: str, work: str, start: str, end: str) -> None:
-    from deskapp.services.renovation.renovation import FilingInput, create_filing
+    from deskapp.services.renovation.filings import create_filing
+    from deskapp.services.renovation.rules import FilingInput
 
     db, people, _ = fuzz_site
 

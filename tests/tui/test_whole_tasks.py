@@ -17,7 +17,7 @@ from deskapp.db.models.cashier import DailyClose, Receipt
 from deskapp.db.models.reception import ContactChannel, ContactKind
 from deskapp.services.cashier import cashier as c
 from deskapp.services.reception import reception
-from deskapp.services.renovation import renovation as reno
+from deskapp.services.renovation import queries
 from deskapp.tui import areas
 from deskapp.tui.screens.cashier import CashierScreen
 from deskapp.tui.screens.cashier_forms import ReasonForm, ReceiptDetail
@@ -186,7 +186,7 @@ async def test_void_of_a_held_deposit_from_f6_is_refused_and_f4_stays_true(
         db, make_app, receptionist, supervisor, standards, unit_id) -> None:
     filing_id, _ = reno_site._approved(db, receptionist, unit_id)
     with db.read() as s:
-        filing = reno.get_filing(s, filing_id)
+        filing = queries.get_filing(s, filing_id)
         number, receipt_no = filing.number, filing.deposit_receipt_no
     app = make_app(login="boss")
     async with app.run_test(size=SIZE) as pilot:
@@ -217,7 +217,7 @@ async def test_void_of_a_held_deposit_from_f6_is_refused_and_f4_stays_true(
         assert "保证金在押 1 户，合计 ¥3,000.00" in screen_text(app)
     with db.read() as s:
         assert not s.exec(select(Receipt).where(Receipt.number == receipt_no)).one().voided
-        assert reno.get_filing(s, filing_id).deposit_receipt_no == receipt_no
+        assert queries.get_filing(s, filing_id).deposit_receipt_no == receipt_no
 
 
 @pytest.fixture
