@@ -155,13 +155,14 @@ def _one(session: Session, *, rng: random.Random, today: date, desk, boss, owner
     with clock.freeze(reviewed + timedelta(hours=1)):
         filings.sign_agreement(session, by=desk, filing_id=fid)
         code, amount, _ = deposit.deposit_standard(session, unit)
-        from deskapp.services.cashier import cashier
+        from deskapp.db.models.cashier import PayMethod
+        from deskapp.services.cashier import payments
 
-        method = rng.choice([cashier.PayMethod.CASH, cashier.PayMethod.WECHAT,
-                             cashier.PayMethod.ALIPAY])
-        tendered = amount if method == cashier.PayMethod.CASH else None
+        method = rng.choice([PayMethod.CASH, PayMethod.WECHAT,
+                             PayMethod.ALIPAY])
+        tendered = amount if method == PayMethod.CASH else None
         deposit.collect_deposit(session, by=desk, filing_id=fid, request_id=f"demo-reno-{fid}",
-                             tenders=[cashier.Tender(method, amount, tendered)])
+                             tenders=[payments.Tender(method, amount, tendered)])
         filings.approve(session, by=desk, filing_id=fid)
         certificate_pdf(session, by=desk, filing_id=fid)
         passes = [renovation_workers.issue_pass(session, by=desk, worker_id=w.id or 0) for w in workers]

@@ -13,9 +13,10 @@ from typer.testing import CliRunner
 from deskapp import clock
 from deskapp.cli import app
 from deskapp.cli.base import state
+from deskapp.db.models.cashier import PayMethod
 from deskapp.printing.pdf import pdf_text
 from deskapp.services import units
-from deskapp.services.cashier import cashier
+from deskapp.services.cashier import fees, payments
 from deskapp.services.renovation import deposit, filings, rules, workers
 from deskapp.validators import credit_code_check_char, resident_id_check_char
 
@@ -47,7 +48,7 @@ def approved(db, receptionist):
                                      area=Decimal("96.12"))
             units.add_occupant(s, unit=unit, name="张三", phone="13812345678",
                                id_number=OWNER_ID)
-            cashier.load_standards(s, by=None)
+            fees.load_standards(s, by=None)
             data = rules.FilingInput(
                 unit_id=unit.id, owner_name="张三", owner_id_number=OWNER_ID,
                 owner_phone="13812345678", contractor_name="洛阳美家装饰有限公司",
@@ -65,7 +66,7 @@ def approved(db, receptionist):
             filings.review(s, by=receptionist, filing_id=fid, officer="赵工", accepted=True)
             filings.sign_agreement(s, by=receptionist, filing_id=fid)
             deposit.collect_deposit(s, by=receptionist, filing_id=fid, request_id="cli-1",
-                                 tenders=[cashier.Tender(cashier.PayMethod.WECHAT, 300000)])
+                                 tenders=[payments.Tender(PayMethod.WECHAT, 300000)])
             filings.approve(s, by=receptionist, filing_id=fid)
     return fid
 

@@ -248,17 +248,17 @@ def test_create_renovation_filing(fuzz_site: Any, owner: str, owner_id: str, pho
 def test_charge_and_payment(fuzz_site: Any, amount: int, description: str,
                             tendered: int | None) -> None:
     from deskapp.db.models.cashier import PayMethod
-    from deskapp.services.cashier import cashier
+    from deskapp.services.cashier import fees, payments
 
     db, people, site = fuzz_site
     desk = people.desks[0]
 
     def pay(s: Session) -> Any:
-        bill = cashier.add_charge(s, by=desk, unit_id=1, fee_code="SV-DRILL",
+        bill = fees.add_charge(s, by=desk, unit_id=1, fee_code="SV-DRILL",
                                   amount_fen=amount, description=description)
-        return cashier.take_payment(s, by=desk, request_id=f"fz{amount}", unit_id=1,
+        return payments.take_payment(s, by=desk, request_id=f"fz{amount}", unit_id=1,
                                     bill_ids=[bill.id],
-                                    tenders=[cashier.Tender(PayMethod.CASH, bill.amount_fen,
+                                    tenders=[payments.Tender(PayMethod.CASH, bill.amount_fen,
                                                             tendered)])
 
     def check(s: Session, receipt: Receipt) -> None:

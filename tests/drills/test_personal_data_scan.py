@@ -118,7 +118,7 @@ def _scripted_session(db: Database, people: Any, caught: list[str]) -> dict[str,
     from deskapp.printing.goods_pass import pass_pdf as goods_pass_pdf
     from deskapp.printing.receipt import receipt_pdf
     from deskapp.printing.workorder import work_order_pdf
-    from deskapp.services.cashier import cashier as cashier_svc
+    from deskapp.services.cashier import payments
     from deskapp.services.complaints import complaints
     from deskapp.services.complaints.complaints import ComplaintCreate
     from deskapp.services.reception import reception
@@ -178,9 +178,9 @@ def _scripted_session(db: Database, people: Any, caught: list[str]) -> dict[str,
         docs["goods pass PDF"] = goods_pass_pdf(s, pass_id=goods.id, by=desk)
     with db.write() as s:
         bill_id, b_unit, amount = site.bills[desk.id][0]  # type: ignore[index]
-        receipt = cashier_svc.take_payment(
+        receipt = payments.take_payment(
             s, by=desk, request_id="scan-1", unit_id=b_unit, bill_ids=[bill_id],
-            tenders=[cashier_svc.Tender(PayMethod.CASH, amount)], payer_name="赵业主")
+            tenders=[payments.Tender(PayMethod.CASH, amount)], payer_name="赵业主")
         docs["receipt PDF"] = receipt_pdf(s, receipt_id=receipt.id)
     with db.write() as s:  # the one legitimate way to the full number
         assert reveal.reveal(s, by=desk, table="occupant", record_id=1, column="phone",

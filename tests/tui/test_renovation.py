@@ -14,7 +14,7 @@ from textual.widgets import Checkbox, Input, Select
 from deskapp import clock
 from deskapp.db.models.renovation import RenovationFiling, RenovationStatus
 from deskapp.services import units
-from deskapp.services.cashier import cashier
+from deskapp.services.cashier import fees
 from deskapp.services.renovation import filings, queries, rules
 from deskapp.tui.screens.renovation import FilingScreen, RenovationScreen, WorkersModal
 from deskapp.tui.screens.renovation_forms import ActionForm, FilingForm
@@ -44,7 +44,7 @@ def site(db, receptionist):
                                  area=Decimal("96.12"))
         units.add_occupant(session, unit=unit, name="张三", phone="13812345678",
                            id_number=OWNER_ID)
-        cashier.load_standards(session, by=None)
+        fees.load_standards(session, by=None)
         return unit.id
 
 

@@ -150,10 +150,10 @@ def test_public_area_order_needs_only_a_location(db, receptionist, site):
 
 
 def _load_fee_standards(db) -> None:
-    from deskapp.services.cashier import cashier
+    from deskapp.services.cashier import fees
 
     with db.write() as session:
-        cashier.load_standards(session, by=None)
+        fees.load_standards(session, by=None)
 
 
 def test_full_life_cycle_records_who_and_when(db, receptionist, specialist, site):
@@ -205,7 +205,7 @@ def test_refused_transitions(db, receptionist, site):
 
 def test_a_paid_repair_is_billed_to_the_unit_at_the_cashier(db, receptionist, site):
     from deskapp.db.models.cashier import Bill, BillStatus
-    from deskapp.services.cashier import cashier
+    from deskapp.services.cashier import fees as cashier_fees
 
     _load_fee_standards(db)
     order = _create(db, receptionist, unit_id=site.unit_a, category=WorkOrderCategory.PAID_IN_HOME)
@@ -216,7 +216,7 @@ def test_a_paid_repair_is_billed_to_the_unit_at_the_cashier(db, receptionist, si
                                result="更换角阀", charge_fen=4550)
     with db.read() as session:
         bill = wo.work_order_bill(session, wo.get_work_order(session, order.id))
-        owed = cashier.open_bills(session, site.unit_a)
+        owed = cashier_fees.open_bills(session, site.unit_a)
     assert bill is not None and (bill.unit_id, bill.amount_fen, bill.fee_code) == (
         site.unit_a, 4550, wo.CHARGE_FEE_CODE)
     assert bill.status == BillStatus.OPEN and order.number in bill.description

@@ -519,9 +519,9 @@ def test_pass_requires_approved_permit(db, receptionist, unit_id):
 # The whole way through the cashier: deposit, permit, passes, extension, refund
 # --------------------------------------------------------------------------------------
 
-from deskapp.db.models.cashier import Bill, Receipt, Refund  # noqa: E402
+from deskapp.db.models.cashier import Bill, PayMethod, Receipt, Refund  # noqa: E402
 from deskapp.printing.pdf import pdf_pages  # noqa: E402
-from deskapp.services.cashier import cashier  # noqa: E402
+from deskapp.services.cashier import fees, payments, refunds  # noqa: E402
 
 START = datetime(2026, 11, 30, 9, 0)
 
@@ -529,11 +529,11 @@ START = datetime(2026, 11, 30, 9, 0)
 @pytest.fixture
 def standards(db) -> None:
     with db.write() as session:
-        cashier.load_standards(session, by=None)
+        fees.load_standards(session, by=None)
 
 
 def _cash(amount: int) -> list:
-    return [cashier.Tender(cashier.PayMethod.CASH, amount, amount)]
+    return [payments.Tender(PayMethod.CASH, amount, amount)]
 
 
 def _approved(db, by, unit_id, *, workers: int = 2, **over) -> tuple[int, list[int]]:
@@ -870,7 +870,7 @@ def test_whole_flow_on_postgresql(pg_db):
                                  area=Decimal("96.12"))
         units.add_occupant(session, unit=unit, name="张三", phone="13812345678",
                            id_number=OWNER_ID)
-        cashier.load_standards(session, by=None)
+        fees.load_standards(session, by=None)
         unit_id = unit.id
     filing_id, passes = _to_refundable(db, desk, unit_id)
     with clock.freeze(REFUND_DAY), db.write() as session:
@@ -913,13 +913,13 @@ def test_void_of_a_held_deposit_is_refused_naming_the_filing(db, receptionist, s
         filing = queries.get_filing(session, filing_id)
         receipt_id, number = filing.deposit_receipt_id, filing.number
     with clock.freeze(START), pytest.raises(Conflict) as err, db.write() as session:
-        cashier.void_preview(session, by=supervisor, receipt_id=receipt_id, reason="收错了")
+        payments.void_preview(session, by=supervisor, receipt_id=receipt_id, reason="收错了")
     assert err.value.key == "cashier.void.refused"
     assert number in str(err.value) and "F4" in str(err.value)
     with clock.freeze(START), pytest.raises(Conflict), db.write() as session:
-        cashier.void_receipt(session, by=supervisor, receipt_id=receipt_id, reason="收错了")
+        payments.void_receipt(session, by=supervisor, receipt_id=receipt_id, reason="收错了")
     with clock.freeze(START), pytest.raises(Conflict) as err, db.write() as session:
-        cashier.refund(session, by=supervisor, receipt_id=receipt_id, amount_fen=300000,
+        refunds.refund(session, by=supervisor, receipt_id=receipt_id, amount_fen=300000,
                        reason="退押金", request_id="rf-1")
     assert err.value.key == "cashier.refund.refused" and number in str(err.value)
     with db.read() as session:
@@ -936,11 +936,11 @@ def test_void_of_a_deposit_before_the_permit_reverses_the_filing(db, receptionis
         filing = queries.get_filing(session, filing_id)
         receipt_id, bill_id = filing.deposit_receipt_id, filing.deposit_bill_id
     with clock.freeze(START), db.read() as session:
-        preview = cashier.void_preview(session, by=supervisor, receipt_id=receipt_id,
+        preview = payments.void_preview(session, by=supervisor, receipt_id=receipt_id,
                                        reason="金额收错")
     assert any(filing.number in note for note in preview.notes)
     with clock.freeze(START), db.write() as session:
-        cashier.void_receipt(session, by=supervisor, receipt_id=receipt_id, reason="金额收错")
+        payments.void_receipt(session, by=supervisor, receipt_id=receipt_id, reason="金额收错")
     with db.read() as session:
         filing = queries.get_filing(session, filing_id)
         assert filing.deposit_receipt_id is None and filing.deposit_fen == 0

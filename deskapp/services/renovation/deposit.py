@@ -20,6 +20,7 @@ from deskapp.errors import Conflict
 from deskapp.i18n import t
 from deskapp.money import chinese_capital, format_fen
 from deskapp.services import hooks
+from deskapp.services.cashier import fees, payments, refunds
 from deskapp.services.preview import ActionPreview
 from deskapp.services.renovation.queries import (
     _locked,
@@ -46,12 +47,6 @@ __all__ = [
 ]
 
 
-def _cashier() -> Any:
-    from deskapp.services.cashier import cashier
-
-    return cashier
-
-
 def deposit_standard(session: Session, unit: Unit) -> tuple[str, int, str]:
     """``(fee code, amount in fen, name)`` of the renovation deposit for this unit's use,
     from the fee standards in force today: kind ``deposit``, code starting with
@@ -59,8 +54,8 @@ def deposit_standard(session: Session, unit: Unit) -> tuple[str, int, str]:
     sets the amounts in ``data/fee-standards.toml``."""
     from deskapp.db.models.cashier import FeeKind, FeeScope
 
-    standards = [s for s in _cashier().list_standards(session, on=clock.today(),
-                                                      kinds=[FeeKind.DEPOSIT])
+    standards = [s for s in fees.list_standards(session, on=clock.today(),
+                                              kinds=[FeeKind.DEPOSIT])
                  if s.code.startswith(DEPOSIT_CODE_PREFIX)]
     for scope in (FeeScope(unit.use.value), FeeScope.ALL):
         for std in sorted(standards, key=lambda s: s.code):
@@ -86,14 +81,13 @@ def collect_deposit(session: Session, *, by: Staff, filing_id: int, request_id: 
         raise Conflict("renovation.agreement.missing")
     unit = session.get(Unit, filing.unit_id)
     assert unit is not None
-    cashier = _cashier()
     code, amount, name = deposit_standard(session, unit)
-    bill = cashier.add_charge(session, by=by, unit_id=unit.id, fee_code=code,
+    bill = fees.add_charge(session, by=by, unit_id=unit.id, fee_code=code,
                               amount_fen=amount,
                               description=t("renovation.deposit.description", number=filing.number,
                                             name=name),
                               source_kind="renovation", source_id=filing.id)
-    receipt = cashier.take_payment(session, by=by, request_id=request_id, unit_id=unit.id,
+    receipt = payments.take_payment(session, by=by, request_id=request_id, unit_id=unit.id,
                                    bill_ids=[bill.id], tenders=tenders,
                                    payer_name=payer_name or filing.owner_name)
     filing.deposit_fen = amount
@@ -161,7 +155,7 @@ def refund_deposit(session: Session, *, by: Staff, filing_id: int, request_id: s
     if blockers:
         raise Blocked("renovation.refund.blocked", blockers)
     _require_state(filing, "refund", RenovationStatus.INSPECTED)
-    refund = _cashier().refund(session, by=by, receipt_id=filing.deposit_receipt_id,
+    refund = refunds.refund(session, by=by, receipt_id=filing.deposit_receipt_id,
                                amount_fen=filing.deposit_fen,
                                reason=t("renovation.refund.reason", number=filing.number),
                                request_id=request_id,
@@ -233,7 +227,7 @@ def deposit_receipt_dependents(session: Session, action: hooks.DocumentAction
             held.deposit_receipt_no, held.deposit_paid_at = "", None
             session.add(held)
             if bill_id is not None:
-                _cashier().cancel_bill(session, by=by, bill_id=bill_id, reason=t(
+                fees.cancel_bill(session, by=by, bill_id=bill_id, reason=t(
                     "renovation.deposit.void_reason", receipt=receipt_no, number=held.number))
             _audit(session, by, "deposit.void", held, receipt=receipt_no)
 

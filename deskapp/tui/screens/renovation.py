@@ -368,20 +368,21 @@ class FilingScreen(RevealMixin, DeskScreen):
         self.call_service(load, done=lambda std: self._deposit_form(by, fid, std))
 
     def _deposit_form(self, by: Any, fid: int, std: tuple[str, int, str]) -> None:
-        from deskapp.services.cashier import cashier
+        from deskapp.db.models.cashier import PayMethod
+        from deskapp.services.cashier import payments
 
         code, amount, name = std
         request_id = f"renovation-{fid}-{uuid.uuid4().hex[:12]}"
-        methods = [(t(f"renovation.method.{m.value}"), m.value) for m in cashier.PayMethod]
+        methods = [(t(f"renovation.method.{m.value}"), m.value) for m in PayMethod]
         assert self.detail is not None
 
         def submit(v: dict[str, Any]) -> Any:
-            method = cashier.PayMethod(v["method"])
+            method = PayMethod(v["method"])
             tendered = None
-            if method == cashier.PayMethod.CASH and v["tendered"].strip():
+            if method == PayMethod.CASH and v["tendered"].strip():
                 tendered = parse_yuan(v["tendered"], field="tendered")
-            tenders = [cashier.Tender(method, amount, tendered if tendered is not None
-                                      else (amount if method == cashier.PayMethod.CASH else None))]
+            tenders = [payments.Tender(method, amount, tendered if tendered is not None
+                                      else (amount if method == PayMethod.CASH else None))]
             return lambda s: deposit.collect_deposit(s, by=by, filing_id=fid, request_id=request_id,
                                                   tenders=tenders, payer_name=v["payer"])
 
