@@ -36,7 +36,7 @@ from deskapp.services import audit, site, units
 from deskapp.services import staff as staff_svc
 from deskapp.services.cashier import fees, payments
 from deskapp.services.cashier.fees import StandardSpec
-from deskapp.services.reception.reception import ContactCreate, log_contact
+from deskapp.services.reception.contacts import ContactCreate, log_contact
 from deskapp.services.reception.workorders import WorkOrderCreate, create_work_order
 
 T = TypeVar("T")

@@ -130,7 +130,7 @@ def _phone_ok(value: str) -> None:
        kind=st.sampled_from([*ContactKind, "bogus"]))
 def test_log_contact(fuzz_site: Any, content: str, name: str, phone: str, unit: Any,
                      kind: Any) -> None:
-    from deskapp.services.reception.reception import ContactCreate, log_contact
+    from deskapp.services.reception.contacts import ContactCreate, log_contact
 
     db, people, _ = fuzz_site
 

@@ -13,7 +13,7 @@ from deskapp import clock
 from deskapp.db.models import AuditEntry
 from deskapp.db.models.reception import ContactChannel, ContactKind
 from deskapp.services import units
-from deskapp.services.reception import reception
+from deskapp.services.reception import contacts
 from deskapp.services.renovation import filings, rules
 from deskapp.tui.screens.reception_views import ContactDetail
 from deskapp.tui.screens.renovation import FilingScreen
@@ -34,7 +34,7 @@ def _reveals(db) -> list[AuditEntry]:  # type: ignore[no-untyped-def]
 
 def _contact(db, by, content: str, phone: str = "") -> int:  # type: ignore[no-untyped-def]
     with clock.freeze(NOW), db.write() as s:
-        return reception.log_contact(s, by=by, data=reception.ContactCreate(
+        return contacts.log_contact(s, by=by, data=contacts.ContactCreate(
             ContactChannel.PHONE, ContactKind.HELP, content, person_name="张三",
             phone=phone)).id
 

@@ -16,7 +16,7 @@ from deskapp import clock
 from deskapp.db.models.cashier import DailyClose, PayMethod, Receipt
 from deskapp.db.models.reception import ContactChannel, ContactKind
 from deskapp.services.cashier import fees, payments
-from deskapp.services.reception import reception
+from deskapp.services.reception import contacts as reception_contacts
 from deskapp.services.renovation import queries
 from deskapp.tui import areas
 from deskapp.tui.screens.cashier import CashierScreen
@@ -125,7 +125,7 @@ def reception_site(db, receptionist, supervisor):  # type: ignore[no-untyped-def
 
 def _contact(db, by, unit_id: int, content: str) -> int:  # type: ignore[no-untyped-def]
     with db.write() as s:
-        return reception.log_contact(s, by=by, data=reception.ContactCreate(
+        return reception_contacts.log_contact(s, by=by, data=reception_contacts.ContactCreate(
             channel=ContactChannel.WALK_IN, kind=ContactKind.ENQUIRY, content=content,
             unit_id=unit_id)).id
 

@@ -14,10 +14,11 @@ from typer.testing import CliRunner
 from deskapp.db import grants
 from deskapp.db.engine import Database
 from deskapp.db.models import Role
+from deskapp.db.models.reception import ContactChannel, ContactKind
 from deskapp.services import audit, site
 from deskapp.services import staff as staff_svc
 from deskapp.services.cashier import close, fees, payments
-from deskapp.services.reception import reception
+from deskapp.services.reception import contacts
 from tests.conftest import PASSWORD
 from tests.unit.test_cashier import make_site, pay_all
 
@@ -84,8 +85,8 @@ def test_the_desk_role_works_the_desk_and_nothing_more(pg_db: Database, desk_rol
         with as_desk.write() as s:
             payments.void_receipt(s, by=boss, receipt_id=wrong.id, reason="收错户")
         with as_desk.write() as s:
-            reception.log_contact(s, by=desk, data=reception.ContactCreate(
-                channel=reception.ContactChannel.PHONE, kind=reception.ContactKind.ENQUIRY,
+            contacts.log_contact(s, by=desk, data=contacts.ContactCreate(
+                channel=ContactChannel.PHONE, kind=ContactKind.ENQUIRY,
                 content="咨询停车月卡", unit_id=st.home))
         with as_desk.write() as s:
             assert staff_svc.sign_in(s, login="desk1", password="nope").error is not None

@@ -27,9 +27,9 @@ from deskapp.errors import Conflict, InvalidTransition, ValidationError
 from deskapp.services import hooks
 from deskapp.services.listing import ListQuery
 from deskapp.services.numbering import peek
-from deskapp.services.reception import reception
+from deskapp.services.reception import contacts
 from deskapp.services.reception import workorders as wo
-from deskapp.services.reception.reception import ContactCreate
+from deskapp.services.reception.contacts import ContactCreate
 from deskapp.services.reception.workorders import WorkOrderCreate, WorkOrderSource
 from tests.unit.test_reception_common import make_site
 
@@ -43,7 +43,7 @@ def site(db, frozen_now):
 
 def _repair_contact(db, by, unit_id) -> Contact:
     with db.write() as session:
-        return reception.log_contact(session, by=by, data=ContactCreate(
+        return contacts.log_contact(session, by=by, data=ContactCreate(
             channel=ContactChannel.PHONE, kind=ContactKind.REPAIR, content="厨房水管漏水",
             unit_id=unit_id, person_name="张三", phone="13812345678",
             status=ContactStatus.PENDING))

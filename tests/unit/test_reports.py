@@ -352,12 +352,12 @@ def test_figures_are_the_areas_own(october):
     from deskapp.services import ops
     from deskapp.services.cashier import close as cashier_close
     from deskapp.services.complaints import complaints
-    from deskapp.services.reception import reception
+    from deskapp.services.reception import figures as reception_figures
     from deskapp.services.renovation import figures
 
     report = _report(october)
     with october.db.read() as s:
-        assert report.reception == reception.monthly_summary(s, year=2026, month=10)
+        assert report.reception == reception_figures.monthly_summary(s, year=2026, month=10)
         assert report.renovation == figures.monthly_summary(s, year=2026, month=10)
         assert report.cashier == cashier_close.monthly_summary(s, year=2026, month=10)
         assert report.ops == ops.monthly_summary(s, year=2026, month=10)

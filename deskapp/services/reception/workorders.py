@@ -41,7 +41,7 @@ from deskapp.masking import mask_phone
 from deskapp.services import audit, hooks
 from deskapp.services.listing import FilterSpec, ListColumn, ListQuery, ListRow, SqlListSource
 from deskapp.services.numbering import next_value
-from deskapp.services.reception.reception import (
+from deskapp.services.reception.common import (
     DESK_ROLES,
     check_time,
     clean_phone,

@@ -150,7 +150,8 @@ def _drill(*names: str) -> Callable[[_DrillBuilder], _DrillBuilder]:
 @_drill("contacts", "contacts.kind", "contacts.channel", "contacts.pending")
 def _contacts(session: Session, m: _Span, name: str, arg: str) -> tuple[str, Any]:
     from deskapp.db.models.reception import Contact, ContactChannel, ContactKind, ContactStatus
-    from deskapp.services.reception.reception import ContactSource, staff_names
+    from deskapp.services.reception.common import staff_names
+    from deskapp.services.reception.lists import ContactSource
 
     clauses = [m.within(Contact.at)]
     if name == "contacts.kind":
@@ -216,7 +217,7 @@ def _complaints(session: Session, m: _Span, name: str, arg: str) -> tuple[str, A
 def _complaint_visits(session: Session, m: _Span, name: str, arg: str) -> tuple[str, Any]:
     from deskapp.db.models.complaints import ServiceVisit, VisitKind
     from deskapp.services.complaints.visits import VisitSource
-    from deskapp.services.reception.reception import staff_names
+    from deskapp.services.reception.common import staff_names
 
     source = VisitSource(staff_names=staff_names(session))
     return "service_visit", _restrict(source, m.within(ServiceVisit.visited_at),
@@ -342,7 +343,7 @@ def _registers(session: Session, m: _Span, name: str, arg: str) -> tuple[str, An
 @_drill("handovers", "handovers.confirmed", "handovers.unconfirmed", "handovers.notes")
 def _handovers(session: Session, m: _Span, name: str, arg: str) -> tuple[str, Any]:
     from deskapp.db.models.reception import Handover, HandoverStatus
-    from deskapp.services.reception.reception import staff_names
+    from deskapp.services.reception.common import staff_names
     from deskapp.services.reception.shifts import HandoverSource
 
     clauses = [m.within(Handover.period_end)]

@@ -100,7 +100,7 @@ def _any(*values: object) -> bool:
 
 
 def _reception_sections(r: MonthlyReport) -> list[Section]:
-    from deskapp.services.reception.reception import channel_label, kind_label
+    from deskapp.services.reception.common import channel_label, kind_label
 
     s = r.reception
     contacts = Section(

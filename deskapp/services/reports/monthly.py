@@ -99,7 +99,7 @@ def monthly_report(session: Session, *, by: Staff, year: int, month: int) -> Mon
     from deskapp.services.cashier.arrears import arrears_totals
     from deskapp.services.complaints import complaints
     from deskapp.services.customer.month import monthly_summary as customer_month
-    from deskapp.services.reception import reception
+    from deskapp.services.reception import figures
     from deskapp.services.registers import registers
     from deskapp.services.renovation import figures as renovation_figures
     from deskapp.services.site import get_site
@@ -119,7 +119,7 @@ def monthly_report(session: Session, *, by: Staff, year: int, month: int) -> Mon
     return MonthlyReport(
         year=year, month=month, site_name=profile.name if profile else "",
         made_at=clock.now(), as_of=as_of, partial=last_day >= today,
-        reception=reception.monthly_summary(session, year=year, month=month),
+        reception=figures.monthly_summary(session, year=year, month=month),
         complaints=complaints.monthly_analysis(session, year=year, month=month),
         renovation=renovation_figures.monthly_summary(session, year=year, month=month),
         cashier=cashier_close.monthly_summary(
@@ -136,7 +136,7 @@ def monthly_report(session: Session, *, by: Staff, year: int, month: int) -> Mon
 def _handover_notes(session: Session, start: datetime,
                     end: datetime) -> tuple[list[HandoverNote], int]:
     from deskapp.db.models.reception import Handover, HandoverStatus
-    from deskapp.services.reception.reception import staff_names
+    from deskapp.services.reception.common import staff_names
 
     where = and_(Handover.period_end >= start, Handover.period_end < end,  # type: ignore[operator]
                  func.trim(Handover.notes) != "")

@@ -49,7 +49,7 @@ from deskapp.masking import mask_phone, mask_text
 from deskapp.services.complaints import complaints as cs
 from deskapp.services.complaints import report
 from deskapp.services.complaints import visits as vs
-from deskapp.services.reception.reception import channel_label
+from deskapp.services.reception.common import channel_label
 from deskapp.tui import areas
 from deskapp.tui.base import DeskModal, DeskScreen, app_call, next_step_hint
 from deskapp.tui.screens.complaints_forms import (
@@ -227,7 +227,7 @@ class ComplaintDetail(RevealMixin, DeskModal[bool]):
         settings = _settings(self.app)
 
         def load(s: Any) -> _Loaded:
-            from deskapp.services.reception.reception import staff_names
+            from deskapp.services.reception.common import staff_names
 
             c = cs.get_complaint(s, cid)
             names = staff_names(s)
@@ -544,7 +544,7 @@ class VisitDetail(RevealMixin, DeskModal[bool]):
 
         def load(s: Any) -> tuple[ServiceVisit, list[VisitOpinion], FormChoices, dict]:
             from deskapp.errors import NotFound
-            from deskapp.services.reception.reception import staff_names
+            from deskapp.services.reception.common import staff_names
 
             v = s.get(ServiceVisit, vid)
             if v is None:
@@ -786,7 +786,7 @@ class ComplaintsScreen(DeskScreen):
 
         def load(s: Any) -> tuple[cs.ComplaintSource, vs.VisitSource, tuple[int, int]]:
             cs.escalate_overdue(s)  # anything that became overdue reaches the supervisor
-            from deskapp.services.reception.reception import staff_names
+            from deskapp.services.reception.common import staff_names
 
             overdue = cs.attention_counts(s)
             return (cs.list_source(s, settings=settings),
