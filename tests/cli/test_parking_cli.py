@@ -15,7 +15,7 @@ from deskapp.cli import app
 from deskapp.cli.base import state
 from deskapp.db.models.cashier import ParkingLease
 from deskapp.services import units
-from deskapp.services.cashier import cashier
+from deskapp.services.cashier import fees
 from deskapp.services.customer import parking
 from tests.unit.test_parking import STANDARDS
 
@@ -36,7 +36,7 @@ def run(*args: str):  # type: ignore[no-untyped-def]
 
 def test_issue_find_and_expiring(db, supervisor, specialist) -> None:
     with db.write() as s:
-        cashier.load_standards(s, by=None, specs=cashier.read_standards_file(STANDARDS))
+        fees.load_standards(s, by=None, specs=fees.read_standards_file(STANDARDS))
         b = units.get_or_create_building(s, code="3", floors=18)
         units.create_unit(s, building=b, entrance="1", floor=12, room="1201",
                           area=Decimal("89.36"))

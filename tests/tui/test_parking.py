@@ -15,7 +15,7 @@ from textual.widgets import Static
 from deskapp import clock
 from deskapp.db.models.cashier import ParkingLease
 from deskapp.services import units
-from deskapp.services.cashier import cashier
+from deskapp.services.cashier import fees
 from deskapp.services.customer import parking
 from deskapp.tui.screens.customer import CustomerScreen
 from deskapp.tui.screens.customer_parking import ParkingScreen, SpacesScreen
@@ -39,7 +39,7 @@ def frozen():
 def site(db, supervisor, specialist, tmp_path, monkeypatch):
     monkeypatch.setenv("DESKAPP_HOME", str(tmp_path / "home"))
     with db.write() as s:
-        cashier.load_standards(s, by=None, specs=cashier.read_standards_file(STANDARDS))
+        fees.load_standards(s, by=None, specs=fees.read_standards_file(STANDARDS))
         b = units.get_or_create_building(s, code="3", floors=18)
         u1 = units.create_unit(s, building=b, entrance="1", floor=12, room="1201",
                                area=Decimal("89.36"))

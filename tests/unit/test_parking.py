@@ -18,7 +18,7 @@ from deskapp.db.models.cashier import Bill, BillStatus, FeeKind, ParkingLease
 from deskapp.db.models.parking import ParkingSpace, SpaceKind
 from deskapp.errors import Conflict, InvalidTransition, PermissionDenied, ValidationError
 from deskapp.services import hooks, units
-from deskapp.services.cashier import cashier
+from deskapp.services.cashier import fees
 from deskapp.services.cashier.parking_bills import month_amount
 from deskapp.services.customer import parking, parking_lists
 from deskapp.services.customer.month import monthly_summary
@@ -41,7 +41,7 @@ def site(db, supervisor, specialist, now):
     """Units 3-1-1201 (home) and 7-1-0301 (office); spaces B1-001 rented, B1-002 owned by
     the home, V-01 visitor; the fee standards loaded."""
     with db.write() as s:  # this checkout's standards (PK-OWNED is new with parking)
-        cashier.load_standards(s, by=None, specs=cashier.read_standards_file(STANDARDS))
+        fees.load_standards(s, by=None, specs=fees.read_standards_file(STANDARDS))
         b = units.get_or_create_building(s, code="3", floors=18)
         home = units.create_unit(s, building=b, entrance="1", floor=12, room="1201",
                                  area=Decimal("89.36"))
@@ -141,8 +141,8 @@ def test_issue_pass_audited_and_billed_to_the_fen(db, receptionist, supervisor, 
         assert "13900001111" not in entry.detail and "139****1111" in entry.detail
     with db.write() as s:
         for period in ("2026-10", "2026-11", "2026-12", "2027-01"):
-            cashier.generate_bills(s, by=supervisor, period=period, kinds=[FeeKind.PARKING])
-        again = cashier.generate_bills(s, by=supervisor, period="2026-12",
+            fees.generate_bills(s, by=supervisor, period=period, kinds=[FeeKind.PARKING])
+        again = fees.generate_bills(s, by=supervisor, period="2026-12",
                                        kinds=[FeeKind.PARKING])
         assert (again.created, again.existing) == (0, 1)
     bills = parking_bills(db, site["office"])
@@ -214,7 +214,7 @@ def test_renew_end_and_amend(db, receptionist, supervisor, site):
         parking.renew_pass(s, by=receptionist, lease_id=lease.id, until="2027-01-01")
     assert err.value.key == "parking.renew.not_later"
     with db.write() as s:
-        cashier.generate_bills(s, by=supervisor, period="2027-01", kinds=[FeeKind.PARKING])
+        fees.generate_bills(s, by=supervisor, period="2027-01", kinds=[FeeKind.PARKING])
     with db.write() as s, pytest.raises(ValidationError) as err:
         parking.end_pass(s, by=receptionist, lease_id=lease.id, end_date="2026-12-31",
                          reason="")
@@ -231,7 +231,7 @@ def test_renew_end_and_amend(db, receptionist, supervisor, site):
         parking.end_pass(s, by=receptionist, lease_id=lease.id, end_date="2026-12-31",
                          reason="车辆已出售")
     with db.write() as s:
-        result = cashier.generate_bills(s, by=supervisor, period="2027-02",
+        result = fees.generate_bills(s, by=supervisor, period="2027-02",
                                         kinds=[FeeKind.PARKING])
         assert result.created == 0
     with db.write() as s, pytest.raises(InvalidTransition):
@@ -275,7 +275,7 @@ def test_expiring_handover_plate_search_and_month(db, receptionist, supervisor, 
         spaces = parking_lists.SpaceSource().fetch(s, ListQuery(filters={"free": "free"}), 0, 50)
         assert [r.cells[0] for r in spaces] == ["B1-002"]
     with db.write() as s:
-        cashier.generate_bills(s, by=supervisor, period="2026-11", kinds=[FeeKind.PARKING])
+        fees.generate_bills(s, by=supervisor, period="2026-11", kinds=[FeeKind.PARKING])
     with db.read() as s:
         month = monthly_summary(s, year=2026, month=11)
         section = next(x for x in month.sections if x.key == "parking")
@@ -298,13 +298,13 @@ def test_renewal_after_a_part_month_bill_adds_the_days_left(db, receptionist, su
     days added, and December's two bills add up to the whole month (rounded once)."""
     lease = issue(db, receptionist, unit_id=site["home"])  # to 12-14, 300.00/month
     with db.write() as s:
-        cashier.generate_bills(s, by=supervisor, period="2026-12", kinds=[FeeKind.PARKING])
+        fees.generate_bills(s, by=supervisor, period="2026-12", kinds=[FeeKind.PARKING])
         parking.renew_pass(s, by=receptionist, lease_id=lease.id, months=1)  # to 2027-01-14
     with db.write() as s:
-        result = cashier.generate_bills(s, by=supervisor, period="2026-12",
+        result = fees.generate_bills(s, by=supervisor, period="2026-12",
                                         kinds=[FeeKind.PARKING])
         assert result.created == 1
-        again = cashier.generate_bills(s, by=supervisor, period="2026-12",
+        again = fees.generate_bills(s, by=supervisor, period="2026-12",
                                        kinds=[FeeKind.PARKING])
         assert (again.created, again.existing) == (0, 1)
     december = [b.amount_fen for b in parking_bills(db, site["home"])]
@@ -312,14 +312,14 @@ def test_renewal_after_a_part_month_bill_adds_the_days_left(db, receptionist, su
 
 
 def test_monthly_report_has_the_parking_section(db, receptionist, supervisor, site):
-    from deskapp.services.reports import reports
+    from deskapp.services.reports import layout, monthly
 
     issue(db, receptionist, unit_id=site["home"], start_date="2026-11-01", months=1)
     with db.write() as s:
-        cashier.generate_bills(s, by=supervisor, period="2026-11", kinds=[FeeKind.PARKING])
+        fees.generate_bills(s, by=supervisor, period="2026-11", kinds=[FeeKind.PARKING])
     with db.read() as s:
-        report = reports.monthly_report(s, by=supervisor, year=2026, month=11)
-    section = next(x for x in reports.sections(report) if x.key == "parking")
+        report = monthly.monthly_report(s, by=supervisor, year=2026, month=11)
+    section = next(x for x in layout.sections(report) if x.key == "parking")
     figures = {f.key: f for f in section.figures}
     assert section.title == "停车" and section.has_data
     assert figures["parking_billed"].text == "¥300.00" and figures["parking_billed"].money

@@ -1,7 +1,7 @@
 """Meter readings (抄表): a reading bills the consumption since the last one, at the water
 or electricity standard in force on the period's first day (reading × price, rounded once,
 HALF_UP). Moved out of :mod:`deskapp.services.cashier.fees` (issue #20: fees.py ≤ 500
-lines); re-exported by :mod:`deskapp.services.cashier.cashier`.
+lines).
 """
 
 from __future__ import annotations
