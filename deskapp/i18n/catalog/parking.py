@@ -170,6 +170,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "parking.form.space_amend": ("更正车位 {number}", "Correct space {number}"),
     "parking.form.hint": ("Ctrl+S 保存 · Esc 取消 · 截止日期或月数填一项",
                           "Ctrl+S save · Esc cancel · give the last day or the months"),
+    "parking.form.save_hint": ("Ctrl+S 保存 · Esc 取消", "Ctrl+S save · Esc cancel"),
     "parking.form.renew_hint": ("从原截止日期次日起续 N 个月，或直接填新的截止日期 · Ctrl+S 保存",
                                 "N months from the day after the last day, or a new last "
                                 "day · Ctrl+S save"),

@@ -185,7 +185,7 @@ class ParkingScreen(DeskScreen):
         self.app.push_screen(SpecForm(t("parking.form.end", plate=self._plate(lease_id)),
                                       specs, submit, confirm=confirm,
                                       confirm_label_key="parking.end.key",
-                                      hint=t("parking.form.hint"), prefix="pe"),
+                                      hint=t("parking.form.save_hint"), prefix="pe"),
                              self._after("parking.saved.end"))
 
     def action_amend(self) -> None:
@@ -213,7 +213,8 @@ class ParkingScreen(DeskScreen):
     def _plate(self, lease_id: int) -> str:
         if self.shown is not None and self.shown.lease.id == lease_id:
             return self.shown.lease.plate or self.shown.lease.space_no
-        return ""
+        row = self.list.table.current_row
+        return row.cells[0] if row is not None and row.id == lease_id else ""
 
     def action_spaces(self) -> None:
         self.app.push_screen(SpacesScreen())
@@ -263,7 +264,7 @@ class SpacesScreen(DeskScreen):
             return lambda s: parking.add_space(s, by=by, **values).number
 
         self.app.push_screen(SpecForm(t("parking.form.space"), specs, submit,
-                                      hint=t("parking.form.hint"), prefix="ps"), self._done)
+                                      hint=t("parking.form.save_hint"), prefix="ps"), self._done)
 
     @on(RecordList.Opened, "#pks-list")
     def _opened(self) -> None:
@@ -290,7 +291,7 @@ class SpacesScreen(DeskScreen):
                                                      **values).number
 
             form = SpecForm(t("parking.form.space_amend", number=space.number), specs,
-                            submit, hint=t("parking.form.hint"), prefix="pa")
+                            submit, hint=t("parking.form.save_hint"), prefix="pa")
             self.app.push_screen(form, self._done)
             self.app.call_after_refresh(form.show_unit, "#pa-owner_unit", space.owner_unit_id)
 
