@@ -224,3 +224,15 @@ def test_month_figures(db, site, receptionist, supervisor):
         month = monthly_summary(session, year=2026, month=11).cards
         assert (month.issued, month.replaced, month.cancelled, month.active) == (2, 1, 1, 1)
         assert monthly_summary(session, year=2026, month=10).cards.issued == 0
+
+
+def test_history_tells_the_story(db, site, receptionist):
+    old_id = issue(db, receptionist, site["owner"], "10001")
+    with db.write() as session:
+        new_id = cards.replace(session, by=receptionist, card_id=old_id, new_number="10002",
+                               reason="lost").new.id
+    with db.read() as session:
+        old, new = cards.history(session, old_id), cards.history(session, new_id)
+    assert "10001" in old[0] and "张前台" in old[0] and "挂失" in old[-1]
+    assert any("10001" in line for line in new) and any("¥20.00" in line and "待收" in line
+                                                        for line in new)

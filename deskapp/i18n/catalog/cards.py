@@ -93,5 +93,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "reports.f.cards_replaced": ("补办门禁卡", "Cards replaced"),
     "reports.f.cards_cancelled": ("注销门禁卡", "Cards cancelled"),
     "reports.f.cards_active": ("月末有效门禁卡", "Active cards at month end"),
+    "cards.history.issued": ("{number} {kind} · {holder} · {at} 由 {by} 发卡",
+                             "{number} {kind} · {holder} · issued {at} by {by}"),
+    "cards.history.replaces": ("补办自原卡 {number}", "replaces card {number}"),
+    "cards.history.fee": ("工本费 {amount}（{status}）", "fee {amount} ({status})"),
+    "cards.bill.open": ("待收", "to pay"),
+    "cards.bill.paid": ("已收", "paid"),
+    "cards.bill.cancelled": ("已取消", "cancelled"),
+    "cards.history.ended": ("{at} 注销：{reason} {note}（{by}）", "cancelled {at}: {reason} {note} ({by})"),
     "customer.key.cards": ("门禁卡", "Cards"),
 }

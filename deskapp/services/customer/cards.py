@@ -37,6 +37,7 @@ from deskapp.services.hooks import HandoverContext, OpenItem, RecordRef, UnitFla
 from deskapp.services.listing import FilterSpec, ListColumn, ListRow, SqlListSource
 from deskapp.services.preview import ActionPreview
 from deskapp.services.staff import Role, require_role
+from deskapp.services.staff import names as staff_names
 from deskapp.validators import optional_text
 
 DESK_ROLES = (Role.RECEPTIONIST, Role.SPECIALIST)
@@ -278,6 +279,30 @@ def _card_lines(session: Session, card: AccessCard) -> list[tuple[str, str]]:
             (t("cards.col.kind"), kind_label(card.kind)),
             (t("customer.col.unit"), _unit_code(session, card.unit_id)),
             (t("cards.col.holder"), occ.name if occ else "")]
+
+
+def history(session: Session, card_id: int) -> list[str]:
+    """One card's story, a line each: issued (by whom, which card it replaced, the fee
+    bill), ended (when, why, by whom) — translated, for the card screen's Enter."""
+    card = _card(session, card_id)
+    occ = session.get(Occupant, card.occupant_id)
+    names = staff_names(session, card.issued_by, card.ended_by)
+    lines = [t("cards.history.issued", number=card.number, kind=kind_label(card.kind),
+               holder=occ.name if occ else "", at=card.issued_at.strftime("%Y-%m-%d %H:%M"),
+               by=names.get(card.issued_by, ""))]
+    if card.replaces_id is not None:
+        old = session.get(AccessCard, card.replaces_id)
+        lines.append(t("cards.history.replaces", number=old.number if old else ""))
+    if card.fee_bill_id is not None:
+        bill = session.get(Bill, card.fee_bill_id)
+        if bill is not None:
+            lines.append(t("cards.history.fee", amount=format_fen(bill.amount_fen),
+                           status=t(f"cards.bill.{bill.status.value}")))
+    if card.ended_at is not None and card.end_reason is not None:
+        lines.append(t("cards.history.ended", at=card.ended_at.strftime("%Y-%m-%d %H:%M"),
+                       reason=reason_label(card.end_reason), note=card.end_note,
+                       by=names.get(card.ended_by or 0, "")))
+    return lines
 
 
 # --------------------------------------------------------------------------------------

@@ -1,7 +1,8 @@
 """门禁卡 / 梯控卡 — a unit's access and lift cards (from the customer file, C).
 
 Issue a card to someone living there (N), replace a lost or damaged one (R: the old card
-is cancelled first, the fee billed to the unit for the cashier), cancel one (D). Every
+is cancelled first, the fee billed to the unit for the cashier), cancel one (D); Enter
+shows a card's story. Every
 step shows what will happen before it runs; the list keeps cancelled cards, dimmed."""
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from rich.text import Text
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Footer, Header, Static
@@ -69,6 +71,13 @@ class CardsScreen(DeskScreen):
                 text.append("\n" + t("cards.gone_line", name=c.holder, number=c.number),
                             style="bold yellow")
         self.query_one("#cards-head", Static).update(text)
+
+    @on(RecordList.Opened, "#cards-list")
+    def _opened(self) -> None:
+        card_id = self.list.current_id
+        if card_id is not None:
+            self.call_service(lambda s: cards.history(s, card_id),
+                              done=lambda lines: self.notify("\n".join(lines), timeout=8))
 
     def action_back(self) -> None:
         self.app.pop_screen()
