@@ -2,8 +2,7 @@
 people living in about a third of the units, a few lost cards replaced (the fee billed to
 the unit, some paid later at the cashier), a few returned — through the services, at the
 times they would have happened. It runs before the customer file's demo moves tenants
-out, so a card or two is left with someone who has gone: flagged on the unit and in the
-handover until the desk cancels it."""
+out and records sales, so those cancel the leavers' cards as they do at the desk."""
 
 from __future__ import annotations
 

@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import func, select
 
 from deskapp import clock
-from deskapp.db.models import AuditEntry, OccupantKind
+from deskapp.db.models import AuditEntry, Occupant, OccupantKind
 from deskapp.db.models.cards import AccessCard, CardEndReason, CardStatus
 from deskapp.db.models.cashier import Bill, BillStatus
 from deskapp.errors import InvalidTransition, PermissionDenied, ValidationError
@@ -174,11 +174,36 @@ def test_cancel_needs_a_reason_and_happens_once(db, site, receptionist):
                       reason="lost")
 
 
-def test_no_card_for_someone_who_moved_out(db, site, receptionist):
-    card_id = issue(db, receptionist, site["tenant"], "10001")
+def test_moving_out_and_selling_cancel_the_leavers_cards(db, site, receptionist):
+    tenant_card = issue(db, receptionist, site["tenant"], "10001")
+    owner_card = issue(db, receptionist, site["owner"], "20001")
+    with db.read() as session:
+        note = " ".join(occupants.move_out_preview(
+            session, by=receptionist, occupant_id=site["tenant"], moved_out="2026-11-29").notes)
+    assert "李四 10001" in note and "20001" not in note
     with db.write() as session:
         occupants.move_out(session, by=receptionist, occupant_id=site["tenant"],
                            moved_out="2026-11-29")
+    with db.read() as session:
+        card = session.get(AccessCard, tenant_card)
+        assert card.status == CardStatus.CANCELLED and card.end_reason == CardEndReason.MOVED_OUT
+        note = " ".join(occupants.transfer_preview(
+            session, by=receptionist, unit_id=site["u1"], transfer_date="2026-11-30",
+            name="赵六").notes)
+    assert "张三 20001" in note
+    with db.write() as session:
+        occupants.transfer(session, by=receptionist, unit_id=site["u1"],
+                           transfer_date="2026-11-30", name="赵六")
+    assert count(db, AccessCard.status == CardStatus.ACTIVE) == 0
+    assert count(db, AccessCard.id == owner_card, AccessCard.end_reason == CardEndReason.MOVED_OUT) == 1
+
+
+def test_no_card_for_someone_who_moved_out(db, site, receptionist):
+    card_id = issue(db, receptionist, site["tenant"], "10001")
+    with db.write() as session:  # left some other way (e.g. a register update)
+        tenant = session.get(Occupant, site["tenant"])
+        tenant.active, tenant.moved_out = False, date(2026, 11, 29)
+        session.add(tenant)
     with pytest.raises(ValidationError) as err, db.write() as session:
         cards.issue(session, by=receptionist, occupant_id=site["tenant"], kind="access",
                     number="10002")

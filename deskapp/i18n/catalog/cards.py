@@ -101,5 +101,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "cards.bill.paid": ("已收", "paid"),
     "cards.bill.cancelled": ("已取消", "cancelled"),
     "cards.history.ended": ("{at} 注销：{reason} {note}（{by}）", "cancelled {at}: {reason} {note} ({by})"),
+    "cards.leaver_note": ("同时注销门禁卡：{cards}", "Their cards are cancelled too: {cards}"),
     "customer.key.cards": ("门禁卡", "Cards"),
 }

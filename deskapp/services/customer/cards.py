@@ -8,8 +8,9 @@
   transaction, the old card first (a lost card never works beside its replacement), and
   puts the replacement fee (fee standard ``SV-CARD``, 门禁卡补办) on the unit as a bill
   the cashier collects; a supervisor may waive the fee with a reason.
-- Cards still active after their holder moved out are flagged on the unit everywhere and
-  listed in the handover until they are cancelled.
+- A move-out or a sale in the customer file cancels the leavers' cards with it (the
+  dialog says which). Cards still active after their holder left some other way are
+  flagged on the unit everywhere and listed in the handover until they are cancelled.
 """
 
 from __future__ import annotations
@@ -279,6 +280,38 @@ def _card_lines(session: Session, card: AccessCard) -> list[tuple[str, str]]:
             (t("cards.col.kind"), kind_label(card.kind)),
             (t("customer.col.unit"), _unit_code(session, card.unit_id)),
             (t("cards.col.holder"), occ.name if occ else "")]
+
+
+def held_by(session: Session, occupant_ids: list[int]) -> list[AccessCard]:
+    """The active cards of these people."""
+    if not occupant_ids:
+        return []
+    return list(session.execute(select(AccessCard).where(
+        col(AccessCard.occupant_id).in_(occupant_ids),
+        col(AccessCard.status) == CardStatus.ACTIVE).order_by(col(AccessCard.id))).scalars())
+
+
+def leaver_note(session: Session, people: list[Occupant]) -> str | None:
+    """For the move-out and sale dialogs: the cards that will be cancelled with them."""
+    held = held_by(session, [p.id for p in people if p.id is not None])
+    if not held:
+        return None
+    names = {p.id: p.name for p in people}
+    return t("cards.leaver_note", cards="、".join(
+        f"{names.get(c.occupant_id, '')} {c.number}" for c in held))
+
+
+def end_for_leavers(session: Session, *, by: Staff, people: list[Occupant]) -> list[AccessCard]:
+    """Cancel the active cards of people moving out (a move-out or a sale), in the
+    caller's transaction, each audited with the reason 迁出."""
+    held = held_by(session, [p.id for p in people if p.id is not None])
+    for card in held:
+        _end(session, card, by=by, reason=CardEndReason.MOVED_OUT, note="")
+        audit.record(session, by=by, action="card.cancel", entity="cust_card",
+                     entity_id=card.id,
+                     detail={"number": card.number, "reason": CardEndReason.MOVED_OUT.value,
+                             "note": "", "unit": _unit_code(session, card.unit_id)})
+    return held
 
 
 def history(session: Session, card_id: int) -> list[str]:
