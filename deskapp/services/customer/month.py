@@ -12,6 +12,8 @@ from sqlmodel import Session
 from deskapp import clock
 from deskapp.db.models import Occupant
 from deskapp.db.models.customer import OwnershipTransfer
+from deskapp.services.customer.cards import CardsMonth
+from deskapp.services.customer.cards import monthly_summary as cards_month
 from deskapp.services.customer.incidents import IncidentMonth
 from deskapp.services.customer.incidents import monthly_summary as incident_month
 
@@ -22,6 +24,7 @@ class CustomerMonth:
     moved_in: int
     moved_out: int
     transfers: int
+    cards: CardsMonth
 
 
 def monthly_summary(session: Session, *, year: int, month: int) -> CustomerMonth:
@@ -39,4 +42,5 @@ def monthly_summary(session: Session, *, year: int, month: int) -> CustomerMonth
             Occupant.moved_out >= first, Occupant.moved_out < after)),
         transfers=count(select(func.count(OwnershipTransfer.id)).where(
             OwnershipTransfer.transfer_date >= first, OwnershipTransfer.transfer_date < after)),
+        cards=cards_month(session, year=year, month=month),
     )

@@ -24,6 +24,7 @@ from deskapp.i18n import t
 from deskapp.masking import mask_id, mask_phone
 from deskapp.money import format_fen
 from deskapp.services import audit, hooks, units
+from deskapp.services.customer import cards
 from deskapp.services.customer.common import day
 from deskapp.services.listing import FilterSpec, ListColumn, ListRow, SqlListSource
 from deskapp.services.preview import ActionPreview
@@ -158,12 +159,13 @@ def move_out_preview(session: Session, *, by: Staff, occupant_id: int,
     occ = _occupant(session, occupant_id)
     left = _check_move_out(session, occ, moved_out)
     unit = session.get(Unit, occ.unit_id)
+    card_note = cards.leaver_note(session, [occ])
     return ActionPreview(t("customer.move_out.title"), [
         (t("customer.col.unit"), unit.code if unit else ""),
         (t("customer.col.name"), f"{occ.name}（{kind_label(occ.kind)}）"),
         (t("customer.col.moved_in"), occ.moved_in.isoformat() if occ.moved_in else "—"),
         (t("customer.col.moved_out"), left.isoformat()),
-    ], notes=[t("customer.move_out.note")])
+    ], notes=[t("customer.move_out.note")] + ([card_note] if card_note else []))
 
 
 def move_out(session: Session, *, by: Staff, occupant_id: int,
@@ -176,6 +178,7 @@ def move_out(session: Session, *, by: Staff, occupant_id: int,
     occ.active = False
     session.add(occ)
     session.flush()
+    cards.end_for_leavers(session, by=by, people=[occ])
     unit = session.get(Unit, occ.unit_id)
     audit.record(session, by=by, action="occupant.move_out", entity="occupant",
                  entity_id=occ.id, detail={"unit": unit.code if unit else "", "name": occ.name,
@@ -232,6 +235,9 @@ def transfer_preview(session: Session, *, by: Staff, unit_id: int | None,
     sale = _check_sale(session, unit_id=unit_id, transfer_date=transfer_date, name=name,
                        phone=phone, id_number=id_number, note=note)
     notes = [t("customer.sale.note_history")]
+    card_note = cards.leaver_note(session, sale.old)
+    if card_note:
+        notes.append(card_note)
     if sale.owed_fen:
         notes.insert(0, t("customer.sale.arrears", amount=format_fen(sale.owed_fen),
                           date=sale.when.isoformat()))
@@ -256,6 +262,7 @@ def transfer(session: Session, *, by: Staff, unit_id: int | None,
         occ.moved_out = sale.when
         session.add(occ)
     session.flush()
+    cards.end_for_leavers(session, by=by, people=sale.old)
     new = units.add_occupant(session, unit=sale.unit, name=sale.name, phone=sale.phone,
                              kind=OccupantKind.OWNER, id_number=sale.id_number,
                              moved_in=sale.when)
