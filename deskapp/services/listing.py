@@ -41,9 +41,9 @@ from sqlalchemy import (
     or_,
     select,
 )
-from sqlalchemy.orm import Session
 from sqlalchemy.sql import operators
 from sqlalchemy.sql.elements import ColumnElement, UnaryExpression
+from sqlmodel import Session
 
 from deskapp.masking import mask_text
 from deskapp.services.textsearch import (
