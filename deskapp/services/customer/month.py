@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import func, select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from deskapp import clock
 from deskapp.db.models import Occupant
@@ -36,11 +36,12 @@ def monthly_summary(session: Session, *, year: int, month: int) -> CustomerMonth
 
     return CustomerMonth(
         incidents=incident_month(session, year=year, month=month),
-        moved_in=count(select(func.count(Occupant.id)).where(
-            Occupant.moved_in >= first, Occupant.moved_in < after)),
-        moved_out=count(select(func.count(Occupant.id)).where(
-            Occupant.moved_out >= first, Occupant.moved_out < after)),
-        transfers=count(select(func.count(OwnershipTransfer.id)).where(
-            OwnershipTransfer.transfer_date >= first, OwnershipTransfer.transfer_date < after)),
+        moved_in=count(select(func.count(col(Occupant.id))).where(
+            col(Occupant.moved_in) >= first, col(Occupant.moved_in) < after)),
+        moved_out=count(select(func.count(col(Occupant.id))).where(
+            col(Occupant.moved_out) >= first, col(Occupant.moved_out) < after)),
+        transfers=count(select(func.count(col(OwnershipTransfer.id))).where(
+            col(OwnershipTransfer.transfer_date) >= first,
+            col(OwnershipTransfer.transfer_date) < after)),
         cards=cards_month(session, year=year, month=month),
     )
