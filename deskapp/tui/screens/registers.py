@@ -701,59 +701,6 @@ class RegistersScreen(DeskScreen):
         self.record_list(key).focus()
 
 
-# --------------------------------------------------------------------- screenshots
-
-
-def _tab_shot(key: str, *, history: bool = False) -> Callable[[Any], Any]:
-    async def go(pilot: Any) -> None:
-        screen = pilot.app.screen
-        if isinstance(screen, RegistersScreen):
-            screen.action_tab(key)
-            await pilot.pause(0.3)
-            if history:
-                screen.action_history()
-            await pilot.app.workers.wait_for_complete()
-            await pilot.pause(0.3)
-
-    return go
-
-
-async def _goods_form_shot(pilot: Any) -> None:
-    screen = pilot.app.screen
-    if not isinstance(screen, RegistersScreen):
-        return
-    screen.start_new("goods")
-    await pilot.pause(0.3)
-    form = pilot.app.screen
-    if not isinstance(form, NewRecordForm):
-        return
-    from deskapp.services import units
-
-    with pilot.app.db.read() as session:
-        hits = units.search_units(session, "1-1-302", limit=1)
-    if hits:
-        form.widget("unit").set_picked(PickedUnit(hits[0]))
-        await pilot.pause(0.2)
-    form.widget("applicant").value = "李四"
-    form.widget("applicant_kind").value = OccupantKind.TENANT.value
-    form.widget("applicant_phone").value = "13912345678"
-    form.widget("items").value = "冰箱 1台、纸箱 5箱"
-    form.action_save()
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause(0.3)
-
-
-RegistersScreen.SCREENSHOTS = [  # type: ignore[attr-defined]
-    ("keys", _tab_shot("keys")),
-    ("lending", _tab_shot("lending")),
-    ("parcels", _tab_shot("parcels")),
-    ("lost", _tab_shot("lost")),
-    ("goods", _tab_shot("goods")),
-    ("goods-form", _goods_form_shot),
-    ("visitors-history", _tab_shot("visitors", history=True)),
-]
-
-
 # --------------------------------------------------------------------- catalogues
 
 

@@ -83,25 +83,8 @@ def palette_archive(app: Any) -> None:
 # --------------------------------------------------------------------------------------
 
 
-async def _shot_form(pilot: Any) -> None:
-    await pilot.press("n")
-
-
-async def _shot_filing(pilot: Any) -> None:
-    await pilot.press("1")
-    for _ in range(4):
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
-    await pilot.press("enter")
-
-
-async def _shot_archive(pilot: Any) -> None:
-    await pilot.press("ctrl+r")
-
-
 class RenovationScreen(DeskScreen):
     AREA = "renovation"
-    SCREENSHOTS = [("form", _shot_form), ("filing", _shot_filing), ("archive", _shot_archive)]
     DEFAULT_CSS = """
     RenovationScreen #rn-summary { height: 1; padding: 0 1; color: $text-muted; }
     """
