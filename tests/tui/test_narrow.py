@@ -5,6 +5,7 @@ the footer, every focusable widget inside the screen when focused (Tab through).
 from __future__ import annotations
 
 import pytest
+from textual.errors import NoWidget
 from textual.widget import Widget
 from textual.widgets import Footer
 
@@ -49,8 +50,9 @@ def test_column_widens_to_its_longest_label_in_english() -> None:
 def _outside(app, widget: Widget) -> str | None:
     """Why ``widget`` is not fully on screen, or None."""
     screen = app.screen
-    geometry = screen._compositor.full_map.get(widget)
-    if geometry is None:
+    try:
+        geometry = screen.find_widget(widget)
+    except NoWidget:
         return "not shown"
     region, clip = geometry.region, geometry.clip
     if not region.area:

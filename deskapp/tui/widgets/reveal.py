@@ -107,6 +107,7 @@ class RevealMixin:
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)  # Textual merges the class's BINDINGS here
+        # Textual 8.2.8 has no public API to add a binding to a class after BINDINGS.
         merged = getattr(cls, "_merged_bindings", None)
         if merged is None:
             return
