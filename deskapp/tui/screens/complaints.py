@@ -219,7 +219,6 @@ class ComplaintDetail(RevealMixin, DeskModal[bool]):
         yield Footer()
 
     def on_mount(self) -> None:
-        super().on_mount()
         self.reload()
 
     def reload(self) -> None:
@@ -536,7 +535,6 @@ class VisitDetail(RevealMixin, DeskModal[bool]):
         yield Footer()
 
     def on_mount(self) -> None:
-        super().on_mount()
         self.reload()
 
     def reload(self) -> None:
@@ -755,7 +753,6 @@ class ComplaintsScreen(DeskScreen):
         yield Footer()
 
     def on_mount(self) -> None:
-        super().on_mount()
         settings = _settings(self.app)
 
         def load(s: Any) -> tuple[cs.ComplaintSource, vs.VisitSource, tuple[int, int]]:

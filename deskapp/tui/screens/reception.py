@@ -175,7 +175,6 @@ class ReceptionScreen(DeskScreen):
         yield Footer()
 
     def on_mount(self) -> None:
-        super().on_mount()
 
         def choices(s: Any) -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
             staff = [(m.id, m.name) for m in staff_svc.list_staff(s) if m.id is not None]

@@ -477,7 +477,6 @@ class RegistersScreen(DeskScreen):
         yield Footer()
 
     def on_mount(self) -> None:
-        super().on_mount()
         for register in REGISTERS:
             self._show_mode(register.key)
         self.query_one("#list-visitors", RecordList).focus()
@@ -724,7 +723,6 @@ class KeyItemsModal(DeskModal[None]):
             yield Footer()
 
     def on_mount(self) -> None:
-        super().on_mount()
         self.query_one(RecordList).focus()
 
     def action_add(self) -> None:
@@ -786,7 +784,6 @@ class LendKindsModal(DeskModal[None]):
             yield Footer()
 
     def on_mount(self) -> None:
-        super().on_mount()
         self.query_one(RecordList).focus()
 
     @on(RecordList.Opened)

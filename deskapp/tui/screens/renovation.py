@@ -109,7 +109,6 @@ class RenovationScreen(DeskScreen):
         yield Footer()
 
     def on_mount(self) -> None:
-        super().on_mount()
         self.query_one(RecordList).focus()
         self._summary()
 
@@ -174,7 +173,6 @@ class ArchiveScreen(DeskScreen):
         yield Footer()
 
     def on_mount(self) -> None:
-        super().on_mount()
         self.query_one(RecordList).focus()
 
     @on(RecordList.Opened, "#rn-archive")
@@ -236,7 +234,6 @@ class FilingScreen(RevealMixin, DeskScreen):
         yield Footer()
 
     def on_mount(self) -> None:
-        super().on_mount()
         self.load()
 
     def load(self) -> None:
@@ -571,7 +568,6 @@ class WorkersModal(RevealMixin, DeskModal[None]):
             yield Footer()
 
     def on_mount(self) -> None:
-        super().on_mount()
         self.query_one(OptionList).focus()
         self.load()
 

@@ -107,7 +107,6 @@ class ReportsScreen(DeskScreen):
         yield Footer()
 
     def on_mount(self) -> None:
-        super().on_mount()
         self.load()
 
     # -- loading -------------------------------------------------------------------------
@@ -298,7 +297,6 @@ class DrillScreen(DeskScreen):
         yield Footer()
 
     def on_mount(self) -> None:
-        super().on_mount()
         self.query_one(RecordList).focus_list()
 
     @on(RecordList.Opened)
@@ -335,7 +333,6 @@ class MonthPrompt(FormMixin, DeskModal[tuple[int, int] | None]):
                         name="month", required=True)
 
     def on_mount(self) -> None:
-        super().on_mount()
         self.query_one("#rp-month", Input).focus()
 
     @on(Input.Submitted, "#rp-month")

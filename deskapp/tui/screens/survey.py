@@ -151,7 +151,6 @@ class SurveyScreen(DeskScreen):
         yield Footer()
 
     def on_mount(self) -> None:
-        super().on_mount()
         self._lists["campaigns"] = RecordList(survey_lists.CampaignSource(), self.app.db.read,
                                               id="list-campaigns")
         self.query_one("#pane-campaigns").mount(self._lists["campaigns"])

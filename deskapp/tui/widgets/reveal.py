@@ -212,7 +212,6 @@ class RevealModal(FormMixin, DeskModal[bool]):
         return t("ops.reveal.what", field=target.label, masked=target.masked or "—")
 
     def on_mount(self) -> None:
-        super().on_mount()
         if len(self.targets) > 1:
             picker = self.query_one("#reveal-pick", OptionList)
             picker.highlighted = 0
