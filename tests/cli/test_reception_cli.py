@@ -73,6 +73,8 @@ def test_handover_log_of_a_day(url: str) -> None:
     data = json.loads(invoke("--db", url, "report", "handovers", "--as", "boss", "-d", "2026-11-03",
                              "-f", "json").output)
     assert data[0]["summary"]["contacts"] == 2
+    slashed = invoke("--db", url, "report", "handovers", "--as", "boss", "-d", "2026/11/03")
+    assert slashed.output == result.output  # the one date parser: 2026/11/03 is that day too
 
 
 def test_bad_input(url: str) -> None:

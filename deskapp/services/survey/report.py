@@ -80,7 +80,7 @@ def _met(ok: bool) -> str:
 
 def rate_lines(p: Progress) -> list[tuple[str, str]]:
     """(label, value) pairs of the distribution/recovery figures against the targets."""
-    target = f"{p.target:.0%}"
+    target = format_percent(share(p.target, 0))
     return [
         (t("survey.report.valid_units"),
          t("survey.report.valid_units_value", valid=p.valid_units, total=p.total_units,
