@@ -350,7 +350,7 @@ def test_figures_are_the_areas_own(october):
     """The report shows what each area's monthly service says — it does not recount."""
     from deskapp.services import ops
     from deskapp.services.cashier import close as cashier_close
-    from deskapp.services.complaints import complaints
+    from deskapp.services.complaints import figures
     from deskapp.services.reception import reception
     from deskapp.services.renovation import renovation
 
@@ -360,7 +360,7 @@ def test_figures_are_the_areas_own(october):
         assert report.renovation == renovation.monthly_summary(s, year=2026, month=10)
         assert report.cashier == cashier_close.monthly_summary(s, year=2026, month=10)
         assert report.ops == ops.monthly_summary(s, year=2026, month=10)
-        assert report.complaints.as_dict() == complaints.monthly_analysis(
+        assert report.complaints.as_dict() == figures.monthly_analysis(
             s, year=2026, month=10).as_dict()
 
 

@@ -161,13 +161,13 @@ def monthly_report(session: Session, *, by: Staff, year: int, month: int) -> Mon
     from deskapp.services import ops
     from deskapp.services.cashier import close as cashier_close
     from deskapp.services.cashier.arrears import arrears_totals
-    from deskapp.services.complaints import complaints
+    from deskapp.services.complaints import figures as complaints_figures
     from deskapp.services.customer.month import monthly_summary as customer_month
     from deskapp.services.reception import reception
     from deskapp.services.registers import registers
     from deskapp.services.renovation import renovation
     from deskapp.services.site import get_site
-    from deskapp.services.survey import survey as survey_svc
+    from deskapp.services.survey import figures as survey_figures
 
     require_role(by, Role.SUPERVISOR)
     check_month(year, month)
@@ -184,12 +184,12 @@ def monthly_report(session: Session, *, by: Staff, year: int, month: int) -> Mon
         year=year, month=month, site_name=profile.name if profile else "",
         made_at=clock.now(), as_of=as_of, partial=last_day >= today,
         reception=reception.monthly_summary(session, year=year, month=month),
-        complaints=complaints.monthly_analysis(session, year=year, month=month),
+        complaints=complaints_figures.monthly_analysis(session, year=year, month=month),
         renovation=renovation.monthly_summary(session, year=year, month=month),
         cashier=cashier_close.monthly_summary(
             session, year=year, month=month, arrears=arrears if as_of == last_day else None),
         arrears=arrears,
-        survey=survey_svc.monthly_summary(session, year=year, month=month),
+        survey=survey_figures.monthly_summary(session, year=year, month=month),
         registers=registers.monthly_summary(session, year=year, month=month),
         ops=ops.monthly_summary(session, year=year, month=month),
         handover_notes=notes, handover_notes_total=notes_total,
@@ -338,7 +338,7 @@ def _reception_sections(r: MonthlyReport) -> list[Section]:
 
 
 def _complaints_section(r: MonthlyReport) -> Section:
-    from deskapp.services.complaints.complaints import format_minutes
+    from deskapp.services.complaints.labels import format_minutes
 
     c = r.complaints
     return Section(
@@ -754,7 +754,7 @@ def _workorders(session: Session, m: _Span, name: str, arg: str) -> tuple[str, A
         "complaints.category", "complaints.channel", "complaints.open_now")
 def _complaints(session: Session, m: _Span, name: str, arg: str) -> tuple[str, Any]:
     from deskapp.db.models.complaints import Complaint as C
-    from deskapp.services.complaints.complaints import list_source
+    from deskapp.services.complaints.queries import list_source
 
     received = m.within(C.received_at)
     now = clock.now()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from textual.pilot import Pilot
 
 from deskapp.db.models.survey import CampaignStatus
-from deskapp.services.survey import survey
+from deskapp.services.survey import campaigns
 from deskapp.tui.screens.survey import SurveyScreen
 from deskapp.tui.screens.survey_entry import SurveyEntryScreen
 from deskapp.tui.shots.common import Shots, settle
@@ -14,7 +14,7 @@ from deskapp.tui.shots.common import Shots, settle
 async def _last_closed(pilot: Pilot, view: str) -> None:
     screen = pilot.app.screen
     with pilot.app.db.read() as session:  # type: ignore[attr-defined]
-        done = [c for c in survey.list_campaigns(session) if c.status != CampaignStatus.OPEN]
+        done = [c for c in campaigns.list_campaigns(session) if c.status != CampaignStatus.OPEN]
     if isinstance(screen, SurveyScreen) and done:
         screen._pick_campaign(done[0].id)
         await settle(pilot)
@@ -25,7 +25,7 @@ async def _last_closed(pilot: Pilot, view: str) -> None:
 async def entry(pilot: Pilot) -> None:
     await _last_closed(pilot, "responses")
     with pilot.app.db.read() as session:  # type: ignore[attr-defined]
-        current = survey.current_campaign(session)
+        current = campaigns.current_campaign(session)
     if current is None or current.status != CampaignStatus.OPEN:
         return
     pilot.app.push_screen(SurveyEntryScreen(current.id))

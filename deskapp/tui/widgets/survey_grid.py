@@ -23,7 +23,7 @@ from deskapp.i18n import t
 from deskapp.reporting.table import format_percent, share
 from deskapp.reporting.text import bar, pad
 from deskapp.services.survey.report import delta, mean, pct
-from deskapp.services.survey.survey import CampaignStats, Tally
+from deskapp.services.survey.stats import CampaignStats, Tally
 
 
 @dataclass(frozen=True)
