@@ -29,7 +29,7 @@ from importlib.resources.abc import Traversable
 from pathlib import Path
 
 from sqlalchemy import func, insert
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from deskapp import clock
 from deskapp.db.models import Building, Role, Staff, Unit, UnitUse
@@ -230,7 +230,7 @@ def standard_for(session: Session, code: str, on: date) -> FeeStandard:
     """The price of ``code`` in force on ``on`` (latest ``effective_from`` ≤ ``on``)."""
     row = session.exec(
         select(FeeStandard).where(FeeStandard.code == code, FeeStandard.effective_from <= on)
-        .order_by(FeeStandard.effective_from.desc())).first()
+        .order_by(col(FeeStandard.effective_from).desc())).first()
     if row is None:
         known = session.exec(select(FeeStandard.id).where(FeeStandard.code == code)).first()
         if known is None:
@@ -247,10 +247,10 @@ def list_standards(session: Session, *, on: date | None = None,
     latest = (select(FeeStandard.code, func.max(FeeStandard.effective_from).label("eff"))
               .where(FeeStandard.effective_from <= on).group_by(FeeStandard.code).subquery())
     query = select(FeeStandard).join(
-        latest, (FeeStandard.code == latest.c.code)
+        latest, (col(FeeStandard.code) == latest.c.code)
         & (FeeStandard.effective_from == latest.c.eff))
     if kinds is not None:
-        query = query.where(FeeStandard.kind.in_(list(kinds)))  # type: ignore[attr-defined]
+        query = query.where(col(FeeStandard.kind).in_(list(kinds)))
     rows = list(session.exec(query).all())
     order = list(FeeKind)
     return sorted(rows, key=lambda s: (order.index(s.kind), s.code))
@@ -302,8 +302,8 @@ def generate_bills(session: Session, *, by: Staff, period: str, unit_id: int | N
     now = clock.now()
     rows: list[dict[str, object]] = []
 
-    units_q = select(Unit.id, Unit.code, Unit.area, Unit.use).join(
-        Building, Building.id == Unit.building_id)
+    units_q = select(col(Unit.id), col(Unit.code), col(Unit.area), col(Unit.use)).join(
+        Building, col(Building.id) == Unit.building_id)
     if unit_id is not None:
         _unit(session, unit_id)
         units_q = units_q.where(Unit.id == unit_id)
@@ -311,16 +311,17 @@ def generate_bills(session: Session, *, by: Staff, period: str, unit_id: int | N
         units_q = units_q.where(Building.code == building)
     chosen = sorted(set(unit_ids)) if unit_ids is not None else None
     if chosen is not None:
-        units_q = units_q.where(Unit.id.in_(chosen))  # type: ignore[attr-defined]
+        units_q = units_q.where(col(Unit.id).in_(chosen))
 
-    keys_q = select(Bill.gen_key).where(Bill.period == period, Bill.gen_key.is_not(None))  # type: ignore[union-attr]
+    keys_q = select(col(Bill.gen_key)).where(col(Bill.period) == period,
+                                            col(Bill.gen_key).is_not(None))
     if unit_id is not None:
         keys_q = keys_q.where(Bill.unit_id == unit_id)
-    done = set(session.exec(keys_q).all())
+    done = {key for key in session.exec(keys_q).all() if key is not None}
 
     if FeeKind.PROPERTY in kinds:
         scoped = _by_scope(standards, FeeKind.PROPERTY)
-        for uid, code, area, use in session.exec(units_q.order_by(Unit.id)).all():
+        for uid, code, area, use in session.exec(units_q.order_by(col(Unit.id))).all():
             key = f"property:{uid}:{period}"
             if key in done:
                 existing += 1
@@ -372,6 +373,7 @@ def add_charge(session: Session, *, by: Staff, unit_id: int, fee_code: str, amou
     ``source_kind="renovation"``. Due today unless ``due_date`` says otherwise."""
     require_role(by, *CHARGERS)
     unit = _unit(session, unit_id)
+    assert unit.id is not None
     amount_fen = check_amount(amount_fen)
     today = clock.today()
     std = standard_for(session, fee_code.strip(), today)
@@ -445,4 +447,4 @@ def open_bills(session: Session, unit_id: int) -> list[Bill]:
     """A unit's unpaid bills, oldest due first (what the cashier offers to pay)."""
     return list(session.exec(
         select(Bill).where(Bill.unit_id == unit_id, Bill.status == BillStatus.OPEN)
-        .order_by(Bill.due_date, Bill.period, Bill.id)).all())
+        .order_by(col(Bill.due_date), col(Bill.period), col(Bill.id))).all())

@@ -33,7 +33,7 @@ from deskapp.services.staff import require_role
 def last_reading(session: Session, unit_id: int, kind: MeterKind) -> MeterReading | None:
     return session.exec(
         select(MeterReading).where(MeterReading.unit_id == unit_id, MeterReading.kind == kind,
-                                   MeterReading.active_key.is_not(None))  # type: ignore[union-attr]
+                                   col(MeterReading.active_key).is_not(None))
         .order_by(col(MeterReading.read_on).desc(), col(MeterReading.id).desc())).first()
 
 
@@ -55,6 +55,7 @@ def record_meter_reading(session: Session, *, by: Staff, unit_id: int, kind: Met
     meter's very first reading (default 0). One reading per meter and month."""
     require_role(by, *CASHIERS)
     unit = _unit(session, unit_id)
+    assert unit.id is not None and by.id is not None
     kind = MeterKind(kind)
     period = parse_period(period)
     today = clock.today()
@@ -62,8 +63,7 @@ def record_meter_reading(session: Session, *, by: Staff, unit_id: int, kind: Met
     if read_on > today:
         raise ValidationError("cashier.meter.future", field="read_on")
     reading = parse_quantity(value, field="value")
-    unit_id = unit.id or 0
-    last = last_reading(session, unit_id, kind)
+    last = last_reading(session, unit.id, kind)
     if last is not None and last.period >= period and not meter_changed:
         raise ValidationError("cashier.meter.period_order", field="period", last=last.period)
     previous = last.value if last is not None else (
@@ -73,7 +73,7 @@ def record_meter_reading(session: Session, *, by: Staff, unit_id: int, kind: Met
     if meter_changed:
         if old_final in (None, ""):
             raise ValidationError("cashier.meter.old_final_required", field="old_final")
-        old_final_d = parse_quantity(old_final, field="old_final")  # type: ignore[arg-type]
+        old_final_d = parse_quantity(old_final, field="old_final")
         if old_final_d < previous:
             raise ValidationError("cashier.meter.below_last", field="old_final",
                                   last=f"{previous:f}")
@@ -96,18 +96,18 @@ def record_meter_reading(session: Session, *, by: Staff, unit_id: int, kind: Met
     std = _pick(scoped, unit.use)
     if std is None:
         raise NotFound("cashier.meter.no_standard", kind=kind.value)
-    row = MeterReading(unit_id=unit_id, kind=kind, period=period, read_on=read_on,
+    row = MeterReading(unit_id=unit.id, kind=kind, period=period, read_on=read_on,
                        previous_value=previous, value=reading, meter_changed=meter_changed,
                        old_final=old_final_d, new_start=new_start_d, consumption=consumption,
                        active_key=key, note=" ".join(note.split())[:200],
-                       created_at=clock.now(), created_by=by.id or 0)
+                       created_at=clock.now(), created_by=by.id)
     session.add(row)
     session.flush()
     amount = multiply_rate(consumption, std.unit_price_fen)
     if amount > 0:
         figures = (f"{previous:f}→{old_final_d:f}, {new_start_d:f}→{reading:f}" if meter_changed
                    else f"{previous:f}→{reading:f}")
-        bill = Bill(unit_id=unit_id, unit_code=unit.code, fee_code=std.code, standard_id=std.id,
+        bill = Bill(unit_id=unit.id, unit_code=unit.code, fee_code=std.code, standard_id=std.id,
                     kind=std.kind, period=period,
                     description=f"{std.name} {period}（{figures}）"[:200],
                     quantity=consumption, unit_price_fen=std.unit_price_fen, amount_fen=amount,

@@ -6,9 +6,11 @@ from deskapp.services import hooks
 
 
 def register() -> None:
-    from deskapp.services.customer import incidents, parking_lists
+    from deskapp.services.customer import cards, incidents, parking_lists
     from deskapp.services.customer.month import month_section_provider
 
     hooks.open_items_provider(incidents.open_incidents_items, order=15)
-    hooks.open_items_provider(parking_lists.expiring_items, order=16)
+    hooks.open_items_provider(cards.open_card_items, order=16)
+    hooks.unit_flag_provider(cards.moved_out_flags)  # a moved-out holder's cards
+    hooks.open_items_provider(parking_lists.expiring_items, order=17)
     month_section_provider(parking_lists.month_section, order=30)
