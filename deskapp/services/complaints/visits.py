@@ -22,7 +22,6 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Select, select
-from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import Session
 
 from deskapp import clock, validators
@@ -186,14 +185,14 @@ def _clean_opinion(op: OpinionCreate, index: int) -> OpinionCreate:
                          department=department)
 
 
-def get_opinion(session: OrmSession, opinion_id: int) -> VisitOpinion:
+def get_opinion(session: Session, opinion_id: int) -> VisitOpinion:
     found = session.get(VisitOpinion, opinion_id)
     if found is None:
         raise NotFound("complaints.opinion.not_found")
     return found
 
 
-def opinions_of(session: OrmSession, visit_id: int) -> list[VisitOpinion]:
+def opinions_of(session: Session, visit_id: int) -> list[VisitOpinion]:
     return list(session.execute(select(VisitOpinion).where(VisitOpinion.visit_id == visit_id)
                                 .order_by(VisitOpinion.id)).scalars().all())
 
@@ -250,7 +249,7 @@ def record_rectification(session: Session, *, by: Staff, opinion_id: int,
     return opinion
 
 
-def waiting_rectification(session: OrmSession, *, limit: int = 200) -> list[
+def waiting_rectification(session: Session, *, limit: int = 200) -> list[
         tuple[VisitOpinion, ServiceVisit]]:
     """Problems handed to a department whose result has not come back, oldest first."""
     return [(o, v) for o, v in session.execute(
