@@ -57,7 +57,7 @@ class TimelineEntry:
 def _names(session: Session) -> dict[int, str]:
     from deskapp.services.staff import names
 
-    return names(session)  # type: ignore[arg-type]
+    return names(session)
 
 
 def timeline(session: Session, complaint_id: int) -> list[TimelineEntry]:
@@ -211,6 +211,7 @@ class ComplaintSource(SqlListSource):
         due = c.first_response_due if c.first_response_at is None else c.close_due
         style = ("overdue" if overdue else "warning" if c.escalated_to and c.closed_at is None
                  else "muted" if c.state == ComplaintState.ARCHIVED else "")
+        assert c.id is not None
         return ListRow(c.id, (
             c.number,
             c.received_at.strftime("%m-%d %H:%M"),
@@ -231,5 +232,6 @@ def list_source(session: Session, *,
     """A :class:`ComplaintSource` with this site's categories, handlers and departments."""
     cats = {c.code: c.name for c in categories(session, active_only=False)}
     return ComplaintSource(category_names=cats,
-                           handler_list=[(s.id, s.name) for s in handlers(session)],
+                           handler_list=[(s.id, s.name) for s in handlers(session)
+                                         if s.id is not None],
                            department_list=departments(settings))
