@@ -77,7 +77,8 @@ def add_category(session: Session, *, by: Staff, code: str, name: str,
     if session.execute(select(col(ComplaintCategory.id))
                        .where(col(ComplaintCategory.code) == code)).first() is not None:
         raise Conflict("complaints.category.exists", code=code)
-    sort = session.execute(select(func.coalesce(func.max(col(ComplaintCategory.sort)), 0))).scalar_one()
+    sort = session.execute(
+        select(func.coalesce(func.max(col(ComplaintCategory.sort)), 0))).scalar_one()
     cat = ComplaintCategory(code=code, name=name, first_response_hours=first_response_hours,
                             close_hours=close_hours, active=True, sort=int(sort) + 1)
     session.add(cat)

@@ -143,7 +143,8 @@ def _month_figures(session: Session, year: int, month: int, now: datetime,
     start, end = clock.month_range(year, month)
     f = ComplaintMonthFigures(year=year, month=month)
     received = [col(Complaint.received_at) >= start, col(Complaint.received_at) < end]
-    missed = or_(func.coalesce(col(Complaint.first_response_at), now) > col(Complaint.first_response_due),
+    missed = or_(func.coalesce(col(Complaint.first_response_at), now)
+                 > col(Complaint.first_response_due),
                  func.coalesce(col(Complaint.closed_at), now) > col(Complaint.close_due))
     row = session.execute(select(
         func.count(),
@@ -181,7 +182,8 @@ def _month_figures(session: Session, year: int, month: int, now: datetime,
             col(Complaint.replied_at) < end)).one()
     f.replied_valid, f.return_visited = int(row[0] or 0), int(row[1] or 0)
     row = session.execute(select(
-        func.count(), func.sum(case((col(ServiceVisit.satisfied) == True, 1), else_=0)),  # noqa: E712
+        func.count(), func.sum(case((col(ServiceVisit.satisfied) == True, 1),  # noqa: E712
+                                    else_=0)),
         func.avg(col(ServiceVisit.score)),
     ).where(col(ServiceVisit.kind) == VisitKind.COMPLAINT, col(ServiceVisit.visited_at) >= start,
             col(ServiceVisit.visited_at) < end)).one()

@@ -29,7 +29,8 @@ def overdue_clause(now: datetime) -> Any:
     archived by the close time)."""
     return and_(
         col(Complaint.closed_at).is_(None),
-        or_(and_(col(Complaint.first_response_at).is_(None), col(Complaint.first_response_due) < now),
+        or_(and_(col(Complaint.first_response_at).is_(None),
+                 col(Complaint.first_response_due) < now),
             col(Complaint.close_due) < now),
     )
 

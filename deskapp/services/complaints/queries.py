@@ -82,7 +82,8 @@ def timeline(session: Session, complaint_id: int) -> list[TimelineEntry]:
 def handlers(session: Session) -> list[Staff]:
     """Active staff who may own a complaint (specialists and supervisors)."""
     return list(session.execute(
-        select(Staff).where(col(Staff.active) == True, col(Staff.role).in_(HANDLER_ROLES))  # noqa: E712
+        select(Staff).where(col(Staff.active) == True,  # noqa: E712
+                            col(Staff.role).in_(HANDLER_ROLES))
         .order_by(col(Staff.role), col(Staff.id))).scalars().all())
 
 
@@ -187,7 +188,8 @@ class ComplaintSource(SqlListSource):
             if value == "overdue":
                 return overdue_clause(now)
             if value == "escalated":
-                return and_(col(Complaint.closed_at).is_(None), col(Complaint.escalated_to).is_not(None))
+                return and_(col(Complaint.closed_at).is_(None),
+                            col(Complaint.escalated_to).is_not(None))
             if value == "major":
                 return col(Complaint.major) == True  # noqa: E712
             if value == "awaiting_visit":

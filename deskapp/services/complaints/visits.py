@@ -131,7 +131,8 @@ def record_visit(session: Session, *, by: Staff, data: VisitCreate,
     unknown = set(data.ratings) - {tp.value for tp in TOPICS}
     if unknown:
         raise ValidationError("complaints.visit.topic_invalid", field="ratings")
-    ratings: dict[str, Any] = {tp.value: _rating(tp.value, data.ratings.get(tp.value)) for tp in TOPICS}
+    ratings: dict[str, Any] = {tp.value: _rating(tp.value, data.ratings.get(tp.value))
+                               for tp in TOPICS}
     opinions = [_clean_opinion(op, i) for i, op in enumerate(data.opinions)]
     if not opinions and all(v is None for v in ratings.values()):
         raise ValidationError("complaints.visit.empty", field="opinions")

@@ -129,7 +129,8 @@ def find_campaign(session: Session, ref: str) -> SurveyCampaign:
     if not year_text.isdigit() or not half:
         raise NotFound("survey.campaign.not_found")
     campaign = session.execute(select(SurveyCampaign).where(
-        col(SurveyCampaign.year) == int(year_text), col(SurveyCampaign.half) == half)).scalars().first()
+        col(SurveyCampaign.year) == int(year_text),
+        col(SurveyCampaign.half) == half)).scalars().first()
     if campaign is None:
         raise NotFound("survey.campaign.not_found")
     return campaign
@@ -150,8 +151,10 @@ def current_campaign(session: Session) -> SurveyCampaign | None:
 def previous_campaign(session: Session, campaign: SurveyCampaign) -> SurveyCampaign | None:
     return session.execute(select(SurveyCampaign).where(
         or_(col(SurveyCampaign.year) < campaign.year,
-            and_(col(SurveyCampaign.year) == campaign.year, col(SurveyCampaign.half) < campaign.half)))
-        .order_by(col(SurveyCampaign.year).desc(), col(SurveyCampaign.half).desc())).scalars().first()
+            and_(col(SurveyCampaign.year) == campaign.year,
+                 col(SurveyCampaign.half) < campaign.half)))
+        .order_by(col(SurveyCampaign.year).desc(),
+                  col(SurveyCampaign.half).desc())).scalars().first()
 
 
 def close_collection(session: Session, *, by: Staff, campaign_id: int) -> SurveyCampaign:
@@ -164,7 +167,8 @@ def close_collection(session: Session, *, by: Staff, campaign_id: int) -> Survey
     campaign.closed_at = clock.now()
     campaign.closed_by_id = by.id
     session.add(campaign)
-    figures = progress(session, campaign.id)  # type: ignore[arg-type]
+    assert campaign.id is not None
+    figures = progress(session, campaign.id)
     audit.record(session, by=by, action="survey.campaign.close", entity="survey_campaign",
                  entity_id=campaign.id,
                  detail={"distributed": figures.distributed, "responses": figures.responses,

@@ -43,14 +43,15 @@ def units_of(session: Session, *, building_id: int, entrance: str | None = None,
         query = query.where(col(Unit.floor) >= floor_from)
     if floor_to is not None:
         query = query.where(col(Unit.floor) <= floor_to)
-    return list(session.execute(query.order_by(col(Unit.floor), col(Unit.entrance), col(Unit.room))).scalars())
+    return list(session.execute(query.order_by(col(Unit.floor), col(Unit.entrance),
+                                               col(Unit.room))).scalars())
 
 
 def units_of_building(session: Session, *, building_code: str, entrance: str | None = None,
                       floor_from: int | None = None, floor_to: int | None = None) -> list[int]:
     """:func:`units_of` for the building with code ``building_code`` (none: no units)."""
-    building_id = session.execute(select(col(Building.id)).where(col(Building.code) == building_code)
-                               ).scalars().first()
+    building_id = session.execute(
+        select(col(Building.id)).where(col(Building.code) == building_code)).scalars().first()
     if building_id is None:
         return []
     return units_of(session, building_id=building_id, entrance=entrance,
@@ -75,7 +76,8 @@ def distribute(session: Session, *, by: Staff, campaign_id: int, unit_ids: Itera
     if len(known) != len(ids):
         raise NotFound("unit.not_found")
     excluded = set(session.execute(select(col(SurveyExclusion.unit_id)).where(
-        col(SurveyExclusion.campaign_id) == campaign_id, col(SurveyExclusion.active) == True,  # noqa: E712
+        col(SurveyExclusion.campaign_id) == campaign_id,
+        col(SurveyExclusion.active) == True,  # noqa: E712
         col(SurveyExclusion.unit_id).in_(ids))).scalars())
     rows = {d.unit_id: d for d in session.execute(select(SurveyDistribution).where(
         col(SurveyDistribution.campaign_id) == campaign_id,
@@ -114,7 +116,8 @@ def cancel_distribution(session: Session, *, by: Staff, campaign_id: int, unit_i
     _open_campaign(session, campaign_id)
     reason = _reason(reason)
     row = session.execute(select(SurveyDistribution).where(
-        col(SurveyDistribution.campaign_id) == campaign_id, col(SurveyDistribution.unit_id) == unit_id,
+        col(SurveyDistribution.campaign_id) == campaign_id,
+        col(SurveyDistribution.unit_id) == unit_id,
         col(SurveyDistribution.active) == True)).scalars().first()  # noqa: E712
     if row is None:
         raise InvalidTransition("survey.distribute.not_distributed")
@@ -139,7 +142,8 @@ def exclude_units(session: Session, *, by: Staff, campaign_id: int, unit_ids: It
     if not ids:
         raise ValidationError("survey.distribute.no_units", field="units")
     distributed = session.execute(select(col(SurveyDistribution.unit_id)).where(
-        col(SurveyDistribution.campaign_id) == campaign_id, col(SurveyDistribution.active) == True,  # noqa: E712
+        col(SurveyDistribution.campaign_id) == campaign_id,
+        col(SurveyDistribution.active) == True,  # noqa: E712
         col(SurveyDistribution.unit_id).in_(ids))).scalars().first()
     if distributed is not None:
         raise Conflict("survey.exclude.distributed", unit=_unit_code(session, distributed))
@@ -172,7 +176,8 @@ def exclude_units(session: Session, *, by: Staff, campaign_id: int, unit_ids: It
 def exclude_vacant(session: Session, *, by: Staff, campaign_id: int, reason: str) -> int:
     """Exclude every unit marked vacant (空置) that has not had a form."""
     distributed = select(col(SurveyDistribution.unit_id)).where(
-        col(SurveyDistribution.campaign_id) == campaign_id, col(SurveyDistribution.active) == True)  # noqa: E712
+        col(SurveyDistribution.campaign_id) == campaign_id,
+        col(SurveyDistribution.active) == True)  # noqa: E712
     ids = list(session.execute(select(col(Unit.id)).where(col(Unit.vacant) == True,  # noqa: E712
                                                   col(Unit.id).not_in(distributed))).scalars())
     if not ids:
@@ -214,7 +219,8 @@ def unit_state(session: Session, *, campaign_id: int, unit_id: int) -> UnitSurve
     if unit is None:
         raise NotFound("unit.not_found")
     dist = session.execute(select(col(SurveyDistribution.distributed_on)).where(
-        col(SurveyDistribution.campaign_id) == campaign_id, col(SurveyDistribution.unit_id) == unit_id,
+        col(SurveyDistribution.campaign_id) == campaign_id,
+        col(SurveyDistribution.unit_id) == unit_id,
         col(SurveyDistribution.active) == True)).scalars().first()  # noqa: E712
     excl = session.execute(select(col(SurveyExclusion.reason)).where(
         col(SurveyExclusion.campaign_id) == campaign_id, col(SurveyExclusion.unit_id) == unit_id,
@@ -266,9 +272,11 @@ def questionnaire_units(session: Session, campaign_id: int) -> list[int]:
     """The units a campaign's blank questionnaires are printed for, in building, floor and
     room order: the units it was distributed to, else every unit not excluded."""
     distributed = select(col(SurveyDistribution.unit_id)).where(
-        col(SurveyDistribution.campaign_id) == campaign_id, col(SurveyDistribution.active) == True)  # noqa: E712
+        col(SurveyDistribution.campaign_id) == campaign_id,
+        col(SurveyDistribution.active) == True)  # noqa: E712
     excluded = select(col(SurveyExclusion.unit_id)).where(
-        col(SurveyExclusion.campaign_id) == campaign_id, col(SurveyExclusion.active) == True)  # noqa: E712
+        col(SurveyExclusion.campaign_id) == campaign_id,
+        col(SurveyExclusion.active) == True)  # noqa: E712
     order = (col(Unit.building_id), col(Unit.entrance), col(Unit.floor), col(Unit.room))
     ids = list(session.execute(select(col(Unit.id)).where(col(Unit.id).in_(distributed))
                             .order_by(*order)).scalars())

@@ -59,7 +59,8 @@ def monthly_summary(session: Session, *, year: int, month: int) -> SurveyMonthSu
     """The month's survey figures, by site-local month, counted in SQL."""
     start, end = clock.month_range(year, month)
     in_month = lambda column: and_(column >= start, column < end)  # noqa: E731
-    distributed = _count(session, SurveyDistribution, col(SurveyDistribution.active) == True,  # noqa: E712
+    distributed = _count(session, SurveyDistribution,
+                         col(SurveyDistribution.active) == True,  # noqa: E712
                          in_month(col(SurveyDistribution.at)))
     responses = _count(session, SurveyResponse, in_month(col(SurveyResponse.entered_at)),
                        col(SurveyResponse.status) == ResponseStatus.VALID)
@@ -70,7 +71,8 @@ def monthly_summary(session: Session, *, year: int, month: int) -> SurveyMonthSu
     answered = _count(session, SurveyFollowUp, in_month(col(SurveyFollowUp.answered_at)))
     replied = _count(session, SurveyFollowUp, in_month(col(SurveyFollowUp.replied_at)))
     still_open = _count(session, SurveyFollowUp, col(SurveyFollowUp.created_at) < end,
-                        or_(col(SurveyFollowUp.replied_at).is_(None), col(SurveyFollowUp.replied_at) >= end),
+                        or_(col(SurveyFollowUp.replied_at).is_(None),
+                            col(SurveyFollowUp.replied_at) >= end),
                         or_(col(SurveyFollowUp.withdrawn_at).is_(None),
                             col(SurveyFollowUp.withdrawn_at) >= end))
     closed = session.execute(select(SurveyCampaign).where(in_month(col(SurveyCampaign.closed_at)))
@@ -88,7 +90,8 @@ def campaign_figures(session: Session, campaign_id: int) -> CampaignFigures:
     for tally in tallies.values():
         overall = overall + tally
     overall_item = session.execute(select(col(SurveyItem.id)).where(
-        col(SurveyItem.form_id) == campaign.form_id, col(SurveyItem.code) == "overall")).scalars().first()
+        col(SurveyItem.form_id) == campaign.form_id,
+        col(SurveyItem.code) == "overall")).scalars().first()
     item_rate = tallies[overall_item].satisfaction_rate if overall_item in tallies else None
     return CampaignFigures(campaign_id, campaign.title, figures.distribution_rate,
                            figures.recovery_rate, figures.responses, overall.satisfaction_rate,

@@ -116,7 +116,8 @@ def create_form(session: Session, *, by: Staff, name: str,
 
 
 def latest_form(session: Session) -> SurveyForm | None:
-    return session.execute(select(SurveyForm).order_by(col(SurveyForm.version).desc())).scalars().first()
+    return session.execute(
+        select(SurveyForm).order_by(col(SurveyForm.version).desc())).scalars().first()
 
 
 def ensure_form(session: Session, *, by: Staff) -> SurveyForm:

@@ -30,7 +30,8 @@ def handover_items(session: Session, ctx: hooks.HandoverContext) -> list[hooks.O
                                                    date=campaign.collection_deadline.isoformat()),
                                         hooks.RecordRef("survey_campaign", campaign.id),
                                         overdue=True))
-    query = (select(SurveyFollowUp, col(Unit.code)).join(Unit, col(Unit.id) == SurveyFollowUp.unit_id)
+    query = (select(SurveyFollowUp, col(Unit.code))
+             .join(Unit, col(Unit.id) == SurveyFollowUp.unit_id)
              .where(col(SurveyFollowUp.status).in_([FollowUpStatus.OPEN, FollowUpStatus.ANSWERED]),
                     col(SurveyFollowUp.created_at) < ctx.end)
              .order_by(col(SurveyFollowUp.status).desc(), col(SurveyFollowUp.created_at)))

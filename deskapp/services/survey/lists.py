@@ -47,7 +47,8 @@ class CampaignSource(SqlListSource):
     ]
     filters: list[FilterSpec] = []
     model = SurveyCampaign
-    order_by = (col(SurveyCampaign.year).desc(), col(SurveyCampaign.half).desc(), col(SurveyCampaign.id).desc())
+    order_by = (col(SurveyCampaign.year).desc(), col(SurveyCampaign.half).desc(),
+                col(SurveyCampaign.id).desc())
     search_columns = ("title",)
 
     def select(self) -> Select[Any]:
@@ -58,9 +59,10 @@ class CampaignSource(SqlListSource):
         responses = (select(func.count()).select_from(SurveyResponse)
                      .where(col(SurveyResponse.campaign_id) == SurveyCampaign.id,
                             col(SurveyResponse.status) == ResponseStatus.VALID,
-                            exists().where(col(SurveyDistribution.campaign_id) == SurveyCampaign.id,
-                                           col(SurveyDistribution.unit_id) == SurveyResponse.unit_id,
-                                           col(SurveyDistribution.active) == True))  # noqa: E712
+                            exists().where(
+                                col(SurveyDistribution.campaign_id) == SurveyCampaign.id,
+                                col(SurveyDistribution.unit_id) == SurveyResponse.unit_id,
+                                col(SurveyDistribution.active) == True))  # noqa: E712
                      .scalar_subquery())
         return select(SurveyCampaign, distributed.label("distributed"),
                       responses.label("responses"))
@@ -128,7 +130,8 @@ class UnitStateSource(SqlListSource):
                                                    col(Occupant.active) == True,  # noqa: E712
                                                    col(Occupant.kind) == OccupantKind.OWNER)
                  .order_by(col(Occupant.id)).limit(1).scalar_subquery())
-        return (select(col(Unit.id), col(Unit.code), col(Building.name), col(Unit.floor), col(Unit.vacant),
+        return (select(col(Unit.id), col(Unit.code), col(Building.name), col(Unit.floor),
+                       col(Unit.vacant),
                        owner.label("owner"), phone.label("phone"), self._dist.c.on,
                        self._excl.c.reason, self._resp.c.unit_id.label("responded"))
                 .join(Building, col(Building.id) == Unit.building_id)
@@ -186,7 +189,8 @@ class ResponseSource(SqlListSource):
     ]
     model = SurveyResponse
     order_by = (col(SurveyResponse.entered_at).desc(), col(SurveyResponse.id).desc())
-    search_like_columns = (col(Unit.code), col(SurveyResponse.respondent_name), col(SurveyResponse.improve),
+    search_like_columns = (col(Unit.code), col(SurveyResponse.respondent_name),
+                           col(SurveyResponse.improve),
                            col(SurveyResponse.add_services), col(SurveyResponse.other))
 
     def __init__(self, campaign_id: int) -> None:
@@ -196,10 +200,12 @@ class ResponseSource(SqlListSource):
                                     for s in ResponseStatus])]
 
     def select(self) -> Select[Any]:
-        distributed = exists().where(col(SurveyDistribution.campaign_id) == SurveyResponse.campaign_id,
-                                     col(SurveyDistribution.unit_id) == SurveyResponse.unit_id,
-                                     col(SurveyDistribution.active) == True)  # noqa: E712
-        return (select(SurveyResponse, col(Unit.code), col(Staff.name), distributed.label("distributed"))
+        distributed = exists().where(
+            col(SurveyDistribution.campaign_id) == SurveyResponse.campaign_id,
+            col(SurveyDistribution.unit_id) == SurveyResponse.unit_id,
+            col(SurveyDistribution.active) == True)  # noqa: E712
+        return (select(SurveyResponse, col(Unit.code), col(Staff.name),
+                       distributed.label("distributed"))
                 .join(Unit, col(Unit.id) == SurveyResponse.unit_id)
                 .join(Staff, col(Staff.id) == SurveyResponse.entered_by_id)
                 .where(col(SurveyResponse.campaign_id) == self.campaign_id))
@@ -236,7 +242,8 @@ class FollowUpSource(SqlListSource):
     ]
     model = SurveyFollowUp
     order_by = (col(SurveyFollowUp.created_at).desc(), col(SurveyFollowUp.id).desc())
-    search_like_columns = (col(Unit.code), col(SurveyFollowUp.opinion), col(SurveyFollowUp.department),
+    search_like_columns = (col(Unit.code), col(SurveyFollowUp.opinion),
+                           col(SurveyFollowUp.department),
                            col(SurveyFollowUp.answer), col(SurveyFollowUp.reply))
 
     def __init__(self, campaign_id: int) -> None:

@@ -30,7 +30,8 @@ from deskapp.validators import phone as valid_phone
 
 
 def _unit_code(session: Session, unit_id: int) -> str:
-    return session.execute(select(col(Unit.code)).where(col(Unit.id) == unit_id)).scalars().first() or "?"
+    return session.execute(
+        select(col(Unit.code)).where(col(Unit.id) == unit_id)).scalars().first() or "?"
 
 
 # --------------------------------------------------------------------------------------
@@ -122,7 +123,8 @@ def record_response(
         session.add(previous)
     session.flush()
     distributed = session.execute(select(col(SurveyDistribution.id)).where(
-        col(SurveyDistribution.campaign_id) == campaign_id, col(SurveyDistribution.unit_id) == unit_id,
+        col(SurveyDistribution.campaign_id) == campaign_id,
+        col(SurveyDistribution.unit_id) == unit_id,
         col(SurveyDistribution.active) == True)).first() is not None  # noqa: E712
     audit.record(session, by=by, action="survey.response.replace" if previous else
                  "survey.response.create", entity="survey_response", entity_id=response.id,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TypeVar
 
 from sqlalchemy import ColumnElement, func, or_, select
 from sqlmodel import Session, col
@@ -21,6 +22,8 @@ from deskapp.db.models.survey import (
 from deskapp.services.survey.campaigns import get_campaign, previous_campaign
 from deskapp.services.survey.constants import SCORES
 from deskapp.services.survey.forms import form_items, item_title, section_title
+
+K = TypeVar("K")  # what a tally is counted by: an item id, a building id
 
 # --------------------------------------------------------------------------------------
 # Statistics
@@ -55,7 +58,13 @@ class Tally:
         return self.satisfied / self.n if self.n else None
 
     def __add__(self, other: Tally) -> Tally:
-        return Tally(tuple(a + b for a, b in zip(self.counts, other.counts, strict=True)))  # type: ignore[arg-type]
+        return Tally(_five(a + b for a, b in zip(self.counts, other.counts, strict=True)))
+
+
+def _five(values: Iterable[int]) -> tuple[int, int, int, int, int]:
+    """Five counts, one per score, as a :class:`Tally`'s ``counts``."""
+    one, two, three, four, five = values
+    return one, two, three, four, five
 
 
 @dataclass(frozen=True)
@@ -114,12 +123,12 @@ class CampaignStats:
         return rated[:n]
 
 
-def _tallies(rows: Iterable[tuple[object, int, int]]) -> dict[object, Tally]:
-    counts: dict[object, list[int]] = {}
+def _tallies(rows: Iterable[tuple[K, int, int]]) -> dict[K, Tally]:
+    counts: dict[K, list[int]] = {}
     for key, score, count in rows:
         if score in SCORES:
             counts.setdefault(key, [0, 0, 0, 0, 0])[score - 1] += int(count)
-    return {k: Tally(tuple(v)) for k, v in counts.items()}  # type: ignore[arg-type]
+    return {k: Tally(_five(v)) for k, v in counts.items()}
 
 
 def _valid_answers(campaign_id: int) -> tuple[ColumnElement[bool], ...]:
@@ -134,7 +143,7 @@ def item_tallies(session: Session, campaign_id: int) -> dict[int, Tally]:
                         .join(SurveyResponse, col(SurveyAnswer.response_id) == SurveyResponse.id)
                         .where(*_valid_answers(campaign_id))
                         .group_by(col(SurveyAnswer.item_id), col(SurveyAnswer.score))).all()
-    return _tallies(rows)  # type: ignore[return-value]
+    return _tallies(rows)
 
 
 def statistics(session: Session, campaign_id: int, *, compare: bool = True) -> CampaignStats:
@@ -150,7 +159,8 @@ def statistics(session: Session, campaign_id: int, *, compare: bool = True) -> C
     prev_overall: Tally | None = None
     if prev_campaign is not None:
         prev_items = {i.id: i for i in form_items(session, prev_campaign.form_id)}
-        prev_tallies = item_tallies(session, prev_campaign.id)  # type: ignore[arg-type]
+        assert prev_campaign.id is not None
+        prev_tallies = item_tallies(session, prev_campaign.id)
         prev_overall = Tally()
         for item_id, tally in prev_tallies.items():
             item = prev_items[item_id]
@@ -182,7 +192,7 @@ def statistics(session: Session, campaign_id: int, *, compare: bool = True) -> C
         .join(Building, col(Building.id) == Unit.building_id)
         .where(*_valid_answers(campaign_id))
         .group_by(col(Building.id), col(SurveyAnswer.score))).all()
-    building_tallies = _tallies(building_rows)
+    building_tallies: dict[int, Tally] = _tallies(building_rows)
     response_counts = dict(session.execute(
         select(col(Unit.building_id), func.count())
         .select_from(SurveyResponse).join(Unit, col(Unit.id) == SurveyResponse.unit_id)
@@ -191,7 +201,8 @@ def statistics(session: Session, campaign_id: int, *, compare: bool = True) -> C
         .group_by(col(Unit.building_id))).all())
     buildings = [BuildingStat(b.id, b.code, b.name, int(response_counts.get(b.id, 0)),
                               building_tallies.get(b.id, Tally()))
-                 for b in session.execute(select(Building).order_by(col(Building.sort), col(Building.code)))
+                 for b in session.execute(select(Building).order_by(col(Building.sort),
+                                                                    col(Building.code)))
                  .scalars() if b.id in response_counts]
     responses = sum(int(v) for v in response_counts.values())
     return CampaignStats(campaign_id, campaign.title, responses, item_stats, sections, overall,
