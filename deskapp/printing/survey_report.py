@@ -9,12 +9,17 @@ from sqlmodel import Session
 from deskapp.db.models import Staff
 from deskapp.db.models.survey import OpinionQuestion
 from deskapp.i18n import t
-from deskapp.printing.pdf import Document
+from deskapp.printing.pdf import Align, Document
 from deskapp.services.survey.report import SurveyReport, delta, mean, pct, rate_lines
 from deskapp.services.survey.stats import Tally
 
 if TYPE_CHECKING:
     from deskapp.printing.documents import Built
+
+
+_RIGHT: Align = "right"
+# The item/building name on the left, nine figures on the right.
+_NAME_AND_FIGURES: list[Align] = ["left", *[_RIGHT] * 9]
 
 
 def _cells(tally: Tally) -> list[str]:
@@ -34,7 +39,8 @@ def build_survey_report(session: Session, *, by: Staff, ref: int | str) -> Built
     from deskapp.services.survey.report import build_report
 
     campaign = campaigns.find_campaign(session, str(ref))
-    report = build_report(session, campaign.id)  # type: ignore[arg-type]
+    assert campaign.id is not None
+    report = build_report(session, campaign.id)
     return Built(f"{campaign.year}H{campaign.half}", report_document(report))
 
 
@@ -70,13 +76,13 @@ def report_document(report: SurveyReport) -> Document:
             rows.append([item.title, *_cells(item.tally), delta(item.delta)])
     rows.append([t("survey.report.all_items"), *_cells(s.overall), ""])
     doc.table(heads, rows, col_widths=[4, 1, 1.2, 0.8, 0.8, 0.8, 0.8, 0.8, 1.4, 1.2],
-              align=["left", *["right"] * 9])
+              align=_NAME_AND_FIGURES)
     doc.heading(t("survey.report.h.buildings"))
     doc.table([t("survey.col.building"), t("survey.col.responses"), t("survey.report.col.n"),
                t("survey.report.col.mean"), "5", "4", "3", "2", "1", t("survey.report.col.rate")],
               [[b.name, str(b.responses), *_cells(b.tally)] for b in s.buildings],
               col_widths=[3, 1, 1, 1.2, 0.8, 0.8, 0.8, 0.8, 0.8, 1.4],
-              align=["left", *["right"] * 9])
+              align=_NAME_AND_FIGURES)
     doc.heading(t("survey.report.h.lowest"))
     doc.table([t("survey.report.col.section"), t("survey.report.col.item"),
                t("survey.report.col.mean"), t("survey.report.col.rate")],
