@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, and_, select
+from sqlalchemy import and_, select
 from sqlmodel import Session, col
 
 from deskapp import clock
@@ -30,7 +30,7 @@ from deskapp.services.complaints.labels import (
     state_label,
 )
 from deskapp.services.complaints.overdue import is_overdue, overdue_clause
-from deskapp.services.listing import FilterSpec, ListColumn, ListRow, SqlListSource
+from deskapp.services.listing import AnySelect, FilterSpec, ListColumn, ListRow, SqlListSource
 from deskapp.services.system_lines import localize
 
 # --------------------------------------------------------------------------------------
@@ -171,7 +171,7 @@ class ComplaintSource(SqlListSource):
                                "department": col(Complaint.responsible_department),
                                "from": col(Complaint.received_at), "to": col(Complaint.received_at)}
 
-    def select(self) -> Select[Any]:
+    def select(self) -> AnySelect:
         return select(Complaint)
 
     def filter_clause(self, key: str, value: object) -> Any:

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import select
 from sqlmodel import Session, col
 
 from deskapp import clock, validators
@@ -42,7 +42,7 @@ from deskapp.masking import mask_phone
 from deskapp.services import audit, hooks
 from deskapp.services.complaints.intake import ComplaintCreate, create_complaint
 from deskapp.services.complaints.labels import FUTURE_GRACE, MAX_BACKDATE, _text, department_label
-from deskapp.services.listing import FilterSpec, ListColumn, ListRow, SqlListSource
+from deskapp.services.listing import AnySelect, FilterSpec, ListColumn, ListRow, SqlListSource
 from deskapp.services.staff import require_role
 
 __all__ = [
@@ -301,7 +301,7 @@ class VisitSource(SqlListSource):
         self.filter_columns = {"kind": col(ServiceVisit.kind), "from": col(ServiceVisit.visited_at),
                                "to": col(ServiceVisit.visited_at)}
 
-    def select(self) -> Select[Any]:
+    def select(self) -> AnySelect:
         return select(ServiceVisit)
 
     def to_row(self, v: ServiceVisit) -> ListRow:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Select, and_, exists, func, select, true
+from sqlalchemy import and_, exists, func, select, true
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import col
 
@@ -26,7 +26,7 @@ from deskapp.db.models.survey import (
 from deskapp.i18n import t
 from deskapp.masking import mask_phone
 from deskapp.reporting.table import format_percent, percent
-from deskapp.services.listing import FilterSpec, ListColumn, ListRow, SqlListSource
+from deskapp.services.listing import AnySelect, FilterSpec, ListColumn, ListRow, SqlListSource
 
 
 def _pct(part: int, whole: int) -> str:
@@ -51,7 +51,7 @@ class CampaignSource(SqlListSource):
                 col(SurveyCampaign.id).desc())
     search_columns = ("title",)
 
-    def select(self) -> Select[Any]:
+    def select(self) -> AnySelect:
         distributed = (select(func.count()).select_from(SurveyDistribution)
                        .where(col(SurveyDistribution.campaign_id) == SurveyCampaign.id,
                               col(SurveyDistribution.active) == True)  # noqa: E712
@@ -121,7 +121,7 @@ class UnitStateSource(SqlListSource):
                              col(SurveyResponse.status) == ResponseStatus.VALID)
                       .subquery("resp"))
 
-    def select(self) -> Select[Any]:
+    def select(self) -> AnySelect:
         owner = (select(col(Occupant.name)).where(col(Occupant.unit_id) == Unit.id,
                                                   col(Occupant.active) == True,  # noqa: E712
                                                   col(Occupant.kind) == OccupantKind.OWNER)
@@ -199,7 +199,7 @@ class ResponseSource(SqlListSource):
                                    [(s.value, t(f"survey.response.status.{s.value}"))
                                     for s in ResponseStatus])]
 
-    def select(self) -> Select[Any]:
+    def select(self) -> AnySelect:
         distributed = exists().where(
             col(SurveyDistribution.campaign_id) == SurveyResponse.campaign_id,
             col(SurveyDistribution.unit_id) == SurveyResponse.unit_id,
@@ -255,7 +255,7 @@ class FollowUpSource(SqlListSource):
                        [(s.value, t(f"survey.scope.{s.value}")) for s in FollowUpScope]),
         ]
 
-    def select(self) -> Select[Any]:
+    def select(self) -> AnySelect:
         return (select(SurveyFollowUp, col(Unit.code))
                 .join(Unit, col(Unit.id) == SurveyFollowUp.unit_id)
                 .where(col(SurveyFollowUp.campaign_id) == self.campaign_id))
