@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import date, timedelta
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col
 
@@ -26,7 +26,13 @@ from deskapp.services.customer.parking import (
     pass_status,
 )
 from deskapp.services.hooks import HandoverContext, OpenItem, RecordRef
-from deskapp.services.listing import FilterSpec, ListColumn, ListRow, SqlListSource
+from deskapp.services.listing import (
+    AnySelect,
+    FilterSpec,
+    ListColumn,
+    ListRow,
+    SqlListSource,
+)
 
 STATUSES = ("active", "expiring", "future", "expired", "ended")
 RED_DAYS = 7  # a pass ending within a week is red in the handover
@@ -87,9 +93,9 @@ class PassSource(SqlListSource):
             return col(ParkingLease.unit_id) == int(str(value))
         return super().filter_clause(key, value)
 
-    def select(self) -> Select[Any]:
-        return cast(Select[Any], select(ParkingLease, col(Unit.code)).join(
-            Unit, col(Unit.id) == ParkingLease.unit_id))
+    def select(self) -> AnySelect:
+        return select(ParkingLease, col(Unit.code)).join(
+            Unit, col(Unit.id) == ParkingLease.unit_id)
 
     def to_row(self, item: Any) -> ListRow:
         le: ParkingLease = item[0]
@@ -137,7 +143,7 @@ class SpaceSource(SqlListSource):
             or_(col(ParkingLease.end_date).is_(None), col(ParkingLease.end_date) >= today))
             .subquery(), name="today_pass")
 
-    def select(self) -> Select[Any]:
+    def select(self) -> AnySelect:
         lease = self._today_pass()
         owner = aliased(Unit, name="owner")
         return (select(ParkingSpace, col(owner.code), col(lease.plate), col(lease.end_date))
