@@ -164,6 +164,15 @@ def log_contact(session: Session, *, by: Staff, data: ContactCreate,
     return contact
 
 
+def log_contact_note(session: Session, by: Staff, note: hooks.ContactNote) -> int | None:
+    """Log another area's contact (:func:`deskapp.services.hooks.log_contact`: the
+    cashier's arrears reminder) like one typed at the desk; the contact's id."""
+    contact = log_contact(session, by=by, desk=note.desk, data=ContactCreate(
+        channel=note.channel, kind=note.kind, content=note.content, unit_id=note.unit_id,
+        person_name=note.person_name, at=note.at))
+    return contact.id
+
+
 def get_contact(session: Session, contact_id: int) -> Contact:
     contact = session.get(Contact, contact_id)
     if contact is None:
