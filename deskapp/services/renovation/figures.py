@@ -1,4 +1,6 @@
-"""Renovation figures for the monthly report.
+"""Renovation figures for the monthly report (:func:`monthly_summary`) and the month's
+figures as the one report table model (:func:`month_report`, ``deskapp report
+renovation``).
 """
 
 from __future__ import annotations
@@ -17,12 +19,23 @@ from deskapp.db.models.renovation import (
     RenovationInspection,
     WorkKind,
 )
+from deskapp.i18n import t
+from deskapp.reporting.table import Cell, Column, Report, ReportTable
 from deskapp.services.renovation.rules import EXPIRING_DAYS
 
 __all__ = [
+    "REPORT_FIELDS",
     "RenovationMonth",
+    "month_report",
     "monthly_summary",
 ]
+
+#: The month's figures in the order the report lists them (then the filings by kind).
+REPORT_FIELDS = ("filed", "approved", "cancelled", "extensions", "inspections_passed",
+                 "inspections_failed", "deposits_collected", "deposits_collected_fen",
+                 "deposits_refunded", "deposits_refunded_fen", "active_at_end",
+                 "expiring_at_end", "overdue_at_end", "deposits_held_at_end",
+                 "deposits_held_at_end_fen")
 
 
 @dataclass(frozen=True)
@@ -104,3 +117,22 @@ def monthly_summary(session: Session, *, year: int, month: int) -> RenovationMon
         deposits_held_at_end=values[10], deposits_held_at_end_fen=values[11],
         extensions=int(ext), inspections_passed=int(insp[0]), inspections_failed=int(insp[1]),
         by_kind={WorkKind(k).value: int(n) for k, n in kinds})
+
+
+def month_report(figures: RenovationMonth) -> Report:
+    """The month's figures as one ``figure | value`` table, each row with its stable key
+    (a machine column: in CSV and XLSX, not in text); amounts (``*_fen``) are money, the
+    filings by kind follow as ``filed.<kind>``."""
+    rows: list[list[object]] = [
+        [name, t(f"renovation.report.{name}"),
+         Cell(getattr(figures, name), "money" if name.endswith("_fen") else "int")]
+        for name in REPORT_FIELDS]
+    rows += [[f"filed.{kind}", Cell(label, text="  " + label), Cell(n, "int")]
+             for kind, n in sorted(figures.by_kind.items())
+             for label in [t(f"renovation.kind.{kind}")]]
+    table = ReportTable([Column("key", label="key", data_only=True),
+                         Column("label", "reporting.col.figure"),
+                         Column("value", "reporting.col.value", "number")],
+                        rows, layout="fields")
+    return Report(t("renovation.report.title", year=figures.year, month=figures.month),
+                  [table])
