@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import func
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from deskapp import clock
 from deskapp.db.models import Role, Staff, Unit
@@ -172,10 +172,10 @@ def take_payment(session: Session, *, by: Staff, request_id: str, unit_id: int,
     if not request_id or len(request_id) > 64:
         raise ValidationError("cashier.request_id.invalid", field="request_id")
     ids = list(bill_ids or [])
-    existing = session.exec(select(Receipt).where(Receipt.request_id == request_id)).first()
+    existing = session.exec(select(Receipt).where(col(Receipt.request_id) == request_id)).first()
     if existing is not None:
-        paid_ids = set(session.exec(select(ReceiptLine.bill_id).where(
-            ReceiptLine.receipt_id == existing.id)).all())
+        paid_ids = set(session.exec(select(col(ReceiptLine.bill_id)).where(
+            col(ReceiptLine.receipt_id) == existing.id)).all())
         if existing.unit_id != unit_id or paid_ids != set(ids):
             raise Conflict("cashier.request_id.reused", number=existing.number)
         return existing
@@ -187,7 +187,7 @@ def take_payment(session: Session, *, by: Staff, request_id: str, unit_id: int,
     if len(set(ids)) != len(ids):
         raise ValidationError("cashier.pay.duplicate_item", field="items")
     bills = list(session.exec(
-        select(Bill).where(Bill.id.in_(ids)).order_by(Bill.due_date, Bill.id)  # type: ignore[union-attr]
+        select(Bill).where(col(Bill.id).in_(ids)).order_by(col(Bill.due_date), col(Bill.id))
         .with_for_update()).all())
     if len(bills) != len(ids):
         raise NotFound("cashier.bill.not_found")
@@ -195,8 +195,8 @@ def take_payment(session: Session, *, by: Staff, request_id: str, unit_id: int,
         if bill.unit_id != unit.id:
             raise ValidationError("cashier.pay.other_unit", field="items", item=bill.description)
         if bill.status == BillStatus.PAID:
-            number = session.exec(select(Receipt.number).where(
-                Receipt.id == bill.receipt_id)).first() or ""
+            number = session.exec(select(col(Receipt.number)).where(
+                col(Receipt.id) == bill.receipt_id)).first() or ""
             raise Conflict("cashier.pay.already_paid", item=bill.description, number=number)
         if bill.status == BillStatus.CANCELLED:
             raise Conflict("cashier.pay.cancelled", item=bill.description)
@@ -207,12 +207,12 @@ def take_payment(session: Session, *, by: Staff, request_id: str, unit_id: int,
         raise Conflict("cashier.day_closed", date=today.isoformat())
     payer = " ".join((payer_name or "").split())
     if not payer:
-        owner = owner_of(session, unit.id)
+        owner = owner_of(session, unit_id)
         payer = owner.name if owner else ""
     series = series_for(RECEIPT_SERIES, today)
     seq = numbering.next_value(session, f"receipt.{series}")
     receipt = Receipt(number=format_number(series, seq), series=series, seq=seq,
-                      unit_id=unit.id, unit_code=unit.code, payer_name=payer[:50],
+                      unit_id=unit_id, unit_code=unit.code, payer_name=payer[:50],
                       total_fen=total, change_fen=change,
                       methods=",".join(x.method.value for x in checked), request_id=request_id,
                       business_date=today, issued_at=clock.now(), issued_by=by.id,  # type: ignore[arg-type]
@@ -263,7 +263,7 @@ def _void_checks(session: Session, *, by: Staff, receipt_id: int
     receipt = get_receipt(session, receipt_id)
     if receipt.voided:
         raise InvalidTransition("cashier.void.already", number=receipt.number)
-    if session.exec(select(Refund.id).where(Refund.receipt_id == receipt.id)).first():
+    if session.exec(select(col(Refund.id)).where(col(Refund.receipt_id) == receipt.id)).first():
         raise Conflict("cashier.void.has_refunds", number=receipt.number)
     if is_day_closed(session, receipt.issued_by, receipt.business_date):
         raise Conflict("cashier.void.day_closed", number=receipt.number,
@@ -285,7 +285,7 @@ def void_receipt(session: Session, *, by: Staff, receipt_id: int, reason: str) -
     receipt.voided_at = clock.now()
     receipt.voided_by = by.id
     session.add(receipt)
-    for bill in session.exec(select(Bill).where(Bill.receipt_id == receipt.id)).all():
+    for bill in session.exec(select(Bill).where(col(Bill.receipt_id) == receipt.id)).all():
         bill.status = BillStatus.OPEN
         bill.receipt_id = None
         session.add(bill)
@@ -318,7 +318,7 @@ def void_preview(session: Session, *, by: Staff, receipt_id: int, reason: str) -
     reason = required_reason(reason, key="cashier.void.reason_required")
     receipt, dependents = _void_checks(session, by=by, receipt_id=receipt_id)
     bills = session.exec(select(func.count()).select_from(Bill)
-                         .where(Bill.receipt_id == receipt.id)).one()
+                         .where(col(Bill.receipt_id) == receipt.id)).one()
     lines = _receipt_lines(session, receipt) + [
         (t("cashier.confirm.reason"), reason),
         (t("cashier.confirm.effect"), t("cashier.confirm.void_effect", n=int(bills))),

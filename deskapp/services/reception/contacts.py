@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from deskapp import clock
 from deskapp.db.models import Role, Staff, Unit
@@ -120,10 +120,10 @@ def _shift_for(session: Session, by: Staff, desk: str | None) -> int | None:
         else:
             shift = open_shift(session, by=by, desk=desk)
         return shift.id if shift else None
-    query = (select(Shift.id).where(Shift.closed_at.is_(None))  # type: ignore[union-attr]
-             .join(ShiftMember, ShiftMember.shift_id == Shift.id)
-             .where(ShiftMember.staff_id == by.id))
-    return session.exec(query.order_by(Shift.opened_at.desc()).limit(1)).first()  # type: ignore[call-overload,attr-defined]
+    query = (select(col(Shift.id)).where(col(Shift.closed_at).is_(None))
+             .join(ShiftMember, col(ShiftMember.shift_id) == col(Shift.id))
+             .where(col(ShiftMember.staff_id) == by.id))
+    return session.exec(query.order_by(col(Shift.opened_at).desc()).limit(1)).first()
 
 
 def log_contact(session: Session, *, by: Staff, data: ContactCreate,

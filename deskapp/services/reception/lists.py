@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import Select
 from sqlalchemy.orm import Session as OrmSession
-from sqlmodel import select
+from sqlmodel import col, select
 
 from deskapp.db.models.reception import (
     Contact,
@@ -40,7 +40,7 @@ class ContactSource(SqlListSource):
     three or more characters, LIKE for shorter terms)."""
 
     model = Contact
-    order_by = (Contact.at.desc(), Contact.id.desc())  # type: ignore[attr-defined,union-attr]
+    order_by = (col(Contact.at).desc(), col(Contact.id).desc())
     search_columns = CONTACT_SEARCH_COLUMNS
     fts_table = "contact_fts"
 
@@ -81,7 +81,7 @@ class ContactSource(SqlListSource):
         }
         self._names: dict[int, str] = {}
 
-    def filter_clause(self, key: str, value: object):  # type: ignore[no-untyped-def]
+    def filter_clause(self, key: str, value: object):
         if key in ("staff", "building", "unit", "shift"):
             try:
                 return self.filter_columns[key] == int(str(value))

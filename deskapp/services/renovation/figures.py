@@ -10,7 +10,8 @@ from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import and_, case, func, or_
-from sqlmodel import Session, select
+from sqlalchemy import select as sa_select
+from sqlmodel import Session, col, select
 
 from deskapp import clock
 from deskapp.db.models.renovation import (
@@ -79,35 +80,35 @@ def monthly_summary(session: Session, *, year: int, month: int) -> RenovationMon
 
     # Under permit at the month's end: approved before it, not yet applied for
     # completion (or applied later), not cancelled before it.
-    active = and_(F.approved_at.is_not(None), F.approved_at < end,
-                  or_(F.completion_applied_at.is_(None), F.completion_applied_at >= end),
-                  or_(F.cancelled_at.is_(None), F.cancelled_at >= end),
-                  or_(F.closed_at.is_(None), F.closed_at >= end))
-    held = and_(F.deposit_paid_at.is_not(None), F.deposit_paid_at < end,
-                or_(F.deposit_refunded_at.is_(None), F.deposit_refunded_at >= end))
-    row = session.exec(select(
-        counted(within(F.created_at)),
-        counted(within(F.approved_at)),
-        counted(within(F.cancelled_at)),
-        counted(within(F.deposit_paid_at)),
-        summed(within(F.deposit_paid_at), F.deposit_fen),
-        counted(within(F.deposit_refunded_at)),
-        summed(within(F.deposit_refunded_at), F.deposit_refunded_fen),
+    active = and_(col(F.approved_at).is_not(None), col(F.approved_at) < end,
+                  or_(col(F.completion_applied_at).is_(None), col(F.completion_applied_at) >= end),
+                  or_(col(F.cancelled_at).is_(None), col(F.cancelled_at) >= end),
+                  or_(col(F.closed_at).is_(None), col(F.closed_at) >= end))
+    held = and_(col(F.deposit_paid_at).is_not(None), col(F.deposit_paid_at) < end,
+                or_(col(F.deposit_refunded_at).is_(None), col(F.deposit_refunded_at) >= end))
+    row = session.execute(sa_select(
+        counted(within(col(F.created_at))),
+        counted(within(col(F.approved_at))),
+        counted(within(col(F.cancelled_at))),
+        counted(within(col(F.deposit_paid_at))),
+        summed(within(col(F.deposit_paid_at)), F.deposit_fen),
+        counted(within(col(F.deposit_refunded_at))),
+        summed(within(col(F.deposit_refunded_at)), F.deposit_refunded_fen),
         counted(active),
-        counted(and_(active, F.permit_end >= last_day,
-                     F.permit_end < last_day + timedelta(days=EXPIRING_DAYS + 1))),
-        counted(and_(active, F.permit_end < last_day)),
+        counted(and_(active, col(F.permit_end) >= last_day,
+                     col(F.permit_end) < last_day + timedelta(days=EXPIRING_DAYS + 1))),
+        counted(and_(active, col(F.permit_end) < last_day)),
         counted(held),
         summed(held, F.deposit_fen),
     )).one()
     ext = session.exec(select(func.count()).select_from(RenovationExtension).where(
-        within(RenovationExtension.at))).one()
+        within(col(RenovationExtension.at)))).one()
     insp = session.exec(select(
-        counted(RenovationInspection.passed == True),  # noqa: E712
-        counted(RenovationInspection.passed == False),  # noqa: E712
-    ).where(within(RenovationInspection.at))).one()
-    kinds = session.exec(select(F.work_kind, func.count()).where(within(F.created_at))
-                         .group_by(F.work_kind)).all()
+        counted(col(RenovationInspection.passed) == True),  # noqa: E712
+        counted(col(RenovationInspection.passed) == False),  # noqa: E712
+    ).where(within(col(RenovationInspection.at)))).one()
+    kinds = session.exec(select(col(F.work_kind), func.count()).where(within(col(F.created_at)))
+                         .group_by(col(F.work_kind))).all()
     values = [int(v) for v in row]
     return RenovationMonth(
         year=year, month=month, filed=values[0], approved=values[1], cancelled=values[2],
