@@ -167,7 +167,7 @@ def test_create_work_order(fuzz_site: Any, description: str, location: str, phon
 def test_create_complaint(fuzz_site: Any, name: str, content: str, phone: str, request: str,
                           unit: Any) -> None:
     from deskapp.db.models.complaints import ComplaintCategory
-    from deskapp.services.complaints.complaints import ComplaintCreate, create_complaint
+    from deskapp.services.complaints.intake import ComplaintCreate, create_complaint
 
     db, people, _ = fuzz_site
     with db.read() as s:

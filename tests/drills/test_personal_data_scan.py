@@ -119,8 +119,8 @@ def _scripted_session(db: Database, people: Any, caught: list[str]) -> dict[str,
     from deskapp.printing.receipt import receipt_pdf
     from deskapp.printing.workorder import work_order_pdf
     from deskapp.services.cashier import payments
-    from deskapp.services.complaints import complaints
-    from deskapp.services.complaints.complaints import ComplaintCreate
+    from deskapp.services.complaints import intake
+    from deskapp.services.complaints.intake import ComplaintCreate
     from deskapp.services.reception import contacts
     from deskapp.services.reception import workorders as reception_workorders
     from deskapp.services.registers import goods as registers_goods
@@ -153,7 +153,7 @@ def _scripted_session(db: Database, people: Any, caught: list[str]) -> dict[str,
     with db.read() as s:
         category = s.exec(select(ComplaintCategory.code)).first()
     with db.write() as s:
-        complaints.create_complaint(s, by=cs, data=ComplaintCreate(
+        intake.create_complaint(s, by=cs, data=ComplaintCreate(
             complainant_name="孙女士", content=f"楼上噪音，回电 {PHONES[4]}",
             channel=ContactChannel.WALK_IN, category_code=category or "service",
             complainant_phone=PHONES[4], unit_id=unit_id, heard=True, asked=True, recorded=True))

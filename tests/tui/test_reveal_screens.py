@@ -161,11 +161,11 @@ async def test_renovation_filing_picks_the_second_number_by_keyboard(db, make_ap
 
 async def test_complaint_detail_masks_its_content_and_reveals_with_k(db, make_app,
                                                                      specialist):
-    from deskapp.services.complaints import complaints as cs
+    from deskapp.services.complaints import intake
     from deskapp.tui.screens.complaints import ComplaintDetail
 
     with clock.freeze(NOW), db.write() as s:
-        cid = cs.create_complaint(s, by=specialist, data=cs.ComplaintCreate(
+        cid = intake.create_complaint(s, by=specialist, data=intake.ComplaintCreate(
             complainant_name="张三", content=f"身份证 {OWNER_ID} 被冒用登记访客",
             channel="phone", category_code="service", complainant_phone=PHONE,
             heard=True, asked=True, recorded=True)).id

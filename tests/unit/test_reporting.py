@@ -126,11 +126,11 @@ def test_cashier_report_goes_through_the_model(db):
 
 
 def test_complaints_report_goes_through_the_model(db):
-    from deskapp.services.complaints import complaints
+    from deskapp.services.complaints import figures as complaints_figures
     from deskapp.services.complaints.report import table
 
     with db.read() as s:
-        figures = complaints.monthly_analysis(s, year=2026, month=11)
+        figures = complaints_figures.monthly_analysis(s, year=2026, month=11)
     model = table(figures)
     types = {c.type for row in model.tables[0].rows for c in row if isinstance(c, Cell)}
     assert {"int", "percent"} <= types

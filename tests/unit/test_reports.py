@@ -351,17 +351,17 @@ def test_figures_are_the_areas_own(october):
     """The report shows what each area's monthly service says — it does not recount."""
     from deskapp.services import ops
     from deskapp.services.cashier import close as cashier_close
-    from deskapp.services.complaints import complaints
+    from deskapp.services.complaints import figures as complaints_figures
     from deskapp.services.reception import figures as reception_figures
-    from deskapp.services.renovation import figures
+    from deskapp.services.renovation import figures as renovation_figures
 
     report = _report(october)
     with october.db.read() as s:
         assert report.reception == reception_figures.monthly_summary(s, year=2026, month=10)
-        assert report.renovation == figures.monthly_summary(s, year=2026, month=10)
+        assert report.renovation == renovation_figures.monthly_summary(s, year=2026, month=10)
         assert report.cashier == cashier_close.monthly_summary(s, year=2026, month=10)
         assert report.ops == ops.monthly_summary(s, year=2026, month=10)
-        assert report.complaints.as_dict() == complaints.monthly_analysis(
+        assert report.complaints.as_dict() == complaints_figures.monthly_analysis(
             s, year=2026, month=10).as_dict()
 
 

@@ -190,7 +190,7 @@ def _workorders(session: Session, m: _Span, name: str, arg: str) -> tuple[str, A
         "complaints.category", "complaints.channel", "complaints.open_now")
 def _complaints(session: Session, m: _Span, name: str, arg: str) -> tuple[str, Any]:
     from deskapp.db.models.complaints import Complaint as C
-    from deskapp.services.complaints.complaints import list_source
+    from deskapp.services.complaints.queries import list_source
 
     received = m.within(col(C.received_at))
     now = clock.now()

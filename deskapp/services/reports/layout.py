@@ -145,7 +145,7 @@ def _reception_sections(r: MonthlyReport) -> list[Section]:
 
 
 def _complaints_section(r: MonthlyReport) -> Section:
-    from deskapp.services.complaints.complaints import format_minutes
+    from deskapp.services.complaints.labels import format_minutes
 
     c = r.complaints
     return Section(

@@ -97,13 +97,13 @@ def monthly_report(session: Session, *, by: Staff, year: int, month: int) -> Mon
     from deskapp.services import ops
     from deskapp.services.cashier import close as cashier_close
     from deskapp.services.cashier.arrears import arrears_totals
-    from deskapp.services.complaints import complaints
+    from deskapp.services.complaints import figures as complaints_figures
     from deskapp.services.customer.month import monthly_summary as customer_month
     from deskapp.services.reception import figures
     from deskapp.services.registers import registers
     from deskapp.services.renovation import figures as renovation_figures
     from deskapp.services.site import get_site
-    from deskapp.services.survey import survey as survey_svc
+    from deskapp.services.survey import figures as survey_figures
 
     require_role(by, Role.SUPERVISOR)
     check_month(year, month)
@@ -120,12 +120,12 @@ def monthly_report(session: Session, *, by: Staff, year: int, month: int) -> Mon
         year=year, month=month, site_name=profile.name if profile else "",
         made_at=clock.now(), as_of=as_of, partial=last_day >= today,
         reception=figures.monthly_summary(session, year=year, month=month),
-        complaints=complaints.monthly_analysis(session, year=year, month=month),
+        complaints=complaints_figures.monthly_analysis(session, year=year, month=month),
         renovation=renovation_figures.monthly_summary(session, year=year, month=month),
         cashier=cashier_close.monthly_summary(
             session, year=year, month=month, arrears=arrears if as_of == last_day else None),
         arrears=arrears,
-        survey=survey_svc.monthly_summary(session, year=year, month=month),
+        survey=survey_figures.monthly_summary(session, year=year, month=month),
         registers=registers.monthly_summary(session, year=year, month=month),
         ops=ops.monthly_summary(session, year=year, month=month),
         handover_notes=notes, handover_notes_total=notes_total,
