@@ -203,7 +203,8 @@ def take_payment(session: Session, *, by: Staff, request_id: str, unit_id: int,
     total = sum(b.amount_fen for b in bills)
     checked, change = _check_tenders(list(tenders or []), total)
     today = clock.today()
-    if is_day_closed(session, by.id, today):  # type: ignore[arg-type]
+    assert by.id is not None
+    if is_day_closed(session, by.id, today):
         raise Conflict("cashier.day_closed", date=today.isoformat())
     payer = " ".join((payer_name or "").split())
     if not payer:
@@ -215,19 +216,21 @@ def take_payment(session: Session, *, by: Staff, request_id: str, unit_id: int,
                       unit_id=unit_id, unit_code=unit.code, payer_name=payer[:50],
                       total_fen=total, change_fen=change,
                       methods=",".join(x.method.value for x in checked), request_id=request_id,
-                      business_date=today, issued_at=clock.now(), issued_by=by.id,  # type: ignore[arg-type]
+                      business_date=today, issued_at=clock.now(), issued_by=by.id,
                       desk=desk[:40])
     session.add(receipt)
     session.flush()
+    assert receipt.id is not None
     for bill in bills:
-        session.add(ReceiptLine(receipt_id=receipt.id, bill_id=bill.id, fee_code=bill.fee_code,  # type: ignore[arg-type]
+        assert bill.id is not None
+        session.add(ReceiptLine(receipt_id=receipt.id, bill_id=bill.id, fee_code=bill.fee_code,
                                 kind=bill.kind, description=bill.description,
                                 period=bill.period, amount_fen=bill.amount_fen))
         bill.status = BillStatus.PAID
         bill.receipt_id = receipt.id
         session.add(bill)
     for x in checked:
-        session.add(ReceiptTender(receipt_id=receipt.id, method=x.method,  # type: ignore[arg-type]
+        session.add(ReceiptTender(receipt_id=receipt.id, method=x.method,
                                   amount_fen=x.amount_fen, tendered_fen=x.tendered_fen,
                                   change_fen=(x.tendered_fen - x.amount_fen)
                                   if x.tendered_fen is not None else 0))
@@ -248,8 +251,9 @@ def _dependents(session: Session, action: str, receipt: Receipt, *,
                 origin: str = "") -> list[hooks.DocumentDependent]:
     """What the other areas say about voiding/refunding ``receipt``: refused (with what
     to do instead) when any of them vetoes; else the records they will reverse."""
+    assert receipt.id is not None
     found = hooks.document_dependents(
-        session, hooks.DocumentAction(action, "receipt", receipt.id, origin))  # type: ignore[arg-type]
+        session, hooks.DocumentAction(action, "receipt", receipt.id, origin))
     vetoes = [d.text for d in found if d.veto]
     if vetoes:
         raise Conflict(f"cashier.{action}.refused", number=receipt.number,

@@ -92,7 +92,7 @@ def refund(session: Session, *, by: Staff, receipt_id: int, amount_fen: int, rea
     receipt = get_receipt(session, receipt_id)
     if receipt.voided:
         raise InvalidTransition("cashier.refund.voided", number=receipt.number)
-    left, per_bill = refundable(session, receipt.id)  # type: ignore[arg-type]
+    left, per_bill = refundable(session, receipt_id)
     if amount_fen > left:
         raise ValidationError("cashier.refund.exceeds", field="amount", max=format_fen(left))
     dependents = _dependents(session, "refund", receipt, origin=origin)
@@ -122,19 +122,21 @@ def refund(session: Session, *, by: Staff, receipt_id: int, amount_fen: int, rea
     if cashier is not None:
         require_role(cashier, *CASHIERS)
     today = clock.today()
-    if is_day_closed(session, payer.id, today):  # type: ignore[arg-type]
+    assert payer.id is not None and by.id is not None
+    if is_day_closed(session, payer.id, today):
         raise Conflict("cashier.day_closed", date=today.isoformat())
     series = series_for(REFUND_SERIES, today)
     seq = numbering.next_value(session, f"refund.{series}")
     doc = Refund(number=format_number(series, seq), series=series, seq=seq,
-                 receipt_id=receipt.id, unit_id=receipt.unit_id,  # type: ignore[arg-type]
+                 receipt_id=receipt_id, unit_id=receipt.unit_id,
                  unit_code=receipt.unit_code, amount_fen=amount_fen, method=method,
                  reason=reason, request_id=request_id, business_date=today,
-                 issued_at=clock.now(), issued_by=payer.id, approved_by=by.id)  # type: ignore[arg-type]
+                 issued_at=clock.now(), issued_by=payer.id, approved_by=by.id)
     session.add(doc)
     session.flush()
+    assert doc.id is not None
     for bill_id, part in lines:
-        session.add(RefundLine(refund_id=doc.id, bill_id=bill_id, amount_fen=part))  # type: ignore[arg-type]
+        session.add(RefundLine(refund_id=doc.id, bill_id=bill_id, amount_fen=part))
     session.flush()
     audit.record(session, by=by, action="cashier.refund", entity="refund", entity_id=doc.id,
                  detail={"number": doc.number, "receipt": receipt.number,
@@ -155,12 +157,13 @@ def refund_preview(session: Session, *, by: Staff, receipt_id: int, amount_fen: 
     receipt = get_receipt(session, receipt_id)
     if receipt.voided:
         raise InvalidTransition("cashier.refund.voided", number=receipt.number)
-    left, _per_bill = refundable(session, receipt.id)  # type: ignore[arg-type]
+    left, _per_bill = refundable(session, receipt_id)
     if amount_fen > left:
         raise ValidationError("cashier.refund.exceeds", field="amount", max=format_fen(left))
     dependents = _dependents(session, "refund", receipt)
     today = clock.today()
-    if is_day_closed(session, by.id, today):  # type: ignore[arg-type]
+    assert by.id is not None
+    if is_day_closed(session, by.id, today):
         raise Conflict("cashier.day_closed", date=today.isoformat())
     how = t(f"cashier.method.{PayMethod(method).value}") if method else ""
     lines = _receipt_lines(session, receipt) + [

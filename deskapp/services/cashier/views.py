@@ -121,7 +121,7 @@ def receipt_view(session: Session, *, receipt_id: int) -> ReceiptView:
                            .order_by(col(Refund.id))).all()
     site_name, company = _site(session)
     return ReceiptView(
-        id=receipt.id, number=receipt.number, site_name=site_name, company=company,  # type: ignore[arg-type]
+        id=receipt_id, number=receipt.number, site_name=site_name, company=company,
         unit_code=receipt.unit_code, payer_name=receipt.payer_name,
         issued_at=receipt.issued_at, business_date=receipt.business_date,
         cashier=_staff_name(session, receipt.issued_by), desk=receipt.desk,
@@ -131,9 +131,10 @@ def receipt_view(session: Session, *, receipt_id: int) -> ReceiptView:
                  for x in tenders],
         voided=receipt.voided, void_reason=receipt.void_reason, voided_at=receipt.voided_at,
         voided_by=_staff_name(session, receipt.voided_by),
-        refunds=[ViewRefund(r.id, r.number, r.amount_fen, r.method, r.reason, r.issued_at,  # type: ignore[arg-type]
+        refunds=[ViewRefund(r.id, r.number, r.amount_fen, r.method, r.reason, r.issued_at,
                             _staff_name(session, r.issued_by),
-                            _staff_name(session, r.approved_by)) for r in refunds])
+                            _staff_name(session, r.approved_by))
+                 for r in refunds if r.id is not None])  # rows read back: ids are set
 
 
 @dataclass(frozen=True)

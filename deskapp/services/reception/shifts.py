@@ -28,7 +28,6 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, func, or_
-from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import Session, col, select
 
 from deskapp import clock
@@ -418,8 +417,8 @@ class HandoverSource(SqlListSource):
             FilterSpec("status", "reception.filter.status", "choice",
                        [(s.value, t(f"reception.ho.status.{s.value}")) for s in HandoverStatus]),
         ]
-        self.filter_columns = {"from": Handover.period_end, "to": Handover.period_end,  # type: ignore[dict-item]
-                               "status": Handover.status}  # type: ignore[dict-item]
+        self.filter_columns = {"from": col(Handover.period_end), "to": col(Handover.period_end),
+                               "status": col(Handover.status)}
         self._names: dict[int, str] = {}
 
     def filter_clause(self, key: str, value: object) -> ColumnElement[bool] | None:
@@ -436,7 +435,7 @@ class HandoverSource(SqlListSource):
     def select(self) -> Select[Any]:
         return select(Handover)
 
-    def fetch(self, session: OrmSession, query: ListQuery, offset: int, limit: int, *,
+    def fetch(self, session: Session, query: ListQuery, offset: int, limit: int, *,
               reverse: bool = False) -> list[ListRow]:
         self._names = staff_names(session)
         return super().fetch(session, query, offset, limit, reverse=reverse)

@@ -22,7 +22,6 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, true
-from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import Session, col, select
 
 from deskapp import clock
@@ -435,28 +434,28 @@ class WorkOrderSource(SqlListSource):
                        [(str(i), name) for i, name in buildings]),
         ]
         self.filter_columns = {
-            "from": WorkOrder.created_at, "to": WorkOrder.created_at,  # type: ignore[dict-item]
-            "category": WorkOrder.category,  # type: ignore[dict-item]
+            "from": col(WorkOrder.created_at), "to": col(WorkOrder.created_at),
+            "category": col(WorkOrder.category),
         }
         self._now = clock.now()
 
     def filter_clause(self, key: str, value: object) -> ColumnElement[bool] | None:
         now = clock.now()
         if key == "view":
-            status = WorkOrder.status
+            status = col(WorkOrder.status)
             return {
-                "open": status.in_(OPEN_STATES),  # type: ignore[attr-defined]
-                "overdue": status.in_(OPEN_STATES) & (col(WorkOrder.due_at) < now),  # type: ignore[attr-defined]
+                "open": status.in_(OPEN_STATES),
+                "overdue": status.in_(OPEN_STATES) & (col(WorkOrder.due_at) < now),
                 "awaiting_visit": status == WorkOrderStatus.COMPLETED,
                 "visited": status == WorkOrderStatus.VISITED,
                 "closed": status == WorkOrderStatus.CLOSED,
                 "cancelled": status == WorkOrderStatus.CANCELLED,
             }.get(str(value), true())
         if key in ("building", "unit", "contact"):
-            column = {"building": WorkOrder.building_id, "unit": WorkOrder.unit_id,
-                      "contact": WorkOrder.contact_id}[key]
+            column = {"building": col(WorkOrder.building_id), "unit": col(WorkOrder.unit_id),
+                      "contact": col(WorkOrder.contact_id)}[key]
             try:
-                return column == int(str(value))  # type: ignore[return-value]
+                return column == int(str(value))
             except ValueError:
                 return None
         return super().filter_clause(key, value)
@@ -464,7 +463,7 @@ class WorkOrderSource(SqlListSource):
     def select(self) -> Select[Any]:
         return select(WorkOrder)
 
-    def fetch(self, session: OrmSession, query: ListQuery, offset: int, limit: int, *,
+    def fetch(self, session: Session, query: ListQuery, offset: int, limit: int, *,
               reverse: bool = False) -> list[ListRow]:
         self._now = clock.now()
         return super().fetch(session, query, offset, limit, reverse=reverse)

@@ -9,9 +9,8 @@ from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import Select, select, true
-from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
-from sqlmodel import col
+from sqlmodel import Session, col
 
 from deskapp import clock
 from deskapp.db.models import Building, Unit
