@@ -367,7 +367,8 @@ def _customer_sections(r: MonthlyReport) -> list[Section]:
 
     return [Section(
         "incidents", t("reports.s.incidents"),
-        bool(i.total or c.moved_in or c.moved_out or c.transfers),
+        bool(i.total or c.moved_in or c.moved_out or c.transfers or c.cards.issued
+             or c.cards.replaced or c.cards.cancelled),
         figures=[
             _count("incidents", i.total),
             _count("incidents_open", i.open_now),
@@ -377,6 +378,10 @@ def _customer_sections(r: MonthlyReport) -> list[Section]:
             _count("moved_in", c.moved_in),
             _count("moved_out", c.moved_out),
             _count("transfers", c.transfers),
+            _count("cards_issued", c.cards.issued),
+            _count("cards_replaced", c.cards.replaced),
+            _count("cards_cancelled", c.cards.cancelled),
+            _count("cards_active", c.cards.active),
         ],
         charts=[Chart("incidents_by_kind", t("reports.c.incidents_by_kind"), _bars(
             [(k, kind_label(k), n) for k, n in i.by_kind.items()], None))])]
