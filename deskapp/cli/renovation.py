@@ -1,6 +1,6 @@
 """Renovation on the command line:
 
-* ``deskapp report renovation --month YYYY-MM [--format text|json|csv]`` — the month's
+* ``deskapp report renovation --month YYYY-MM [--format text|json|csv|xlsx]`` — the month's
   figures (filed, approved, extensions, inspections, deposits collected/refunded/held,
   active/expiring/overdue at the month's end);
 * ``deskapp renovation list [--view active|expiring|overdue|deposit|open|all|archive]
@@ -23,12 +23,6 @@ from deskapp.cli.base import app, as_option, fail, open_db, report_app, signed_i
 renovation_app = typer.Typer(help="Renovation filings (装修管理)")
 app.add_typer(renovation_app, name="renovation")
 
-_FIELDS = ("filed", "approved", "cancelled", "extensions", "inspections_passed",
-           "inspections_failed", "deposits_collected", "deposits_collected_fen",
-           "deposits_refunded", "deposits_refunded_fen", "active_at_end", "expiring_at_end",
-           "overdue_at_end", "deposits_held_at_end", "deposits_held_at_end_fen")
-
-
 def _month(month: str | None) -> tuple[int, int]:
     from deskapp import clock
     from deskapp.i18n import t
@@ -46,18 +40,21 @@ def _month(month: str | None) -> tuple[int, int]:
 @report_app.command("renovation")
 def report_renovation(
     month: str = typer.Option(None, "--month", "-m", help="YYYY-MM (default: this month)"),
-    format: str = typer.Option("text", "--format", "-f", help="text | json | csv"),
-    output: Path = typer.Option(None, "--output", "-o", help="File to write"),
+    format: str = typer.Option("text", "--format", "-f", help="text | json | csv | xlsx"),
+    output: Path = typer.Option(None, "--output", "-o", help="File to write (xlsx: required)"),
     as_: str = as_option(),
 ) -> None:
     """The month's renovation figures (site-local month)."""
     from deskapp.i18n import t
-    from deskapp.money import format_fen
+    from deskapp.reporting import csv, xlsx
+    from deskapp.reporting import text as text_writer
     from deskapp.services.renovation import figures as renovation_figures
 
     fmt = (format or "").lower().strip()
-    if fmt not in ("text", "json", "csv"):
-        fail(t("renovation.cli.bad_format", formats="text | json | csv"))
+    if fmt not in ("text", "json", "csv", "xlsx"):
+        fail(t("renovation.cli.bad_format", formats="text | json | csv | xlsx"))
+    if fmt == "xlsx" and output is None:
+        fail(t("cli.xlsx_needs_output"), 2)
     year, mon = _month(month)
     db = open_db()
     try:
@@ -66,29 +63,17 @@ def report_renovation(
             figures = renovation_figures.monthly_summary(session, year=year, month=mon)
     finally:
         db.dispose()
+    report = renovation_figures.month_report(figures)
+    if fmt == "xlsx":
+        output.write_bytes(xlsx.render(report))
+        typer.echo(t("renovation.cli.written", path=str(output)))
+        return
     if fmt == "json":
         content = json.dumps(dataclasses.asdict(figures), ensure_ascii=False, indent=2)
     elif fmt == "csv":
-        buffer = io.StringIO()
-        from deskapp.services.export import csv_writer
-
-        writer = csv_writer(buffer)
-        writer.writerow(["key", "label", "value"])
-        for name in _FIELDS:
-            writer.writerow([name, t(f"renovation.report.{name}"), getattr(figures, name)])
-        for kind, n in sorted(figures.by_kind.items()):
-            writer.writerow([f"filed.{kind}", t(f"renovation.kind.{kind}"), n])
-        content = buffer.getvalue()
+        content = csv.render(report)
     else:
-        from deskapp.reporting.text import lines
-
-        rows = [[t(f"renovation.report.{name}"),
-                 format_fen(getattr(figures, name)) if name.endswith("_fen")
-                 else str(getattr(figures, name))] for name in _FIELDS]
-        rows += [["  " + t(f"renovation.kind.{kind}"), str(n)]
-                 for kind, n in sorted(figures.by_kind.items())]
-        content = (t("renovation.report.title", year=year, month=mon) + "\n"
-                   + "".join("  " + line + "\n" for line in lines(rows, right=(1,)).splitlines()))
+        content = text_writer.render(report)
     if output:
         output.write_text(content, encoding="utf-8")
         typer.echo(t("renovation.cli.written", path=str(output)))

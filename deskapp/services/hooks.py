@@ -8,6 +8,9 @@
   refunded, the areas say which of their records depend on it — and whether the action
   is refused (``veto``, with what to do instead) or goes ahead reversing that record in
   the same transaction (``reverse``). See :func:`document_dependents`.
+- ``contact_logger``: the one area that keeps the contact log (reception) writes a
+  :class:`ContactNote` another area made with a unit's people (the cashier's arrears
+  reminder) — so that area needs no import of the reception services.
 
 Each area lists its providers in one explicit table, ``services/<area>/wiring.py``
 (``register()``); :func:`load_area_services` calls those of :data:`AREAS` once, when a
@@ -26,6 +29,7 @@ from typing import Any
 from sqlmodel import Session
 
 from deskapp.db.models import Staff
+from deskapp.db.models.reception import ContactChannel, ContactKind
 from deskapp.masking import mask_text
 
 
@@ -85,6 +89,21 @@ class DocumentDependent:
     reverse: Callable[[Session, Staff], None] | None = None
 
 
+@dataclass(frozen=True)
+class ContactNote:
+    """A contact of another area with a unit's people, for the reception contact log
+    (:func:`log_contact`): already translated ``content``, logged at ``desk`` by the
+    staff member who made it."""
+
+    channel: ContactChannel
+    kind: ContactKind
+    content: str
+    at: datetime
+    unit_id: int | None = None
+    person_name: str = ""
+    desk: str | None = None
+
+
 AfterLogin = Callable[[Session, "Staff", str], None]
 UnitFlagProvider = Callable[[Session, list[int]], dict[int, list[UnitFlag]]]
 OpenItemsProvider = Callable[[Session, HandoverContext], list[OpenItem]]
@@ -94,6 +113,25 @@ _open_items_providers: list[tuple[int, str, OpenItemsProvider]] = []
 _after_login: list[AfterLogin] = []
 DocumentDependentsProvider = Callable[[Session, DocumentAction], list[DocumentDependent]]
 _document_dependents: list[DocumentDependentsProvider] = []
+ContactLogger = Callable[[Session, Staff, ContactNote], int | None]
+_contact_loggers: list[ContactLogger] = []
+
+
+def contact_logger(fn: ContactLogger) -> ContactLogger:
+    """Register ``fn(session, by, note) -> contact id``: the area that keeps the contact
+    log writes ``note`` to it in the caller's transaction (one logger: the reception)."""
+    _contact_loggers.append(fn)
+    return fn
+
+
+def log_contact(session: Session, by: Staff, note: ContactNote) -> int | None:
+    """Write ``note`` to the contact log; the contact's id (``None`` when no area keeps
+    a contact log)."""
+    load_area_services()
+    contact_id = None
+    for fn in _contact_loggers:
+        contact_id = fn(session, by, note)
+    return contact_id
 
 
 def document_dependents_provider(fn: DocumentDependentsProvider) -> DocumentDependentsProvider:

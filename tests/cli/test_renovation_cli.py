@@ -72,11 +72,35 @@ def test_report_month_text_json_csv(db, approved):
                              "-f", "json").output)
     assert data["filed"] == 2 and data["approved"] == 1
     assert data["deposits_held_at_end_fen"] == 300000 and data["by_kind"] == {"simple": 2}
+    text_lines = result.output.splitlines()
+    assert text_lines[0] == "装修管理月报 2026年11月"
+    assert "deposits" not in result.output  # the keys are for machines: CSV and XLSX only
+    kind_line = next(line for line in text_lines if "简单装修" in line)
+    assert kind_line.startswith("  ") and kind_line.split() == ["简单装修", "2"]
     csv_out = invoke("--db", db.url, "report", "renovation", "--as", "boss", "-m", "2026-11", "-f", "csv").output
-    assert "deposits_collected_fen,收取保证金（金额）,300000" in csv_out
+    rows = csv_out.splitlines()
+    assert rows[0] == "key,项目,数值" and rows[1] == "filed,新备案,2"
+    # money as in every CSV the application writes: plain yuan (the JSON keeps fen)
+    assert "deposits_collected_fen,收取保证金（金额）,3000.00" in rows
+    assert rows[-1] == "filed.simple,  简单装修,2" and len(rows) == 1 + 15 + 1
     october = json.loads(invoke("--db", db.url, "report", "renovation", "--as", "boss", "-m", "2026-10",
                                 "-f", "json").output)
     assert october["filed"] == 0 and october["deposits_held_at_end"] == 0
+
+
+def test_report_xlsx(db, approved, tmp_path):
+    from openpyxl import load_workbook
+
+    target = tmp_path / "renovation.xlsx"
+    result = invoke("--db", db.url, "report", "renovation", "--as", "boss", "-m", "2026-11",
+                    "-f", "xlsx", "-o", str(target))
+    assert result.exit_code == 0, result.output
+    sheet = load_workbook(target).active
+    cells = {row[0]: row[1:] for row in sheet.iter_rows(values_only=True) if row and row[0]}
+    assert cells["filed"][1] == 2 and cells["deposits_held_at_end_fen"][1] == 3000
+    assert cells["deposits_held_at_end_fen"][0] == "月末保证金在押（金额）"
+    no_output = invoke("--db", db.url, "report", "renovation", "--as", "boss", "-f", "xlsx")
+    assert no_output.exit_code == 2 and "--output" in no_output.output
 
 
 def test_report_bad_month_and_format(db, approved):

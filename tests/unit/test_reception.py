@@ -4,6 +4,7 @@ monthly summary."""
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 
 import pytest
@@ -228,3 +229,34 @@ def test_parse_time_from_a_form(frozen_now):
         with pytest.raises(ValidationError) as err:
             common.parse_time(bad, field="completed_at")
         assert (err.value.field, err.value.key) == ("completed_at", "reception.time.invalid")
+
+
+def test_another_areas_contact_goes_through_the_hook_into_the_contact_log(db, receptionist,
+                                                                         site):
+    """hooks.log_contact (the cashier's arrears reminders) writes a contact like one typed
+    at the desk, with the same checks; the desk's shift is opened for it."""
+    note = hooks.ContactNote(channel=ContactChannel.PHONE, kind=ContactKind.FEE_REMINDER,
+                             content="电话催缴 ¥254.70", at=NOW - timedelta(minutes=5),
+                             unit_id=site.unit_a, person_name="张三", desk="前台1")
+    with db.write() as session:
+        contact_id = hooks.log_contact(session, receptionist, note)
+    with db.read() as session:
+        c = session.get(Contact, contact_id)
+        assert c is not None and c.kind == ContactKind.FEE_REMINDER
+        assert (c.unit_id, c.person_name, c.content) == (site.unit_a, "张三", "电话催缴 ¥254.70")
+        assert c.shift_id is not None and c.staff_id == receptionist.id
+    for bad in (dict(content="  "), dict(at=NOW + timedelta(hours=2)),
+                dict(unit_id=None, person_name="")):
+        with db.write() as session, pytest.raises(ValidationError):
+            hooks.log_contact(session, receptionist, replace(note, **bad))
+    assert _count(db) == 1
+
+
+def test_without_a_contact_log_the_hook_logs_nothing(db, receptionist, site, monkeypatch):
+    hooks.load_area_services()  # registered once; then the reception's logger is taken away
+    monkeypatch.setattr(hooks, "_contact_loggers", [])
+    note = hooks.ContactNote(channel=ContactChannel.PHONE, kind=ContactKind.FEE_REMINDER,
+                             content="电话催缴", at=NOW, unit_id=site.unit_a)
+    with db.write() as session:
+        assert hooks.log_contact(session, receptionist, note) is None
+    assert _count(db) == 0

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from deskapp.db.models import Role, Staff
 from deskapp.db.models.cashier import Refund
@@ -40,7 +40,7 @@ class ReceiptState:
 def receipt_state(session: Session, receipt_id: int) -> ReceiptState:
     receipt = payments.get_receipt(session, receipt_id)
     left, _ = refunds.refundable(session, receipt_id)
-    refunded = session.exec(select(Refund.id).where(Refund.receipt_id == receipt_id)).first()
+    refunded = session.exec(select(col(Refund.id)).where(col(Refund.receipt_id) == receipt_id)).first()
     return ReceiptState(
         id=receipt_id, number=receipt.number,
         business_date_text=receipt.business_date.isoformat(), voided=receipt.voided,

@@ -290,7 +290,6 @@ def _log_contact(session: Session, *, by: Staff, unit: Unit, reminder: ArrearsRe
                  desk: str | None) -> int | None:
     """Write the reminder to the reception contact log (kind: fee reminder)."""
     from deskapp.db.models.reception import ContactChannel, ContactKind
-    from deskapp.services.reception.contacts import ContactCreate, log_contact
 
     content = t("cashier.reminder.contact", owed=format_fen(reminder.owed_fen),
                 channel=t(f"cashier.reminder.channel.{reminder.channel.value}"))
@@ -301,11 +300,10 @@ def _log_contact(session: Session, *, by: Staff, unit: Unit, reminder: ArrearsRe
     owner = session.exec(select(Occupant).where(
         Occupant.unit_id == unit.id, Occupant.active == True,  # noqa: E712
         col(Occupant.kind) == OccupantKind.OWNER).order_by(col(Occupant.id))).first()
-    contact = log_contact(session, by=by, desk=desk, data=ContactCreate(
+    return hooks.log_contact(session, by, hooks.ContactNote(
         channel=ContactChannel(_CONTACT_CHANNEL[reminder.channel]),
         kind=ContactKind.FEE_REMINDER, content=content[:2000], unit_id=unit.id,
-        person_name=owner.name if owner else "", at=reminder.at))
-    return contact.id
+        person_name=owner.name if owner else "", at=reminder.at, desk=desk))
 
 
 def reminders_of(session: Session, unit_id: int, *, limit: int = 20) -> list[ArrearsReminder]:

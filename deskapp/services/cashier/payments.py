@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import func
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from deskapp import clock
 from deskapp.db.models import Role, Staff, Unit
@@ -172,10 +172,10 @@ def take_payment(session: Session, *, by: Staff, request_id: str, unit_id: int,
     if not request_id or len(request_id) > 64:
         raise ValidationError("cashier.request_id.invalid", field="request_id")
     ids = list(bill_ids or [])
-    existing = session.exec(select(Receipt).where(Receipt.request_id == request_id)).first()
+    existing = session.exec(select(Receipt).where(col(Receipt.request_id) == request_id)).first()
     if existing is not None:
-        paid_ids = set(session.exec(select(ReceiptLine.bill_id).where(
-            ReceiptLine.receipt_id == existing.id)).all())
+        paid_ids = set(session.exec(select(col(ReceiptLine.bill_id)).where(
+            col(ReceiptLine.receipt_id) == existing.id)).all())
         if existing.unit_id != unit_id or paid_ids != set(ids):
             raise Conflict("cashier.request_id.reused", number=existing.number)
         return existing
@@ -187,7 +187,7 @@ def take_payment(session: Session, *, by: Staff, request_id: str, unit_id: int,
     if len(set(ids)) != len(ids):
         raise ValidationError("cashier.pay.duplicate_item", field="items")
     bills = list(session.exec(
-        select(Bill).where(Bill.id.in_(ids)).order_by(Bill.due_date, Bill.id)  # type: ignore[union-attr]
+        select(Bill).where(col(Bill.id).in_(ids)).order_by(col(Bill.due_date), col(Bill.id))
         .with_for_update()).all())
     if len(bills) != len(ids):
         raise NotFound("cashier.bill.not_found")
@@ -195,39 +195,42 @@ def take_payment(session: Session, *, by: Staff, request_id: str, unit_id: int,
         if bill.unit_id != unit.id:
             raise ValidationError("cashier.pay.other_unit", field="items", item=bill.description)
         if bill.status == BillStatus.PAID:
-            number = session.exec(select(Receipt.number).where(
-                Receipt.id == bill.receipt_id)).first() or ""
+            number = session.exec(select(col(Receipt.number)).where(
+                col(Receipt.id) == bill.receipt_id)).first() or ""
             raise Conflict("cashier.pay.already_paid", item=bill.description, number=number)
         if bill.status == BillStatus.CANCELLED:
             raise Conflict("cashier.pay.cancelled", item=bill.description)
     total = sum(b.amount_fen for b in bills)
     checked, change = _check_tenders(list(tenders or []), total)
     today = clock.today()
-    if is_day_closed(session, by.id, today):  # type: ignore[arg-type]
+    assert by.id is not None
+    if is_day_closed(session, by.id, today):
         raise Conflict("cashier.day_closed", date=today.isoformat())
     payer = " ".join((payer_name or "").split())
     if not payer:
-        owner = owner_of(session, unit.id)
+        owner = owner_of(session, unit_id)
         payer = owner.name if owner else ""
     series = series_for(RECEIPT_SERIES, today)
     seq = numbering.next_value(session, f"receipt.{series}")
     receipt = Receipt(number=format_number(series, seq), series=series, seq=seq,
-                      unit_id=unit.id, unit_code=unit.code, payer_name=payer[:50],
+                      unit_id=unit_id, unit_code=unit.code, payer_name=payer[:50],
                       total_fen=total, change_fen=change,
                       methods=",".join(x.method.value for x in checked), request_id=request_id,
-                      business_date=today, issued_at=clock.now(), issued_by=by.id,  # type: ignore[arg-type]
+                      business_date=today, issued_at=clock.now(), issued_by=by.id,
                       desk=desk[:40])
     session.add(receipt)
     session.flush()
+    assert receipt.id is not None
     for bill in bills:
-        session.add(ReceiptLine(receipt_id=receipt.id, bill_id=bill.id, fee_code=bill.fee_code,  # type: ignore[arg-type]
+        assert bill.id is not None
+        session.add(ReceiptLine(receipt_id=receipt.id, bill_id=bill.id, fee_code=bill.fee_code,
                                 kind=bill.kind, description=bill.description,
                                 period=bill.period, amount_fen=bill.amount_fen))
         bill.status = BillStatus.PAID
         bill.receipt_id = receipt.id
         session.add(bill)
     for x in checked:
-        session.add(ReceiptTender(receipt_id=receipt.id, method=x.method,  # type: ignore[arg-type]
+        session.add(ReceiptTender(receipt_id=receipt.id, method=x.method,
                                   amount_fen=x.amount_fen, tendered_fen=x.tendered_fen,
                                   change_fen=(x.tendered_fen - x.amount_fen)
                                   if x.tendered_fen is not None else 0))
@@ -248,8 +251,9 @@ def _dependents(session: Session, action: str, receipt: Receipt, *,
                 origin: str = "") -> list[hooks.DocumentDependent]:
     """What the other areas say about voiding/refunding ``receipt``: refused (with what
     to do instead) when any of them vetoes; else the records they will reverse."""
+    assert receipt.id is not None
     found = hooks.document_dependents(
-        session, hooks.DocumentAction(action, "receipt", receipt.id, origin))  # type: ignore[arg-type]
+        session, hooks.DocumentAction(action, "receipt", receipt.id, origin))
     vetoes = [d.text for d in found if d.veto]
     if vetoes:
         raise Conflict(f"cashier.{action}.refused", number=receipt.number,
@@ -263,7 +267,7 @@ def _void_checks(session: Session, *, by: Staff, receipt_id: int
     receipt = get_receipt(session, receipt_id)
     if receipt.voided:
         raise InvalidTransition("cashier.void.already", number=receipt.number)
-    if session.exec(select(Refund.id).where(Refund.receipt_id == receipt.id)).first():
+    if session.exec(select(col(Refund.id)).where(col(Refund.receipt_id) == receipt.id)).first():
         raise Conflict("cashier.void.has_refunds", number=receipt.number)
     if is_day_closed(session, receipt.issued_by, receipt.business_date):
         raise Conflict("cashier.void.day_closed", number=receipt.number,
@@ -285,7 +289,7 @@ def void_receipt(session: Session, *, by: Staff, receipt_id: int, reason: str) -
     receipt.voided_at = clock.now()
     receipt.voided_by = by.id
     session.add(receipt)
-    for bill in session.exec(select(Bill).where(Bill.receipt_id == receipt.id)).all():
+    for bill in session.exec(select(Bill).where(col(Bill.receipt_id) == receipt.id)).all():
         bill.status = BillStatus.OPEN
         bill.receipt_id = None
         session.add(bill)
@@ -318,7 +322,7 @@ def void_preview(session: Session, *, by: Staff, receipt_id: int, reason: str) -
     reason = required_reason(reason, key="cashier.void.reason_required")
     receipt, dependents = _void_checks(session, by=by, receipt_id=receipt_id)
     bills = session.exec(select(func.count()).select_from(Bill)
-                         .where(Bill.receipt_id == receipt.id)).one()
+                         .where(col(Bill.receipt_id) == receipt.id)).one()
     lines = _receipt_lines(session, receipt) + [
         (t("cashier.confirm.reason"), reason),
         (t("cashier.confirm.effect"), t("cashier.confirm.void_effect", n=int(bills))),

@@ -5,7 +5,7 @@ its preview.
 from __future__ import annotations
 
 from sqlalchemy import func
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from deskapp import clock
 from deskapp.db.models import Role, Staff
@@ -55,16 +55,16 @@ __all__ = [
 def refundable(session: Session, receipt_id: int) -> tuple[int, dict[int, int]]:
     """What may still be refunded on a receipt: in total, and per bill."""
     receipt = get_receipt(session, receipt_id)
-    refunded = session.exec(select(func.coalesce(func.sum(Refund.amount_fen), 0)).where(
-        Refund.receipt_id == receipt.id)).one()
+    refunded = session.exec(select(func.coalesce(func.sum(col(Refund.amount_fen)), 0)).where(
+        col(Refund.receipt_id) == receipt.id)).one()
     per_bill: dict[int, int] = {}
-    for bill_id, amount in session.exec(select(ReceiptLine.bill_id, ReceiptLine.amount_fen)
-                                        .where(ReceiptLine.receipt_id == receipt.id)).all():
+    for bill_id, amount in session.exec(select(col(ReceiptLine.bill_id), col(ReceiptLine.amount_fen))
+                                        .where(col(ReceiptLine.receipt_id) == receipt.id)).all():
         per_bill[bill_id] = per_bill.get(bill_id, 0) + amount
     for bill_id, amount in session.exec(
-            select(RefundLine.bill_id, func.sum(RefundLine.amount_fen))
-            .join(Refund, Refund.id == RefundLine.refund_id)
-            .where(Refund.receipt_id == receipt.id).group_by(RefundLine.bill_id)).all():
+            select(col(RefundLine.bill_id), func.sum(col(RefundLine.amount_fen)))
+            .join(Refund, col(Refund.id) == col(RefundLine.refund_id))
+            .where(col(Refund.receipt_id) == receipt.id).group_by(col(RefundLine.bill_id))).all():
         per_bill[bill_id] = per_bill.get(bill_id, 0) - int(amount)
     return receipt.total_fen - int(refunded), per_bill
 
@@ -82,7 +82,7 @@ def refund(session: Session, *, by: Staff, receipt_id: int, amount_fen: int, rea
     request_id = (request_id or "").strip()
     if not request_id or len(request_id) > 64:
         raise ValidationError("cashier.request_id.invalid", field="request_id")
-    existing = session.exec(select(Refund).where(Refund.request_id == request_id)).first()
+    existing = session.exec(select(Refund).where(col(Refund.request_id) == request_id)).first()
     if existing is not None:
         if existing.receipt_id != receipt_id or existing.amount_fen != amount_fen:
             raise Conflict("cashier.request_id.reused", number=existing.number)
@@ -92,7 +92,7 @@ def refund(session: Session, *, by: Staff, receipt_id: int, amount_fen: int, rea
     receipt = get_receipt(session, receipt_id)
     if receipt.voided:
         raise InvalidTransition("cashier.refund.voided", number=receipt.number)
-    left, per_bill = refundable(session, receipt.id)  # type: ignore[arg-type]
+    left, per_bill = refundable(session, receipt_id)
     if amount_fen > left:
         raise ValidationError("cashier.refund.exceeds", field="amount", max=format_fen(left))
     dependents = _dependents(session, "refund", receipt, origin=origin)
@@ -113,7 +113,7 @@ def refund(session: Session, *, by: Staff, receipt_id: int, amount_fen: int, rea
             room = sum(per_bill[b] for b in bill_ids)
             raise ValidationError("cashier.refund.exceeds", field="amount", max=format_fen(room))
     tenders = list(session.exec(select(ReceiptTender).where(
-        ReceiptTender.receipt_id == receipt.id).order_by(ReceiptTender.id)).all())
+        col(ReceiptTender.receipt_id) == receipt.id).order_by(col(ReceiptTender.id))).all())
     if method is None:
         methods = [x.method for x in tenders]
         method = PayMethod.CASH if PayMethod.CASH in methods else methods[0]
@@ -122,19 +122,21 @@ def refund(session: Session, *, by: Staff, receipt_id: int, amount_fen: int, rea
     if cashier is not None:
         require_role(cashier, *CASHIERS)
     today = clock.today()
-    if is_day_closed(session, payer.id, today):  # type: ignore[arg-type]
+    assert payer.id is not None and by.id is not None
+    if is_day_closed(session, payer.id, today):
         raise Conflict("cashier.day_closed", date=today.isoformat())
     series = series_for(REFUND_SERIES, today)
     seq = numbering.next_value(session, f"refund.{series}")
     doc = Refund(number=format_number(series, seq), series=series, seq=seq,
-                 receipt_id=receipt.id, unit_id=receipt.unit_id,  # type: ignore[arg-type]
+                 receipt_id=receipt_id, unit_id=receipt.unit_id,
                  unit_code=receipt.unit_code, amount_fen=amount_fen, method=method,
                  reason=reason, request_id=request_id, business_date=today,
-                 issued_at=clock.now(), issued_by=payer.id, approved_by=by.id)  # type: ignore[arg-type]
+                 issued_at=clock.now(), issued_by=payer.id, approved_by=by.id)
     session.add(doc)
     session.flush()
+    assert doc.id is not None
     for bill_id, part in lines:
-        session.add(RefundLine(refund_id=doc.id, bill_id=bill_id, amount_fen=part))  # type: ignore[arg-type]
+        session.add(RefundLine(refund_id=doc.id, bill_id=bill_id, amount_fen=part))
     session.flush()
     audit.record(session, by=by, action="cashier.refund", entity="refund", entity_id=doc.id,
                  detail={"number": doc.number, "receipt": receipt.number,
@@ -155,12 +157,13 @@ def refund_preview(session: Session, *, by: Staff, receipt_id: int, amount_fen: 
     receipt = get_receipt(session, receipt_id)
     if receipt.voided:
         raise InvalidTransition("cashier.refund.voided", number=receipt.number)
-    left, _per_bill = refundable(session, receipt.id)  # type: ignore[arg-type]
+    left, _per_bill = refundable(session, receipt_id)
     if amount_fen > left:
         raise ValidationError("cashier.refund.exceeds", field="amount", max=format_fen(left))
     dependents = _dependents(session, "refund", receipt)
     today = clock.today()
-    if is_day_closed(session, by.id, today):  # type: ignore[arg-type]
+    assert by.id is not None
+    if is_day_closed(session, by.id, today):
         raise Conflict("cashier.day_closed", date=today.isoformat())
     how = t(f"cashier.method.{PayMethod(method).value}") if method else ""
     lines = _receipt_lines(session, receipt) + [

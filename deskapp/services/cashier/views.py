@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from deskapp.db.models.cashier import (
     Bill,
@@ -113,15 +113,15 @@ def _site(session: Session) -> tuple[str, str]:
 
 def receipt_view(session: Session, *, receipt_id: int) -> ReceiptView:
     receipt = get_receipt(session, receipt_id)
-    lines = session.exec(select(ReceiptLine).where(ReceiptLine.receipt_id == receipt.id)
-                         .order_by(ReceiptLine.id)).all()
-    tenders = session.exec(select(ReceiptTender).where(ReceiptTender.receipt_id == receipt.id)
-                           .order_by(ReceiptTender.id)).all()
-    refunds = session.exec(select(Refund).where(Refund.receipt_id == receipt.id)
-                           .order_by(Refund.id)).all()
+    lines = session.exec(select(ReceiptLine).where(col(ReceiptLine.receipt_id) == receipt.id)
+                         .order_by(col(ReceiptLine.id))).all()
+    tenders = session.exec(select(ReceiptTender).where(col(ReceiptTender.receipt_id) == receipt.id)
+                           .order_by(col(ReceiptTender.id))).all()
+    refunds = session.exec(select(Refund).where(col(Refund.receipt_id) == receipt.id)
+                           .order_by(col(Refund.id))).all()
     site_name, company = _site(session)
     return ReceiptView(
-        id=receipt.id, number=receipt.number, site_name=site_name, company=company,  # type: ignore[arg-type]
+        id=receipt_id, number=receipt.number, site_name=site_name, company=company,
         unit_code=receipt.unit_code, payer_name=receipt.payer_name,
         issued_at=receipt.issued_at, business_date=receipt.business_date,
         cashier=_staff_name(session, receipt.issued_by), desk=receipt.desk,
@@ -131,9 +131,10 @@ def receipt_view(session: Session, *, receipt_id: int) -> ReceiptView:
                  for x in tenders],
         voided=receipt.voided, void_reason=receipt.void_reason, voided_at=receipt.voided_at,
         voided_by=_staff_name(session, receipt.voided_by),
-        refunds=[ViewRefund(r.id, r.number, r.amount_fen, r.method, r.reason, r.issued_at,  # type: ignore[arg-type]
+        refunds=[ViewRefund(r.id, r.number, r.amount_fen, r.method, r.reason, r.issued_at,
                             _staff_name(session, r.issued_by),
-                            _staff_name(session, r.approved_by)) for r in refunds])
+                            _staff_name(session, r.approved_by))
+                 for r in refunds if r.id is not None])  # rows read back: ids are set
 
 
 @dataclass(frozen=True)
@@ -161,9 +162,9 @@ class RefundView:
 def refund_view(session: Session, *, refund_id: int) -> RefundView:
     doc = get_refund(session, refund_id)
     receipt = get_receipt(session, doc.receipt_id)
-    bills = session.exec(select(Bill.description, RefundLine.amount_fen)
-                         .join(Bill, Bill.id == RefundLine.bill_id)
-                         .where(RefundLine.refund_id == doc.id).order_by(RefundLine.id)).all()
+    bills = session.exec(select(col(Bill.description), col(RefundLine.amount_fen))
+                         .join(Bill, col(Bill.id) == col(RefundLine.bill_id))
+                         .where(col(RefundLine.refund_id) == doc.id).order_by(col(RefundLine.id))).all()
     site_name, company = _site(session)
     return RefundView(number=doc.number, site_name=site_name, company=company,
                       receipt_number=receipt.number, receipt_total_fen=receipt.total_fen,

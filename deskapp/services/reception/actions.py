@@ -8,6 +8,9 @@ each ``why_not_*(record, action, staff)`` is the error the action itself would r
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TypeVar
+
 from deskapp.db.models import Role, Staff
 from deskapp.db.models.reception import Contact, Handover, HandoverStatus, WorkOrder
 from deskapp.errors import Conflict, DeskError, InvalidTransition
@@ -24,9 +27,12 @@ def _role(staff: Staff | None, *roles: Role) -> DeskError | None:
     return None
 
 
-def _allowed(actions: tuple[str, ...], why: object, record: object,
-             staff: Staff | None) -> frozenset[str]:
-    return frozenset(a for a in actions if why(record, a, staff) is None)  # type: ignore[operator]
+R = TypeVar("R")
+
+
+def _allowed(actions: tuple[str, ...], why: Callable[[R, str, Staff | None], DeskError | None],
+             record: R, staff: Staff | None) -> frozenset[str]:
+    return frozenset(a for a in actions if why(record, a, staff) is None)
 
 
 # --------------------------------------------------------------------------------------

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy.orm import Session as OrmSession
+from sqlmodel import Session
 
 from deskapp import clock, validators
 from deskapp.db.models import Role
@@ -103,10 +103,10 @@ def _enum(enum: type[Any], value: object, field: str) -> Any:
         raise ValidationError("reception.choice.invalid", field=field) from None
 
 
-def staff_names(session: OrmSession) -> dict[int, str]:
+def staff_names(session: Session) -> dict[int, str]:
     from deskapp.services.staff import names
 
-    return names(session)  # type: ignore[arg-type]
+    return names(session)
 
 
 # --------------------------------------------------------------------------------------

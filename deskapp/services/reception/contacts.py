@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from deskapp import clock
 from deskapp.db.models import Role, Staff, Unit
@@ -120,10 +120,10 @@ def _shift_for(session: Session, by: Staff, desk: str | None) -> int | None:
         else:
             shift = open_shift(session, by=by, desk=desk)
         return shift.id if shift else None
-    query = (select(Shift.id).where(Shift.closed_at.is_(None))  # type: ignore[union-attr]
-             .join(ShiftMember, ShiftMember.shift_id == Shift.id)
-             .where(ShiftMember.staff_id == by.id))
-    return session.exec(query.order_by(Shift.opened_at.desc()).limit(1)).first()  # type: ignore[call-overload,attr-defined]
+    query = (select(col(Shift.id)).where(col(Shift.closed_at).is_(None))
+             .join(ShiftMember, col(ShiftMember.shift_id) == col(Shift.id))
+             .where(col(ShiftMember.staff_id) == by.id))
+    return session.exec(query.order_by(col(Shift.opened_at).desc()).limit(1)).first()
 
 
 def log_contact(session: Session, *, by: Staff, data: ContactCreate,
@@ -162,6 +162,15 @@ def log_contact(session: Session, *, by: Staff, data: ContactCreate,
                          "unit": contact.unit_code, "name": name, "phone": mask_phone(phone)
                          if phone else ""})
     return contact
+
+
+def log_contact_note(session: Session, by: Staff, note: hooks.ContactNote) -> int | None:
+    """Log another area's contact (:func:`deskapp.services.hooks.log_contact`: the
+    cashier's arrears reminder) like one typed at the desk; the contact's id."""
+    contact = log_contact(session, by=by, desk=note.desk, data=ContactCreate(
+        channel=note.channel, kind=note.kind, content=note.content, unit_id=note.unit_id,
+        person_name=note.person_name, at=note.at))
+    return contact.id
 
 
 def get_contact(session: Session, contact_id: int) -> Contact:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from sqlalchemy import case, func
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from deskapp import clock
 from deskapp.db.models.reception import (
@@ -61,36 +61,36 @@ class ReceptionMonthSummary:
 def monthly_summary(session: Session, *, year: int, month: int) -> ReceptionMonthSummary:
     """Figures of one month, counted in SQL by site-local month."""
     start, end = clock.month_range(year, month)
-    in_month = (Contact.at >= start) & (Contact.at < end)  # type: ignore[operator]
-    by_kind = dict(session.exec(  # type: ignore[call-overload]
-        select(Contact.kind, func.count()).where(in_month).group_by(Contact.kind)).all())
-    by_channel = dict(session.exec(  # type: ignore[call-overload]
-        select(Contact.channel, func.count()).where(in_month).group_by(Contact.channel)).all())
-    pending = session.exec(select(func.count()).select_from(Contact).where(  # type: ignore[call-overload]
-        in_month, Contact.status == ContactStatus.PENDING)).one()
+    in_month = (col(Contact.at) >= start) & (col(Contact.at) < end)
+    by_kind = dict(session.exec(
+        select(col(Contact.kind), func.count()).where(in_month).group_by(col(Contact.kind))).all())
+    by_channel = dict(session.exec(
+        select(col(Contact.channel), func.count()).where(in_month).group_by(col(Contact.channel))).all())
+    pending = session.exec(select(func.count()).select_from(Contact).where(
+        in_month, col(Contact.status) == ContactStatus.PENDING)).one()
     now = clock.now()
-    created_in = (WorkOrder.created_at >= start) & (WorkOrder.created_at < end)  # type: ignore[operator]
+    created_in = (col(WorkOrder.created_at) >= start) & (col(WorkOrder.created_at) < end)
     open_states = (WorkOrderStatus.CREATED, WorkOrderStatus.DISPATCHED)
-    created, cancelled, overdue = session.exec(select(  # type: ignore[call-overload]
+    created, cancelled, overdue = session.exec(select(
         func.count(),
-        func.coalesce(func.sum(case((WorkOrder.status == WorkOrderStatus.CANCELLED, 1),
+        func.coalesce(func.sum(case((col(WorkOrder.status) == WorkOrderStatus.CANCELLED, 1),
                                     else_=0)), 0),
-        func.coalesce(func.sum(case((WorkOrder.status.in_(open_states)  # type: ignore[attr-defined]
-                                     & (WorkOrder.due_at < now), 1), else_=0)), 0),
+        func.coalesce(func.sum(case((col(WorkOrder.status).in_(open_states)
+                                     & (col(WorkOrder.due_at) < now), 1), else_=0)), 0),
     ).where(created_in)).one()
-    completed_in = (WorkOrder.completed_at >= start) & (WorkOrder.completed_at < end)  # type: ignore[operator]
-    completed, on_time = session.exec(select(  # type: ignore[call-overload]
+    completed_in = (col(WorkOrder.completed_at) >= start) & (col(WorkOrder.completed_at) < end)
+    completed, on_time = session.exec(select(
         func.count(),
-        func.coalesce(func.sum(case((WorkOrder.completed_at <= WorkOrder.due_at, 1),  # type: ignore[operator]
+        func.coalesce(func.sum(case((col(WorkOrder.completed_at) <= col(WorkOrder.due_at), 1),
                                     else_=0)), 0),
     ).where(completed_in)).one()
-    visited_in = (WorkOrder.visited_at >= start) & (WorkOrder.visited_at < end)  # type: ignore[operator]
-    visited, avg = session.exec(select(  # type: ignore[call-overload]
-        func.count(), func.avg(WorkOrder.satisfaction)).where(visited_in)).one()
-    handover_in = (Handover.period_end >= start) & (Handover.period_end < end)  # type: ignore[operator]
-    handovers, confirmed = session.exec(select(  # type: ignore[call-overload]
+    visited_in = (col(WorkOrder.visited_at) >= start) & (col(WorkOrder.visited_at) < end)
+    visited, avg = session.exec(select(
+        func.count(), func.avg(col(WorkOrder.satisfaction))).where(visited_in)).one()
+    handover_in = (col(Handover.period_end) >= start) & (col(Handover.period_end) < end)
+    handovers, confirmed = session.exec(select(
         func.count(),
-        func.coalesce(func.sum(case((Handover.status == HandoverStatus.CONFIRMED, 1),
+        func.coalesce(func.sum(case((col(Handover.status) == HandoverStatus.CONFIRMED, 1),
                                     else_=0)), 0),
     ).where(handover_in)).one()
     return ReceptionMonthSummary(

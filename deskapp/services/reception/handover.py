@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from deskapp.db.models.reception import (
     Contact,
@@ -22,8 +22,8 @@ OPEN_ITEMS_LIMIT = 100
 
 def pending_contacts(session: Session, ctx: hooks.HandoverContext) -> list[hooks.OpenItem]:
     rows = session.exec(
-        select(Contact).where(Contact.status == ContactStatus.PENDING)
-        .order_by(Contact.at.desc()).limit(OPEN_ITEMS_LIMIT)  # type: ignore[attr-defined]
+        select(Contact).where(col(Contact.status) == ContactStatus.PENDING)
+        .order_by(col(Contact.at).desc()).limit(OPEN_ITEMS_LIMIT)
     ).all()
     items = []
     for c in rows:

@@ -7,8 +7,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import Select
-from sqlalchemy.orm import Session as OrmSession
-from sqlmodel import select
+from sqlmodel import Session, col, select
 
 from deskapp.db.models.reception import (
     Contact,
@@ -40,7 +39,7 @@ class ContactSource(SqlListSource):
     three or more characters, LIKE for shorter terms)."""
 
     model = Contact
-    order_by = (Contact.at.desc(), Contact.id.desc())  # type: ignore[attr-defined,union-attr]
+    order_by = (col(Contact.at).desc(), col(Contact.id).desc())
     search_columns = CONTACT_SEARCH_COLUMNS
     fts_table = "contact_fts"
 
@@ -74,14 +73,14 @@ class ContactSource(SqlListSource):
                        [(str(i), name) for i, name in buildings]),
         ]
         self.filter_columns = {
-            "from": Contact.at, "to": Contact.at, "kind": Contact.kind,  # type: ignore[dict-item]
-            "status": Contact.status, "staff": Contact.staff_id,  # type: ignore[dict-item]
-            "building": Contact.building_id,  # type: ignore[dict-item]
-            "unit": Contact.unit_id, "shift": Contact.shift_id,  # type: ignore[dict-item]
+            "from": col(Contact.at), "to": col(Contact.at), "kind": col(Contact.kind),
+            "status": col(Contact.status), "staff": col(Contact.staff_id),
+            "building": col(Contact.building_id),
+            "unit": col(Contact.unit_id), "shift": col(Contact.shift_id),
         }
         self._names: dict[int, str] = {}
 
-    def filter_clause(self, key: str, value: object):  # type: ignore[no-untyped-def]
+    def filter_clause(self, key: str, value: object):
         if key in ("staff", "building", "unit", "shift"):
             try:
                 return self.filter_columns[key] == int(str(value))
@@ -92,7 +91,7 @@ class ContactSource(SqlListSource):
     def select(self) -> Select[Any]:
         return select(Contact)
 
-    def fetch(self, session: OrmSession, query: ListQuery, offset: int, limit: int, *,
+    def fetch(self, session: Session, query: ListQuery, offset: int, limit: int, *,
               reverse: bool = False) -> list[ListRow]:
         self._names = staff_names(session)
         return super().fetch(session, query, offset, limit, reverse=reverse)

@@ -28,8 +28,7 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, func, or_
-from sqlalchemy.orm import Session as OrmSession
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from deskapp import clock
 from deskapp.db.models import Role, Staff
@@ -80,8 +79,8 @@ __all__ = [
 def current_shift(session: Session, *, desk: str) -> Shift | None:
     """The desk's open shift, if any."""
     return session.exec(
-        select(Shift).where(Shift.desk == desk, Shift.closed_at.is_(None))  # type: ignore[union-attr]
-        .order_by(Shift.opened_at.desc())  # type: ignore[attr-defined]
+        select(Shift).where(col(Shift.desk) == desk, col(Shift.closed_at).is_(None))
+        .order_by(col(Shift.opened_at).desc())
     ).first()
 
 
@@ -152,29 +151,29 @@ def shift_contacts(shift: Shift, end: datetime | None = None) -> ColumnElement[b
     A contact dated on an earlier day that was attached to the shift (a fee reminder
     recorded late) is not counted in the shift's figures — the same rule for the handover
     and the desk's shift line."""
-    clause = (Contact.shift_id == shift.id) & (  # type: ignore[operator]
-        Contact.at >= clock.to_minute(shift.opened_at))
+    clause = (col(Contact.shift_id) == shift.id) & (
+        col(Contact.at) >= clock.to_minute(shift.opened_at))
     if end is not None:
-        clause = clause & (Contact.at <= end)  # type: ignore[operator]
+        clause = clause & (col(Contact.at) <= end)
     return clause
 
 
 def shift_contact_count(session: Session, shift: Shift) -> int:
     """How many contacts the desk's shift line shows (:func:`shift_contacts`)."""
-    return int(session.exec(select(func.count()).select_from(Contact).where(  # type: ignore[call-overload]
+    return int(session.exec(select(func.count()).select_from(Contact).where(
         shift_contacts(shift, shift.closed_at))).one())
 
 
 def contact_count(session: Session, shift_id: int) -> int:
     """How many contacts were logged in the shift."""
     return int(session.exec(select(func.count()).select_from(Contact)
-                            .where(Contact.shift_id == shift_id)).one())
+                            .where(col(Contact.shift_id) == shift_id)).one())
 
 
 def members(session: Session, shift_id: int) -> list[Staff]:
     return list(session.exec(
-        select(Staff).join(ShiftMember, ShiftMember.staff_id == Staff.id)
-        .where(ShiftMember.shift_id == shift_id).order_by(ShiftMember.joined_at)
+        select(Staff).join(ShiftMember, col(ShiftMember.staff_id) == col(Staff.id))
+        .where(col(ShiftMember.shift_id) == shift_id).order_by(col(ShiftMember.joined_at))
     ).all())
 
 
@@ -233,14 +232,14 @@ def build_summary(session: Session, *, shift: Shift, end: datetime,
     period, and every area's open items)."""
     start = shift.opened_at
     own = shift_contacts(shift, end)
-    by_kind = {ContactKind(k).value: int(n) for k, n in session.exec(  # type: ignore[call-overload]
-        select(Contact.kind, func.count()).where(own).group_by(Contact.kind)).all()}
-    pending = session.exec(select(func.count()).select_from(Contact).where(  # type: ignore[call-overload]
-        own, Contact.status == ContactStatus.PENDING)).one()
-    opened = session.exec(select(func.count()).select_from(WorkOrder).where(  # type: ignore[call-overload]
-        WorkOrder.created_at >= start, WorkOrder.created_at <= end)).one()
-    completed = session.exec(select(func.count()).select_from(WorkOrder).where(  # type: ignore[call-overload]
-        WorkOrder.completed_at >= start, WorkOrder.completed_at <= end)).one()  # type: ignore[operator]
+    by_kind = {ContactKind(k).value: int(n) for k, n in session.exec(
+        select(col(Contact.kind), func.count()).where(own).group_by(col(Contact.kind))).all()}
+    pending = session.exec(select(func.count()).select_from(Contact).where(
+        own, col(Contact.status) == ContactStatus.PENDING)).one()
+    opened = session.exec(select(func.count()).select_from(WorkOrder).where(
+        col(WorkOrder.created_at) >= start, col(WorkOrder.created_at) <= end)).one()
+    completed = session.exec(select(func.count()).select_from(WorkOrder).where(
+        col(WorkOrder.completed_at) >= start, col(WorkOrder.completed_at) <= end)).one()
     ctx = hooks.HandoverContext(start=start, end=end, staff_id=staff_id, desk=shift.desk,
                                 extra={"shift_id": shift.id})
     items = [
@@ -267,7 +266,7 @@ def write_handover(session: Session, *, by: Staff, shift_id: int, notes: str) ->
     """Write (or, until confirmed, rewrite) the handover of a shift; closes the shift."""
     shift = require_handover_writer(session, by=by, shift_id=shift_id)
     text = clean_text(notes, field="notes", label_key="reception.handover.notes", max_len=2000)
-    existing = session.exec(select(Handover).where(Handover.shift_id == shift.id)).first()
+    existing = session.exec(select(Handover).where(col(Handover.shift_id) == shift.id)).first()
     if existing is not None and existing.status == HandoverStatus.CONFIRMED:
         raise Conflict("reception.handover.confirmed")
     now = clock.now()
@@ -340,8 +339,8 @@ def mark_handover_read(session: Session, *, by: Staff, handover_id: int) -> Hand
 def pending_handover(session: Session, *, desk: str) -> Handover | None:
     """The desk's latest handover still waiting for confirmation."""
     return session.exec(
-        select(Handover).where(Handover.desk == desk, Handover.status == HandoverStatus.WRITTEN)
-        .order_by(Handover.period_end.desc())  # type: ignore[attr-defined]
+        select(Handover).where(col(Handover.desk) == desk, col(Handover.status) == HandoverStatus.WRITTEN)
+        .order_by(col(Handover.period_end).desc())
     ).first()
 
 
@@ -368,10 +367,10 @@ def get_handover(session: Session, handover_id: int) -> HandoverView:
 def handovers_on(session: Session, day: date, *, desk: str | None = None) -> list[HandoverView]:
     """Every handover written on ``day`` (by the end of its shift), oldest first."""
     start, end = clock.day_range(day)
-    query = select(Handover.id).where(Handover.period_end >= start, Handover.period_end < end)
+    query = select(col(Handover.id)).where(col(Handover.period_end) >= start, col(Handover.period_end) < end)
     if desk:
-        query = query.where(Handover.desk == desk)
-    ids = session.exec(query.order_by(Handover.period_end)).all()  # type: ignore[arg-type]
+        query = query.where(col(Handover.desk) == desk)
+    ids = session.exec(query.order_by(col(Handover.period_end))).all()
     return [get_handover(session, hid) for hid in ids if hid is not None]
 
 
@@ -393,7 +392,7 @@ class HandoverSource(SqlListSource):
     and status."""
 
     model = Handover
-    order_by = (Handover.period_end.desc(), Handover.id.desc())  # type: ignore[attr-defined,union-attr]
+    order_by = (col(Handover.period_end).desc(), col(Handover.id).desc())
     search_columns = ("notes", "desk")
     fts_table = None
 
@@ -418,8 +417,8 @@ class HandoverSource(SqlListSource):
             FilterSpec("status", "reception.filter.status", "choice",
                        [(s.value, t(f"reception.ho.status.{s.value}")) for s in HandoverStatus]),
         ]
-        self.filter_columns = {"from": Handover.period_end, "to": Handover.period_end,  # type: ignore[dict-item]
-                               "status": Handover.status}  # type: ignore[dict-item]
+        self.filter_columns = {"from": col(Handover.period_end), "to": col(Handover.period_end),
+                               "status": col(Handover.status)}
         self._names: dict[int, str] = {}
 
     def filter_clause(self, key: str, value: object) -> ColumnElement[bool] | None:
@@ -428,15 +427,15 @@ class HandoverSource(SqlListSource):
                 sid = int(str(value))
             except ValueError:
                 return None
-            return or_(Handover.written_by == sid, Handover.confirmed_by == sid)  # type: ignore[arg-type]
+            return or_(col(Handover.written_by) == sid, col(Handover.confirmed_by) == sid)
         if key == "desk":
-            return Handover.desk == str(value)  # type: ignore[return-value]
+            return col(Handover.desk) == str(value)
         return super().filter_clause(key, value)
 
     def select(self) -> Select[Any]:
         return select(Handover)
 
-    def fetch(self, session: OrmSession, query: ListQuery, offset: int, limit: int, *,
+    def fetch(self, session: Session, query: ListQuery, offset: int, limit: int, *,
               reverse: bool = False) -> list[ListRow]:
         self._names = staff_names(session)
         return super().fetch(session, query, offset, limit, reverse=reverse)

@@ -22,8 +22,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, true
-from sqlalchemy.orm import Session as OrmSession
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from deskapp import clock
 from deskapp.db.models import Staff, Unit
@@ -86,7 +85,7 @@ def limits_from_settings(settings: Any) -> dict[WorkOrderUrgency, int]:
     for urgency in WorkOrderUrgency:
         raw = settings.get(f"workorder.limit_hours.{urgency.value}") if settings else None
         try:
-            hours = int(raw) if raw is not None else None  # type: ignore[call-overload]
+            hours = int(raw) if raw is not None else None
         except (TypeError, ValueError):
             hours = None
         if hours is not None and hours > 0:
@@ -113,7 +112,7 @@ def get_work_order(session: Session, work_order_id: int) -> WorkOrder:
 
 
 def get_by_number(session: Session, number: str) -> WorkOrder:
-    order = session.exec(select(WorkOrder).where(WorkOrder.number == number.strip().upper())).first()
+    order = session.exec(select(WorkOrder).where(col(WorkOrder.number) == number.strip().upper())).first()
     if order is None:
         raise NotFound("reception.workorder.not_found")
     return order
@@ -309,8 +308,8 @@ def work_order_bill(session: Session, order: WorkOrder) -> Any:
     """The cashier's bill for a paid repair's charge (``None`` when there is none)."""
     from deskapp.db.models.cashier import Bill
 
-    return session.exec(select(Bill).where(Bill.source_kind == "workorder",
-                                           Bill.source_id == order.id)).first()
+    return session.exec(select(Bill).where(col(Bill.source_kind) == "workorder",
+                                           col(Bill.source_id) == order.id)).first()
 
 
 def record_return_visit(session: Session, *, by: Staff, work_order_id: int,
@@ -407,7 +406,7 @@ class WorkOrderSource(SqlListSource):
     overdue, awaiting return visit, …"""
 
     model = WorkOrder
-    order_by = (WorkOrder.created_at.desc(), WorkOrder.id.desc())  # type: ignore[attr-defined,union-attr]
+    order_by = (col(WorkOrder.created_at).desc(), col(WorkOrder.id).desc())
     search_columns = ("number", "description", "location", "requester_name", "assignee",
                       "unit_code", "result")
     fts_table = "work_order_fts"
@@ -435,28 +434,28 @@ class WorkOrderSource(SqlListSource):
                        [(str(i), name) for i, name in buildings]),
         ]
         self.filter_columns = {
-            "from": WorkOrder.created_at, "to": WorkOrder.created_at,  # type: ignore[dict-item]
-            "category": WorkOrder.category,  # type: ignore[dict-item]
+            "from": col(WorkOrder.created_at), "to": col(WorkOrder.created_at),
+            "category": col(WorkOrder.category),
         }
         self._now = clock.now()
 
     def filter_clause(self, key: str, value: object) -> ColumnElement[bool] | None:
         now = clock.now()
         if key == "view":
-            status = WorkOrder.status
+            status = col(WorkOrder.status)
             return {
-                "open": status.in_(OPEN_STATES),  # type: ignore[attr-defined]
-                "overdue": status.in_(OPEN_STATES) & (WorkOrder.due_at < now),  # type: ignore[attr-defined,operator]
+                "open": status.in_(OPEN_STATES),
+                "overdue": status.in_(OPEN_STATES) & (col(WorkOrder.due_at) < now),
                 "awaiting_visit": status == WorkOrderStatus.COMPLETED,
                 "visited": status == WorkOrderStatus.VISITED,
                 "closed": status == WorkOrderStatus.CLOSED,
                 "cancelled": status == WorkOrderStatus.CANCELLED,
             }.get(str(value), true())
         if key in ("building", "unit", "contact"):
-            column = {"building": WorkOrder.building_id, "unit": WorkOrder.unit_id,
-                      "contact": WorkOrder.contact_id}[key]
+            column = {"building": col(WorkOrder.building_id), "unit": col(WorkOrder.unit_id),
+                      "contact": col(WorkOrder.contact_id)}[key]
             try:
-                return column == int(str(value))  # type: ignore[return-value]
+                return column == int(str(value))
             except ValueError:
                 return None
         return super().filter_clause(key, value)
@@ -464,7 +463,7 @@ class WorkOrderSource(SqlListSource):
     def select(self) -> Select[Any]:
         return select(WorkOrder)
 
-    def fetch(self, session: OrmSession, query: ListQuery, offset: int, limit: int, *,
+    def fetch(self, session: Session, query: ListQuery, offset: int, limit: int, *,
               reverse: bool = False) -> list[ListRow]:
         self._now = clock.now()
         return super().fetch(session, query, offset, limit, reverse=reverse)
@@ -497,8 +496,8 @@ def open_work_orders(session: Session, ctx: hooks.HandoverContext) -> list[hooks
     now = clock.now()
     items: list[hooks.OpenItem] = []
     rows = session.exec(
-        select(WorkOrder).where(WorkOrder.status.in_(OPEN_STATES))  # type: ignore[attr-defined]
-        .order_by(WorkOrder.due_at).limit(OPEN_ITEMS_LIMIT)
+        select(WorkOrder).where(col(WorkOrder.status).in_(OPEN_STATES))
+        .order_by(col(WorkOrder.due_at)).limit(OPEN_ITEMS_LIMIT)
     ).all()
     for wo in rows:
         overdue = is_overdue(wo, now)
@@ -510,8 +509,8 @@ def open_work_orders(session: Session, ctx: hooks.HandoverContext) -> list[hooks
                                     hooks.RecordRef("workorder", wo.id or 0), wo.created_at,
                                     overdue))
     rows = session.exec(
-        select(WorkOrder).where(WorkOrder.status == WorkOrderStatus.COMPLETED)
-        .order_by(WorkOrder.completed_at).limit(OPEN_ITEMS_LIMIT)  # type: ignore[arg-type]
+        select(WorkOrder).where(col(WorkOrder.status) == WorkOrderStatus.COMPLETED)
+        .order_by(col(WorkOrder.completed_at)).limit(OPEN_ITEMS_LIMIT)
     ).all()
     for wo in rows:
         label = t("reception.handover.wo_visit", number=wo.number,

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from deskapp import clock
 from deskapp.db.models import Role, Staff, Unit
@@ -80,13 +80,14 @@ def collect_deposit(session: Session, *, by: Staff, filing_id: int, request_id: 
     if filing.agreement_signed_at is None:
         raise Conflict("renovation.agreement.missing")
     unit = session.get(Unit, filing.unit_id)
-    assert unit is not None
+    assert unit is not None and unit.id is not None
     code, amount, name = deposit_standard(session, unit)
     bill = fees.add_charge(session, by=by, unit_id=unit.id, fee_code=code,
                               amount_fen=amount,
                               description=t("renovation.deposit.description", number=filing.number,
                                             name=name),
                               source_kind="renovation", source_id=filing.id)
+    assert bill.id is not None
     receipt = payments.take_payment(session, by=by, request_id=request_id, unit_id=unit.id,
                                    bill_ids=[bill.id], tenders=tenders,
                                    payer_name=payer_name or filing.owner_name)
@@ -112,9 +113,9 @@ def refund_blockers(session: Session, filing: RenovationFiling, *, receipt_prese
         blockers.append(MissingItem("deposit", t("renovation.refund.no_deposit")))
     elif filing.deposit_refunded_at is not None:
         blockers.append(MissingItem("refunded", t("renovation.refund.already")))
-    latest = session.exec(select(RenovationInspection.passed).where(
-        RenovationInspection.filing_id == filing.id)
-        .order_by(RenovationInspection.id.desc())).first()
+    latest = session.exec(select(col(RenovationInspection.passed)).where(
+        col(RenovationInspection.filing_id) == filing.id)
+        .order_by(col(RenovationInspection.id).desc())).first()
     if not latest:
         blockers.append(MissingItem("inspection", t("renovation.refund.inspection")))
     if filing.lived_in_since is None:
@@ -155,6 +156,7 @@ def refund_deposit(session: Session, *, by: Staff, filing_id: int, request_id: s
     if blockers:
         raise Blocked("renovation.refund.blocked", blockers)
     _require_state(filing, "refund", RenovationStatus.INSPECTED)
+    assert filing.deposit_receipt_id is not None  # refund_blockers: the deposit was paid
     refund = refunds.refund(session, by=by, receipt_id=filing.deposit_receipt_id,
                                amount_fen=filing.deposit_fen,
                                reason=t("renovation.refund.reason", number=filing.number),
@@ -211,8 +213,8 @@ def deposit_receipt_dependents(session: Session, action: hooks.DocumentAction
     if action.kind != "receipt" or action.origin == "renovation":
         return []
     filing = session.exec(select(RenovationFiling).where(
-        RenovationFiling.deposit_receipt_id == action.id,
-        RenovationFiling.deposit_refunded_at.is_(None))).first()
+        col(RenovationFiling.deposit_receipt_id) == action.id,
+        col(RenovationFiling.deposit_refunded_at).is_(None))).first()
     if filing is None:
         return []
     amount = format_fen(filing.deposit_fen)

@@ -1,4 +1,6 @@
-"""Renovation figures for the monthly report.
+"""Renovation figures for the monthly report (:func:`monthly_summary`) and the month's
+figures as the one report table model (:func:`month_report`, ``deskapp report
+renovation``).
 """
 
 from __future__ import annotations
@@ -8,7 +10,8 @@ from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import and_, case, func, or_
-from sqlmodel import Session, select
+from sqlalchemy import select as sa_select
+from sqlmodel import Session, col, select
 
 from deskapp import clock
 from deskapp.db.models.renovation import (
@@ -17,12 +20,23 @@ from deskapp.db.models.renovation import (
     RenovationInspection,
     WorkKind,
 )
+from deskapp.i18n import t
+from deskapp.reporting.table import Cell, Column, Report, ReportTable
 from deskapp.services.renovation.rules import EXPIRING_DAYS
 
 __all__ = [
+    "REPORT_FIELDS",
     "RenovationMonth",
+    "month_report",
     "monthly_summary",
 ]
+
+#: The month's figures in the order the report lists them (then the filings by kind).
+REPORT_FIELDS = ("filed", "approved", "cancelled", "extensions", "inspections_passed",
+                 "inspections_failed", "deposits_collected", "deposits_collected_fen",
+                 "deposits_refunded", "deposits_refunded_fen", "active_at_end",
+                 "expiring_at_end", "overdue_at_end", "deposits_held_at_end",
+                 "deposits_held_at_end_fen")
 
 
 @dataclass(frozen=True)
@@ -66,35 +80,35 @@ def monthly_summary(session: Session, *, year: int, month: int) -> RenovationMon
 
     # Under permit at the month's end: approved before it, not yet applied for
     # completion (or applied later), not cancelled before it.
-    active = and_(F.approved_at.is_not(None), F.approved_at < end,
-                  or_(F.completion_applied_at.is_(None), F.completion_applied_at >= end),
-                  or_(F.cancelled_at.is_(None), F.cancelled_at >= end),
-                  or_(F.closed_at.is_(None), F.closed_at >= end))
-    held = and_(F.deposit_paid_at.is_not(None), F.deposit_paid_at < end,
-                or_(F.deposit_refunded_at.is_(None), F.deposit_refunded_at >= end))
-    row = session.exec(select(
-        counted(within(F.created_at)),
-        counted(within(F.approved_at)),
-        counted(within(F.cancelled_at)),
-        counted(within(F.deposit_paid_at)),
-        summed(within(F.deposit_paid_at), F.deposit_fen),
-        counted(within(F.deposit_refunded_at)),
-        summed(within(F.deposit_refunded_at), F.deposit_refunded_fen),
+    active = and_(col(F.approved_at).is_not(None), col(F.approved_at) < end,
+                  or_(col(F.completion_applied_at).is_(None), col(F.completion_applied_at) >= end),
+                  or_(col(F.cancelled_at).is_(None), col(F.cancelled_at) >= end),
+                  or_(col(F.closed_at).is_(None), col(F.closed_at) >= end))
+    held = and_(col(F.deposit_paid_at).is_not(None), col(F.deposit_paid_at) < end,
+                or_(col(F.deposit_refunded_at).is_(None), col(F.deposit_refunded_at) >= end))
+    row = session.execute(sa_select(
+        counted(within(col(F.created_at))),
+        counted(within(col(F.approved_at))),
+        counted(within(col(F.cancelled_at))),
+        counted(within(col(F.deposit_paid_at))),
+        summed(within(col(F.deposit_paid_at)), F.deposit_fen),
+        counted(within(col(F.deposit_refunded_at))),
+        summed(within(col(F.deposit_refunded_at)), F.deposit_refunded_fen),
         counted(active),
-        counted(and_(active, F.permit_end >= last_day,
-                     F.permit_end < last_day + timedelta(days=EXPIRING_DAYS + 1))),
-        counted(and_(active, F.permit_end < last_day)),
+        counted(and_(active, col(F.permit_end) >= last_day,
+                     col(F.permit_end) < last_day + timedelta(days=EXPIRING_DAYS + 1))),
+        counted(and_(active, col(F.permit_end) < last_day)),
         counted(held),
         summed(held, F.deposit_fen),
     )).one()
     ext = session.exec(select(func.count()).select_from(RenovationExtension).where(
-        within(RenovationExtension.at))).one()
+        within(col(RenovationExtension.at)))).one()
     insp = session.exec(select(
-        counted(RenovationInspection.passed == True),  # noqa: E712
-        counted(RenovationInspection.passed == False),  # noqa: E712
-    ).where(within(RenovationInspection.at))).one()
-    kinds = session.exec(select(F.work_kind, func.count()).where(within(F.created_at))
-                         .group_by(F.work_kind)).all()
+        counted(col(RenovationInspection.passed) == True),  # noqa: E712
+        counted(col(RenovationInspection.passed) == False),  # noqa: E712
+    ).where(within(col(RenovationInspection.at)))).one()
+    kinds = session.exec(select(col(F.work_kind), func.count()).where(within(col(F.created_at)))
+                         .group_by(col(F.work_kind))).all()
     values = [int(v) for v in row]
     return RenovationMonth(
         year=year, month=month, filed=values[0], approved=values[1], cancelled=values[2],
@@ -104,3 +118,22 @@ def monthly_summary(session: Session, *, year: int, month: int) -> RenovationMon
         deposits_held_at_end=values[10], deposits_held_at_end_fen=values[11],
         extensions=int(ext), inspections_passed=int(insp[0]), inspections_failed=int(insp[1]),
         by_kind={WorkKind(k).value: int(n) for k, n in kinds})
+
+
+def month_report(figures: RenovationMonth) -> Report:
+    """The month's figures as one ``figure | value`` table, each row with its stable key
+    (a machine column: in CSV and XLSX, not in text); amounts (``*_fen``) are money, the
+    filings by kind follow as ``filed.<kind>``."""
+    rows: list[list[object]] = [
+        [name, t(f"renovation.report.{name}"),
+         Cell(getattr(figures, name), "money" if name.endswith("_fen") else "int")]
+        for name in REPORT_FIELDS]
+    rows += [[f"filed.{kind}", Cell(label, text="  " + label), Cell(n, "int")]
+             for kind, n in sorted(figures.by_kind.items())
+             for label in [t(f"renovation.kind.{kind}")]]
+    table = ReportTable([Column("key", label="key", data_only=True),
+                         Column("label", "reporting.col.figure"),
+                         Column("value", "reporting.col.value", "number")],
+                        rows, layout="fields")
+    return Report(t("renovation.report.title", year=figures.year, month=figures.month),
+                  [table])

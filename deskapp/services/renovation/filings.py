@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from deskapp import clock
 from deskapp.db.models import Staff
@@ -81,6 +81,7 @@ def create_filing(session: Session, *, by: Staff, data: FilingInput) -> Renovati
     """Register a filing (draft) from the form; numbered ``ZX<year>-<n>`` gap-free."""
     require_role(by, *DESK)
     values = _validated(session, data)
+    assert by.id is not None
     now = clock.now()
     n = numbering.next_value(session, f"renovation:{now.year}")
     filing = RenovationFiling(number=f"ZX{now.year}-{n:04d}", created_at=now,
@@ -122,8 +123,9 @@ def mark_document(session: Session, *, by: Staff, filing_id: int, code: str,
     else:
         _require_state(filing, "documents", RenovationStatus.DRAFT, RenovationStatus.SUBMITTED)
     existing = session.exec(select(RenovationDocument).where(
-        RenovationDocument.filing_id == filing.id, RenovationDocument.code == code)).first()
+        col(RenovationDocument.filing_id) == filing.id, col(RenovationDocument.code) == code)).first()
     if received and existing is None:
+        assert filing.id is not None and by.id is not None
         session.add(RenovationDocument(filing_id=filing.id, code=code, received_at=clock.now(),
                                        received_by=by.id, note=note.strip()[:200]))
     elif not received and existing is not None:
@@ -262,15 +264,17 @@ def extend(session: Session, *, by: Staff, filing_id: int, new_end: date | str,
     if end > limit:
         raise ValidationError("renovation.extend.too_long", field="new_end", months=MAX_MONTHS,
                               latest=limit.isoformat())
-    seq = len(session.exec(select(RenovationExtension.id).where(
-        RenovationExtension.filing_id == filing.id)).all()) + 1
+    assert filing.id is not None and by.id is not None
+    seq = len(session.exec(select(col(RenovationExtension.id)).where(
+        col(RenovationExtension.filing_id) == filing.id)).all()) + 1
     ext = RenovationExtension(filing_id=filing.id, seq=seq, old_end=filing.permit_end,
                               new_end=end, reason=_text(reason, "reason", 200, required=False),
                               at=clock.now(), by=by.id)
     session.add(ext)
     session.flush()
     moved = []
-    for issued in outstanding_passes(session, filing.id or 0):
+    for issued in outstanding_passes(session, filing.id):
+        assert issued.id is not None and ext.id is not None
         issued.valid_until = end
         session.add(issued)
         session.add(RenovationPassMark(pass_id=issued.id, extension_id=ext.id))
@@ -301,6 +305,7 @@ def inspect(session: Session, *, by: Staff, filing_id: int, passed: bool, inspec
     require_role(by, *DESK)
     filing = _locked(session, filing_id)
     _require_state(filing, "inspect", RenovationStatus.COMPLETION_APPLIED)
+    assert filing.id is not None and by.id is not None
     record = RenovationInspection(
         filing_id=filing.id, passed=passed, inspector=_text(inspector, "inspector"),
         notes=_text(notes, "inspection_notes", 500, required=not passed),

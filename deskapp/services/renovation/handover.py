@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from deskapp import clock
 from deskapp.db.models.renovation import (
@@ -28,13 +28,14 @@ def open_items(session: Session, ctx: hooks.HandoverContext) -> list[hooks.OpenI
     today = ctx.end.date() if ctx.end else clock.today()
     items: list[hooks.OpenItem] = []
     passes = session.exec(
-        select(RenovationPass, RenovationWorker.name, RenovationFiling.unit_code,
-               RenovationFiling.id)
-        .join(RenovationWorker, RenovationWorker.id == RenovationPass.worker_id)
-        .join(RenovationFiling, RenovationFiling.id == RenovationPass.filing_id)
-        .where(RenovationPass.status == PassStatus.OUT, RenovationPass.valid_until < today)
-        .order_by(RenovationPass.valid_until).limit(200)).all()
+        select(RenovationPass, col(RenovationWorker.name), col(RenovationFiling.unit_code),
+               col(RenovationFiling.id))
+        .join(RenovationWorker, col(RenovationWorker.id) == col(RenovationPass.worker_id))
+        .join(RenovationFiling, col(RenovationFiling.id) == col(RenovationPass.filing_id))
+        .where(col(RenovationPass.status) == PassStatus.OUT, col(RenovationPass.valid_until) < today)
+        .order_by(col(RenovationPass.valid_until)).limit(200)).all()
     for issued, name, unit_code, filing_id in passes:
+        assert filing_id is not None
         items.append(hooks.OpenItem(
             section="renovation.handover.section",
             label=t("renovation.handover.pass_overdue", number=issued.number, name=name,
@@ -42,9 +43,9 @@ def open_items(session: Session, ctx: hooks.HandoverContext) -> list[hooks.OpenI
             ref=hooks.RecordRef("renovation", filing_id), overdue=True))
     filings = session.exec(
         select(RenovationFiling).where(
-            RenovationFiling.status.in_(WORKING_STATES),
-            RenovationFiling.permit_end < today + timedelta(days=EXPIRING_DAYS + 1))
-        .order_by(RenovationFiling.permit_end).limit(200)).all()
+            col(RenovationFiling.status).in_(WORKING_STATES),
+            col(RenovationFiling.permit_end) < today + timedelta(days=EXPIRING_DAYS + 1))
+        .order_by(col(RenovationFiling.permit_end)).limit(200)).all()
     for filing in filings:
         overdue = filing.permit_end < today
         key = "renovation.handover.overdue" if overdue else "renovation.handover.expiring"

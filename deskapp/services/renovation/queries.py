@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from sqlalchemy import and_, case, func
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from deskapp import clock
 from deskapp.db.models import Building, Occupant, OccupantKind, Staff, Unit
@@ -43,8 +43,8 @@ __all__ = [
 
 def missing_items(session: Session, filing: RenovationFiling) -> list[MissingItem]:
     """Everything of the document set not yet collected, in checklist order."""
-    received = set(session.exec(select(RenovationDocument.code).where(
-        RenovationDocument.filing_id == filing.id)).all())
+    received = set(session.exec(select(col(RenovationDocument.code)).where(
+        col(RenovationDocument.filing_id) == filing.id)).all())
     missing = [MissingItem(code, t(f"renovation.doc.{code}"))
                for code in filing_documents(filing) if code not in received]
     workers = active_workers(session, filing.id or 0)
@@ -76,7 +76,7 @@ def get_filing(session: Session, filing_id: int) -> RenovationFiling:
 
 def _locked(session: Session, filing_id: int) -> RenovationFiling:
     """The filing, re-read inside the write transaction (FOR UPDATE on PostgreSQL)."""
-    filing = session.exec(select(RenovationFiling).where(RenovationFiling.id == filing_id)
+    filing = session.exec(select(RenovationFiling).where(col(RenovationFiling.id) == filing_id)
                           .with_for_update()).first()
     if filing is None:
         raise NotFound("renovation.not_found")
@@ -85,19 +85,19 @@ def _locked(session: Session, filing_id: int) -> RenovationFiling:
 
 def active_workers(session: Session, filing_id: int) -> list[RenovationWorker]:
     return list(session.exec(select(RenovationWorker).where(
-        RenovationWorker.filing_id == filing_id,
-        RenovationWorker.removed_at.is_(None)).order_by(RenovationWorker.id)).all())
+        col(RenovationWorker.filing_id) == filing_id,
+        col(RenovationWorker.removed_at).is_(None)).order_by(col(RenovationWorker.id))).all())
 
 
 def outstanding_passes(session: Session, filing_id: int) -> list[RenovationPass]:
     return list(session.exec(select(RenovationPass).where(
-        RenovationPass.filing_id == filing_id, RenovationPass.status == PassStatus.OUT)
-        .order_by(RenovationPass.id)).all())
+        col(RenovationPass.filing_id) == filing_id, col(RenovationPass.status) == PassStatus.OUT)
+        .order_by(col(RenovationPass.id))).all())
 
 
 def received_documents(session: Session, filing_id: int) -> dict[str, RenovationDocument]:
     rows = session.exec(select(RenovationDocument).where(
-        RenovationDocument.filing_id == filing_id)).all()
+        col(RenovationDocument.filing_id) == filing_id)).all()
     return {row.code: row for row in rows}
 
 
@@ -106,10 +106,10 @@ def pass_marks(session: Session, pass_ids: Sequence[int]) -> dict[int, list[date
     if not pass_ids:
         return {}
     rows = session.exec(
-        select(RenovationPassMark.pass_id, RenovationExtension.new_end)
-        .join(RenovationExtension, RenovationExtension.id == RenovationPassMark.extension_id)
-        .where(RenovationPassMark.pass_id.in_(list(pass_ids)))
-        .order_by(RenovationExtension.seq)).all()
+        select(col(RenovationPassMark.pass_id), col(RenovationExtension.new_end))
+        .join(RenovationExtension, col(RenovationExtension.id) == col(RenovationPassMark.extension_id))
+        .where(col(RenovationPassMark.pass_id).in_(list(pass_ids)))
+        .order_by(col(RenovationExtension.seq))).all()
     marks: dict[int, list[date]] = {}
     for pass_id, new_end in rows:
         marks.setdefault(pass_id, []).append(new_end)
@@ -118,12 +118,12 @@ def pass_marks(session: Session, pass_ids: Sequence[int]) -> dict[int, list[date
 
 def extensions(session: Session, filing_id: int) -> list[RenovationExtension]:
     return list(session.exec(select(RenovationExtension).where(
-        RenovationExtension.filing_id == filing_id).order_by(RenovationExtension.seq)).all())
+        col(RenovationExtension.filing_id) == filing_id).order_by(col(RenovationExtension.seq))).all())
 
 
 def inspections(session: Session, filing_id: int) -> list[RenovationInspection]:
     return list(session.exec(select(RenovationInspection).where(
-        RenovationInspection.filing_id == filing_id).order_by(RenovationInspection.id)).all())
+        col(RenovationInspection.filing_id) == filing_id).order_by(col(RenovationInspection.id))).all())
 
 
 # --------------------------------------------------------------------------------------
@@ -134,9 +134,9 @@ def inspections(session: Session, filing_id: int) -> list[RenovationInspection]:
 def deposit_held_total(session: Session) -> tuple[int, int]:
     """``(filings, fen)`` of deposits collected and not yet refunded."""
     count, total = session.exec(select(func.count(), func.coalesce(func.sum(
-        RenovationFiling.deposit_fen), 0)).where(
-        RenovationFiling.deposit_paid_at.is_not(None),
-        RenovationFiling.deposit_refunded_at.is_(None))).one()
+        col(RenovationFiling.deposit_fen)), 0)).where(
+        col(RenovationFiling.deposit_paid_at).is_not(None),
+        col(RenovationFiling.deposit_refunded_at).is_(None))).one()
     return int(count), int(total)
 
 
@@ -144,12 +144,12 @@ def view_counts(session: Session, *, today: date | None = None) -> dict[str, int
     """How many permits end within 7 days and how many have run out while still open."""
     today = today or clock.today()
     F = RenovationFiling
-    working = F.status.in_(WORKING_STATES)
+    working = col(F.status).in_(WORKING_STATES)
     expiring, overdue = session.exec(select(
-        func.coalesce(func.sum(case((and_(working, F.permit_end >= today, F.permit_end <=
+        func.coalesce(func.sum(case((and_(working, col(F.permit_end) >= today, col(F.permit_end) <=
                                           today + timedelta(days=EXPIRING_DAYS)), 1),
                                     else_=0)), 0),
-        func.coalesce(func.sum(case((and_(working, F.permit_end < today), 1), else_=0)), 0),
+        func.coalesce(func.sum(case((and_(working, col(F.permit_end) < today), 1), else_=0)), 0),
     ).where(working)).one()
     return {"expiring": int(expiring), "overdue": int(overdue)}
 
@@ -180,9 +180,9 @@ def filing_detail(session: Session, filing_id: int) -> FilingDetail:
     unit = session.get(Unit, filing.unit_id)
     building = session.get(Building, unit.building_id) if unit else None
     passes = list(session.exec(select(RenovationPass).where(
-        RenovationPass.filing_id == filing_id).order_by(RenovationPass.id)).all())
+        col(RenovationPass.filing_id) == filing_id).order_by(col(RenovationPass.id))).all())
     workers = list(session.exec(select(RenovationWorker).where(
-        RenovationWorker.filing_id == filing_id).order_by(RenovationWorker.id)).all())
+        col(RenovationWorker.filing_id) == filing_id).order_by(col(RenovationWorker.id))).all())
     names = {s.id: s.name for s in session.exec(select(Staff)).all() if s.id is not None}
     return FilingDetail(
         filing=filing, building=building.name if building else "",
@@ -196,5 +196,5 @@ def filing_detail(session: Session, filing_id: int) -> FilingDetail:
 def prefill_owner(session: Session, unit_id: int) -> Occupant | None:
     """The unit's owner from the customer file, to fill the form."""
     return session.exec(select(Occupant).where(
-        Occupant.unit_id == unit_id, Occupant.active == True,  # noqa: E712
-        Occupant.kind == OccupantKind.OWNER).order_by(Occupant.id)).first()
+        col(Occupant.unit_id) == unit_id, col(Occupant.active) == True,  # noqa: E712
+        col(Occupant.kind) == OccupantKind.OWNER).order_by(col(Occupant.id))).first()

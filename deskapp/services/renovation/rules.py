@@ -41,7 +41,7 @@ from datetime import date, datetime
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from deskapp import clock
 from deskapp.db.models import Occupant, OccupantKind, Role, Staff, Unit
@@ -272,8 +272,8 @@ def _validated(session: Session, data: FilingInput) -> dict[str, Any]:
         "note": _text(data.note, "note", 500, required=False),
     }
     on_file = session.exec(select(Occupant).where(
-        Occupant.unit_id == unit.id, Occupant.active == True,  # noqa: E712
-        Occupant.kind == OccupantKind.OWNER, Occupant.id_number.is_not(None))).all()
+        col(Occupant.unit_id) == unit.id, col(Occupant.active) == True,  # noqa: E712
+        col(Occupant.kind) == OccupantKind.OWNER, col(Occupant.id_number).is_not(None))).all()
     if on_file and values["owner_id_number"] not in {o.id_number for o in on_file}:
         raise ValidationError("renovation.owner.id_mismatch", field="owner_id_number")
     if values["applicant_is_owner"]:

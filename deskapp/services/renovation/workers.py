@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from deskapp import clock
 from deskapp.db.models import Staff
@@ -55,6 +55,7 @@ def add_worker(session: Session, *, by: Staff, filing_id: int, name: str, id_num
     clean_phone = any_phone(phone, field="worker_phone") if phone.strip() else ""
     if any(w.id_number == clean_id for w in active_workers(session, filing_id)):
         raise ValidationError("renovation.worker.duplicate", field="worker_id_number")
+    assert by.id is not None
     worker = RenovationWorker(filing_id=filing_id, name=clean_name, id_number=clean_id,
                               phone=clean_phone, id_copy_received=id_copy_received,
                               photo_received=photo_received, added_at=clock.now(),
@@ -91,8 +92,8 @@ def remove_worker(session: Session, *, by: Staff, worker_id: int) -> RenovationW
     filing = _locked(session, worker.filing_id)
     _require_state(filing, "remove_worker", RenovationStatus.DRAFT, RenovationStatus.SUBMITTED,
                    RenovationStatus.REVIEWED, *ACTIVE_STATES)
-    out = session.exec(select(RenovationPass).where(RenovationPass.worker_id == worker.id,
-                                                    RenovationPass.status == PassStatus.OUT)).first()
+    out = session.exec(select(RenovationPass).where(col(RenovationPass.worker_id) == worker.id,
+                                                    col(RenovationPass.status) == PassStatus.OUT)).first()
     if out is not None:
         raise Conflict("renovation.worker.pass_out", number=out.number)
     worker.removed_at = clock.now()
@@ -115,10 +116,11 @@ def issue_pass(session: Session, *, by: Staff, worker_id: int) -> RenovationPass
         raise Conflict("renovation.pass.permit_expired", end=filing.permit_end.isoformat())
     if not (worker.id_copy_received and worker.photo_received):
         raise Conflict("renovation.pass.documents_missing", name=worker.name)
-    out = session.exec(select(RenovationPass).where(RenovationPass.worker_id == worker.id,
-                                                    RenovationPass.status == PassStatus.OUT)).first()
+    out = session.exec(select(RenovationPass).where(col(RenovationPass.worker_id) == worker.id,
+                                                    col(RenovationPass.status) == PassStatus.OUT)).first()
     if out is not None:
         raise Conflict("renovation.pass.already_out", name=worker.name, number=out.number)
+    assert filing.id is not None and worker.id is not None and by.id is not None
     n = numbering.next_value(session, "renovation-pass")
     issued = RenovationPass(number=f"{WORKER_PASS_PREFIX}{n:06d}", filing_id=filing.id,
                             worker_id=worker.id, issued_at=clock.now(), issued_by=by.id,

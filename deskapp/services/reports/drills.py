@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlalchemy import and_, exists, func, or_
 from sqlalchemy.sql.elements import ColumnElement
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from deskapp import clock
 from deskapp.db.models import Role, Staff
@@ -153,13 +153,13 @@ def _contacts(session: Session, m: _Span, name: str, arg: str) -> tuple[str, Any
     from deskapp.services.reception.common import staff_names
     from deskapp.services.reception.lists import ContactSource
 
-    clauses = [m.within(Contact.at)]
+    clauses = [m.within(col(Contact.at))]
     if name == "contacts.kind":
-        clauses.append(Contact.kind == ContactKind(arg))
+        clauses.append(col(Contact.kind) == ContactKind(arg))
     elif name == "contacts.channel":
-        clauses.append(Contact.channel == ContactChannel(arg))
+        clauses.append(col(Contact.channel) == ContactChannel(arg))
     elif name == "contacts.pending":
-        clauses.append(Contact.status == ContactStatus.PENDING)
+        clauses.append(col(Contact.status) == ContactStatus.PENDING)
     source = ContactSource(staff=sorted(staff_names(session).items()))
     return "contact", _restrict(source, *clauses)
 
@@ -172,14 +172,14 @@ def _workorders(session: Session, m: _Span, name: str, arg: str) -> tuple[str, A
 
     w = WorkOrder
     clauses = {
-        "workorders.created": [m.within(w.created_at)],
-        "workorders.completed": [m.within(w.completed_at)],
-        "workorders.on_time": [m.within(w.completed_at), w.completed_at <= w.due_at],
-        "workorders.late": [m.within(w.completed_at), w.completed_at > w.due_at],
-        "workorders.overdue": [m.within(w.created_at), w.status.in_(OPEN_STATES),  # type: ignore[attr-defined]
-                               w.due_at < clock.now()],
-        "workorders.cancelled": [m.within(w.created_at), w.status == WorkOrderStatus.CANCELLED],
-        "workorders.visited": [m.within(w.visited_at)],
+        "workorders.created": [m.within(col(w.created_at))],
+        "workorders.completed": [m.within(col(w.completed_at))],
+        "workorders.on_time": [m.within(col(w.completed_at)), col(w.completed_at) <= col(w.due_at)],
+        "workorders.late": [m.within(col(w.completed_at)), col(w.completed_at) > col(w.due_at)],
+        "workorders.overdue": [m.within(col(w.created_at)), col(w.status).in_(OPEN_STATES),
+                               col(w.due_at) < clock.now()],
+        "workorders.cancelled": [m.within(col(w.created_at)), col(w.status) == WorkOrderStatus.CANCELLED],
+        "workorders.visited": [m.within(col(w.visited_at))],
     }[name]
     return "workorder", _restrict(WorkOrderSource(), *clauses)
 
@@ -192,23 +192,23 @@ def _complaints(session: Session, m: _Span, name: str, arg: str) -> tuple[str, A
     from deskapp.db.models.complaints import Complaint as C
     from deskapp.services.complaints.queries import list_source
 
-    received = m.within(C.received_at)
+    received = m.within(col(C.received_at))
     now = clock.now()
     clauses = {
         "complaints.received": [received],
-        "complaints.valid": [received, C.valid == True],  # noqa: E712
-        "complaints.invalid": [received, C.valid == False],  # noqa: E712
-        "complaints.unclassified": [received, C.valid.is_(None)],  # type: ignore[union-attr]
-        "complaints.major": [received, C.major == True],  # noqa: E712
-        "complaints.escalated": [received, C.escalated_to.is_not(None)],  # type: ignore[union-attr]
+        "complaints.valid": [received, col(C.valid) == True],  # noqa: E712
+        "complaints.invalid": [received, col(C.valid) == False],  # noqa: E712
+        "complaints.unclassified": [received, col(C.valid).is_(None)],
+        "complaints.major": [received, col(C.major) == True],  # noqa: E712
+        "complaints.escalated": [received, col(C.escalated_to).is_not(None)],
         "complaints.overdue": [received, or_(
-            func.coalesce(C.first_response_at, now) > C.first_response_due,
-            func.coalesce(C.closed_at, now) > C.close_due)],
-        "complaints.closed": [m.within(C.closed_at)],
-        "complaints.replied_valid": [m.within(C.replied_at), C.valid == True],  # noqa: E712
-        "complaints.category": [received, C.category_code == arg],
-        "complaints.channel": [received, C.channel == arg],
-        "complaints.open_now": [C.closed_at.is_(None)],  # type: ignore[union-attr]
+            func.coalesce(col(C.first_response_at), now) > col(C.first_response_due),
+            func.coalesce(col(C.closed_at), now) > col(C.close_due))],
+        "complaints.closed": [m.within(col(C.closed_at))],
+        "complaints.replied_valid": [m.within(col(C.replied_at)), col(C.valid) == True],  # noqa: E712
+        "complaints.category": [received, col(C.category_code) == arg],
+        "complaints.channel": [received, col(C.channel) == arg],
+        "complaints.open_now": [col(C.closed_at).is_(None)],
     }[name]
     return "complaint", _restrict(list_source(session), *clauses)
 
@@ -220,8 +220,8 @@ def _complaint_visits(session: Session, m: _Span, name: str, arg: str) -> tuple[
     from deskapp.services.reception.common import staff_names
 
     source = VisitSource(staff_names=staff_names(session))
-    return "service_visit", _restrict(source, m.within(ServiceVisit.visited_at),
-                                      ServiceVisit.kind == VisitKind.COMPLAINT)
+    return "service_visit", _restrict(source, m.within(col(ServiceVisit.visited_at)),
+                                      col(ServiceVisit.kind) == VisitKind.COMPLAINT)
 
 
 @_drill("renovation.filed", "renovation.approved", "renovation.cancelled", "renovation.active",
@@ -235,24 +235,24 @@ def _renovation(session: Session, m: _Span, name: str, arg: str) -> tuple[str, A
 
     end, last = m.end, m.last
     # the same "under permit at the month's end" as renovation.monthly_summary
-    active = and_(F.approved_at.is_not(None), F.approved_at < end,  # type: ignore[union-attr,operator]
-                  or_(F.completion_applied_at.is_(None), F.completion_applied_at >= end),  # type: ignore[union-attr,operator]
-                  or_(F.cancelled_at.is_(None), F.cancelled_at >= end),  # type: ignore[union-attr,operator]
-                  or_(F.closed_at.is_(None), F.closed_at >= end))  # type: ignore[union-attr,operator]
-    held = and_(F.deposit_paid_at.is_not(None), F.deposit_paid_at < end,  # type: ignore[union-attr,operator]
-                or_(F.deposit_refunded_at.is_(None), F.deposit_refunded_at >= end))  # type: ignore[union-attr,operator]
+    active = and_(col(F.approved_at).is_not(None), col(F.approved_at) < end,
+                  or_(col(F.completion_applied_at).is_(None), col(F.completion_applied_at) >= end),
+                  or_(col(F.cancelled_at).is_(None), col(F.cancelled_at) >= end),
+                  or_(col(F.closed_at).is_(None), col(F.closed_at) >= end))
+    held = and_(col(F.deposit_paid_at).is_not(None), col(F.deposit_paid_at) < end,
+                or_(col(F.deposit_refunded_at).is_(None), col(F.deposit_refunded_at) >= end))
     clauses = {
-        "renovation.filed": [m.within(F.created_at)],
-        "renovation.approved": [m.within(F.approved_at)],
-        "renovation.cancelled": [m.within(F.cancelled_at)],
+        "renovation.filed": [m.within(col(F.created_at))],
+        "renovation.approved": [m.within(col(F.approved_at))],
+        "renovation.cancelled": [m.within(col(F.cancelled_at))],
         "renovation.active": [active],
-        "renovation.expiring": [active, F.permit_end >= last,
-                                F.permit_end < last + timedelta(days=EXPIRING_DAYS + 1)],
-        "renovation.overdue": [active, F.permit_end < last],
-        "renovation.deposits_collected": [m.within(F.deposit_paid_at)],
-        "renovation.deposits_refunded": [m.within(F.deposit_refunded_at)],
+        "renovation.expiring": [active, col(F.permit_end) >= last,
+                                col(F.permit_end) < last + timedelta(days=EXPIRING_DAYS + 1)],
+        "renovation.overdue": [active, col(F.permit_end) < last],
+        "renovation.deposits_collected": [m.within(col(F.deposit_paid_at))],
+        "renovation.deposits_refunded": [m.within(col(F.deposit_refunded_at))],
         "renovation.held": [held],
-    }.get(name) or [m.within(F.created_at), F.work_kind == WorkKind(arg)]
+    }.get(name) or [m.within(col(F.created_at)), col(F.work_kind) == WorkKind(arg)]
     return "renovation", _restrict(FilingSource(), *clauses)
 
 
@@ -261,16 +261,16 @@ def _receipts(session: Session, m: _Span, name: str, arg: str) -> tuple[str, Any
     from deskapp.db.models.cashier import FeeKind, PayMethod, Receipt, ReceiptLine, ReceiptTender
     from deskapp.services.cashier.lists import ReceiptSource, staff_choices
 
-    days = and_(Receipt.business_date >= m.first, Receipt.business_date <= m.last)
-    valid = Receipt.voided == False  # noqa: E712
+    days = and_(col(Receipt.business_date) >= m.first, col(Receipt.business_date) <= m.last)
+    valid = col(Receipt.voided) == False  # noqa: E712
     if name == "receipts.void":
-        clauses = [days, Receipt.voided == True]  # noqa: E712
+        clauses = [days, col(Receipt.voided) == True]  # noqa: E712
     elif name == "receipts.method":
-        clauses = [days, valid, exists().where(ReceiptTender.receipt_id == Receipt.id,
-                                               ReceiptTender.method == PayMethod(arg))]
+        clauses = [days, valid, exists().where(col(ReceiptTender.receipt_id) == col(Receipt.id),
+                                               col(ReceiptTender.method) == PayMethod(arg))]
     elif name == "receipts.kind":
-        clauses = [days, valid, exists().where(ReceiptLine.receipt_id == Receipt.id,
-                                               ReceiptLine.kind == FeeKind(arg))]
+        clauses = [days, valid, exists().where(col(ReceiptLine.receipt_id) == col(Receipt.id),
+                                               col(ReceiptLine.kind) == FeeKind(arg))]
     else:
         clauses = [days, valid]
     return "receipt", _restrict(ReceiptSource(staff_choices(session)), *clauses)
@@ -281,9 +281,9 @@ def _closes(session: Session, m: _Span, name: str, arg: str) -> tuple[str, Any]:
     from deskapp.db.models.cashier import CloseStatus, DailyClose
     from deskapp.services.cashier.lists import CloseSource
 
-    clauses = [DailyClose.business_date >= m.first, DailyClose.business_date <= m.last]
+    clauses = [col(DailyClose.business_date) >= m.first, col(DailyClose.business_date) <= m.last]
     if name == "closes.awaiting":
-        clauses.append(DailyClose.status == CloseStatus.AWAITING_SIGNOFF)
+        clauses.append(col(DailyClose.status) == CloseStatus.AWAITING_SIGNOFF)
     return "daily_close", _restrict(CloseSource(), *clauses)
 
 
@@ -292,7 +292,7 @@ def _reminders(session: Session, m: _Span, name: str, arg: str) -> tuple[str, An
     from deskapp.db.models.cashier import ArrearsReminder
     from deskapp.services.cashier.lists import ReminderSource
 
-    return "", _restrict(ReminderSource(), m.within(ArrearsReminder.at))
+    return "", _restrict(ReminderSource(), m.within(col(ArrearsReminder.at)))
 
 
 @_drill("arrears")
@@ -325,17 +325,17 @@ def _registers(session: Session, m: _Span, name: str, arg: str) -> tuple[str, An
 
     # the same records as registers.monthly_summary counts (voided ones left out)
     kind, source, clauses = {
-        "visitors": ("visitor", VisitorSource, [m.within(Visitor.time_in),
-                                                Visitor.status != VisitorStatus.VOIDED]),
-        "keys": ("key_loan", KeyLoanSource, [m.within(KeyLoan.out_at),
-                                             KeyLoan.status != KeyLoanStatus.VOIDED]),
-        "loans": ("loan", LoanSource, [m.within(Loan.out_at), Loan.status != LoanStatus.VOIDED]),
-        "parcels": ("parcel", ParcelSource, [m.within(Parcel.received_at),
-                                             Parcel.status != ParcelStatus.VOIDED]),
-        "lost": ("lost_item", LostItemSource, [m.within(LostItem.registered_at),
-                                               LostItem.status != LostStatus.VOIDED]),
-        "goods": ("goods_pass", GoodsPassSource, [m.within(GoodsPass.issued_at),
-                                                  GoodsPass.status != GoodsPassStatus.VOIDED]),
+        "visitors": ("visitor", VisitorSource, [m.within(col(Visitor.time_in)),
+                                                col(Visitor.status) != VisitorStatus.VOIDED]),
+        "keys": ("key_loan", KeyLoanSource, [m.within(col(KeyLoan.out_at)),
+                                             col(KeyLoan.status) != KeyLoanStatus.VOIDED]),
+        "loans": ("loan", LoanSource, [m.within(col(Loan.out_at)), col(Loan.status) != LoanStatus.VOIDED]),
+        "parcels": ("parcel", ParcelSource, [m.within(col(Parcel.received_at)),
+                                             col(Parcel.status) != ParcelStatus.VOIDED]),
+        "lost": ("lost_item", LostItemSource, [m.within(col(LostItem.registered_at)),
+                                               col(LostItem.status) != LostStatus.VOIDED]),
+        "goods": ("goods_pass", GoodsPassSource, [m.within(col(GoodsPass.issued_at)),
+                                                  col(GoodsPass.status) != GoodsPassStatus.VOIDED]),
     }[name]
     return kind, _restrict(source(), *clauses)
 
@@ -346,12 +346,12 @@ def _handovers(session: Session, m: _Span, name: str, arg: str) -> tuple[str, An
     from deskapp.services.reception.common import staff_names
     from deskapp.services.reception.shifts import HandoverSource
 
-    clauses = [m.within(Handover.period_end)]
+    clauses = [m.within(col(Handover.period_end))]
     if name == "handovers.confirmed":
-        clauses.append(Handover.status == HandoverStatus.CONFIRMED)
+        clauses.append(col(Handover.status) == HandoverStatus.CONFIRMED)
     elif name == "handovers.unconfirmed":
-        clauses.append(Handover.status != HandoverStatus.CONFIRMED)
+        clauses.append(col(Handover.status) != HandoverStatus.CONFIRMED)
     elif name == "handovers.notes":
-        clauses.append(func.trim(Handover.notes) != "")
+        clauses.append(func.trim(col(Handover.notes)) != "")
     source = HandoverSource(staff=sorted(staff_names(session).items()))
     return "handover", _restrict(source, *clauses)

@@ -24,7 +24,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import and_, func, select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from deskapp import clock
 from deskapp.db.models import Role, Staff
@@ -138,12 +138,12 @@ def _handover_notes(session: Session, start: datetime,
     from deskapp.db.models.reception import Handover, HandoverStatus
     from deskapp.services.reception.common import staff_names
 
-    where = and_(Handover.period_end >= start, Handover.period_end < end,  # type: ignore[operator]
-                 func.trim(Handover.notes) != "")
+    where = and_(col(Handover.period_end) >= start, col(Handover.period_end) < end,
+                 func.trim(col(Handover.notes)) != "")
     total = int(session.execute(select(func.count()).select_from(Handover).where(where))
                 .scalar_one())
     rows = session.execute(select(Handover).where(where).order_by(
-        Handover.period_end, Handover.id).limit(HANDOVER_NOTES_LIMIT)).scalars().all()
+        col(Handover.period_end), col(Handover.id)).limit(HANDOVER_NOTES_LIMIT)).scalars().all()
     names = staff_names(session) if rows else {}
     return [HandoverNote(
         id=h.id or 0, period_start=h.period_start, period_end=h.period_end, desk=h.desk,
