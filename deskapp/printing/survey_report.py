@@ -29,7 +29,8 @@ def build_survey_report(session: Session, *, by: Staff, ref: int | str) -> Built
     from deskapp.services.survey.report import build_report
 
     campaign = campaigns.find_campaign(session, str(ref))
-    report = build_report(session, campaign.id)  # type: ignore[arg-type]
+    assert campaign.id is not None
+    report = build_report(session, campaign.id)
     return Built(f"{campaign.year}H{campaign.half}", report_document(report))
 
 

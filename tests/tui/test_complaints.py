@@ -15,7 +15,7 @@ from deskapp.db.models.complaints import Complaint, ComplaintState, ServiceVisit
 from deskapp.db.models.reception import ContactChannel, ContactKind
 from deskapp.services import units
 from deskapp.services.complaints import intake, queries
-from deskapp.services.reception import reception
+from deskapp.services.reception import contacts
 from deskapp.tui.screens.complaints import ComplaintDetail, ComplaintsScreen
 from deskapp.tui.screens.complaints_forms import ComplaintForm, StepForm, VisitForm
 from deskapp.tui.widgets.confirm import ConfirmDialog
@@ -217,7 +217,7 @@ async def test_complaint_contact_opens_the_prefilled_form(db, make_app, receptio
     from deskapp.tui import areas
 
     with db.write() as s:
-        contact = reception.log_contact(s, by=receptionist, data=reception.ContactCreate(
+        contact = contacts.log_contact(s, by=receptionist, data=contacts.ContactCreate(
             channel=ContactChannel.WALK_IN, kind=ContactKind.COMPLAINT,
             content="保洁员态度差", unit_id=unit_id, person_name="张三",
             phone="13812345678"))
@@ -240,7 +240,7 @@ async def test_complaint_contact_opens_the_prefilled_form(db, make_app, receptio
     with db.read() as s:
         c = complaints(db)[0]
         assert c.contact_id == contact.id and c.unit_code == "3-1-1201"
-        linked = reception.get_contact(s, contact.id)
+        linked = contacts.get_contact(s, contact.id)
         assert (linked.linked_kind, linked.linked_id) == ("complaint", c.id)
 
 

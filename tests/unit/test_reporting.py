@@ -138,11 +138,11 @@ def test_complaints_report_goes_through_the_model(db):
 
 
 def test_monthly_report_goes_through_the_model(db, supervisor):
-    from deskapp.services.reports import reports
+    from deskapp.services.reports import monthly
     from deskapp.services.reports.render import table
 
     with db.read() as s:
-        report = reports.monthly_report(s, by=supervisor, year=2026, month=10)
+        report = monthly.monthly_report(s, by=supervisor, year=2026, month=10)
     model = table(report)
     assert model.title.endswith("2026-10") and model.sheet == "月报"
 

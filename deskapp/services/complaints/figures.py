@@ -138,7 +138,7 @@ def _median_p90(session: OrmSession, column: Any, where: list[Any]) -> tuple[Dec
 
 def _month_figures(session: OrmSession, year: int, month: int, now: datetime,
                    cat_names: Mapping[str, str]) -> ComplaintMonthFigures:
-    from deskapp.services.reception.reception import channel_label
+    from deskapp.services.reception.common import channel_label
 
     start, end = clock.month_range(year, month)
     f = ComplaintMonthFigures(year=year, month=month)

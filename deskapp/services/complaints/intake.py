@@ -178,9 +178,9 @@ def create_complaint(session: Session, *, by: Staff, data: ComplaintCreate,
                note=t("complaints.escalate.major_note"), at=now,
                detail={"to": escalate_to.value})
     if contact_id is not None:
-        from deskapp.services.reception import reception
+        from deskapp.services.reception import contacts as reception_contacts
 
-        reception.link_contact(session, by=by, contact_id=contact_id,
+        reception_contacts.link_contact(session, by=by, contact_id=contact_id,
                                ref=hooks.RecordRef("complaint", c.id))
     return c
 
@@ -188,9 +188,9 @@ def create_complaint(session: Session, *, by: Staff, data: ComplaintCreate,
 def intake_from_contact(session: OrmSession, contact_id: int) -> ComplaintCreate:
     """A register form prefilled from a reception contact (unit, person, phone, content,
     channel); the desk completes category and the five clears."""
-    from deskapp.services.reception import reception
+    from deskapp.services.reception import contacts
 
-    contact = reception.get_contact(session, contact_id)
+    contact = contacts.get_contact(session, contact_id)
     if contact.linked_kind:
         raise Conflict("complaints.contact.already_linked")
     return ComplaintCreate(complainant_name=contact.person_name, content=contact.content,

@@ -50,7 +50,7 @@ from deskapp.services.complaints import deadlines, intake, labels, queries, repo
 from deskapp.services.complaints import figures as complaints_figures
 from deskapp.services.complaints import overdue as complaints_overdue
 from deskapp.services.complaints import visits as vs
-from deskapp.services.reception.reception import channel_label
+from deskapp.services.reception.common import channel_label
 from deskapp.tui import areas
 from deskapp.tui.base import DeskModal, DeskScreen, app_call, next_step_hint
 from deskapp.tui.screens.complaints_forms import (
@@ -227,7 +227,7 @@ class ComplaintDetail(RevealMixin, DeskModal[bool]):
         settings = _settings(self.app)
 
         def load(s: Any) -> _Loaded:
-            from deskapp.services.reception.reception import staff_names
+            from deskapp.services.reception.common import staff_names
 
             c = queries.get_complaint(s, cid)
             names = staff_names(s)
@@ -543,7 +543,7 @@ class VisitDetail(RevealMixin, DeskModal[bool]):
 
         def load(s: Any) -> tuple[ServiceVisit, list[VisitOpinion], FormChoices, dict]:
             from deskapp.errors import NotFound
-            from deskapp.services.reception.reception import staff_names
+            from deskapp.services.reception.common import staff_names
 
             v = s.get(ServiceVisit, vid)
             if v is None:
@@ -758,7 +758,7 @@ class ComplaintsScreen(DeskScreen):
 
         def load(s: Any) -> tuple[queries.ComplaintSource, vs.VisitSource, tuple[int, int]]:
             complaints_overdue.escalate_overdue(s)  # anything that became overdue reaches the supervisor
-            from deskapp.services.reception.reception import staff_names
+            from deskapp.services.reception.common import staff_names
 
             overdue = complaints_overdue.attention_counts(s)
             return (queries.list_source(s, settings=settings),

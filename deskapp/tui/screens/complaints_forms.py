@@ -25,7 +25,7 @@ from deskapp.errors import DeskError
 from deskapp.i18n import t
 from deskapp.services.complaints import deadlines, intake, labels, queries
 from deskapp.services.complaints import visits as vs
-from deskapp.services.reception.reception import channel_label, parse_time
+from deskapp.services.reception.common import channel_label, parse_time
 from deskapp.tui.widgets.confirm import confirm_action
 from deskapp.tui.widgets.form import DeskForm, Field, PhoneInput, choice
 from deskapp.tui.widgets.unit_picker import UnitField

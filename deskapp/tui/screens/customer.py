@@ -1,7 +1,7 @@
 """客户档案 (F11) — the unit card: pick a unit (U) and see its people, current and past,
 its sales and warnings; add (A), edit (E), move out (O), record a sale (S). Without a
 unit the list shows everyone in the file (searchable). Incidents (X) and keys held in
-trust (K) open from here."""
+trust (K) and access cards (C) open from here."""
 
 from __future__ import annotations
 
@@ -70,6 +70,7 @@ class CustomerScreen(DeskScreen):
         Binding("s", "sale", t("customer.key.sale"), id="customer.key.sale"),
         Binding("x", "incidents", t("customer.key.incidents"), id="customer.key.incidents"),
         Binding("k", "trust", t("customer.key.trust"), id="customer.key.trust"),
+        Binding("c", "cards", t("customer.key.cards"), id="customer.key.cards"),
     ]
 
     def __init__(self) -> None:
@@ -259,6 +260,14 @@ class CustomerScreen(DeskScreen):
         from deskapp.tui.screens.customer_trust import TrustKeysScreen
 
         self.app.push_screen(TrustKeysScreen(unit_id, self.unit_code))
+
+    def action_cards(self) -> None:
+        unit_id = self._need_unit()
+        if unit_id is None:
+            return
+        from deskapp.tui.screens.customer_cards import CardsScreen
+
+        self.app.push_screen(CardsScreen(unit_id, self.unit_code))
 
 
 @areas.record_opener("unit_card")
