@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col
 
@@ -35,7 +35,7 @@ from deskapp.money import format_fen
 from deskapp.services import audit
 from deskapp.services.cashier import fees
 from deskapp.services.hooks import HandoverContext, OpenItem, RecordRef, UnitFlag
-from deskapp.services.listing import FilterSpec, ListColumn, ListRow, SqlListSource
+from deskapp.services.listing import AnySelect, FilterSpec, ListColumn, ListRow, SqlListSource
 from deskapp.services.preview import ActionPreview
 from deskapp.services.staff import Role, require_role
 from deskapp.services.staff import names as staff_names
@@ -128,8 +128,8 @@ def _holder(session: Session, occupant_id: int | None) -> Occupant:
 
 def _number_free(session: Session, number: str, *, field: str = "number") -> None:
     row = session.execute(
-        select(col(AccessCard.id), col(Unit.code)).join(Unit, Unit.id == AccessCard.unit_id)
-        .where(AccessCard.number == number, AccessCard.status == CardStatus.ACTIVE)).first()
+        select(col(AccessCard.id), col(Unit.code)).join(Unit, col(Unit.id) == AccessCard.unit_id)
+        .where(col(AccessCard.number) == number, col(AccessCard.status) == CardStatus.ACTIVE)).first()
     if row is not None:
         raise ValidationError("cards.number_in_use", field=field, number=number, unit=row[1])
 
@@ -358,8 +358,8 @@ def unit_cards(session: Session, unit_id: int) -> list[CardView]:
     """The unit's active cards with their holders (holders who moved out marked)."""
     rows = session.execute(
         select(AccessCard, col(Occupant.name), col(Occupant.active), col(Occupant.moved_out))
-        .join(Occupant, Occupant.id == AccessCard.occupant_id)
-        .where(AccessCard.unit_id == unit_id, AccessCard.status == CardStatus.ACTIVE)
+        .join(Occupant, col(Occupant.id) == AccessCard.occupant_id)
+        .where(col(AccessCard.unit_id) == unit_id, col(AccessCard.status) == CardStatus.ACTIVE)
         .order_by(col(AccessCard.issued_at))).all()
     return [CardView(c.id or 0, c.number, c.kind, name, c.occupant_id,
                      not active or moved_out is not None, c.issued_at)
@@ -370,23 +370,23 @@ def holders(session: Session, unit_id: int) -> list[tuple[str, str]]:
     """The unit's current people as ``(occupant id, label)`` choices for a new card."""
     rows = session.execute(
         select(col(Occupant.id), col(Occupant.name), col(Occupant.kind))
-        .where(Occupant.unit_id == unit_id, Occupant.active == True,  # noqa: E712
+        .where(col(Occupant.unit_id) == unit_id, col(Occupant.active) == True,  # noqa: E712
                col(Occupant.moved_out).is_(None))
         .order_by(col(Occupant.id))).all()
     return [(str(i), f"{name}（{t('occupant.' + OccupantKind(kind).value)}）")
             for i, name, kind in rows]
 
 
-def _gone_holders(session: Session, unit_ids: list[int] | None = None) -> Select[Any]:
+def _gone_holders(session: Session, unit_ids: list[int] | None = None) -> AnySelect:
     query = (select(col(AccessCard.unit_id), col(Unit.code), col(Occupant.name),
                     func.count(col(AccessCard.id)), func.min(col(AccessCard.issued_at)))
-             .join(Occupant, Occupant.id == AccessCard.occupant_id)
-             .join(Unit, Unit.id == AccessCard.unit_id)
-             .where(AccessCard.status == CardStatus.ACTIVE,
+             .join(Occupant, col(Occupant.id) == AccessCard.occupant_id)
+             .join(Unit, col(Unit.id) == AccessCard.unit_id)
+             .where(col(AccessCard.status) == CardStatus.ACTIVE,
                     (col(Occupant.active) == False) | col(Occupant.moved_out).is_not(None)))  # noqa: E712
     if unit_ids is not None:
         query = query.where(col(AccessCard.unit_id).in_(unit_ids))
-    return query.group_by(AccessCard.unit_id, Unit.code, Occupant.name)
+    return query.group_by(col(AccessCard.unit_id), col(Unit.code), col(Occupant.name))
 
 
 def moved_out_flags(session: Session, unit_ids: list[int]) -> dict[int, list[UnitFlag]]:
@@ -422,9 +422,9 @@ def monthly_summary(session: Session, *, year: int, month: int) -> CardsMonth:
         return int(session.execute(select(func.count(col(AccessCard.id))).where(*where))
                    .scalar_one())
 
-    issued_in = (AccessCard.issued_at >= start, AccessCard.issued_at < end)
+    issued_in = (AccessCard.issued_at >= start, col(AccessCard.issued_at) < end)
     successor = aliased(AccessCard)
-    replaced_by = select(col(successor.id)).where(successor.replaces_id == AccessCard.id).exists()
+    replaced_by = select(col(successor.id)).where(col(successor.replaces_id) == AccessCard.id).exists()
     return CardsMonth(
         issued=count(*issued_in, col(AccessCard.replaces_id).is_(None)),
         replaced=count(*issued_in, col(AccessCard.replaces_id).is_not(None)),
@@ -450,10 +450,10 @@ class CardSource(SqlListSource):
         ListColumn("holder", "cards.col.holder", 10, priority=0),
         ListColumn("status", "cards.col.status", 6, priority=0, fits=("cards.status.",)),
         ListColumn("issued", "cards.col.issued", 10, priority=2),
-        ListColumn("note", "cards.col.note", 16, min_width=6, priority=3),
+        ListColumn("note", "cards.col.note", 28, min_width=6, priority=3),
     ]
     model = AccessCard
-    order_by = (col(AccessCard.status), col(AccessCard.id).desc())
+    order_by = (col(AccessCard.status).asc(), col(AccessCard.id).desc())
     search_like_columns = (col(AccessCard.number), col(Occupant.name), col(Unit.code))
     def __init__(self) -> None:
         self.filters = [FilterSpec("status", "cards.col.status", "choice",
@@ -462,13 +462,13 @@ class CardSource(SqlListSource):
 
     def filter_clause(self, key: str, value: object) -> Any:
         if key == "unit":
-            return AccessCard.unit_id == int(str(value))
+            return col(AccessCard.unit_id) == int(str(value))
         return super().filter_clause(key, value)
 
-    def select(self) -> Select[Any]:
+    def select(self) -> AnySelect:
         return (select(AccessCard, col(Unit.code), col(Occupant.name))
-                .join(Unit, Unit.id == AccessCard.unit_id)
-                .join(Occupant, Occupant.id == AccessCard.occupant_id))
+                .join(Unit, col(Unit.id) == AccessCard.unit_id)
+                .join(Occupant, col(Occupant.id) == AccessCard.occupant_id))
 
     def to_row(self, item: Any) -> ListRow:
         c: AccessCard = item[0]
