@@ -18,6 +18,9 @@ from pathlib import Path
 from deskapp.db.engine import Database
 from deskapp.db.models import Staff
 
+PASSWORD = "bench123"
+"""Every bench staff member's password (the desk bench types it into the login form)."""
+
 
 @dataclass(frozen=True)
 class Figure:
@@ -26,6 +29,9 @@ class Figure:
     unit: str = "ms"
     goal: float | None = None
     """Issue #17's goal for this figure (same unit), printed beside it and in the summary."""
+    reference: float | None = None
+    """The reference measured in the same run (bare Textual, raw sqlite3), same unit: a
+    figure with a goal prints it and the ratio beside the goal."""
 
     def __str__(self) -> str:
         from rich.cells import cell_len
@@ -43,6 +49,12 @@ class Figure:
         if self.goal is not None:
             verdict = t("bench.goal.ok") if self.met else t("bench.goal.over")
             line += f"   {t('bench.goal', goal=f'{self.goal:,.0f} {self.unit}')} {verdict}"
+            if self.reference:
+                ratio = f"{self.value / self.reference:,.2f}"
+                line += "   " + t("bench.goal.reference",
+                                  ref=f"{self.reference:,.1f} {self.unit}", ratio=ratio)
+            else:
+                line += "   " + t("bench.goal.no_reference")
         return line
 
     @property

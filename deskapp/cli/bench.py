@@ -26,7 +26,7 @@ def bench(
 ) -> None:
     """Build a multi-year synthetic site and print timings (benchmarks print figures;
     tests never assert them)."""
-    from deskapp.bench import BenchContext, Figure
+    from deskapp.bench import PASSWORD, BenchContext, Figure
     from deskapp.db import migrate
     from deskapp.db.engine import Database
     from deskapp.db.models import Role
@@ -45,11 +45,11 @@ def bench(
     with db.write() as session:
         site.set_up_site(session, name="基准测试小区")
         boss = staff.create_staff(session, by=None, login="boss", name="王主管",
-                                  role=Role.SUPERVISOR, password="bench123")
+                                  role=Role.SUPERVISOR, password=PASSWORD)
         desk = staff.create_staff(session, by=boss, login="desk", name="张前台",
-                                  role=Role.RECEPTIONIST, password="bench123")
+                                  role=Role.RECEPTIONIST, password=PASSWORD)
         cs = staff.create_staff(session, by=boss, login="cs", name="李专员",
-                                role=Role.SPECIALIST, password="bench123")
+                                role=Role.SPECIALIST, password=PASSWORD)
         build_synthetic_site(session, units=units)
     from sqlmodel import select
 

@@ -24,7 +24,8 @@ MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 # When the database's version rows already name the scripts' heads — read from the scripts'
 # ``revision``/``down_revision`` lines below, and from ``alembic_version`` with one query —
 # nothing of Alembic is imported.
-_ASSIGN = re.compile(r"^(revision|down_revision)\s*(?::[^=]*)?=\s*(.+)$", re.MULTILINE)
+_ASSIGN = re.compile(r"^(revision|down_revision|depends_on)\s*(?::[^=]*)?=\s*(.+)$",
+                     re.MULTILINE)
 
 
 def script_heads_fast() -> set[str] | None:
@@ -42,12 +43,17 @@ def script_heads_fast() -> set[str] | None:
         if not isinstance(revision, str):
             return None
         revisions.add(revision)
-        if isinstance(down, str):
-            parents.add(down)
-        elif isinstance(down, (tuple, list)):
-            parents.update(down)
-        elif down is not None:
+        try:  # a dependency is an ancestor too: Alembic stores no row for it once passed
+            depends = ast.literal_eval(found.get("depends_on", "None").strip())
+        except (ValueError, SyntaxError):
             return None
+        for earlier in (down, depends):
+            if isinstance(earlier, str):
+                parents.add(earlier)
+            elif isinstance(earlier, (tuple, list)):
+                parents.update(earlier)
+            elif earlier is not None:
+                return None
     return revisions - parents if revisions else None
 
 
@@ -75,7 +81,14 @@ def alembic_config(engine: Engine | None = None) -> Config:
 def head_revisions() -> set[str]:
     from alembic.script import ScriptDirectory
 
-    return set(ScriptDirectory.from_config(alembic_config()).get_heads())
+    # What ``alembic_version`` holds at the heads: a head that another revision depends on
+    # (``depends_on``, e.g. cards_001 on customer_001) is passed, and has no row of its own.
+    scripts = ScriptDirectory.from_config(alembic_config())
+    needed: set[str] = set()
+    for script in scripts.walk_revisions():
+        depends = script.dependencies or ()
+        needed.update((depends,) if isinstance(depends, str) else depends)
+    return set(scripts.get_heads()) - needed
 
 
 def current_revisions(engine: Engine) -> set[str]:

@@ -13,6 +13,14 @@ end, so the widget can fetch a page near the bottom of 1,000,000 records as
 ``OFFSET 50`` in reverse order instead of ``OFFSET 999,950`` (SQL ``OFFSET`` walks every
 skipped row). The widget decides which end is closer.
 
+Keyset paging (issue #17): when the widget already holds the page before the one it
+wants (in reading order), it names that page's last record in :attr:`ListQuery.after`.
+A :class:`SqlListSource` whose ordering allows it then reads the page as a seek
+(``WHERE (at, id) < (:at, :id) … LIMIT 200``: an index probe, whatever the depth) instead
+of walking ``OFFSET`` rows; the offset stays the truth for every other source. A page
+deep in the list with no neighbour loaded finds its boundary row by an index-only
+``OFFSET`` over the sort key, then seeks.
+
 Most areas subclass :class:`SqlListSource`: they give a ``select()``, the newest-first
 ``order_by``, which column each filter compares, which columns text search covers (and the
 FTS table, see :mod:`deskapp.services.textsearch`), and ``to_row`` that turns one result
@@ -31,6 +39,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any, Literal, Protocol, TypeAlias, runtime_checkable
 
 from sqlalchemy import (
+    Column,
     DateTime,
     Select,
     SQLColumnExpression,
@@ -131,6 +140,10 @@ class ListQuery:
 
     filters: dict[str, object] = field(default_factory=dict)
     search: str = ""
+    after: int | None = field(default=None, compare=False)
+    """A paging hint, not part of the query: the id of the record just before the wanted
+    page in reading order (``reverse=True`` reads backwards, so then the record just after
+    the page). A source may seek from it; ``offset`` stays authoritative."""
 
     def __setattr__(self, name: str, value: object) -> None:
         # Every source reads the search through a ListQuery: cleaning it here cleans it
@@ -339,7 +352,9 @@ class SqlListSource:
     * ``model`` — the ORM class (or ``Table``) whose integer ``id`` the rows carry and whose
       columns text search covers;
     * ``order_by`` — newest first, ending with a unique column (``Model.id.desc()``) so
-      pages never overlap; reversed automatically for ``reverse=True``;
+      pages never overlap; reversed automatically for ``reverse=True``. When every sort
+      column is a NOT NULL column of ``model``'s own table and the last is its ``id``
+      (the id the rows carry), pages are read by keyset (see the module doc);
     * ``filter_columns`` — ``{filter key: column}`` for the default filter mapping
       (choice → ``=``, date_from → ``>=`` day start, date_to → ``<`` next day start,
       text → escaped ``LIKE``); override :meth:`filter_clause` for anything else;
@@ -460,14 +475,72 @@ class SqlListSource:
         if limit <= 0:
             return []
         order = [_flip(c) for c in self.order_by] if reverse else list(self.order_by)
-        stmt = (
-            self.select()
-            .where(*self.where(session, query))
-            .order_by(*order)
-            .offset(max(offset, 0))
-            .limit(limit)
-        )
+        where = self.where(session, query)
+        stmt = self.select().where(*where).order_by(*order)
+        seek = self._seek(session, where, order, offset, query.after, reverse=reverse)
+        if seek is not None:
+            stmt = stmt.where(seek).limit(limit)
+        else:
+            stmt = stmt.offset(max(offset, 0)).limit(limit)
         result = session.execute(stmt)
         single = len(stmt.column_descriptions) == 1
         items = result.scalars().all() if single else result.all()
         return [self.to_row(item) for item in items]
+
+    # -- keyset paging -------------------------------------------------------------------
+
+    SEEK_FROM = 2 * PAGE_SIZE
+    """Offsets from here on are found through the sort key's index (see :meth:`_seek`)."""
+
+    def seek_columns(self) -> list[tuple[Column[Any], bool]] | None:
+        """``(column, descending)`` for each sort column when keyset paging is sound: every
+        one a NOT NULL column of the model's own table (a NULL compares as unknown and
+        would drop rows), the last its ``id`` (unique, and the id rows carry). ``None``
+        otherwise: the source pages by ``OFFSET``."""
+        table = getattr(self.model, "__table__", self.model)
+        columns: list[tuple[Column[Any], bool]] = []
+        for clause in self.order_by:
+            inner: Any = clause
+            descending = False
+            if isinstance(clause, UnaryExpression) and clause.modifier in (
+                    operators.desc_op, operators.asc_op):
+                inner = clause.element
+                descending = clause.modifier is operators.desc_op
+            if (not isinstance(inner, Column) or inner.table is not table
+                    or inner.nullable):
+                return None
+            columns.append((inner, descending))
+        if not columns or columns[-1][0].key != "id" or not columns[-1][0].primary_key:
+            return None
+        return columns
+
+    def _seek(self, session: Session, where: list[ColumnElement[bool]],
+              order: list[ColumnElement[Any]], offset: int, after: int | None, *,
+              reverse: bool) -> ColumnElement[bool] | None:
+        """The WHERE clause that starts the page right after record ``after`` (or, for a
+        deep ``offset`` without one, after the record at ``offset - 1``, found by an
+        index-only read of the sort key); ``None``: read by OFFSET."""
+        columns = self.seek_columns()
+        if columns is None or (after is None and offset < self.SEEK_FROM):
+            return None
+        table = getattr(self.model, "__table__", self.model)
+        keys = [column for column, _ in columns]
+        if after is not None:
+            row = session.execute(select(*keys).where(table.c.id == after)).first()
+        else:
+            # The boundary by the sort key alone: SQLite reads it from the index without
+            # touching the table's rows (about half the time of an OFFSET over full rows).
+            boundary = (self.select().where(*where).with_only_columns(*keys, maintain_column_froms=True)
+                        .order_by(*order).offset(offset - 1).limit(1))
+            row = session.execute(boundary).first()
+        if row is None:  # the record is gone, or the offset is past the end
+            return None
+        parts: list[ColumnElement[bool]] = []
+        for i, (column, descending) in enumerate(columns):
+            before_it = [keys[j] == row[j] for j in range(i)]
+            step = column < row[i] if descending != reverse else column > row[i]
+            parts.append(and_(*before_it, step))
+        first, descending = columns[0]
+        # The leading column's range on its own, so the index range is used for sure.
+        lead = first <= row[0] if descending != reverse else first >= row[0]
+        return and_(lead, or_(*parts))

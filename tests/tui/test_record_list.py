@@ -172,6 +172,50 @@ async def test_middle_page_is_fetched_consistently(db: Database) -> None:
             assert rl.current_id == ROWS - index
 
 
+class RecordingSource(TicketSource):
+    """Records how each page was asked for: (offset, reverse, keyset hint)."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[int, bool, int | None]] = []
+
+    def fetch(self, session, query, offset, limit, *, reverse=False):  # type: ignore[no-untyped-def]
+        self.calls.append((offset, reverse, query.after))
+        return super().fetch(session, query, offset, limit, reverse=reverse)
+
+
+async def test_pages_next_to_loaded_ones_are_read_by_keyset(db: Database) -> None:
+    """Issue #17: walking down from the top and up from the end, every new page is asked
+    for with the edge record of the loaded page beside it, and shows the right rows."""
+    source = RecordingSource()
+
+    class App_(ListApp):
+        def compose(self) -> ComposeResult:
+            yield RecordList(source, self.db.read, id="tickets")
+
+    app = App_(db)
+    async with app.run_test(size=(80, 20)) as pilot:
+        await settle(pilot)
+        rl = app.query_one(RecordList)
+        table = rl.table
+        for index in range(60, 3 * PAGE_SIZE, 60):  # steps shorter than a page
+            table.move_cursor(index)
+            await settle(pilot)
+            assert rl.current_id == ROWS - index
+        forward = [c for c in source.calls if c[0] >= PAGE_SIZE and not c[1]]
+        assert forward and all(after is not None for _, _, after in forward), source.calls
+        # Each hint is the record just above the page asked for.
+        assert all(after == ROWS - offset + 1 for offset, _, after in forward)
+        source.calls.clear()
+        await pilot.press("end")
+        await settle(pilot)
+        for index in range(ROWS - 60, ROWS - 2 * PAGE_SIZE, -60):
+            table.move_cursor(index)
+            await settle(pilot)
+            assert rl.current_id == ROWS - index
+        backward = [c for c in source.calls if c[2] is not None]
+        assert backward and all(reverse for _, reverse, _ in backward), source.calls
+
+
 async def test_enter_posts_opened_with_id(db: Database) -> None:
     messages: list[RecordList.Opened] = []
     app = ListApp(db)

@@ -52,3 +52,44 @@ async def test_area_keys_reload_only_after_a_write(db, make_app, receptionist, s
         await pilot.press("f3")  # complaints saw the same write: it reloads too
         await settle(pilot)
         assert "ComplaintsScreen" in loads
+
+
+async def test_an_area_shown_again_is_not_restyled_unless_something_changed(
+        db, make_app, receptionist, site, frozen, monkeypatch):  # noqa: F811
+    """Issue #17: Textual restyles every widget of a screen resumed by its mode key (most of
+    an area switch). An area screen skips that when nothing its styles depend on changed;
+    after a theme change it restyles as before."""
+    from textual.screen import Screen
+
+    restyled: list[str] = []
+    real = Screen.update_node_styles
+
+    def counting(self, animate=True):
+        restyled.append(type(self).__name__)
+        return real(self, animate)
+
+    app = make_app(login="desk1")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("f3")
+        await settle(pilot)
+        await pilot.press("f2")
+        await settle(pilot)
+        monkeypatch.setattr(Screen, "update_node_styles", counting)
+        for key in ("f3", "f2", "f3"):
+            await pilot.press(key)
+            await settle(pilot)
+        assert isinstance(app.screen, ComplaintsScreen)
+        assert restyled == []
+        app.theme = "textual-light" if app.theme != "textual-light" else "textual-dark"
+        await settle(pilot)
+        restyled.clear()
+        await pilot.press("f2")
+        await settle(pilot)
+        assert isinstance(app.screen, ReceptionScreen)
+        assert "ReceptionScreen" in restyled
+        # Shown again, its styles are those of the new theme: a fresh restyle changes none.
+        table = app.screen.query_one("#contact-list").table
+        before = table.rich_style
+        real(app.screen, False)
+        assert table.rich_style == before

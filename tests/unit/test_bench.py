@@ -45,3 +45,30 @@ def test_a_crash_on_screen_is_not_taken_for_a_launch(tmp_path: Path) -> None:
     cmd = "python3 -c 'import sys; print(\"登录\"); print(\"Traceback (most recent call last):\")'"
     with pytest.raises(RuntimeError):
         tmux.time_to_text(cmd + "; sleep 5", ["never"], timeout=5)
+
+
+def test_a_goal_figure_prints_its_reference_and_ratio() -> None:
+    set_language("zh")
+    cursor = Figure("按 down", 30.0, goal=20, reference=60.0)
+    assert "参照 60.0 ms（0.50×）" in str(cursor)
+    assert "参照 —" in str(Figure("内存", 106, "MB", goal=100))  # no reference measured
+    set_language("en")
+    assert "reference 60.0 ms (0.50×)" in str(cursor)
+    set_language("zh")
+
+
+@needs_tmux
+def test_memory_is_read_after_a_real_login(db: Database, receptionist: object,
+                                           tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+                                           ) -> None:
+    """The RSS step types the login and password into the login form (it used to start
+    ``run --login`` without a password, which never reached an area): the receptionist's
+    name, shown only once signed in, must be on screen before memory is read."""
+    from types import SimpleNamespace
+
+    from deskapp.bench import desk
+    from tests.conftest import PASSWORD
+
+    monkeypatch.setattr(desk, "PASSWORD", PASSWORD)
+    ctx = SimpleNamespace(db=db, tmp=tmp_path)
+    assert desk._rss_after_login(ctx, "desk1", "张前台") > 20  # type: ignore[arg-type]

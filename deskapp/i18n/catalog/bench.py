@@ -10,6 +10,8 @@ MESSAGES = {
     "bench.goal": ("目标 ≤ {goal}", "goal ≤ {goal}"),
     "bench.goal.ok": ("达标", "met"),
     "bench.goal.over": ("未达标", "missed"),
+    "bench.goal.reference": ("参照 {ref}（{ratio}×）", "reference {ref} ({ratio}×)"),
+    "bench.goal.no_reference": ("参照 —", "reference —"),
     "bench.ratio": ("  └ 与参照之比", "  └ ratio to the reference"),
     "bench.no_tmux": ("没有 tmux：启动与内存两项未测", "no tmux: launch and memory not measured"),
     "bench.launch.app": ("启动到登录表单显示（tmux，真实进程）",

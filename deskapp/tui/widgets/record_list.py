@@ -17,9 +17,11 @@ Data flow (all database work is off the UI thread):
   makes ``workers.wait_for_complete()`` raise in tests. A stale worker instead returns
   as soon as it sees the generation moved on.)
 * scrolling asks for the missing pages on screen (plus the cursor's page), each in its own
-  thread worker. Pages are ``PAGE_SIZE`` rows, kept in an LRU of ``MAX_PAGES``. A page in
-  the second half of the list is read from the other end (``reverse=True``), so the last
-  page of a million rows is ``OFFSET 0`` backwards rather than ``OFFSET 999,800``.
+  thread worker. Pages are ``PAGE_SIZE`` rows, kept in an LRU of ``MAX_PAGES``. A page
+  next to a loaded one is read by keyset from that page's edge record
+  (:attr:`ListQuery.after`: an index seek, however deep); any other page in the second
+  half of the list is read from the other end (``reverse=True``), so the last page of a
+  million rows is ``OFFSET 0`` backwards rather than ``OFFSET 999,800``.
 * a refresh (:meth:`RecordTable.refresh_data`, after a record was added or changed)
   follows the *record* under the cursor, not its index: the worker looks for its id (then
   its neighbours', when it left the filter) near its old place and posts that page with
@@ -55,7 +57,7 @@ from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingsMap, BindingType
 from textual.containers import HorizontalScroll
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
@@ -299,6 +301,7 @@ class RecordTable(ScrollView, can_focus=True):
         self._layout: list[tuple[int, int]] = []
         self._layout_for: tuple[int, str] = (-1, "")
         self._width = 0
+        self._pass_styles: dict[str, Style] | None = None
         self._relayout(10_000)
 
     # -- public ------------------------------------------------------------------------
@@ -396,8 +399,15 @@ class RecordTable(ScrollView, can_focus=True):
         self._following = None  # the user moved: a refresh in flight must not move it back
         self._newest = False
         if index != self._cursor:
-            self._cursor = index
-            self.refresh()
+            old, self._cursor = self._cursor, index
+            top = int(self.scroll_offset.y)
+            if top <= index < top + self._body_height():
+                # The view stays put: redraw the two lines whose highlight changed, not
+                # the whole list (issue #17: a Down key redrew ~44 lines).
+                self.refresh_line(old + 1)
+                self.refresh_line(index + 1)
+            else:
+                self.refresh()
         self._scroll_to_cursor()
         self.post_message(self.StatusChanged())
 
@@ -478,18 +488,37 @@ class RecordTable(ScrollView, can_focus=True):
             rows = self.source.fetch(session, query, first, PAGE_SIZE)
         self.post_message(_PageLoaded(generation, page, rows, cursor=cursor))
 
+    def _neighbour(self, page: int) -> tuple[int, bool] | None:
+        """A keyset hint for ``page`` (issue #17): ``(id, reverse)`` — the last record of
+        the loaded page before it (read forwards after it), else the first record of the
+        loaded page after it (read backwards before it); ``None`` when neither is loaded."""
+        before = self._pages.get(page - 1)
+        if before is not None and len(before) == PAGE_SIZE:
+            return before[-1].id, False
+        after = self._pages.get(page + 1)
+        if after:
+            return after[0].id, True
+        return None
+
     @work(thread=True, group="record-list-page", exit_on_error=False)
-    def _load_page(self, generation: int, query: ListQuery, page: int, total: int) -> None:
-        """One page, read from whichever end of the list is nearer."""
+    def _load_page(self, generation: int, query: ListQuery, page: int, total: int,
+                   neighbour: tuple[int, bool] | None = None) -> None:
+        """One page: by keyset from a loaded neighbour page when there is one (see
+        :meth:`_neighbour`), else read from whichever end of the list is nearer."""
         with self._lock:
             if not self._is_current(generation) or page not in self._wanted:
                 self.post_message(_PageLoaded(generation, page, None))
                 return
             offset = page * PAGE_SIZE
             limit = max(0, min(PAGE_SIZE, total - offset))
+            if neighbour is not None:
+                reverse = neighbour[1]
+                query = replace(query, after=neighbour[0])
+            else:
+                reverse = offset + limit / 2 > total / 2
             try:
                 with self._session_factory() as session:
-                    if offset + limit / 2 > total / 2:
+                    if reverse:
                         rows = self.source.fetch(
                             session, query, total - offset - limit, limit, reverse=True
                         )
@@ -569,7 +598,8 @@ class RecordTable(ScrollView, can_focus=True):
         for page in sorted(wanted):
             if page not in self._pages and page not in self._pending:
                 self._pending.add(page)
-                self._load_page(self._generation, self._query, page, total)
+                self._load_page(self._generation, self._query, page, total,
+                                self._neighbour(page))
 
     # -- geometry ------------------------------------------------------------------------
 
@@ -635,11 +665,31 @@ class RecordTable(ScrollView, can_focus=True):
             parts.append(fit_cell(text, width, self._columns[i].align))
         return Strip([Segment("".join(parts), style)], self._width)
 
+    def render_lines(self, crop: Region) -> list[Strip]:
+        # The styles are worked out once per drawing, not once per line (issue #17:
+        # ``rich_style`` walks the ancestors; it was a tenth of a Down key's cost).
+        self._pass_styles = {}
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._pass_styles = None
+
+    def _style(self, component: str = "") -> Style:
+        """The widget's style (``""``) or a component's, memoised for one drawing."""
+        memo = self._pass_styles
+        if memo is not None and component in memo:
+            return memo[component]
+        value = (self.get_component_rich_style(component) if component
+                 else self.rich_style)
+        if memo is not None:
+            memo[component] = value
+        return value
+
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
         scroll_x, scroll_y = self.scroll_offset
-        base = self.rich_style
-        style = self.get_component_rich_style
+        base = self._style()
+        style = self._style
         if width > 0 and self._relayout(width):  # (the language changed)
             self.call_later(self._update_virtual_size)
         if y == 0:
