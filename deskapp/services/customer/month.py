@@ -1,5 +1,5 @@
 """The customer file's figures for the monthly report: incidents by kind and response
-time, people moved in and out, and sales."""
+time, people moved in and out, sales and move-ins (入伙)."""
 
 from __future__ import annotations
 
@@ -14,6 +14,8 @@ from deskapp.db.models import Occupant
 from deskapp.db.models.customer import OwnershipTransfer
 from deskapp.services.customer.incidents import IncidentMonth
 from deskapp.services.customer.incidents import monthly_summary as incident_month
+from deskapp.services.customer.movein import MoveInMonth
+from deskapp.services.customer.movein import monthly_summary as movein_month
 
 
 @dataclass(frozen=True)
@@ -22,6 +24,7 @@ class CustomerMonth:
     moved_in: int
     moved_out: int
     transfers: int
+    moveins: MoveInMonth | None = None  # 入伙 handled in the month
 
 
 def monthly_summary(session: Session, *, year: int, month: int) -> CustomerMonth:
@@ -39,4 +42,5 @@ def monthly_summary(session: Session, *, year: int, month: int) -> CustomerMonth
             Occupant.moved_out >= first, Occupant.moved_out < after)),
         transfers=count(select(func.count(OwnershipTransfer.id)).where(
             OwnershipTransfer.transfer_date >= first, OwnershipTransfer.transfer_date < after)),
+        moveins=movein_month(session, year=year, month=month),
     )
