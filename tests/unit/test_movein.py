@@ -350,9 +350,8 @@ def test_list_masks_phones_and_filters_by_unit(db, site, receptionist):
 
 def _filing(session, by, unit_id):
     """A renovation filing made the real way, its permit moved to August–October."""
-    from tests.unit.test_renovation import form
-
     from deskapp.services.renovation import renovation as reno
+    from tests.unit.test_renovation import form
 
     filing = reno.create_filing(session, by=by, data=form(unit_id))
     filing.permit_start, filing.permit_end = date(2026, 8, 1), date(2026, 10, 31)
@@ -389,7 +388,6 @@ def test_moved_in_date_starts_the_renovation_refund_clock(db, site, receptionist
 
 
 def test_moved_in_before_the_permit_does_not_count(db, site, receptionist):
-    from deskapp.db.models.renovation import RenovationFiling
     from deskapp.services.renovation import renovation as reno
 
     mid = _start(db, receptionist, site["u1"], moved_in_on="2026-07-01")
