@@ -414,7 +414,7 @@ def _build_units(session: Session, rng: random.Random, today: date,
 
 
 # The modules of :mod:`deskapp.demo` — an explicit list; they run in ``ORDER``, then name.
-DEMO_MODULES = ("cashier", "complaints", "customer", "ops", "reception", "registers",
+DEMO_MODULES = ("cashier", "complaints", "customer", "movein", "ops", "reception", "registers",
                 "renovation", "survey")
 
 

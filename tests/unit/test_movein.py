@@ -228,6 +228,11 @@ def test_bad_readings_save_nothing(db, site, receptionist, values, field):
 
 def test_fees_through_the_cashier_one_receipt(db, site, receptionist):
     mid = _start(db, receptionist, site["u1"])
+    with db.read() as session:  # the confirm dialog's lines, before anything is taken
+        preview = movein.fees_preview(session, by=receptionist, movein_id=mid, months="3",
+                                      method="cash")
+    assert ("合计", "¥660.00") in preview.lines
+    assert ("物业费月份", "2026-11 — 2027-01（3）") in preview.lines
     with db.write() as session:
         mv = movein.collect_fees(session, by=receptionist, movein_id=mid, request_id="mv-1",
                                  months="3", method="cash", tendered_fen=70000)

@@ -448,6 +448,53 @@ def collect_fees(session: Session, *, by: Staff, movein_id: int, request_id: str
     return mv
 
 
+def fees_preview(session: Session, *, by: Staff, movein_id: int, months: str | int,
+                 method: str, **_: Any) -> Any:
+    """What :func:`collect_fees` will take: the months, each month's property fee (months
+    already billed are paid at their bill's amount, months already paid are skipped) and
+    the total — checked the same way first."""
+    from deskapp.db.models.cashier import Bill, BillStatus, FeeKind, PayMethod
+    from deskapp.services.cashier.fees import property_fee
+    from deskapp.services.preview import ActionPreview
+
+    require_role(by, *DESK_ROLES)
+    mv = get(session, movein_id)
+    if mv.status != MoveInStatus.OPEN:
+        raise InvalidTransition("movein.completed_already", number=mv.number)
+    if mv.receipt_id is not None:
+        raise Conflict("movein.fees.paid_already", receipt=mv.receipt_no)
+    n = _count(months, field="months", most=MAX_MONTHS)
+    if n == 0:
+        raise ValidationError("movein.fees.months", field="months", most=MAX_MONTHS)
+    try:
+        pay = PayMethod(method)
+    except ValueError:
+        raise ValidationError("movein.fees.method", field="method") from None
+    periods = _fee_periods(mv.moved_in_on, n)
+    billed = {b.period: b for b in session.execute(select(Bill).where(
+        col(Bill.unit_id) == mv.unit_id, col(Bill.kind) == FeeKind.PROPERTY,
+        col(Bill.period).in_(periods), col(Bill.status) != BillStatus.CANCELLED)).scalars()}
+    total, due = 0, []
+    for period in periods:
+        bill = billed.get(period)
+        if bill is not None and bill.status == BillStatus.PAID:
+            continue
+        amount = bill.amount_fen if bill is not None else property_fee(
+            session, unit_id=mv.unit_id, period=period)
+        if amount:
+            total += amount
+            due.append(period)
+    if not due:
+        raise ValidationError("movein.fees.nothing", field="months")
+    unit = session.get(Unit, mv.unit_id)
+    return ActionPreview(t("movein.fees.title", number=mv.number), [
+        (t("movein.col.unit"), unit.code if unit else ""),
+        (t("movein.fees.periods"), f"{due[0]} — {due[-1]}（{len(due)}）"),
+        (t("movein.fees.total"), format_fen(total)),
+        (t("movein.field.method"), t(f"cashier.method.{pay.value}")),
+    ])
+
+
 def missing(session: Session, mv: MoveIn) -> list[str]:
     """What the move-in still needs before it is completed (each named)."""
     out = []
@@ -606,8 +653,7 @@ class MoveInDetail:
             if not c.defect:
                 continue
             order = self.orders.get(c.work_order_id or 0)
-            state = (f"{order.number} {status_label(order.status)}"
-                     if order else "")
+            state = f"{order.number} {status_label(order.status)}" if order else "—"
             out.append(t("movein.line.defect", item=c.name, defect=c.defect, order=state))
         return out
 
@@ -621,7 +667,7 @@ class MoveInDetail:
         out.append(t("movein.line.inspection", done=len(inspected),
                      total=len(self.inspections),
                      defects=sum(1 for c in self.inspections if c.defect)))
-        out.extend("  " + line for line in self.defect_lines())
+        out.extend(self.defect_lines())
         out.append(t("movein.line.keys", keys=self.key_text()))
         out.append(t("movein.line.meters", meters=self.meter_text()))
         signed = [c.name for c in self.documents if c.done]

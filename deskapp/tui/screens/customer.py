@@ -1,7 +1,7 @@
 """客户档案 (F11) — the unit card: pick a unit (U) and see its people, current and past,
 its sales and warnings; add (A), edit (E), move out (O), record a sale (S). Without a
-unit the list shows everyone in the file (searchable). Incidents (X) and keys held in
-trust (K) open from here."""
+unit the list shows everyone in the file (searchable). Incidents (X), keys held in
+trust (K) and move-ins (M, 入伙) open from here."""
 
 from __future__ import annotations
 
@@ -70,6 +70,7 @@ class CustomerScreen(DeskScreen):
         Binding("s", "sale", t("customer.key.sale"), id="customer.key.sale"),
         Binding("x", "incidents", t("customer.key.incidents"), id="customer.key.incidents"),
         Binding("k", "trust", t("customer.key.trust"), id="customer.key.trust"),
+        Binding("m", "movein", t("customer.key.movein"), id="customer.key.movein"),
     ]
 
     def __init__(self) -> None:
@@ -260,6 +261,12 @@ class CustomerScreen(DeskScreen):
 
         self.app.push_screen(TrustKeysScreen(unit_id, self.unit_code))
 
+    def action_movein(self) -> None:
+        """Move-ins (入伙): the unit's on the card, else all of them."""
+        from deskapp.tui.screens.customer_movein import MoveInScreen
+
+        self.app.push_screen(MoveInScreen(self.unit_id, self.unit_code))
+
 
 async def _shot_card(pilot: Any) -> None:
     """A demo unit that was sold: its people current and past, the sale on the card."""
@@ -285,8 +292,20 @@ async def _shot_incidents(pilot: Any) -> None:
     await pilot.pause()
 
 
+async def _shot_movein(pilot: Any) -> None:
+    """The move-ins: an open one (defects in red) beside the list."""
+    app = pilot.app
+    if isinstance(app.screen, CustomerScreen):
+        app.screen.action_movein()
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+    await pilot.press("enter")
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+
+
 CustomerScreen.SCREENSHOTS = [("card", _shot_card),  # type: ignore[attr-defined]
-                              ("incidents", _shot_incidents)]
+                              ("incidents", _shot_incidents), ("movein", _shot_movein)]
 
 
 @areas.record_opener("unit_card")
@@ -301,4 +320,8 @@ def _open_unit(app: Any, unit_id: int) -> None:
     app.call_after_refresh(later)
 
 
-from deskapp.tui.screens import customer_incidents  # noqa: E402,F401 — its opener and palette command
+# their openers and palette commands
+from deskapp.tui.screens import (  # noqa: E402
+    customer_incidents,  # noqa: F401
+    customer_movein,  # noqa: F401
+)

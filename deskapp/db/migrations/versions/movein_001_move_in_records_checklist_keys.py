@@ -39,7 +39,7 @@ def upgrade() -> None:
     op.bulk_insert(items, [
         {'kind': kind, 'name': name, 'sort': n * 10, 'active': True}
         for kind, names in (
-            ('inspect', ('入户门及门锁', '窗户及玻璃', '给排水（龙头、地漏）', '电路（开关、插座）',
+            ('inspect', ('入户门及门锁', '窗户及玻璃', '给排水、地漏', '电路、开关插座',
                          '燃气管道及阀门', '墙面、天花', '地面', '卫生间防水', '对讲及门铃')),
             ('document', ('业主公约', '装修须知', '房屋质量保证书', '住宅使用说明书',
                           '入伙确认书')))
