@@ -36,7 +36,7 @@ def movein_document(session: Session, movein_id: int) -> Document:
         (t("movein.field.owner_name"), m.owner_name),
         (t("movein.field.owner_phone"), mask_phone(m.owner_phone) if m.owner_phone else ""),
         (t("movein.col.status"), t(f"movein.status.{m.status.value}")),
-        (t("movein.line.keys", keys=""), d.key_text()),
+        (t("movein.key.keys"), d.key_text()),
     ], columns=2)
     doc.heading(t("movein.print.inspection"))
     orders = d.orders
@@ -44,9 +44,12 @@ def movein_document(session: Session, movein_id: int) -> Document:
         (c.name, c.defect or (t("movein.print.ok") if c.done else t("movein.print.not_checked")),
          orders[c.work_order_id].number if c.work_order_id in orders else "")
         for c in d.inspections], [3, 5, 2])
-    doc.field_rows([(t("movein.line.meters", meters=""), d.meter_text()),
-                    (t("movein.line.fees", amount=format_fen(m.fees_fen), receipt=m.receipt_no)
-                     if m.receipt_id else t("movein.line.no_fees"), "")], columns=1)
+    doc.field_rows([
+        (t("movein.print.meters"), d.meter_text()),
+        (t("movein.print.fees"), t("movein.print.fees_paid", amount=format_fen(m.fees_fen),
+                                   receipt=m.receipt_no) if m.receipt_id
+         else t("movein.print.fees_none")),
+    ], columns=1)
     doc.heading(t("movein.print.documents"))
     doc.table([t("movein.print.item"), t("movein.print.result")], [
         (c.name, t("movein.print.signed") if c.done else t("movein.print.unsigned"))
