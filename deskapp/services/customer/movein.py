@@ -399,6 +399,27 @@ def _fee_periods(start: date, months: int) -> list[str]:
     return out
 
 
+def _fee_request(session: Session, movein_id: int, months: str | int, method: str, *,
+                 lock: bool = False) -> tuple[MoveIn, Any, list[str]]:
+    """The checks of a fee collection: the move-in open and unpaid, 1–24 months, a known
+    way to pay; returns the move-in, the pay method and the months."""
+    from deskapp.db.models.cashier import PayMethod
+
+    mv = _open(session, movein_id) if lock else get(session, movein_id)
+    if mv.status != MoveInStatus.OPEN:
+        raise InvalidTransition("movein.completed_already", number=mv.number)
+    if mv.receipt_id is not None:
+        raise Conflict("movein.fees.paid_already", receipt=mv.receipt_no)
+    n = _count(months, field="months", most=MAX_MONTHS)
+    if n == 0:
+        raise ValidationError("movein.fees.months", field="months", most=MAX_MONTHS)
+    try:
+        pay = PayMethod(method)
+    except ValueError:
+        raise ValidationError("movein.fees.method", field="method") from None
+    return mv, pay, _fee_periods(mv.moved_in_on, n)
+
+
 def collect_fees(session: Session, *, by: Staff, movein_id: int, request_id: str,
                  months: str | int, method: str, tendered_fen: int | None = None,
                  payer_name: str = "") -> MoveIn:
@@ -410,17 +431,7 @@ def collect_fees(session: Session, *, by: Staff, movein_id: int, request_id: str
     from deskapp.services.cashier.cashier import Tender, take_payment
     from deskapp.services.cashier.fees import generate_bills
 
-    mv = _open(session, movein_id)
-    if mv.receipt_id is not None:
-        raise Conflict("movein.fees.paid_already", receipt=mv.receipt_no)
-    n = _count(months, field="months", most=MAX_MONTHS)
-    if n == 0:
-        raise ValidationError("movein.fees.months", field="months", most=MAX_MONTHS)
-    try:
-        pay = PayMethod(method)
-    except ValueError:
-        raise ValidationError("movein.fees.method", field="method") from None
-    periods = _fee_periods(mv.moved_in_on, n)
+    mv, pay, periods = _fee_request(session, movein_id, months, method, lock=True)
     for period in periods:
         generate_bills(session, by=by, period=period, unit_id=mv.unit_id,
                        kinds=[FeeKind.PROPERTY])
@@ -453,24 +464,12 @@ def fees_preview(session: Session, *, by: Staff, movein_id: int, months: str | i
     """What :func:`collect_fees` will take: the months, each month's property fee (months
     already billed are paid at their bill's amount, months already paid are skipped) and
     the total — checked the same way first."""
-    from deskapp.db.models.cashier import Bill, BillStatus, FeeKind, PayMethod
+    from deskapp.db.models.cashier import Bill, BillStatus, FeeKind
     from deskapp.services.cashier.fees import property_fee
     from deskapp.services.preview import ActionPreview
 
     require_role(by, *DESK_ROLES)
-    mv = get(session, movein_id)
-    if mv.status != MoveInStatus.OPEN:
-        raise InvalidTransition("movein.completed_already", number=mv.number)
-    if mv.receipt_id is not None:
-        raise Conflict("movein.fees.paid_already", receipt=mv.receipt_no)
-    n = _count(months, field="months", most=MAX_MONTHS)
-    if n == 0:
-        raise ValidationError("movein.fees.months", field="months", most=MAX_MONTHS)
-    try:
-        pay = PayMethod(method)
-    except ValueError:
-        raise ValidationError("movein.fees.method", field="method") from None
-    periods = _fee_periods(mv.moved_in_on, n)
+    mv, pay, periods = _fee_request(session, movein_id, months, method)
     billed = {b.period: b for b in session.execute(select(Bill).where(
         col(Bill.unit_id) == mv.unit_id, col(Bill.kind) == FeeKind.PROPERTY,
         col(Bill.period).in_(periods), col(Bill.status) != BillStatus.CANCELLED)).scalars()}

@@ -104,6 +104,13 @@ class MoveInScreen(DeskScreen):
     def action_back(self) -> None:
         self.app.pop_screen()
 
+    def reload(self) -> None:
+        """Data changed (a defect's work order moved on, another desk's step): the list
+        and the move-in beside it."""
+        self.list.refresh_data()
+        if self.shown is not None and self.shown.movein.id is not None:
+            self.show_detail(self.shown.movein.id)
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "checklist":
             staff = self.staff
