@@ -77,17 +77,17 @@ def build_certificate(session: Session, *, by: Staff, ref: int | str) -> Built:
     """The documents service's builder for ``certificate`` (by filing id or ``ZX2026-0001``):
     the renovation rules decide whether it may be printed and count the copy handed over."""
     from deskapp.printing.documents import Built, resolve
-    from deskapp.services.renovation import renovation
+    from deskapp.services.renovation import filings
 
     filing = resolve(session, RenovationFiling, ref, not_found="renovation.not_found")
-    filing = renovation.record_certificate_print(session, by=by, filing_id=filing.id)
+    filing = filings.record_certificate_print(session, by=by, filing_id=filing.id)
     return Built(filing.number, certificate_document(session, filing))
 
 
 def certificate_pdf(session: Session, *, by: Staff, filing_id: int) -> bytes:
     """The registration certificate in its three copies, as PDF bytes (counts the print
     through the renovation service's rules)."""
-    from deskapp.services.renovation.renovation import record_certificate_print
+    from deskapp.services.renovation.filings import record_certificate_print
 
     filing = record_certificate_print(session, by=by, filing_id=filing_id)
     return certificate_document(session, filing).render()

@@ -17,7 +17,7 @@ from deskapp.money import format_fen
 from deskapp.printing.documents import Built, resolve
 from deskapp.printing.pdf import Document
 from deskapp.services import site
-from deskapp.services.renovation import renovation as reno
+from deskapp.services.renovation import queries, rules
 
 
 def _yes(value: bool) -> str:
@@ -73,12 +73,12 @@ def build_application(session: Session, *, by: Staff, ref: int | str) -> Built:
         (t("renovation.field.contractor_has_qualification"),
          _yes(filing.contractor_has_qualification)),
     ], columns=2)
-    received = reno.received_documents(session, filing.id)
+    received = queries.received_documents(session, filing.id)
     doc.heading(t("print.reno.form.checklist"))
     doc.table([t("print.reno.col.doc"), t("print.reno.col.received")],
               [[t(f"renovation.doc.{code}"),
                 f"{received[code].received_at:%Y-%m-%d}" if code in received else "□"]
-               for code in reno.filing_documents(filing)],
+               for code in rules.filing_documents(filing)],
               col_widths=[5, 1.4], align=["left", "center"])
     doc.heading(t("print.reno.form.review_part"))
     doc.field_rows([

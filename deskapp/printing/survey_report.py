@@ -11,7 +11,7 @@ from deskapp.db.models.survey import OpinionQuestion
 from deskapp.i18n import t
 from deskapp.printing.pdf import Document
 from deskapp.services.survey.report import SurveyReport, delta, mean, pct, rate_lines
-from deskapp.services.survey.survey import Tally
+from deskapp.services.survey.stats import Tally
 
 if TYPE_CHECKING:
     from deskapp.printing.documents import Built
@@ -30,10 +30,10 @@ def build_survey_report(session: Session, *, by: Staff, ref: int | str) -> Built
     """The documents service's builder for ``survey-report``: the analysis report of a
     campaign (``2026-12``, ``2026H2`` or its id), filed as ``2026H2``."""
     from deskapp.printing.documents import Built
-    from deskapp.services.survey import survey
+    from deskapp.services.survey import campaigns
     from deskapp.services.survey.report import build_report
 
-    campaign = survey.find_campaign(session, str(ref))
+    campaign = campaigns.find_campaign(session, str(ref))
     report = build_report(session, campaign.id)  # type: ignore[arg-type]
     return Built(f"{campaign.year}H{campaign.half}", report_document(report))
 

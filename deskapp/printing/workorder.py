@@ -14,7 +14,7 @@ from deskapp.printing.documents import Built, resolve
 from deskapp.printing.pdf import Document, Unmasked
 from deskapp.services import site
 from deskapp.services.reception import workorders as wo
-from deskapp.services.reception.reception import staff_names
+from deskapp.services.reception.common import staff_names
 
 
 def _when(value) -> str:  # type: ignore[no-untyped-def]

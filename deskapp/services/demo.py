@@ -228,11 +228,11 @@ def ensure_fee_standards(session: Session, *, since: date) -> None:
     up on ``since`` — every area's demo that bills something calls this first, whichever
     runs first."""
     from deskapp.db.models.cashier import FeeStandard
-    from deskapp.services.cashier import cashier
+    from deskapp.services.cashier import fees
 
     if not session.exec(select(func.count()).select_from(FeeStandard)).one():
         with clock.freeze(datetime.combine(since, dtime(8))):
-            cashier.load_standards(session, by=None)
+            fees.load_standards(session, by=None)
 
 
 def _read_toml(name: str) -> dict[str, object]:

@@ -20,7 +20,7 @@ from deskapp.db.models.reception import (
 )
 from deskapp.printing.pdf import pdf_text
 from deskapp.services import hooks
-from deskapp.services.reception import reception, shifts
+from deskapp.services.reception import contacts, shifts
 from deskapp.services.reception import workorders as wo
 from tests.unit.test_reception_common import make_site
 
@@ -40,11 +40,11 @@ def url(db, receptionist, specialist) -> str:
     with clock.freeze(datetime(2026, 11, 3, 8, 0)), db.write() as s:
         hooks.after_login(s, receptionist, "前台1")
     with clock.freeze(datetime(2026, 11, 3, 9, 0)), db.write() as s:
-        contact = reception.log_contact(s, by=receptionist, data=reception.ContactCreate(
+        contact = contacts.log_contact(s, by=receptionist, data=contacts.ContactCreate(
             ContactChannel.PHONE, ContactKind.REPAIR, "厨房水管漏水", unit_id=site.unit_a))
         wo.create_work_order(s, by=receptionist, contact_id=contact.id, data=wo.WorkOrderCreate(
             WorkOrderCategory.WATER, WorkOrderUrgency.URGENT, "厨房水管漏水"))
-        reception.log_contact(s, by=receptionist, data=reception.ContactCreate(
+        contacts.log_contact(s, by=receptionist, data=contacts.ContactCreate(
             ContactChannel.WALK_IN, ContactKind.ENQUIRY, "咨询停车", unit_id=site.unit_b))
     with clock.freeze(datetime(2026, 11, 3, 16, 0)), db.write() as s:
         shift = shifts.current_shift(s, desk="前台1")

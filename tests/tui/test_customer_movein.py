@@ -17,7 +17,7 @@ from deskapp.db.models.cashier import MeterReading, Receipt
 from deskapp.db.models.movein import MoveIn, MoveInCheck, MoveInItemKind, MoveInStatus
 from deskapp.db.models.reception import WorkOrder
 from deskapp.services import units
-from deskapp.services.cashier import cashier
+from deskapp.services.cashier import fees
 from deskapp.services.customer import movein
 from deskapp.tui.screens.customer import CustomerScreen
 from deskapp.tui.screens.customer_movein import MoveInScreen
@@ -33,7 +33,7 @@ NOW = datetime(2026, 11, 30, 10, 0, 0)
 def site(db, supervisor, receptionist, tmp_path, monkeypatch):
     monkeypatch.setenv("DESKAPP_HOME", str(tmp_path / "home"))
     with clock.freeze(NOW), db.write() as session:
-        cashier.load_standards(session, by=None)
+        fees.load_standards(session, by=None)
         b = units.get_or_create_building(session, code="3", floors=18)
         u1 = units.create_unit(session, building=b, entrance="1", floor=12, room="1201",
                                area=Decimal("100.00"))

@@ -268,14 +268,15 @@ def test_incident_bad_input_saves_nothing(db, receptionist, site, kwargs, field)
 
 
 def test_monthly_report_has_incident_section(db, supervisor, receptionist, site):
-    from deskapp.services.reports import reports
+    from deskapp.services.reports import layout as reports_layout
+    from deskapp.services.reports import monthly
 
     with db.write() as s:
         incidents.log(s, by=receptionist, kind="leak", place="B1 车库", reporter="保安",
                       told="王经理", occurred_at="08:00")
         occupants.move_out(s, by=receptionist, occupant_id=site["tenant"])
     with db.read() as s:
-        layout = reports.sections(reports.monthly_report(s, by=supervisor, year=2026, month=11))
+        layout = reports_layout.sections(monthly.monthly_report(s, by=supervisor, year=2026, month=11))
     [section] = [x for x in layout if x.key == "incidents"]
     values = {f.key: f.value for f in section.figures}
     assert values["incidents"] == 1 and values["incidents_open"] == 1

@@ -20,7 +20,7 @@ from deskapp.db.models.movein import MoveIn, MoveInCheck, MoveInItem, MoveInItem
 from deskapp.db.models.reception import WorkOrder
 from deskapp.errors import Conflict, InvalidTransition, PermissionDenied, ValidationError
 from deskapp.services import hooks, units
-from deskapp.services.cashier import cashier
+from deskapp.services.cashier import fees
 from deskapp.services.customer import movein
 from deskapp.services.customer.month import monthly_summary
 from deskapp.services.hooks import DocumentAction, HandoverContext
@@ -40,7 +40,7 @@ def now():
 def site(db, supervisor, now):
     """3-1-1201 (owner 张三 on file), fee standards loaded."""
     with db.write() as session:
-        cashier.load_standards(session, by=None)
+        fees.load_standards(session, by=None)
         b = units.get_or_create_building(session, code="3", floors=18)
         u1 = units.create_unit(session, building=b, entrance="1", floor=12, room="1201",
                                area=Decimal("100.00"))
@@ -355,10 +355,10 @@ def test_list_masks_phones_and_filters_by_unit(db, site, receptionist):
 
 def _filing(session, by, unit_id):
     """A renovation filing made the real way, its permit moved to August–October."""
-    from deskapp.services.renovation import renovation as reno
+    from deskapp.services.renovation.filings import create_filing
     from tests.unit.test_renovation import form
 
-    filing = reno.create_filing(session, by=by, data=form(unit_id))
+    filing = create_filing(session, by=by, data=form(unit_id))
     filing.permit_start, filing.permit_end = date(2026, 8, 1), date(2026, 10, 31)
     session.add(filing)
     session.flush()
@@ -367,11 +367,11 @@ def _filing(session, by, unit_id):
 
 def test_moved_in_date_starts_the_renovation_refund_clock(db, site, receptionist):
     from deskapp.db.models.renovation import RenovationFiling
-    from deskapp.services.renovation import renovation as reno
+    from deskapp.services.renovation.deposit import refund_blockers
 
     with db.write() as session:
         filing = _filing(session, receptionist, site["u1"])
-        blockers = {m.code: m.text for m in reno.refund_blockers(
+        blockers = {m.code: m.text for m in refund_blockers(
             session, filing, receipt_presented=True, certificate_presented=True,
             owner_signed=True)}
         assert "lived_in" in blockers and "2026" not in blockers["lived_in"]
@@ -381,26 +381,26 @@ def test_moved_in_date_starts_the_renovation_refund_clock(db, site, receptionist
         movein.complete(session, by=receptionist, movein_id=mid)
     with db.read() as session:
         filing = session.execute(select(RenovationFiling)).scalar_one()
-        codes = {m.code: m.text for m in reno.refund_blockers(
+        codes = {m.code: m.text for m in refund_blockers(
             session, filing, receipt_presented=True, certificate_presented=True,
             owner_signed=True)}
         # from 2026-08-20 the 3 months end on 2026-11-20: lived in long enough by 11-30
         assert "lived_in" not in codes
-        late = {m.code: m.text for m in reno.refund_blockers(
+        late = {m.code: m.text for m in refund_blockers(
             session, filing, receipt_presented=True, certificate_presented=True,
             owner_signed=True, today=date(2026, 11, 1))}
         assert "2026-08-20" in late["lived_in"]
 
 
 def test_moved_in_before_the_permit_does_not_count(db, site, receptionist):
-    from deskapp.services.renovation import renovation as reno
+    from deskapp.services.renovation.deposit import refund_blockers
 
     mid = _start(db, receptionist, site["u1"], moved_in_on="2026-07-01")
     _ready(db, receptionist, mid)
     with db.write() as session:
         movein.complete(session, by=receptionist, movein_id=mid)
         filing = _filing(session, receptionist, site["u1"])
-        codes = {m.code for m in reno.refund_blockers(
+        codes = {m.code for m in refund_blockers(
             session, filing, receipt_presented=True, certificate_presented=True,
             owner_signed=True)}
     assert "lived_in" in codes

@@ -126,11 +126,11 @@ def test_cashier_report_goes_through_the_model(db):
 
 
 def test_complaints_report_goes_through_the_model(db):
-    from deskapp.services.complaints import complaints
+    from deskapp.services.complaints import figures as complaints_figures
     from deskapp.services.complaints.report import table
 
     with db.read() as s:
-        figures = complaints.monthly_analysis(s, year=2026, month=11)
+        figures = complaints_figures.monthly_analysis(s, year=2026, month=11)
     model = table(figures)
     types = {c.type for row in model.tables[0].rows for c in row if isinstance(c, Cell)}
     assert {"int", "percent"} <= types
@@ -138,11 +138,11 @@ def test_complaints_report_goes_through_the_model(db):
 
 
 def test_monthly_report_goes_through_the_model(db, supervisor):
-    from deskapp.services.reports import reports
+    from deskapp.services.reports import monthly
     from deskapp.services.reports.render import table
 
     with db.read() as s:
-        report = reports.monthly_report(s, by=supervisor, year=2026, month=10)
+        report = monthly.monthly_report(s, by=supervisor, year=2026, month=10)
     model = table(report)
     assert model.title.endswith("2026-10") and model.sheet == "月报"
 

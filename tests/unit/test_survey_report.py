@@ -11,7 +11,8 @@ from rich.cells import cell_len
 from deskapp.printing.pdf import pdf_text
 from deskapp.printing.survey_report import render_pdf
 from deskapp.services.listing import ListQuery
-from deskapp.services.survey import survey
+from deskapp.services.survey import distribution
+from deskapp.services.survey import followups as survey_followups
 from deskapp.services.survey.lists import (
     CampaignSource,
     FollowUpSource,
@@ -26,17 +27,17 @@ from tests.unit.test_survey import _enter, campaign, now, site  # noqa: F401
 @pytest.fixture
 def filled(db, supervisor, receptionist, campaign, site):  # noqa: F811
     with db.write() as session:
-        survey.exclude_vacant(session, by=receptionist, campaign_id=campaign.id, reason="空置")
-        survey.distribute(session, by=receptionist, campaign_id=campaign.id,
-                          unit_ids=[site[c] for c in ("1-1-301", "1-1-302", "1-1-401")])
+        distribution.exclude_vacant(session, by=receptionist, campaign_id=campaign.id, reason="空置")
+        distribution.distribute(session, by=receptionist, campaign_id=campaign.id,
+                                unit_ids=[site[c] for c in ("1-1-301", "1-1-302", "1-1-401")])
     r1 = _enter(db, receptionist, campaign, site["1-1-301"], [5, 2] + [None] * 19 + [4],
                 improve="电梯经常停运")
     _enter(db, receptionist, campaign, site["1-1-302"], [4, 4] + [None] * 19 + [5],
            add_services="代收快递")
     _enter(db, receptionist, campaign, site["2-1-101"], [3, 1] + [None] * 19 + [3])
     with db.write() as session:
-        survey.create_followup(session, by=receptionist, response_id=r1.id, question="improve",
-                               department="工程部")
+        survey_followups.create_followup(session, by=receptionist, response_id=r1.id, question="improve",
+                                         department="工程部")
     return campaign
 
 

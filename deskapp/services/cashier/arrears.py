@@ -286,7 +286,7 @@ def _log_contact(session: Session, *, by: Staff, unit: Unit, reminder: ArrearsRe
                  desk: str | None) -> int | None:
     """Write the reminder to the reception contact log (kind: fee reminder)."""
     from deskapp.db.models.reception import ContactChannel, ContactKind
-    from deskapp.services.reception.reception import ContactCreate, log_contact
+    from deskapp.services.reception.contacts import ContactCreate, log_contact
 
     content = t("cashier.reminder.contact", owed=format_fen(reminder.owed_fen),
                 channel=t(f"cashier.reminder.channel.{reminder.channel.value}"))

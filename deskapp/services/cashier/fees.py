@@ -5,7 +5,7 @@ Amounts are integer fen; ``area × rate`` and ``reading × price`` are rounded o
 by :func:`deskapp.money.multiply_rate`. A standard's price applies from its
 ``effective_from``; a later price is a new row and never touches bills already made.
 
-Public API (re-exported by :mod:`deskapp.services.cashier.cashier`): :func:`read_standards_file`,
+Public API: :func:`read_standards_file`,
 :func:`load_standards`, :func:`standard_for`, :func:`list_standards`,
 :func:`generate_bills`, :func:`add_charge`, :func:`charge_item`, :func:`cancel_bill`,
 :func:`record_meter_reading`, :func:`last_reading`, :func:`add_parking_lease`,

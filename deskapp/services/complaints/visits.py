@@ -10,7 +10,7 @@ service attitude, overall satisfaction), and the opinions heard. Each opinion is
 - a problem for a department (通知责任部门整改): it waits, listed at every handover, until
   the department's rectification result (整改结果) is recorded.
 
-Return visits of complaints are recorded by :func:`deskapp.services.complaints.complaints.
+Return visits of complaints are recorded by :func:`deskapp.services.complaints.workflow.
 record_return_visit` and stored as visits of kind ``complaint``.
 """
 
@@ -41,14 +41,8 @@ from deskapp.errors import Conflict, NotFound, ValidationError
 from deskapp.i18n import t
 from deskapp.masking import mask_phone
 from deskapp.services import audit, hooks
-from deskapp.services.complaints.complaints import (
-    FUTURE_GRACE,
-    MAX_BACKDATE,
-    ComplaintCreate,
-    _text,
-    create_complaint,
-    department_label,
-)
+from deskapp.services.complaints.intake import ComplaintCreate, create_complaint
+from deskapp.services.complaints.labels import FUTURE_GRACE, MAX_BACKDATE, _text, department_label
 from deskapp.services.listing import FilterSpec, ListColumn, ListRow, SqlListSource
 from deskapp.services.staff import require_role
 

@@ -428,8 +428,8 @@ def collect_fees(session: Session, *, by: Staff, movein_id: int, request_id: str
     Months already paid are not billed again; nothing to pay is refused."""
     require_role(by, *DESK_ROLES)
     from deskapp.db.models.cashier import Bill, BillStatus, FeeKind, PayMethod
-    from deskapp.services.cashier.cashier import Tender, take_payment
     from deskapp.services.cashier.fees import generate_bills
+    from deskapp.services.cashier.payments import Tender, take_payment
 
     mv, pay, periods = _fee_request(session, movein_id, months, method, lock=True)
     for period in periods:

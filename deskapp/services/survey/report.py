@@ -22,15 +22,12 @@ from deskapp.db.models.survey import OpinionQuestion, SurveyCampaign
 from deskapp.i18n import t
 from deskapp.reporting.table import Cell, Column, Report, ReportTable, format_percent, share
 from deskapp.reporting.text import bar, pad
-from deskapp.services.survey import survey
-from deskapp.services.survey.survey import (
-    CampaignStats,
-    FollowUpCounts,
-    ItemStat,
-    Opinion,
-    Progress,
-    Tally,
-)
+from deskapp.services.survey import campaigns, constants, rates
+from deskapp.services.survey import followups as survey_followups
+from deskapp.services.survey import stats as survey_stats
+from deskapp.services.survey.followups import FollowUpCounts
+from deskapp.services.survey.rates import Progress
+from deskapp.services.survey.stats import CampaignStats, ItemStat, Opinion, Tally
 
 LOWEST = 5
 
@@ -64,12 +61,12 @@ class SurveyReport:
 def build_report(session: Session, campaign_id: int) -> SurveyReport:
     from deskapp.services.site import get_site
 
-    campaign = survey.get_campaign(session, campaign_id)
-    stats = survey.statistics(session, campaign_id)
+    campaign = campaigns.get_campaign(session, campaign_id)
+    stats = survey_stats.statistics(session, campaign_id)
     site = get_site(session)
-    return SurveyReport(campaign, survey.progress(session, campaign_id), stats,
-                        stats.lowest(LOWEST), survey.opinions(session, campaign_id),
-                        survey.followup_counts(session, campaign_id),
+    return SurveyReport(campaign, rates.progress(session, campaign_id), stats,
+                        stats.lowest(LOWEST), survey_stats.opinions(session, campaign_id),
+                        survey_followups.followup_counts(session, campaign_id),
                         site.name if site else "", clock.now())
 
 
@@ -199,7 +196,7 @@ def _stat_line(title: str, tally: Tally, title_w: int, width: int,
 
 def _tally_json(tally: Tally) -> dict[str, Any]:
     return {"n": tally.n, "mean": None if tally.mean is None else round(tally.mean, 4),
-            "distribution": {str(score): tally.counts[score - 1] for score in survey.SCORES},
+            "distribution": {str(score): tally.counts[score - 1] for score in constants.SCORES},
             "satisfaction_rate": None if tally.satisfaction_rate is None
             else round(tally.satisfaction_rate, 4)}
 

@@ -24,8 +24,9 @@ from deskapp.db.models.reception import Contact, ContactKind, WorkOrder
 from deskapp.i18n import t
 from deskapp.services import staff as staff_svc
 from deskapp.services import units
-from deskapp.services.reception import reception, shifts
-from deskapp.services.reception.reception import ContactSource, ContactUpdate
+from deskapp.services.reception import common, contacts, shifts
+from deskapp.services.reception.contacts import ContactUpdate
+from deskapp.services.reception.lists import ContactSource
 from deskapp.services.reception.shifts import HandoverSource
 from deskapp.services.reception.workorders import WorkOrderSource
 from deskapp.tui import areas
@@ -57,11 +58,11 @@ def after_contact_saved(app: Any, saved: SavedContact | None) -> None:
     if saved.kind == ContactKind.COMPLAINT:
         if not areas.open_record(app, COMPLAINT_INTAKE, saved.id):
             note = t("reception.note.complaint_pending")
-            app_call(app, lambda s: reception.update_contact(
+            app_call(app, lambda s: contacts.update_contact(
                 s, by=by, contact_id=saved.id, data=ContactUpdate(note=note)), write=True,
                 done=lambda _: (app.notify(note, severity="warning"), _refresh(app)))
     elif saved.kind == ContactKind.REPAIR:
-        app_call(app, lambda s: reception.get_contact(s, saved.id),
+        app_call(app, lambda s: contacts.get_contact(s, saved.id),
                  done=lambda c: app.push_screen(WorkOrderForm(c),
                                                 lambda o: after_work_order(app, o)))
 
@@ -273,7 +274,7 @@ class ReceptionScreen(DeskScreen):
             names = [m.name for m in shifts.members(s, shift.id)] if shift else []
             count = shifts.shift_contact_count(s, shift) if shift is not None else 0
             pending = shifts.pending_handover(s, desk=desk)
-            writer = reception.staff_names(s).get(pending.written_by, "") if pending else ""
+            writer = common.staff_names(s).get(pending.written_by, "") if pending else ""
             return shift, names, count, (pending, writer)
 
         self.call_service(load, done=self._show_shift, group="reception-shift", exclusive=True)
@@ -333,7 +334,7 @@ class ReceptionScreen(DeskScreen):
             return
 
         def load(s: Any) -> Contact:
-            return reception.get_contact(s, contact_id)
+            return contacts.get_contact(s, contact_id)
 
         def show(contact: Contact) -> None:
             form = WorkOrderForm(None if contact.linked_kind else contact)

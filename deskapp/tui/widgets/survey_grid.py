@@ -22,7 +22,7 @@ from textual.widget import Widget
 from deskapp.i18n import t
 from deskapp.reporting.text import bar, pad
 from deskapp.services.survey.report import delta, mean, pct
-from deskapp.services.survey.survey import CampaignStats, Tally
+from deskapp.services.survey.stats import CampaignStats, Tally
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,106 @@
+"""Survey figures for the supervisor's monthly report, and bulk helpers for lists."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import and_, distinct, func, or_, select
+from sqlmodel import Session
+
+from deskapp import clock
+from deskapp.db.models.survey import (
+    ResponseStatus,
+    SurveyCampaign,
+    SurveyDistribution,
+    SurveyFollowUp,
+    SurveyItem,
+    SurveyResponse,
+)
+from deskapp.services.survey.campaigns import get_campaign
+from deskapp.services.survey.rates import progress
+from deskapp.services.survey.stats import Tally, item_tallies
+
+# --------------------------------------------------------------------------------------
+# Monthly figures (the supervisor's monthly report)
+# --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CampaignFigures:
+    campaign_id: int
+    title: str
+    distribution_rate: float
+    recovery_rate: float
+    responses: int
+    satisfaction_rate: float | None  # every answer pooled
+    overall_item_rate: float | None  # the "overall satisfaction" item
+
+
+@dataclass(frozen=True)
+class SurveyMonthSummary:
+    year: int
+    month: int
+    distributed: int  # forms handed out in the month (still counted)
+    responses: int  # forms entered in the month and still valid
+    replaced: int  # forms entered in the month that a later form replaced
+    voided: int  # forms voided in the month
+    followups_created: int
+    followups_answered: int
+    followups_replied: int
+    followups_open: int  # created by the month's end and not yet replied/withdrawn then
+    campaigns_closed: list[CampaignFigures] = field(default_factory=list)
+
+
+def _count(session: Session, model: type, *where: object) -> int:
+    return int(session.exec(select(func.count()).select_from(model).where(*where)).one()[0])
+
+
+def monthly_summary(session: Session, *, year: int, month: int) -> SurveyMonthSummary:
+    """The month's survey figures, by site-local month, counted in SQL."""
+    start, end = clock.month_range(year, month)
+    in_month = lambda col: and_(col >= start, col < end)  # noqa: E731
+    distributed = _count(session, SurveyDistribution, SurveyDistribution.active == True,  # noqa: E712
+                         in_month(SurveyDistribution.at))
+    responses = _count(session, SurveyResponse, in_month(SurveyResponse.entered_at),
+                       SurveyResponse.status == ResponseStatus.VALID)
+    replaced = _count(session, SurveyResponse, in_month(SurveyResponse.entered_at),
+                      SurveyResponse.status == ResponseStatus.REPLACED)
+    voided = _count(session, SurveyResponse, in_month(SurveyResponse.voided_at))
+    created = _count(session, SurveyFollowUp, in_month(SurveyFollowUp.created_at))
+    answered = _count(session, SurveyFollowUp, in_month(SurveyFollowUp.answered_at))
+    replied = _count(session, SurveyFollowUp, in_month(SurveyFollowUp.replied_at))
+    still_open = _count(session, SurveyFollowUp, SurveyFollowUp.created_at < end,
+                        or_(SurveyFollowUp.replied_at.is_(None), SurveyFollowUp.replied_at >= end),
+                        or_(SurveyFollowUp.withdrawn_at.is_(None),
+                            SurveyFollowUp.withdrawn_at >= end))
+    closed = session.exec(select(SurveyCampaign).where(in_month(SurveyCampaign.closed_at))
+                          .order_by(SurveyCampaign.closed_at)).scalars().all()
+    figures = [campaign_figures(session, c.id) for c in closed]  # type: ignore[arg-type]
+    return SurveyMonthSummary(year, month, distributed, responses, replaced, voided, created,
+                              answered, replied, still_open, figures)
+
+
+def campaign_figures(session: Session, campaign_id: int) -> CampaignFigures:
+    campaign = get_campaign(session, campaign_id)
+    figures = progress(session, campaign_id)
+    tallies = item_tallies(session, campaign_id)
+    overall = Tally()
+    for tally in tallies.values():
+        overall = overall + tally
+    overall_item = session.exec(select(SurveyItem.id).where(
+        SurveyItem.form_id == campaign.form_id, SurveyItem.code == "overall")).scalars().first()
+    item_rate = tallies[overall_item].satisfaction_rate if overall_item in tallies else None
+    return CampaignFigures(campaign_id, campaign.title, figures.distribution_rate,
+                           figures.recovery_rate, figures.responses, overall.satisfaction_rate,
+                           item_rate)
+
+
+# --------------------------------------------------------------------------------------
+# Bulk helpers for lists
+# --------------------------------------------------------------------------------------
+
+
+def responded_unit_ids(session: Session, campaign_id: int) -> set[int]:
+    return set(session.exec(select(distinct(SurveyResponse.unit_id)).where(
+        SurveyResponse.campaign_id == campaign_id,
+        SurveyResponse.status == ResponseStatus.VALID)).scalars())
