@@ -5,6 +5,8 @@ with the department)."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlmodel import Session, select
 
 from deskapp import clock
@@ -18,11 +20,13 @@ from deskapp.services import site
 from deskapp.services.complaints import labels, queries
 
 
-def _when(value) -> str:  # type: ignore[no-untyped-def]
+def _when(value: datetime | None) -> str:
     return value.strftime("%Y-%m-%d %H:%M") if value else ""
 
 
 def complaint_form_document(session: Session, complaint: Complaint) -> Document:
+    complaint_id = complaint.id
+    assert complaint_id is not None
     names = {s.id: s.name for s in session.exec(select(Staff)).all()}
     profile = site.get_site(session)
     doc = Document(
@@ -70,7 +74,8 @@ def complaint_form_document(session: Session, complaint: Complaint) -> Document:
     doc.heading(t("print.complaint.timeline"))
     doc.table([t("print.complaint.col.at"), t("print.complaint.col.who"),
                t("print.complaint.col.step"), t("print.complaint.col.note")],
-              [[_when(e.at), e.who, e.text, e.note] for e in queries.timeline(session, complaint.id)],
+              [[_when(e.at), e.who, e.text, e.note]
+               for e in queries.timeline(session, complaint_id)],
               col_widths=[1.6, 1.1, 2.2, 3.5])
     doc.signatures([t("print.complaint.sign.receiver"), t("print.complaint.sign.handler"),
                     t("print.complaint.sign.supervisor")])

@@ -9,7 +9,7 @@ from __future__ import annotations
 from sqlmodel import Session
 
 from deskapp.db.models import Staff, Unit
-from deskapp.db.models.survey import SurveyCampaign
+from deskapp.db.models.survey import SurveyCampaign, SurveyItem
 from deskapp.errors import Conflict
 from deskapp.i18n import t
 from deskapp.printing.documents import Built
@@ -21,7 +21,8 @@ SCALE = (5, 4, 3, 2, 1)
 
 
 def _page(session: Session, doc: Document, campaign: SurveyCampaign, unit: Unit,
-          items: list, company: str, service_phone: str) -> None:  # type: ignore[type-arg]
+          items: list[SurveyItem], company: str, service_phone: str) -> None:
+    assert unit.id is not None
     owner = units.owner_of(session, unit.id)
     surname = owner.name.strip()[:1] if owner and owner.name.strip() else ""
     doc.field_rows([
@@ -61,10 +62,13 @@ def build_questionnaires(session: Session, *, by: Staff, ref: int | str) -> Buil
     if distribution.is_form_number(text):
         year, rest = text.upper()[2:6], text.upper()[6:]
         campaign = campaigns.find_campaign(session, f"{year}H{rest[0]}")
-        unit_ids = [distribution.unit_of_form_number(session, campaign_id=campaign.id, text=text)]
+        assert campaign.id is not None
+        unit_ids = [distribution.unit_of_form_number(session, campaign_id=campaign.id,
+                                                     text=text)]
         number = text.upper()
     else:
         campaign = campaigns.find_campaign(session, text)
+        assert campaign.id is not None
         unit_ids = distribution.questionnaire_units(session, campaign.id)
         number = f"MY{campaign.year}{campaign.half}"
     if not unit_ids:

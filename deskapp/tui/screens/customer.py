@@ -1,7 +1,7 @@
 """客户档案 (F11) — the unit card: pick a unit (U) and see its people, current and past,
 its sales and warnings; add (A), edit (E), move out (O), record a sale (S). Without a
 unit the list shows everyone in the file (searchable). Incidents (X), keys held in
-trust (K) and move-ins (M, 入伙) open from here."""
+trust (K), access cards (C) and move-ins (M, 入伙) open from here."""
 
 from __future__ import annotations
 
@@ -70,6 +70,7 @@ class CustomerScreen(DeskScreen):
         Binding("s", "sale", t("customer.key.sale"), id="customer.key.sale"),
         Binding("x", "incidents", t("customer.key.incidents"), id="customer.key.incidents"),
         Binding("k", "trust", t("customer.key.trust"), id="customer.key.trust"),
+        Binding("c", "cards", t("customer.key.cards"), id="customer.key.cards"),
         Binding("m", "movein", t("customer.key.movein"), id="customer.key.movein"),
     ]
 
@@ -261,51 +262,19 @@ class CustomerScreen(DeskScreen):
 
         self.app.push_screen(TrustKeysScreen(unit_id, self.unit_code))
 
+    def action_cards(self) -> None:
+        unit_id = self._need_unit()
+        if unit_id is None:
+            return
+        from deskapp.tui.screens.customer_cards import CardsScreen
+
+        self.app.push_screen(CardsScreen(unit_id, self.unit_code))
+
     def action_movein(self) -> None:
         """Move-ins (入伙): the unit's on the card, else all of them."""
         from deskapp.tui.screens.customer_movein import MoveInScreen
 
         self.app.push_screen(MoveInScreen(self.unit_id, self.unit_code))
-
-
-async def _shot_card(pilot: Any) -> None:
-    """A demo unit that was sold: its people current and past, the sale on the card."""
-    from sqlalchemy import select
-
-    from deskapp.db.models.customer import OwnershipTransfer
-
-    app = pilot.app
-    with app.db.read() as session:
-        unit_id = session.execute(select(OwnershipTransfer.unit_id)
-                                  .order_by(OwnershipTransfer.id)).scalars().first()
-    if unit_id is not None and isinstance(app.screen, CustomerScreen):
-        app.screen.show_unit(unit_id)
-    await app.workers.wait_for_complete()
-    await pilot.pause()
-
-
-async def _shot_incidents(pilot: Any) -> None:
-    app = pilot.app
-    if isinstance(app.screen, CustomerScreen):
-        app.screen.action_incidents()
-    await app.workers.wait_for_complete()
-    await pilot.pause()
-
-
-async def _shot_movein(pilot: Any) -> None:
-    """The move-ins: an open one (defects in red) beside the list."""
-    app = pilot.app
-    if isinstance(app.screen, CustomerScreen):
-        app.screen.action_movein()
-    await app.workers.wait_for_complete()
-    await pilot.pause()
-    await pilot.press("enter")
-    await app.workers.wait_for_complete()
-    await pilot.pause()
-
-
-CustomerScreen.SCREENSHOTS = [("card", _shot_card),  # type: ignore[attr-defined]
-                              ("incidents", _shot_incidents), ("movein", _shot_movein)]
 
 
 @areas.record_opener("unit_card")
