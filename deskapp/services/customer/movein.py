@@ -791,7 +791,7 @@ class MoveInSource(SqlListSource):
     ]
     model = MoveIn
     order_by = (col(MoveIn.created_at).desc(), col(MoveIn.id).desc())
-    search_like_columns = (col(MoveIn.number), col(MoveIn.owner_name),  # type: ignore[assignment]
+    search_like_columns = (col(MoveIn.number), col(MoveIn.owner_name),
                            col(Unit.code))
 
     def __init__(self) -> None:
@@ -799,7 +799,7 @@ class MoveInSource(SqlListSource):
             FilterSpec("status", "movein.col.status", "choice",
                        [(s.value, t(f"movein.status.{s.value}")) for s in MoveInStatus]),
         ]
-        self.filter_columns = {"status": col(MoveIn.status)}  # type: ignore[dict-item]
+        self.filter_columns = {"status": col(MoveIn.status)}
 
     def filter_clause(self, key: str, value: object) -> Any:
         if key == "unit":  # the fixed filter of one unit's move-ins
