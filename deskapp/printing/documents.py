@@ -105,6 +105,7 @@ KINDS: dict[str, DocumentKind] = {k.name: k for k in (
                  "deskapp.printing.monthly_report:build_monthly_report"),
     DocumentKind("arrears-notices", "print.kind.arrears_notices",
                  "deskapp.printing.notices:build_arrears_notices", batch=True),
+    DocumentKind("movein", "print.kind.movein", "deskapp.printing.movein:build_movein"),
 )}
 
 

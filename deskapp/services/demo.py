@@ -415,8 +415,8 @@ def _build_units(session: Session, rng: random.Random, today: date,
 
 
 # The modules of :mod:`deskapp.demo` — an explicit list; they run in ``ORDER``, then name.
-DEMO_MODULES = ("cards", "cashier", "complaints", "customer", "ops", "parking", "reception",
-                "registers", "renovation", "survey")
+DEMO_MODULES = ("cards", "cashier", "complaints", "customer", "movein", "ops", "parking",
+                "reception", "registers", "renovation", "survey")
 
 
 def demo_modules() -> list[ModuleType]:

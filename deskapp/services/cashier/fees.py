@@ -359,6 +359,18 @@ def generate_bills(session: Session, *, by: Staff, period: str, unit_id: int | N
     return GenerateResult(period, created, existing, missing, total)
 
 
+def property_fee(session: Session, *, unit_id: int, period: str) -> int | None:
+    """The property fee :func:`generate_bills` makes for one unit and month (area × the
+    standard in force; ``None``: no standard or no area) — for a preview before paying."""
+    period = parse_period(period)
+    unit = _unit(session, unit_id)
+    std = _pick(_by_scope(list_standards(session, on=period_bounds(period)[0],
+                                         kinds=[FeeKind.PROPERTY]), FeeKind.PROPERTY), unit.use)
+    if std is None or not unit.area or unit.area <= 0:
+        return None
+    return multiply_rate(Decimal(unit.area), std.unit_price_fen)
+
+
 # --------------------------------------------------------------------------------------
 # Ad-hoc charges
 # --------------------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 """The customer file's figures for the monthly report: incidents by kind and response
-time, people moved in and out, and sales — and one section per part registered with
-:func:`month_section_provider` in :mod:`deskapp.services.customer.wiring` (parking …)."""
+time, people moved in and out, sales and move-ins (入伙) — and one section per part
+registered with :func:`month_section_provider` in :mod:`deskapp.services.customer.wiring`
+(parking …)."""
 
 from __future__ import annotations
 
@@ -18,6 +19,8 @@ from deskapp.services.customer.cards import CardsMonth
 from deskapp.services.customer.cards import monthly_summary as cards_month
 from deskapp.services.customer.incidents import IncidentMonth
 from deskapp.services.customer.incidents import monthly_summary as incident_month
+from deskapp.services.customer.movein import MoveInMonth
+from deskapp.services.customer.movein import monthly_summary as movein_month
 
 
 @dataclass(frozen=True)
@@ -62,6 +65,7 @@ class CustomerMonth:
     moved_out: int
     transfers: int
     cards: CardsMonth
+    moveins: MoveInMonth  # 入伙 handled in the month
     sections: list[MonthSection] = field(default_factory=list)
 
 
@@ -85,6 +89,7 @@ def monthly_summary(session: Session, *, year: int, month: int) -> CustomerMonth
             col(OwnershipTransfer.transfer_date) >= first,
             col(OwnershipTransfer.transfer_date) < after)),
         cards=cards_month(session, year=year, month=month),
+        moveins=movein_month(session, year=year, month=month),
         sections=[fn(session, year=year, month=month) for _o, _n, fn in sorted(
             _providers, key=lambda p: p[:2])],
     )

@@ -103,6 +103,15 @@ def collect_deposit(session: Session, *, by: Staff, filing_id: int, request_id: 
     return filing
 
 
+def _moved_in_since(session: Session, filing: RenovationFiling) -> date | None:
+    """The unit's move-in date (入伙, the customer file) when none was recorded on the
+    filing — counted only from the permit start, as ``record_lived_in`` does."""
+    from deskapp.services.customer.movein import moved_in_on
+
+    day = moved_in_on(session, filing.unit_id)
+    return day if day is not None and day >= filing.permit_start else None
+
+
 def refund_blockers(session: Session, filing: RenovationFiling, *, receipt_presented: bool,
                     certificate_presented: bool, owner_signed: bool,
                     today: date | None = None) -> list[MissingItem]:
@@ -118,12 +127,13 @@ def refund_blockers(session: Session, filing: RenovationFiling, *, receipt_prese
         .order_by(col(RenovationInspection.id).desc())).first()
     if not latest:
         blockers.append(MissingItem("inspection", t("renovation.refund.inspection")))
-    if filing.lived_in_since is None:
+    lived_in = filing.lived_in_since or _moved_in_since(session, filing)
+    if lived_in is None:
         blockers.append(MissingItem("lived_in", t("renovation.refund.lived_in_unknown")))
-    elif latest_end(filing.lived_in_since) > today:
+    elif latest_end(lived_in) > today:
         blockers.append(MissingItem("lived_in", t(
-            "renovation.refund.lived_in_short", since=filing.lived_in_since.isoformat(),
-            date=latest_end(filing.lived_in_since).isoformat())))
+            "renovation.refund.lived_in_short", since=lived_in.isoformat(),
+            date=latest_end(lived_in).isoformat())))
     if filing.downstairs_signed_at is None:
         blockers.append(MissingItem("downstairs", t("renovation.refund.downstairs")))
     out = outstanding_passes(session, filing.id or 0)

@@ -372,7 +372,8 @@ def _customer_sections(r: MonthlyReport) -> list[Section]:
     return [Section(
         "incidents", t("reports.s.incidents"),
         bool(i.total or c.moved_in or c.moved_out or c.transfers or c.cards.issued
-             or c.cards.replaced or c.cards.cancelled),
+             or c.cards.replaced or c.cards.cancelled
+             or c.moveins.completed or c.moveins.open_now),
         figures=[
             _count("incidents", i.total),
             _count("incidents_open", i.open_now),
@@ -386,6 +387,9 @@ def _customer_sections(r: MonthlyReport) -> list[Section]:
             _count("cards_replaced", c.cards.replaced),
             _count("cards_cancelled", c.cards.cancelled),
             _count("cards_active", c.cards.active),
+            _count("moveins", c.moveins.completed),
+            _count("moveins_open", c.moveins.open_now),
+            _count("movein_defects", c.moveins.defects),
         ],
         charts=[Chart("incidents_by_kind", t("reports.c.incidents_by_kind"), _bars(
             [(k, kind_label(k), n) for k, n in i.by_kind.items()], None))])] + parts

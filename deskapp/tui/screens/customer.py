@@ -1,7 +1,7 @@
 """客户档案 (F11) — the unit card: pick a unit (U) and see its people, current and past,
 its sales and warnings; add (A), edit (E), move out (O), record a sale (S). Without a
-unit the list shows everyone in the file (searchable). Incidents (X) and keys held in
-trust (K) and access cards (C) open from here."""
+unit the list shows everyone in the file (searchable). Incidents (X), keys held in
+trust (K), access cards (C) and move-ins (M, 入伙) open from here."""
 
 from __future__ import annotations
 
@@ -72,6 +72,7 @@ class CustomerScreen(DeskScreen):
         Binding("k", "trust", t("customer.key.trust"), id="customer.key.trust"),
         Binding("c", "cards", t("customer.key.cards"), id="customer.key.cards"),
         Binding("p", "parking", t("parking.key.open"), id="parking.key.open"),
+        Binding("m", "movein", t("customer.key.movein"), id="customer.key.movein"),
     ]
 
     def __init__(self) -> None:
@@ -275,6 +276,12 @@ class CustomerScreen(DeskScreen):
 
         self.app.push_screen(CardsScreen(unit_id, self.unit_code))
 
+    def action_movein(self) -> None:
+        """Move-ins (入伙): the unit's on the card, else all of them."""
+        from deskapp.tui.screens.customer_movein import MoveInScreen
+
+        self.app.push_screen(MoveInScreen(self.unit_id, self.unit_code))
+
 
 @areas.record_opener("unit_card")
 def _open_unit(app: Any, unit_id: int) -> None:
@@ -289,4 +296,8 @@ def _open_unit(app: Any, unit_id: int) -> None:
 
 
 # the sub-screens' openers and palette commands
-from deskapp.tui.screens import customer_incidents, customer_parking  # noqa: E402,F401
+from deskapp.tui.screens import (  # noqa: E402
+    customer_incidents,  # noqa: F401
+    customer_movein,  # noqa: F401
+    customer_parking,  # noqa: F401
+)

@@ -1,5 +1,5 @@
 """Customer (F11): the card of a unit that was sold, the unit's incidents, a unit's access
-cards, the parking passes."""
+cards, the move-ins (入伙), the parking passes."""
 
 from __future__ import annotations
 
@@ -61,5 +61,17 @@ async def parking(pilot: Pilot) -> None:
     await pilot.pause()
 
 
-SHOTS: Shots = [("card", card), ("incidents", incidents), ("cards", cards),
+async def movein(pilot: Pilot) -> None:
+    """The move-ins: the newest (the demo's open one, defects in red) beside the list."""
+    app = pilot.app
+    if isinstance(app.screen, CustomerScreen):
+        app.screen.action_movein()
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+    await pilot.press("enter")
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+SHOTS: Shots = [("card", card), ("incidents", incidents), ("cards", cards), ("movein", movein),
                 ("parking", parking)]
