@@ -89,6 +89,11 @@ class RatingGrid(Widget, can_focus=True):
         return {item.item_id: value for item, value in zip(self.items, self.values, strict=True)}
 
     @property
+    def value(self) -> tuple[int | None, ...]:
+        """The digits typed so far, item by item (what tells a changed form)."""
+        return tuple(self.values)
+
+    @property
     def answered(self) -> int:
         return sum(v is not None for v in self.values)
 
