@@ -413,7 +413,11 @@ class DeskApp(GuardedDispatch, App[None]):
             return True
         for node in screen.walk_children(with_self=True):
             if node.is_running and (node._message_queue.values
-                                    or node._pending_message is not None):
+                                    or node._pending_message is not None
+                                    or node._next_callbacks):
+                # _next_callbacks: a widget runs those after the message it has already
+                # taken off its queue (a dialog's result callback, ``call_next``): between
+                # the two it looks idle, and a key let through then went to the old focus
                 return True
         return False
 
