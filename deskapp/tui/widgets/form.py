@@ -282,7 +282,7 @@ class FormBehaviour(FormMixin):
                     node.set_error("")
                 break
 
-    def _picked(self, control: Widget) -> None:
+    def _clear_choice_error(self, control: Widget) -> None:
         """A corrected choice clears its error."""
         for node in control.ancestors:
             if isinstance(node, Field):
@@ -292,13 +292,13 @@ class FormBehaviour(FormMixin):
                 break
 
     def _on_checkbox_changed(self, event: Checkbox.Changed) -> None:
-        self._picked(event.control)
+        self._clear_choice_error(event.control)
 
     def _on_select_changed(self, event: Select.Changed) -> None:
-        self._picked(event.control)
+        self._clear_choice_error(event.control)
 
     def _on_key_choice_changed(self, event: KeyChoice.Changed) -> None:
-        self._picked(event.control)
+        self._clear_choice_error(event.control)
 
     def _on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
