@@ -43,6 +43,9 @@ class DeskApp(GuardedDispatch, App[None]):
     CSS_PATH = "styles/app.tcss"
     TITLE = "deskapp"
     ENABLE_COMMAND_PALETTE = True
+    # A screen narrower than 120 columns is "-narrow": its footer leaves out the palette
+    # hint (styles/app.tcss), which overlapped the keys at 80×24; F1 names Ctrl+P.
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "-wide")]
     BINDINGS = [
         Binding("f1", "help", t("key.help"), id="key.help", priority=True),
         *_area_bindings(),
