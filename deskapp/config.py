@@ -10,6 +10,7 @@ import os
 import tomllib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 from platformdirs import user_config_dir, user_data_dir
 
@@ -48,7 +49,9 @@ class Settings:
         return self.extra.get(key, default)
 
 
-def _file_values(path: Path) -> dict[str, object]:
+def _file_values(path: Path) -> dict[str, Any]:
+    """settings.toml as read (TOML values are whatever the file holds: ``Any``, as
+    :func:`tomllib.load` types them)."""
     if not path.exists():
         return {}
     with path.open("rb") as fh:

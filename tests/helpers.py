@@ -40,6 +40,7 @@ async def keys_delivered(pilot: Pilot, seconds: float = 10.0) -> None:
 
 def screen_text(app: App) -> str:
     """What the current screen shows, as plain text lines."""
+    # Textual 8.2.8 has no public API for the screen as text (only an SVG export).
     strips = app.screen._compositor.render_strips()  # type: ignore[attr-defined]
     return "\n".join("".join(seg.text for seg in strip) for strip in strips)
 

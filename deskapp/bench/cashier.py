@@ -32,7 +32,9 @@ from deskapp.db.models import Unit
 from deskapp.db.models.cashier import PayMethod, Receipt
 from deskapp.money import multiply_rate
 from deskapp.printing.receipt import receipt_pdf
-from deskapp.services.cashier import cashier, lists
+from deskapp.services.cashier import arrears as cashier_arrears
+from deskapp.services.cashier import close as cashier_close
+from deskapp.services.cashier import fees, lists, payments
 from deskapp.services.listing import PAGE_SIZE, ListQuery
 from deskapp.services.textsearch import create_fts
 
@@ -165,8 +167,8 @@ def run(ctx: BenchContext) -> list[Figure]:
     n_units = ctx.scale(len(ctx.unit_ids), 500)
     n_months = ctx.scale(ctx.years * 12, 12)
     with db.write() as s:
-        if not cashier.list_standards(s):
-            cashier.load_standards(s, by=ctx.supervisor)
+        if not fees.list_standards(s):
+            fees.load_standards(s, by=ctx.supervisor)
         rows = s.exec(select(Unit.id, Unit.code, Unit.area).where(Unit.id.in_(  # type: ignore[attr-defined]
             ctx.unit_ids[:n_units]))).all()
     units = [(int(i), c, Decimal(a)) for i, c, a in rows]
@@ -188,7 +190,7 @@ def run(ctx: BenchContext) -> list[Figure]:
 
     def generate() -> None:
         with db.write() as s:
-            cashier.generate_bills(s, by=desk, period=period)
+            fees.generate_bills(s, by=desk, period=period)
 
     figures.append(measure(f"cashier: generate {period} for {n_units:,} units", generate,
                            repeat=1))
@@ -199,11 +201,11 @@ def run(ctx: BenchContext) -> list[Figure]:
 
     def pay() -> None:
         with db.write() as s:
-            bill = cashier.add_charge(s, by=desk, unit_id=unit_id, fee_code="SV-PRINT",
+            bill = fees.add_charge(s, by=desk, unit_id=unit_id, fee_code="SV-PRINT",
                                       amount_fen=50, description="打印")
-            cashier.take_payment(s, by=desk, request_id=uuid.uuid4().hex, unit_id=unit_id,
+            payments.take_payment(s, by=desk, request_id=uuid.uuid4().hex, unit_id=unit_id,
                                  bill_ids=[bill.id],  # type: ignore[list-item]
-                                 tenders=[cashier.Tender(PayMethod.CASH, 50, 100)])
+                                 tenders=[payments.Tender(PayMethod.CASH, 50, 100)])
 
     figures.append(measure("cashier: charge + take payment (one transaction)", pay, repeat=9))
 
@@ -243,7 +245,7 @@ def run(ctx: BenchContext) -> list[Figure]:
 
     def totals() -> None:
         with db.read() as s:
-            cashier.arrears_totals(s, as_of=today)
+            cashier_arrears.arrears_totals(s, as_of=today)
 
     def flags() -> None:
         from deskapp.services import hooks
@@ -253,11 +255,11 @@ def run(ctx: BenchContext) -> list[Figure]:
 
     def month() -> None:
         with db.read() as s:
-            cashier.monthly_summary(s, year=months[-2].year, month=months[-2].month)
+            cashier_close.monthly_summary(s, year=months[-2].year, month=months[-2].month)
 
     def day() -> None:
         with db.read() as s:
-            cashier.day_summary(s, staff_id=desk.id, business_date=today)  # type: ignore[arg-type]
+            cashier_close.day_summary(s, staff_id=desk.id, business_date=today)  # type: ignore[arg-type]
 
     def pdf() -> None:
         with db.read() as s:
@@ -272,7 +274,7 @@ def run(ctx: BenchContext) -> list[Figure]:
 
     def close() -> None:
         with db.write() as s:
-            cashier.close_day(s, by=desk, opening_float_fen=50000, counted={10000: 5})
+            cashier_close.close_day(s, by=desk, opening_float_fen=50000, counted={10000: 5})
 
     figures.append(measure("cashier: daily close", close, repeat=1))
     db.dispose()

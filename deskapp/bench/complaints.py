@@ -29,7 +29,9 @@ from deskapp.db.models.complaints import (
     VisitKind,
 )
 from deskapp.services import hooks
-from deskapp.services.complaints import complaints as cs
+from deskapp.services.complaints import figures as complaints_figures
+from deskapp.services.complaints import handover as complaints_handover
+from deskapp.services.complaints import intake, labels, overdue, queries, workflow
 from deskapp.services.listing import PAGE_SIZE, ListQuery
 from deskapp.services.textsearch import create_fts, drop_fts
 
@@ -39,7 +41,7 @@ _CONTENT = ("楼上装修噪音", "地下车库漏水", "楼道垃圾未清运",
 _DETAIL = ("已经多次反映", "影响休息", "希望尽快处理", "要求给出说明", "情况持续一周", "老人孩子不便")
 _CATS = ("service", "service", "service", "fees", "culture", "emergency")
 _CHANNELS = tuple(ContactChannel)
-_DEPTS = cs.DEFAULT_DEPARTMENTS
+_DEPTS = labels.DEFAULT_DEPARTMENTS
 
 
 def _load(ctx: BenchContext, n: int, rng: random.Random) -> int:
@@ -58,7 +60,7 @@ def _load(ctx: BenchContext, n: int, rng: random.Random) -> int:
         start_no[year] = start_no.get(year, 0) + 1
         unit_id = rng.choice(unit_ids)
         cat = rng.choice(_CATS)
-        first_due, close_due = cs.add_hours(received, 24), cs.add_hours(received, 72)
+        first_due, close_due = labels.add_hours(received, 24), labels.add_hours(received, 72)
         age = now - received
         valid = rng.random() > 0.1
         phone = f"13{rng.randrange(10**9):09d}"
@@ -109,7 +111,7 @@ def _load(ctx: BenchContext, n: int, rng: random.Random) -> int:
         rows.append(row)
     with ctx.db.write() as s:
         # index once after the load instead of row by row in the triggers
-        drop_fts(s, fts_table=cs.FTS_TABLE)
+        drop_fts(s, fts_table=labels.FTS_TABLE)
         for chunk in range(0, len(rows), 5000):
             s.execute(insert(Complaint.__table__), rows[chunk:chunk + 5000])
         ids = list(s.execute(select(Complaint.id).order_by(Complaint.id)).scalars())
@@ -126,7 +128,7 @@ def _load(ctx: BenchContext, n: int, rng: random.Random) -> int:
              "staff_id": ctx.receptionist.id, "kind": EventKind.REGISTERED,
              "to_state": ComplaintState.REGISTERED, "note": ""}
             for k in range(len(rows))])
-        create_fts(s, table="complaint", fts_table=cs.FTS_TABLE, columns=list(cs.SEARCH_COLUMNS))
+        create_fts(s, table="complaint", fts_table=labels.FTS_TABLE, columns=list(labels.SEARCH_COLUMNS))
     return len(visits)
 
 
@@ -140,7 +142,7 @@ def run(ctx: BenchContext) -> list[Figure]:
                           (time.perf_counter() - start) * 1000))
     db = ctx.db
     with db.read() as s:
-        source = cs.list_source(s)
+        source = queries.list_source(s)
         some = s.execute(select(Complaint).order_by(Complaint.id.desc()).limit(1)).scalar_one()
 
     def list_fig(label: str, query: ListQuery, *, last: bool = False) -> Figure:
@@ -170,39 +172,39 @@ def run(ctx: BenchContext) -> list[Figure]:
 
     def analysis() -> None:
         with db.read() as s:
-            cs.monthly_analysis(s, year=today.year, month=today.month)
+            complaints_figures.monthly_analysis(s, year=today.year, month=today.month)
 
     figures.append(measure("complaints: monthly analysis (this + previous month)", analysis))
 
     def one_timeline() -> None:
         with db.read() as s:
-            cs.timeline(s, some.id)
-            cs.get_complaint(s, some.id)
+            queries.timeline(s, some.id)
+            queries.get_complaint(s, some.id)
 
     figures.append(measure("complaints: open one complaint + timeline", one_timeline))
 
     def register_and_classify() -> None:
         with db.write() as s:
-            c = cs.create_complaint(s, by=ctx.specialist, data=cs.ComplaintCreate(
+            c = intake.create_complaint(s, by=ctx.specialist, data=intake.ComplaintCreate(
                 complainant_name="业主", content="基准测试投诉", channel="phone",
                 category_code="service", complainant_phone="13812345678",
                 unit_id=ctx.unit_ids[0], heard=True, asked=True, recorded=True))
         with db.write() as s:
-            cs.classify(s, by=ctx.specialist, complaint_id=c.id, valid=True)
+            workflow.classify(s, by=ctx.specialist, complaint_id=c.id, valid=True)
 
     figures.append(measure("complaints: register + classify (2 transactions)",
                            register_and_classify))
 
     def sweep() -> None:
         with db.write() as s:
-            cs.escalate_overdue(s)
+            overdue.escalate_overdue(s)
 
     figures.append(measure("complaints: overdue sweep (at login)", sweep))
 
     def handover() -> None:
         with db.read() as s:
-            cs.open_complaints(s, hooks.HandoverContext(start=clock.now() - timedelta(hours=8),
-                                                        end=clock.now()))
+            complaints_handover.open_complaints(s, hooks.HandoverContext(start=clock.now() - timedelta(hours=8),
+                                                                         end=clock.now()))
 
     figures.append(measure("complaints: handover open items", handover))
     return figures

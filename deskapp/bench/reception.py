@@ -34,7 +34,9 @@ from deskapp.db.models.reception import (
     WorkOrderUrgency,
 )
 from deskapp.services.listing import PAGE_SIZE, ListQuery
-from deskapp.services.reception import reception, shifts
+from deskapp.services.reception import contacts as reception_contacts
+from deskapp.services.reception import figures as reception_figures
+from deskapp.services.reception import lists, shifts
 from deskapp.services.reception import workorders as wo
 from deskapp.services.textsearch import create_fts, drop_fts
 
@@ -46,7 +48,7 @@ _CONTENT = (
 )  # fmt: skip
 _KINDS = [k.value for k in ContactKind if k != ContactKind.COMPLAINT]
 _CHANNELS = [c.value for c in ContactChannel]
-_CONTACT_FTS = list(reception.CONTACT_SEARCH_COLUMNS)
+_CONTACT_FTS = list(lists.CONTACT_SEARCH_COLUMNS)
 _ORDER_COLUMNS = (
     "id", "number", "contact_id", "unit_id", "unit_code", "building_id", "location",
     "category", "urgency", "description", "requester_name", "requester_phone", "status",
@@ -198,7 +200,7 @@ def bench_contacts(ctx: BenchContext, rows: int) -> list[Figure]:
     db = _build(ctx, path, rows)
     figures.append(Figure(f"contacts: bulk load + FTS (setup) {tag}",
                           (time.perf_counter() - begin) * 1000))
-    source = reception.ContactSource()
+    source = lists.ContactSource()
     orders = wo.WorkOrderSource()
     today = clock.today()
     try:
@@ -240,11 +242,11 @@ def bench_contacts(ctx: BenchContext, rows: int) -> list[Figure]:
         figures.append(Figure(f"contacts: scroll to the end (reverse page) {tag}",
                               _median(last_page)))
         figures.append(Figure(f"widget: open today's list {tag}",
-                              _widget_ms(db, reception.ContactSource(), {"from": today})))
+                              _widget_ms(db, lists.ContactSource(), {"from": today})))
         figures.append(Figure(f"widget: open all contacts {tag}",
-                              _widget_ms(db, reception.ContactSource(), {})))
+                              _widget_ms(db, lists.ContactSource(), {})))
         figures.append(Figure(f"widget: search '漏水的' over all {tag}",
-                              _widget_ms(db, reception.ContactSource(), {}, search="漏水的")))
+                              _widget_ms(db, lists.ContactSource(), {}, search="漏水的")))
         figures.extend(_service_figures(ctx, db, tag))
     finally:
         db.dispose()
@@ -263,7 +265,7 @@ def _service_figures(ctx: BenchContext, db: Database, tag: str) -> list[Figure]:
 
     def log() -> None:
         with db.write() as session:
-            reception.log_contact(session, by=desk, desk="基准前台", data=reception.ContactCreate(
+            reception_contacts.log_contact(session, by=desk, desk="基准前台", data=reception_contacts.ContactCreate(
                 ContactChannel.PHONE, ContactKind.REPAIR, "厨房水管漏水", unit_id=unit_id,
                 status=ContactStatus.PENDING))
 
@@ -287,7 +289,7 @@ def _service_figures(ctx: BenchContext, db: Database, tag: str) -> list[Figure]:
     def month() -> None:
         with db.read() as session:
             today = clock.today()
-            reception.monthly_summary(session, year=today.year, month=today.month)
+            reception_figures.monthly_summary(session, year=today.year, month=today.month)
 
     figures.append(Figure(f"service: monthly_summary {tag}", _median(month, 3)))
     with db.read() as session:

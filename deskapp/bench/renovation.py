@@ -31,7 +31,11 @@ from deskapp.printing.renovation_certificate import certificate_pdf
 from deskapp.services import hooks
 from deskapp.services.demo import random_resident_id
 from deskapp.services.listing import PAGE_SIZE, ListQuery
-from deskapp.services.renovation import renovation as reno
+from deskapp.services.renovation import figures as renovation_figures
+from deskapp.services.renovation import filings as renovation_filings
+from deskapp.services.renovation import handover as renovation_handover
+from deskapp.services.renovation import queries, rules
+from deskapp.services.renovation import workers as renovation_workers
 from deskapp.services.renovation.lists import ArchiveSource, FilingSource
 
 S = RenovationStatus
@@ -70,7 +74,7 @@ def _load(ctx: BenchContext, n: int, rng: random.Random) -> tuple[int, int]:
         unit_id = rng.choice(ctx.unit_ids)
         status = _status((now - created).days, rng)
         start = created.date() + timedelta(days=rng.randrange(1, 4))
-        end = reno.latest_end(start) if rng.random() < 0.7 else start + timedelta(
+        end = rules.latest_end(start) if rng.random() < 0.7 else start + timedelta(
             days=rng.randrange(10, 60))
         if status in (S.APPROVED, S.IN_PROGRESS) and rng.random() < 0.1:
             end = today + timedelta(days=rng.randrange(0, 8))  # ending this week
@@ -179,26 +183,26 @@ def run(ctx: BenchContext) -> list[Figure]:
 
     def held() -> None:
         with db.read() as s:
-            reno.deposit_held_total(s)
-            reno.view_counts(s)
+            queries.deposit_held_total(s)
+            queries.view_counts(s)
 
     figures.append(measure("保证金在押合计 + 到期统计", held))
     today = clock.today()
     with db.read() as s:
-        count, fen = reno.deposit_held_total(s)
+        count, fen = queries.deposit_held_total(s)
     figures.append(Figure("保证金在押（户）", count, "户"))
     figures.append(Figure("保证金在押（元）", fen / 100, "元"))
 
     def month() -> None:
         with db.read() as s:
-            reno.monthly_summary(s, year=today.year, month=today.month)
+            renovation_figures.monthly_summary(s, year=today.year, month=today.month)
 
     figures.append(measure("装修月度数据（monthly_summary）", month))
     ctx_h = hooks.HandoverContext(start=clock.now() - timedelta(hours=8), end=clock.now())
 
     def handover() -> None:
         with db.read() as s:
-            reno.open_items(s, ctx_h)
+            renovation_handover.open_items(s, ctx_h)
 
     figures.append(measure("交接班未结事项（装修）", handover))
 
@@ -212,7 +216,7 @@ def run(ctx: BenchContext) -> list[Figure]:
 
     def detail() -> None:
         with db.read() as s:
-            reno.filing_detail(s, target)
+            queries.filing_detail(s, target)
 
     figures.append(measure("打开一份备案详情", detail))
     by = ctx.receptionist
@@ -221,28 +225,28 @@ def run(ctx: BenchContext) -> list[Figure]:
 
     def new_filing() -> None:
         with db.write() as s:
-            reno.create_filing(s, by=by, data=reno.FilingInput(
+            renovation_filings.create_filing(s, by=by, data=rules.FilingInput(
                 unit_id=unit_id, owner_name="业主", owner_id_number=ID,
                 owner_phone="13812345678", contractor_name="洛阳一品装饰有限公司",
                 contractor_has_licence=False, lead_name="王师傅", lead_id_number=ID,
                 lead_phone="13912345678", work_items="刷墙", permit_start=start_day,
-                permit_end=reno.latest_end(start_day)))
+                permit_end=rules.latest_end(start_day)))
 
     figures.append(measure("新建备案（一次写事务）", new_filing))
 
     def new_pass() -> None:
         with db.write() as s:
-            worker = reno.add_worker(s, by=by, filing_id=target, name="新工人",
+            worker = renovation_workers.add_worker(s, by=by, filing_id=target, name="新工人",
                                      id_number=random_resident_id(rng), id_copy_received=True,
                                      photo_received=True)
-            reno.issue_pass(s, by=by, worker_id=worker.id or 0)
+            renovation_workers.issue_pass(s, by=by, worker_id=worker.id or 0)
 
     figures.append(measure("登记人员并发出入证（一次写事务）", new_pass))
 
     def extend() -> None:
         with db.write() as s:
-            current = reno.get_filing(s, target).permit_end
-            reno.extend(s, by=by, filing_id=target, new_end=current + timedelta(days=1))
+            current = queries.get_filing(s, target).permit_end
+            renovation_filings.extend(s, by=by, filing_id=target, new_end=current + timedelta(days=1))
 
     figures.append(measure("延期（含全部在外出入证）", extend))
 

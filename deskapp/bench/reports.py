@@ -28,7 +28,8 @@ from deskapp.db.models.renovation import RenovationFiling
 from deskapp.i18n import t
 from deskapp.printing.monthly_report import render
 from deskapp.services.listing import ListQuery
-from deskapp.services.reports import reports
+from deskapp.services.reports import drills, layout, monthly
+from deskapp.services.reports import months as reports_months
 
 KINDS = ("enquiry", "repair", "complaint", "help", "suggestion", "message", "service",
          "fee_reminder", "visitor", "other")
@@ -205,7 +206,7 @@ def run(ctx: BenchContext) -> list[Figure]:
     from deskapp import clock
 
     today = clock.today()
-    last_full = reports.previous_month(today.year, today.month)
+    last_full = reports_months.previous_month(today.year, today.month)
     months = _months(date(last_full[0], last_full[1], 1), ctx.years)
     per_month = {
         "contacts": ctx.scale(1_500, 60), "workorders": ctx.scale(300, 10),
@@ -223,7 +224,7 @@ def run(ctx: BenchContext) -> list[Figure]:
     for label, (y, m) in (("last month", last_full), ("a month 2½ years back", middle)):
         def one(y: int = y, m: int = m) -> Any:
             with ctx.db.read() as session:
-                return reports.monthly_report(session, by=boss, year=y, month=m)
+                return monthly.monthly_report(session, by=boss, year=y, month=m)
 
         if label == "last month":
             figures.append(measure(f"reports: monthly report, {label} (every area)", one,
@@ -231,15 +232,15 @@ def run(ctx: BenchContext) -> list[Figure]:
         else:
             figures.append(measure(t("bench.report_old"), one, repeat=3, goal=150))
     with ctx.db.read() as session:
-        report = reports.monthly_report(session, by=boss, year=last_full[0], month=last_full[1])
-    figures.append(measure("reports: layout (sections, charts)", lambda: reports.sections(report)))
+        report = monthly.monthly_report(session, by=boss, year=last_full[0], month=last_full[1])
+    figures.append(measure("reports: layout (sections, charts)", lambda: layout.sections(report)))
     for fmt in ("json", "xlsx", "pdf"):
         figures.append(measure(f"reports: render {fmt}", lambda fmt=fmt: render(report, fmt),
                                repeat=3))
     for key in ("contacts", "receipts.method:cash", "complaints.received"):
         def drill(key: str = key) -> None:
             with ctx.db.read() as session:
-                d = reports.drill(session, by=boss, year=last_full[0], month=last_full[1],
+                d = drills.drill(session, by=boss, year=last_full[0], month=last_full[1],
                                   key=key)
                 d.source.count(session, ListQuery())
                 d.source.fetch(session, ListQuery(), 0, 200)

@@ -25,7 +25,9 @@ from deskapp.db.models.survey import (
 from deskapp.services.demo import build_synthetic_site
 from deskapp.services.listing import ListQuery
 from deskapp.services.staff import create_staff
-from deskapp.services.survey import survey
+from deskapp.services.survey import campaigns as survey_campaigns
+from deskapp.services.survey import forms, rates, stats
+from deskapp.services.survey import responses as survey_responses
 from deskapp.services.survey.lists import ResponseSource, UnitStateSource, building_choices
 from deskapp.services.survey.report import build_report, render_text
 
@@ -51,8 +53,8 @@ def _load(db: Database, n_units: int, n_campaigns: int, rng: random.Random):  # 
         year, half = first_year + n // 2, n % 2 + 1
         with db.write() as session:
             with clock.freeze(datetime(year, 6 if half == 1 else 12, 10, 9, 0)):
-                campaign = survey.open_campaign(session, by=boss, year=year, half=half)
-            items = [i.id for i in survey.form_items(session, campaign.form_id)]
+                campaign = survey_campaigns.open_campaign(session, by=boss, year=year, half=half)
+            items = [i.id for i in forms.form_items(session, campaign.form_id)]
             at = datetime.combine(campaign.distribution_date, datetime.min.time())
             given = [u for u in unit_ids if rng.random() < 0.97]
             session.execute(insert(SurveyDistribution), [
@@ -96,16 +98,16 @@ def run(ctx: BenchContext) -> list[Figure]:
                Figure("survey: answers stored", answers, "rows")]
     current = campaigns[-1]
     with db.read() as session:
-        pending = [u for u in unit_ids if survey.valid_response(
+        pending = [u for u in unit_ids if survey_responses.valid_response(
             session, campaign_id=current.id, unit_id=u) is None][:15]
     entry_ms = []
     form = [rng.choice((3, 4, 5)) for _ in range(22)]
     for unit_id in pending:
         start = time.perf_counter()
         with db.write() as session:
-            survey.record_response(session, by=desk, campaign_id=current.id, unit_id=unit_id,
-                                   ratings=form, name="李四", phone="13912345678",
-                                   filled_on=current.distribution_date + timedelta(days=2))
+            survey_responses.record_response(session, by=desk, campaign_id=current.id, unit_id=unit_id,
+                                             ratings=form, name="李四", phone="13912345678",
+                                             filled_on=current.distribution_date + timedelta(days=2))
         entry_ms.append((time.perf_counter() - start) * 1000)
     entry_ms.sort()
     figures.append(Figure("survey: save one form (22 ratings, own transaction), median",
@@ -113,13 +115,13 @@ def run(ctx: BenchContext) -> list[Figure]:
     with db.read() as session:
         cid = current.id
         figures.append(measure("survey: live progress (distribution/recovery)",
-                               lambda: survey.progress(session, cid)))
+                               lambda: rates.progress(session, cid)))
         figures.append(measure("survey: statistics of one campaign + previous",
-                               lambda: survey.statistics(session, cid), repeat=3))
+                               lambda: stats.statistics(session, cid), repeat=3))
         figures.append(measure("survey: analysis report (build + text)",
                                lambda: render_text(build_report(session, cid)), repeat=3))
         figures.append(measure(f"survey: statistics of all {n_campaigns} campaigns",
-                               lambda: [survey.statistics(session, c.id, compare=False)
+                               lambda: [stats.statistics(session, c.id, compare=False)
                                         for c in campaigns], repeat=1))
         responses = ResponseSource(cid)
         figures.append(measure("survey: response list open (count + first page)",

@@ -96,14 +96,14 @@ def load_standards(
     """Load the fee standards; prices already loaded keep their dates (a supervisor)."""
     from deskapp.db.models import Role
     from deskapp.errors import DeskError
-    from deskapp.services.cashier import cashier
+    from deskapp.services.cashier import fees
 
     db = open_db()
     by = signed_in(db, as_, Role.SUPERVISOR)
     try:
         with db.write() as session:
-            specs = cashier.read_standards_file(file)
-            result = cashier.load_standards(session, by=by, specs=specs)
+            specs = fees.read_standards_file(file)
+            result = fees.load_standards(session, by=by, specs=specs)
     except DeskError as err:
         fail(str(err))
     typer.echo(t("cashier.cli.standards_loaded", added=result.added,
@@ -119,13 +119,13 @@ def make_bills(
     """Make a month's property-fee and parking bills (idempotent)."""
     from deskapp.errors import DeskError
     from deskapp.money import format_fen
-    from deskapp.services.cashier import cashier
+    from deskapp.services.cashier import fees as cashier_fees
 
     db = open_db()
     by = signed_in(db, as_)  # the service holds the role rule
     try:
         with db.write() as session:
-            result = cashier.generate_bills(session, by=by, period=period,
+            result = cashier_fees.generate_bills(session, by=by, period=period,
                                             building=building)
     except DeskError as err:
         fail(str(err))

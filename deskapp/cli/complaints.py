@@ -27,7 +27,7 @@ def report_complaints(
     from deskapp import clock
     from deskapp.errors import DeskError
     from deskapp.i18n import t
-    from deskapp.services.complaints import complaints
+    from deskapp.services.complaints import figures as complaints_figures
     from deskapp.services.complaints.report import FORMATS
 
     fmt = (format or "").lower().strip()
@@ -46,7 +46,7 @@ def report_complaints(
             year, mon = today.year, today.month
         with db.read() as session:
             try:
-                figures = complaints.monthly_analysis(session, year=year, month=mon)
+                figures = complaints_figures.monthly_analysis(session, year=year, month=mon)
             except DeskError as err:
                 fail(str(err))
     finally:

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict
-from datetime import date
 from pathlib import Path
 
 import typer
@@ -45,7 +44,7 @@ def report_reception(
     return visits and satisfaction, handovers written and confirmed."""
     from deskapp import clock
     from deskapp.i18n import t
-    from deskapp.services.reception import reception
+    from deskapp.services.reception import figures as reception_figures
 
     fmt = _format(format)
     if month:
@@ -59,7 +58,7 @@ def report_reception(
     try:
         signed_in(db, as_)  # as on the report screen: any staff member
         with db.read() as session:
-            figures = reception.monthly_summary(session, year=year, month=mon)
+            figures = reception_figures.monthly_summary(session, year=year, month=mon)
     finally:
         db.dispose()
     if fmt == "json":
@@ -72,20 +71,21 @@ def report_reception(
 
 def render_month(figures) -> str:  # type: ignore[no-untyped-def]
     from deskapp.i18n import t
-    from deskapp.services.reception import reception
+    from deskapp.reporting.table import format_percent, share
+    from deskapp.services.reception import common
 
     lines = [t("reception.cli.month_title", year=figures.year, month=figures.month)]
     lines.append(t("reception.cli.contacts", n=figures.contacts, pending=figures.contacts_pending))
     for kind, n in sorted(figures.contacts_by_kind.items(), key=lambda kv: -kv[1]):
-        lines.append(f"  {reception.kind_label(kind)}\t{n}")
+        lines.append(f"  {common.kind_label(kind)}\t{n}")
     lines.append(t("reception.cli.channels"))
     for channel, n in sorted(figures.contacts_by_channel.items(), key=lambda kv: -kv[1]):
-        lines.append(f"  {reception.channel_label(channel)}\t{n}")
+        lines.append(f"  {common.channel_label(channel)}\t{n}")
     rate = figures.on_time_rate
     lines.append(t("reception.cli.workorders", created=figures.workorders_created,
                    completed=figures.workorders_completed,
                    on_time=figures.workorders_completed_on_time,
-                   rate="—" if rate is None else f"{rate:.0%}",
+                   rate=format_percent(share(rate, 0)),
                    overdue=figures.workorders_overdue_open,
                    cancelled=figures.workorders_cancelled))
     satisfaction = "—" if figures.satisfaction_avg is None else f"{figures.satisfaction_avg:.2f}"
@@ -110,7 +110,7 @@ def report_handovers(
 
     fmt = _format(format)
     try:
-        when = date.fromisoformat(day) if day else clock.today()
+        when = clock.parse_date(day) if day else clock.today()
     except ValueError:
         fail(t("reception.cli.bad_date", date=day))
     db = open_db()
@@ -136,10 +136,10 @@ def report_handovers(
 
 def render_handover(view) -> str:  # type: ignore[no-untyped-def]
     from deskapp.i18n import t
-    from deskapp.services.reception import reception
+    from deskapp.services.reception import common as reception_common
 
     h, s = view.handover, view.summary
-    kinds = "，".join(f"{reception.kind_label(k)} {n}" for k, n in s.contacts_by_kind.items())
+    kinds = "，".join(f"{reception_common.kind_label(k)} {n}" for k, n in s.contacts_by_kind.items())
     lines = [
         t("reception.cli.handover_title", desk=h.desk, start=s.start[:16], end=s.end[:16],
           writer=view.writer, confirmer=view.confirmer or "—",

@@ -53,7 +53,7 @@ def report_renovation(
     """The month's renovation figures (site-local month)."""
     from deskapp.i18n import t
     from deskapp.money import format_fen
-    from deskapp.services.renovation import renovation as reno
+    from deskapp.services.renovation import figures as renovation_figures
 
     fmt = (format or "").lower().strip()
     if fmt not in ("text", "json", "csv"):
@@ -63,7 +63,7 @@ def report_renovation(
     try:
         signed_in(db, as_)  # as on the report screen: any staff member
         with db.read() as session:
-            figures = reno.monthly_summary(session, year=year, month=mon)
+            figures = renovation_figures.monthly_summary(session, year=year, month=mon)
     finally:
         db.dispose()
     if fmt == "json":

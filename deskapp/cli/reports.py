@@ -27,7 +27,7 @@ def report_monthly(
     from deskapp.errors import DeskError
     from deskapp.i18n import t
     from deskapp.printing.monthly_report import FORMATS, render
-    from deskapp.services.reports import reports
+    from deskapp.services.reports import monthly, months
 
     fmt = (format or "").lower().strip()
     if fmt not in FORMATS:
@@ -38,11 +38,11 @@ def report_monthly(
         with db.read() as session:
             try:
                 if month:
-                    year, mon = reports.parse_month(month)
+                    year, mon = months.parse_month(month)
                 else:
                     today = clock.today()
-                    year, mon = reports.previous_month(today.year, today.month)
-                report = reports.monthly_report(session, by=by, year=year, month=mon)
+                    year, mon = months.previous_month(today.year, today.month)
+                report = monthly.monthly_report(session, by=by, year=year, month=mon)
             except DeskError as err:
                 fail(str(err))
     finally:

@@ -26,7 +26,7 @@ def report_survey(
     statistics per item, section and building, the lowest items and the opinions."""
     from deskapp.errors import DeskError
     from deskapp.i18n import t
-    from deskapp.services.survey import survey
+    from deskapp.services.survey import campaigns
     from deskapp.services.survey.report import build_report, render_text, to_json, to_xlsx
 
     fmt = format.lower().strip()
@@ -38,9 +38,9 @@ def report_survey(
         with db.read() as session:
             try:
                 if campaign:
-                    found = survey.find_campaign(session, campaign)
+                    found = campaigns.find_campaign(session, campaign)
                 else:
-                    found = survey.current_campaign(session)
+                    found = campaigns.current_campaign(session)
                     if found is None:
                         fail(t("survey.cli.no_campaign"))
                 report = build_report(session, found.id)  # type: ignore[union-attr, arg-type]

@@ -261,9 +261,9 @@ def _log_request(session: Session, request_id: str, result: object) -> None:
 
     entity, entity_id = "", None
     table = getattr(type(result), "__table__", None)
-    if isinstance(result, SQLModel) and table is not None and isinstance(
-            getattr(result, "id", None), int):
-        entity, entity_id = str(table.name), int(result.id)  # type: ignore[attr-defined]
+    result_id = getattr(result, "id", None)
+    if isinstance(result, SQLModel) and table is not None and isinstance(result_id, int):
+        entity, entity_id = str(table.name), result_id
     session.add(RequestLog(request_id=request_id, at=clock.now(), entity=entity,
                            entity_id=entity_id))
     session.flush()
@@ -303,7 +303,7 @@ def _load_entity(session: Session, done: tuple[str, int | None]) -> object | Non
     entity, entity_id = done
     if not entity or entity_id is None:
         return None
-    for mapper in SQLModel._sa_registry.mappers:  # type: ignore[attr-defined]
+    for mapper in SQLModel._sa_registry.mappers:
         if getattr(mapper.local_table, "name", None) == entity:
             return session.get(mapper.class_, entity_id)
     return None

@@ -53,7 +53,8 @@ def main() -> None:
         migrate.upgrade(engine, backup=False)
         cfg = migrate.alembic_config(engine)
 
-        def include(obj, name, type_, reflected, compare_to):  # type: ignore[no-untyped-def]
+        def include(obj: object, name: str | None, type_: str, reflected: bool,
+                    compare_to: object) -> bool:
             if type_ == "table":
                 return name in tables
             table = getattr(obj, "table", None)

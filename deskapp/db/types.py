@@ -6,6 +6,8 @@
 - Enums: ``enum_type(E)`` stores the enum's *value* in a VARCHAR (no native PostgreSQL
   enum type, so adding a value never needs an ALTER TYPE migration).
 - Money: plain ``int`` fields named ``*_fen``.
+- Core tables: ``table_of(Model)`` — a table class's ``Table`` for Core inserts (its
+  ``__table__``, which SQLModel's stubs do not declare).
 """
 
 from __future__ import annotations
@@ -28,3 +30,11 @@ def enum_type(enum: type[Enum], length: int = 20) -> Any:
         values_callable=lambda e: [m.value for m in e],
         validate_strings=True,
     )
+
+
+def table_of(model: type[Any]) -> sa.Table:
+    """The Core ``Table`` of a SQLModel table class (``Model.__table__``, typed)."""
+    table = sa.inspect(model).local_table
+    if not isinstance(table, sa.Table):
+        raise TypeError(f"{model.__name__} is not a table class")
+    return table

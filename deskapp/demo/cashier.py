@@ -30,7 +30,8 @@ from deskapp.db.models.cashier import (
     ReminderChannel,
 )
 from deskapp.errors import DeskError
-from deskapp.services.cashier import cashier
+from deskapp.services.cashier import arrears, fees, payments, refunds
+from deskapp.services.cashier import close as cashier_close
 from deskapp.services.cashier.close import DENOMINATIONS_FEN
 from deskapp.services.demo import DemoSummary, ensure_fee_standards
 
@@ -90,12 +91,12 @@ def seed(session: Session, *, rng: random.Random, today: date, summary: DemoSumm
     with clock.freeze(datetime.combine(oldest, time(8, 30))):
         for n, unit_id in enumerate(rng.sample([u for u in billed if u in occupied], 30),
                                     start=1):
-            cashier.add_parking_lease(session, by=desks[n % 2], unit_id=unit_id,
+            fees.add_parking_lease(session, by=desks[n % 2], unit_id=unit_id,
                                       space_no=f"B1-{n:03d}", start_date=oldest)
     for back in range(ARREARS_MONTHS - 1, 1, -1):  # older months: only the late units owe
         first = _month_start(today, back)
         with clock.freeze(datetime.combine(first, time(7, 30))):
-            cashier.generate_bills(session, by=boss, period=first.strftime("%Y-%m"),
+            fees.generate_bills(session, by=boss, period=first.strftime("%Y-%m"),
                                    unit_ids=late)
 
     paydays: dict[date, list[int]] = defaultdict(list)
@@ -103,7 +104,7 @@ def seed(session: Session, *, rng: random.Random, today: date, summary: DemoSumm
     while day <= today:
         if day.day == 1:  # the month's bills
             with clock.freeze(datetime.combine(day, time(7, 30))):
-                cashier.generate_bills(session, by=boss, period=day.strftime("%Y-%m"),
+                fees.generate_bills(session, by=boss, period=day.strftime("%Y-%m"),
                                        unit_ids=billed)
             for unit_id, kind in behaviour.items():
                 if kind == "monthly" or (kind == "bimonthly" and day > window):
@@ -112,9 +113,9 @@ def seed(session: Session, *, rng: random.Random, today: date, summary: DemoSumm
             period = (day - timedelta(days=5)).strftime("%Y-%m")
             with clock.freeze(datetime.combine(day, time(8, 10))):
                 for unit_id in metered:
-                    last = cashier.last_reading(session, unit_id, MeterKind.WATER)
+                    last = fees.last_reading(session, unit_id, MeterKind.WATER)
                     start = last.value if last else rng.randrange(100, 900)
-                    cashier.record_meter_reading(
+                    fees.record_meter_reading(
                         session, by=desks[0], unit_id=unit_id, kind=MeterKind.WATER,
                         period=period, value=start + rng.randrange(4, 18),
                         start_value=None if last else start)
@@ -139,7 +140,7 @@ def _pay_day(session: Session, rng: random.Random, day: date, today: date, unit_
     order = sorted(unit_ids, key=lambda _: rng.random())
     times = sorted(_at(day, rng, 9, 12 if day == today else 17) for _ in order)
     for n, (unit_id, at) in enumerate(zip(order, times, strict=True)):
-        bills = [b for b in cashier.open_bills(session, unit_id) if b.due_date <= day + timedelta(
+        bills = [b for b in fees.open_bills(session, unit_id) if b.due_date <= day + timedelta(
             days=31)]
         if not bills:
             continue
@@ -149,29 +150,29 @@ def _pay_day(session: Session, rng: random.Random, day: date, today: date, unit_
         if method == PayMethod.CASH:
             tendered = -(-total // 10_000) * 10_000 if rng.random() < 0.6 else total
         with clock.freeze(at):
-            receipt = cashier.take_payment(
+            receipt = payments.take_payment(
                 session, by=desks[n % 2], request_id=f"demo-pay-{day}-{unit_id}",
                 unit_id=unit_id, bill_ids=[b.id for b in bills],  # type: ignore[misc]
-                tenders=[cashier.Tender(method, total, tendered)], desk=DESK)
+                tenders=[payments.Tender(method, total, tendered)], desk=DESK)
         receipts.append(receipt)
         if n == 3 and rng.random() < 0.15:  # an extra: a lost access card
             with clock.freeze(at + timedelta(minutes=2)):
-                bill = cashier.charge_item(session, by=desks[n % 2], unit_id=unit_id,
+                bill = fees.charge_item(session, by=desks[n % 2], unit_id=unit_id,
                                            fee_code="SV-CARD")
-                cashier.take_payment(session, by=desks[n % 2],
+                payments.take_payment(session, by=desks[n % 2],
                                      request_id=f"demo-card-{day}-{unit_id}", unit_id=unit_id,
                                      bill_ids=[bill.id],  # type: ignore[list-item]
-                                     tenders=[cashier.Tender(PayMethod.WECHAT, bill.amount_fen)],
+                                     tenders=[payments.Tender(PayMethod.WECHAT, bill.amount_fen)],
                                      desk=DESK)
     if receipts and day < today and rng.random() < 0.06:  # a mistake, voided at once
         victim = rng.choice(receipts)
         with clock.freeze(victim.issued_at + timedelta(minutes=5)):
-            cashier.void_receipt(session, by=boss, receipt_id=victim.id,  # type: ignore[arg-type]
+            payments.void_receipt(session, by=boss, receipt_id=victim.id,  # type: ignore[arg-type]
                                  reason=rng.choice(_VOID_REASONS))
     if receipts and day == today - timedelta(days=9):
         paid = rng.choice([r for r in receipts if not r.voided])
         with clock.freeze(paid.issued_at + timedelta(hours=1)):
-            cashier.refund(session, by=boss, receipt_id=paid.id,  # type: ignore[arg-type]
+            refunds.refund(session, by=boss, receipt_id=paid.id,  # type: ignore[arg-type]
                            amount_fen=min(paid.total_fen, 5_000),
                            reason="业主多交一个月，退回多收部分", request_id=f"demo-refund-{day}",
                            cashier=session.get(type(boss), paid.issued_by))
@@ -184,7 +185,7 @@ def _reminders(session: Session, rng: random.Random, today: date, desks: list,  
         with clock.freeze(_at(day, rng)):
             try:
                 promise = day + timedelta(days=rng.randrange(5, 20)) if n % 3 else None
-                cashier.log_reminder(session, by=desks[n % 2], unit_id=unit_id,
+                arrears.log_reminder(session, by=desks[n % 2], unit_id=unit_id,
                                      channel=rng.choice(list(ReminderChannel)),
                                      promise_date=promise if promise and promise >= day else None,
                                      note=rng.choice(_REMINDER_NOTES), desk=DESK)
@@ -206,13 +207,13 @@ def _closes(session: Session, today: date, boss) -> None:  # type: ignore[no-unt
         staff = session.get(Staff, staff_id)
         short = 2_000 if n == awaiting else 5_000 if n == signed else 0
         with clock.freeze(datetime.combine(day, time(17, 40))):
-            summary = cashier.day_summary(session, staff_id=staff_id, business_date=day)
+            summary = cashier_close.day_summary(session, staff_id=staff_id, business_date=day)
             float_fen = FLOAT_FEN + summary.refund_cash_fen  # refund cash fetched from the safe
             expected = summary.expected_cash_fen(float_fen)
-            close = cashier.close_day(session, by=staff, opening_float_fen=float_fen,
+            close = cashier_close.close_day(session, by=staff, opening_float_fen=float_fen,
                                       counted=_counts(max(expected - short, 0)),
                                       note="点钞少一张，已复核" if short else "")
         if n == signed and short:
             with clock.freeze(datetime.combine(day + timedelta(days=1), time(9, 15))):
-                cashier.sign_off_close(session, by=boss, close_id=close.id,  # type: ignore[arg-type]
+                cashier_close.sign_off_close(session, by=boss, close_id=close.id,  # type: ignore[arg-type]
                                        note="查监控为找零多给，由当班人员补齐")

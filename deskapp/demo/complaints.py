@@ -15,7 +15,7 @@ from sqlmodel import Session
 from deskapp import clock
 from deskapp.db.models.complaints import ContactChannel
 from deskapp.services import units
-from deskapp.services.complaints import complaints as cs
+from deskapp.services.complaints import intake, overdue, workflow
 from deskapp.services.complaints import visits as vs
 from deskapp.services.demo import DemoSummary
 
@@ -92,7 +92,7 @@ def seed(session: Session, *, rng: random.Random, today: date, summary: DemoSumm
         hit = next((h for h in units.search_units(session, units.get_unit(session, unit_id).code,
                                                   limit=5) if h.unit_id == unit_id), None)
         by = rng.choice(desk + [specialist])
-        data = cs.ComplaintCreate(
+        data = intake.ComplaintCreate(
             complainant_name=(hit.occupant_name if hit and hit.occupant_name else "业主"),
             complainant_phone=hit.phone if hit else "", unit_id=unit_id,
             content=case[1], request=case[2] if len(case) > 2 else "",
@@ -102,7 +102,7 @@ def seed(session: Session, *, rng: random.Random, today: date, summary: DemoSumm
             category_code=case[0], major=major, escalate_to=escalate_to,
             owner_id=specialist.id, heard=True, asked=True, recorded=True)
         made["complaints"] += 1
-        return step(when, cs.create_complaint, by=by, data=data)
+        return step(when, intake.create_complaint, by=by, data=data)
 
     def handle(c, start: datetime, case: tuple[str, ...], *, upto: str,  # type: ignore[no-untyped-def]
                unsatisfied_first: bool = False) -> None:
@@ -113,33 +113,33 @@ def seed(session: Session, *, rng: random.Random, today: date, summary: DemoSumm
         for name in order[: order.index(upto) + 1]:
             t = min(t, latest)
             if name == "classify":
-                step(t, cs.classify, by=specialist, complaint_id=c.id, valid=True)
+                step(t, workflow.classify, by=specialist, complaint_id=c.id, valid=True)
             elif name == "investigate":
-                step(t, cs.investigate, by=specialist, complaint_id=c.id, findings=case[5])
+                step(t, workflow.investigate, by=specialist, complaint_id=c.id, findings=case[5])
             elif name == "responsible":
-                step(t, cs.fix_responsible, by=specialist, complaint_id=c.id,
+                step(t, workflow.fix_responsible, by=specialist, complaint_id=c.id,
                      department=case[4])
             elif name == "solution":
-                step(t, cs.record_solution, by=specialist, complaint_id=c.id, solution=case[6])
+                step(t, workflow.record_solution, by=specialist, complaint_id=c.id, solution=case[6])
             elif name == "reply":
-                step(t, cs.reply, by=specialist, complaint_id=c.id, method="phone",
+                step(t, workflow.reply, by=specialist, complaint_id=c.id, method="phone",
                      text=f"已告知处理方案：{case[6]}")
             elif name == "visit":
                 if unsatisfied_first:
-                    step(t, cs.record_return_visit, by=specialist, complaint_id=c.id,
+                    step(t, workflow.record_return_visit, by=specialist, complaint_id=c.id,
                          satisfied=False, score=2, note="问题反复出现")
                     t = _office(t + timedelta(hours=rng.randrange(2, 8)))
-                    step(t, cs.record_solution, by=specialist, complaint_id=c.id,
+                    step(t, workflow.record_solution, by=specialist, complaint_id=c.id,
                          solution=case[6] + "，并安排专人复查")
-                    step(t, cs.reply, by=specialist, complaint_id=c.id, method="visit",
+                    step(t, workflow.reply, by=specialist, complaint_id=c.id, method="visit",
                          text="上门说明复查安排")
                     t = _office(t + timedelta(hours=rng.randrange(4, 20)))
                 score = rng.choice((5, 5, 4, 4, 4, 3))
-                step(t, cs.record_return_visit, by=specialist, complaint_id=c.id,
+                step(t, workflow.record_return_visit, by=specialist, complaint_id=c.id,
                      satisfied=True, score=score, method="phone")
                 made["visits"] += 1
             elif name == "archive":
-                step(t, cs.archive, by=specialist, complaint_id=c.id, summary="已按方案落实")
+                step(t, workflow.archive, by=specialist, complaint_id=c.id, summary="已按方案落实")
                 made["archived"] += 1
             t = _office(t + timedelta(minutes=rng.randrange(30, 12 * 60)))
 
@@ -156,11 +156,11 @@ def seed(session: Session, *, rng: random.Random, today: date, summary: DemoSumm
     for i, (cat, content, reason) in enumerate(_INVALID):
         when = _at(today - timedelta(days=20 + 9 * i), 10, 15)
         c = register(when, (cat, content))
-        step(when + timedelta(minutes=40), cs.classify, by=specialist, complaint_id=c.id,
+        step(when + timedelta(minutes=40), workflow.classify, by=specialist, complaint_id=c.id,
              valid=False, reason=reason)
-        step(when + timedelta(hours=1), cs.reply, by=specialist, complaint_id=c.id,
+        step(when + timedelta(hours=1), workflow.reply, by=specialist, complaint_id=c.id,
              method="phone", text=reason)
-        step(when + timedelta(hours=2), cs.archive, by=specialist, complaint_id=c.id)
+        step(when + timedelta(hours=2), workflow.archive, by=specialist, complaint_id=c.id)
     # Open ones at every step, registered in the last two days (within their deadlines).
     for i, upto in enumerate(("reply", "solution", "responsible", "investigate", "classify")):
         case = _CASES[(n + i) % len(_CASES)]
@@ -173,7 +173,7 @@ def seed(session: Session, *, rng: random.Random, today: date, summary: DemoSumm
     register(_at(today - timedelta(days=1), 11, 0), _CASES[3], major=True,
              escalate_to="director")
     with clock.freeze(_at(today - timedelta(days=1), 23, 0)):
-        cs.escalate_overdue(session)
+        overdue.escalate_overdue(session)
 
     # Visits and walk-arounds with opinions.
     for i in range(6):

@@ -26,7 +26,7 @@ from deskapp.db.models.reception import (
     WorkOrderUrgency,
 )
 from deskapp.services.demo import DemoSummary, ensure_fee_standards
-from deskapp.services.reception import reception, shifts
+from deskapp.services.reception import contacts, shifts
 from deskapp.services.reception import workorders as wo
 
 ORDER = 10  # early: other areas may link to contacts; our handovers then hold our own items
@@ -190,13 +190,13 @@ class _Planner:
         content, action = rng.choice(_TEXTS[kind])
         recent = self.now - when < timedelta(days=2)
         pending = recent and (rng.random() < 0.25 or not action)
-        data = reception.ContactCreate(
+        data = contacts.ContactCreate(
             channel=channel, kind=kind, content=content, unit_id=unit_id,
             person_name=person.name, phone=person.phone, action_taken=action,
             status=ContactStatus.PENDING if pending else ContactStatus.DONE)
 
         def log() -> None:
-            reception.log_contact(s, by=by, data=data, desk=DESK)
+            contacts.log_contact(s, by=by, data=data, desk=DESK)
             self.counts["contacts"] += 1
 
         self.at(when, log)
@@ -210,7 +210,7 @@ class _Planner:
         holder: dict[str, Any] = {}
 
         def log_and_order() -> None:
-            contact = reception.log_contact(s, by=by, desk=DESK, data=reception.ContactCreate(
+            contact = contacts.log_contact(s, by=by, desk=DESK, data=contacts.ContactCreate(
                 channel=channel, kind=ContactKind.REPAIR, content=text, unit_id=unit_id,
                 person_name=person.name, phone=person.phone, status=ContactStatus.PENDING))
             self.counts["contacts"] += 1

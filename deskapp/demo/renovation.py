@@ -23,7 +23,8 @@ from deskapp.services.demo import (
     random_name,
     random_resident_id,
 )
-from deskapp.services.renovation import renovation as reno
+from deskapp.services.renovation import deposit, filings, queries, rules
+from deskapp.services.renovation import workers as renovation_workers
 from deskapp.validators import credit_code_check_char
 
 ORDER = 130  # after the cashier (fee standards) and the reception log
@@ -96,7 +97,7 @@ def _one(session: Session, *, rng: random.Random, today: date, desk, boss, owner
     lead, _ = random_name(rng)
     start = filed + timedelta(days=rng.randrange(1, 4))
     months = 3 if kind == WorkKind.GENERAL else 1
-    end = reno.latest_end(start, months) if kind == WorkKind.GENERAL else start + timedelta(
+    end = rules.latest_end(start, months) if kind == WorkKind.GENERAL else start + timedelta(
         days=rng.randrange(5, 25))
     if target == "expiring":
         end = today + timedelta(days=rng.randrange(1, 7))
@@ -105,9 +106,9 @@ def _one(session: Session, *, rng: random.Random, today: date, desk, boss, owner
         start, end = filed + timedelta(days=1), today - timedelta(days=3)
     elif target in ("in_progress", "approved", "extended"):
         end = max(end, today + timedelta(days=rng.randrange(10, 40)))
-        end = min(end, reno.latest_end(start))
+        end = min(end, rules.latest_end(start))
     has_licence = kind != WorkKind.SUPPLIER and rng.random() < 0.85
-    data = reno.FilingInput(
+    data = rules.FilingInput(
         unit_id=unit.id, owner_name=owner.name, owner_id_number=id_number,
         owner_phone=owner.phone or random_mobile(rng),
         contractor_name=rng.choice(_CONTRACTORS) if kind != WorkKind.SUPPLIER else "厂家售后服务部",
@@ -121,91 +122,92 @@ def _one(session: Session, *, rng: random.Random, today: date, desk, boss, owner
         permit_start=start, permit_end=end, filed_on=filed)
     moment = _at(filed, rng)
     with clock.freeze(moment):
-        filing = reno.create_filing(session, by=desk, data=data)
+        filing = filings.create_filing(session, by=desk, data=data)
     fid = filing.id or 0
     if target == "cancelled":
         with clock.freeze(moment + timedelta(days=2)):
-            reno.cancel(session, by=desk, filing_id=fid, reason="业主决定暂缓装修")
+            filings.cancel(session, by=desk, filing_id=fid, reason="业主决定暂缓装修")
         return
     with clock.freeze(moment + timedelta(minutes=20)):
-        for code in reno.filing_documents(filing):
+        for code in rules.filing_documents(filing):
             if target == "draft" and rng.random() < 0.5:
                 continue
-            reno.mark_document(session, by=desk, filing_id=fid, code=code)
+            filings.mark_document(session, by=desk, filing_id=fid, code=code)
         workers = []
         for _ in range(rng.randrange(2, 5)):
             name, male = random_name(rng)
-            workers.append(reno.add_worker(session, by=desk, filing_id=fid, name=name,
+            workers.append(renovation_workers.add_worker(session, by=desk, filing_id=fid, name=name,
                                            id_number=random_resident_id(rng, male=male),
                                            phone=random_mobile(rng), id_copy_received=True,
                                            photo_received=target != "draft"))
     if target == "draft":
         return
     with clock.freeze(moment + timedelta(minutes=40)):
-        reno.submit(session, by=desk, filing_id=fid)
+        filings.submit(session, by=desk, filing_id=fid)
     if target == "submitted":
         return
     reviewed = _at(min(filed + timedelta(days=1), today), rng)
     with clock.freeze(reviewed):
-        reno.review(session, by=desk, filing_id=fid, officer="赵工", accepted=True,
+        filings.review(session, by=desk, filing_id=fid, officer="赵工", accepted=True,
                     note="装修项目已复核")
     if target == "reviewed":
         return
     with clock.freeze(reviewed + timedelta(hours=1)):
-        reno.sign_agreement(session, by=desk, filing_id=fid)
-        code, amount, _ = reno.deposit_standard(session, unit)
-        from deskapp.services.cashier import cashier
+        filings.sign_agreement(session, by=desk, filing_id=fid)
+        code, amount, _ = deposit.deposit_standard(session, unit)
+        from deskapp.db.models.cashier import PayMethod
+        from deskapp.services.cashier import payments
 
-        method = rng.choice([cashier.PayMethod.CASH, cashier.PayMethod.WECHAT,
-                             cashier.PayMethod.ALIPAY])
-        tendered = amount if method == cashier.PayMethod.CASH else None
-        reno.collect_deposit(session, by=desk, filing_id=fid, request_id=f"demo-reno-{fid}",
-                             tenders=[cashier.Tender(method, amount, tendered)])
-        reno.approve(session, by=desk, filing_id=fid)
+        method = rng.choice([PayMethod.CASH, PayMethod.WECHAT,
+                             PayMethod.ALIPAY])
+        tendered = amount if method == PayMethod.CASH else None
+        deposit.collect_deposit(session, by=desk, filing_id=fid, request_id=f"demo-reno-{fid}",
+                             tenders=[payments.Tender(method, amount, tendered)])
+        filings.approve(session, by=desk, filing_id=fid)
         certificate_pdf(session, by=desk, filing_id=fid)
-        passes = [reno.issue_pass(session, by=desk, worker_id=w.id or 0) for w in workers]
-        reno.set_tax_status(session, by=desk, filing_id=fid,
+        passes = [renovation_workers.issue_pass(session, by=desk, worker_id=w.id or 0) for w in workers]
+        filings.set_tax_status(session, by=desk, filing_id=fid,
                             status=rng.choice((TaxStatus.PAID, TaxStatus.PAID, TaxStatus.UNPAID,
                                                TaxStatus.EXEMPT)))
     if target == "approved":
         return
     with clock.freeze(_at(max(start, reviewed.date()), rng) + timedelta(hours=1)):
-        reno.start_work(session, by=desk, filing_id=fid)
+        filings.start_work(session, by=desk, filing_id=fid)
     if target in ("in_progress", "expiring", "overdue"):
         return
     if target == "extended":
         with clock.freeze(_at(today - timedelta(days=rng.randrange(1, 10)), rng)):
-            current = reno.get_filing(session, fid).permit_end
+            current = queries.get_filing(session, fid).permit_end
             if current < clock.today():
                 return
-            reno.extend(session, by=desk, filing_id=fid,
+            filings.extend(session, by=desk, filing_id=fid,
                         new_end=current + timedelta(days=rng.randrange(20, 45)),
                         reason="材料到货延迟，申请延期")
         return
     done = min(end, today - timedelta(days=2))
     with clock.freeze(_at(done, rng)):
-        reno.apply_completion(session, by=desk, filing_id=fid)
+        filings.apply_completion(session, by=desk, filing_id=fid)
     if target == "completion":
         return
     if target == "failed_once":
         with clock.freeze(_at(done, rng) + timedelta(hours=2)):
-            reno.inspect(session, by=desk, filing_id=fid, passed=False, inspector="赵工",
+            filings.inspect(session, by=desk, filing_id=fid, passed=False, inspector="赵工",
                          notes="卫生间闭水试验渗漏，需整改")
         return
     with clock.freeze(_at(done, rng) + timedelta(hours=3)):
-        reno.record_downstairs_signoff(session, by=desk, filing_id=fid, name=random_name(rng)[0])
-        reno.inspect(session, by=desk, filing_id=fid, passed=True, inspector="赵工")
+        filings.record_downstairs_signoff(session, by=desk, filing_id=fid, name=random_name(rng)[0])
+        filings.inspect(session, by=desk, filing_id=fid, passed=True, inspector="赵工")
         for p in passes:
-            reno.return_pass(session, by=desk, pass_id=p.id or 0)
-        reno.record_lived_in(session, by=desk, filing_id=fid, since=done)
+            renovation_workers.return_pass(session, by=desk, pass_id=p.id or 0)
+        filings.record_lived_in(session, by=desk, filing_id=fid, since=done)
     if target in ("inspected", "refundable"):
         return
     # closed: refunded once the owner had lived in for 3 months
-    refund_day = reno.latest_end(done)
+    refund_day = rules.latest_end(done)
     if refund_day > today:
         return
     with clock.freeze(_at(refund_day, rng)):
-        reno.refund_deposit(session, by=boss, filing_id=fid, request_id=f"demo-reno-rf-{fid}",
+        deposit.refund_deposit(session, by=boss, filing_id=fid, request_id=f"demo-reno-rf-{fid}",
                             receipt_presented=True, certificate_presented=True,
                             owner_signed=True)
-        reno.close(session, by=desk, filing_id=fid)
+        filings.close(session, by=desk, filing_id=fid)

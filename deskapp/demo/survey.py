@@ -29,7 +29,8 @@ from deskapp.db.models.survey import (
 )
 from deskapp.services import audit
 from deskapp.services.demo import DemoSummary
-from deskapp.services.survey import survey
+from deskapp.services.survey import campaigns, distribution, followups, stats
+from deskapp.services.survey import forms as survey_forms
 
 ORDER = 60
 
@@ -59,7 +60,7 @@ def seed(session: Session, *, rng: random.Random, today: date, summary: DemoSumm
     halves: list[tuple[int, int]] = []
     year, half = today.year, 2 if today.month == 12 else 1
     while len(halves) < 2:
-        plan = survey.plan_dates(year, half)
+        plan = campaigns.plan_dates(year, half)
         if plan.statistics_due < today:
             halves.append((year, half))
         year, half = (year, half - 1) if half == 2 else (year - 1, 2)
@@ -72,30 +73,30 @@ def seed(session: Session, *, rng: random.Random, today: date, summary: DemoSumm
                                                    desks)
     # The next campaign, opened ahead when it is less than a month away.
     next_half = (latest[0], 2) if latest[1] == 1 else (latest[0] + 1, 1)
-    if survey.plan_dates(*next_half).distribution - today <= timedelta(days=31):
+    if campaigns.plan_dates(*next_half).distribution - today <= timedelta(days=31):
         with clock.freeze(_at(today - timedelta(days=1), 16, rng)):
-            survey.open_campaign(session, by=boss, year=next_half[0], half=next_half[1])
+            campaigns.open_campaign(session, by=boss, year=next_half[0], half=next_half[1])
         summary.extra["survey_campaigns"] += 1
 
 
 def _campaign(session: Session, rng: random.Random, which: tuple[int, int], today: date,
               boss, desks):  # type: ignore[no-untyped-def]
     year, half = which
-    plan = survey.plan_dates(year, half)
+    plan = campaigns.plan_dates(year, half)
     with clock.freeze(_at(plan.distribution - timedelta(days=7), 10, rng)):
-        campaign = survey.open_campaign(session, by=boss, year=year, half=half)
+        campaign = campaigns.open_campaign(session, by=boss, year=year, half=half)
     cid = campaign.id
     with clock.freeze(_at(plan.distribution, 9, rng)):
-        survey.exclude_vacant(session, by=desks[0], campaign_id=cid, reason="空置")
+        distribution.exclude_vacant(session, by=desks[0], campaign_id=cid, reason="空置")
     for n, building in enumerate(session.exec(select(Building).order_by(Building.sort))
                                  .scalars()):
-        ids = survey.units_of(session, building_id=building.id)
+        ids = distribution.units_of(session, building_id=building.id)
         skip = {u for u in ids if rng.random() < 0.025}  # nobody home, refused …
         day = plan.distribution + timedelta(days=n // 4)
         with clock.freeze(_at(day, 10 + n % 6, rng)):
-            survey.distribute(session, by=desks[n % 2], campaign_id=cid,
-                              unit_ids=[u for u in ids if u not in skip], on=day)
-    items = survey.form_items(session, campaign.form_id)
+            distribution.distribute(session, by=desks[n % 2], campaign_id=cid,
+                                    unit_ids=[u for u in ids if u not in skip], on=day)
+    items = survey_forms.form_items(session, campaign.form_id)
     distributed = set(session.exec(select(SurveyDistribution.unit_id).where(
         SurveyDistribution.campaign_id == cid,
         SurveyDistribution.active == True)).scalars())  # noqa: E712
@@ -123,10 +124,10 @@ def _campaign(session: Session, rng: random.Random, which: tuple[int, int], toda
         audit.record(session, by=boss, action="survey.demo_import", entity="survey_campaign",
                      entity_id=cid, detail={"forms": len(rows)})
     with clock.freeze(_at(plan.collection_deadline, 17, rng)):
-        survey.close_collection(session, by=boss, campaign_id=cid)
+        campaigns.close_collection(session, by=boss, campaign_id=cid)
     if plan.report_due < today:
         with clock.freeze(_at(plan.report_due - timedelta(days=rng.randrange(3, 10)), 15, rng)):
-            survey.mark_reported(session, by=boss, campaign_id=cid)
+            campaigns.mark_reported(session, by=boss, campaign_id=cid)
     return campaign, len(rows)
 
 
@@ -158,7 +159,7 @@ def _bulk_forms(session: Session, cid: int, items, rows) -> None:  # type: ignor
 
 def _followups(session: Session, rng: random.Random, campaign, today: date, cs,
                desks) -> int:  # type: ignore[no-untyped-def]
-    grouped = survey.opinions(session, campaign.id)
+    grouped = stats.opinions(session, campaign.id)
     ops = [o for q in grouped.values() for o in q if "谢谢" not in o.text]
     made = 0
     start = campaign.statistics_due
@@ -168,26 +169,26 @@ def _followups(session: Session, rng: random.Random, campaign, today: date, cs,
                       "环境部" if any(w in op.text for w in ("绿化", "清理", "树")) else
                       "综合管理部" if "充电桩" in op.text else "客服部")
         with clock.freeze(_at(start + timedelta(days=n % 5), 10, rng)):
-            item = survey.create_followup(session, by=desks[n % 2], response_id=op.response_id,
-                                          question=op.question, department=department)
+            item = followups.create_followup(session, by=desks[n % 2], response_id=op.response_id,
+                                             question=op.question, department=department)
         made += 1
         stage = n % 5
         if "充电桩" in op.text:
             with clock.freeze(_at(start + timedelta(days=6), 11, rng)):
-                survey.set_scope(session, by=cs, followup_id=item.id, scope="escalated",
-                                 department="综合管理部")
+                followups.set_scope(session, by=cs, followup_id=item.id, scope="escalated",
+                                    department="综合管理部")
             continue  # escalated to the developer: still awaiting the official answer
         if stage == 0:
             continue  # awaiting the official answer
         answered_on = min(start + timedelta(days=7 + n % 10), today - timedelta(days=1))
         with clock.freeze(_at(answered_on, 14, rng)):
-            survey.record_answer(session, by=cs, followup_id=item.id,
-                                 answer=rng.choice(_ANSWERS))
+            followups.record_answer(session, by=cs, followup_id=item.id,
+                                    answer=rng.choice(_ANSWERS))
         if stage == 1:
             continue  # answered, the owner still to be told
         with clock.freeze(_at(min(answered_on + timedelta(days=2), today), 10, rng)):
-            survey.record_reply(session, by=desks[n % 2], followup_id=item.id,
-                                reply="已电话告知业主整改结果，业主表示认可",
-                                channel="phone" if n % 3 else "visit")
+            followups.record_reply(session, by=desks[n % 2], followup_id=item.id,
+                                   reply="已电话告知业主整改结果，业主表示认可",
+                                   channel="phone" if n % 3 else "visit")
     assert session.execute(select(SurveyFollowUp.id)).first() is not None or not ops
     return made

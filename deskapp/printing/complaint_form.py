@@ -5,6 +5,8 @@ with the department)."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlmodel import Session, select
 
 from deskapp import clock
@@ -15,14 +17,16 @@ from deskapp.masking import mask_phone
 from deskapp.printing.documents import Built, resolve
 from deskapp.printing.pdf import Document
 from deskapp.services import site
-from deskapp.services.complaints import complaints as svc
+from deskapp.services.complaints import labels, queries
 
 
-def _when(value) -> str:  # type: ignore[no-untyped-def]
+def _when(value: datetime | None) -> str:
     return value.strftime("%Y-%m-%d %H:%M") if value else ""
 
 
 def complaint_form_document(session: Session, complaint: Complaint) -> Document:
+    complaint_id = complaint.id
+    assert complaint_id is not None
     names = {s.id: s.name for s in session.exec(select(Staff)).all()}
     profile = site.get_site(session)
     doc = Document(
@@ -41,10 +45,10 @@ def complaint_form_document(session: Session, complaint: Complaint) -> Document:
         (t("complaints.field.place"), complaint.place or "—"),
         (t("complaints.field.target_person"), complaint.target_person or "—"),
         (t("complaints.field.target_department"),
-         svc.department_label(complaint.target_department) if complaint.target_department
+         labels.department_label(complaint.target_department) if complaint.target_department
          else "—"),
-        (t("complaints.field.category"), svc.category_label(complaint.category_code)),
-        (t("print.complaint.state"), svc.state_label(complaint.state)),
+        (t("complaints.field.category"), labels.category_label(complaint.category_code)),
+        (t("print.complaint.state"), labels.state_label(complaint.state)),
         (t("print.complaint.received_by"), names.get(complaint.received_by_id, "")),
         (t("complaints.field.owner"), names.get(complaint.owner_id, "")),
     ], columns=2)
@@ -60,7 +64,7 @@ def complaint_form_document(session: Session, complaint: Complaint) -> Document:
     doc.field_rows([
         (t("complaints.field.findings"), complaint.investigation or ""),
         (t("complaints.field.department"),
-         svc.department_label(complaint.responsible_department)
+         labels.department_label(complaint.responsible_department)
          if complaint.responsible_department else ""),
         (t("complaints.field.person"), complaint.responsible_person or ""),
         (t("complaints.field.solution"), complaint.solution or ""),
@@ -70,7 +74,8 @@ def complaint_form_document(session: Session, complaint: Complaint) -> Document:
     doc.heading(t("print.complaint.timeline"))
     doc.table([t("print.complaint.col.at"), t("print.complaint.col.who"),
                t("print.complaint.col.step"), t("print.complaint.col.note")],
-              [[_when(e.at), e.who, e.text, e.note] for e in svc.timeline(session, complaint.id)],
+              [[_when(e.at), e.who, e.text, e.note]
+               for e in queries.timeline(session, complaint_id)],
               col_widths=[1.6, 1.1, 2.2, 3.5])
     doc.signatures([t("print.complaint.sign.receiver"), t("print.complaint.sign.handler"),
                     t("print.complaint.sign.supervisor")])

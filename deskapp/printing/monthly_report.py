@@ -14,8 +14,8 @@ from deskapp.db.models import Staff
 from deskapp.i18n import t
 from deskapp.printing.pdf import Document
 from deskapp.printing.report_pdf import add_table
+from deskapp.services.reports.monthly import MonthlyReport
 from deskapp.services.reports.render import render_json, table
-from deskapp.services.reports.reports import MonthlyReport
 
 if TYPE_CHECKING:
     from deskapp.printing.documents import Built
@@ -62,10 +62,10 @@ def build_monthly_report(session: Session, *, by: Staff, ref: int | str) -> Buil
     """The documents service's builder for ``monthly-report`` (``2026-11``): the
     supervisor's monthly report (the report service checks the role), filed by month."""
     from deskapp.printing.documents import Built
-    from deskapp.services.reports import reports
+    from deskapp.services.reports import monthly, months
 
-    year, month = reports.parse_month(str(ref))
-    report = reports.monthly_report(session, by=by, year=year, month=month)
+    year, month = months.parse_month(str(ref))
+    report = monthly.monthly_report(session, by=by, year=year, month=month)
     return Built(f"{year}-{month:02d}", report_document(report))
 
 

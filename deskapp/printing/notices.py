@@ -41,6 +41,7 @@ def _salutation(name: str) -> str:
 
 
 def _owner(session: Session, unit: Unit) -> str:
+    assert unit.id is not None
     owner = units.owner_of(session, unit.id)
     if owner is not None:
         return owner.name
@@ -66,6 +67,7 @@ def _how_to_pay(doc: Document, session: Session) -> None:
 
 def _unit_page(session: Session, doc: Document, unit: Unit, as_of: date, *,
                reminder: bool) -> int:
+    assert unit.id is not None
     bills = cashier_fees.open_bills(session, unit.id)
     aged = cashier_arrears.arrears(session, as_of=as_of, unit_id=unit.id)
     row = aged[0] if aged else None

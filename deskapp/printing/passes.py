@@ -4,7 +4,7 @@ an active pass. Both are shown at the gate, so names print as given and numbers 
 
 from __future__ import annotations
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from deskapp.db.models import Staff, Unit
 from deskapp.db.models.registers import Visitor
@@ -54,7 +54,7 @@ def build_worker_passes(session: Session, *, by: Staff, ref: int | str) -> Built
     filing = resolve(session, RenovationFiling, ref, not_found="renovation.not_found")
     rows = session.exec(
         select(RenovationPass, RenovationWorker)
-        .join(RenovationWorker, RenovationWorker.id == RenovationPass.worker_id)
+        .join(RenovationWorker, col(RenovationWorker.id) == RenovationPass.worker_id)
         .where(RenovationPass.filing_id == filing.id, RenovationPass.status == PassStatus.OUT)
         .order_by(RenovationPass.number)).all()
     if not rows:

@@ -60,6 +60,7 @@ FONT = "STSong-Light"
 
 PageSize = Literal["A4", "A4-landscape", "A5", "A5-landscape"]
 Align = Literal["left", "center", "right"]
+_LEFT: Align = "left"
 
 _PAGE_SIZES: dict[str, tuple[float, float]] = {
     "A4": A4,
@@ -160,7 +161,7 @@ _Block = (
 )
 
 
-class _CopyStart(Flowable):  # type: ignore[misc]
+class _CopyStart(Flowable):
     """Invisible marker: records which copy the following pages belong to."""
 
     def __init__(self, state: dict[str, Any], label: str) -> None:
@@ -493,7 +494,7 @@ def _data_table(block: _Table, styles: _Styles, width: float) -> Table:
     weights = block.col_widths or (1.0,) * n
     total = sum(weights)
     col_widths = [width * w / total for w in weights]
-    aligns = block.align or ("left",) * n
+    aligns = block.align or (_LEFT,) * n
     cell_styles = [styles.aligned(a) for a in aligns]
     header_styles = [styles.aligned("center") for _ in aligns]
     data: list[list[Paragraph | str]] = [

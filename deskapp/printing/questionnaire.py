@@ -9,26 +9,27 @@ from __future__ import annotations
 from sqlmodel import Session
 
 from deskapp.db.models import Staff, Unit
-from deskapp.db.models.survey import SurveyCampaign
+from deskapp.db.models.survey import SurveyCampaign, SurveyItem
 from deskapp.errors import Conflict
 from deskapp.i18n import t
 from deskapp.printing.documents import Built
 from deskapp.printing.pdf import Document, Unmasked
 from deskapp.services import site, units
-from deskapp.services.survey import survey
+from deskapp.services.survey import campaigns, distribution, forms
 
 SCALE = (5, 4, 3, 2, 1)
 
 
 def _page(session: Session, doc: Document, campaign: SurveyCampaign, unit: Unit,
-          items: list, company: str, service_phone: str) -> None:  # type: ignore[type-arg]
+          items: list[SurveyItem], company: str, service_phone: str) -> None:
+    assert unit.id is not None
     owner = units.owner_of(session, unit.id)
     surname = owner.name.strip()[:1] if owner and owner.name.strip() else ""
     doc.field_rows([
         (t("print.survey.unit"), unit.code),
         (t("print.survey.to"), t("print.notice.salutation", surname=surname) if surname
          else t("print.notice.salutation_plain")),
-        (t("print.survey.form_no"), survey.form_number(campaign, unit.id)),
+        (t("print.survey.form_no"), distribution.form_number(campaign, unit.id)),
         (t("print.survey.return_by"), f"{campaign.collection_deadline:%Y-%m-%d}"),
     ], columns=2)
     doc.paragraph(Unmasked(t("print.survey.letter", company=company, title=campaign.title,
@@ -38,8 +39,8 @@ def _page(session: Session, doc: Document, campaign: SurveyCampaign, unit: Unit,
     rows: list[list[str]] = []
     section = ""
     for item in items:
-        head = survey.section_title(item)
-        rows.append([head if head != section else "", survey.item_title(item),
+        head = forms.section_title(item)
+        rows.append([head if head != section else "", forms.item_title(item),
                      *("□" for _ in SCALE)])
         section = head
     doc.table([t("print.survey.col.section"), t("print.survey.col.item"),
@@ -58,18 +59,21 @@ def build_questionnaires(session: Session, *, by: Staff, ref: int | str) -> Buil
     text = str(ref).strip()
     if isinstance(ref, int):
         text = str(ref)  # a campaign id
-    if survey.is_form_number(text):
+    if distribution.is_form_number(text):
         year, rest = text.upper()[2:6], text.upper()[6:]
-        campaign = survey.find_campaign(session, f"{year}H{rest[0]}")
-        unit_ids = [survey.unit_of_form_number(session, campaign_id=campaign.id, text=text)]
+        campaign = campaigns.find_campaign(session, f"{year}H{rest[0]}")
+        assert campaign.id is not None
+        unit_ids = [distribution.unit_of_form_number(session, campaign_id=campaign.id,
+                                                     text=text)]
         number = text.upper()
     else:
-        campaign = survey.find_campaign(session, text)
-        unit_ids = survey.questionnaire_units(session, campaign.id)
+        campaign = campaigns.find_campaign(session, text)
+        assert campaign.id is not None
+        unit_ids = distribution.questionnaire_units(session, campaign.id)
         number = f"MY{campaign.year}{campaign.half}"
     if not unit_ids:
         raise Conflict("print.survey.no_units")
-    items = survey.form_items(session, campaign.form_id)
+    items = forms.form_items(session, campaign.form_id)
     profile = site.get_site(session)
     company = (profile.company or profile.name) if profile else ""
     doc = Document(t("print.survey.title"), subtitle=company, number=number,

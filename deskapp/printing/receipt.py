@@ -1,7 +1,7 @@
 """The cashier's printed documents, on :mod:`deskapp.printing.pdf`: the receipt (收据,
 three copies: 存根 / 交款人 / 记账) and the refund note (退款单, two copies).
 
-Both take the view dataclasses of :mod:`deskapp.services.cashier.cashier` (``ReceiptView``,
+Both take the view dataclasses of :mod:`deskapp.services.cashier.views` (``ReceiptView``,
 ``RefundView``) — plain data, no database here. Amounts print in figures and in Chinese
 capitals (大写). A void receipt prints with the void mark, reason, who and when.
 """
@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 
     from deskapp.db.models import Staff
     from deskapp.printing.documents import Built
-    from deskapp.services.cashier.cashier import ReceiptView, RefundView
+    from deskapp.services.cashier.views import ReceiptView, RefundView
 
 
 def _subtitle(site_name: str, company: str) -> str:
@@ -107,10 +107,10 @@ def build_receipt(session: Session, *, by: Staff, ref: int | str) -> Built:
     """The documents service's builder for ``receipt`` (by id or ``SJ2026-000123``)."""
     from deskapp.db.models.cashier import Receipt
     from deskapp.printing.documents import Built, resolve
-    from deskapp.services.cashier import cashier
+    from deskapp.services.cashier import views
 
     receipt = resolve(session, Receipt, ref, not_found="cashier.receipt.not_found")
-    view = cashier.receipt_view(session, receipt_id=receipt.id)
+    view = views.receipt_view(session, receipt_id=receipt.id)
     return Built(view.number, receipt_document(view))
 
 
@@ -118,23 +118,23 @@ def build_refund(session: Session, *, by: Staff, ref: int | str) -> Built:
     """The documents service's builder for ``refund`` (by id or number)."""
     from deskapp.db.models.cashier import Refund
     from deskapp.printing.documents import Built, resolve
-    from deskapp.services.cashier import cashier
+    from deskapp.services.cashier import views as cashier_views
 
     doc = resolve(session, Refund, ref, not_found="cashier.refund.not_found")
-    view = cashier.refund_view(session, refund_id=doc.id)
+    view = cashier_views.refund_view(session, refund_id=doc.id)
     return Built(view.number, refund_document(view))
 
 
 def receipt_pdf(session: Session, *, receipt_id: int) -> bytes:
     """The receipt as a PDF (A5 landscape, three copies 存根/交款人/记账), in Chinese with
     the amount in capitals (大写). A void receipt prints marked void."""
-    from deskapp.services.cashier.cashier import receipt_view
+    from deskapp.services.cashier.views import receipt_view
 
     return render_receipt(receipt_view(session, receipt_id=receipt_id))
 
 
 def refund_pdf(session: Session, *, refund_id: int) -> bytes:
     """The refund document (退款单) as a PDF, with the payee's signature line."""
-    from deskapp.services.cashier.cashier import refund_view
+    from deskapp.services.cashier.views import refund_view
 
     return render_refund(refund_view(session, refund_id=refund_id))

@@ -4,7 +4,7 @@ the unit's door. Built with the one PDF mechanism (:class:`deskapp.printing.pdf.
 
 from __future__ import annotations
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from deskapp import clock
 from deskapp.db.models import Staff
@@ -50,7 +50,8 @@ def certificate_document(session: Session, filing: RenovationFiling) -> Document
     ], columns=2)
     doc.field_rows([(t("renovation.field.work_items"), filing.work_items)], columns=1)
     exts = session.exec(select(RenovationExtension).where(
-        RenovationExtension.filing_id == filing.id).order_by(RenovationExtension.seq)).all()
+        col(RenovationExtension.filing_id) == filing.id)
+        .order_by(col(RenovationExtension.seq))).all()
     period = t("renovation.cert.period_value", start=filing.permit_start.isoformat(),
                end=filing.original_end.isoformat())
     for ext in exts:
@@ -58,10 +59,11 @@ def certificate_document(session: Session, filing: RenovationFiling) -> Document
     doc.field_rows([(t("renovation.cert.period"), period)], columns=1)
     rows = session.exec(
         select(RenovationWorker, RenovationPass.number)
-        .outerjoin(RenovationPass, (RenovationPass.worker_id == RenovationWorker.id)
+        .outerjoin(RenovationPass, (col(RenovationPass.worker_id) == RenovationWorker.id)
                    & (RenovationPass.status == PassStatus.OUT))
-        .where(RenovationWorker.filing_id == filing.id, RenovationWorker.removed_at.is_(None))
-        .order_by(RenovationWorker.id)).all()
+        .where(col(RenovationWorker.filing_id) == filing.id,
+               col(RenovationWorker.removed_at).is_(None))
+        .order_by(col(RenovationWorker.id))).all()
     doc.heading(t("renovation.cert.workers"))
     doc.table([t("renovation.cert.col.name"), t("renovation.cert.col.id"),
                t("renovation.cert.col.pass")],
@@ -77,17 +79,17 @@ def build_certificate(session: Session, *, by: Staff, ref: int | str) -> Built:
     """The documents service's builder for ``certificate`` (by filing id or ``ZX2026-0001``):
     the renovation rules decide whether it may be printed and count the copy handed over."""
     from deskapp.printing.documents import Built, resolve
-    from deskapp.services.renovation import renovation
+    from deskapp.services.renovation import filings
 
     filing = resolve(session, RenovationFiling, ref, not_found="renovation.not_found")
-    filing = renovation.record_certificate_print(session, by=by, filing_id=filing.id)
+    filing = filings.record_certificate_print(session, by=by, filing_id=filing.id)
     return Built(filing.number, certificate_document(session, filing))
 
 
 def certificate_pdf(session: Session, *, by: Staff, filing_id: int) -> bytes:
     """The registration certificate in its three copies, as PDF bytes (counts the print
     through the renovation service's rules)."""
-    from deskapp.services.renovation.renovation import record_certificate_print
+    from deskapp.services.renovation.filings import record_certificate_print
 
     filing = record_certificate_print(session, by=by, filing_id=filing_id)
     return certificate_document(session, filing).render()

@@ -6,7 +6,7 @@ the desk reads them out through the audited reveal when needed."""
 
 from __future__ import annotations
 
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from deskapp import clock
 from deskapp.db.models import Staff
@@ -17,7 +17,7 @@ from deskapp.money import format_fen
 from deskapp.printing.documents import Built, resolve
 from deskapp.printing.pdf import Document
 from deskapp.services import site
-from deskapp.services.renovation import renovation as reno
+from deskapp.services.renovation import queries, rules
 
 
 def _yes(value: bool) -> str:
@@ -73,12 +73,13 @@ def build_application(session: Session, *, by: Staff, ref: int | str) -> Built:
         (t("renovation.field.contractor_has_qualification"),
          _yes(filing.contractor_has_qualification)),
     ], columns=2)
-    received = reno.received_documents(session, filing.id)
+    assert filing.id is not None
+    received = queries.received_documents(session, filing.id)
     doc.heading(t("print.reno.form.checklist"))
     doc.table([t("print.reno.col.doc"), t("print.reno.col.received")],
               [[t(f"renovation.doc.{code}"),
                 f"{received[code].received_at:%Y-%m-%d}" if code in received else "□"]
-               for code in reno.filing_documents(filing)],
+               for code in rules.filing_documents(filing)],
               col_widths=[5, 1.4], align=["left", "center"])
     doc.heading(t("print.reno.form.review_part"))
     doc.field_rows([
@@ -123,10 +124,10 @@ def build_worker_register(session: Session, *, by: Staff, ref: int | str) -> Bui
 
     filing = _filing(session, ref)
     workers = session.exec(select(RenovationWorker).where(
-        RenovationWorker.filing_id == filing.id).order_by(RenovationWorker.id)).all()
+        col(RenovationWorker.filing_id) == filing.id).order_by(col(RenovationWorker.id))).all()
     passes: dict[int, list[str]] = {}
     for p in session.exec(select(RenovationPass).where(
-            RenovationPass.filing_id == filing.id).order_by(RenovationPass.id)).all():
+            col(RenovationPass.filing_id) == filing.id).order_by(col(RenovationPass.id))).all():
         passes.setdefault(p.worker_id, []).append(p.number)
     doc = Document(t("print.reno.workers.title"), subtitle=_site_name(session),
                    copies=[t("print.copy.file")],

@@ -4,6 +4,8 @@ and return-visit lines to fill in or already filled, and signature lines."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlmodel import Session
 
 from deskapp import clock
@@ -14,10 +16,10 @@ from deskapp.printing.documents import Built, resolve
 from deskapp.printing.pdf import Document, Unmasked
 from deskapp.services import site
 from deskapp.services.reception import workorders as wo
-from deskapp.services.reception.reception import staff_names
+from deskapp.services.reception.common import staff_names
 
 
-def _when(value) -> str:  # type: ignore[no-untyped-def]
+def _when(value: datetime | None) -> str:
     return value.strftime("%Y-%m-%d %H:%M") if value else ""
 
 

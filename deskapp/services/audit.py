@@ -35,13 +35,15 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+import sqlalchemy as sa
 from sqlalchemy import event, func, insert, text
 from sqlalchemy.orm import Session as OrmSession
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from deskapp import clock
 from deskapp.config import config_file
 from deskapp.db.models import AuditEntry, Staff
+from deskapp.db.types import table_of
 from deskapp.i18n import t
 from deskapp.masking import mask_text
 from deskapp.services.numbering import next_value
@@ -151,7 +153,7 @@ class Anchor:
 def head(session: Session) -> tuple[int, str]:
     """The last entry's sequence number and hash (``(0, GENESIS)`` for an empty log)."""
     row = session.execute(select(AuditEntry.seq, AuditEntry.hash)
-                          .order_by(AuditEntry.seq.desc()).limit(1)).first()
+                          .order_by(col(AuditEntry.seq).desc()).limit(1)).first()
     return (int(row[0]), str(row[1])) if row else (0, GENESIS)
 
 
@@ -225,8 +227,9 @@ def site_anchors(session: Session, *, backup_directory: Path | None = None) -> l
         found.append(file_anchor)
     try:
         closes = session.execute(
-            select(DailyClose.business_date, DailyClose.staff_id, DailyClose.audit_seq,
-                   DailyClose.audit_hash).where(DailyClose.audit_seq.is_not(None))  # type: ignore[union-attr]
+            select(col(DailyClose.business_date), col(DailyClose.staff_id),
+                   col(DailyClose.audit_seq), col(DailyClose.audit_hash))
+            .where(col(DailyClose.audit_seq).is_not(None))
         ).all()
     except Exception:  # noqa: BLE001 — an older schema without the columns
         session.rollback()
@@ -261,9 +264,9 @@ def _digest_fields(seq: int, at: datetime, staff_id: int | None, action: str, en
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
-_CHAIN_COLUMNS = (AuditEntry.seq, AuditEntry.at, AuditEntry.staff_id, AuditEntry.action,
-                  AuditEntry.entity, AuditEntry.entity_id, AuditEntry.detail,
-                  AuditEntry.prev_hash, AuditEntry.hash)
+_CHAIN_COLUMNS = (col(AuditEntry.seq), col(AuditEntry.at), col(AuditEntry.staff_id),
+                  col(AuditEntry.action), col(AuditEntry.entity), col(AuditEntry.entity_id),
+                  col(AuditEntry.detail), col(AuditEntry.prev_hash), col(AuditEntry.hash))
 
 
 def record(
@@ -310,7 +313,9 @@ def record(
     # (its unit of work, or its bulk-insert path for an ORM insert()) buys nothing and
     # costs most of an entry's time (issue #17).
     entry_id = session.connection().execute(_INSERT, row).scalar_one()
-    entry = AuditEntry(id=entry_id, **row)
+    entry = AuditEntry(id=entry_id, seq=seq, at=at, staff_id=staff_id, action=action,
+                       entity=entity, entity_id=entity_id, detail=detail, prev_hash=prev_hash,
+                       hash=hash_)
     session.info["audit_head"] = (entry.seq, entry.hash)  # the anchor file, after commit
     session.info[_HEAD] = (txn, seq, entry.hash)
     return entry
@@ -320,7 +325,7 @@ _HEAD = "deskapp.audit.head"
 _KEY = "deskapp.audit.key"
 
 
-_INSERT = insert(AuditEntry.__table__).returning(AuditEntry.__table__.c.id)
+_INSERT = insert(table_of(AuditEntry)).returning(table_of(AuditEntry).c.id)
 
 
 @dataclass(frozen=True)
@@ -376,9 +381,9 @@ def verify(session: Session, *, batch: int = 5000, key: SiteKey | None = None,
     while True:
         # Plain column tuples, not ORM objects: verifying half a million entries is
         # dominated by object construction otherwise.
-        rows = session.execute(
-            select(*_CHAIN_COLUMNS).where(AuditEntry.seq > last_seq)
-            .order_by(AuditEntry.seq).limit(batch)
+        rows = session.execute(  # SQLAlchemy's select: sqlmodel's takes at most 4 columns
+            sa.select(*_CHAIN_COLUMNS).where(col(AuditEntry.seq) > last_seq)
+            .order_by(col(AuditEntry.seq)).limit(batch)
         ).all()
         if not rows:
             break
@@ -418,6 +423,6 @@ def entries_for(session: Session, *, entity: str, entity_id: object) -> list[Aud
         session.exec(
             select(AuditEntry)
             .where(AuditEntry.entity == entity, AuditEntry.entity_id == str(entity_id))
-            .order_by(AuditEntry.seq)
+            .order_by(col(AuditEntry.seq))
         ).all()
     )

@@ -27,10 +27,11 @@ from decimal import Decimal
 from types import ModuleType
 
 from sqlalchemy import event, func, insert
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from deskapp import clock
 from deskapp.db.models import Building, Occupant, OccupantKind, Role, Staff, Unit, UnitUse
+from deskapp.db.types import table_of
 from deskapp.errors import Conflict
 from deskapp.services import audit
 from deskapp.services.site import data_dir, load_reference, read_reference_file, set_up_site
@@ -228,11 +229,11 @@ def ensure_fee_standards(session: Session, *, since: date) -> None:
     up on ``since`` — every area's demo that bills something calls this first, whichever
     runs first."""
     from deskapp.db.models.cashier import FeeStandard
-    from deskapp.services.cashier import cashier
+    from deskapp.services.cashier import fees
 
     if not session.exec(select(func.count()).select_from(FeeStandard)).one():
         with clock.freeze(datetime.combine(since, dtime(8))):
-            cashier.load_standards(session, by=None)
+            fees.load_standards(session, by=None)
 
 
 def _read_toml(name: str) -> dict[str, object]:
@@ -414,7 +415,7 @@ def _build_units(session: Session, rng: random.Random, today: date,
 
 
 # The modules of :mod:`deskapp.demo` — an explicit list; they run in ``ORDER``, then name.
-DEMO_MODULES = ("cashier", "complaints", "customer", "ops", "reception", "registers",
+DEMO_MODULES = ("cards", "cashier", "complaints", "customer", "ops", "reception", "registers",
                 "renovation", "survey")
 
 
@@ -485,12 +486,13 @@ def build_synthetic_site(session: Session, *, units: int, seed: int = 1,
     specs = list(_synthetic_specs(units, first))
     codes = sorted({s[0] for s in specs}, key=int)
     if codes:
-        session.execute(insert(Building.__table__), [
+        session.execute(insert(table_of(Building)), [
             {"code": c, "name": f"{c}号楼", "floors": _SYN_FLOORS, "sort": int(c)} for c in codes
         ])
     building_ids: dict[str, int] = {
         code: bid for code, bid in session.execute(
-            select(Building.code, Building.id).where(Building.code.in_(codes))).all()
+            select(col(Building.code), col(Building.id))
+            .where(col(Building.code).in_(codes))).all()
     }
     types = [a for a, _ in _HOME_TYPES]
     unit_rows = [
@@ -500,9 +502,10 @@ def build_synthetic_site(session: Session, *, units: int, seed: int = 1,
         for b, e, f, r in specs
     ]
     if unit_rows:
-        session.execute(insert(Unit.__table__), unit_rows)
+        session.execute(insert(table_of(Unit)), unit_rows)
     unit_ids = session.execute(
-        select(Unit.id).where(Unit.building_id.in_(building_ids.values())).order_by(Unit.id)
+        select(col(Unit.id)).where(col(Unit.building_id).in_(building_ids.values()))
+        .order_by(col(Unit.id))
     ).scalars().all()
 
     # A pool of names, so pinyin is computed once per name (it dominates the run time).
@@ -526,7 +529,7 @@ def build_synthetic_site(session: Session, *, units: int, seed: int = 1,
         if rng.random() < 0.05:
             occupant_rows.append(person(unit_id, OccupantKind.TENANT))
     if occupant_rows:
-        session.execute(insert(Occupant.__table__), occupant_rows)
+        session.execute(insert(table_of(Occupant)), occupant_rows)
     audit.record(session, by=None, action="demo.synthetic", entity="site",
                  detail={"seed": seed, "units": len(unit_rows), "occupants": len(occupant_rows)})
     return SyntheticSummary(buildings=len(codes), units=len(unit_rows),

@@ -105,7 +105,8 @@ def _cell(text: str, numeric: bool) -> Any:
         return text
     if isinstance(number, int):
         return Cell(number, "int", text)
-    if number.as_tuple().exponent >= -2:  # type: ignore[operator]
+    exponent = number.as_tuple().exponent  # an int: _number's text is always finite
+    if isinstance(exponent, int) and exponent >= -2:
         return Cell(int(number * 100), "money", text)
     return Cell(number, "number", text)
 

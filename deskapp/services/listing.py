@@ -28,12 +28,22 @@ import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from typing import Any, Literal, Protocol, runtime_checkable
+from typing import Any, Literal, Protocol, TypeAlias, runtime_checkable
 
-from sqlalchemy import DateTime, Select, String, and_, false, func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy import (
+    DateTime,
+    Select,
+    SQLColumnExpression,
+    String,
+    and_,
+    false,
+    func,
+    or_,
+    select,
+)
 from sqlalchemy.sql import operators
 from sqlalchemy.sql.elements import ColumnElement, UnaryExpression
+from sqlmodel import Session
 
 from deskapp.masking import mask_text
 from deskapp.services.textsearch import (
@@ -61,6 +71,11 @@ __all__ = [
 ]
 
 PAGE_SIZE = 200
+
+# A SELECT of any columns: SQLAlchemy 2.1's Select is variadic in its row's types, so a
+# list source's ``select(Model, Unit.code)`` is a ``Select[Model, str]``, and this is the
+# type every one of them is (a string: nothing to evaluate at run time).
+AnySelect: TypeAlias = "Select[*tuple[Any, ...]]"
 """Rows per fetch: a few screens' worth, small enough to read in a few milliseconds."""
 
 FilterKind = Literal["choice", "date_from", "date_to", "text"]
@@ -340,14 +355,15 @@ class SqlListSource:
     filters: list[FilterSpec] = []
     model: Any = None
     order_by: Sequence[ColumnElement[Any]] = ()
-    filter_columns: Mapping[str, ColumnElement[Any]] = {}
+    # Columns as ``col(Model.field)`` (or any Core column expression).
+    filter_columns: Mapping[str, SQLColumnExpression[Any]] = {}
     search_columns: Sequence[str] = ()
     fts_table: str | None = None
-    search_like_columns: Sequence[ColumnElement[Any]] = ()
+    search_like_columns: Sequence[SQLColumnExpression[Any]] = ()
 
     # -- to override ---------------------------------------------------------------------
 
-    def select(self) -> Select[Any]:
+    def select(self) -> AnySelect:
         """The base statement, without filters or ordering."""
         return select(self.model)
 
@@ -371,7 +387,7 @@ class SqlListSource:
         if spec.kind == "date_to":
             day = day + timedelta(days=1)
         bound: date | datetime = day
-        if isinstance(column.type, DateTime):
+        if isinstance(getattr(column, "type", None), DateTime):
             bound = datetime.combine(day, time.min)
         return column >= bound if spec.kind == "date_from" else column < bound
 
@@ -411,7 +427,7 @@ class SqlListSource:
         return search_condition(session, model=self.model, fts_table=self.fts_table,
                                 query=text, columns=self.search_columns or None)
 
-    def count_statement(self, session: Session, query: ListQuery) -> Select[Any]:
+    def count_statement(self, session: Session, query: ListQuery) -> AnySelect:
         """``SELECT count(*)`` over the same FROM/joins and WHERE as :meth:`select`."""
         stmt = self.select().where(*self.where(session, query))
         return stmt.with_only_columns(func.count(), maintain_column_froms=True).order_by(None)

@@ -9,12 +9,19 @@ are not used because they leave gaps.
 
 from __future__ import annotations
 
-from sqlalchemy import bindparam
+from collections.abc import Callable
+from typing import Any
+
+from sqlalchemy import Table, bindparam
+from sqlalchemy.dialects.postgresql import Insert as PgInsert
 from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import Insert as SqliteInsert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.sql.dml import ReturningInsert
 from sqlmodel import Session, select
 
 from deskapp.db.models import Counter
+from deskapp.db.types import table_of
 
 
 def next_value(session: Session, series: str) -> int:
@@ -33,8 +40,8 @@ def next_value(session: Session, series: str) -> int:
     return int(conn.execute(stmt, {"series": series}).scalar_one())
 
 
-def _upsert(insert):  # type: ignore[no-untyped-def]
-    table = Counter.__table__
+def _upsert(insert: Callable[[Table], PgInsert | SqliteInsert]) -> ReturningInsert[Any]:
+    table = table_of(Counter)
     stmt = insert(table).values(series=bindparam("series"), value=1)
     return stmt.on_conflict_do_update(
         index_elements=[table.c.series], set_={"value": table.c.value + 1}

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import func, select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from deskapp.db.models import AuditEntry, Staff
 from deskapp.errors import ValidationError
@@ -43,18 +43,18 @@ def monthly_summary(session: Session, *, year: int, month: int) -> OpsMonthSumma
     """Reveals (in all and per staff member), backups, failed backups, restores and all
     audit entries written in the month: SQL counts over the audit log's site-local times."""
     start, end = month_bounds(year, month)
-    in_month = (AuditEntry.at >= start) & (AuditEntry.at < end)  # type: ignore[operator]
+    in_month = (col(AuditEntry.at) >= start) & (col(AuditEntry.at) < end)
     by_action = {action: int(n) for action, n in session.execute(
-        select(AuditEntry.action, func.count()).where(in_month)
-        .where(AuditEntry.action.in_([REVEAL, BACKUP, BACKUP_FAILED, RESTORE]))  # type: ignore[attr-defined]
-        .group_by(AuditEntry.action)).all()}
+        select(col(AuditEntry.action), func.count()).where(in_month)
+        .where(col(AuditEntry.action).in_([REVEAL, BACKUP, BACKUP_FAILED, RESTORE]))
+        .group_by(col(AuditEntry.action))).all()}
     total = session.execute(
         select(func.count()).select_from(AuditEntry).where(in_month)).scalar_one()
     per_staff = session.execute(
-        select(Staff.name, func.count()).select_from(AuditEntry)
-        .join(Staff, Staff.id == AuditEntry.staff_id)  # type: ignore[arg-type]
-        .where(in_month, AuditEntry.action == REVEAL)
-        .group_by(Staff.name).order_by(func.count().desc(), Staff.name)).all()
+        select(col(Staff.name), func.count()).select_from(AuditEntry)
+        .join(Staff, col(Staff.id) == AuditEntry.staff_id)
+        .where(in_month, col(AuditEntry.action) == REVEAL)
+        .group_by(col(Staff.name)).order_by(func.count().desc(), col(Staff.name))).all()
     return OpsMonthSummary(
         year=year, month=month, reveals=by_action.get(REVEAL, 0),
         reveals_by_staff={name: int(n) for name, n in per_staff},

@@ -9,7 +9,7 @@ from importlib.resources.abc import Traversable
 from pathlib import Path
 
 from sqlalchemy import delete, or_
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from deskapp import clock
 from deskapp.db.models import ReferenceEntry, Role, SiteProfile, Staff
@@ -27,7 +27,7 @@ def data_dir() -> Traversable:
 
 
 def get_site(session: Session) -> SiteProfile | None:
-    return session.exec(select(SiteProfile).order_by(SiteProfile.id)).first()
+    return session.exec(select(SiteProfile).order_by(col(SiteProfile.id))).first()
 
 
 def set_up_site(session: Session, *, name: str, by: Staff | None = None, company: str = "",
@@ -75,7 +75,7 @@ def read_reference_file(path: Path | Traversable) -> list[RefItem]:
 def load_reference(session: Session, items: list[RefItem], *, by: Staff | None = None,
                    replace: bool = True) -> int:
     if replace:
-        session.exec(delete(ReferenceEntry))  # type: ignore[call-overload]
+        session.execute(delete(ReferenceEntry))
     for n, item in enumerate(items):
         initials, spelling = pinyin_keys(item.title)
         session.add(ReferenceEntry(section=item.section, title=item.title, body=item.body,
@@ -93,7 +93,8 @@ def search_reference(session: Session, text: str = "", *, section: str | None = 
     text = text.strip()
     if text:
         like = f"%{text}%"
-        query = query.where(or_(ReferenceEntry.title.like(like), ReferenceEntry.body.like(like),
-                                ReferenceEntry.phone.like(like),
-                                ReferenceEntry.keywords.like(f"%{text.lower()}%")))
-    return list(session.exec(query.order_by(ReferenceEntry.sort).limit(limit)).all())
+        query = query.where(or_(col(ReferenceEntry.title).like(like),
+                                col(ReferenceEntry.body).like(like),
+                                col(ReferenceEntry.phone).like(like),
+                                col(ReferenceEntry.keywords).like(f"%{text.lower()}%")))
+    return list(session.exec(query.order_by(col(ReferenceEntry.sort)).limit(limit)).all())

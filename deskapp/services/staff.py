@@ -15,7 +15,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlmodel import Session, func, select
+from sqlmodel import Session, col, func, select
 
 from deskapp import clock
 from deskapp.db.models import Role, Staff
@@ -73,7 +73,7 @@ def names(session: Session, *ids: int | None) -> dict[int, str]:
         wanted = [i for i in ids if i]
         if not wanted:
             return {}
-        query = query.where(Staff.id.in_(wanted))  # type: ignore[union-attr]
+        query = query.where(col(Staff.id).in_(wanted))
     return {sid: name for sid, name in session.exec(query).all() if sid is not None}
 
 
@@ -257,7 +257,7 @@ def locked_logins(session: Session) -> dict[str, int]:
     """Staff logins locked now, with the minutes (rounded up) each stays locked."""
     now = clock.now()
     locked = set(session.exec(select(LoginThrottle.login_key)
-                              .where(LoginThrottle.locked_until > now)).all())
+                              .where(col(LoginThrottle.locked_until) > now)).all())
     if not locked:
         return {}
     return {s.login: locked_minutes(session, s.login) for s in list_staff(session)

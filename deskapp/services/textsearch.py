@@ -45,6 +45,7 @@ from typing import Any
 from sqlalchemy import (
     Connection,
     Engine,
+    SQLColumnExpression,
     String,
     Table,
     and_,
@@ -162,7 +163,7 @@ _chars_known: dict[tuple[int, str, str], bool] = {}
 
 
 def like_condition(
-    columns: Sequence[ColumnElement[Any]], term: str, *, dialect: str | None
+    columns: Sequence[SQLColumnExpression[Any]], term: str, *, dialect: str | None
 ) -> ColumnElement[bool]:
     """``term`` appears in any of ``columns`` (escaped substring match).
 

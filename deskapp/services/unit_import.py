@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from deskapp.db.models import Building, Occupant, OccupantKind, Role, Staff, Unit, UnitUse
 from deskapp.errors import DeskError, ValidationError
@@ -296,10 +296,10 @@ def _parse_row(number: int, cells: dict[str, object],
         found.append(_problem("floor", t("import.value.required")))
     else:
         try:
-            value = Decimal(floor_text)
-            if not value.is_finite() or value != value.to_integral_value():
+            floor_value = Decimal(floor_text)
+            if not floor_value.is_finite() or floor_value != floor_value.to_integral_value():
                 raise ValueError(floor_text)
-            floor = int(value)
+            floor = int(floor_value)
             if not MIN_FLOOR <= floor <= MAX_FLOOR or floor == 0:
                 found.append(_problem("floor", t("import.value.floor_range", low=MIN_FLOOR,
                                                  high=MAX_FLOOR)))
@@ -368,7 +368,7 @@ def _existing_codes(session: Session, codes: list[str]) -> set[str]:
     found: set[str] = set()
     for start in range(0, len(codes), 500):
         chunk = codes[start : start + 500]
-        found.update(session.exec(select(Unit.code).where(Unit.code.in_(chunk))).all())
+        found.update(session.exec(select(col(Unit.code)).where(col(Unit.code).in_(chunk))).all())
     return found
 
 
@@ -436,7 +436,11 @@ def import_units(session: Session, *, by: Staff, path: Path) -> ImportResult:
             buildings[row.building] = get_or_create_building(
                 session, code=row.building, name=name, floors=top[row.building])
 
-    units = [Unit(building_id=buildings[row.building].id, entrance=row.entrance,
+    building_ids: dict[str, int] = {}
+    for code, building in buildings.items():
+        assert building.id is not None
+        building_ids[code] = building.id
+    units = [Unit(building_id=building_ids[row.building], entrance=row.entrance,
                   floor=row.floor, room=row.room, code=row.code, area=row.area, use=row.use,
                   vacant=not row.owner)
              for row in rows]
@@ -447,6 +451,7 @@ def import_units(session: Session, *, by: Staff, path: Path) -> ImportResult:
         if not row.owner:
             continue
         initials, spelling = pinyin_keys(row.owner)
+        assert unit.id is not None
         occupants.append(Occupant(unit_id=unit.id, kind=OccupantKind.OWNER, name=row.owner,
                                   initials=initials, spelling=spelling, phone=row.phone,
                                   phone_tail=row.phone[-4:] if row.phone else "",

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import or_
-from sqlmodel import Session, select
+from sqlalchemy import ColumnElement, or_
+from sqlmodel import Session, col, select
 
 from deskapp.db.models import Building, Occupant, OccupantKind, Staff, Unit, UnitUse
 from deskapp.errors import NotFound, ValidationError
@@ -55,6 +55,7 @@ def get_or_create_building(session: Session, *, code: str, name: str | None = No
 
 def create_unit(session: Session, *, building: Building, entrance: str, floor: int, room: str,
                 area: Decimal, use: UnitUse = UnitUse.RESIDENCE, vacant: bool = False) -> Unit:
+    assert building.id is not None
     unit = Unit(building_id=building.id, entrance=entrance, floor=floor, room=room,
                 code=unit_code(building.code, entrance, room), area=area, use=use, vacant=vacant)
     session.add(unit)
@@ -72,6 +73,7 @@ def add_occupant(session: Session, *, unit: Unit, name: str, phone: str = "",
     phone2 = any_phone(phone2) if phone2 else ""
     id_number = resident_id(id_number) if id_number else None
     initials, spelling = pinyin_keys(name)
+    assert unit.id is not None
     occ = Occupant(unit_id=unit.id, kind=kind, name=name, initials=initials, spelling=spelling,
                    phone=phone, phone_tail=phone[-4:] if phone else "", phone2=phone2,
                    id_number=id_number, moved_in=moved_in)
@@ -134,36 +136,39 @@ def search_units(session: Session, query: str, *, limit: int = DEFAULT_LIMIT) ->
     q = _normalise_query(query)
     base = (
         select(Unit, Building.code, Occupant)
-        .join(Building, Building.id == Unit.building_id)
-        .outerjoin(Occupant, (Occupant.unit_id == Unit.id) & (Occupant.active == True))  # noqa: E712
+        .join(Building, col(Building.id) == Unit.building_id)
+        .outerjoin(Occupant, (col(Occupant.unit_id) == Unit.id)
+                   & (col(Occupant.active) == True))  # noqa: E712
     )
-    conditions = []
+    conditions: list[ColumnElement[bool]] = []
     if q:
         lowered = q.lower()
         if _ROOM_RE.match(q):
-            conditions.append(Unit.code.like(f"{q}%"))
+            conditions.append(col(Unit.code).like(f"{q}%"))
             if "-" not in q:
-                conditions.append(Unit.room == q)
+                conditions.append(col(Unit.room) == q)
         if q.isdigit() and len(q) == 4:
-            conditions.append(Occupant.phone_tail == q)
+            conditions.append(col(Occupant.phone_tail) == q)
         if q.isdigit() and len(q) == 11:
-            conditions.append(Occupant.phone == q)
+            conditions.append(col(Occupant.phone) == q)
         if lowered.isascii() and lowered.isalpha():
-            conditions.append(Occupant.initials.like(f"{lowered}%"))
+            conditions.append(col(Occupant.initials).like(f"{lowered}%"))
             if len(lowered) >= 3:
-                conditions.append(Occupant.spelling.like(f"{lowered}%"))
+                conditions.append(col(Occupant.spelling).like(f"{lowered}%"))
         if not q.isascii():
-            conditions.append(Occupant.name.like(f"%{q}%"))
+            conditions.append(col(Occupant.name).like(f"%{q}%"))
         if not conditions:
             return []
         base = base.where(or_(*conditions))
     rows = session.exec(
-        base.order_by(Building.sort, Building.code, Unit.entrance, Unit.floor, Unit.room,
-                      Occupant.kind, Occupant.id).limit(limit * 3)
+        base.order_by(col(Building.sort), col(Building.code), col(Unit.entrance),
+                      col(Unit.floor), col(Unit.room), col(Occupant.kind), col(Occupant.id))
+        .limit(limit * 3)
     ).all()
     hits: list[UnitHit] = []
     seen: set[int] = set()
     for unit, bcode, occ in rows:
+        assert unit.id is not None
         if unit.id in seen:
             continue
         seen.add(unit.id)
@@ -193,15 +198,16 @@ def occupants_of(session: Session, unit_id: int, *, active_only: bool = True) ->
     query = select(Occupant).where(Occupant.unit_id == unit_id)
     if active_only:
         query = query.where(Occupant.active == True)  # noqa: E712
-    return list(session.exec(query.order_by(Occupant.kind, Occupant.id)).all())
+    return list(session.exec(query.order_by(col(Occupant.kind), col(Occupant.id))).all())
 
 
 def owner_of(session: Session, unit_id: int) -> Occupant | None:
     return session.exec(
         select(Occupant).where(Occupant.unit_id == unit_id, Occupant.active == True,  # noqa: E712
-                               Occupant.kind == OccupantKind.OWNER).order_by(Occupant.id)
+                               col(Occupant.kind) == OccupantKind.OWNER).order_by(col(Occupant.id))
     ).first()
 
 
 def list_buildings(session: Session) -> list[Building]:
-    return list(session.exec(select(Building).order_by(Building.sort, Building.code)).all())
+    return list(session.exec(
+        select(Building).order_by(col(Building.sort), col(Building.code))).all())

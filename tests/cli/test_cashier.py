@@ -15,18 +15,12 @@ from typer.testing import CliRunner
 
 from deskapp import clock
 from deskapp.cli import app
-from deskapp.cli.base import state
-from deskapp.services.cashier import cashier as c
+from deskapp.db.models.cashier import PayMethod
+from deskapp.services.cashier import close, fees, payments
 from tests.unit.test_cashier import Site, make_site
 
 runner = CliRunner()
 
-
-@pytest.fixture(autouse=True)
-def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("DESKAPP_HOME", str(tmp_path / "home"))
-    monkeypatch.delenv("DESKAPP_DB", raising=False)
-    state.db = state.lang = state.desk = None
 
 
 @pytest.fixture
@@ -34,17 +28,17 @@ def site(db, supervisor, receptionist, specialist) -> Site:
     with clock.freeze(datetime(2026, 11, 30, 10, 0)):
         st = make_site(db, supervisor, receptionist, specialist)
         with st.write() as s:
-            c.generate_bills(s, by=st.desk, period="2026-11")
-            bills = c.open_bills(s, st.home2)
-            c.take_payment(s, by=st.desk, request_id="a", unit_id=st.home2,
+            fees.generate_bills(s, by=st.desk, period="2026-11")
+            bills = fees.open_bills(s, st.home2)
+            payments.take_payment(s, by=st.desk, request_id="a", unit_id=st.home2,
                            bill_ids=[b.id for b in bills],
-                           tenders=[c.Tender(c.PayMethod.CASH, 25470, 30000)])
-            office = c.open_bills(s, st.office)
-            voided = c.take_payment(s, by=st.desk2, request_id="b", unit_id=st.office,
+                           tenders=[payments.Tender(PayMethod.CASH, 25470, 30000)])
+            office = fees.open_bills(s, st.office)
+            voided = payments.take_payment(s, by=st.desk2, request_id="b", unit_id=st.office,
                                     bill_ids=[b.id for b in office],
-                                    tenders=[c.Tender(c.PayMethod.WECHAT, 54000)])
-            c.void_receipt(s, by=st.boss, receipt_id=voided.id, reason="收错")
-            c.close_day(s, by=st.desk, opening_float_fen=0, counted={10000: 2, 5000: 1, 100: 4,
+                                    tenders=[payments.Tender(PayMethod.WECHAT, 54000)])
+            payments.void_receipt(s, by=st.boss, receipt_id=voided.id, reason="收错")
+            close.close_day(s, by=st.desk, opening_float_fen=0, counted={10000: 2, 5000: 1, 100: 4,
                                                                      50: 1, 10: 2})
     return st
 

@@ -12,17 +12,10 @@ from typer.testing import CliRunner
 
 from deskapp import clock
 from deskapp.cli import app
-from deskapp.cli.base import state
-from deskapp.services.complaints import complaints as cs
+from deskapp.services.complaints import intake
 
 runner = CliRunner()
 
-
-@pytest.fixture(autouse=True)
-def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("DESKAPP_HOME", str(tmp_path / "home"))
-    monkeypatch.delenv("DESKAPP_DB", raising=False)
-    state.db = state.lang = state.desk = None
 
 
 @pytest.fixture
@@ -30,7 +23,7 @@ def url(db, specialist) -> str:
     for when, category in (("2026-10-15 09:00", "fees"), ("2026-11-02 09:00", "service"),
                            ("2026-11-03 09:00", "service")):
         with clock.freeze(datetime.fromisoformat(when)), db.write() as s:
-            cs.create_complaint(s, by=specialist, data=cs.ComplaintCreate(
+            intake.create_complaint(s, by=specialist, data=intake.ComplaintCreate(
                 complainant_name="业主", content="投诉", channel="phone",
                 category_code=category, complainant_phone="13812345678",
                 heard=True, asked=True, recorded=True))

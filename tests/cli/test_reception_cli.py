@@ -11,7 +11,6 @@ from typer.testing import CliRunner
 
 from deskapp import clock
 from deskapp.cli import app
-from deskapp.cli.base import state
 from deskapp.db.models.reception import (
     ContactChannel,
     ContactKind,
@@ -20,18 +19,12 @@ from deskapp.db.models.reception import (
 )
 from deskapp.printing.pdf import pdf_text
 from deskapp.services import hooks
-from deskapp.services.reception import reception, shifts
+from deskapp.services.reception import contacts, shifts
 from deskapp.services.reception import workorders as wo
 from tests.unit.test_reception_common import make_site
 
 runner = CliRunner()
 
-
-@pytest.fixture(autouse=True)
-def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("DESKAPP_HOME", str(tmp_path / "home"))
-    monkeypatch.delenv("DESKAPP_DB", raising=False)
-    state.db = state.lang = state.desk = None
 
 
 @pytest.fixture
@@ -40,11 +33,11 @@ def url(db, receptionist, specialist) -> str:
     with clock.freeze(datetime(2026, 11, 3, 8, 0)), db.write() as s:
         hooks.after_login(s, receptionist, "前台1")
     with clock.freeze(datetime(2026, 11, 3, 9, 0)), db.write() as s:
-        contact = reception.log_contact(s, by=receptionist, data=reception.ContactCreate(
+        contact = contacts.log_contact(s, by=receptionist, data=contacts.ContactCreate(
             ContactChannel.PHONE, ContactKind.REPAIR, "厨房水管漏水", unit_id=site.unit_a))
         wo.create_work_order(s, by=receptionist, contact_id=contact.id, data=wo.WorkOrderCreate(
             WorkOrderCategory.WATER, WorkOrderUrgency.URGENT, "厨房水管漏水"))
-        reception.log_contact(s, by=receptionist, data=reception.ContactCreate(
+        contacts.log_contact(s, by=receptionist, data=contacts.ContactCreate(
             ContactChannel.WALK_IN, ContactKind.ENQUIRY, "咨询停车", unit_id=site.unit_b))
     with clock.freeze(datetime(2026, 11, 3, 16, 0)), db.write() as s:
         shift = shifts.current_shift(s, desk="前台1")
@@ -80,6 +73,8 @@ def test_handover_log_of_a_day(url: str) -> None:
     data = json.loads(invoke("--db", url, "report", "handovers", "--as", "boss", "-d", "2026-11-03",
                              "-f", "json").output)
     assert data[0]["summary"]["contacts"] == 2
+    slashed = invoke("--db", url, "report", "handovers", "--as", "boss", "-d", "2026/11/03")
+    assert slashed.output == result.output  # the one date parser: 2026/11/03 is that day too
 
 
 def test_bad_input(url: str) -> None:

@@ -5,18 +5,17 @@ from __future__ import annotations
 import json
 from datetime import datetime
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
 from deskapp import clock
 from deskapp.cli import app
-from deskapp.cli.base import state
+from deskapp.db.models.cashier import PayMethod
 from deskapp.printing.pdf import pdf_text
 from deskapp.services import units
-from deskapp.services.cashier import cashier
-from deskapp.services.renovation import renovation as reno
+from deskapp.services.cashier import fees, payments
+from deskapp.services.renovation import deposit, filings, rules, workers
 from deskapp.validators import credit_code_check_char, resident_id_check_char
 
 runner = CliRunner()
@@ -25,12 +24,6 @@ LEAD_ID = "41030519750505003" + resident_id_check_char("41030519750505003")
 WORKER_ID = "41030219850201001" + resident_id_check_char("41030219850201001")
 CREDIT = "91410300MA44ABCD5" + credit_code_check_char("91410300MA44ABCD5")
 
-
-@pytest.fixture(autouse=True)
-def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("DESKAPP_HOME", str(tmp_path / "home"))
-    monkeypatch.delenv("DESKAPP_DB", raising=False)
-    state.db = state.lang = state.desk = None
 
 
 def invoke(*args: str):  # type: ignore[no-untyped-def]
@@ -47,26 +40,26 @@ def approved(db, receptionist):
                                      area=Decimal("96.12"))
             units.add_occupant(s, unit=unit, name="张三", phone="13812345678",
                                id_number=OWNER_ID)
-            cashier.load_standards(s, by=None)
-            data = reno.FilingInput(
+            fees.load_standards(s, by=None)
+            data = rules.FilingInput(
                 unit_id=unit.id, owner_name="张三", owner_id_number=OWNER_ID,
                 owner_phone="13812345678", contractor_name="洛阳美家装饰有限公司",
                 contractor_credit_code=CREDIT, lead_name="王师傅", lead_id_number=LEAD_ID,
                 lead_phone="13912345678", work_items="厨卫改造", work_kind="simple",
                 permit_start="2026-11-12", permit_end="2026-12-05")
-            filing = reno.create_filing(s, by=receptionist, data=data)
-            reno.create_filing(s, by=receptionist, data=data)
+            filing = filings.create_filing(s, by=receptionist, data=data)
+            filings.create_filing(s, by=receptionist, data=data)
             fid = filing.id
-            for code in reno.filing_documents(filing):
-                reno.mark_document(s, by=receptionist, filing_id=fid, code=code)
-            reno.add_worker(s, by=receptionist, filing_id=fid, name="李四",
+            for code in rules.filing_documents(filing):
+                filings.mark_document(s, by=receptionist, filing_id=fid, code=code)
+            workers.add_worker(s, by=receptionist, filing_id=fid, name="李四",
                             id_number=WORKER_ID, id_copy_received=True, photo_received=True)
-            reno.submit(s, by=receptionist, filing_id=fid)
-            reno.review(s, by=receptionist, filing_id=fid, officer="赵工", accepted=True)
-            reno.sign_agreement(s, by=receptionist, filing_id=fid)
-            reno.collect_deposit(s, by=receptionist, filing_id=fid, request_id="cli-1",
-                                 tenders=[cashier.Tender(cashier.PayMethod.WECHAT, 300000)])
-            reno.approve(s, by=receptionist, filing_id=fid)
+            filings.submit(s, by=receptionist, filing_id=fid)
+            filings.review(s, by=receptionist, filing_id=fid, officer="赵工", accepted=True)
+            filings.sign_agreement(s, by=receptionist, filing_id=fid)
+            deposit.collect_deposit(s, by=receptionist, filing_id=fid, request_id="cli-1",
+                                 tenders=[payments.Tender(PayMethod.WECHAT, 300000)])
+            filings.approve(s, by=receptionist, filing_id=fid)
     return fid
 
 

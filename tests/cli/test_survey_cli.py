@@ -3,30 +3,22 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
-import pytest
 from typer.testing import CliRunner
 
 from deskapp.cli import app
-from deskapp.cli.base import state
 from deskapp.printing.pdf import pdf_text
-from deskapp.services.survey import survey
+from deskapp.services.survey import distribution
 from tests.unit.test_survey import _enter, campaign, now, site  # noqa: F401
 
 runner = CliRunner()
 
 
-@pytest.fixture(autouse=True)
-def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("DESKAPP_HOME", str(tmp_path / "home"))
-    state.db = state.lang = state.desk = None
-
 
 def test_report_survey_formats(db, receptionist, campaign, site, tmp_path):  # noqa: F811
     with db.write() as session:
-        survey.distribute(session, by=receptionist, campaign_id=campaign.id,
-                          unit_ids=[site["1-1-301"], site["1-1-302"]])
+        distribution.distribute(session, by=receptionist, campaign_id=campaign.id,
+                                unit_ids=[site["1-1-301"], site["1-1-302"]])
     _enter(db, receptionist, campaign, site["1-1-301"], [5, 4] + [None] * 20, improve="门禁常坏")
     text = runner.invoke(app, ["--db", db.url, "report", "survey", "--as", "boss", "--campaign", "2026-06"])
     assert text.exit_code == 0, text.output

@@ -34,9 +34,9 @@ from deskapp.db.models.reception import (
 from deskapp.errors import DeskError
 from deskapp.services import audit, site, units
 from deskapp.services import staff as staff_svc
-from deskapp.services.cashier import cashier as cashier_svc
+from deskapp.services.cashier import fees, payments
 from deskapp.services.cashier.fees import StandardSpec
-from deskapp.services.reception.reception import ContactCreate, log_contact
+from deskapp.services.reception.contacts import ContactCreate, log_contact
 from deskapp.services.reception.workorders import WorkOrderCreate, create_work_order
 
 T = TypeVar("T")
@@ -111,7 +111,7 @@ def build_site(db: Database, *, boss: Staff, desks: list[Staff], cs: Staff, n_un
                                      area=Decimal("88.50"))
             units.add_occupant(s, unit=unit, name=f"业主{i}", phone=f"1391234{i:04d}")
             unit_ids.append(unit.id)
-        cashier_svc.load_standards(s, by=boss, specs=[StandardSpec(
+        fees.load_standards(s, by=boss, specs=[StandardSpec(
             FEE, "演练服务费", FeeKind.SERVICE, FeeBasis.FIXED, 1000, FeeScope.ALL,
             date(2020, 1, 1))])
     drill = DrillSite(db.url if db.is_sqlite else db.engine.url.render_as_string(
@@ -122,7 +122,7 @@ def build_site(db: Database, *, boss: Staff, desks: list[Staff], cs: Staff, n_un
             for i in range(bills_per_desk):
                 unit_id = unit_ids[(n * bills_per_desk + i) % len(unit_ids)]
                 amount = 100 + 7 * i + n
-                bill = cashier_svc.add_charge(s, by=desk, unit_id=unit_id, fee_code=FEE,
+                bill = fees.add_charge(s, by=desk, unit_id=unit_id, fee_code=FEE,
                                               amount_fen=amount, description=f"演练{n}-{i}")
                 mine.append((bill.id, unit_id, amount))
             drill.bills[desk.id] = mine  # type: ignore[index]
@@ -137,9 +137,9 @@ def build_site(db: Database, *, boss: Staff, desks: list[Staff], cs: Staff, n_un
 def pay(session: Session, staff: Staff, bill: tuple[int, int, int], request_id: str,
         desk: str = "") -> tuple[int, str, str]:
     bill_id, unit_id, amount = bill
-    receipt = cashier_svc.take_payment(
+    receipt = payments.take_payment(
         session, by=staff, request_id=request_id, unit_id=unit_id, bill_ids=[bill_id],
-        tenders=[cashier_svc.Tender(PayMethod.CASH, amount)], desk=desk)
+        tenders=[payments.Tender(PayMethod.CASH, amount)], desk=desk)
     return receipt.id, receipt.number, request_id  # type: ignore[return-value]
 
 

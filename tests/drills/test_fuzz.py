@@ -130,7 +130,7 @@ def _phone_ok(value: str) -> None:
        kind=st.sampled_from([*ContactKind, "bogus"]))
 def test_log_contact(fuzz_site: Any, content: str, name: str, phone: str, unit: Any,
                      kind: Any) -> None:
-    from deskapp.services.reception.reception import ContactCreate, log_contact
+    from deskapp.services.reception.contacts import ContactCreate, log_contact
 
     db, people, _ = fuzz_site
 
@@ -167,7 +167,7 @@ def test_create_work_order(fuzz_site: Any, description: str, location: str, phon
 def test_create_complaint(fuzz_site: Any, name: str, content: str, phone: str, request: str,
                           unit: Any) -> None:
     from deskapp.db.models.complaints import ComplaintCategory
-    from deskapp.services.complaints.complaints import ComplaintCreate, create_complaint
+    from deskapp.services.complaints.intake import ComplaintCreate, create_complaint
 
     db, people, _ = fuzz_site
     with db.read() as s:
@@ -226,7 +226,8 @@ def test_registers_found_and_parcels(fuzz_site: Any, description: str, place: st
        end=st.sampled_from(["2027-02-28", "2027-12-01", "", "2026-11-01"]))
 def test_create_renovation_filing(fuzz_site: Any, owner: str, owner_id: str, phone: str,
                                   lead_id: str, work: str, start: str, end: str) -> None:
-    from deskapp.services.renovation.renovation import FilingInput, create_filing
+    from deskapp.services.renovation.filings import create_filing
+    from deskapp.services.renovation.rules import FilingInput
 
     db, people, _ = fuzz_site
 
@@ -247,17 +248,17 @@ def test_create_renovation_filing(fuzz_site: Any, owner: str, owner_id: str, pho
 def test_charge_and_payment(fuzz_site: Any, amount: int, description: str,
                             tendered: int | None) -> None:
     from deskapp.db.models.cashier import PayMethod
-    from deskapp.services.cashier import cashier
+    from deskapp.services.cashier import fees, payments
 
     db, people, site = fuzz_site
     desk = people.desks[0]
 
     def pay(s: Session) -> Any:
-        bill = cashier.add_charge(s, by=desk, unit_id=1, fee_code="SV-DRILL",
+        bill = fees.add_charge(s, by=desk, unit_id=1, fee_code="SV-DRILL",
                                   amount_fen=amount, description=description)
-        return cashier.take_payment(s, by=desk, request_id=f"fz{amount}", unit_id=1,
+        return payments.take_payment(s, by=desk, request_id=f"fz{amount}", unit_id=1,
                                     bill_ids=[bill.id],
-                                    tenders=[cashier.Tender(PayMethod.CASH, bill.amount_fen,
+                                    tenders=[payments.Tender(PayMethod.CASH, bill.amount_fen,
                                                             tendered)])
 
     def check(s: Session, receipt: Receipt) -> None:

@@ -118,10 +118,10 @@ def _scripted_session(db: Database, people: Any, caught: list[str]) -> dict[str,
     from deskapp.printing.goods_pass import pass_pdf as goods_pass_pdf
     from deskapp.printing.receipt import receipt_pdf
     from deskapp.printing.workorder import work_order_pdf
-    from deskapp.services.cashier import cashier as cashier_svc
-    from deskapp.services.complaints import complaints
-    from deskapp.services.complaints.complaints import ComplaintCreate
-    from deskapp.services.reception import reception
+    from deskapp.services.cashier import payments
+    from deskapp.services.complaints import intake
+    from deskapp.services.complaints.intake import ComplaintCreate
+    from deskapp.services.reception import contacts
     from deskapp.services.reception import workorders as reception_workorders
     from deskapp.services.registers import goods as registers_goods
     from deskapp.services.registers import lost as registers_lost
@@ -136,12 +136,12 @@ def _scripted_session(db: Database, people: Any, caught: list[str]) -> dict[str,
         unit = units.get_unit(s, unit_id)
         units.add_occupant(s, unit=unit, name="赵业主", phone=PHONES[0], id_number=IDS[0])
     with db.write() as s:
-        contact = reception.log_contact(s, by=desk, data=reception.ContactCreate(
+        contact = contacts.log_contact(s, by=desk, data=contacts.ContactCreate(
             channel=ContactChannel.PHONE, kind=ContactKind.REPAIR, unit_id=unit_id,
             person_name="钱先生", phone=PHONES[1],
             content=f"业主来电（身份证 {IDS[1]}，另一号码 {PHONES[2]}）报修厨房漏水"))
         for n, form in enumerate(_written_forms(PHONES[2], IDS[1])):
-            reception.log_contact(s, by=desk, data=reception.ContactCreate(
+            contacts.log_contact(s, by=desk, data=contacts.ContactCreate(
                 channel=ContactChannel.PHONE, kind=ContactKind.ENQUIRY, unit_id=unit_id,
                 person_name=f"写法{n}", content=f"来电留号：{form}，请回电"))
     with db.write() as s:
@@ -153,7 +153,7 @@ def _scripted_session(db: Database, people: Any, caught: list[str]) -> dict[str,
     with db.read() as s:
         category = s.exec(select(ComplaintCategory.code)).first()
     with db.write() as s:
-        complaints.create_complaint(s, by=cs, data=ComplaintCreate(
+        intake.create_complaint(s, by=cs, data=ComplaintCreate(
             complainant_name="孙女士", content=f"楼上噪音，回电 {PHONES[4]}",
             channel=ContactChannel.WALK_IN, category_code=category or "service",
             complainant_phone=PHONES[4], unit_id=unit_id, heard=True, asked=True, recorded=True))
@@ -178,9 +178,9 @@ def _scripted_session(db: Database, people: Any, caught: list[str]) -> dict[str,
         docs["goods pass PDF"] = goods_pass_pdf(s, pass_id=goods.id, by=desk)
     with db.write() as s:
         bill_id, b_unit, amount = site.bills[desk.id][0]  # type: ignore[index]
-        receipt = cashier_svc.take_payment(
+        receipt = payments.take_payment(
             s, by=desk, request_id="scan-1", unit_id=b_unit, bill_ids=[bill_id],
-            tenders=[cashier_svc.Tender(PayMethod.CASH, amount)], payer_name="赵业主")
+            tenders=[payments.Tender(PayMethod.CASH, amount)], payer_name="赵业主")
         docs["receipt PDF"] = receipt_pdf(s, receipt_id=receipt.id)
     with db.write() as s:  # the one legitimate way to the full number
         assert reveal.reveal(s, by=desk, table="occupant", record_id=1, column="phone",
@@ -195,7 +195,7 @@ def _scripted_session(db: Database, people: Any, caught: list[str]) -> dict[str,
             except DeskError as err:
                 caught.append(str(err))
     for fn in (
-        lambda s: reception.log_contact(s, by=desk, data=reception.ContactCreate(
+        lambda s: contacts.log_contact(s, by=desk, data=contacts.ContactCreate(
             channel=ContactChannel.PHONE, kind=ContactKind.ENQUIRY, content="咨询",
             person_name="某人", phone=PHONES[9] + "9")),
         lambda s: registers_visitors.register_visitor(s, by=desk, name="某访客",
@@ -275,14 +275,14 @@ def test_no_unmasked_personal_data_anywhere(db: Database, caplog: pytest.LogCapt
 
 async def test_reception_screen_shows_masked_numbers(db: Database, make_app: Any) -> None:
     """A short Pilot session: the contact list after a save shows the phone masked."""
-    from deskapp.services.reception import reception
+    from deskapp.services.reception import contacts as reception_contacts
     from tests.helpers import screen_text, settle
 
     people = make_people(db, desks=1)
     build_site(db, boss=people.boss, desks=people.desks, cs=people.cs, n_units=2,
                bills_per_desk=0)
     with db.write() as s:
-        reception.log_contact(s, by=people.desks[0], data=reception.ContactCreate(
+        reception_contacts.log_contact(s, by=people.desks[0], data=reception_contacts.ContactCreate(
             channel=ContactChannel.PHONE, kind=ContactKind.ENQUIRY, unit_id=1,
             person_name="钱先生", phone=PHONES[1],
             content=f"来电咨询停车费，另留号码 {PHONES[2]}，身份证 {IDS[1]}"))

@@ -12,8 +12,8 @@ import pytest
 from sqlmodel import select
 from textual.widgets import Input, SelectionList
 
-from deskapp.db.models.cashier import ArrearsReminder, BillStatus, DailyClose, Receipt
-from deskapp.services.cashier import cashier as c
+from deskapp.db.models.cashier import ArrearsReminder, BillStatus, DailyClose, PayMethod, Receipt
+from deskapp.services.cashier import fees, payments
 from deskapp.tui.screens.cashier import CashierScreen
 from deskapp.tui.screens.cashier_forms import PaymentForm, ReasonForm, ReceiptDetail
 from deskapp.tui.widgets.confirm import ConfirmDialog
@@ -34,9 +34,9 @@ def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def site(db, supervisor, receptionist, specialist, frozen_now: datetime, home: Path) -> Site:
     st = make_site(db, supervisor, receptionist, specialist)
     with st.write() as s:
-        c.generate_bills(s, by=st.desk, period="2026-10")
-        c.generate_bills(s, by=st.desk, period="2026-11")
-        c.generate_bills(s, by=st.desk, period="2026-12", unit_id=st.home2)  # paid ahead
+        fees.generate_bills(s, by=st.desk, period="2026-10")
+        fees.generate_bills(s, by=st.desk, period="2026-11")
+        fees.generate_bills(s, by=st.desk, period="2026-12", unit_id=st.home2)  # paid ahead
     return st
 
 
@@ -98,7 +98,7 @@ async def test_full_cash_payment_by_keyboard(site: Site, make_app, home: Path) -
     with site.db.read() as s:
         receipt = s.exec(select(Receipt)).one()
         assert (receipt.total_fen, receipt.change_fen, receipt.desk) == (50940, 9060, "前台1")
-        assert [b.status for b in c.open_bills(s, site.home2)] == [BillStatus.OPEN]  # December
+        assert [b.status for b in fees.open_bills(s, site.home2)] == [BillStatus.OPEN]  # December
 
 
 async def test_space_unticks_and_mixed_payment(site: Site, make_app) -> None:
@@ -156,10 +156,10 @@ async def test_bad_payment_input_saves_nothing(site: Site, make_app, box: str, v
 
 async def test_supervisor_voids_from_the_receipt_list(site: Site, make_app) -> None:
     with site.write() as s:
-        bills = c.open_bills(s, site.home)
-        c.take_payment(s, by=site.desk, request_id="r1", unit_id=site.home,
+        bills = fees.open_bills(s, site.home)
+        payments.take_payment(s, by=site.desk, request_id="r1", unit_id=site.home,
                        bill_ids=[b.id for b in bills],
-                       tenders=[c.Tender(c.PayMethod.CASH, sum(b.amount_fen for b in bills))])
+                       tenders=[payments.Tender(PayMethod.CASH, sum(b.amount_fen for b in bills))])
     app = make_app(login="boss")
     async with app.run_test(size=SIZE) as pilot:
         await open_cashier(pilot)
@@ -209,10 +209,10 @@ async def test_supervisor_voids_from_the_receipt_list(site: Site, make_app) -> N
 
 async def test_receptionist_cannot_void(site: Site, make_app) -> None:
     with site.write() as s:
-        bills = c.open_bills(s, site.home)
-        receipt = c.take_payment(s, by=site.desk, request_id="r1", unit_id=site.home,
+        bills = fees.open_bills(s, site.home)
+        receipt = payments.take_payment(s, by=site.desk, request_id="r1", unit_id=site.home,
                                  bill_ids=[b.id for b in bills],
-                                 tenders=[c.Tender(c.PayMethod.CASH, 5758)])
+                                 tenders=[payments.Tender(PayMethod.CASH, 5758)])
     app = make_app(login="desk1")
     async with app.run_test(size=SIZE) as pilot:
         await open_cashier(pilot)
@@ -260,9 +260,9 @@ async def test_arrears_reminder_and_pay_from_arrears(site: Site, make_app) -> No
 
 async def test_daily_close_by_denomination(site: Site, make_app) -> None:
     with site.write() as s:
-        bills = c.open_bills(s, site.home)
-        c.take_payment(s, by=site.desk, request_id="r1", unit_id=site.home,
-                       bill_ids=[b.id for b in bills], tenders=[c.Tender(c.PayMethod.CASH, 5758)])
+        bills = fees.open_bills(s, site.home)
+        payments.take_payment(s, by=site.desk, request_id="r1", unit_id=site.home,
+                       bill_ids=[b.id for b in bills], tenders=[payments.Tender(PayMethod.CASH, 5758)])
     app = make_app(login="desk1")
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_cashier(pilot)
@@ -325,10 +325,10 @@ async def test_openers_and_palette_commands(site: Site, make_app) -> None:
     from deskapp.tui import areas
 
     with site.write() as s:
-        bills = c.open_bills(s, site.home)
-        receipt = c.take_payment(s, by=site.desk, request_id="r1", unit_id=site.home,
+        bills = fees.open_bills(s, site.home)
+        receipt = payments.take_payment(s, by=site.desk, request_id="r1", unit_id=site.home,
                                  bill_ids=[b.id for b in bills],
-                                 tenders=[c.Tender(c.PayMethod.CASH, 5758)])
+                                 tenders=[payments.Tender(PayMethod.CASH, 5758)])
     app = make_app(login="desk1")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)

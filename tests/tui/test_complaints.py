@@ -14,8 +14,8 @@ from deskapp import clock
 from deskapp.db.models.complaints import Complaint, ComplaintState, ServiceVisit
 from deskapp.db.models.reception import ContactChannel, ContactKind
 from deskapp.services import units
-from deskapp.services.complaints import complaints as cs
-from deskapp.services.reception import reception
+from deskapp.services.complaints import intake, queries
+from deskapp.services.reception import contacts
 from deskapp.tui.screens.complaints import ComplaintDetail, ComplaintsScreen
 from deskapp.tui.screens.complaints_forms import ComplaintForm, StepForm, VisitForm
 from deskapp.tui.widgets.confirm import ConfirmDialog
@@ -114,7 +114,7 @@ async def test_register_by_keyboard_refuses_bad_input_then_saves(db, make_app, r
 
 async def test_intake_to_archive_by_keyboard(db, make_app, specialist, unit_id):
     with db.write() as s:
-        c = cs.create_complaint(s, by=specialist, data=cs.ComplaintCreate(
+        c = intake.create_complaint(s, by=specialist, data=intake.ComplaintCreate(
             complainant_name="张三", content="地下车库漏水", channel="phone",
             category_code="service", complainant_phone="13812345678", unit_id=unit_id,
             heard=True, asked=True, recorded=True))
@@ -175,9 +175,9 @@ async def test_intake_to_archive_by_keyboard(db, make_app, specialist, unit_id):
         await settle(pilot)
         assert isinstance(app.screen, ComplaintsScreen)
     with db.read() as s:
-        done = cs.get_complaint(s, c.id)
+        done = queries.get_complaint(s, c.id)
         assert done.state == ComplaintState.ARCHIVED and done.satisfaction == 5
-        assert len(cs.timeline(s, c.id)) == 8
+        assert len(queries.timeline(s, c.id)) == 8
 
 
 async def test_other_specialists_complaint_needs_take_over(db, make_app, supervisor, specialist,
@@ -189,7 +189,7 @@ async def test_other_specialists_complaint_needs_take_over(db, make_app, supervi
     with db.write() as s:
         staff_svc.create_staff(s, by=supervisor, login="cs2", name="赵专员",
                                role=Role.SPECIALIST, password=PASSWORD)
-        c = cs.create_complaint(s, by=specialist, data=cs.ComplaintCreate(
+        c = intake.create_complaint(s, by=specialist, data=intake.ComplaintCreate(
             complainant_name="张三", content="电梯噪音", channel="phone",
             category_code="service", unit_id=unit_id, heard=True, asked=True, recorded=True))
     app = make_app(login="cs2")
@@ -209,7 +209,7 @@ async def test_other_specialists_complaint_needs_take_over(db, make_app, supervi
         await settle(pilot)
         assert isinstance(app.screen, StepForm)
     with db.read() as s:
-        assert cs.get_complaint(s, c.id).owner_id != specialist.id
+        assert queries.get_complaint(s, c.id).owner_id != specialist.id
 
 
 async def test_complaint_contact_opens_the_prefilled_form(db, make_app, receptionist, specialist,
@@ -217,7 +217,7 @@ async def test_complaint_contact_opens_the_prefilled_form(db, make_app, receptio
     from deskapp.tui import areas
 
     with db.write() as s:
-        contact = reception.log_contact(s, by=receptionist, data=reception.ContactCreate(
+        contact = contacts.log_contact(s, by=receptionist, data=contacts.ContactCreate(
             channel=ContactChannel.WALK_IN, kind=ContactKind.COMPLAINT,
             content="保洁员态度差", unit_id=unit_id, person_name="张三",
             phone="13812345678"))
@@ -240,7 +240,7 @@ async def test_complaint_contact_opens_the_prefilled_form(db, make_app, receptio
     with db.read() as s:
         c = complaints(db)[0]
         assert c.contact_id == contact.id and c.unit_code == "3-1-1201"
-        linked = reception.get_contact(s, contact.id)
+        linked = contacts.get_contact(s, contact.id)
         assert (linked.linked_kind, linked.linked_id) == ("complaint", c.id)
 
 
@@ -285,7 +285,7 @@ async def test_visit_record_and_analysis_tab(db, make_app, specialist, unit_id):
 async def test_supervisor_sees_take_over_on_someone_elses_complaint(db, make_app, supervisor,
                                                                     specialist, unit_id):
     with db.write() as s:
-        c = cs.create_complaint(s, by=specialist, data=cs.ComplaintCreate(
+        c = intake.create_complaint(s, by=specialist, data=intake.ComplaintCreate(
             complainant_name="张三", content="电梯噪音", channel="phone",
             category_code="service", unit_id=unit_id, heard=True, asked=True, recorded=True))
     app = make_app(login="boss")
@@ -300,4 +300,4 @@ async def test_supervisor_sees_take_over_on_someone_elses_complaint(db, make_app
         await fill_step(app, pilot, note="主管亲自处理")
         assert "接手处理：王主管" in screen_text(app)
     with db.read() as s:
-        assert cs.get_complaint(s, c.id).owner_id == supervisor.id
+        assert queries.get_complaint(s, c.id).owner_id == supervisor.id

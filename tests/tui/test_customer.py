@@ -214,3 +214,90 @@ async def test_trust_collector_added_and_checked(db, make_app, site):
         assert isinstance(app.screen, TrustKeysScreen)
         assert count(db, TrustKeyCollector, TrustKeyCollector.active == True) == 0  # noqa: E712
         assert "张妈妈" not in screen_text(app)
+
+
+async def test_cards_issued_replaced_and_cancelled(db, make_app, site, supervisor):
+    """Issue two cards; while the screen is open another desk issues a third; move to the
+    tenant's card, replace it (the dialog names the card and the fee), cancel another."""
+    from deskapp.db.models.cards import AccessCard, CardStatus
+    from deskapp.db.models.cashier import Bill
+    from deskapp.services.cashier import fees
+    from deskapp.services.customer import cards
+    from deskapp.tui.screens.customer_cards import CardsScreen
+
+    with db.write() as s:
+        fees.load_standards(s, by=None)
+        tenant = s.execute(select(Occupant.id).where(Occupant.name == "李四")).scalar_one()
+    app = make_app(login="desk1")
+    async with app.run_test(size=SIZE) as pilot:
+        await open_unit(pilot, app, "1201")
+        await pilot.press("c")
+        await settle(pilot)
+        assert isinstance(app.screen, CardsScreen) and "有效卡 0 张" in screen_text(app)
+        await pilot.press("n")
+        await settle(pilot)
+        fill(app, {"ci-number": "12#4"})
+        await save(pilot)
+        assert isinstance(app.screen, SpecForm) and "不是" not in screen_text(app)
+        assert "4–20 位数字或字母" in screen_text(app) and count(db, AccessCard) == 0
+        fill(app, {"ci-number": "A1001"})
+        await save(pilot)
+        assert isinstance(app.screen, CardsScreen) and "A1001" in screen_text(app)
+        await pilot.press("n")
+        await settle(pilot)
+        app.screen.query_one("#ci-occupant", Select).value = str(tenant)
+        fill(app, {"ci-number": "B2002"})
+        await save(pilot)
+        assert isinstance(app.screen, CardsScreen)
+        # another desk issues a card to the owner meanwhile
+        with db.write() as s:
+            cards.issue(s, by=supervisor, occupant_id=site_owner(db), kind="lift",
+                        number="C3003")
+        await pilot.press("escape")  # back to the unit card, then into its cards again
+        await settle(pilot)
+        await pilot.press("c")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, CardsScreen) and "有效卡 3 张" in screen_text(app)
+        await to_card(pilot, screen, "B2002")
+        await pilot.press("r")
+        await settle(pilot)
+        fill(app, {"cr-new_number": "B2003"})
+        await save(pilot)
+        assert isinstance(app.screen, ConfirmDialog)
+        text = screen_text(app)
+        assert "B2002" in text and "B2003" in text and "李四" in text and "¥20.00" in text
+        await pilot.press("y")
+        await settle(pilot)
+        assert isinstance(app.screen, CardsScreen)
+        with db.read() as s:
+            old = s.execute(select(AccessCard).where(AccessCard.number == "B2002")).scalar_one()
+            new = s.execute(select(AccessCard).where(AccessCard.number == "B2003")).scalar_one()
+            assert old.status == CardStatus.CANCELLED and new.replaces_id == old.id
+            assert s.get(Bill, new.fee_bill_id).amount_fen == 2000
+        # cancel the owner's lift card: the dialog names it; Y ends it
+        await to_card(pilot, screen, "C3003")
+        await pilot.press("d")
+        await settle(pilot)
+        await save(pilot)
+        assert isinstance(app.screen, ConfirmDialog) and "C3003" in screen_text(app)
+        await pilot.press("y")
+        await settle(pilot)
+        assert count(db, AccessCard, AccessCard.status == CardStatus.ACTIVE) == 2
+        assert "有效卡 2 张" in screen_text(app)
+
+
+def site_owner(db) -> int:
+    with db.read() as s:
+        return s.execute(select(Occupant.id).where(Occupant.name == "张三")).scalar_one()
+
+
+async def to_card(pilot, screen, number: str) -> None:
+    """Put the cursor on the card ``number`` as a user would, with Down from the top."""
+    table = screen.list.table
+    table.move_cursor(0)
+    for _ in range(table.count or 0):
+        if table.current_row is not None and table.current_row.cells[0] == number:
+            return
+        await pilot.press("down")
+    raise AssertionError(f"card {number} not in the list")

@@ -107,8 +107,8 @@ async def test_a_read_only_database_gets_a_plain_message_and_the_desk_stays_up(
         make_app, receptionist, db):
     from deskapp.db.engine import Database
     from deskapp.db.models.reception import Contact, ContactChannel, ContactKind
-    from deskapp.services.reception import reception
-    from deskapp.services.reception.reception import ContactCreate
+    from deskapp.services.reception import contacts
+    from deskapp.services.reception.contacts import ContactCreate
 
     app = make_app(login=receptionist.login)
     async with app.run_test(size=(160, 45)) as pilot:
@@ -117,7 +117,7 @@ async def test_a_read_only_database_gets_a_plain_message_and_the_desk_stays_up(
         app.db = Database(f"sqlite:///file:{path}?mode=ro&uri=true")  # the file turned read-only
         saved = []
         app.screen.call_service(
-            lambda s: reception.log_contact(s, by=receptionist, data=ContactCreate(
+            lambda s: contacts.log_contact(s, by=receptionist, data=ContactCreate(
                 channel=ContactChannel.PHONE, kind=ContactKind.ENQUIRY, content="询问停车", person_name="李四")),
             write=True, done=saved.append)
         await settle(pilot)

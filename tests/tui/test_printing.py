@@ -126,7 +126,7 @@ async def test_cashier_prints_the_highlighted_units_reminder_and_all_notices(
 
 async def test_survey_prints_the_campaigns_blank_forms(full_demo_db: Database,
                                                        home: Path) -> None:
-    from deskapp.services.survey import survey
+    from deskapp.services.survey import distribution
 
     app = _app(full_demo_db, "qiantai1")
     async with app.run_test(size=SIZE) as pilot:
@@ -141,5 +141,5 @@ async def test_survey_prints_the_campaigns_blank_forms(full_demo_db: Database,
         files = list((home / "documents" / "survey-forms").glob(f"*/{number}.pdf"))
         assert len(files) == 1
     with full_demo_db.read() as s:
-        first = survey.questionnaire_units(s, campaign.id)[0]
-    assert survey.form_number(campaign, first) in pdf_text(files[0].read_bytes())
+        first = distribution.questionnaire_units(s, campaign.id)[0]
+    assert distribution.form_number(campaign, first) in pdf_text(files[0].read_bytes())

@@ -335,12 +335,12 @@ async def test_supervisor_reviews_the_handover_log_and_opens_an_item(db, make_ap
                                                                      supervisor, site):
     from deskapp.db.models.reception import ContactChannel
     from deskapp.services import hooks
-    from deskapp.services.reception import reception
+    from deskapp.services.reception import contacts
 
     with clock.freeze(NOW):
         with db.write() as session:
             hooks.after_login(session, receptionist, "前台1")
-            reception.log_contact(session, by=receptionist, data=reception.ContactCreate(
+            contacts.log_contact(session, by=receptionist, data=contacts.ContactCreate(
                 ContactChannel.PHONE, ContactKind.HELP, "业主借轮椅，下午归还",
                 unit_id=site.unit_b, status=ContactStatus.PENDING))
         with db.write() as session:
@@ -445,8 +445,8 @@ async def test_coming_back_reloads_the_lists_only_after_a_write(db, make_app, re
                                                                 frozen, monkeypatch):
     """Issue #17: F3 then F2 with nothing written shows the lists as they were, without a
     reload; after another desk logs a contact, coming back shows it."""
-    from deskapp.services.reception import reception
-    from deskapp.services.reception.reception import ContactCreate
+    from deskapp.services.reception import contacts as reception_contacts
+    from deskapp.services.reception.contacts import ContactCreate
     from deskapp.tui.widgets.record_list import RecordList
 
     reloads = []
@@ -475,7 +475,7 @@ async def test_coming_back_reloads_the_lists_only_after_a_write(db, make_app, re
         await pilot.press("f3")
         await settle(pilot)
         with db.write() as session:
-            reception.log_contact(session, by=receptionist, data=ContactCreate(
+            reception_contacts.log_contact(session, by=receptionist, data=ContactCreate(
                 channel="phone", kind="enquiry", content="楼道灯不亮了", person_name="来电人"))
         await pilot.press("f2")
         await settle(pilot)

@@ -14,8 +14,8 @@ from textual.widgets import Checkbox, Input, Select
 from deskapp import clock
 from deskapp.db.models.renovation import RenovationFiling, RenovationStatus
 from deskapp.services import units
-from deskapp.services.cashier import cashier
-from deskapp.services.renovation import renovation as reno
+from deskapp.services.cashier import fees
+from deskapp.services.renovation import filings, queries, rules
 from deskapp.tui.screens.renovation import FilingScreen, RenovationScreen, WorkersModal
 from deskapp.tui.screens.renovation_forms import ActionForm, FilingForm
 from deskapp.tui.widgets.confirm import ConfirmDialog
@@ -44,7 +44,7 @@ def site(db, receptionist):
                                  area=Decimal("96.12"))
         units.add_occupant(session, unit=unit, name="张三", phone="13812345678",
                            id_number=OWNER_ID)
-        cashier.load_standards(session, by=None)
+        fees.load_standards(session, by=None)
         return unit.id
 
 
@@ -221,21 +221,21 @@ async def test_filing_from_draft_to_refund_by_keyboard(db, make_app, site, super
         await _key(pilot, "z")
         assert "已归档" in screen_text(app)
     with db.read() as session:
-        filing = reno.get_filing(session, 1)
+        filing = queries.get_filing(session, 1)
         assert filing.status == RenovationStatus.CLOSED
         assert filing.deposit_refunded_by == supervisor.id
-        assert reno.deposit_held_total(session) == (0, 0)
+        assert queries.deposit_held_total(session) == (0, 0)
 
 
 async def test_views_and_archive(db, make_app, site, receptionist):
     with db.write() as session:
         for _ in range(2):
-            reno.create_filing(session, by=receptionist, data=reno.FilingInput(
+            filings.create_filing(session, by=receptionist, data=rules.FilingInput(
                 unit_id=site, owner_name="张三", owner_id_number=OWNER_ID,
                 owner_phone="13812345678", contractor_name="美家装饰",
                 contractor_credit_code=CREDIT, lead_name="王师傅", lead_id_number=LEAD_ID,
                 lead_phone="13912345678", work_items="刷墙", permit_start=clock.today(),
-                permit_end=reno.latest_end(clock.today())))
+                permit_end=rules.latest_end(clock.today())))
     app = make_app(login="desk1")
     async with app.run_test(size=(160, 45)) as pilot:
         await settle(pilot)
@@ -255,12 +255,12 @@ async def test_record_opener_and_palette_commands(db, make_app, site, receptioni
     from deskapp.tui import areas
 
     with db.write() as session:
-        fid = reno.create_filing(session, by=receptionist, data=reno.FilingInput(
+        fid = filings.create_filing(session, by=receptionist, data=rules.FilingInput(
             unit_id=site, owner_name="张三", owner_id_number=OWNER_ID,
             owner_phone="13812345678", contractor_name="美家装饰", contractor_credit_code=CREDIT,
             lead_name="王师傅", lead_id_number=LEAD_ID, lead_phone="13912345678",
             work_items="刷墙", permit_start=clock.today(),
-            permit_end=reno.latest_end(clock.today()))).id
+            permit_end=rules.latest_end(clock.today()))).id
     titles = [title for title, _ in areas.palette_commands()]
     assert "renovation.palette.new" in titles and "renovation.palette.archive" in titles
     app = make_app(login="desk1")

@@ -4,8 +4,8 @@ and the area key's "newest row" included (it used to reload every list on every 
 
 from __future__ import annotations
 
-from deskapp.services.reception import reception
-from deskapp.services.reception.reception import ContactCreate
+from deskapp.services.reception import contacts as reception_contacts
+from deskapp.services.reception.contacts import ContactCreate
 from deskapp.tui.screens.complaints import ComplaintsScreen
 from deskapp.tui.screens.reception import ReceptionScreen
 from deskapp.tui.widgets.record_list import RecordTable
@@ -40,7 +40,7 @@ async def test_area_keys_reload_only_after_a_write(db, make_app, receptionist, s
         await pilot.press("f3")
         await settle(pilot)
         with db.write() as session:
-            reception.log_contact(session, by=receptionist, data=ContactCreate(
+            reception_contacts.log_contact(session, by=receptionist, data=ContactCreate(
                 channel="phone", kind="enquiry", content="楼道灯不亮了", person_name="来电人"))
         await pilot.press("f2")
         await settle(pilot)

@@ -13,8 +13,8 @@ from deskapp import clock
 from deskapp.db.models import AuditEntry
 from deskapp.db.models.reception import ContactChannel, ContactKind
 from deskapp.services import units
-from deskapp.services.reception import reception
-from deskapp.services.renovation import renovation as reno
+from deskapp.services.reception import contacts
+from deskapp.services.renovation import filings, rules
 from deskapp.tui.screens.reception_views import ContactDetail
 from deskapp.tui.screens.renovation import FilingScreen
 from deskapp.tui.widgets.reveal import RevealModal
@@ -34,7 +34,7 @@ def _reveals(db) -> list[AuditEntry]:  # type: ignore[no-untyped-def]
 
 def _contact(db, by, content: str, phone: str = "") -> int:  # type: ignore[no-untyped-def]
     with clock.freeze(NOW), db.write() as s:
-        return reception.log_contact(s, by=by, data=reception.ContactCreate(
+        return contacts.log_contact(s, by=by, data=contacts.ContactCreate(
             ContactChannel.PHONE, ContactKind.HELP, content, person_name="张三",
             phone=phone)).id
 
@@ -108,12 +108,12 @@ def _filing(db, by) -> int:  # type: ignore[no-untyped-def]
         b = units.get_or_create_building(s, code="3", floors=18)
         unit = units.create_unit(s, building=b, entrance="1", floor=12, room="1201",
                                  area=Decimal("96.12"))
-        return reno.create_filing(s, by=by, data=reno.FilingInput(
+        return filings.create_filing(s, by=by, data=rules.FilingInput(
             unit_id=unit.id, owner_name="张三", owner_id_number=OWNER_ID, owner_phone=PHONE,
             contractor_name="美家装饰", contractor_credit_code=CREDIT, lead_name="王师傅",
             lead_id_number=LEAD_ID, lead_phone=OTHER, work_items="刷墙",
             note=f"钥匙交王师傅，备用联系 {OTHER}", permit_start=clock.today(),
-            permit_end=reno.latest_end(clock.today()))).id
+            permit_end=rules.latest_end(clock.today()))).id
 
 
 async def test_renovation_filing_picks_the_second_number_by_keyboard(db, make_app,
@@ -161,11 +161,11 @@ async def test_renovation_filing_picks_the_second_number_by_keyboard(db, make_ap
 
 async def test_complaint_detail_masks_its_content_and_reveals_with_k(db, make_app,
                                                                      specialist):
-    from deskapp.services.complaints import complaints as cs
+    from deskapp.services.complaints import intake
     from deskapp.tui.screens.complaints import ComplaintDetail
 
     with clock.freeze(NOW), db.write() as s:
-        cid = cs.create_complaint(s, by=specialist, data=cs.ComplaintCreate(
+        cid = intake.create_complaint(s, by=specialist, data=intake.ComplaintCreate(
             complainant_name="张三", content=f"身份证 {OWNER_ID} 被冒用登记访客",
             channel="phone", category_code="service", complainant_phone=PHONE,
             heard=True, asked=True, recorded=True)).id

@@ -7,7 +7,7 @@ from sqlalchemy import select
 from textual.widgets import Input
 
 from deskapp.db.models.survey import ResponseStatus, SurveyAnswer, SurveyResponse
-from deskapp.services.survey import survey
+from deskapp.services.survey import campaigns, constants, distribution, forms, rates, responses
 from deskapp.tui.screens.survey import SurveyScreen
 from deskapp.tui.screens.survey_entry import SurveyEntryScreen
 from deskapp.tui.widgets.survey_grid import RatingGrid
@@ -38,8 +38,8 @@ async def _pick_unit(pilot, code: str) -> None:  # type: ignore[no-untyped-def]
 
 async def test_typing_a_whole_form_by_keys(db, make_app, receptionist, campaign, site):  # noqa: F811
     with db.write() as session:
-        survey.distribute(session, by=receptionist, campaign_id=campaign.id,
-                          unit_ids=[site["1-1-301"]])
+        distribution.distribute(session, by=receptionist, campaign_id=campaign.id,
+                                unit_ids=[site["1-1-301"]])
     app = make_app(login="desk1")
     async with app.run_test(size=SIZE) as pilot:
         await _open_entry(pilot, app)
@@ -68,8 +68,8 @@ async def test_typing_a_whole_form_by_keys(db, make_app, receptionist, campaign,
         [response] = session.execute(select(SurveyResponse)).scalars().all()
         scores = dict(session.execute(select(SurveyAnswer.item_id, SurveyAnswer.score).where(
             SurveyAnswer.response_id == response.id)).all())
-        items = survey.form_items(session, campaign.id and response.campaign_id and
-                                  survey.get_campaign(session, response.campaign_id).form_id)
+        items = forms.form_items(session, campaign.id and response.campaign_id and
+                                 campaigns.get_campaign(session, response.campaign_id).form_id)
     assert [scores[i.id] for i in items] == [int(c) for c in SCORES]
     assert response.improve == "电梯间卫生要加强" and response.respondent_phone == "13800000000"
 
@@ -119,9 +119,9 @@ async def test_missing_name_shows_at_the_field_and_keeps_the_form(
 
 async def test_second_form_asks_to_replace(db, make_app, receptionist, campaign, site):  # noqa: F811
     with db.write() as session:
-        survey.record_response(session, by=receptionist, campaign_id=campaign.id,
-                               unit_id=site["1-1-401"], ratings=[1] * N_ITEMS, name="甲",
-                               phone="13900000001")
+        responses.record_response(session, by=receptionist, campaign_id=campaign.id,
+                                  unit_id=site["1-1-401"], ratings=[1] * N_ITEMS, name="甲",
+                                  phone="13900000001")
     app = make_app(login="desk1")
     async with app.run_test(size=SIZE) as pilot:
         await _open_entry(pilot, app)
@@ -163,14 +163,14 @@ async def test_distribution_view_marks_units(db, make_app, receptionist, campaig
         await settle(pilot)
         assert "2/9" in screen_text(app)
     with db.read() as session:
-        assert survey.progress(session, campaign.id).distributed == 2
+        assert rates.progress(session, campaign.id).distributed == 2
 
 
 async def test_statistics_and_report(db, make_app, supervisor, receptionist, campaign, site):  # noqa: F811
     with db.write() as session:
-        survey.record_response(session, by=receptionist, campaign_id=campaign.id,
-                               unit_id=site["1-1-301"], ratings=[5] * N_ITEMS, name="甲",
-                               phone="13900000001", improve="希望增加快递柜")
+        responses.record_response(session, by=receptionist, campaign_id=campaign.id,
+                                  unit_id=site["1-1-301"], ratings=[5] * N_ITEMS, name="甲",
+                                  phone="13900000001", improve="希望增加快递柜")
     app = make_app(login="boss")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -228,13 +228,13 @@ async def test_switch_campaign_then_follow_up_an_opinion(
 
     with clock.freeze(datetime(2025, 12, 20, 9, 0)):
         with db.write() as session:
-            dec = survey.open_campaign(session, by=supervisor, year=2025, half=2)
-            survey.record_response(session, by=receptionist, campaign_id=dec.id,
-                                   unit_id=site["1-1-301"], ratings=[4] * N_ITEMS, name="甲",
-                                   phone="13900000001", improve="车库灯太暗")
-            survey.close_collection(session, by=supervisor, campaign_id=dec.id)
+            dec = campaigns.open_campaign(session, by=supervisor, year=2025, half=2)
+            responses.record_response(session, by=receptionist, campaign_id=dec.id,
+                                      unit_id=site["1-1-301"], ratings=[4] * N_ITEMS, name="甲",
+                                      phone="13900000001", improve="车库灯太暗")
+            campaigns.close_collection(session, by=supervisor, campaign_id=dec.id)
     with db.write() as session:
-        survey.open_campaign(session, by=supervisor, year=2026, half=1)
+        campaigns.open_campaign(session, by=supervisor, year=2026, half=1)
     app = make_app(login="boss")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -275,7 +275,7 @@ async def test_switch_campaign_then_follow_up_an_opinion(
     with db.read() as session:
         [item] = session.execute(select(SurveyFollowUp)).scalars().all()
     assert item.status == FollowUpStatus.REPLIED and item.answer == "已更换车库灯具"
-    assert item.department == survey.DEPARTMENTS[0] and item.reply_channel == "phone"
+    assert item.department == constants.DEPARTMENTS[0] and item.reply_channel == "phone"
 
 
 async def test_the_printed_form_number_opens_its_unit(  # noqa: F811
@@ -283,7 +283,7 @@ async def test_the_printed_form_number_opens_its_unit(  # noqa: F811
     """The number on the blank questionnaire (deskapp print survey-forms) opens that unit's
     entry straight away; a form of another campaign or no unit is refused at the field."""
     with db.read() as session:
-        number = survey.form_number(survey.get_campaign(session, campaign.id), site["1-1-301"])
+        number = distribution.form_number(campaigns.get_campaign(session, campaign.id), site["1-1-301"])
         other = f"MY{campaign.year - 1}{campaign.half}-{site['1-1-301']:05d}"
     app = make_app(login="desk1")
     async with app.run_test(size=SIZE) as pilot:
@@ -366,13 +366,13 @@ async def test_response_and_followup_keys_follow_the_service(  # noqa: F811
     from deskapp.tui.screens.survey import open_response
 
     with db.write() as session:
-        kept = survey.record_response(session, by=receptionist, campaign_id=campaign.id,
+        kept = responses.record_response(session, by=receptionist, campaign_id=campaign.id,
                                       unit_id=site["1-1-301"], ratings=[4] * N_ITEMS,
                                       name="甲", phone="13900000001", improve="车库灯太暗")
-        voided = survey.record_response(session, by=receptionist, campaign_id=campaign.id,
+        voided = responses.record_response(session, by=receptionist, campaign_id=campaign.id,
                                         unit_id=site["1-1-302"], ratings=[3] * N_ITEMS,
                                         name="乙", phone="13900000002")
-        survey.void_response(session, by=supervisor, response_id=voided.id, reason="重复录入")
+        responses.void_response(session, by=supervisor, response_id=voided.id, reason="重复录入")
         kept_id, voided_id = kept.id, voided.id
     app = make_app(login="desk1")
     async with app.run_test(size=SIZE) as pilot:

@@ -13,11 +13,11 @@ from sqlmodel import select
 from textual.widgets import Input
 
 from deskapp import clock
-from deskapp.db.models.cashier import DailyClose, Receipt
+from deskapp.db.models.cashier import DailyClose, PayMethod, Receipt
 from deskapp.db.models.reception import ContactChannel, ContactKind
-from deskapp.services.cashier import cashier as c
-from deskapp.services.reception import reception
-from deskapp.services.renovation import renovation as reno
+from deskapp.services.cashier import fees, payments
+from deskapp.services.reception import contacts as reception_contacts
+from deskapp.services.renovation import queries
 from deskapp.tui import areas
 from deskapp.tui.screens.cashier import CashierScreen
 from deskapp.tui.screens.cashier_forms import ReasonForm, ReceiptDetail
@@ -43,19 +43,19 @@ def _home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 def site(db, supervisor, receptionist, specialist, frozen_now: datetime) -> Site:
     st = make_site(db, supervisor, receptionist, specialist)
     with st.write() as s:
-        c.generate_bills(s, by=st.desk, period="2026-10")
-        c.generate_bills(s, by=st.desk, period="2026-11")
+        fees.generate_bills(s, by=st.desk, period="2026-10")
+        fees.generate_bills(s, by=st.desk, period="2026-11")
     return st
 
 
 def _pay(st: Site, unit_id: int, *, by=None, request: str) -> Receipt:  # type: ignore[no-untyped-def]
     """A payment made elsewhere (another desk, another session): every open bill, cash."""
     with st.write() as s:
-        bills = c.open_bills(s, unit_id)
+        bills = fees.open_bills(s, unit_id)
         total = sum(b.amount_fen for b in bills)
-        return c.take_payment(s, by=by or st.desk, request_id=request, unit_id=unit_id,
+        return payments.take_payment(s, by=by or st.desk, request_id=request, unit_id=unit_id,
                               bill_ids=[b.id for b in bills],
-                              tenders=[c.Tender(c.PayMethod.CASH, total)])
+                              tenders=[payments.Tender(PayMethod.CASH, total)])
 
 
 async def _area(pilot, key: str) -> None:  # type: ignore[no-untyped-def]
@@ -105,7 +105,7 @@ async def test_f6_receipts_enter_opens_the_newest_after_a_payment_elsewhere(site
         await pilot.press("down")
         assert receipts.current_id == second.id
         with site.write() as s:
-            c.generate_bills(s, by=site.desk, period="2026-12")
+            fees.generate_bills(s, by=site.desk, period="2026-12")
         _pay(site, site.home, by=site.desk2, request="r4")
         receipts.refresh_data()
         await settle(pilot)
@@ -125,7 +125,7 @@ def reception_site(db, receptionist, supervisor):  # type: ignore[no-untyped-def
 
 def _contact(db, by, unit_id: int, content: str) -> int:  # type: ignore[no-untyped-def]
     with db.write() as s:
-        return reception.log_contact(s, by=by, data=reception.ContactCreate(
+        return reception_contacts.log_contact(s, by=by, data=reception_contacts.ContactCreate(
             channel=ContactChannel.WALK_IN, kind=ContactKind.ENQUIRY, content=content,
             unit_id=unit_id)).id
 
@@ -186,7 +186,7 @@ async def test_void_of_a_held_deposit_from_f6_is_refused_and_f4_stays_true(
         db, make_app, receptionist, supervisor, standards, unit_id) -> None:
     filing_id, _ = reno_site._approved(db, receptionist, unit_id)
     with db.read() as s:
-        filing = reno.get_filing(s, filing_id)
+        filing = queries.get_filing(s, filing_id)
         number, receipt_no = filing.number, filing.deposit_receipt_no
     app = make_app(login="boss")
     async with app.run_test(size=SIZE) as pilot:
@@ -217,13 +217,13 @@ async def test_void_of_a_held_deposit_from_f6_is_refused_and_f4_stays_true(
         assert "保证金在押 1 户，合计 ¥3,000.00" in screen_text(app)
     with db.read() as s:
         assert not s.exec(select(Receipt).where(Receipt.number == receipt_no)).one().voided
-        assert reno.get_filing(s, filing_id).deposit_receipt_no == receipt_no
+        assert queries.get_filing(s, filing_id).deposit_receipt_no == receipt_no
 
 
 @pytest.fixture
 def standards(db) -> None:  # type: ignore[no-untyped-def]
     with db.write() as s:
-        c.load_standards(s, by=None)
+        fees.load_standards(s, by=None)
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ import deskapp.demo.cashier as demo_cashier
 from deskapp.db.engine import Database
 from deskapp.db.models.cashier import ArrearsReminder, CloseStatus, DailyClose, Receipt
 from deskapp.services import audit, demo
-from deskapp.services.cashier import cashier as c
+from deskapp.services.cashier import arrears, close
 from deskapp.services.cashier.close import check_series, unclosed_days
 
 TODAY = date(2026, 11, 30)
@@ -35,10 +35,10 @@ def test_demo_cashier_activity_is_consistent(built: Database) -> None:
         statuses = set(s.exec(select(DailyClose.status)).all())
         assert {CloseStatus.CLOSED, CloseStatus.AWAITING_SIGNOFF,
                 CloseStatus.SIGNED_OFF} <= statuses
-        totals = c.arrears_totals(s, as_of=TODAY)
+        totals = arrears.arrears_totals(s, as_of=TODAY)
         assert totals.units > 20 and totals.over_180_fen > 0 and totals.d0_30_fen > 0
         assert s.exec(select(func.count()).select_from(ArrearsReminder)).one() > 5
-        month = c.monthly_summary(s, year=2026, month=11)
+        month = close.monthly_summary(s, year=2026, month=11)
         assert month.collected_fen > 0 and month.refunds >= 1 and month.billed > 0
         assert sum(month.by_method.values()) == month.collected_fen
         assert audit.verify(s).ok

@@ -31,7 +31,9 @@ from deskapp.db.models.cashier import (
 )
 from deskapp.errors import Conflict, ValidationError
 from deskapp.money import multiply_rate
-from deskapp.services.cashier import cashier as c
+from deskapp.services.cashier import close as cashier_close
+from deskapp.services.cashier import fees, refunds
+from deskapp.services.cashier import payments as cashier_payments
 from tests.unit.test_cashier import Site, make_site
 
 HYPO = settings(max_examples=25, deadline=None,
@@ -47,7 +49,7 @@ def plain_site(db, supervisor, receptionist, specialist) -> Site:
 
 
 def _charge(s, st: Site, amounts: list[int]) -> list[int]:
-    return [c.add_charge(s, by=st.desk, unit_id=st.home, fee_code="SV-MOVE", amount_fen=a,
+    return [fees.add_charge(s, by=st.desk, unit_id=st.home, fee_code="SV-MOVE", amount_fen=a,
                          description="服务").id for a in amounts]
 
 
@@ -68,17 +70,17 @@ def test_numbers_contiguous_and_receipts_match_the_ledger(plain_site: Site, paym
             with st_.write() as s:
                 ids = _charge(s, st_, amounts)
                 tendered = sum(amounts) + 1000 if method == PayMethod.CASH else None
-                receipt = c.take_payment(s, by=st_.desk, request_id=uuid.uuid4().hex,
+                receipt = cashier_payments.take_payment(s, by=st_.desk, request_id=uuid.uuid4().hex,
                                          unit_id=st_.home, bill_ids=ids,
-                                         tenders=[c.Tender(method, sum(amounts), tendered)])
+                                         tenders=[cashier_payments.Tender(method, sum(amounts), tendered)])
             if void:
                 with st_.write() as s:
-                    c.void_receipt(s, by=st_.boss, receipt_id=receipt.id, reason="测试作废")
+                    cashier_payments.void_receipt(s, by=st_.boss, receipt_id=receipt.id, reason="测试作废")
             with st_.write() as s:  # a bad attempt in between uses no number
                 with pytest.raises(ValidationError):
-                    c.take_payment(s, by=st_.desk, request_id=uuid.uuid4().hex,
+                    cashier_payments.take_payment(s, by=st_.desk, request_id=uuid.uuid4().hex,
                                    unit_id=st_.home, bill_ids=_charge(s, st_, [100]),
-                                   tenders=[c.Tender(PayMethod.CASH, 99)])
+                                   tenders=[cashier_payments.Tender(PayMethod.CASH, 99)])
     with st_.db.read() as s:
         seqs = sorted(s.exec(select(Receipt.seq).where(Receipt.series == "SJ2026")).all())
         assert seqs == list(range(1, len(seqs) + 1))
@@ -114,14 +116,14 @@ def test_refunds_never_exceed_what_was_paid(plain_site: Site, paid: int, attempt
     with clock.freeze(datetime(2026, 11, 30, 10, 0)):
         with st_.write() as s:
             ids = _charge(s, st_, [paid])
-            receipt = c.take_payment(s, by=st_.desk, request_id=uuid.uuid4().hex,
+            receipt = cashier_payments.take_payment(s, by=st_.desk, request_id=uuid.uuid4().hex,
                                      unit_id=st_.home, bill_ids=ids,
-                                     tenders=[c.Tender(PayMethod.WECHAT, paid)])
+                                     tenders=[cashier_payments.Tender(PayMethod.WECHAT, paid)])
         refunded = 0
         for amount in attempts:
             try:
                 with st_.write() as s:
-                    c.refund(s, by=st_.boss, receipt_id=receipt.id, amount_fen=amount,
+                    refunds.refund(s, by=st_.boss, receipt_id=receipt.id, amount_fen=amount,
                              reason="退款测试", request_id=uuid.uuid4().hex,
                              bill_ids=ids if amount % 2 else None)
             except ValidationError:
@@ -154,39 +156,39 @@ def test_a_closed_day_never_changes(plain_site: Site, before, after) -> None:
         for amount in before:
             with st_.write() as s:
                 ids = _charge(s, st_, [amount])
-                receipts.append(c.take_payment(
+                receipts.append(cashier_payments.take_payment(
                     s, by=st_.desk, request_id=uuid.uuid4().hex, unit_id=st_.home,
-                    bill_ids=ids, tenders=[c.Tender(PayMethod.CASH, amount)]).id)
+                    bill_ids=ids, tenders=[cashier_payments.Tender(PayMethod.CASH, amount)]).id)
         with st_.write() as s:
-            close = c.close_day(s, by=st_.desk, opening_float_fen=10000,
+            close = cashier_close.close_day(s, by=st_.desk, opening_float_fen=10000,
                                 counted={100: sum(before) // 100 + 100})
         with st_.db.read() as s:
             snapshot = s.get(DailyClose, close.id).model_dump()
-            summary = c.day_summary(s, staff_id=st_.desk.id, business_date=day.date())
+            summary = cashier_close.day_summary(s, staff_id=st_.desk.id, business_date=day.date())
             figures = (summary.by_method, summary.receipts_valid, summary.receipts_void)
         for op, amount in after:
             with pytest.raises((Conflict, ValidationError)), st_.write() as s:
                 if op == "pay":
                     ids = _charge(s, st_, [amount])
-                    c.take_payment(s, by=st_.desk, request_id=uuid.uuid4().hex,
+                    cashier_payments.take_payment(s, by=st_.desk, request_id=uuid.uuid4().hex,
                                    unit_id=st_.home, bill_ids=ids,
-                                   tenders=[c.Tender(PayMethod.CASH, amount)])
+                                   tenders=[cashier_payments.Tender(PayMethod.CASH, amount)])
                 elif op == "void":
                     if not receipts:
                         raise Conflict("cashier.void.day_closed", number="", date="")
-                    c.void_receipt(s, by=st_.boss, receipt_id=receipts[amount % len(receipts)],
+                    cashier_payments.void_receipt(s, by=st_.boss, receipt_id=receipts[amount % len(receipts)],
                                    reason="日结后作废")
                 elif op == "refund":
                     if not receipts:
                         raise ValidationError("cashier.refund.exceeds", max="")
-                    c.refund(s, by=st_.boss, receipt_id=receipts[amount % len(receipts)],
+                    refunds.refund(s, by=st_.boss, receipt_id=receipts[amount % len(receipts)],
                              amount_fen=1, reason="日结后退款", request_id=uuid.uuid4().hex,
                              cashier=st_.desk)
                 else:
-                    c.close_day(s, by=st_.desk, opening_float_fen=amount, counted={})
+                    cashier_close.close_day(s, by=st_.desk, opening_float_fen=amount, counted={})
         with st_.db.read() as s:
             assert s.get(DailyClose, close.id).model_dump() == snapshot
-            again = c.day_summary(s, staff_id=st_.desk.id, business_date=day.date())
+            again = cashier_close.day_summary(s, staff_id=st_.desk.id, business_date=day.date())
             assert (again.by_method, again.receipts_valid, again.receipts_void) == figures
 
 
@@ -227,9 +229,9 @@ def _desk_worker(url: str, staff_id: int, unit_id: int, bill_ids: list[int], sta
         for bill_id in bill_ids:
             with db.write() as s:
                 amount = s.get(Bill, bill_id).amount_fen
-                receipt = c.take_payment(s, by=staff, request_id=uuid.uuid4().hex,
+                receipt = cashier_payments.take_payment(s, by=staff, request_id=uuid.uuid4().hex,
                                          unit_id=unit_id, bill_ids=[bill_id],
-                                         tenders=[c.Tender(PayMethod.CASH, amount)])
+                                         tenders=[cashier_payments.Tender(PayMethod.CASH, amount)])
                 issued.append(receipt.number)
         results.put((staff_id, issued, ""))
     except Exception as err:  # noqa: BLE001 — reported to the test
@@ -241,9 +243,9 @@ def _desk_worker(url: str, staff_id: int, unit_id: int, bill_ids: list[int], sta
 def test_two_processes_take_payments_without_duplicate_or_gap(plain_site: Site) -> None:
     st_ = plain_site
     with st_.write() as s:
-        mine = [c.add_charge(s, by=st_.desk, unit_id=st_.home, fee_code="SV-MOVE",
+        mine = [fees.add_charge(s, by=st_.desk, unit_id=st_.home, fee_code="SV-MOVE",
                              amount_fen=100 + i, description=f"A{i}").id for i in range(PER_DESK)]
-        theirs = [c.add_charge(s, by=st_.desk2, unit_id=st_.home2, fee_code="SV-MOVE",
+        theirs = [fees.add_charge(s, by=st_.desk2, unit_id=st_.home2, fee_code="SV-MOVE",
                                amount_fen=200 + i, description=f"B{i}").id
                   for i in range(PER_DESK)]
     ctx = multiprocessing.get_context("spawn")

@@ -24,7 +24,7 @@ from deskapp.db.models.complaints import (
 from deskapp.errors import Conflict, InvalidTransition, PermissionDenied, ValidationError
 from deskapp.services import audit, hooks, units
 from deskapp.services import staff as staff_svc
-from deskapp.services.complaints import complaints as cs
+from deskapp.services.complaints import deadlines, intake, labels, overdue, queries, workflow
 from deskapp.services.listing import ListQuery
 from tests.conftest import PASSWORD
 
@@ -49,18 +49,18 @@ def other_specialist(db, supervisor):
                                       role=Role.SPECIALIST, password=PASSWORD)
 
 
-def data(**over) -> cs.ComplaintCreate:
+def data(**over) -> intake.ComplaintCreate:
     base = dict(complainant_name="张三", content="楼上装修噪音，晚上十点还在施工",
                 channel=ContactChannel.PHONE, category_code="service",
                 complainant_phone="138 1234 5678", request="要求停止夜间施工",
                 target_department="security", heard=True, asked=True, recorded=True)
     base.update(over)
-    return cs.ComplaintCreate(**base)
+    return intake.ComplaintCreate(**base)
 
 
 def register(db, by, **over) -> Complaint:
     with db.write() as s:
-        return cs.create_complaint(s, by=by, data=data(**over))
+        return intake.create_complaint(s, by=by, data=data(**over))
 
 
 def run(db, fn, **kw):
@@ -71,14 +71,14 @@ def run(db, fn, **kw):
 def walk_to(db, c, by, state: ComplaintState):
     """Drive a valid complaint along the happy path up to ``state``."""
     steps = [
-        (ComplaintState.VALID, cs.classify, {"valid": True}),
-        (ComplaintState.INVESTIGATED, cs.investigate, {"findings": "3-1-1301 装修队超时施工"}),
-        (ComplaintState.ASSIGNED, cs.fix_responsible,
+        (ComplaintState.VALID, workflow.classify, {"valid": True}),
+        (ComplaintState.INVESTIGATED, workflow.investigate, {"findings": "3-1-1301 装修队超时施工"}),
+        (ComplaintState.ASSIGNED, workflow.fix_responsible,
          {"department": "security", "person": "王队长"}),
-        (ComplaintState.SOLUTION, cs.record_solution, {"solution": "通知装修队晚八点后停工"}),
-        (ComplaintState.REPLIED, cs.reply, {"method": "phone", "text": "已通知，今晚起停工"}),
-        (ComplaintState.VISITED, cs.record_return_visit, {"satisfied": True, "score": 5}),
-        (ComplaintState.ARCHIVED, cs.archive, {"summary": "处理及时"}),
+        (ComplaintState.SOLUTION, workflow.record_solution, {"solution": "通知装修队晚八点后停工"}),
+        (ComplaintState.REPLIED, workflow.reply, {"method": "phone", "text": "已通知，今晚起停工"}),
+        (ComplaintState.VISITED, workflow.record_return_visit, {"satisfied": True, "score": 5}),
+        (ComplaintState.ARCHIVED, workflow.archive, {"summary": "处理及时"}),
     ]
     order = [ComplaintState.REGISTERED] + [target for target, _, _ in steps]
     for target, fn, kw in steps:
@@ -87,11 +87,11 @@ def walk_to(db, c, by, state: ComplaintState):
         c = run(db, fn, by=by, complaint_id=c.id, **kw)
         if isinstance(c, ServiceVisit):
             with db.read() as s:
-                c = cs.get_complaint(s, c.complaint_id)
+                c = queries.get_complaint(s, c.complaint_id)
         if target == state:
             break
     with db.read() as s:
-        return cs.get_complaint(s, c.id)
+        return queries.get_complaint(s, c.id)
 
 
 # --------------------------------------------------------------------------- registration
@@ -111,7 +111,7 @@ def test_register_numbers_gap_free_and_records_owner_and_timeline(db, receptioni
     assert a.first_response_due == datetime(2026, 12, 1, 10, 0)
     assert a.close_due == datetime(2026, 12, 3, 10, 0)
     with db.read() as s:
-        line = cs.timeline(s, a.id)
+        line = queries.timeline(s, a.id)
         assert [e.kind for e in line] == [EventKind.REGISTERED]
         assert "李专员" in line[0].text and line[0].who == "张前台"
         entries = audit.entries_for(s, entity="complaint", entity_id=a.id)
@@ -174,9 +174,9 @@ def test_major_complaint_is_escalated_at_once_to_whom_chosen(db, specialist, fro
     c = register(db, specialist, major=True, escalate_to="director")
     assert c.escalated_to == EscalationTarget.DIRECTOR and c.escalated_at == frozen_now
     with db.read() as s:
-        kinds = [e.kind for e in cs.timeline(s, c.id)]
+        kinds = [e.kind for e in queries.timeline(s, c.id)]
         assert kinds == [EventKind.REGISTERED, EventKind.ESCALATED]
-        assert "服务中心总监" in cs.timeline(s, c.id)[1].text
+        assert "服务中心总监" in queries.timeline(s, c.id)[1].text
 
 
 # --------------------------------------------------------------------------- workflow
@@ -194,7 +194,7 @@ def test_happy_path_valid_complaint_to_archive(db, specialist, frozen_now):
     assert c.close_minutes == 2 * 1440 and c.closed_at == frozen_now + timedelta(days=2)
     assert c.satisfied is True and c.satisfaction == 5 and c.visited_at is not None
     with db.read() as s:
-        events = cs.timeline(s, c.id)
+        events = queries.timeline(s, c.id)
         assert [e.kind for e in events] == [
             EventKind.REGISTERED, EventKind.CLASSIFIED, EventKind.INVESTIGATED,
             EventKind.RESPONSIBLE, EventKind.SOLUTION, EventKind.REPLIED,
@@ -208,52 +208,52 @@ def test_invalid_complaint_reply_with_reason_then_archive_without_visit(db, spec
                                                                        frozen_now):
     c = register(db, specialist)
     with pytest.raises(ValidationError) as err:  # an invalid judgement needs its reason
-        run(db, cs.classify, by=specialist, complaint_id=c.id, valid=False, reason=" ")
+        run(db, workflow.classify, by=specialist, complaint_id=c.id, valid=False, reason=" ")
     assert err.value.field == "reason"
-    run(db, cs.classify, by=specialist, complaint_id=c.id, valid=False,
+    run(db, workflow.classify, by=specialist, complaint_id=c.id, valid=False,
         reason="属市政道路施工，非物业服务范围")
-    run(db, cs.reply, by=specialist, complaint_id=c.id, method="phone",
+    run(db, workflow.reply, by=specialist, complaint_id=c.id, method="phone",
         text="已婉转说明原因并提供街道办电话")
     with pytest.raises(InvalidTransition) as err:
-        run(db, cs.record_return_visit, by=specialist, complaint_id=c.id, satisfied=True,
+        run(db, workflow.record_return_visit, by=specialist, complaint_id=c.id, satisfied=True,
             score=4)
     assert err.value.key == "complaints.visit.invalid_complaint"
-    c = run(db, cs.archive, by=specialist, complaint_id=c.id)
+    c = run(db, workflow.archive, by=specialist, complaint_id=c.id)
     assert c.state == ComplaintState.ARCHIVED and c.valid is False
 
 
 def test_unsatisfied_return_visit_goes_back_to_handling(db, specialist, frozen_now):
     c = walk_to(db, register(db, specialist), specialist, ComplaintState.REPLIED)
     with pytest.raises(ValidationError) as err:  # not satisfied: say why
-        run(db, cs.record_return_visit, by=specialist, complaint_id=c.id, satisfied=False,
+        run(db, workflow.record_return_visit, by=specialist, complaint_id=c.id, satisfied=False,
             score=2)
     assert err.value.field == "note"
-    run(db, cs.record_return_visit, by=specialist, complaint_id=c.id, satisfied=False, score=2,
+    run(db, workflow.record_return_visit, by=specialist, complaint_id=c.id, satisfied=False, score=2,
         note="晚上仍有噪音")
     with db.read() as s:
-        c = cs.get_complaint(s, c.id)
+        c = queries.get_complaint(s, c.id)
         assert c.state == ComplaintState.ASSIGNED and c.reopened == 1 and c.satisfied is False
-        assert cs.next_step(c) == "solution"
+        assert queries.next_step(c) == "solution"
     with pytest.raises(InvalidTransition):  # cannot archive: no satisfied visit
-        run(db, cs.archive, by=specialist, complaint_id=c.id)
-    run(db, cs.fix_responsible, by=specialist, complaint_id=c.id, department="engineering")
-    run(db, cs.record_solution, by=specialist, complaint_id=c.id, solution="加装隔音并派人巡查")
-    run(db, cs.reply, by=specialist, complaint_id=c.id, method="visit", text="上门说明")
-    run(db, cs.record_return_visit, by=specialist, complaint_id=c.id, satisfied=True, score=4)
-    c = run(db, cs.archive, by=specialist, complaint_id=c.id)
+        run(db, workflow.archive, by=specialist, complaint_id=c.id)
+    run(db, workflow.fix_responsible, by=specialist, complaint_id=c.id, department="engineering")
+    run(db, workflow.record_solution, by=specialist, complaint_id=c.id, solution="加装隔音并派人巡查")
+    run(db, workflow.reply, by=specialist, complaint_id=c.id, method="visit", text="上门说明")
+    run(db, workflow.record_return_visit, by=specialist, complaint_id=c.id, satisfied=True, score=4)
+    c = run(db, workflow.archive, by=specialist, complaint_id=c.id)
     assert c.state == ComplaintState.ARCHIVED and c.satisfaction == 4
     with db.read() as s:
         assert len(s.exec(select(ServiceVisit).where(ServiceVisit.complaint_id == c.id)).all()) == 2
 
 
 ACTIONS = {
-    "classify": (cs.classify, {"valid": True}),
-    "investigate": (cs.investigate, {"findings": "原因"}),
-    "responsible": (cs.fix_responsible, {"department": "engineering"}),
-    "solution": (cs.record_solution, {"solution": "方案"}),
-    "reply": (cs.reply, {"method": "phone", "text": "答复"}),
-    "visit": (cs.record_return_visit, {"satisfied": True, "score": 5}),
-    "archive": (cs.archive, {}),
+    "classify": (workflow.classify, {"valid": True}),
+    "investigate": (workflow.investigate, {"findings": "原因"}),
+    "responsible": (workflow.fix_responsible, {"department": "engineering"}),
+    "solution": (workflow.record_solution, {"solution": "方案"}),
+    "reply": (workflow.reply, {"method": "phone", "text": "答复"}),
+    "visit": (workflow.record_return_visit, {"satisfied": True, "score": 5}),
+    "archive": (workflow.archive, {}),
 }
 ALLOWED = {
     ComplaintState.REGISTERED: {"classify"},
@@ -276,13 +276,13 @@ def test_state_machine_allows_exactly_the_next_step(db, specialist, frozen_now, 
     fn, kw = ACTIONS[action]
     before = (c.state, c.updated_at)
     with db.read() as s:
-        events_before = len(cs.timeline(s, c.id))
-    why = cs.why_not(c, action, by=specialist)  # what a refused key shows on screen
+        events_before = len(queries.timeline(s, c.id))
+    why = workflow.why_not(c, action, by=specialist)  # what a refused key shows on screen
     if action in ALLOWED[state]:
         assert why is None
         run(db, fn, by=specialist, complaint_id=c.id, **kw)
         with db.read() as s:
-            assert len(cs.timeline(s, c.id)) > events_before
+            assert len(queries.timeline(s, c.id)) > events_before
         return
     with pytest.raises(InvalidTransition) as err:
         run(db, fn, by=specialist, complaint_id=c.id, **kw)
@@ -290,36 +290,36 @@ def test_state_machine_allows_exactly_the_next_step(db, specialist, frozen_now, 
     if state == ComplaintState.ARCHIVED:
         assert err.value.key == "complaints.archived"
     with db.read() as s:  # nothing changed
-        again = cs.get_complaint(s, c.id)
+        again = queries.get_complaint(s, c.id)
         assert (again.state, again.updated_at) == before
-        assert len(cs.timeline(s, c.id)) == events_before
+        assert len(queries.timeline(s, c.id)) == events_before
 
 
 def test_why_not_names_the_owner_and_the_role(db, receptionist, specialist, other_specialist,
                                               frozen_now):
     c = register(db, specialist)
-    why = cs.why_not(c, "classify", by=other_specialist, owner_name="李专员")
+    why = workflow.why_not(c, "classify", by=other_specialist, owner_name="李专员")
     assert why is not None and why.key == "complaints.not_owner" and "李专员" in str(why)
-    assert cs.why_not(c, "take_over", by=other_specialist) is None
-    assert cs.why_not(c, "take_over", by=specialist).key == "complaints.already_owner"
-    assert cs.why_not(c, "classify", by=receptionist) is not None
-    assert cs.why_not(c, "reassign", by=specialist) is not None
-    assert cs.why_not(c, "note", by=receptionist) is None
+    assert workflow.why_not(c, "take_over", by=other_specialist) is None
+    assert workflow.why_not(c, "take_over", by=specialist).key == "complaints.already_owner"
+    assert workflow.why_not(c, "classify", by=receptionist) is not None
+    assert workflow.why_not(c, "reassign", by=specialist) is not None
+    assert workflow.why_not(c, "note", by=receptionist) is None
 
 
 def test_refusals_say_what_is_wrong(db, specialist, frozen_now):
     c = walk_to(db, register(db, specialist), specialist, ComplaintState.INVESTIGATED)
     with pytest.raises(InvalidTransition) as err:
-        run(db, cs.reply, by=specialist, complaint_id=c.id, method="phone", text="x")
+        run(db, workflow.reply, by=specialist, complaint_id=c.id, method="phone", text="x")
     assert err.value.key == "complaints.reply.no_responsible"
     assert "责任人" in str(err.value)
     c = walk_to(db, register(db, specialist), specialist, ComplaintState.VALID)
     with pytest.raises(InvalidTransition) as err:
-        run(db, cs.record_solution, by=specialist, complaint_id=c.id, solution="x")
+        run(db, workflow.record_solution, by=specialist, complaint_id=c.id, solution="x")
     assert "调查分析" in str(err.value)  # names the next step
     c = walk_to(db, register(db, specialist), specialist, ComplaintState.REPLIED)
     with pytest.raises(InvalidTransition) as err:
-        run(db, cs.archive, by=specialist, complaint_id=c.id)
+        run(db, workflow.archive, by=specialist, complaint_id=c.id)
     assert err.value.key == "complaints.archive.no_visit"
 
 
@@ -327,28 +327,28 @@ def test_return_visit_score_must_fit_the_outcome(db, specialist, frozen_now):
     c = walk_to(db, register(db, specialist), specialist, ComplaintState.REPLIED)
     for satisfied, score in ((True, 1), (True, 2), (False, 4), (False, 5)):
         with pytest.raises(ValidationError) as err:
-            run(db, cs.record_return_visit, by=specialist, complaint_id=c.id,
+            run(db, workflow.record_return_visit, by=specialist, complaint_id=c.id,
                 satisfied=satisfied, score=score, note="x")
         assert err.value.field == "score"
     for score in (0, 6):
         with pytest.raises(ValidationError):
-            run(db, cs.record_return_visit, by=specialist, complaint_id=c.id, satisfied=True,
+            run(db, workflow.record_return_visit, by=specialist, complaint_id=c.id, satisfied=True,
                 score=score)
 
 
 def test_reply_method_and_text_are_checked(db, specialist, frozen_now):
     c = walk_to(db, register(db, specialist), specialist, ComplaintState.SOLUTION)
     with pytest.raises(ValidationError) as err:
-        run(db, cs.reply, by=specialist, complaint_id=c.id, method="fax", text="x")
+        run(db, workflow.reply, by=specialist, complaint_id=c.id, method="fax", text="x")
     assert err.value.field == "method"
     with pytest.raises(ValidationError) as err:
-        run(db, cs.reply, by=specialist, complaint_id=c.id, method="phone", text="")
+        run(db, workflow.reply, by=specialist, complaint_id=c.id, method="phone", text="")
     assert err.value.field == "reply"
 
 
 def test_category_change_at_classification_moves_the_deadlines(db, specialist, frozen_now):
     c = register(db, specialist)
-    c = run(db, cs.classify, by=specialist, complaint_id=c.id, valid=True,
+    c = run(db, workflow.classify, by=specialist, complaint_id=c.id, valid=True,
             category_code="emergency")
     assert c.category_code == "emergency"
     assert c.first_response_due == frozen_now + timedelta(hours=1)
@@ -361,15 +361,15 @@ def test_category_change_at_classification_moves_the_deadlines(db, specialist, f
 def test_specialist_must_take_over_before_acting(db, specialist, other_specialist, frozen_now):
     c = register(db, specialist)
     with pytest.raises(PermissionDenied) as err:
-        run(db, cs.classify, by=other_specialist, complaint_id=c.id, valid=True)
+        run(db, workflow.classify, by=other_specialist, complaint_id=c.id, valid=True)
     assert "李专员" in str(err.value)
-    run(db, cs.take_over, by=other_specialist, complaint_id=c.id, note="李专员休假")
-    c = run(db, cs.classify, by=other_specialist, complaint_id=c.id, valid=True)
+    run(db, workflow.take_over, by=other_specialist, complaint_id=c.id, note="李专员休假")
+    c = run(db, workflow.classify, by=other_specialist, complaint_id=c.id, valid=True)
     assert c.owner_id == other_specialist.id
     with pytest.raises(PermissionDenied):  # the old owner no longer may
-        run(db, cs.investigate, by=specialist, complaint_id=c.id, findings="x")
+        run(db, workflow.investigate, by=specialist, complaint_id=c.id, findings="x")
     with pytest.raises(Conflict):
-        run(db, cs.take_over, by=other_specialist, complaint_id=c.id)
+        run(db, workflow.take_over, by=other_specialist, complaint_id=c.id)
 
 
 def test_receptionist_registers_but_does_not_handle(db, receptionist, specialist, frozen_now):
@@ -378,41 +378,41 @@ def test_receptionist_registers_but_does_not_handle(db, receptionist, specialist
         with pytest.raises(PermissionDenied):
             run(db, fn, by=receptionist, complaint_id=c.id, **kw)
     with pytest.raises(PermissionDenied):
-        run(db, cs.take_over, by=receptionist, complaint_id=c.id)
+        run(db, workflow.take_over, by=receptionist, complaint_id=c.id)
     with pytest.raises(PermissionDenied):
-        run(db, cs.reassign, by=receptionist, complaint_id=c.id, owner_id=specialist.id)
-    run(db, cs.add_note, by=receptionist, complaint_id=c.id, note="业主来电询问进度")  # allowed
+        run(db, workflow.reassign, by=receptionist, complaint_id=c.id, owner_id=specialist.id)
+    run(db, workflow.add_note, by=receptionist, complaint_id=c.id, note="业主来电询问进度")  # allowed
 
 
 def test_supervisor_reassigns_and_may_act_on_any(db, supervisor, specialist, other_specialist,
                                                 frozen_now):
     c = register(db, specialist)
     with pytest.raises(PermissionDenied):
-        run(db, cs.reassign, by=specialist, complaint_id=c.id, owner_id=other_specialist.id)
-    c = run(db, cs.reassign, by=supervisor, complaint_id=c.id, owner_id=other_specialist.id,
+        run(db, workflow.reassign, by=specialist, complaint_id=c.id, owner_id=other_specialist.id)
+    c = run(db, workflow.reassign, by=supervisor, complaint_id=c.id, owner_id=other_specialist.id,
             note="专项处理")
     assert c.owner_id == other_specialist.id
     with pytest.raises(Conflict):
-        run(db, cs.reassign, by=supervisor, complaint_id=c.id, owner_id=other_specialist.id)
-    run(db, cs.classify, by=supervisor, complaint_id=c.id, valid=True)
+        run(db, workflow.reassign, by=supervisor, complaint_id=c.id, owner_id=other_specialist.id)
+    run(db, workflow.classify, by=supervisor, complaint_id=c.id, valid=True)
     with db.read() as s:
-        assert "赵专员" in cs.timeline(s, c.id)[1].text
+        assert "赵专员" in queries.timeline(s, c.id)[1].text
 
 
 def test_escalation_rules(db, supervisor, specialist, frozen_now):
     c = register(db, specialist)
     with pytest.raises(PermissionDenied):  # not major: a specialist goes to the supervisor
-        run(db, cs.escalate, by=specialist, complaint_id=c.id, to="director", reason="业主情绪激动")
+        run(db, workflow.escalate, by=specialist, complaint_id=c.id, to="director", reason="业主情绪激动")
     with pytest.raises(ValidationError):
-        run(db, cs.escalate, by=specialist, complaint_id=c.id, to="supervisor", reason="")
-    c = run(db, cs.escalate, by=specialist, complaint_id=c.id, to="supervisor", reason="难以处理")
+        run(db, workflow.escalate, by=specialist, complaint_id=c.id, to="supervisor", reason="")
+    c = run(db, workflow.escalate, by=specialist, complaint_id=c.id, to="supervisor", reason="难以处理")
     assert c.escalated_to == EscalationTarget.SUPERVISOR
     with pytest.raises(Conflict):
-        run(db, cs.escalate, by=specialist, complaint_id=c.id, to="supervisor", reason="再报")
-    c = run(db, cs.escalate, by=supervisor, complaint_id=c.id, to="director", reason="涉及开发商")
+        run(db, workflow.escalate, by=specialist, complaint_id=c.id, to="supervisor", reason="再报")
+    c = run(db, workflow.escalate, by=supervisor, complaint_id=c.id, to="director", reason="涉及开发商")
     assert c.escalated_to == EscalationTarget.DIRECTOR
     major = register(db, specialist, major=True)  # escalated to the supervisor at once
-    major = run(db, cs.escalate, by=specialist, complaint_id=major.id, to="director",
+    major = run(db, workflow.escalate, by=specialist, complaint_id=major.id, to="director",
                 reason="重大投诉")
     assert major.escalated_to == EscalationTarget.DIRECTOR
 
@@ -420,22 +420,22 @@ def test_escalation_rules(db, supervisor, specialist, frozen_now):
 def test_amend_keeps_old_and_new_on_the_timeline(db, receptionist, specialist, frozen_now):
     c = register(db, receptionist, owner_id=specialist.id)
     with pytest.raises(ValidationError) as err:
-        run(db, cs.amend, by=receptionist, complaint_id=c.id,
+        run(db, workflow.amend, by=receptionist, complaint_id=c.id,
             changes={"complainant_phone": "139"}, reason="听错")
     assert err.value.field == "complainant_phone"
     with pytest.raises(ValidationError) as err:
-        run(db, cs.amend, by=receptionist, complaint_id=c.id, changes={"state": "archived"},
+        run(db, workflow.amend, by=receptionist, complaint_id=c.id, changes={"state": "archived"},
             reason="x")
     assert err.value.key == "complaints.amend.field_invalid"
-    c = run(db, cs.amend, by=receptionist, complaint_id=c.id,
+    c = run(db, workflow.amend, by=receptionist, complaint_id=c.id,
             changes={"complainant_phone": "13987654321", "place": "3号楼大堂"}, reason="电话听错")
     assert c.complainant_phone == "13987654321" and c.phone_tail == "4321"
     with db.read() as s:
-        note = cs.timeline(s, c.id)[-1].note
+        note = queries.timeline(s, c.id)[-1].note
     assert "138****5678 → 139****4321" in note and "电话听错" in note
-    run(db, cs.classify, by=specialist, complaint_id=c.id, valid=True)
+    run(db, workflow.classify, by=specialist, complaint_id=c.id, valid=True)
     with pytest.raises(PermissionDenied):  # after classification only the owner amends
-        run(db, cs.amend, by=receptionist, complaint_id=c.id, changes={"place": "x"}, reason="y")
+        run(db, workflow.amend, by=receptionist, complaint_id=c.id, changes={"place": "x"}, reason="y")
 
 
 # --------------------------------------------------------------------------- deadlines
@@ -455,18 +455,18 @@ def test_deadlines_across_midnight_and_month_and_year_ends(db, specialist):
     ]
     with db.read() as s:
         for received, cat, first, close in cases:
-            assert cs.deadlines_for(s, category_code=cat, received_at=received) == (first, close)
+            assert deadlines.deadlines_for(s, category_code=cat, received_at=received) == (first, close)
 
 
 def test_deadlines_overridden_by_settings(db, specialist, frozen_now):
     settings = {"complaints.first_response_hours.service": 2,
                 "complaints.close_hours.service": "36"}
     with db.read() as s:
-        first, close = cs.deadlines_for(s, category_code="service", received_at=frozen_now,
-                                        settings=settings)
+        first, close = deadlines.deadlines_for(s, category_code="service", received_at=frozen_now,
+                                               settings=settings)
     assert (first, close) == (frozen_now + timedelta(hours=2), frozen_now + timedelta(hours=36))
     with db.write() as s:
-        c = cs.create_complaint(s, by=specialist, data=data(), settings=settings)
+        c = intake.create_complaint(s, by=specialist, data=data(), settings=settings)
     assert c.first_response_due == frozen_now + timedelta(hours=2)
 
 
@@ -475,10 +475,10 @@ def test_deadlines_count_elapsed_time_across_a_dst_change(db):
     try:
         with db.read() as s:
             # 2026-03-29 02:00 CET → 03:00 CEST: 24 h after Saturday 12:00 is Sunday 13:00
-            first, _ = cs.deadlines_for(s, category_code="service",
-                                        received_at=datetime(2026, 3, 28, 12, 0))
+            first, _ = deadlines.deadlines_for(s, category_code="service",
+                                               received_at=datetime(2026, 3, 28, 12, 0))
         assert first == datetime(2026, 3, 29, 13, 0)
-        assert cs.elapsed_minutes(datetime(2026, 3, 28, 12, 0), datetime(2026, 3, 29, 13, 0)) \
+        assert labels.elapsed_minutes(datetime(2026, 3, 28, 12, 0), datetime(2026, 3, 29, 13, 0)) \
             == 24 * 60
     finally:
         clock.set_timezone("Asia/Shanghai")
@@ -487,25 +487,25 @@ def test_deadlines_count_elapsed_time_across_a_dst_change(db):
 def test_supervisor_changes_category_hours_and_adds_a_category(db, supervisor, specialist,
                                                               frozen_now):
     with pytest.raises(PermissionDenied):
-        run(db, cs.set_category_hours, by=specialist, code="fees", first_response_hours=4,
+        run(db, deadlines.set_category_hours, by=specialist, code="fees", first_response_hours=4,
             close_hours=48)
     with pytest.raises(ValidationError):
-        run(db, cs.set_category_hours, by=supervisor, code="fees", first_response_hours=48,
+        run(db, deadlines.set_category_hours, by=supervisor, code="fees", first_response_hours=48,
             close_hours=4)
-    run(db, cs.set_category_hours, by=supervisor, code="fees", first_response_hours=4,
+    run(db, deadlines.set_category_hours, by=supervisor, code="fees", first_response_hours=4,
         close_hours=48)
     c = register(db, specialist, category_code="fees")
     assert c.first_response_due == frozen_now + timedelta(hours=4)
-    run(db, cs.add_category, by=supervisor, code="parking", name="停车管理",
+    run(db, deadlines.add_category, by=supervisor, code="parking", name="停车管理",
         first_response_hours=12, close_hours=48)
     with pytest.raises(Conflict):
-        run(db, cs.add_category, by=supervisor, code="parking", name="停车",
+        run(db, deadlines.add_category, by=supervisor, code="parking", name="停车",
             first_response_hours=12, close_hours=48)
     with pytest.raises(ValidationError):
-        run(db, cs.add_category, by=supervisor, code="停车", name="停车",
+        run(db, deadlines.add_category, by=supervisor, code="停车", name="停车",
             first_response_hours=12, close_hours=48)
     assert register(db, specialist, category_code="parking").category_code == "parking"
-    assert cs.category_label("parking", {"parking": "停车管理"}) == "停车管理"
+    assert labels.category_label("parking", {"parking": "停车管理"}) == "停车管理"
 
 
 def test_overdue_is_flagged_and_escalated_once_by_the_system(db, specialist, frozen_now):
@@ -515,20 +515,20 @@ def test_overdue_is_flagged_and_escalated_once_by_the_system(db, specialist, fro
                      escalate_to="director")
     with clock.freeze(frozen_now + timedelta(hours=1, minutes=1)):
         with db.write() as s:
-            found = cs.escalate_overdue(s)
+            found = overdue.escalate_overdue(s)
         assert {c.id for c in found} == {late.id, major.id}
         with db.write() as s:
-            assert cs.escalate_overdue(s) == []  # idempotent
-            assert cs.attention_counts(s) == (2, 2)  # overdue; escalated and open
+            assert overdue.escalate_overdue(s) == []  # idempotent
+            assert overdue.attention_counts(s) == (2, 2)  # overdue; escalated and open
         with db.read() as s:
-            late = cs.get_complaint(s, late.id)
+            late = queries.get_complaint(s, late.id)
             assert late.escalated_to == EscalationTarget.SUPERVISOR
             assert late.overdue_at is not None
-            assert cs.timeline(s, late.id)[-1].who == "系统"
-            assert cs.get_complaint(s, major.id).escalated_to == EscalationTarget.DIRECTOR
-            assert cs.get_complaint(s, fine.id).escalated_to is None
-            ids = {r.id for r in cs.list_source(s).fetch(s, ListQuery({"flag": "overdue"}), 0,
-                                                         50)}
+            assert queries.timeline(s, late.id)[-1].who == "系统"
+            assert queries.get_complaint(s, major.id).escalated_to == EscalationTarget.DIRECTOR
+            assert queries.get_complaint(s, fine.id).escalated_to is None
+            ids = {r.id for r in queries.list_source(s).fetch(s, ListQuery({"flag": "overdue"}), 0,
+                                                              50)}
             assert ids == {late.id, major.id}
 
 
@@ -538,7 +538,7 @@ def test_login_sweeps_overdue_complaints(db, specialist, frozen_now):
         with db.write() as s:
             hooks.after_login(s, specialist, "前台1")
     with db.read() as s:
-        assert cs.get_complaint(s, c.id).overdue_at is not None
+        assert queries.get_complaint(s, c.id).overdue_at is not None
 
 
 def test_handover_lists_open_complaints_overdue_first(db, specialist, frozen_now):
@@ -563,10 +563,10 @@ def test_list_source_filters_search_and_masks(db, specialist, other_specialist, 
     a = register(db, specialist, unit_id=unit_id, content="地下车库漏水严重")
     b = register(db, specialist, category_code="fees", complainant_name="李四",
                  complainant_phone="13900001111", content="物业费多收")
-    run(db, cs.reassign, by=staff_svc_boss(db), complaint_id=b.id, owner_id=other_specialist.id)
+    run(db, workflow.reassign, by=staff_svc_boss(db), complaint_id=b.id, owner_id=other_specialist.id)
     walk_to(db, a, specialist, ComplaintState.ARCHIVED)
     with db.read() as s:
-        src = cs.list_source(s)
+        src = queries.list_source(s)
 
         def ids(**filters):
             search = filters.pop("search", "")
@@ -606,10 +606,10 @@ def test_every_action_is_audited(db, specialist, frozen_now):
 
 
 def test_format_minutes():
-    assert cs.format_minutes(None) == "—"
-    assert cs.format_minutes(0) == "0分"
-    assert cs.format_minutes(1530) == "1天1小时30分"
-    assert cs.format_minutes(Decimal("90.5")) == "1小时31分"
+    assert labels.format_minutes(None) == "—"
+    assert labels.format_minutes(0) == "0分"
+    assert labels.format_minutes(1530) == "1天1小时30分"
+    assert labels.format_minutes(Decimal("90.5")) == "1小时31分"
 
 
 # --------------------------------------------------------------------------- allowed actions
@@ -618,23 +618,23 @@ def test_format_minutes():
 def test_allowed_actions_follow_role_owner_and_state(db, receptionist, supervisor, specialist,
                                                      other_specialist, frozen_now):
     c = register(db, specialist)
-    mine = cs.allowed_actions(c, specialist)
+    mine = workflow.allowed_actions(c, specialist)
     assert mine == {"classify", "escalate", "note", "amend"}
     # another specialist must take it over first; a supervisor may act on any and take over
-    assert cs.allowed_actions(c, other_specialist) == {"take_over", "note"}
-    assert cs.allowed_actions(c, supervisor) == {"classify", "escalate", "note", "amend",
+    assert workflow.allowed_actions(c, other_specialist) == {"take_over", "note"}
+    assert workflow.allowed_actions(c, supervisor) == {"classify", "escalate", "note", "amend",
                                                   "take_over", "reassign"}
-    assert cs.allowed_actions(c, receptionist) == {"note"}
+    assert workflow.allowed_actions(c, receptionist) == {"note"}
     mine_at_desk = register(db, receptionist, owner_id=specialist.id)
-    assert cs.allowed_actions(mine_at_desk, receptionist) == {"note", "amend"}  # the receiver
+    assert workflow.allowed_actions(mine_at_desk, receptionist) == {"note", "amend"}  # the receiver
     c = walk_to(db, c, specialist, ComplaintState.ASSIGNED)
-    assert {"solution", "responsible"} <= cs.allowed_actions(c, specialist)
-    c = run(db, cs.escalate, by=specialist, complaint_id=c.id, to="supervisor", reason="难")
-    assert "escalate" not in cs.allowed_actions(c, specialist)  # not major: no further
-    assert "escalate" in cs.allowed_actions(c, supervisor)
+    assert {"solution", "responsible"} <= workflow.allowed_actions(c, specialist)
+    c = run(db, workflow.escalate, by=specialist, complaint_id=c.id, to="supervisor", reason="难")
+    assert "escalate" not in workflow.allowed_actions(c, specialist)  # not major: no further
+    assert "escalate" in workflow.allowed_actions(c, supervisor)
     c = walk_to(db, c, specialist, ComplaintState.ARCHIVED)
     for who in (receptionist, specialist, supervisor):
-        assert cs.allowed_actions(c, who) == frozenset()
+        assert workflow.allowed_actions(c, who) == frozenset()
 
 
 def test_allowed_actions_agree_with_the_workflow(db, supervisor, specialist, other_specialist,
@@ -642,14 +642,14 @@ def test_allowed_actions_agree_with_the_workflow(db, supervisor, specialist, oth
     """Every action offered works; every action refused by the service is not offered."""
     for who in (specialist, other_specialist, supervisor):
         c = register(db, specialist)
-        offered = cs.allowed_actions(c, who)
+        offered = workflow.allowed_actions(c, who)
         attempts = {
-            "classify": (cs.classify, {"valid": True}),
-            "take_over": (cs.take_over, {}),
-            "reassign": (cs.reassign, {"owner_id": other_specialist.id}),
-            "escalate": (cs.escalate, {"to": "supervisor", "reason": "难"}),
-            "note": (cs.add_note, {"note": "来电"}),
-            "amend": (cs.amend, {"changes": {"place": "大堂"}, "reason": "听错"}),
+            "classify": (workflow.classify, {"valid": True}),
+            "take_over": (workflow.take_over, {}),
+            "reassign": (workflow.reassign, {"owner_id": other_specialist.id}),
+            "escalate": (workflow.escalate, {"to": "supervisor", "reason": "难"}),
+            "note": (workflow.add_note, {"note": "来电"}),
+            "amend": (workflow.amend, {"changes": {"place": "大堂"}, "reason": "听错"}),
         }
         for action, (fn, kw) in attempts.items():
             fresh = register(db, specialist)

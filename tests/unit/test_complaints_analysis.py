@@ -11,7 +11,7 @@ import pytest
 from deskapp import clock
 from deskapp.db.models.complaints import ContactChannel
 from deskapp.errors import ValidationError
-from deskapp.services.complaints import complaints as cs
+from deskapp.services.complaints import figures, intake, workflow
 
 
 def at(text: str) -> datetime:
@@ -25,29 +25,29 @@ def step(db, when: str, fn, **kw):
 
 def register(db, by, when: str, *, category: str, channel: ContactChannel, dept: str = "",
              major: bool = False):
-    data = cs.ComplaintCreate(complainant_name="业主", content="投诉内容", channel=channel,
-                              category_code=category, complainant_phone="13812345678",
-                              target_department=dept, major=major, heard=True, asked=True,
-                              recorded=True)
-    return step(db, when, cs.create_complaint, by=by, data=data)
+    data = intake.ComplaintCreate(complainant_name="业主", content="投诉内容", channel=channel,
+                                  category_code=category, complainant_phone="13812345678",
+                                  target_department=dept, major=major, heard=True, asked=True,
+                                  recorded=True)
+    return step(db, when, intake.create_complaint, by=by, data=data)
 
 
 def handle(db, by, c, *, classify: str, reply: str, visits=(), archive: str | None = None):
     """Valid complaint: classify, investigate, responsible, solution at ``classify``, reply at
     ``reply``; ``visits`` = [(when, satisfied, score, re-reply time or None)]."""
-    step(db, classify, cs.classify, by=by, complaint_id=c.id, valid=True)
-    step(db, classify, cs.investigate, by=by, complaint_id=c.id, findings="原因")
-    step(db, classify, cs.fix_responsible, by=by, complaint_id=c.id, department="engineering")
-    step(db, classify, cs.record_solution, by=by, complaint_id=c.id, solution="方案")
-    step(db, reply, cs.reply, by=by, complaint_id=c.id, method="phone", text="答复")
+    step(db, classify, workflow.classify, by=by, complaint_id=c.id, valid=True)
+    step(db, classify, workflow.investigate, by=by, complaint_id=c.id, findings="原因")
+    step(db, classify, workflow.fix_responsible, by=by, complaint_id=c.id, department="engineering")
+    step(db, classify, workflow.record_solution, by=by, complaint_id=c.id, solution="方案")
+    step(db, reply, workflow.reply, by=by, complaint_id=c.id, method="phone", text="答复")
     for when, satisfied, score, again in visits:
-        step(db, when, cs.record_return_visit, by=by, complaint_id=c.id, satisfied=satisfied,
+        step(db, when, workflow.record_return_visit, by=by, complaint_id=c.id, satisfied=satisfied,
              score=score, note="" if satisfied else "仍有问题")
         if again:
-            step(db, again, cs.record_solution, by=by, complaint_id=c.id, solution="新方案")
-            step(db, again, cs.reply, by=by, complaint_id=c.id, method="visit", text="再答复")
+            step(db, again, workflow.record_solution, by=by, complaint_id=c.id, solution="新方案")
+            step(db, again, workflow.reply, by=by, complaint_id=c.id, method="visit", text="再答复")
     if archive:
-        step(db, archive, cs.archive, by=by, complaint_id=c.id)
+        step(db, archive, workflow.archive, by=by, complaint_id=c.id)
 
 
 @pytest.fixture
@@ -74,10 +74,10 @@ def dataset(db, specialist):
     # C3 — service/phone/security; invalid after 30 min, replied, archived: 90 min.
     c3 = register(db, by, "2026-11-20 08:00", category="service", channel=ContactChannel.PHONE,
                   dept="security")
-    step(db, "2026-11-20 08:30", cs.classify, by=by, complaint_id=c3.id, valid=False,
+    step(db, "2026-11-20 08:30", workflow.classify, by=by, complaint_id=c3.id, valid=False,
          reason="非物业范围")
-    step(db, "2026-11-20 09:00", cs.reply, by=by, complaint_id=c3.id, method="phone", text="说明")
-    step(db, "2026-11-20 09:30", cs.archive, by=by, complaint_id=c3.id)
+    step(db, "2026-11-20 09:00", workflow.reply, by=by, complaint_id=c3.id, method="phone", text="说明")
+    step(db, "2026-11-20 09:30", workflow.archive, by=by, complaint_id=c3.id)
     # C4 — emergency/via staff/engineering, major, never classified: overdue.
     register(db, by, "2026-11-28 20:00", category="emergency", channel=ContactChannel.VIA_STAFF,
              dept="engineering", major=True)
@@ -91,7 +91,7 @@ def dataset(db, specialist):
 
 def test_november_by_hand(db, dataset):
     with clock.freeze(at("2026-12-01 08:00")), db.read() as s:
-        f = cs.monthly_analysis(s, year=2026, month=11)
+        f = figures.monthly_analysis(s, year=2026, month=11)
     assert f.volume == 5  # C1..C5 (C0 is October, C6 December)
     assert {c.key: c.count for c in f.by_category} == {
         "service": 2, "fees": 1, "emergency": 1, "culture": 1}
@@ -128,7 +128,7 @@ def test_november_by_hand(db, dataset):
 
 def test_summary_is_the_analysis_and_serialises(db, dataset):
     with clock.freeze(at("2026-12-01 08:00")), db.read() as s:
-        summary = cs.monthly_summary(s, year=2026, month=11)
+        summary = figures.monthly_summary(s, year=2026, month=11)
         data = summary.as_dict()
     assert data["volume"] == 5 and data["previous"]["volume"] == 1
     assert data["close_p90_min"] == 7260 and data["return_visit_rate_pct"] == 75.0
@@ -140,17 +140,17 @@ def test_january_compares_with_december_of_the_year_before(db, specialist):
     register(db, specialist, "2027-01-01 00:00", category="service",
              channel=ContactChannel.PHONE)
     with clock.freeze(at("2027-01-02 08:00")), db.read() as s:
-        f = cs.monthly_analysis(s, year=2027, month=1)
+        f = figures.monthly_analysis(s, year=2027, month=1)
     assert f.volume == 1 and f.previous is not None
     assert (f.previous.year, f.previous.month, f.previous.volume) == (2026, 12, 1)
 
 
 def test_empty_month_and_bad_month(db, supervisor):
     with db.read() as s:
-        f = cs.monthly_analysis(s, year=2020, month=2)
+        f = figures.monthly_analysis(s, year=2020, month=2)
         assert f.volume == 0 and f.valid_share is None and f.first_response_median is None
         with pytest.raises(ValidationError):
-            cs.monthly_analysis(s, year=2026, month=13)
+            figures.monthly_analysis(s, year=2026, month=13)
 
 
 def test_median_of_odd_count(db, specialist):
@@ -158,8 +158,8 @@ def test_median_of_odd_count(db, specialist):
         c = register(db, specialist, f"2026-11-0{i + 1} 08:00", category="service",
                      channel=ContactChannel.PHONE)
         h, m = divmod(minutes, 60)
-        step(db, f"2026-11-0{i + 1} {8 + h:02d}:{m:02d}", cs.classify, by=specialist,
+        step(db, f"2026-11-0{i + 1} {8 + h:02d}:{m:02d}", workflow.classify, by=specialist,
              complaint_id=c.id, valid=True)
     with clock.freeze(at("2026-11-20 08:00")), db.read() as s:
-        f = cs.monthly_analysis(s, year=2026, month=11)
+        f = figures.monthly_analysis(s, year=2026, month=11)
     assert f.first_response_median == Decimal("50.0") and f.first_response_p90 == 500

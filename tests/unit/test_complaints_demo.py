@@ -9,7 +9,7 @@ from sqlmodel import select
 from deskapp import clock
 from deskapp.db.models.complaints import Complaint, ComplaintState, EscalationTarget
 from deskapp.services import audit
-from deskapp.services.complaints import complaints as cs
+from deskapp.services.complaints import figures, overdue
 from deskapp.services.complaints import visits as vs
 from deskapp.services.demo import build_demo
 
@@ -36,11 +36,11 @@ def test_demo_complaints(db, monkeypatch):
             assert any(c.valid is False and c.state == ComplaintState.ARCHIVED for c in found)
             assert any(c.reopened for c in found)
             assert any(c.escalated_to == EscalationTarget.DIRECTOR for c in found)
-            assert sum(cs.is_overdue(c) for c in found) >= 1
+            assert sum(overdue.is_overdue(c) for c in found) >= 1
             # every archived valid complaint had its satisfied return visit
             assert all(c.visited_at is not None for c in found
                        if c.valid and c.state == ComplaintState.ARCHIVED)
             assert len(vs.waiting_rectification(s)) >= 1
-            f = cs.monthly_analysis(s, year=2026, month=11)
+            f = figures.monthly_analysis(s, year=2026, month=11)
             assert f.volume > 0 and f.previous is not None and f.previous.volume > 0
             assert audit.verify(s).ok

@@ -268,14 +268,15 @@ def test_incident_bad_input_saves_nothing(db, receptionist, site, kwargs, field)
 
 
 def test_monthly_report_has_incident_section(db, supervisor, receptionist, site):
-    from deskapp.services.reports import reports
+    from deskapp.services.reports import layout as reports_layout
+    from deskapp.services.reports import monthly
 
     with db.write() as s:
         incidents.log(s, by=receptionist, kind="leak", place="B1 车库", reporter="保安",
                       told="王经理", occurred_at="08:00")
         occupants.move_out(s, by=receptionist, occupant_id=site["tenant"])
     with db.read() as s:
-        layout = reports.sections(reports.monthly_report(s, by=supervisor, year=2026, month=11))
+        layout = reports_layout.sections(monthly.monthly_report(s, by=supervisor, year=2026, month=11))
     [section] = [x for x in layout if x.key == "incidents"]
     values = {f.key: f.value for f in section.figures}
     assert values["incidents"] == 1 and values["incidents_open"] == 1
@@ -343,3 +344,13 @@ def test_trust_collector_bad_input(db, receptionist, site, unit_key):
             trust_keys.add_collector(s, by=receptionist, **args)
         assert err.value.key == key
     assert count(db, TrustKeyCollector) == 0
+
+
+def test_dates_typed_with_slashes_or_full_width_digits_are_read():
+    from deskapp.services.customer.common import day
+
+    with clock.freeze(datetime(2026, 11, 30, 10, 0)):
+        assert day("２０２６/11/01", field="moved_in") == date(2026, 11, 1)
+        with pytest.raises(ValidationError) as err:
+            day("11/01", field="moved_in")
+    assert err.value.key == "customer.date_invalid" and err.value.field == "moved_in"

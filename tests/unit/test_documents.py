@@ -224,14 +224,14 @@ def test_blank_questionnaire_carries_unit_surname_and_form_number(site_db: Datab
                                                                    tmp_path: Path) -> None:
     from deskapp.db.models import Unit
     from deskapp.services import units
-    from deskapp.services.survey import survey
+    from deskapp.services.survey import campaigns, distribution
 
     with site_db.read() as s:
-        campaign = survey.current_campaign(s)
-        ordered = survey.questionnaire_units(s, campaign.id)
+        campaign = campaigns.current_campaign(s)
+        ordered = distribution.questionnaire_units(s, campaign.id)
         unit = s.get(Unit, ordered[0])
         owner = units.owner_of(s, unit.id)
-        number = survey.form_number(campaign, unit.id)
+        number = distribution.form_number(campaign, unit.id)
         codes = [s.get(Unit, uid).code for uid in ordered[:40]]
     made = _produce(site_db, "survey-forms", number, {"documents_dir": str(tmp_path)})
     text = pdf_text(made.path.read_bytes())

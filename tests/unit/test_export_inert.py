@@ -131,11 +131,11 @@ def test_survey_report_xlsx(monkeypatch):
 
 def test_monthly_report_xlsx(db, supervisor, monkeypatch):
     from deskapp.printing import monthly_report
+    from deskapp.services.reports import monthly
     from deskapp.services.reports import render as reports_render
-    from deskapp.services.reports import reports
 
     with db.read() as s:
-        report = reports.monthly_report(s, by=supervisor, year=2026, month=11)
+        report = monthly.monthly_report(s, by=supervisor, year=2026, month=11)
     monkeypatch.setattr(reports_render, "header_lines", lambda r: [ATTACK, "+cmd"])
     data = monthly_report.render_xlsx(report)
     _assert_inert_xlsx(data)

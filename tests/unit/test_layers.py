@@ -33,7 +33,7 @@ KNOWN: set[tuple[str, str]] = set()  # none left: services render no paper
 # Circles between area packages still to untangle (function-local imports both ways):
 # an arrears reminder logs a reception contact; a work order's charge posts a receipt.
 KNOWN_CIRCLE_EDGES: set[tuple[str, str]] = {
-    ("deskapp.services.cashier.arrears", "deskapp.services.reception.reception"),
+    ("deskapp.services.cashier.arrears", "deskapp.services.reception.contacts"),
 }
 
 

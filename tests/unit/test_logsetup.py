@@ -14,8 +14,8 @@ from deskapp.db.engine import Database
 from deskapp.db.models.reception import Contact, ContactChannel, ContactKind
 from deskapp.errors import StorageError
 from deskapp.logsetup import log_file, setup_logging
-from deskapp.services.reception import reception
-from deskapp.services.reception.reception import ContactCreate
+from deskapp.services.reception import contacts
+from deskapp.services.reception.contacts import ContactCreate
 
 
 def test_log_file_honours_deskapp_home(monkeypatch, tmp_path):
@@ -56,7 +56,7 @@ def _readonly(db: Database) -> Database:
 
 
 def _log(database: Database, by) -> Contact:
-    return database.run_write(lambda s: reception.log_contact(s, by=by, data=ContactCreate(
+    return database.run_write(lambda s: contacts.log_contact(s, by=by, data=ContactCreate(
         channel=ContactChannel.PHONE, kind=ContactKind.ENQUIRY, content="询问停车", person_name="李四")))
 
 

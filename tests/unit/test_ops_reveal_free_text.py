@@ -11,7 +11,7 @@ from deskapp.db.models import AuditEntry, Staff
 from deskapp.db.models.reception import ContactChannel, ContactKind
 from deskapp.errors import ValidationError
 from deskapp.services import reveal
-from deskapp.services.reception import reception
+from deskapp.services.reception import contacts
 
 MOBILE = "13812345678"
 ID = "11010519491231002X"
@@ -19,7 +19,7 @@ ID = "11010519491231002X"
 
 def _contact(db: Database, by: Staff, content: str, action_taken: str = "") -> int:
     with db.write() as s:
-        return reception.log_contact(s, by=by, data=reception.ContactCreate(
+        return contacts.log_contact(s, by=by, data=contacts.ContactCreate(
             ContactChannel.PHONE, ContactKind.HELP, content, person_name="张三",
             action_taken=action_taken)).id
 

@@ -14,11 +14,11 @@ from typer.testing import CliRunner
 from deskapp.db import grants
 from deskapp.db.engine import Database
 from deskapp.db.models import Role
+from deskapp.db.models.reception import ContactChannel, ContactKind
 from deskapp.services import audit, site
 from deskapp.services import staff as staff_svc
-from deskapp.services.cashier import cashier as c
-from deskapp.services.cashier import close
-from deskapp.services.reception import reception
+from deskapp.services.cashier import close, fees, payments
+from deskapp.services.reception import contacts
 from tests.conftest import PASSWORD
 from tests.unit.test_cashier import make_site, pay_all
 
@@ -67,7 +67,7 @@ def test_the_desk_role_works_the_desk_and_nothing_more(pg_db: Database, desk_rol
                                     role=Role.SPECIALIST, password=PASSWORD)
     st = make_site(pg_db, boss, desk, cs)
     with pg_db.write() as s:
-        c.generate_bills(s, by=boss, period="2026-11")
+        fees.generate_bills(s, by=boss, period="2026-11")
     grants.apply_grants(pg_db.engine, desk_role)  # the test server trusts local logins
     grants.apply_grants(pg_db.engine, desk_role)  # idempotent
 
@@ -83,10 +83,10 @@ def test_the_desk_role_works_the_desk_and_nothing_more(pg_db: Database, desk_rol
         with as_desk.write() as s:
             wrong = pay_all(s, st, st.home)
         with as_desk.write() as s:
-            c.void_receipt(s, by=boss, receipt_id=wrong.id, reason="收错户")
+            payments.void_receipt(s, by=boss, receipt_id=wrong.id, reason="收错户")
         with as_desk.write() as s:
-            reception.log_contact(s, by=desk, data=reception.ContactCreate(
-                channel=reception.ContactChannel.PHONE, kind=reception.ContactKind.ENQUIRY,
+            contacts.log_contact(s, by=desk, data=contacts.ContactCreate(
+                channel=ContactChannel.PHONE, kind=ContactKind.ENQUIRY,
                 content="咨询停车月卡", unit_id=st.home))
         with as_desk.write() as s:
             assert staff_svc.sign_in(s, login="desk1", password="nope").error is not None
@@ -99,8 +99,8 @@ def test_the_desk_role_works_the_desk_and_nothing_more(pg_db: Database, desk_rol
             if day.status != close.CloseStatus.CLOSED:
                 close.sign_off_close(s, by=boss, close_id=day.id, note="差额已查明")
         with as_desk.read() as s:
-            assert c.get_receipt(s, wrong.id).voided
-            assert not c.get_receipt(s, kept.id).voided
+            assert payments.get_receipt(s, wrong.id).voided
+            assert not payments.get_receipt(s, kept.id).voided
             assert audit.verify(s).ok
         # What it may never do.
         for sql in REFUSED:

@@ -16,8 +16,9 @@ from deskapp.errors import Conflict, PermissionDenied, ValidationError
 from deskapp.services import hooks
 from deskapp.services import staff as staff_svc
 from deskapp.services.listing import ListQuery
-from deskapp.services.reception import reception
-from deskapp.services.reception.reception import ContactCreate, ContactSource, ContactUpdate
+from deskapp.services.reception import common, contacts, figures
+from deskapp.services.reception.contacts import ContactCreate, ContactUpdate
+from deskapp.services.reception.lists import ContactSource
 from tests.unit.test_reception_common import make_site
 
 NOW = datetime(2026, 11, 30, 10, 0)
@@ -33,7 +34,7 @@ def _log(db, by, **kw):
                          kind=kw.pop("kind", ContactKind.ENQUIRY),
                          content=kw.pop("content", "咨询物业费标准"), **kw)
     with db.write() as session:
-        return reception.log_contact(session, by=by, data=data)
+        return contacts.log_contact(session, by=by, data=data)
 
 
 def _count(db) -> int:
@@ -89,7 +90,7 @@ def test_complaint_is_never_logged_as_done(db, receptionist, site):
              content="楼上噪音", status=ContactStatus.DONE)
     assert c.status == ContactStatus.PENDING
     with db.write() as session, pytest.raises(ValidationError) as err:
-        reception.update_contact(session, by=receptionist, contact_id=c.id,
+        contacts.update_contact(session, by=receptionist, contact_id=c.id,
                                  data=ContactUpdate(status=ContactStatus.DONE))
     assert err.value.field == "status"
 
@@ -110,12 +111,12 @@ def test_every_desk_role_may_log_but_not_a_disabled_account(db, supervisor, rece
 def test_edit_keeps_history_in_the_audit_log(db, receptionist, specialist, site):
     c = _log(db, receptionist, unit_id=site.unit_a, status=ContactStatus.PENDING)
     with db.write() as session:
-        reception.update_contact(session, by=specialist, contact_id=c.id,
+        contacts.update_contact(session, by=specialist, contact_id=c.id,
                                  data=ContactUpdate(status=ContactStatus.DONE,
                                                     action_taken="已电话答复"))
     with db.read() as session:
         stored = session.get(Contact, c.id)
-        history = reception.contact_history(session, c.id)
+        history = contacts.contact_history(session, c.id)
     assert stored.status == ContactStatus.DONE and stored.updated_by == specialist.id
     assert [h[2] for h in history] == ["contact.create", "contact.update"]
     detail = json.loads(history[1][3])
@@ -127,15 +128,15 @@ def test_edit_keeps_history_in_the_audit_log(db, receptionist, specialist, site)
 def test_edit_with_bad_input_changes_nothing(db, receptionist, site):
     c = _log(db, receptionist, unit_id=site.unit_a, content="原内容")
     with db.write() as session, pytest.raises(ValidationError) as err:
-        reception.update_contact(session, by=receptionist, contact_id=c.id,
+        contacts.update_contact(session, by=receptionist, contact_id=c.id,
                                  data=ContactUpdate(action_taken="新处理", content=""))
     assert err.value.field == "content"
     with db.read() as session:
         stored = session.get(Contact, c.id)
         assert stored.content == "原内容" and stored.action_taken == ""
-        assert len(reception.contact_history(session, c.id)) == 1
+        assert len(contacts.contact_history(session, c.id)) == 1
     with db.write() as session, pytest.raises(ValidationError) as err:
-        reception.update_contact(session, by=receptionist, contact_id=c.id,
+        contacts.update_contact(session, by=receptionist, contact_id=c.id,
                                  data=ContactUpdate(unit_id=0))  # no unit and no name left
     assert err.value.field == "unit"
 
@@ -144,16 +145,16 @@ def test_link_contact(db, receptionist, site):
     c = _log(db, receptionist, kind=ContactKind.COMPLAINT, unit_id=site.unit_a)
     ref = hooks.RecordRef("complaint", 7)
     with db.write() as session:
-        linked = reception.link_contact(session, by=receptionist, contact_id=c.id, ref=ref)
+        linked = contacts.link_contact(session, by=receptionist, contact_id=c.id, ref=ref)
         assert linked.status == ContactStatus.HANDED_OVER
         assert (linked.linked_kind, linked.linked_id) == ("complaint", 7)
     with db.write() as session:  # linking again to the same record is harmless
-        reception.link_contact(session, by=receptionist, contact_id=c.id, ref=ref)
+        contacts.link_contact(session, by=receptionist, contact_id=c.id, ref=ref)
     with db.write() as session, pytest.raises(Conflict):
-        reception.link_contact(session, by=receptionist, contact_id=c.id,
+        contacts.link_contact(session, by=receptionist, contact_id=c.id,
                                ref=hooks.RecordRef("workorder", 1))
     with db.write() as session, pytest.raises(Conflict):
-        reception.update_contact(session, by=receptionist, contact_id=c.id,
+        contacts.update_contact(session, by=receptionist, contact_id=c.id,
                                  data=ContactUpdate(kind=ContactKind.ENQUIRY))
 
 
@@ -211,8 +212,8 @@ def test_monthly_summary_counts_by_site_month(db, receptionist, site):
     with clock.freeze(datetime(2026, 12, 1, 0, 0)):
         _log(db, receptionist, unit_id=site.unit_a)  # December
     with db.read() as session:
-        nov = reception.monthly_summary(session, year=2026, month=11)
-        octo = reception.monthly_summary(session, year=2026, month=10)
+        nov = figures.monthly_summary(session, year=2026, month=11)
+        octo = figures.monthly_summary(session, year=2026, month=10)
     assert nov.contacts == 2 and nov.contacts_pending == 1
     assert nov.contacts_by_kind == {"repair": 1, "enquiry": 1}
     assert nov.contacts_by_channel == {"phone": 1, "walk_in": 1}
@@ -220,10 +221,10 @@ def test_monthly_summary_counts_by_site_month(db, receptionist, site):
 
 
 def test_parse_time_from_a_form(frozen_now):
-    assert reception.parse_time("2026-11-29 08:05", field="at") == datetime(2026, 11, 29, 8, 5)
-    assert reception.parse_time("９:３０", field="at") == datetime(2026, 11, 30, 9, 30)
-    assert reception.parse_time("  ", field="at") is None
+    assert common.parse_time("2026-11-29 08:05", field="at") == datetime(2026, 11, 29, 8, 5)
+    assert common.parse_time("９:３０", field="at") == datetime(2026, 11, 30, 9, 30)
+    assert common.parse_time("  ", field="at") is None
     for bad in ("2026-13-01 08:00", "昨天", "25:00"):
         with pytest.raises(ValidationError) as err:
-            reception.parse_time(bad, field="completed_at")
+            common.parse_time(bad, field="completed_at")
         assert (err.value.field, err.value.key) == ("completed_at", "reception.time.invalid")

@@ -21,9 +21,9 @@ from deskapp.db.models.reception import (
 from deskapp.errors import Conflict, InvalidTransition, PermissionDenied, ValidationError
 from deskapp.services import hooks
 from deskapp.services.listing import ListQuery
-from deskapp.services.reception import reception, shifts
+from deskapp.services.reception import contacts, shifts
 from deskapp.services.reception import workorders as wo
-from deskapp.services.reception.reception import ContactCreate
+from deskapp.services.reception.contacts import ContactCreate
 from deskapp.services.reception.workorders import WorkOrderCreate
 from tests.conftest import PASSWORD, _make_staff
 from tests.unit.test_reception_common import make_site
@@ -53,7 +53,7 @@ def _login(db, staff, desk=DESK):
 def _log(db, by, kind=ContactKind.ENQUIRY, status=ContactStatus.DONE, unit_id=None,
          content="咨询"):
     with db.write() as session:
-        return reception.log_contact(session, by=by, data=ContactCreate(
+        return contacts.log_contact(session, by=by, data=ContactCreate(
             channel=ContactChannel.PHONE, kind=kind, content=content, unit_id=unit_id,
             person_name="" if unit_id else "来电人", status=status))
 
@@ -228,7 +228,7 @@ def test_contacts_join_the_shift_of_their_desk(db, receptionist, second):
         _login(db, receptionist)
         c = _log(db, receptionist)
         with db.write() as session:
-            other = reception.log_contact(session, by=second, desk="前台2", data=ContactCreate(
+            other = contacts.log_contact(session, by=second, desk="前台2", data=ContactCreate(
                 channel=ContactChannel.WALK_IN, kind=ContactKind.ENQUIRY, content="问路",
                 person_name="访客"))
     with db.read() as session:
@@ -279,7 +279,7 @@ def test_a_number_in_a_pending_contact_or_the_notes_never_shows_in_full(db, rece
     with clock.freeze(NOW):
         _login(db, receptionist)
         with db.write() as session:
-            reception.log_contact(session, by=receptionist, desk=DESK, data=ContactCreate(
+            contacts.log_contact(session, by=receptionist, desk=DESK, data=ContactCreate(
                 ContactChannel.PHONE, ContactKind.HELP, "业主借梯子，回电 13912345678",
                 person_name="王先生", status=ContactStatus.PENDING))
     with clock.freeze(NOW + timedelta(hours=1)), db.write() as session:
@@ -307,12 +307,12 @@ def test_figures_count_the_shifts_own_contacts_not_earlier_days_attached(db, rec
             _log(db, receptionist)
         for days in (1, 3, 5):
             with db.write() as session:
-                reception.log_contact(session, by=receptionist, desk=DESK, data=ContactCreate(
+                contacts.log_contact(session, by=receptionist, desk=DESK, data=ContactCreate(
                     channel=ContactChannel.PHONE, kind=ContactKind.FEE_REMINDER,
                     content="催缴物业费", person_name="业主",
                     at=NOW - timedelta(days=days)))
         with db.write() as session:  # one reminder made today counts
-            reception.log_contact(session, by=receptionist, desk=DESK, data=ContactCreate(
+            contacts.log_contact(session, by=receptionist, desk=DESK, data=ContactCreate(
                 channel=ContactChannel.PHONE, kind=ContactKind.FEE_REMINDER,
                 content="催缴物业费", person_name="业主"))
         with db.read() as session:

@@ -27,9 +27,9 @@ from deskapp.errors import Conflict, InvalidTransition, ValidationError
 from deskapp.services import hooks
 from deskapp.services.listing import ListQuery
 from deskapp.services.numbering import peek
-from deskapp.services.reception import reception
+from deskapp.services.reception import contacts
 from deskapp.services.reception import workorders as wo
-from deskapp.services.reception.reception import ContactCreate
+from deskapp.services.reception.contacts import ContactCreate
 from deskapp.services.reception.workorders import WorkOrderCreate, WorkOrderSource
 from tests.unit.test_reception_common import make_site
 
@@ -43,7 +43,7 @@ def site(db, frozen_now):
 
 def _repair_contact(db, by, unit_id) -> Contact:
     with db.write() as session:
-        return reception.log_contact(session, by=by, data=ContactCreate(
+        return contacts.log_contact(session, by=by, data=ContactCreate(
             channel=ContactChannel.PHONE, kind=ContactKind.REPAIR, content="厨房水管漏水",
             unit_id=unit_id, person_name="张三", phone="13812345678",
             status=ContactStatus.PENDING))
@@ -150,10 +150,10 @@ def test_public_area_order_needs_only_a_location(db, receptionist, site):
 
 
 def _load_fee_standards(db) -> None:
-    from deskapp.services.cashier import cashier
+    from deskapp.services.cashier import fees
 
     with db.write() as session:
-        cashier.load_standards(session, by=None)
+        fees.load_standards(session, by=None)
 
 
 def test_full_life_cycle_records_who_and_when(db, receptionist, specialist, site):
@@ -205,7 +205,7 @@ def test_refused_transitions(db, receptionist, site):
 
 def test_a_paid_repair_is_billed_to_the_unit_at_the_cashier(db, receptionist, site):
     from deskapp.db.models.cashier import Bill, BillStatus
-    from deskapp.services.cashier import cashier
+    from deskapp.services.cashier import fees as cashier_fees
 
     _load_fee_standards(db)
     order = _create(db, receptionist, unit_id=site.unit_a, category=WorkOrderCategory.PAID_IN_HOME)
@@ -216,7 +216,7 @@ def test_a_paid_repair_is_billed_to_the_unit_at_the_cashier(db, receptionist, si
                                result="更换角阀", charge_fen=4550)
     with db.read() as session:
         bill = wo.work_order_bill(session, wo.get_work_order(session, order.id))
-        owed = cashier.open_bills(session, site.unit_a)
+        owed = cashier_fees.open_bills(session, site.unit_a)
     assert bill is not None and (bill.unit_id, bill.amount_fen, bill.fee_code) == (
         site.unit_a, 4550, wo.CHARGE_FEE_CODE)
     assert bill.status == BillStatus.OPEN and order.number in bill.description

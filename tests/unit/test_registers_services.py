@@ -725,7 +725,7 @@ def test_visitor_and_worker_passes_have_their_own_prefix(db, receptionist, site,
     (LS000018) shared the prefix LS. A visitor's pass is FK…, a worker's SG…; passes issued
     before keep their LS numbers and the counter carries on past them."""
     from deskapp.services import numbering
-    from deskapp.services.renovation import renovation as reno
+    from deskapp.services.renovation import rules
 
     with db.write() as session:
         old = visitors.register_visitor(session, by=receptionist, name="赵六",
@@ -740,5 +740,5 @@ def test_visitor_and_worker_passes_have_their_own_prefix(db, receptionist, site,
         assert numbering.peek(session, "visitor-pass-2026") == 2
     with db.read() as session:
         assert session.get(Visitor, old_id).number == "LS2026-000001"  # never rewritten
-    assert visitors.VISITOR_PASS_PREFIX != reno.WORKER_PASS_PREFIX
-    assert not reno.WORKER_PASS_PREFIX.startswith("LS")
+    assert visitors.VISITOR_PASS_PREFIX != rules.WORKER_PASS_PREFIX
+    assert not rules.WORKER_PASS_PREFIX.startswith("LS")

@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 from sqlmodel import func, select
 
-from deskapp import clock
+from deskapp import clock, services
 from deskapp.db.models import AuditEntry, Counter, OccupantKind, Unit
 from deskapp.db.models.renovation import (
     PassStatus,
@@ -24,7 +24,8 @@ from deskapp.errors import Conflict, InvalidTransition, PermissionDenied, Valida
 from deskapp.printing.renovation_certificate import certificate_pdf
 from deskapp.services import hooks, units
 from deskapp.services.listing import ListQuery
-from deskapp.services.renovation import renovation as reno
+from deskapp.services.renovation import deposit, figures, filings, handover, queries, rules
+from deskapp.services.renovation import workers as renovation_workers
 from deskapp.services.renovation.lists import ArchiveSource, FilingSource
 
 # Valid GB 11643 numbers (check characters computed by the validator's own function).
@@ -55,7 +56,7 @@ def unit_id(db) -> int:
         return unit.id
 
 
-def form(unit: int | None, **over) -> reno.FilingInput:
+def form(unit: int | None, **over) -> rules.FilingInput:
     values = dict(
         unit_id=unit, owner_name="张三", owner_id_number=OWNER_ID, owner_phone="13812345678",
         contractor_name="洛阳美家装饰有限公司", contractor_credit_code=CREDIT, lead_name="王师傅",
@@ -63,7 +64,7 @@ def form(unit: int | None, **over) -> reno.FilingInput:
         permit_start=date(2026, 11, 30), permit_end=date(2027, 2, 28),
         work_kind=WorkKind.GENERAL)
     values.update(over)
-    return reno.FilingInput(**values)
+    return rules.FilingInput(**values)
 
 
 def _count(db, model=RenovationFiling) -> int:
@@ -73,17 +74,17 @@ def _count(db, model=RenovationFiling) -> int:
 
 def _new(db, by, unit_id, **over) -> int:
     with db.write() as session:
-        return reno.create_filing(session, by=by, data=form(unit_id, **over)).id
+        return filings.create_filing(session, by=by, data=form(unit_id, **over)).id
 
 
 def _complete_documents(db, by, filing_id, *, workers: int = 1) -> list[int]:
     with db.write() as session:
-        filing = reno.get_filing(session, filing_id)
-        for code in reno.filing_documents(filing):
-            reno.mark_document(session, by=by, filing_id=filing_id, code=code)
+        filing = queries.get_filing(session, filing_id)
+        for code in rules.filing_documents(filing):
+            filings.mark_document(session, by=by, filing_id=filing_id, code=code)
         ids = []
         for n in range(workers):
-            ids.append(reno.add_worker(session, by=by, filing_id=filing_id, name=f"工人{n}",
+            ids.append(renovation_workers.add_worker(session, by=by, filing_id=filing_id, name=f"工人{n}",
                                        id_number=WORKER_IDS[n], id_copy_received=True,
                                        photo_received=True).id)
         return ids
@@ -102,16 +103,16 @@ def _complete_documents(db, by, filing_id, *, workers: int = 1) -> list[int]:
     (date(2026, 12, 31), date(2027, 3, 31)),
 ])
 def test_latest_end_is_calendar_months(start, latest):
-    assert reno.latest_end(start) == latest
-    reno.validate_period(start, latest)  # the latest end itself is allowed (inclusive)
+    assert rules.latest_end(start) == latest
+    rules.validate_period(start, latest)  # the latest end itself is allowed (inclusive)
     with pytest.raises(ValidationError) as err:
-        reno.validate_period(start, latest + timedelta(days=1))
+        rules.validate_period(start, latest + timedelta(days=1))
     assert err.value.key == "renovation.period.too_long" and err.value.field == "permit_end"
 
 
 def test_end_before_start_refused():
     with pytest.raises(ValidationError) as err:
-        reno.validate_period(date(2026, 12, 1), date(2026, 11, 30))
+        rules.validate_period(date(2026, 12, 1), date(2026, 11, 30))
     assert err.value.key == "renovation.period.end_before_start"
 
 
@@ -125,7 +126,7 @@ def _docs(**over) -> list[str]:
                    contractor_has_licence=True, contractor_has_qualification=True,
                    hot_work=False, breaks_waterproofing=False, changes_lines=False)
     answers.update(over)
-    return reno.required_documents(**answers)
+    return rules.required_documents(**answers)
 
 
 def test_general_work_needs_licence_qualification_drawings_and_lead():
@@ -173,13 +174,13 @@ def test_missing_items_include_workers_and_their_documents(db, receptionist, uni
     filing_id = _new(db, receptionist, unit_id, work_kind=WorkKind.SUPPLIER,
                      contractor_credit_code="")
     with db.read() as session:
-        codes = [m.code for m in reno.missing_items(session, reno.get_filing(session, filing_id))]
+        codes = [m.code for m in queries.missing_items(session, queries.get_filing(session, filing_id))]
     assert codes == ["workers"]
     with db.write() as session:
-        reno.add_worker(session, by=receptionist, filing_id=filing_id, name="李四",
+        renovation_workers.add_worker(session, by=receptionist, filing_id=filing_id, name="李四",
                         id_number=WORKER_IDS[0], id_copy_received=True)
     with db.read() as session:
-        missing = reno.missing_items(session, reno.get_filing(session, filing_id))
+        missing = queries.missing_items(session, queries.get_filing(session, filing_id))
     assert [m.code for m in missing] == ["worker_photo"] and "李四" in missing[0].text
 
 
@@ -192,13 +193,13 @@ def test_create_filing_numbers_and_audits(db, receptionist, unit_id, frozen_now)
     filing_id = _new(db, receptionist, unit_id)
     second = _new(db, receptionist, unit_id)
     with db.read() as session:
-        filing = reno.get_filing(session, filing_id)
+        filing = queries.get_filing(session, filing_id)
         assert filing.number == "ZX2026-0001"
-        assert reno.get_filing(session, second).number == "ZX2026-0002"
+        assert queries.get_filing(session, second).number == "ZX2026-0002"
         assert filing.status == RenovationStatus.DRAFT
         assert filing.unit_code == "3-1-1201" and filing.applicant_name == "张三"
         assert filing.filed_on == date(2026, 11, 30)
-        entries = reno.audit.entries_for(session, entity="renovation", entity_id=filing_id)
+        entries = services.audit.entries_for(session, entity="renovation", entity_id=filing_id)
     assert [e.action for e in entries] == ["renovation.create"]
     assert OWNER_ID not in entries[0].detail
 
@@ -225,7 +226,7 @@ def test_bad_input_names_the_field_and_saves_nothing(db, receptionist, unit_id, 
                                                      over, field, key):
     with pytest.raises(ValidationError) as err, db.write() as session:
         data = form(unit_id, **over)
-        reno.create_filing(session, by=receptionist, data=data)
+        filings.create_filing(session, by=receptionist, data=data)
     assert err.value.key == key and err.value.field == field
     assert _count(db) == 0
     with db.read() as session:  # the number was not taken either
@@ -236,22 +237,22 @@ def test_contractor_without_licence_needs_no_credit_code(db, receptionist, unit_
     filing_id = _new(db, receptionist, unit_id, contractor_credit_code="",
                      contractor_has_licence=False)
     with db.read() as session:
-        filing = reno.get_filing(session, filing_id)
+        filing = queries.get_filing(session, filing_id)
         assert filing.contractor_credit_code == ""
-        assert "statement" in reno.filing_documents(filing)
+        assert "statement" in rules.filing_documents(filing)
 
 
 def test_update_only_while_draft(db, receptionist, unit_id):
     filing_id = _new(db, receptionist, unit_id)
     with db.write() as session:
-        reno.update_filing(session, by=receptionist, filing_id=filing_id,
+        filings.update_filing(session, by=receptionist, filing_id=filing_id,
                            data=form(unit_id, work_items="只刷墙面", work_kind=WorkKind.SIMPLE))
     with db.write() as session:
-        reno.submit(session, by=receptionist, filing_id=filing_id)
+        filings.submit(session, by=receptionist, filing_id=filing_id)
     with pytest.raises(InvalidTransition), db.write() as session:
-        reno.update_filing(session, by=receptionist, filing_id=filing_id, data=form(unit_id))
+        filings.update_filing(session, by=receptionist, filing_id=filing_id, data=form(unit_id))
     with db.read() as session:
-        assert reno.get_filing(session, filing_id).work_items == "只刷墙面"
+        assert queries.get_filing(session, filing_id).work_items == "只刷墙面"
 
 
 # --------------------------------------------------------------------------------------
@@ -262,16 +263,16 @@ def test_update_only_while_draft(db, receptionist, unit_id):
 def test_refused_transitions(db, receptionist, unit_id):
     filing_id = _new(db, receptionist, unit_id)
     refused = [
-        lambda s: reno.approve(s, by=receptionist, filing_id=filing_id),
-        lambda s: reno.review(s, by=receptionist, filing_id=filing_id, officer="赵工",
+        lambda s: filings.approve(s, by=receptionist, filing_id=filing_id),
+        lambda s: filings.review(s, by=receptionist, filing_id=filing_id, officer="赵工",
                               accepted=True),
-        lambda s: reno.sign_agreement(s, by=receptionist, filing_id=filing_id),
-        lambda s: reno.start_work(s, by=receptionist, filing_id=filing_id),
-        lambda s: reno.extend(s, by=receptionist, filing_id=filing_id, new_end="2027-03-31"),
-        lambda s: reno.apply_completion(s, by=receptionist, filing_id=filing_id),
-        lambda s: reno.inspect(s, by=receptionist, filing_id=filing_id, passed=True,
+        lambda s: filings.sign_agreement(s, by=receptionist, filing_id=filing_id),
+        lambda s: filings.start_work(s, by=receptionist, filing_id=filing_id),
+        lambda s: filings.extend(s, by=receptionist, filing_id=filing_id, new_end="2027-03-31"),
+        lambda s: filings.apply_completion(s, by=receptionist, filing_id=filing_id),
+        lambda s: filings.inspect(s, by=receptionist, filing_id=filing_id, passed=True,
                                inspector="赵工"),
-        lambda s: reno.close(s, by=receptionist, filing_id=filing_id),
+        lambda s: filings.close(s, by=receptionist, filing_id=filing_id),
         lambda s: certificate_pdf(s, by=receptionist, filing_id=filing_id),
     ]
     for action in refused:
@@ -279,39 +280,39 @@ def test_refused_transitions(db, receptionist, unit_id):
             action(session)
         assert "填表中" in str(err.value)
     with db.read() as session:
-        assert reno.get_filing(session, filing_id).status == RenovationStatus.DRAFT
+        assert queries.get_filing(session, filing_id).status == RenovationStatus.DRAFT
 
 
 def test_review_returned_goes_back_to_draft_with_reason(db, receptionist, unit_id):
     filing_id = _new(db, receptionist, unit_id)
     with db.write() as session:
-        reno.submit(session, by=receptionist, filing_id=filing_id)
+        filings.submit(session, by=receptionist, filing_id=filing_id)
     with pytest.raises(ValidationError) as err, db.write() as session:
-        reno.review(session, by=receptionist, filing_id=filing_id, officer="赵工",
+        filings.review(session, by=receptionist, filing_id=filing_id, officer="赵工",
                     accepted=False, note="")
     assert err.value.field == "review_note"
     with db.write() as session:
-        reno.review(session, by=receptionist, filing_id=filing_id, officer="赵工",
+        filings.review(session, by=receptionist, filing_id=filing_id, officer="赵工",
                     accepted=False, note="施工方案不完整")
     with db.read() as session:
-        filing = reno.get_filing(session, filing_id)
+        filing = queries.get_filing(session, filing_id)
         assert filing.status == RenovationStatus.DRAFT and filing.review_note == "施工方案不完整"
 
 
 def test_approval_refused_while_documents_missing(db, receptionist, unit_id):
     filing_id = _new(db, receptionist, unit_id, hot_work=True)
     with db.write() as session:
-        reno.submit(session, by=receptionist, filing_id=filing_id)
-        reno.review(session, by=receptionist, filing_id=filing_id, officer="赵工", accepted=True)
-        reno.mark_document(session, by=receptionist, filing_id=filing_id, code="licence")
-    with pytest.raises(reno.Blocked) as err, db.write() as session:
-        reno.approve(session, by=receptionist, filing_id=filing_id)
+        filings.submit(session, by=receptionist, filing_id=filing_id)
+        filings.review(session, by=receptionist, filing_id=filing_id, officer="赵工", accepted=True)
+        filings.mark_document(session, by=receptionist, filing_id=filing_id, code="licence")
+    with pytest.raises(rules.Blocked) as err, db.write() as session:
+        filings.approve(session, by=receptionist, filing_id=filing_id)
     codes = [m.code for m in err.value.missing]
     assert codes == ["qualification", "drawings", "lead_id", "lead_photo", "fire_approval",
                      "workers", "agreement", "deposit"]
     assert "动火作业消防审批" in str(err.value)
     with db.read() as session:
-        assert reno.get_filing(session, filing_id).status == RenovationStatus.REVIEWED
+        assert queries.get_filing(session, filing_id).status == RenovationStatus.REVIEWED
 
 
 def test_non_owner_needs_consent_and_confirmation(db, receptionist, unit_id):
@@ -320,40 +321,40 @@ def test_non_owner_needs_consent_and_confirmation(db, receptionist, unit_id):
                      applicant_phone="13700001111")
     _complete_documents(db, receptionist, filing_id)
     with db.read() as session:
-        missing = reno.missing_items(session, reno.get_filing(session, filing_id))
+        missing = queries.missing_items(session, queries.get_filing(session, filing_id))
     assert [m.code for m in missing] == ["owner_confirmed"]
     with pytest.raises(ValidationError), db.write() as session:
-        reno.confirm_with_owner(session, by=receptionist, filing_id=filing_id, note="")
+        filings.confirm_with_owner(session, by=receptionist, filing_id=filing_id, note="")
     with db.write() as session:
-        reno.confirm_with_owner(session, by=receptionist, filing_id=filing_id,
+        filings.confirm_with_owner(session, by=receptionist, filing_id=filing_id,
                                 note="电话与业主张三确认")
     with db.read() as session:
-        assert reno.missing_items(session, reno.get_filing(session, filing_id)) == []
+        assert queries.missing_items(session, queries.get_filing(session, filing_id)) == []
 
 
 def test_cancel_keeps_the_record(db, receptionist, unit_id):
     filing_id = _new(db, receptionist, unit_id)
     with pytest.raises(ValidationError), db.write() as session:
-        reno.cancel(session, by=receptionist, filing_id=filing_id, reason="")
+        filings.cancel(session, by=receptionist, filing_id=filing_id, reason="")
     with db.write() as session:
-        reno.cancel(session, by=receptionist, filing_id=filing_id, reason="业主暂缓装修")
+        filings.cancel(session, by=receptionist, filing_id=filing_id, reason="业主暂缓装修")
     with db.read() as session:
-        filing = reno.get_filing(session, filing_id)
+        filing = queries.get_filing(session, filing_id)
         assert filing.status == RenovationStatus.CANCELLED
         assert filing.cancelled_by == receptionist.id and filing.cancel_reason == "业主暂缓装修"
     with pytest.raises(InvalidTransition), db.write() as session:
-        reno.submit(session, by=receptionist, filing_id=filing_id)
+        filings.submit(session, by=receptionist, filing_id=filing_id)
 
 
 def test_documents_can_be_unticked_only_before_review(db, receptionist, unit_id):
     filing_id = _new(db, receptionist, unit_id)
     with db.write() as session:
-        reno.mark_document(session, by=receptionist, filing_id=filing_id, code="licence")
-        reno.mark_document(session, by=receptionist, filing_id=filing_id, code="licence",
+        filings.mark_document(session, by=receptionist, filing_id=filing_id, code="licence")
+        filings.mark_document(session, by=receptionist, filing_id=filing_id, code="licence",
                            received=False)
     assert _count(db, RenovationDocument) == 0
     with pytest.raises(ValidationError), db.write() as session:
-        reno.mark_document(session, by=receptionist, filing_id=filing_id, code="nonsense")
+        filings.mark_document(session, by=receptionist, filing_id=filing_id, code="nonsense")
 
 
 # --------------------------------------------------------------------------------------
@@ -364,14 +365,14 @@ def test_documents_can_be_unticked_only_before_review(db, receptionist, unit_id)
 def test_worker_bad_id_and_duplicate(db, receptionist, unit_id):
     filing_id = _new(db, receptionist, unit_id)
     with pytest.raises(ValidationError) as err, db.write() as session:
-        reno.add_worker(session, by=receptionist, filing_id=filing_id, name="李四",
+        renovation_workers.add_worker(session, by=receptionist, filing_id=filing_id, name="李四",
                         id_number=BAD_ID)
     assert err.value.field == "worker_id_number"
     with db.write() as session:
-        reno.add_worker(session, by=receptionist, filing_id=filing_id, name="李四",
+        renovation_workers.add_worker(session, by=receptionist, filing_id=filing_id, name="李四",
                         id_number=WORKER_IDS[0])
     with pytest.raises(ValidationError) as err, db.write() as session:
-        reno.add_worker(session, by=receptionist, filing_id=filing_id, name="李四",
+        renovation_workers.add_worker(session, by=receptionist, filing_id=filing_id, name="李四",
                         id_number=WORKER_IDS[0])
     assert err.value.key == "renovation.worker.duplicate"
 
@@ -379,7 +380,7 @@ def test_worker_bad_id_and_duplicate(db, receptionist, unit_id):
 def test_only_supervisor_refunds(db, receptionist, unit_id):
     filing_id = _new(db, receptionist, unit_id)
     with pytest.raises(PermissionDenied), db.write() as session:
-        reno.refund_deposit(session, by=receptionist, filing_id=filing_id, request_id="x",
+        deposit.refund_deposit(session, by=receptionist, filing_id=filing_id, request_id="x",
                             receipt_presented=True, certificate_presented=True,
                             owner_signed=True)
 
@@ -426,7 +427,7 @@ def test_list_views(db, receptionist, unit_id, frozen_now):
     assert ids(view="overdue") == [c]
     assert ids(view="deposit") == [c, b]
     with db.read() as session:
-        assert reno.deposit_held_total(session) == (2, 600000)
+        assert queries.deposit_held_total(session) == (2, 600000)
         rows = {r.id: r for r in source.fetch(session, ListQuery(), 0, 50)}
         assert source.fetch(session, ListQuery(search="3-1-1201"), 0, 5)
         assert source.fetch(session, ListQuery(search="王师"), 0, 5)
@@ -449,7 +450,7 @@ def test_archive_index_by_building_then_floor(db, receptionist, unit_id):
     hi = _new(db, receptionist, high_id)
     lo = _new(db, receptionist, low_id)
     with db.write() as session:
-        reno.set_tax_status(session, by=receptionist, filing_id=lo, status=TaxStatus.PAID)
+        filings.set_tax_status(session, by=receptionist, filing_id=lo, status=TaxStatus.PAID)
     source = ArchiveSource()
     with db.read() as session:
         rows = source.fetch(session, ListQuery(), 0, 10)
@@ -496,8 +497,8 @@ def test_monthly_summary_counts_by_site_local_month(db, receptionist, unit_id):
     _set(db, nov, status=RenovationStatus.IN_PROGRESS, approved_at=datetime(2026, 11, 2, 9),
          deposit_paid_at=datetime(2026, 11, 2, 9), deposit_fen=300000)
     with db.read() as session:
-        oct_ = reno.monthly_summary(session, year=2026, month=10)
-        nov_ = reno.monthly_summary(session, year=2026, month=11)
+        oct_ = figures.monthly_summary(session, year=2026, month=10)
+        nov_ = figures.monthly_summary(session, year=2026, month=11)
     assert oct_.filed == 1 and oct_.by_kind == {"general": 1}
     assert nov_.filed == 1 and nov_.by_kind == {"simple": 1} and nov_.approved == 1
     assert nov_.deposits_collected == 1 and nov_.deposits_collected_fen == 300000
@@ -510,7 +511,7 @@ def test_pass_requires_approved_permit(db, receptionist, unit_id):
     filing_id = _new(db, receptionist, unit_id)
     (worker,) = _complete_documents(db, receptionist, filing_id)
     with pytest.raises(InvalidTransition), db.write() as session:
-        reno.issue_pass(session, by=receptionist, worker_id=worker)
+        renovation_workers.issue_pass(session, by=receptionist, worker_id=worker)
     assert _count(db, RenovationPass) == 0
 
 
@@ -518,9 +519,9 @@ def test_pass_requires_approved_permit(db, receptionist, unit_id):
 # The whole way through the cashier: deposit, permit, passes, extension, refund
 # --------------------------------------------------------------------------------------
 
-from deskapp.db.models.cashier import Bill, Receipt, Refund  # noqa: E402
+from deskapp.db.models.cashier import Bill, PayMethod, Receipt, Refund  # noqa: E402
 from deskapp.printing.pdf import pdf_pages  # noqa: E402
-from deskapp.services.cashier import cashier  # noqa: E402
+from deskapp.services.cashier import fees, payments, refunds  # noqa: E402
 
 START = datetime(2026, 11, 30, 9, 0)
 
@@ -528,11 +529,11 @@ START = datetime(2026, 11, 30, 9, 0)
 @pytest.fixture
 def standards(db) -> None:
     with db.write() as session:
-        cashier.load_standards(session, by=None)
+        fees.load_standards(session, by=None)
 
 
 def _cash(amount: int) -> list:
-    return [cashier.Tender(cashier.PayMethod.CASH, amount, amount)]
+    return [payments.Tender(PayMethod.CASH, amount, amount)]
 
 
 def _approved(db, by, unit_id, *, workers: int = 2, **over) -> tuple[int, list[int]]:
@@ -541,43 +542,43 @@ def _approved(db, by, unit_id, *, workers: int = 2, **over) -> tuple[int, list[i
         filing_id = _new(db, by, unit_id, **over)
         worker_ids = _complete_documents(db, by, filing_id, workers=workers)
         with db.write() as session:
-            reno.submit(session, by=by, filing_id=filing_id)
+            filings.submit(session, by=by, filing_id=filing_id)
         with db.write() as session:
-            reno.review(session, by=by, filing_id=filing_id, officer="赵工", accepted=True)
+            filings.review(session, by=by, filing_id=filing_id, officer="赵工", accepted=True)
         with db.write() as session:
-            reno.sign_agreement(session, by=by, filing_id=filing_id)
+            filings.sign_agreement(session, by=by, filing_id=filing_id)
         with db.write() as session:
-            reno.collect_deposit(session, by=by, filing_id=filing_id,
+            deposit.collect_deposit(session, by=by, filing_id=filing_id,
                                  request_id=f"reno-{filing_id}", tenders=_cash(300000))
         with db.write() as session:
-            reno.approve(session, by=by, filing_id=filing_id)
+            filings.approve(session, by=by, filing_id=filing_id)
     return filing_id, worker_ids
 
 
 def test_deposit_collected_through_the_cashier(db, receptionist, unit_id, standards):
     filing_id, _ = _approved(db, receptionist, unit_id)
     with db.read() as session:
-        filing = reno.get_filing(session, filing_id)
+        filing = queries.get_filing(session, filing_id)
         assert filing.status == RenovationStatus.APPROVED
         assert filing.deposit_fen == 300000 and filing.deposit_fee_code == "DP-RENO-RES"
         receipt = session.get(Receipt, filing.deposit_receipt_id)
         bill = session.get(Bill, filing.deposit_bill_id)
         assert receipt.total_fen == 300000 and receipt.number == filing.deposit_receipt_no
         assert bill.source_kind == "renovation" and bill.source_id == filing_id
-        assert reno.deposit_held_total(session) == (1, 300000)
+        assert queries.deposit_held_total(session) == (1, 300000)
 
 
 def test_deposit_refused_before_documents_and_agreement(db, receptionist, unit_id, standards):
     filing_id = _new(db, receptionist, unit_id)
     with db.write() as session:
-        reno.submit(session, by=receptionist, filing_id=filing_id)
-        reno.review(session, by=receptionist, filing_id=filing_id, officer="赵工", accepted=True)
-    with pytest.raises(reno.Blocked), db.write() as session:
-        reno.collect_deposit(session, by=receptionist, filing_id=filing_id, request_id="r1",
+        filings.submit(session, by=receptionist, filing_id=filing_id)
+        filings.review(session, by=receptionist, filing_id=filing_id, officer="赵工", accepted=True)
+    with pytest.raises(rules.Blocked), db.write() as session:
+        deposit.collect_deposit(session, by=receptionist, filing_id=filing_id, request_id="r1",
                              tenders=_cash(300000))
     _complete_documents(db, receptionist, filing_id)
     with pytest.raises(Conflict) as err, db.write() as session:
-        reno.collect_deposit(session, by=receptionist, filing_id=filing_id, request_id="r1",
+        deposit.collect_deposit(session, by=receptionist, filing_id=filing_id, request_id="r1",
                              tenders=_cash(300000))
     assert err.value.key == "renovation.agreement.missing"
     assert _count(db, Receipt) == 0
@@ -587,45 +588,45 @@ def test_wrong_tender_takes_nothing(db, receptionist, unit_id, standards):
     filing_id = _new(db, receptionist, unit_id)
     _complete_documents(db, receptionist, filing_id)
     with db.write() as session:
-        reno.submit(session, by=receptionist, filing_id=filing_id)
-        reno.review(session, by=receptionist, filing_id=filing_id, officer="赵工", accepted=True)
-        reno.sign_agreement(session, by=receptionist, filing_id=filing_id)
+        filings.submit(session, by=receptionist, filing_id=filing_id)
+        filings.review(session, by=receptionist, filing_id=filing_id, officer="赵工", accepted=True)
+        filings.sign_agreement(session, by=receptionist, filing_id=filing_id)
     with pytest.raises(ValidationError), db.write() as session:
-        reno.collect_deposit(session, by=receptionist, filing_id=filing_id, request_id="r1",
+        deposit.collect_deposit(session, by=receptionist, filing_id=filing_id, request_id="r1",
                              tenders=_cash(100000))
     assert _count(db, Receipt) == 0 and _count(db, Bill) == 0
     with db.read() as session:
-        assert reno.get_filing(session, filing_id).deposit_receipt_id is None
+        assert queries.get_filing(session, filing_id).deposit_receipt_id is None
 
 
 def test_passes_numbered_gap_free_valid_until_permit_end(db, receptionist, unit_id, standards):
     first, (w1, w2) = _approved(db, receptionist, unit_id)
     with clock.freeze(START):
         with db.write() as session:
-            p1 = reno.issue_pass(session, by=receptionist, worker_id=w1)
+            p1 = renovation_workers.issue_pass(session, by=receptionist, worker_id=w1)
         with pytest.raises(Conflict), db.write() as session:  # one pass per worker
-            reno.issue_pass(session, by=receptionist, worker_id=w1)
+            renovation_workers.issue_pass(session, by=receptionist, worker_id=w1)
         with db.write() as session:
-            p2 = reno.issue_pass(session, by=receptionist, worker_id=w2)
+            p2 = renovation_workers.issue_pass(session, by=receptionist, worker_id=w2)
     assert (p1.number, p2.number) == ("SG000001", "SG000002")
     assert p1.valid_until == date(2027, 2, 28)
     with clock.freeze(datetime(2027, 3, 1, 9)):  # the permit has run out
         with db.write() as session:
-            reno.return_pass(session, by=receptionist, pass_id=p1.id)
+            renovation_workers.return_pass(session, by=receptionist, pass_id=p1.id)
         with pytest.raises(Conflict) as err, db.write() as session:
-            reno.issue_pass(session, by=receptionist, worker_id=w1)
+            renovation_workers.issue_pass(session, by=receptionist, worker_id=w1)
         assert err.value.key == "renovation.pass.permit_expired"
     with pytest.raises(Conflict), db.write() as session:
-        reno.return_pass(session, by=receptionist, pass_id=p1.id)
+        renovation_workers.return_pass(session, by=receptionist, pass_id=p1.id)
 
 
 def test_pass_refused_without_id_copy_and_photo(db, receptionist, unit_id, standards):
     filing_id, _ = _approved(db, receptionist, unit_id)
     with clock.freeze(START), db.write() as session:
-        worker = reno.add_worker(session, by=receptionist, filing_id=filing_id, name="新工人",
+        worker = renovation_workers.add_worker(session, by=receptionist, filing_id=filing_id, name="新工人",
                                  id_number=WORKER_IDS[3], id_copy_received=True)
     with clock.freeze(START), pytest.raises(Conflict) as err, db.write() as session:
-        reno.issue_pass(session, by=receptionist, worker_id=worker.id)
+        renovation_workers.issue_pass(session, by=receptionist, worker_id=worker.id)
     assert err.value.key == "renovation.pass.documents_missing"
 
 
@@ -633,39 +634,39 @@ def test_extension_moves_end_and_every_pass_out(db, receptionist, unit_id, stand
     filing_id, (w1, w2) = _approved(db, receptionist, unit_id)
     with clock.freeze(START):
         with db.write() as session:
-            p1 = reno.issue_pass(session, by=receptionist, worker_id=w1)
-            p2 = reno.issue_pass(session, by=receptionist, worker_id=w2)
+            p1 = renovation_workers.issue_pass(session, by=receptionist, worker_id=w1)
+            p2 = renovation_workers.issue_pass(session, by=receptionist, worker_id=w2)
         with db.write() as session:
-            reno.return_pass(session, by=receptionist, pass_id=p2.id)
+            renovation_workers.return_pass(session, by=receptionist, pass_id=p2.id)
     with clock.freeze(datetime(2027, 2, 27, 10)):
         # 28 Feb + 3 months = 28 May: one day more is refused, nothing changes
         with pytest.raises(ValidationError) as err, db.write() as session:
-            reno.extend(session, by=receptionist, filing_id=filing_id, new_end="2027-05-29")
+            filings.extend(session, by=receptionist, filing_id=filing_id, new_end="2027-05-29")
         assert err.value.key == "renovation.extend.too_long" and "2027-05-28" in str(err.value)
         with pytest.raises(ValidationError), db.write() as session:
-            reno.extend(session, by=receptionist, filing_id=filing_id, new_end="2027-02-28")
+            filings.extend(session, by=receptionist, filing_id=filing_id, new_end="2027-02-28")
         with db.write() as session:
-            reno.extend(session, by=receptionist, filing_id=filing_id, new_end="2027-05-28",
+            filings.extend(session, by=receptionist, filing_id=filing_id, new_end="2027-05-28",
                         reason="瓷砖到货延迟")
     with clock.freeze(datetime(2027, 5, 20, 10)), db.write() as session:
-        reno.extend(session, by=receptionist, filing_id=filing_id, new_end=date(2027, 8, 28))
+        filings.extend(session, by=receptionist, filing_id=filing_id, new_end=date(2027, 8, 28))
     with db.read() as session:
-        filing = reno.get_filing(session, filing_id)
+        filing = queries.get_filing(session, filing_id)
         assert filing.permit_end == date(2027, 8, 28) and filing.original_end == date(2027, 2, 28)
-        history = [(e.seq, e.old_end, e.new_end, e.by) for e in reno.extensions(session, filing_id)]
+        history = [(e.seq, e.old_end, e.new_end, e.by) for e in queries.extensions(session, filing_id)]
         assert history == [(1, date(2027, 2, 28), date(2027, 5, 28), receptionist.id),
                            (2, date(2027, 5, 28), date(2027, 8, 28), receptionist.id)]
         moved, returned = session.get(RenovationPass, p1.id), session.get(RenovationPass, p2.id)
         assert moved.valid_until == date(2027, 8, 28)
         assert returned.valid_until == date(2027, 2, 28)  # returned passes stay as they were
-        assert reno.pass_marks(session, [p1.id, p2.id]) == {
+        assert queries.pass_marks(session, [p1.id, p2.id]) == {
             p1.id: [date(2027, 5, 28), date(2027, 8, 28)]}
 
 
 def test_extension_refused_for_a_drafted_filing(db, receptionist, unit_id):
     filing_id = _new(db, receptionist, unit_id)
     with pytest.raises(InvalidTransition), db.write() as session:
-        reno.extend(session, by=receptionist, filing_id=filing_id, new_end="2027-03-31")
+        filings.extend(session, by=receptionist, filing_id=filing_id, new_end="2027-03-31")
 
 
 def _to_refundable(db, by, unit_id, *, keep_out: int = 0) -> tuple[int, list[int]]:
@@ -674,31 +675,31 @@ def _to_refundable(db, by, unit_id, *, keep_out: int = 0) -> tuple[int, list[int
     filing_id, workers = _approved(db, by, unit_id)
     with clock.freeze(START):
         with db.write() as session:
-            passes = [reno.issue_pass(session, by=by, worker_id=w).id for w in workers]
+            passes = [renovation_workers.issue_pass(session, by=by, worker_id=w).id for w in workers]
         with db.write() as session:
             certificate_pdf(session, by=by, filing_id=filing_id)
         with db.write() as session:
-            reno.start_work(session, by=by, filing_id=filing_id)
+            filings.start_work(session, by=by, filing_id=filing_id)
     with clock.freeze(datetime(2027, 2, 20, 10)):
         with db.write() as session:
-            reno.apply_completion(session, by=by, filing_id=filing_id)
+            filings.apply_completion(session, by=by, filing_id=filing_id)
         with pytest.raises(ValidationError), db.write() as session:  # a failure needs notes
-            reno.inspect(session, by=by, filing_id=filing_id, passed=False, inspector="赵工")
+            filings.inspect(session, by=by, filing_id=filing_id, passed=False, inspector="赵工")
         with db.write() as session:
-            reno.inspect(session, by=by, filing_id=filing_id, passed=False, inspector="赵工",
+            filings.inspect(session, by=by, filing_id=filing_id, passed=False, inspector="赵工",
                          notes="卫生间闭水试验渗漏")
         with db.write() as session:
-            assert reno.get_filing(session, filing_id).status == RenovationStatus.IN_PROGRESS
-            reno.apply_completion(session, by=by, filing_id=filing_id)
+            assert queries.get_filing(session, filing_id).status == RenovationStatus.IN_PROGRESS
+            filings.apply_completion(session, by=by, filing_id=filing_id)
         with db.write() as session:
-            reno.record_downstairs_signoff(session, by=by, filing_id=filing_id, name="李楼下")
+            filings.record_downstairs_signoff(session, by=by, filing_id=filing_id, name="李楼下")
         with db.write() as session:
-            reno.inspect(session, by=by, filing_id=filing_id, passed=True, inspector="赵工")
+            filings.inspect(session, by=by, filing_id=filing_id, passed=True, inspector="赵工")
         with db.write() as session:
             for p in passes[keep_out:]:
-                reno.return_pass(session, by=by, pass_id=p)
+                renovation_workers.return_pass(session, by=by, pass_id=p)
     with clock.freeze(datetime(2027, 3, 1, 10)), db.write() as session:
-        reno.record_lived_in(session, by=by, filing_id=filing_id, since="2027-03-01")
+        filings.record_lived_in(session, by=by, filing_id=filing_id, since="2027-03-01")
     return filing_id, passes
 
 
@@ -709,8 +710,8 @@ def _blockers(db, filing_id, when=REFUND_DAY, **shown) -> list[str]:
     args = dict(receipt_presented=True, certificate_presented=True, owner_signed=True)
     args.update(shown)
     with clock.freeze(when), db.read() as session:
-        filing = reno.get_filing(session, filing_id)
-        return [b.code for b in reno.refund_blockers(session, filing, **args)]
+        filing = queries.get_filing(session, filing_id)
+        return [b.code for b in deposit.refund_blockers(session, filing, **args)]
 
 
 def test_every_refund_condition_alone(db, receptionist, supervisor, unit_id, standards):
@@ -718,7 +719,7 @@ def test_every_refund_condition_alone(db, receptionist, supervisor, unit_id, sta
     # a worker's pass still out
     assert _blockers(db, filing_id) == ["passes"]
     with db.write() as session:
-        out = reno.return_pass(session, by=receptionist, pass_id=passes[0])
+        out = renovation_workers.return_pass(session, by=receptionist, pass_id=passes[0])
     assert _blockers(db, filing_id) == []
     # the owner has lived in for less than 3 months (1 Mar + 3 months = 1 Jun)
     assert _blockers(db, filing_id, when=datetime(2027, 5, 31, 18)) == ["lived_in"]
@@ -728,39 +729,39 @@ def test_every_refund_condition_alone(db, receptionist, supervisor, unit_id, sta
     # the document set is incomplete (a worker's photo turns out not to be on file)
     worker = out.worker_id
     with db.write() as session:
-        reno.set_worker_documents(session, by=receptionist, worker_id=worker,
+        renovation_workers.set_worker_documents(session, by=receptionist, worker_id=worker,
                                   id_copy_received=True, photo_received=False)
     assert _blockers(db, filing_id) == ["documents"]
     with db.write() as session:
-        reno.set_worker_documents(session, by=receptionist, worker_id=worker,
+        renovation_workers.set_worker_documents(session, by=receptionist, worker_id=worker,
                                   id_copy_received=True, photo_received=True)
     assert _blockers(db, filing_id) == []
     # refused with the list, nothing refunded
-    with clock.freeze(REFUND_DAY), pytest.raises(reno.Blocked) as err, db.write() as session:
-        reno.refund_deposit(session, by=supervisor, filing_id=filing_id, request_id="rf-1",
+    with clock.freeze(REFUND_DAY), pytest.raises(rules.Blocked) as err, db.write() as session:
+        deposit.refund_deposit(session, by=supervisor, filing_id=filing_id, request_id="rf-1",
                             receipt_presented=False, certificate_presented=False,
                             owner_signed=True)
     assert [b.code for b in err.value.missing] == ["receipt", "certificate"]
     assert "正式收据" in str(err.value) and "登记证原件" in str(err.value)
     assert _count(db, Refund) == 0
     with clock.freeze(REFUND_DAY), db.write() as session:
-        reno.refund_deposit(session, by=supervisor, filing_id=filing_id, request_id="rf-1",
+        deposit.refund_deposit(session, by=supervisor, filing_id=filing_id, request_id="rf-1",
                             receipt_presented=True, certificate_presented=True,
                             owner_signed=True)
     with db.read() as session:
-        filing = reno.get_filing(session, filing_id)
+        filing = queries.get_filing(session, filing_id)
         refund = session.get(Refund, filing.deposit_refund_id)
         assert filing.status == RenovationStatus.REFUNDED
         assert filing.deposit_refunded_by == supervisor.id
         assert refund.amount_fen == 300000 and refund.receipt_id == filing.deposit_receipt_id
-        assert reno.deposit_held_total(session) == (0, 0)
+        assert queries.deposit_held_total(session) == (0, 0)
     assert _blockers(db, filing_id) == ["refunded"]
     with clock.freeze(REFUND_DAY), db.write() as session:
-        reno.close(session, by=receptionist, filing_id=filing_id)
+        filings.close(session, by=receptionist, filing_id=filing_id)
     with db.read() as session:
-        june = reno.monthly_summary(session, year=2027, month=6)
+        june = figures.monthly_summary(session, year=2027, month=6)
         assert june.deposits_refunded == 1 and june.deposits_refunded_fen == 300000
-        assert reno.get_filing(session, filing_id).status == RenovationStatus.CLOSED
+        assert queries.get_filing(session, filing_id).status == RenovationStatus.CLOSED
 
 
 def test_refund_refused_before_inspection_and_downstairs(db, receptionist, unit_id, standards):
@@ -768,23 +769,23 @@ def test_refund_refused_before_inspection_and_downstairs(db, receptionist, unit_
     codes = _blockers(db, filing_id)
     assert codes == ["inspection", "lived_in", "downstairs"]
     with clock.freeze(START), db.write() as session:
-        reno.issue_pass(session, by=receptionist, worker_id=workers[0])
+        renovation_workers.issue_pass(session, by=receptionist, worker_id=workers[0])
     assert "passes" in _blockers(db, filing_id)
 
 
 def test_close_refused_while_deposit_held(db, receptionist, unit_id, standards):
     filing_id, _ = _to_refundable(db, receptionist, unit_id)
     with pytest.raises(Conflict) as err, db.write() as session:
-        reno.close(session, by=receptionist, filing_id=filing_id)
+        filings.close(session, by=receptionist, filing_id=filing_id)
     assert err.value.key == "renovation.close.deposit_held"
 
 
 def test_certificate_pdf_three_copies(db, receptionist, unit_id, standards):
     filing_id, (w1, _) = _approved(db, receptionist, unit_id)
     with clock.freeze(START), db.write() as session:
-        issued = reno.issue_pass(session, by=receptionist, worker_id=w1)
+        issued = renovation_workers.issue_pass(session, by=receptionist, worker_id=w1)
     with clock.freeze(datetime(2027, 2, 27, 10)), db.write() as session:
-        reno.extend(session, by=receptionist, filing_id=filing_id, new_end="2027-05-28")
+        filings.extend(session, by=receptionist, filing_id=filing_id, new_end="2027-05-28")
     with clock.freeze(datetime(2027, 2, 27, 10)), db.write() as session:
         pdf = certificate_pdf(session, by=receptionist, filing_id=filing_id)
     pages = pdf_pages(pdf)
@@ -797,24 +798,24 @@ def test_certificate_pdf_three_copies(db, receptionist, unit_id, standards):
         assert issued.number in page and "工人0" in page
         assert WORKER_IDS[0] not in page  # ID numbers are masked on the door copy too
     with db.read() as session:
-        assert reno.get_filing(session, filing_id).certificate_prints == 1
+        assert queries.get_filing(session, filing_id).certificate_prints == 1
 
 
 def test_start_needs_the_certificate(db, receptionist, unit_id, standards):
     filing_id, _ = _approved(db, receptionist, unit_id)
     with pytest.raises(Conflict) as err, db.write() as session:
-        reno.start_work(session, by=receptionist, filing_id=filing_id)
+        filings.start_work(session, by=receptionist, filing_id=filing_id)
     assert err.value.key == "renovation.start.no_certificate"
 
 
 def test_pass_open_item_after_expiry(db, receptionist, unit_id, standards):
     filing_id, (w1, _) = _approved(db, receptionist, unit_id)
     with clock.freeze(START), db.write() as session:
-        issued = reno.issue_pass(session, by=receptionist, worker_id=w1)
+        issued = renovation_workers.issue_pass(session, by=receptionist, worker_id=w1)
     at = datetime(2027, 3, 2, 18)
     ctx = hooks.HandoverContext(start=at - timedelta(hours=8), end=at)
     with clock.freeze(at), db.read() as session:
-        labels = [i.label for i in reno.open_items(session, ctx)]
+        labels = [i.label for i in handover.open_items(session, ctx)]
     assert any(issued.number in label and "已过期未交回" in label for label in labels)
     assert any("到期仍未完工" in label for label in labels)
 
@@ -822,14 +823,14 @@ def test_pass_open_item_after_expiry(db, receptionist, unit_id, standards):
 def test_remove_worker_refused_while_pass_out(db, receptionist, unit_id, standards):
     filing_id, (worker, other) = _approved(db, receptionist, unit_id)
     with clock.freeze(START), db.write() as session:
-        issued = reno.issue_pass(session, by=receptionist, worker_id=worker)
+        issued = renovation_workers.issue_pass(session, by=receptionist, worker_id=worker)
         assert issued.status == PassStatus.OUT
     with pytest.raises(Conflict), db.write() as session:
-        reno.remove_worker(session, by=receptionist, worker_id=worker)
+        renovation_workers.remove_worker(session, by=receptionist, worker_id=worker)
     with db.write() as session:
-        reno.remove_worker(session, by=receptionist, worker_id=other)
+        renovation_workers.remove_worker(session, by=receptionist, worker_id=other)
     with db.read() as session:
-        assert [w.id for w in reno.active_workers(session, filing_id)] == [worker]
+        assert [w.id for w in queries.active_workers(session, filing_id)] == [worker]
 
 
 def test_inspection_alone_blocks_refund(db, receptionist, unit_id, standards):
@@ -837,17 +838,17 @@ def test_inspection_alone_blocks_refund(db, receptionist, unit_id, standards):
     with clock.freeze(START):
         with db.write() as session:
             certificate_pdf(session, by=receptionist, filing_id=filing_id)
-            reno.start_work(session, by=receptionist, filing_id=filing_id)
+            filings.start_work(session, by=receptionist, filing_id=filing_id)
         with db.write() as session:
-            reno.record_downstairs_signoff(session, by=receptionist, filing_id=filing_id,
+            filings.record_downstairs_signoff(session, by=receptionist, filing_id=filing_id,
                                            name="李楼下")
-            reno.apply_completion(session, by=receptionist, filing_id=filing_id)
+            filings.apply_completion(session, by=receptionist, filing_id=filing_id)
     with clock.freeze(datetime(2027, 3, 1, 10)), db.write() as session:
-        reno.record_lived_in(session, by=receptionist, filing_id=filing_id, since="2027-03-01")
+        filings.record_lived_in(session, by=receptionist, filing_id=filing_id, since="2027-03-01")
     assert _blockers(db, filing_id) == ["inspection"]
     with clock.freeze(datetime(2027, 3, 1, 10)), pytest.raises(ValidationError), \
             db.write() as session:
-        reno.record_lived_in(session, by=receptionist, filing_id=filing_id, since="2027-03-02")
+        filings.record_lived_in(session, by=receptionist, filing_id=filing_id, since="2027-03-02")
 
 
 def test_whole_flow_on_postgresql(pg_db):
@@ -869,22 +870,22 @@ def test_whole_flow_on_postgresql(pg_db):
                                  area=Decimal("96.12"))
         units.add_occupant(session, unit=unit, name="张三", phone="13812345678",
                            id_number=OWNER_ID)
-        cashier.load_standards(session, by=None)
+        fees.load_standards(session, by=None)
         unit_id = unit.id
     filing_id, passes = _to_refundable(db, desk, unit_id)
     with clock.freeze(REFUND_DAY), db.write() as session:
-        reno.refund_deposit(session, by=boss, filing_id=filing_id, request_id="pg-rf",
+        deposit.refund_deposit(session, by=boss, filing_id=filing_id, request_id="pg-rf",
                             receipt_presented=True, certificate_presented=True,
                             owner_signed=True)
     with db.read() as session:
-        filing = reno.get_filing(session, filing_id)
+        filing = queries.get_filing(session, filing_id)
         assert filing.number == "ZX2026-0001" and filing.status == RenovationStatus.REFUNDED
         rows = FilingSource().fetch(session, ListQuery(search="王师"), 0, 10)
         assert [r.id for r in rows] == [filing_id]
         assert [r.id for r in ArchiveSource().fetch(session, ListQuery(), 0, 10)] == [filing_id]
-        june = reno.monthly_summary(session, year=2027, month=6)
+        june = figures.monthly_summary(session, year=2027, month=6)
         assert june.deposits_refunded_fen == 300000 and june.deposits_held_at_end == 0
-        nov = reno.monthly_summary(session, year=2026, month=11)
+        nov = figures.monthly_summary(session, year=2026, month=11)
         assert nov.filed == 1 and nov.approved == 1 and nov.deposits_collected_fen == 300000
 
 
@@ -896,11 +897,11 @@ def _reviewed_with_deposit(db, by, unit_id) -> int:
         filing_id = _new(db, by, unit_id)
         _complete_documents(db, by, filing_id)
         with db.write() as session:
-            reno.submit(session, by=by, filing_id=filing_id)
-            reno.review(session, by=by, filing_id=filing_id, officer="赵工", accepted=True)
-            reno.sign_agreement(session, by=by, filing_id=filing_id)
+            filings.submit(session, by=by, filing_id=filing_id)
+            filings.review(session, by=by, filing_id=filing_id, officer="赵工", accepted=True)
+            filings.sign_agreement(session, by=by, filing_id=filing_id)
         with db.write() as session:
-            reno.collect_deposit(session, by=by, filing_id=filing_id,
+            deposit.collect_deposit(session, by=by, filing_id=filing_id,
                                  request_id=f"reno-{filing_id}", tenders=_cash(300000))
     return filing_id
 
@@ -909,22 +910,22 @@ def test_void_of_a_held_deposit_is_refused_naming_the_filing(db, receptionist, s
                                                              unit_id, standards):
     filing_id, _ = _approved(db, receptionist, unit_id)
     with db.read() as session:
-        filing = reno.get_filing(session, filing_id)
+        filing = queries.get_filing(session, filing_id)
         receipt_id, number = filing.deposit_receipt_id, filing.number
     with clock.freeze(START), pytest.raises(Conflict) as err, db.write() as session:
-        cashier.void_preview(session, by=supervisor, receipt_id=receipt_id, reason="收错了")
+        payments.void_preview(session, by=supervisor, receipt_id=receipt_id, reason="收错了")
     assert err.value.key == "cashier.void.refused"
     assert number in str(err.value) and "F4" in str(err.value)
     with clock.freeze(START), pytest.raises(Conflict), db.write() as session:
-        cashier.void_receipt(session, by=supervisor, receipt_id=receipt_id, reason="收错了")
+        payments.void_receipt(session, by=supervisor, receipt_id=receipt_id, reason="收错了")
     with clock.freeze(START), pytest.raises(Conflict) as err, db.write() as session:
-        cashier.refund(session, by=supervisor, receipt_id=receipt_id, amount_fen=300000,
+        refunds.refund(session, by=supervisor, receipt_id=receipt_id, amount_fen=300000,
                        reason="退押金", request_id="rf-1")
     assert err.value.key == "cashier.refund.refused" and number in str(err.value)
     with db.read() as session:
         assert not session.get(Receipt, receipt_id).voided
-        assert reno.get_filing(session, filing_id).deposit_receipt_id == receipt_id
-        assert reno.deposit_held_total(session) == (1, 300000)
+        assert queries.get_filing(session, filing_id).deposit_receipt_id == receipt_id
+        assert queries.deposit_held_total(session) == (1, 300000)
         assert session.exec(select(Refund)).all() == []
 
 
@@ -932,24 +933,24 @@ def test_void_of_a_deposit_before_the_permit_reverses_the_filing(db, receptionis
                                                                  unit_id, standards):
     filing_id = _reviewed_with_deposit(db, receptionist, unit_id)
     with db.read() as session:
-        filing = reno.get_filing(session, filing_id)
+        filing = queries.get_filing(session, filing_id)
         receipt_id, bill_id = filing.deposit_receipt_id, filing.deposit_bill_id
     with clock.freeze(START), db.read() as session:
-        preview = cashier.void_preview(session, by=supervisor, receipt_id=receipt_id,
+        preview = payments.void_preview(session, by=supervisor, receipt_id=receipt_id,
                                        reason="金额收错")
     assert any(filing.number in note for note in preview.notes)
     with clock.freeze(START), db.write() as session:
-        cashier.void_receipt(session, by=supervisor, receipt_id=receipt_id, reason="金额收错")
+        payments.void_receipt(session, by=supervisor, receipt_id=receipt_id, reason="金额收错")
     with db.read() as session:
-        filing = reno.get_filing(session, filing_id)
+        filing = queries.get_filing(session, filing_id)
         assert filing.deposit_receipt_id is None and filing.deposit_fen == 0
         assert filing.status == RenovationStatus.REVIEWED
         assert session.get(Bill, bill_id).status.value == "cancelled"
-        assert reno.deposit_held_total(session) == (0, 0)
+        assert queries.deposit_held_total(session) == (0, 0)
         actions = list(session.exec(select(AuditEntry.action)).all())
         assert "renovation.deposit.void" in actions and "cashier.receipt.void" in actions
     with clock.freeze(START), db.write() as session:  # taken again, correctly this time
-        reno.collect_deposit(session, by=receptionist, filing_id=filing_id,
+        deposit.collect_deposit(session, by=receptionist, filing_id=filing_id,
                              request_id="again", tenders=_cash(300000))
     with db.read() as session:
-        assert reno.deposit_held_total(session) == (1, 300000)
+        assert queries.deposit_held_total(session) == (1, 300000)

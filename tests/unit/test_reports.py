@@ -50,7 +50,8 @@ from deskapp.printing.pdf import pdf_text
 from deskapp.services import units
 from deskapp.services.listing import ListQuery
 from deskapp.services.reception.shifts import HandoverSummary
-from deskapp.services.reports import reports
+from deskapp.services.reports import drills, monthly, months
+from deskapp.services.reports import layout as reports_layout
 from deskapp.services.reports.render import as_dict, render_json
 
 D = datetime
@@ -260,7 +261,7 @@ def october(db, supervisor, receptionist, specialist, frozen_now) -> Month:
 
 def _report(m: Month, year=2026, month=10):
     with m.db.read() as s:
-        return reports.monthly_report(s, by=m.boss, year=year, month=month)
+        return monthly.monthly_report(s, by=m.boss, year=year, month=month)
 
 
 def test_every_figure_of_the_hand_built_month(october):
@@ -350,23 +351,23 @@ def test_figures_are_the_areas_own(october):
     """The report shows what each area's monthly service says — it does not recount."""
     from deskapp.services import ops
     from deskapp.services.cashier import close as cashier_close
-    from deskapp.services.complaints import complaints
-    from deskapp.services.reception import reception
-    from deskapp.services.renovation import renovation
+    from deskapp.services.complaints import figures as complaints_figures
+    from deskapp.services.reception import figures as reception_figures
+    from deskapp.services.renovation import figures as renovation_figures
 
     report = _report(october)
     with october.db.read() as s:
-        assert report.reception == reception.monthly_summary(s, year=2026, month=10)
-        assert report.renovation == renovation.monthly_summary(s, year=2026, month=10)
+        assert report.reception == reception_figures.monthly_summary(s, year=2026, month=10)
+        assert report.renovation == renovation_figures.monthly_summary(s, year=2026, month=10)
         assert report.cashier == cashier_close.monthly_summary(s, year=2026, month=10)
         assert report.ops == ops.monthly_summary(s, year=2026, month=10)
-        assert report.complaints.as_dict() == complaints.monthly_analysis(
+        assert report.complaints.as_dict() == complaints_figures.monthly_analysis(
             s, year=2026, month=10).as_dict()
 
 
 def test_every_drill_lists_exactly_the_records_counted(october):
     report = _report(october)
-    layout = reports.sections(report)
+    layout = reports_layout.sections(report)
     checked = 0
     with october.db.read() as s:
         for section in layout:
@@ -376,17 +377,17 @@ def test_every_drill_lists_exactly_the_records_counted(october):
             for figure in counted:
                 if figure.drill is None:
                     continue
-                d = reports.drill(s, by=october.boss, year=2026, month=10, key=figure.drill)
+                d = drills.drill(s, by=october.boss, year=2026, month=10, key=figure.drill)
                 n = d.source.count(s, ListQuery())
                 assert n == figure.value, (figure.key, figure.drill)
                 rows = d.source.fetch(s, ListQuery(), 0, 500)
                 assert len(rows) == n, figure.drill
                 checked += 1
         # amounts: the drill lists the receipts of that method / kind
-        cash = reports.drill(s, by=october.boss, year=2026, month=10, key="receipts.method:cash")
+        cash = drills.drill(s, by=october.boss, year=2026, month=10, key="receipts.method:cash")
         assert [r.cells[0] for r in cash.source.fetch(s, ListQuery(), 0, 50)] == [
             "SJ2026-000001"]
-        arrears = reports.drill(s, by=october.boss, year=2026, month=10, key="arrears")
+        arrears = drills.drill(s, by=october.boss, year=2026, month=10, key="arrears")
         rows = arrears.source.fetch(s, ListQuery(), 0, 50)
         assert [r.cells[0] for r in rows] == ["3-1-1202", "3-1-1201"]  # longest overdue first
         # unit, owner, phone, 0–30, 31–90, 91–180, >180, total, days …
@@ -399,13 +400,13 @@ def test_drill_refuses_unknown_keys_and_arguments(october):
     with october.db.read() as s:
         for key in ("nonsense", "contacts.kind:flying", "receipts.method:gold"):
             with pytest.raises(ValidationError):
-                reports.drill(s, by=october.boss, year=2026, month=10, key=key)
+                drills.drill(s, by=october.boss, year=2026, month=10, key=key)
 
 
 def test_a_month_without_records_says_so(october):
     report = _report(october, 2026, 3)
-    layout = reports.sections(report)
-    assert reports.is_empty(layout)
+    layout = reports_layout.sections(report)
+    assert reports_layout.is_empty(layout)
     data = as_dict(report, layout)
     assert data["empty"] is True
     assert all(not s["has_data"] and "figures" not in s for s in data["sections"].values())
@@ -423,27 +424,27 @@ def test_the_running_month_is_marked_partial(october):
 def test_refusals(october, receptionist):
     with october.db.read() as s:
         with pytest.raises(ValidationError) as err:
-            reports.monthly_report(s, by=october.boss, year=2026, month=12)
+            monthly.monthly_report(s, by=october.boss, year=2026, month=12)
         assert err.value.field == "month" and "还没有到" in str(err.value)
         with pytest.raises(ValidationError):
-            reports.monthly_report(s, by=october.boss, year=2026, month=13)
+            monthly.monthly_report(s, by=october.boss, year=2026, month=13)
         with pytest.raises(PermissionDenied):
-            reports.monthly_report(s, by=receptionist, year=2026, month=10)
+            monthly.monthly_report(s, by=receptionist, year=2026, month=10)
         with pytest.raises(PermissionDenied):
-            reports.drill(s, by=receptionist, year=2026, month=10, key="contacts")
+            drills.drill(s, by=receptionist, year=2026, month=10, key="contacts")
 
 
 @pytest.mark.parametrize("text", ["2026-13", "2026", "26-10", "abc", "", "2026-10-01"])
 def test_parse_month_refuses_bad_input(text, frozen_now):
     with pytest.raises(ValidationError) as err:
-        reports.parse_month(text)
+        months.parse_month(text)
     assert err.value.field == "month"
 
 
 def test_parse_month_accepts_usual_forms(frozen_now):
-    assert reports.parse_month("2026-10") == (2026, 10)
-    assert reports.parse_month(" 2026/1 ") == (2026, 1)
-    assert reports.parse_month("２０２６－１０".replace("－", "-")) == (2026, 10)
+    assert months.parse_month("2026-10") == (2026, 10)
+    assert months.parse_month(" 2026/1 ") == (2026, 1)
+    assert months.parse_month("２０２６－１０".replace("－", "-")) == (2026, 10)
 
 
 def test_json_text_and_render(october):

@@ -13,7 +13,7 @@ from deskapp.db.models.reception import Contact, ContactChannel, ContactKind, Co
 from deskapp.errors import ValidationError
 from deskapp.services import export
 from deskapp.services.listing import FilterSpec, ListColumn, ListQuery, ListRow
-from deskapp.services.reception.reception import ContactSource
+from deskapp.services.reception.lists import ContactSource
 
 
 @pytest.fixture

@@ -17,7 +17,7 @@ from deskapp.db.models import Staff
 from deskapp.db.models.ops import RequestLog
 from deskapp.db.models.reception import Contact, ContactChannel, ContactKind
 from deskapp.errors import Conflict, ValidationError
-from deskapp.services.reception import reception
+from deskapp.services.reception import contacts
 
 
 def _locked() -> exc.OperationalError:
@@ -25,8 +25,8 @@ def _locked() -> exc.OperationalError:
         "database is locked"))
 
 
-def _contact(by: Staff, content: str = "咨询停车费") -> reception.ContactCreate:
-    return reception.ContactCreate(channel=ContactChannel.PHONE, kind=ContactKind.ENQUIRY,
+def _contact(by: Staff, content: str = "咨询停车费") -> contacts.ContactCreate:
+    return contacts.ContactCreate(channel=ContactChannel.PHONE, kind=ContactKind.ENQUIRY,
                                    content=content, person_name="王先生")
 
 
@@ -44,7 +44,7 @@ def test_a_locked_database_is_retried_until_the_action_goes_through(
         tries.append(1)
         if len(tries) < 3:
             raise _locked()
-        return reception.log_contact(s, by=receptionist, data=_contact(receptionist))
+        return contacts.log_contact(s, by=receptionist, data=_contact(receptionist))
 
     contact = db.run_write(action, sleep=pauses.append)
     assert len(tries) == 3 and len(pauses) == 2
@@ -55,7 +55,7 @@ def test_a_locked_database_is_retried_until_the_action_goes_through(
 def test_it_gives_up_after_the_last_attempt_and_saves_nothing(
         db: Database, receptionist: Staff) -> None:
     def action(s: Session) -> Contact:
-        reception.log_contact(s, by=receptionist, data=_contact(receptionist))
+        contacts.log_contact(s, by=receptionist, data=_contact(receptionist))
         raise _locked()
 
     with pytest.raises(exc.OperationalError, match="locked"):
@@ -68,7 +68,7 @@ def test_other_errors_are_not_retried(db: Database, receptionist: Staff) -> None
 
     def bad(s: Session) -> Contact:
         tries.append(1)
-        return reception.log_contact(s, by=receptionist, data=_contact(receptionist, ""))
+        return contacts.log_contact(s, by=receptionist, data=_contact(receptionist, ""))
 
     with pytest.raises(ValidationError):
         db.run_write(bad, request_id="form-1", sleep=lambda _: None)
@@ -85,7 +85,7 @@ def test_the_same_request_id_saves_once_and_returns_the_record(
 
     def save(s: Session) -> Contact:
         calls.append(1)
-        return reception.log_contact(s, by=receptionist, data=_contact(receptionist))
+        return contacts.log_contact(s, by=receptionist, data=_contact(receptionist))
 
     first = db.run_write(save, request_id="form-42")
     again = db.run_write(save, request_id="form-42")  # a second Ctrl+S, another process …
@@ -124,7 +124,7 @@ def test_a_connection_lost_after_the_commit_does_not_save_twice(
 
     def save(s: Session) -> Contact:
         calls.append(1)
-        return reception.log_contact(s, by=receptionist, data=_contact(receptionist))
+        return contacts.log_contact(s, by=receptionist, data=_contact(receptionist))
 
     contact = db.run_write(save, request_id="lost-1", sleep=lambda _: None)
     assert broken == [1] and calls == [1] and _contacts(db) == 1
@@ -202,7 +202,7 @@ def test_when_another_run_of_the_request_wins_its_record_is_returned(
     replay hands back the winner's record, never our rolled-back one."""
     import deskapp.db.engine as engine
 
-    winner = db.run_write(lambda s: reception.log_contact(s, by=receptionist,
+    winner = db.run_write(lambda s: contacts.log_contact(s, by=receptionist,
                                                           data=_contact(receptionist, "先到")))
     clashes: list[int] = []
 
@@ -214,7 +214,7 @@ def test_when_another_run_of_the_request_wins_its_record_is_returned(
     finds = iter([None, ("contact", winner.id)])
     monkeypatch.setattr(engine, "_log_request", clash)
     monkeypatch.setattr(engine, "_find_request", lambda s, rid: next(finds))
-    got = db.run_write(lambda s: reception.log_contact(s, by=receptionist,
+    got = db.run_write(lambda s: contacts.log_contact(s, by=receptionist,
                                                        data=_contact(receptionist, "后到")),
                        request_id="same", sleep=lambda _: None)
     assert clashes == [1] and isinstance(got, Contact) and got.id == winner.id

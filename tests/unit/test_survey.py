@@ -22,7 +22,10 @@ from deskapp.db.models.survey import (
 )
 from deskapp.errors import Conflict, InvalidTransition, NotFound, PermissionDenied, ValidationError
 from deskapp.services import audit, hooks, units
-from deskapp.services.survey import survey
+from deskapp.services.survey import campaigns, distribution, followups, rates, responses
+from deskapp.services.survey import figures as survey_figures
+from deskapp.services.survey import forms as survey_forms
+from deskapp.services.survey import stats as survey_stats
 
 NOW = datetime(2026, 6, 22, 10, 0)
 N_ITEMS = 22
@@ -58,7 +61,7 @@ def site(db, supervisor, now):
 @pytest.fixture
 def campaign(db, supervisor, site):
     with db.write() as session:
-        return survey.open_campaign(session, by=supervisor, year=2026, half=1)
+        return campaigns.open_campaign(session, by=supervisor, year=2026, half=1)
 
 
 def _form(scores: list[int | None]) -> list[int | None]:
@@ -67,9 +70,9 @@ def _form(scores: list[int | None]) -> list[int | None]:
 
 def _enter(db, by, campaign, unit_id, scores, **kw):
     with db.write() as session:
-        return survey.record_response(session, by=by, campaign_id=campaign.id, unit_id=unit_id,
-                                      ratings=scores, name=kw.pop("name", "张三"),
-                                      phone=kw.pop("phone", "13812345678"), **kw)
+        return responses.record_response(session, by=by, campaign_id=campaign.id, unit_id=unit_id,
+                                         ratings=scores, name=kw.pop("name", "张三"),
+                                         phone=kw.pop("phone", "13812345678"), **kw)
 
 
 # ---------------------------------------------------------------------------- campaigns
@@ -82,7 +85,7 @@ def test_open_campaign_uses_the_spec_form_and_plan_dates(db, supervisor, campaig
     assert campaign.statistics_due == date(2026, 7, 3)
     assert campaign.status == CampaignStatus.OPEN
     with db.read() as session:
-        items = survey.form_items(session, campaign.form_id)
+        items = survey_forms.form_items(session, campaign.form_id)
         assert len(items) == N_ITEMS
         assert [i.title for i in items[:4]] == ["客户服务员", "维修人员", "安全管理员", "保洁服务员"]
         assert items[-1].section == "物业管理总体满意度" and items[-1].code == "overall"
@@ -94,87 +97,87 @@ def test_open_campaign_uses_the_spec_form_and_plan_dates(db, supervisor, campaig
 
 def test_second_campaign_same_half_is_refused(db, supervisor, campaign):
     with db.write() as session, pytest.raises(Conflict):
-        survey.open_campaign(session, by=supervisor, year=2026, half=1)
+        campaigns.open_campaign(session, by=supervisor, year=2026, half=1)
 
 
 def test_campaign_bad_input(db, supervisor, site):
     with db.write() as session:
         with pytest.raises(ValidationError) as err:
-            survey.open_campaign(session, by=supervisor, year=2026, half=3)
+            campaigns.open_campaign(session, by=supervisor, year=2026, half=3)
         assert err.value.field == "half"
         with pytest.raises(ValidationError) as err:
-            survey.open_campaign(session, by=supervisor, year=2026, half=1,
-                                 distribution_date=date(2026, 7, 15))
+            campaigns.open_campaign(session, by=supervisor, year=2026, half=1,
+                                    distribution_date=date(2026, 7, 15))
         assert err.value.field == "distribution_date"
 
 
 def test_only_the_supervisor_opens_and_closes(db, receptionist, campaign):
     with db.write() as session:
         with pytest.raises(PermissionDenied):
-            survey.open_campaign(session, by=receptionist, year=2026, half=2)
+            campaigns.open_campaign(session, by=receptionist, year=2026, half=2)
         with pytest.raises(PermissionDenied):
-            survey.close_collection(session, by=receptionist, campaign_id=campaign.id)
+            campaigns.close_collection(session, by=receptionist, campaign_id=campaign.id)
 
 
 def test_campaign_transitions(db, supervisor, receptionist, campaign, site):
     with db.write() as session:
         with pytest.raises(InvalidTransition):
-            survey.mark_reported(session, by=supervisor, campaign_id=campaign.id)
+            campaigns.mark_reported(session, by=supervisor, campaign_id=campaign.id)
         with pytest.raises(InvalidTransition):
-            survey.reopen_collection(session, by=supervisor, campaign_id=campaign.id,
-                                     reason="x")
-        survey.close_collection(session, by=supervisor, campaign_id=campaign.id)
+            campaigns.reopen_collection(session, by=supervisor, campaign_id=campaign.id,
+                                        reason="x")
+        campaigns.close_collection(session, by=supervisor, campaign_id=campaign.id)
     # Nothing can be entered or distributed once collection is closed.
     with db.write() as session, pytest.raises(InvalidTransition):
-        survey.distribute(session, by=receptionist, campaign_id=campaign.id,
-                          unit_ids=[site["1-1-301"]])
+        distribution.distribute(session, by=receptionist, campaign_id=campaign.id,
+                                unit_ids=[site["1-1-301"]])
     with pytest.raises(InvalidTransition):
         _enter(db, receptionist, campaign, site["1-1-301"], _form([5]))
     with db.write() as session:
         with pytest.raises(ValidationError):
-            survey.reopen_collection(session, by=supervisor, campaign_id=campaign.id,
-                                     reason="  ")
-        survey.reopen_collection(session, by=supervisor, campaign_id=campaign.id,
-                                 reason="迟交的表")
+            campaigns.reopen_collection(session, by=supervisor, campaign_id=campaign.id,
+                                        reason="  ")
+        campaigns.reopen_collection(session, by=supervisor, campaign_id=campaign.id,
+                                    reason="迟交的表")
     _enter(db, receptionist, campaign, site["1-1-301"], _form([5]))
     with db.write() as session:
-        survey.close_collection(session, by=supervisor, campaign_id=campaign.id)
-        c = survey.mark_reported(session, by=supervisor, campaign_id=campaign.id)
+        campaigns.close_collection(session, by=supervisor, campaign_id=campaign.id)
+        c = campaigns.mark_reported(session, by=supervisor, campaign_id=campaign.id)
         assert c.status == CampaignStatus.REPORTED and c.reported_by_id == supervisor.id
         with pytest.raises(InvalidTransition):
-            survey.reopen_collection(session, by=supervisor, campaign_id=campaign.id,
-                                     reason="再开")
+            campaigns.reopen_collection(session, by=supervisor, campaign_id=campaign.id,
+                                        reason="再开")
         with pytest.raises(InvalidTransition):
-            survey.close_collection(session, by=supervisor, campaign_id=campaign.id)
+            campaigns.close_collection(session, by=supervisor, campaign_id=campaign.id)
 
 
 def test_find_campaign_by_id_or_month(db, campaign):
     with db.read() as session:
-        assert survey.find_campaign(session, str(campaign.id)).id == campaign.id
-        assert survey.find_campaign(session, "2026-06").id == campaign.id
-        assert survey.find_campaign(session, "2026h1").id == campaign.id
+        assert campaigns.find_campaign(session, str(campaign.id)).id == campaign.id
+        assert campaigns.find_campaign(session, "2026-06").id == campaign.id
+        assert campaigns.find_campaign(session, "2026h1").id == campaign.id
         with pytest.raises(NotFound):
-            survey.find_campaign(session, "2026-12")
+            campaigns.find_campaign(session, "2026-12")
         with pytest.raises(NotFound):
-            survey.find_campaign(session, "junk")
+            campaigns.find_campaign(session, "junk")
 
 
 def test_old_campaign_keeps_its_form(db, supervisor, campaign):
-    sections = [survey.SectionSpec("服务", "Service", (
-        survey.ItemSpec("overall", "总体", "Overall"), survey.ItemSpec("new", "新项目", "New")))]
+    sections = [survey_forms.SectionSpec("服务", "Service", (
+        survey_forms.ItemSpec("overall", "总体", "Overall"), survey_forms.ItemSpec("new", "新项目", "New")))]
     with db.write() as session:
-        form = survey.create_form(session, by=supervisor, name="新版", sections=sections)
-        dec = survey.open_campaign(session, by=supervisor, year=2026, half=2)
+        form = survey_forms.create_form(session, by=supervisor, name="新版", sections=sections)
+        dec = campaigns.open_campaign(session, by=supervisor, year=2026, half=2)
         assert dec.form_id == form.id and form.version == 2
-        assert len(survey.form_items(session, dec.form_id)) == 2
-        assert len(survey.form_items(session, campaign.form_id)) == N_ITEMS
+        assert len(survey_forms.form_items(session, dec.form_id)) == 2
+        assert len(survey_forms.form_items(session, campaign.form_id)) == N_ITEMS
         with pytest.raises(ValidationError) as err:
-            survey.create_form(session, by=supervisor, name="坏", sections=[
-                survey.SectionSpec("s", "s", (survey.ItemSpec("a", "甲", "A"),
-                                              survey.ItemSpec("a", "乙", "B")))])
+            survey_forms.create_form(session, by=supervisor, name="坏", sections=[
+                survey_forms.SectionSpec("s", "s", (survey_forms.ItemSpec("a", "甲", "A"),
+                                                    survey_forms.ItemSpec("a", "乙", "B")))])
         assert err.value.key == "survey.form.duplicate_code"
         with pytest.raises(ValidationError):
-            survey.create_form(session, by=supervisor, name="空", sections=[])
+            survey_forms.create_form(session, by=supervisor, name="空", sections=[])
 
 
 # ---------------------------------------------------------------------------- distribution
@@ -182,24 +185,24 @@ def test_old_campaign_keeps_its_form(db, supervisor, campaign):
 
 def test_distribution_rate_against_valid_units(db, supervisor, receptionist, campaign, site):
     with db.write() as session:
-        excluded = survey.exclude_vacant(session, by=receptionist, campaign_id=campaign.id,
-                                         reason="空置")
+        excluded = distribution.exclude_vacant(session, by=receptionist, campaign_id=campaign.id,
+                                               reason="空置")
         assert excluded == 1
         b1 = units.find_unit_by_code(session, "1-1-301").building_id
-        floor_ids = survey.units_of(session, building_id=b1, floor_from=3, floor_to=4)
+        floor_ids = distribution.units_of(session, building_id=b1, floor_from=3, floor_to=4)
         assert len(floor_ids) == 4
         code = session.get(Building, b1).code
-        assert survey.units_of_building(session, building_code=code, floor_from=3,
-                                        floor_to=4) == floor_ids
-        assert survey.units_of_building(session, building_code="no-such") == []
-        result = survey.distribute(session, by=receptionist, campaign_id=campaign.id,
-                                   unit_ids=floor_ids, on=date(2026, 6, 15))
+        assert distribution.units_of_building(session, building_code=code, floor_from=3,
+                                              floor_to=4) == floor_ids
+        assert distribution.units_of_building(session, building_code="no-such") == []
+        result = distribution.distribute(session, by=receptionist, campaign_id=campaign.id,
+                                         unit_ids=floor_ids, on=date(2026, 6, 15))
         assert (result.added, result.already, result.excluded) == (4, 0, 0)
-        again = survey.distribute(session, by=receptionist, campaign_id=campaign.id,
-                                  unit_ids=[*floor_ids, site["2-1-102"]])
+        again = distribution.distribute(session, by=receptionist, campaign_id=campaign.id,
+                                        unit_ids=[*floor_ids, site["2-1-102"]])
         assert (again.added, again.already, again.excluded) == (0, 4, 1)
     with db.read() as session:
-        p = survey.progress(session, campaign.id)
+        p = rates.progress(session, campaign.id)
         assert (p.total_units, p.excluded, p.valid_units, p.distributed) == (10, 1, 9, 4)
         assert p.distribution_rate == pytest.approx(4 / 9)
         assert not p.distribution_met
@@ -208,53 +211,53 @@ def test_distribution_rate_against_valid_units(db, supervisor, receptionist, cam
 def test_distribution_bad_input(db, receptionist, campaign, site):
     with db.write() as session:
         with pytest.raises(ValidationError) as err:
-            survey.distribute(session, by=receptionist, campaign_id=campaign.id,
-                              unit_ids=[site["1-1-301"]], on=date(2026, 6, 23))
+            distribution.distribute(session, by=receptionist, campaign_id=campaign.id,
+                                    unit_ids=[site["1-1-301"]], on=date(2026, 6, 23))
         assert err.value.key == "survey.date.future"
         with pytest.raises(ValidationError):
-            survey.distribute(session, by=receptionist, campaign_id=campaign.id, unit_ids=[])
+            distribution.distribute(session, by=receptionist, campaign_id=campaign.id, unit_ids=[])
         with pytest.raises(NotFound):
-            survey.distribute(session, by=receptionist, campaign_id=campaign.id,
-                              unit_ids=[99999])
+            distribution.distribute(session, by=receptionist, campaign_id=campaign.id,
+                                    unit_ids=[99999])
 
 
 def test_exclusion_rules(db, receptionist, campaign, site):
     unit = site["1-1-301"]
     with db.write() as session:
         with pytest.raises(ValidationError):
-            survey.exclude_units(session, by=receptionist, campaign_id=campaign.id,
-                                 unit_ids=[unit], reason="")
-        survey.distribute(session, by=receptionist, campaign_id=campaign.id, unit_ids=[unit])
+            distribution.exclude_units(session, by=receptionist, campaign_id=campaign.id,
+                                       unit_ids=[unit], reason="")
+        distribution.distribute(session, by=receptionist, campaign_id=campaign.id, unit_ids=[unit])
         with pytest.raises(Conflict):
-            survey.exclude_units(session, by=receptionist, campaign_id=campaign.id,
-                                 unit_ids=[unit], reason="空置")
+            distribution.exclude_units(session, by=receptionist, campaign_id=campaign.id,
+                                       unit_ids=[unit], reason="空置")
         other = site["1-1-302"]
-        survey.exclude_units(session, by=receptionist, campaign_id=campaign.id,
-                             unit_ids=[other], reason="装修中")
-        assert survey.progress(session, campaign.id).excluded == 1
-        survey.include_unit(session, by=receptionist, campaign_id=campaign.id, unit_id=other)
-        assert survey.progress(session, campaign.id).excluded == 0
+        distribution.exclude_units(session, by=receptionist, campaign_id=campaign.id,
+                                   unit_ids=[other], reason="装修中")
+        assert rates.progress(session, campaign.id).excluded == 1
+        distribution.include_unit(session, by=receptionist, campaign_id=campaign.id, unit_id=other)
+        assert rates.progress(session, campaign.id).excluded == 0
         with pytest.raises(InvalidTransition):
-            survey.include_unit(session, by=receptionist, campaign_id=campaign.id,
-                                unit_id=other)
+            distribution.include_unit(session, by=receptionist, campaign_id=campaign.id,
+                                      unit_id=other)
 
 
 def test_cancel_distribution_keeps_the_record(db, receptionist, campaign, site):
     unit = site["1-1-301"]
     with db.write() as session:
-        survey.distribute(session, by=receptionist, campaign_id=campaign.id, unit_ids=[unit])
-        row = survey.cancel_distribution(session, by=receptionist, campaign_id=campaign.id,
-                                         unit_id=unit, reason="点错了")
+        distribution.distribute(session, by=receptionist, campaign_id=campaign.id, unit_ids=[unit])
+        row = distribution.cancel_distribution(session, by=receptionist, campaign_id=campaign.id,
+                                               unit_id=unit, reason="点错了")
         assert not row.active and row.cancel_reason == "点错了"
-        assert survey.progress(session, campaign.id).distributed == 0
+        assert rates.progress(session, campaign.id).distributed == 0
         with pytest.raises(InvalidTransition):
-            survey.cancel_distribution(session, by=receptionist, campaign_id=campaign.id,
-                                       unit_id=unit, reason="再撤")
-        survey.distribute(session, by=receptionist, campaign_id=campaign.id, unit_ids=[unit])
+            distribution.cancel_distribution(session, by=receptionist, campaign_id=campaign.id,
+                                             unit_id=unit, reason="再撤")
+        distribution.distribute(session, by=receptionist, campaign_id=campaign.id, unit_ids=[unit])
     _enter(db, receptionist, campaign, unit, _form([5]))
     with db.write() as session, pytest.raises(Conflict):
-        survey.cancel_distribution(session, by=receptionist, campaign_id=campaign.id,
-                                   unit_id=unit, reason="撤")
+        distribution.cancel_distribution(session, by=receptionist, campaign_id=campaign.id,
+                                         unit_id=unit, reason="撤")
 
 
 # ---------------------------------------------------------------------------- entry
@@ -265,7 +268,7 @@ def test_record_response_saves_scores_and_audits(db, receptionist, campaign, sit
     response = _enter(db, receptionist, campaign, site["1-1-301"], scores, phone="138 1234 5678",
                       improve="电梯维保要及时", filled_on=date(2026, 6, 20))
     with db.read() as session:
-        detail = survey.response_detail(session, response.id)
+        detail = responses.response_detail(session, response.id)
         assert [s for _, s in detail.answers[:8]] == [5, 4, None, 3, None, 1, 2, None]
         assert response.answered == 5
         assert response.respondent_phone == "13812345678"
@@ -319,8 +322,8 @@ def test_second_form_for_a_unit_asks_to_replace(db, receptionist, campaign, site
     with db.read() as session:
         old = session.get(SurveyResponse, first.id)
         assert old.status == ResponseStatus.REPLACED and old.replaced_by_id == second.id
-        assert survey.progress(session, campaign.id).responses == 1
-        tallies = survey.item_tallies(session, campaign.id)
+        assert rates.progress(session, campaign.id).responses == 1
+        tallies = survey_stats.item_tallies(session, campaign.id)
         assert all(t.counts == (0, 0, 0, 0, 1) for t in tallies.values())
 
 
@@ -328,13 +331,13 @@ def test_void_response(db, supervisor, receptionist, campaign, site):
     response = _enter(db, receptionist, campaign, site["1-1-301"], _form([3]))
     with db.write() as session:
         with pytest.raises(PermissionDenied):
-            survey.void_response(session, by=receptionist, response_id=response.id, reason="x")
+            responses.void_response(session, by=receptionist, response_id=response.id, reason="x")
         with pytest.raises(ValidationError):
-            survey.void_response(session, by=supervisor, response_id=response.id, reason="")
-        survey.void_response(session, by=supervisor, response_id=response.id, reason="录错房号")
+            responses.void_response(session, by=supervisor, response_id=response.id, reason="")
+        responses.void_response(session, by=supervisor, response_id=response.id, reason="录错房号")
         with pytest.raises(InvalidTransition):
-            survey.void_response(session, by=supervisor, response_id=response.id, reason="再")
-        assert survey.progress(session, campaign.id).responses == 0
+            responses.void_response(session, by=supervisor, response_id=response.id, reason="再")
+        assert rates.progress(session, campaign.id).responses == 0
     # The unit can be entered again.
     _enter(db, receptionist, campaign, site["1-1-301"], _form([4]))
 
@@ -342,17 +345,17 @@ def test_void_response(db, supervisor, receptionist, campaign, site):
 def test_recovery_rate_counts_forms_from_distributed_units(db, receptionist, campaign, site):
     codes = ["1-1-301", "1-1-302", "1-1-401", "1-1-402"]
     with db.write() as session:
-        survey.distribute(session, by=receptionist, campaign_id=campaign.id,
-                          unit_ids=[site[c] for c in codes])
+        distribution.distribute(session, by=receptionist, campaign_id=campaign.id,
+                                unit_ids=[site[c] for c in codes])
     for code in codes[:3]:
         _enter(db, receptionist, campaign, site[code], _form([5]))
     _enter(db, receptionist, campaign, site["2-1-101"], _form([5]))  # never got a form
     with db.read() as session:
-        p = survey.progress(session, campaign.id)
+        p = rates.progress(session, campaign.id)
         assert (p.distributed, p.responses, p.responses_distributed) == (4, 4, 3)
         assert p.undistributed_responses == 1
         assert p.recovery_rate == pytest.approx(0.75)
-        state = survey.unit_state(session, campaign_id=campaign.id, unit_id=site["1-1-501"])
+        state = distribution.unit_state(session, campaign_id=campaign.id, unit_id=site["1-1-501"])
         assert state.owner_name == "业主1-1-501" and state.response_id is None
 
 
@@ -376,7 +379,7 @@ def test_statistics_on_hand_built_forms(db, supervisor, receptionist, campaign, 
         scores: list[int | None] = [a, b] + [None] * 19 + [overall]
         _enter(db, receptionist, campaign, site[code], scores)
     with db.read() as session:
-        stats = survey.statistics(session, campaign.id)
+        stats = survey_stats.statistics(session, campaign.id)
     item1, item2 = stats.items[0], stats.items[1]
     assert item1.tally.counts == (0, 0, 1, 1, 2)
     assert item1.tally.n == 4 and item1.tally.mean == pytest.approx(4.25)
@@ -401,15 +404,15 @@ def test_statistics_on_hand_built_forms(db, supervisor, receptionist, campaign, 
 def test_statistics_compare_with_previous_campaign(db, supervisor, receptionist, site):
     with db.write() as session:
         with clock.freeze(datetime(2025, 12, 20, 9, 0)):
-            dec = survey.open_campaign(session, by=supervisor, year=2025, half=2)
+            dec = campaigns.open_campaign(session, by=supervisor, year=2025, half=2)
     with clock.freeze(datetime(2025, 12, 20, 9, 0)):
         _enter(db, receptionist, dec, site["1-1-301"], [2] + [None] * 20 + [3])
         _enter(db, receptionist, dec, site["1-1-302"], [4] + [None] * 20 + [4])
     with db.write() as session:
-        jun = survey.open_campaign(session, by=supervisor, year=2026, half=1)
+        jun = campaigns.open_campaign(session, by=supervisor, year=2026, half=1)
     _enter(db, receptionist, jun, site["1-1-301"], [5] + [None] * 20 + [5])
     with db.read() as session:
-        stats = survey.statistics(session, jun.id)
+        stats = survey_stats.statistics(session, jun.id)
     assert stats.previous_title == "2025年下半年客户满意度调查"
     assert stats.items[0].previous.counts == (0, 1, 0, 1, 0)
     assert stats.items[0].delta == pytest.approx(1.0 - 0.5)
@@ -422,7 +425,7 @@ def test_opinions_grouped_by_question(db, receptionist, campaign, site):
            other="谢谢")
     _enter(db, receptionist, campaign, site["1-1-302"], _form([5]), add_services="代收快递")
     with db.read() as session:
-        grouped = survey.opinions(session, campaign.id)
+        grouped = survey_stats.opinions(session, campaign.id)
     assert [o.text for o in grouped[OpinionQuestion.IMPROVE]] == ["楼道灯坏了"]
     assert [o.unit_code for o in grouped[OpinionQuestion.ADD]] == ["1-1-302"]
     assert [o.text for o in grouped[OpinionQuestion.OTHER]] == ["谢谢"]
@@ -436,32 +439,32 @@ def test_followup_reply_requires_the_official_answer_first(
     response = _enter(db, receptionist, campaign, site["1-1-301"], _form([2]),
                       improve="地下车库照明不足")
     with db.write() as session:
-        item = survey.create_followup(session, by=receptionist, response_id=response.id,
-                                      question=OpinionQuestion.IMPROVE, department="工程部")
+        item = followups.create_followup(session, by=receptionist, response_id=response.id,
+                                         question=OpinionQuestion.IMPROVE, department="工程部")
         assert item.opinion == "地下车库照明不足" and item.status == FollowUpStatus.OPEN
         with pytest.raises(InvalidTransition) as err:
-            survey.record_reply(session, by=receptionist, followup_id=item.id,
-                                reply="已处理", channel="phone")
+            followups.record_reply(session, by=receptionist, followup_id=item.id,
+                                   reply="已处理", channel="phone")
         assert err.value.key == "survey.followup.answer_first"
         with pytest.raises(PermissionDenied):
-            survey.record_answer(session, by=receptionist, followup_id=item.id, answer="x")
+            followups.record_answer(session, by=receptionist, followup_id=item.id, answer="x")
         with pytest.raises(ValidationError):
-            survey.record_answer(session, by=specialist, followup_id=item.id, answer=" ")
-        survey.record_answer(session, by=specialist, followup_id=item.id,
-                             answer="项目经理已安排更换车库灯具，6月25日完成")
+            followups.record_answer(session, by=specialist, followup_id=item.id, answer=" ")
+        followups.record_answer(session, by=specialist, followup_id=item.id,
+                                answer="项目经理已安排更换车库灯具，6月25日完成")
         with pytest.raises(InvalidTransition):
-            survey.record_answer(session, by=specialist, followup_id=item.id, answer="再答")
+            followups.record_answer(session, by=specialist, followup_id=item.id, answer="再答")
         with pytest.raises(ValidationError):
-            survey.record_reply(session, by=receptionist, followup_id=item.id,
-                                reply="已处理", channel="pigeon")
-        done = survey.record_reply(session, by=receptionist, followup_id=item.id,
-                                   reply="电话告知业主已更换灯具", channel="phone")
+            followups.record_reply(session, by=receptionist, followup_id=item.id,
+                                   reply="已处理", channel="pigeon")
+        done = followups.record_reply(session, by=receptionist, followup_id=item.id,
+                                      reply="电话告知业主已更换灯具", channel="phone")
         assert done.status == FollowUpStatus.REPLIED and done.replied_by_id == receptionist.id
         with pytest.raises(InvalidTransition):
-            survey.record_reply(session, by=receptionist, followup_id=item.id,
-                                reply="再回复", channel="phone")
+            followups.record_reply(session, by=receptionist, followup_id=item.id,
+                                   reply="再回复", channel="phone")
         with pytest.raises(InvalidTransition):
-            survey.withdraw_followup(session, by=specialist, followup_id=item.id, reason="x")
+            followups.withdraw_followup(session, by=specialist, followup_id=item.id, reason="x")
 
 
 def test_followup_escalation_and_bad_input(db, receptionist, specialist, campaign, site):
@@ -469,38 +472,38 @@ def test_followup_escalation_and_bad_input(db, receptionist, specialist, campaig
                       other="小区应增设充电桩")
     with db.write() as session:
         with pytest.raises(ValidationError) as err:
-            survey.create_followup(session, by=receptionist, response_id=response.id,
-                                   question=OpinionQuestion.IMPROVE, department="工程部")
+            followups.create_followup(session, by=receptionist, response_id=response.id,
+                                      question=OpinionQuestion.IMPROVE, department="工程部")
         assert err.value.key == "survey.followup.opinion_required"
         with pytest.raises(ValidationError):
-            survey.create_followup(session, by=receptionist, response_id=response.id,
-                                   question=OpinionQuestion.OTHER, department="")
+            followups.create_followup(session, by=receptionist, response_id=response.id,
+                                      question=OpinionQuestion.OTHER, department="")
         with pytest.raises(ValidationError):
-            survey.create_followup(session, by=receptionist, response_id=response.id,
-                                   question="nonsense", department="工程部")
-        item = survey.create_followup(session, by=receptionist, response_id=response.id,
-                                      question="other", department="工程部")
+            followups.create_followup(session, by=receptionist, response_id=response.id,
+                                      question="nonsense", department="工程部")
+        item = followups.create_followup(session, by=receptionist, response_id=response.id,
+                                         question="other", department="工程部")
         with pytest.raises(PermissionDenied):
-            survey.set_scope(session, by=receptionist, followup_id=item.id,
-                             scope=FollowUpScope.ESCALATED)
-        survey.set_scope(session, by=specialist, followup_id=item.id,
-                         scope=FollowUpScope.ESCALATED, department="综合管理部")
+            followups.set_scope(session, by=receptionist, followup_id=item.id,
+                                scope=FollowUpScope.ESCALATED)
+        followups.set_scope(session, by=specialist, followup_id=item.id,
+                            scope=FollowUpScope.ESCALATED, department="综合管理部")
         assert item.scope == FollowUpScope.ESCALATED and item.department == "综合管理部"
-        counts = survey.followup_counts(session, campaign.id)
+        counts = followups.followup_counts(session, campaign.id)
         assert (counts.open, counts.escalated) == (1, 1)
-        survey.withdraw_followup(session, by=specialist, followup_id=item.id, reason="重复")
-        assert survey.followup_counts(session, campaign.id).withdrawn == 1
+        followups.withdraw_followup(session, by=specialist, followup_id=item.id, reason="重复")
+        assert followups.followup_counts(session, campaign.id).withdrawn == 1
 
 
 def test_handover_lists_open_followups_and_passed_deadline(
         db, supervisor, receptionist, specialist, campaign, site):
     response = _enter(db, receptionist, campaign, site["1-1-301"], _form([2]), improve="绿化差")
     with db.write() as session:
-        a = survey.create_followup(session, by=receptionist, response_id=response.id,
-                                   question="improve", department="环境部")
-        survey.record_answer(session, by=specialist, followup_id=a.id, answer="已补种")
-        survey.create_followup(session, by=receptionist, response_id=response.id,
-                               question="improve", department="环境部", opinion="草坪枯黄")
+        a = followups.create_followup(session, by=receptionist, response_id=response.id,
+                                      question="improve", department="环境部")
+        followups.record_answer(session, by=specialist, followup_id=a.id, answer="已补种")
+        followups.create_followup(session, by=receptionist, response_id=response.id,
+                                  question="improve", department="环境部", opinion="草坪枯黄")
     ctx = hooks.HandoverContext(start=NOW - timedelta(hours=8), end=NOW + timedelta(days=10))
     with db.read() as session:
         items = [i for i in hooks.open_items(session, ctx)
@@ -516,23 +519,23 @@ def test_handover_lists_open_followups_and_passed_deadline(
 
 def test_monthly_summary(db, supervisor, receptionist, specialist, campaign, site):
     with db.write() as session:
-        survey.distribute(session, by=receptionist, campaign_id=campaign.id,
-                          unit_ids=[site["1-1-301"], site["1-1-302"]])
+        distribution.distribute(session, by=receptionist, campaign_id=campaign.id,
+                                unit_ids=[site["1-1-301"], site["1-1-302"]])
     r1 = _enter(db, receptionist, campaign, site["1-1-301"], [5] * 21 + [4], improve="好")
     _enter(db, receptionist, campaign, site["1-1-302"], [3] * 21 + [2])
     _enter(db, receptionist, campaign, site["1-1-302"], [3] * 21 + [3], replace=True)
     with db.write() as session:
-        f = survey.create_followup(session, by=receptionist, response_id=r1.id,
-                                   question="improve", department="客服部")
-        survey.record_answer(session, by=specialist, followup_id=f.id, answer="已改进")
+        f = followups.create_followup(session, by=receptionist, response_id=r1.id,
+                                      question="improve", department="客服部")
+        followups.record_answer(session, by=specialist, followup_id=f.id, answer="已改进")
     with clock.freeze(datetime(2026, 7, 2, 9, 0)):
         with db.write() as session:
-            survey.record_reply(session, by=receptionist, followup_id=f.id, reply="已告知",
-                                channel="visit")
-            survey.close_collection(session, by=supervisor, campaign_id=campaign.id)
+            followups.record_reply(session, by=receptionist, followup_id=f.id, reply="已告知",
+                                   channel="visit")
+            campaigns.close_collection(session, by=supervisor, campaign_id=campaign.id)
     with db.read() as session:
-        june = survey.monthly_summary(session, year=2026, month=6)
-        july = survey.monthly_summary(session, year=2026, month=7)
+        june = survey_figures.monthly_summary(session, year=2026, month=6)
+        july = survey_figures.monthly_summary(session, year=2026, month=7)
     assert (june.distributed, june.responses, june.replaced, june.voided) == (2, 2, 1, 0)
     assert (june.followups_created, june.followups_answered, june.followups_replied) == (1, 1, 0)
     assert june.followups_open == 1 and june.campaigns_closed == []

@@ -9,7 +9,7 @@ import pytest
 
 from deskapp.errors import ValidationError
 from deskapp.services import workdays
-from deskapp.services.survey import survey
+from deskapp.services.survey import campaigns
 from deskapp.services.workdays import WorkCalendar, load_calendar
 
 
@@ -103,7 +103,7 @@ def test_site_override_in_data_folder(tmp_path: Path, monkeypatch):
 def test_campaign_dates_follow_the_plan(cal):
     # June 2026: Mon 15th; 10 working days → Tue 30th (Dragon Boat, Fri 19th, is off);
     # statistics 3 working days later → Fri Jul 3; report by the end of July.
-    dates = survey.plan_dates(2026, 1, calendar=cal)
+    dates = campaigns.plan_dates(2026, 1, calendar=cal)
     assert dates.distribution == date(2026, 6, 15)
     assert dates.collection_deadline == date(2026, 6, 30)
     assert dates.statistics_due == date(2026, 7, 3)
@@ -112,7 +112,7 @@ def test_campaign_dates_follow_the_plan(cal):
 
 
 def test_december_campaign_reports_in_january_and_flags_unknown_year(cal):
-    dates = survey.plan_dates(2026, 2, calendar=cal)
+    dates = campaigns.plan_dates(2026, 2, calendar=cal)
     assert dates.distribution == date(2026, 12, 15)
     assert dates.collection_deadline == date(2026, 12, 29)
     # Dec 30, Dec 31, then 2027 (unknown to the library: Jan 1 counts as a Friday).
@@ -123,4 +123,4 @@ def test_december_campaign_reports_in_january_and_flags_unknown_year(cal):
 
 def test_distribution_on_a_day_off_moves_to_the_next_working_day(cal):
     # 2025-06-15 was a Sunday.
-    assert survey.plan_dates(2025, 1, calendar=cal).distribution == date(2025, 6, 16)
+    assert campaigns.plan_dates(2025, 1, calendar=cal).distribution == date(2025, 6, 16)

@@ -4,6 +4,7 @@ connection in ``config.attributes["connection"]``."""
 from __future__ import annotations
 
 from alembic import context
+from sqlalchemy.engine import Connection
 from sqlmodel import SQLModel
 
 import deskapp.db.models  # noqa: F401  (registers every table)
@@ -24,7 +25,7 @@ def run() -> None:
     _run(connection)
 
 
-def _run(connection) -> None:  # type: ignore[no-untyped-def]
+def _run(connection: Connection) -> None:
     context.configure(
         connection=connection,
         target_metadata=target_metadata,

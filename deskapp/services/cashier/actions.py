@@ -18,7 +18,7 @@ from deskapp.db.models import Role, Staff
 from deskapp.db.models.cashier import Refund
 from deskapp.errors import Conflict, DeskError, InvalidTransition, PermissionDenied
 from deskapp.money import format_fen
-from deskapp.services.cashier import cashier as svc
+from deskapp.services.cashier import payments, refunds
 from deskapp.services.cashier.close import is_day_closed
 from deskapp.services.staff import require_role
 
@@ -38,8 +38,8 @@ class ReceiptState:
 
 
 def receipt_state(session: Session, receipt_id: int) -> ReceiptState:
-    receipt = svc.get_receipt(session, receipt_id)
-    left, _ = svc.refundable(session, receipt_id)
+    receipt = payments.get_receipt(session, receipt_id)
+    left, _ = refunds.refundable(session, receipt_id)
     refunded = session.exec(select(Refund.id).where(Refund.receipt_id == receipt_id)).first()
     return ReceiptState(
         id=receipt_id, number=receipt.number,

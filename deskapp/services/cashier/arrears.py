@@ -17,9 +17,10 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Select, and_, case, func, or_
+import sqlalchemy as sa
+from sqlalchemy import and_, case, func, or_
 from sqlalchemy.orm import aliased
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from deskapp import clock
 from deskapp.db.models import Building, Occupant, OccupantKind, Staff, Unit
@@ -37,6 +38,7 @@ from deskapp.masking import mask_phone
 from deskapp.money import format_fen
 from deskapp.services import audit, hooks
 from deskapp.services.cashier.fees import CHARGERS
+from deskapp.services.listing import AnySelect
 from deskapp.services.staff import require_role
 
 BUCKETS = ("d0_30", "d31_90", "d91_180", "over_180")
@@ -46,30 +48,30 @@ def _outstanding(as_of: date) -> Any:
     """WHERE clause on Bill: in arrears on ``as_of``. Each branch of the OR is indexed
     (open bills by status and due date; bills paid later through their receipt id), so a
     past date does not scan every paid bill of the years."""
-    base = and_(Bill.due_date < as_of, Bill.kind != FeeKind.DEPOSIT)
+    base = and_(col(Bill.due_date) < as_of, col(Bill.kind) != FeeKind.DEPOSIT)
     if as_of >= clock.today():  # nothing is paid after today: only open bills count
-        return and_(Bill.status == BillStatus.OPEN, base)
+        return and_(col(Bill.status) == BillStatus.OPEN, base)
     day_after = datetime(as_of.year, as_of.month, as_of.day) + timedelta(days=1)
     paid_later = select(Receipt.id).where(Receipt.business_date > as_of)
     return and_(
-        or_(and_(Bill.status == BillStatus.OPEN, Bill.due_date < as_of),
-            and_(Bill.receipt_id.in_(paid_later), Bill.due_date < as_of)),  # type: ignore[union-attr]
-        base, Bill.created_at < day_after)
+        or_(and_(col(Bill.status) == BillStatus.OPEN, col(Bill.due_date) < as_of),
+            and_(col(Bill.receipt_id).in_(paid_later), col(Bill.due_date) < as_of)),
+        base, col(Bill.created_at) < day_after)
 
 
 def _bucket_columns(as_of: date) -> list[Any]:
     d30, d90, d180 = (as_of - timedelta(days=n) for n in (30, 90, 180))
     amount = Bill.amount_fen
     return [
-        func.sum(case((Bill.due_date >= d30, amount), else_=0)).label("d0_30"),
-        func.sum(case((and_(Bill.due_date < d30, Bill.due_date >= d90), amount),
+        func.sum(case((col(Bill.due_date) >= d30, amount), else_=0)).label("d0_30"),
+        func.sum(case((and_(col(Bill.due_date) < d30, col(Bill.due_date) >= d90), amount),
                       else_=0)).label("d31_90"),
-        func.sum(case((and_(Bill.due_date < d90, Bill.due_date >= d180), amount),
+        func.sum(case((and_(col(Bill.due_date) < d90, col(Bill.due_date) >= d180), amount),
                       else_=0)).label("d91_180"),
-        func.sum(case((Bill.due_date < d180, amount), else_=0)).label("over_180"),
+        func.sum(case((col(Bill.due_date) < d180, amount), else_=0)).label("over_180"),
         func.sum(amount).label("total"),
         func.min(Bill.due_date).label("oldest_due"),
-        func.count(Bill.id).label("bills"),
+        func.count(col(Bill.id)).label("bills"),
     ]
 
 
@@ -96,44 +98,45 @@ class ArrearsRow:
 
 def arrears_select(as_of: date, *, building: str | None = None,
                    unit_id: int | None = None, min_days: int = 0,
-                   search: str = "") -> Select[Any]:
+                   search: str = "") -> AnySelect:
     """One row per unit in arrears on ``as_of`` with the bucket sums, most overdue first.
     ``min_days``: only units owing something at least that many days overdue."""
     owner = aliased(Occupant)
     owner_name = (select(owner.name).where(owner.unit_id == Unit.id, owner.active == True,  # noqa: E712
                                            owner.kind == OccupantKind.OWNER)
-                  .order_by(owner.id).limit(1).scalar_subquery())
+                  .order_by(col(owner.id)).limit(1).scalar_subquery())
     owner_phone = (select(owner.phone).where(owner.unit_id == Unit.id, owner.active == True,  # noqa: E712
                                              owner.kind == OccupantKind.OWNER)
-                   .order_by(owner.id).limit(1).scalar_subquery())
+                   .order_by(col(owner.id)).limit(1).scalar_subquery())
     last_at = (select(func.max(ArrearsReminder.at)).where(ArrearsReminder.unit_id == Unit.id)
                .scalar_subquery())
-    promise = (select(ArrearsReminder.promise_date).where(ArrearsReminder.unit_id == Unit.id)
-               .order_by(ArrearsReminder.at.desc(), ArrearsReminder.id.desc())  # type: ignore[attr-defined]
+    promise = (select(col(ArrearsReminder.promise_date))
+               .where(col(ArrearsReminder.unit_id) == Unit.id)
+               .order_by(col(ArrearsReminder.at).desc(), col(ArrearsReminder.id).desc())
                .limit(1).scalar_subquery())
-    query = (
-        select(Unit.id, Unit.code, Building.code.label("building"),
+    query = (  # SQLAlchemy's select: sqlmodel's takes at most 4 columns
+        sa.select(col(Unit.id), col(Unit.code), col(Building.code).label("building"),
                owner_name.label("owner_name"), owner_phone.label("owner_phone"),
                *_bucket_columns(as_of), last_at.label("last_reminder_at"),
                promise.label("promise_date"))
         .select_from(Bill)
-        .join(Unit, Unit.id == Bill.unit_id)
-        .join(Building, Building.id == Unit.building_id)
+        .join(Unit, col(Unit.id) == Bill.unit_id)
+        .join(Building, col(Building.id) == Unit.building_id)
         .where(_outstanding(as_of))
-        .group_by(Unit.id, Unit.code, Building.code)
+        .group_by(col(Unit.id), col(Unit.code), col(Building.code))
     )
     if building:
-        query = query.where(Building.code == building)
+        query = query.where(col(Building.code) == building)
     if unit_id is not None:
-        query = query.where(Unit.id == unit_id)
+        query = query.where(col(Unit.id) == unit_id)
     if min_days > 0:
         query = query.having(func.min(Bill.due_date) <= as_of - timedelta(days=min_days))
     text = search.strip()
     if text:
         like = f"%{text}%"
-        named = select(Occupant.unit_id).where(Occupant.name.like(like),  # type: ignore[attr-defined]
+        named = select(col(Occupant.unit_id)).where(col(Occupant.name).like(like),
                                                Occupant.active == True)  # noqa: E712
-        query = query.where(or_(Unit.code.like(f"{text}%"), Unit.id.in_(named)))  # type: ignore[attr-defined]
+        query = query.where(or_(col(Unit.code).like(f"{text}%"), col(Unit.id).in_(named)))
     return query
 
 
@@ -164,7 +167,7 @@ def arrears(session: Session, *, as_of: date, building: str | None = None,
     query = arrears_select(as_of, building=building, unit_id=unit_id, min_days=min_days,
                            search=search)
     oldest = func.min(Bill.due_date)
-    order = [oldest.desc(), Unit.id.desc()] if reverse else [oldest, Unit.id]  # type: ignore[attr-defined]
+    order = [oldest.desc(), col(Unit.id).desc()] if reverse else [oldest, col(Unit.id)]
     query = query.order_by(*order).offset(max(offset, 0))
     if limit is not None:
         query = query.limit(limit)
@@ -174,18 +177,18 @@ def arrears(session: Session, *, as_of: date, building: str | None = None,
 def arrears_count(session: Session, *, as_of: date, building: str | None = None,
                   min_days: int = 0, search: str = "") -> int:
     """How many units :func:`arrears` would list (without the per-unit look-ups)."""
-    query = (select(Bill.unit_id).select_from(Bill).join(Unit, Unit.id == Bill.unit_id)
-             .where(_outstanding(as_of)).group_by(Bill.unit_id))
+    query = (select(col(Bill.unit_id)).select_from(Bill).join(Unit, col(Unit.id) == Bill.unit_id)
+             .where(_outstanding(as_of)).group_by(col(Bill.unit_id)))
     if building:
-        query = query.join(Building, Building.id == Unit.building_id).where(
+        query = query.join(Building, col(Building.id) == Unit.building_id).where(
             Building.code == building)
     if min_days > 0:
         query = query.having(func.min(Bill.due_date) <= as_of - timedelta(days=min_days))
     text = search.strip()
     if text:
-        named = select(Occupant.unit_id).where(Occupant.name.like(f"%{text}%"),  # type: ignore[attr-defined]
+        named = select(col(Occupant.unit_id)).where(col(Occupant.name).like(f"%{text}%"),
                                                Occupant.active == True)  # noqa: E712
-        query = query.where(or_(Unit.code.like(f"{text}%"), Unit.id.in_(named)))  # type: ignore[attr-defined]
+        query = query.where(or_(col(Unit.code).like(f"{text}%"), col(Unit.id).in_(named)))
     return int(session.execute(select(func.count()).select_from(query.subquery())).scalar_one())
 
 
@@ -222,9 +225,9 @@ def arrears_flags(session: Session, unit_ids: list[int]) -> dict[int, list[hooks
     today = clock.today()
     rows = session.execute(
         select(Bill.unit_id, func.sum(Bill.amount_fen), func.min(Bill.due_date))
-        .where(Bill.unit_id.in_(unit_ids), Bill.status == BillStatus.OPEN,  # type: ignore[attr-defined]
+        .where(col(Bill.unit_id).in_(unit_ids), col(Bill.status) == BillStatus.OPEN,
                Bill.due_date < today, Bill.kind != FeeKind.DEPOSIT)
-        .group_by(Bill.unit_id)).all()
+        .group_by(col(Bill.unit_id))).all()
     flags: dict[int, list[hooks.UnitFlag]] = {}
     for unit_id, amount, oldest in rows:
         if isinstance(oldest, str):
@@ -263,12 +266,13 @@ def log_reminder(session: Session, *, by: Staff, unit_id: int, channel: Reminder
     today = clock.today()
     if promise_date is not None and promise_date < today:
         raise ValidationError("cashier.reminder.promise_past", field="promise_date")
+    assert unit.id is not None and by.id is not None
     owed = unit_owed(session, unit.id, as_of=today)
     if owed <= 0:
         raise ValidationError("cashier.reminder.nothing_owed", field="unit", unit=unit.code)
     text = " ".join((note or "").split())[:200]
-    reminder = ArrearsReminder(unit_id=unit.id, unit_code=unit.code, at=clock.now(),  # type: ignore[arg-type]
-                               staff_id=by.id, channel=channel, owed_fen=owed,  # type: ignore[arg-type]
+    reminder = ArrearsReminder(unit_id=unit.id, unit_code=unit.code, at=clock.now(),
+                               staff_id=by.id, channel=channel, owed_fen=owed,
                                promise_date=promise_date, note=text)
     session.add(reminder)
     session.flush()
@@ -286,7 +290,7 @@ def _log_contact(session: Session, *, by: Staff, unit: Unit, reminder: ArrearsRe
                  desk: str | None) -> int | None:
     """Write the reminder to the reception contact log (kind: fee reminder)."""
     from deskapp.db.models.reception import ContactChannel, ContactKind
-    from deskapp.services.reception.reception import ContactCreate, log_contact
+    from deskapp.services.reception.contacts import ContactCreate, log_contact
 
     content = t("cashier.reminder.contact", owed=format_fen(reminder.owed_fen),
                 channel=t(f"cashier.reminder.channel.{reminder.channel.value}"))
@@ -296,7 +300,7 @@ def _log_contact(session: Session, *, by: Staff, unit: Unit, reminder: ArrearsRe
         content += f"（{reminder.note}）"
     owner = session.exec(select(Occupant).where(
         Occupant.unit_id == unit.id, Occupant.active == True,  # noqa: E712
-        Occupant.kind == OccupantKind.OWNER).order_by(Occupant.id)).first()
+        col(Occupant.kind) == OccupantKind.OWNER).order_by(col(Occupant.id))).first()
     contact = log_contact(session, by=by, desk=desk, data=ContactCreate(
         channel=ContactChannel(_CONTACT_CHANNEL[reminder.channel]),
         kind=ContactKind.FEE_REMINDER, content=content[:2000], unit_id=unit.id,
@@ -306,7 +310,7 @@ def _log_contact(session: Session, *, by: Staff, unit: Unit, reminder: ArrearsRe
 
 def reminders_of(session: Session, unit_id: int, *, limit: int = 20) -> list[ArrearsReminder]:
     return list(session.exec(select(ArrearsReminder).where(ArrearsReminder.unit_id == unit_id)
-                             .order_by(ArrearsReminder.at.desc()).limit(limit)).all())  # type: ignore[attr-defined]
+                             .order_by(col(ArrearsReminder.at).desc()).limit(limit)).all())
 
 
 __all__ = [

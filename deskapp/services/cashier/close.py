@@ -18,8 +18,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
+import sqlalchemy as sa
 from sqlalchemy import and_, case, func, or_
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from deskapp import clock
 from deskapp.db.models import Role, Staff
@@ -114,25 +115,27 @@ def day_summary(session: Session, *, staff_id: int, business_date: date) -> DayS
     if member is None:
         raise NotFound("staff.not_found")
     out = DaySummary(staff_id, member.name, business_date)
-    mine = and_(Receipt.issued_by == staff_id, Receipt.business_date == business_date)
+    mine = and_(col(Receipt.issued_by) == staff_id, col(Receipt.business_date) == business_date)
     for method, amount in session.exec(
             select(ReceiptTender.method, func.sum(ReceiptTender.amount_fen))
-            .join(Receipt, Receipt.id == ReceiptTender.receipt_id)
+            .join(Receipt, col(Receipt.id) == ReceiptTender.receipt_id)
             .where(mine, Receipt.voided == False)  # noqa: E712
             .group_by(ReceiptTender.method)).all():
         out.by_method[PayMethod(method)] = int(amount)
-    valid, void, voided_fen, first, last = session.exec(
-        select(func.sum(case((Receipt.voided == False, 1), else_=0)),  # noqa: E712
-               func.sum(case((Receipt.voided == True, 1), else_=0)),  # noqa: E712
-               func.sum(case((Receipt.voided == True, Receipt.total_fen), else_=0)),  # noqa: E712
+    valid, void, voided_fen, first, last = session.execute(  # sqlmodel's select: ≤ 4 columns
+        sa.select(func.sum(case((col(Receipt.voided) == False, 1), else_=0)),  # noqa: E712
+               func.sum(case((col(Receipt.voided) == True, 1), else_=0)),  # noqa: E712
+               func.sum(case((col(Receipt.voided) == True, Receipt.total_fen), else_=0)),  # noqa: E712
                func.min(Receipt.number), func.max(Receipt.number)).where(mine)).one()
     out.receipts_valid, out.receipts_void = int(valid or 0), int(void or 0)
     out.voided_fen = int(voided_fen or 0)
     out.first_number, out.last_number = first or "", last or ""
     count, cash, other = session.exec(
-        select(func.count(Refund.id),
-               func.sum(case((Refund.method == PayMethod.CASH, Refund.amount_fen), else_=0)),
-               func.sum(case((Refund.method != PayMethod.CASH, Refund.amount_fen), else_=0)))
+        select(func.count(col(Refund.id)),
+               func.sum(case((col(Refund.method) == PayMethod.CASH, Refund.amount_fen),
+                             else_=0)),
+               func.sum(case((col(Refund.method) != PayMethod.CASH, Refund.amount_fen),
+                             else_=0)))
         .where(Refund.issued_by == staff_id, Refund.business_date == business_date)).one()
     out.refunds, out.refund_cash_fen, out.refund_other_fen = (
         int(count or 0), int(cash or 0), int(other or 0))
@@ -230,6 +233,8 @@ def close_day(session: Session, *, by: Staff, opening_float_fen: int,
               else CloseStatus.CLOSED)
     m = summary.by_method
     anchor_seq, anchor_hash = audit.head(session)
+    closed_by = by.id
+    assert closed_by is not None
     row = DailyClose(
         staff_id=staff_id, business_date=day, opening_float_fen=opening_float_fen,
         cash_fen=m[PayMethod.CASH], wechat_fen=m[PayMethod.WECHAT],
@@ -242,7 +247,7 @@ def close_day(session: Session, *, by: Staff, opening_float_fen: int,
         denominations=json.dumps({str(k): v for k, v in sorted(counted.items()) if v},
                                  sort_keys=True),
         difference_fen=difference, status=status, note=" ".join(note.split())[:200],
-        closed_at=clock.now(), closed_by=by.id,  # type: ignore[arg-type]
+        closed_at=clock.now(), closed_by=closed_by,
         audit_seq=anchor_seq, audit_hash=anchor_hash)
     session.add(row)
     session.flush()
@@ -286,10 +291,10 @@ def unclosed_days(session: Session, *, before: date | None = None) -> list[tuple
     """(cashier, day) pairs with receipts or refunds but no close, oldest first."""
     days: set[tuple[int, date]] = set()
     for model in (Receipt, Refund):
-        query = (select(model.issued_by, model.business_date)
-                 .outerjoin(DailyClose, and_(DailyClose.staff_id == model.issued_by,
-                                             DailyClose.business_date == model.business_date))
-                 .where(DailyClose.id.is_(None)).distinct())  # type: ignore[union-attr]
+        query = (select(col(model.issued_by), col(model.business_date))
+                 .outerjoin(DailyClose, and_(col(DailyClose.staff_id) == model.issued_by,
+                                             col(DailyClose.business_date) == model.business_date))
+                 .where(col(DailyClose.id).is_(None)).distinct())
         if before is not None:
             query = query.where(model.business_date < before)
         days.update((int(s), d) for s, d in session.exec(query).all())
@@ -317,7 +322,7 @@ class SeriesCheck:
 def check_series(session: Session, series: str) -> SeriesCheck:
     issued, highest, void = session.exec(
         select(func.count(func.distinct(Receipt.seq)), func.coalesce(func.max(Receipt.seq), 0),
-               func.sum(case((Receipt.voided == True, 1), else_=0)))  # noqa: E712
+               func.sum(case((col(Receipt.voided) == True, 1), else_=0)))  # noqa: E712
         .where(Receipt.series == series)).one()
     issued, void = int(issued or 0), int(void or 0)
     return SeriesCheck(series, issued, int(highest), issued - void, void)
@@ -402,42 +407,42 @@ def monthly_summary(session: Session, *, year: int, month: int,
         raise ValidationError("cashier.period.invalid", field="month", value=str(month))
     first, last = month_days(year, month)
     start, end = clock.month_range(year, month)
-    in_month = and_(Receipt.business_date >= first, Receipt.business_date <= last)
+    in_month = and_(col(Receipt.business_date) >= first, col(Receipt.business_date) <= last)
     receipts, void, collected, voided = session.exec(
-        select(func.sum(case((Receipt.voided == False, 1), else_=0)),  # noqa: E712
-               func.sum(case((Receipt.voided == True, 1), else_=0)),  # noqa: E712
-               func.sum(case((Receipt.voided == False, Receipt.total_fen), else_=0)),  # noqa: E712
-               func.sum(case((Receipt.voided == True, Receipt.total_fen), else_=0)))  # noqa: E712
+        select(func.sum(case((col(Receipt.voided) == False, 1), else_=0)),  # noqa: E712
+               func.sum(case((col(Receipt.voided) == True, 1), else_=0)),  # noqa: E712
+               func.sum(case((col(Receipt.voided) == False, Receipt.total_fen), else_=0)),  # noqa: E712
+               func.sum(case((col(Receipt.voided) == True, Receipt.total_fen), else_=0)))  # noqa: E712
         .where(in_month)).one()
     by_method = {m.value: 0 for m in PayMethod}
     for method, amount in session.exec(
             select(ReceiptTender.method, func.sum(ReceiptTender.amount_fen))
-            .join(Receipt, Receipt.id == ReceiptTender.receipt_id)
+            .join(Receipt, col(Receipt.id) == ReceiptTender.receipt_id)
             .where(in_month, Receipt.voided == False)  # noqa: E712
             .group_by(ReceiptTender.method)).all():
         by_method[PayMethod(method).value] = int(amount)
     by_kind = {k.value: 0 for k in FeeKind}
     for kind, amount in session.exec(
             select(ReceiptLine.kind, func.sum(ReceiptLine.amount_fen))
-            .join(Receipt, Receipt.id == ReceiptLine.receipt_id)
+            .join(Receipt, col(Receipt.id) == ReceiptLine.receipt_id)
             .where(in_month, Receipt.voided == False)  # noqa: E712
             .group_by(ReceiptLine.kind)).all():
         by_kind[FeeKind(kind).value] = int(amount)
     refunds, refunded = session.exec(
-        select(func.count(Refund.id), func.coalesce(func.sum(Refund.amount_fen), 0))
+        select(func.count(col(Refund.id)), func.coalesce(func.sum(col(Refund.amount_fen)), 0))
         .where(Refund.business_date >= first, Refund.business_date <= last)).one()
     billed, billed_fen = session.exec(
-        select(func.count(Bill.id), func.coalesce(func.sum(Bill.amount_fen), 0))
+        select(func.count(col(Bill.id)), func.coalesce(func.sum(col(Bill.amount_fen)), 0))
         .where(Bill.created_at >= start, Bill.created_at < end,
                Bill.status != BillStatus.CANCELLED)).one()
     from deskapp.services.cashier.arrears import arrears_totals
 
     totals = arrears if arrears is not None else arrears_totals(session, as_of=last)
-    reminders = session.exec(select(func.count(ArrearsReminder.id)).where(
+    reminders = session.exec(select(func.count(col(ArrearsReminder.id))).where(
         ArrearsReminder.at >= start, ArrearsReminder.at < end)).one()
     closes, awaiting, diff = session.exec(
-        select(func.count(DailyClose.id),
-               func.sum(case((DailyClose.status == CloseStatus.AWAITING_SIGNOFF, 1), else_=0)),
+        select(func.count(col(DailyClose.id)),
+               func.sum(case((col(DailyClose.status) == CloseStatus.AWAITING_SIGNOFF, 1), else_=0)),
                func.coalesce(func.sum(DailyClose.difference_fen), 0))
         .where(DailyClose.business_date >= first, DailyClose.business_date <= last)).one()
     return CashierMonthSummary(
@@ -463,21 +468,22 @@ def cash_handover_items(session: Session, ctx: hooks.HandoverContext) -> list[ho
     """The cash summary of [ctx.start, ctx.end) (this desk's receipts when ctx.desk is
     set), plus what is still open: days with takings not closed, closes awaiting sign-off."""
     items: list[hooks.OpenItem] = []
-    window = and_(Receipt.issued_at >= ctx.start, Receipt.issued_at < ctx.end)
+    window = and_(col(Receipt.issued_at) >= ctx.start, col(Receipt.issued_at) < ctx.end)
     if ctx.desk:
-        window = and_(window, or_(Receipt.desk == ctx.desk, Receipt.desk == ""))
+        window = and_(window, or_(col(Receipt.desk) == ctx.desk, col(Receipt.desk) == ""))
     amounts = _zero_methods()
     for method, amount in session.exec(
             select(ReceiptTender.method, func.sum(ReceiptTender.amount_fen))
-            .join(Receipt, Receipt.id == ReceiptTender.receipt_id)
+            .join(Receipt, col(Receipt.id) == ReceiptTender.receipt_id)
             .where(window, Receipt.voided == False)  # noqa: E712
             .group_by(ReceiptTender.method)).all():
         amounts[PayMethod(method)] = int(amount)
     count, voids = session.exec(select(
-        func.sum(case((Receipt.voided == False, 1), else_=0)),  # noqa: E712
-        func.sum(case((Receipt.voided == True, 1), else_=0))).where(window)).one()  # noqa: E712
+        func.sum(case((col(Receipt.voided) == False, 1), else_=0)),  # noqa: E712
+        func.sum(case((col(Receipt.voided) == True, 1), else_=0))  # noqa: E712
+    ).where(window)).one()
     refunds, refunded = session.exec(
-        select(func.count(Refund.id), func.coalesce(func.sum(Refund.amount_fen), 0))
+        select(func.count(col(Refund.id)), func.coalesce(func.sum(col(Refund.amount_fen)), 0))
         .where(Refund.issued_at >= ctx.start, Refund.issued_at < ctx.end)).one()
     items.append(hooks.OpenItem(SECTION, t(
         "cashier.handover.summary", n=int(count or 0), total=format_fen(sum(amounts.values())),
@@ -492,10 +498,12 @@ def cash_handover_items(session: Session, ctx: hooks.HandoverContext) -> list[ho
             since=datetime(day.year, day.month, day.day), overdue=day < today))
     for row in session.exec(select(DailyClose).where(
             DailyClose.status == CloseStatus.AWAITING_SIGNOFF)
-            .order_by(DailyClose.business_date)).all():
+            .order_by(col(DailyClose.business_date))).all():
+        row_id = row.id
+        assert row_id is not None
         items.append(hooks.OpenItem(
             SECTION, t("cashier.handover.signoff", name=names.get(row.staff_id, "?"),
                        date=row.business_date.isoformat(),
                        difference=format_fen(row.difference_fen)),
-            ref=hooks.RecordRef("daily_close", row.id), since=row.closed_at, overdue=True))  # type: ignore[arg-type]
+            ref=hooks.RecordRef("daily_close", row_id), since=row.closed_at, overdue=True))
     return items

@@ -5,7 +5,7 @@ Amounts are integer fen; ``area × rate`` and ``reading × price`` are rounded o
 by :func:`deskapp.money.multiply_rate`. A standard's price applies from its
 ``effective_from``; a later price is a new row and never touches bills already made.
 
-Public API (re-exported by :mod:`deskapp.services.cashier.cashier`): :func:`read_standards_file`,
+Public API: :func:`read_standards_file`,
 :func:`load_standards`, :func:`standard_for`, :func:`list_standards`,
 :func:`generate_bills`, :func:`add_charge`, :func:`charge_item`, :func:`cancel_bill`,
 :func:`record_meter_reading`, :func:`last_reading`, :func:`add_parking_lease`,
@@ -26,7 +26,7 @@ from importlib.resources.abc import Traversable
 from pathlib import Path
 
 from sqlalchemy import func, insert, or_
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from deskapp import clock
 from deskapp.db.models import Building, Role, Staff, Unit, UnitUse
@@ -229,7 +229,7 @@ def standard_for(session: Session, code: str, on: date) -> FeeStandard:
     """The price of ``code`` in force on ``on`` (latest ``effective_from`` ≤ ``on``)."""
     row = session.exec(
         select(FeeStandard).where(FeeStandard.code == code, FeeStandard.effective_from <= on)
-        .order_by(FeeStandard.effective_from.desc())).first()
+        .order_by(col(FeeStandard.effective_from).desc())).first()
     if row is None:
         known = session.exec(select(FeeStandard.id).where(FeeStandard.code == code)).first()
         if known is None:
@@ -246,10 +246,10 @@ def list_standards(session: Session, *, on: date | None = None,
     latest = (select(FeeStandard.code, func.max(FeeStandard.effective_from).label("eff"))
               .where(FeeStandard.effective_from <= on).group_by(FeeStandard.code).subquery())
     query = select(FeeStandard).join(
-        latest, (FeeStandard.code == latest.c.code)
+        latest, (col(FeeStandard.code) == latest.c.code)
         & (FeeStandard.effective_from == latest.c.eff))
     if kinds is not None:
-        query = query.where(FeeStandard.kind.in_(list(kinds)))  # type: ignore[attr-defined]
+        query = query.where(col(FeeStandard.kind).in_(list(kinds)))
     rows = list(session.exec(query).all())
     order = list(FeeKind)
     return sorted(rows, key=lambda s: (order.index(s.kind), s.code))
@@ -300,8 +300,8 @@ def generate_bills(session: Session, *, by: Staff, period: str, unit_id: int | N
     now = clock.now()
     rows: list[dict[str, object]] = []
 
-    units_q = select(Unit.id, Unit.code, Unit.area, Unit.use).join(
-        Building, Building.id == Unit.building_id)
+    units_q = select(col(Unit.id), col(Unit.code), col(Unit.area), col(Unit.use)).join(
+        Building, col(Building.id) == Unit.building_id)
     if unit_id is not None:
         _unit(session, unit_id)
         units_q = units_q.where(Unit.id == unit_id)
@@ -309,16 +309,17 @@ def generate_bills(session: Session, *, by: Staff, period: str, unit_id: int | N
         units_q = units_q.where(Building.code == building)
     chosen = sorted(set(unit_ids)) if unit_ids is not None else None
     if chosen is not None:
-        units_q = units_q.where(Unit.id.in_(chosen))  # type: ignore[attr-defined]
+        units_q = units_q.where(col(Unit.id).in_(chosen))
 
-    keys_q = select(Bill.gen_key).where(Bill.period == period, Bill.gen_key.is_not(None))  # type: ignore[union-attr]
+    keys_q = select(col(Bill.gen_key)).where(col(Bill.period) == period,
+                                            col(Bill.gen_key).is_not(None))
     if unit_id is not None:
         keys_q = keys_q.where(Bill.unit_id == unit_id)
     done = set(session.exec(keys_q).all())
 
     if FeeKind.PROPERTY in kinds:
         scoped = _by_scope(standards, FeeKind.PROPERTY)
-        for uid, code, area, use in session.exec(units_q.order_by(Unit.id)).all():
+        for uid, code, area, use in session.exec(units_q.order_by(col(Unit.id))).all():
             key = f"property:{uid}:{period}"
             if key in done:
                 existing += 1
@@ -338,18 +339,19 @@ def generate_bills(session: Session, *, by: Staff, period: str, unit_id: int | N
 
     if FeeKind.PARKING in kinds:
         by_code = {s.code: s for s in standards}
-        leases_q = (select(ParkingLease, Unit.code).join(Unit, Unit.id == ParkingLease.unit_id)
-                    .join(Building, Building.id == Unit.building_id)
+        leases_q = (select(ParkingLease, col(Unit.code))
+            .join(Unit, col(Unit.id) == ParkingLease.unit_id)
+                    .join(Building, col(Building.id) == Unit.building_id)
                     .where(ParkingLease.start_date <= last,
-                           or_(ParkingLease.end_date.is_(None),  # type: ignore[union-attr]
-                               ParkingLease.end_date >= first)))
+                           or_(col(ParkingLease.end_date).is_(None),
+                               col(ParkingLease.end_date) >= first)))
         if unit_id is not None:
             leases_q = leases_q.where(ParkingLease.unit_id == unit_id)
         if building:
             leases_q = leases_q.where(Building.code == building)
         if chosen is not None:
-            leases_q = leases_q.where(ParkingLease.unit_id.in_(chosen))  # type: ignore[attr-defined]
-        for lease, code in session.exec(leases_q.order_by(ParkingLease.id)).all():
+            leases_q = leases_q.where(col(ParkingLease.unit_id).in_(chosen))
+        for lease, code in session.exec(leases_q.order_by(col(ParkingLease.id))).all():
             key = f"parking:{lease.id}:{period}"
             if key in done:
                 existing += 1
@@ -391,6 +393,7 @@ def add_charge(session: Session, *, by: Staff, unit_id: int, fee_code: str, amou
     ``source_kind="renovation"``. Due today unless ``due_date`` says otherwise."""
     require_role(by, *CHARGERS)
     unit = _unit(session, unit_id)
+    assert unit.id is not None
     amount_fen = check_amount(amount_fen)
     today = clock.today()
     std = standard_for(session, fee_code.strip(), today)
@@ -464,7 +467,7 @@ def open_bills(session: Session, unit_id: int) -> list[Bill]:
     """A unit's unpaid bills, oldest due first (what the cashier offers to pay)."""
     return list(session.exec(
         select(Bill).where(Bill.unit_id == unit_id, Bill.status == BillStatus.OPEN)
-        .order_by(Bill.due_date, Bill.period, Bill.id)).all())
+        .order_by(col(Bill.due_date), col(Bill.period), col(Bill.id))).all())
 
 
 # --------------------------------------------------------------------------------------
@@ -475,8 +478,8 @@ def open_bills(session: Session, unit_id: int) -> list[Bill]:
 def last_reading(session: Session, unit_id: int, kind: MeterKind) -> MeterReading | None:
     return session.exec(
         select(MeterReading).where(MeterReading.unit_id == unit_id, MeterReading.kind == kind,
-                                   MeterReading.active_key.is_not(None))  # type: ignore[union-attr]
-        .order_by(MeterReading.read_on.desc(), MeterReading.id.desc())).first()  # type: ignore[union-attr]
+                                   col(MeterReading.active_key).is_not(None))
+        .order_by(col(MeterReading.read_on).desc(), col(MeterReading.id).desc())).first()
 
 
 _METER_FEE = {MeterKind.WATER: FeeKind.WATER, MeterKind.ELECTRICITY: FeeKind.ELECTRICITY}
@@ -497,6 +500,7 @@ def record_meter_reading(session: Session, *, by: Staff, unit_id: int, kind: Met
     meter's very first reading (default 0). One reading per meter and month."""
     require_role(by, *CASHIERS)
     unit = _unit(session, unit_id)
+    assert unit.id is not None and by.id is not None
     kind = MeterKind(kind)
     period = parse_period(period)
     today = clock.today()
@@ -514,7 +518,7 @@ def record_meter_reading(session: Session, *, by: Staff, unit_id: int, kind: Met
     if meter_changed:
         if old_final in (None, ""):
             raise ValidationError("cashier.meter.old_final_required", field="old_final")
-        old_final_d = parse_quantity(old_final, field="old_final")  # type: ignore[arg-type]
+        old_final_d = parse_quantity(old_final, field="old_final")
         if old_final_d < previous:
             raise ValidationError("cashier.meter.below_last", field="old_final",
                                   last=f"{previous:f}")
@@ -581,6 +585,7 @@ def add_parking_lease(session: Session, *, by: Staff, unit_id: int, space_no: st
     lease overlaps, by :func:`generate_bills`."""
     require_role(by, *CASHIERS)
     unit = _unit(session, unit_id)
+    assert unit.id is not None and by.id is not None
     space = unicodedata.normalize("NFKC", space_no).strip().upper()
     if not space or len(space) > 20:
         raise ValidationError("cashier.parking.space_required", field="space_no")
@@ -589,7 +594,8 @@ def add_parking_lease(session: Session, *, by: Staff, unit_id: int, space_no: st
         raise ValidationError("cashier.parking.not_monthly", field="fee_code", name=std.name)
     busy = session.exec(select(ParkingLease).where(
         ParkingLease.space_no == space,
-        or_(ParkingLease.end_date.is_(None), ParkingLease.end_date >= start_date))).first()  # type: ignore[union-attr]
+        or_(col(ParkingLease.end_date).is_(None), col(ParkingLease.end_date) >= start_date))
+    ).first()
     if busy is not None:
         raise Conflict("cashier.parking.space_taken", space=space)
     lease = ParkingLease(unit_id=unit.id, space_no=space, fee_code=std.code,

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Select, exists, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import exists, func, select
 from sqlalchemy.sql.elements import ColumnElement
+from sqlmodel import Session, col
 
 from deskapp import clock
 from deskapp.db.models import Staff
@@ -27,6 +27,7 @@ from deskapp.i18n import t
 from deskapp.money import format_fen
 from deskapp.services.cashier.arrears import arrears, arrears_count
 from deskapp.services.listing import (
+    AnySelect,
     FilterSpec,
     ListColumn,
     ListQuery,
@@ -54,7 +55,7 @@ class ReceiptSource(SqlListSource):
     """Every receipt, newest first; void ones muted, refunded ones marked."""
 
     model = Receipt
-    order_by = (Receipt.issued_at.desc(), Receipt.id.desc())  # type: ignore[attr-defined]
+    order_by = (col(Receipt.issued_at).desc(), col(Receipt.id).desc())
     search_columns = ("number", "unit_code", "payer_name")
     fts_table = "receipt_fts"
 
@@ -83,31 +84,31 @@ class ReceiptSource(SqlListSource):
             FilterSpec("to", "cashier.filter.to", "date_to"),
         ]
 
-    def select(self) -> Select[Any]:
-        refunded = exists().where(Refund.receipt_id == Receipt.id)
-        query = (select(Receipt, Staff.name, refunded.label("refunded"))
-                 .join(Staff, Staff.id == Receipt.issued_by))
+    def select(self) -> AnySelect:
+        refunded = exists().where(col(Refund.receipt_id) == Receipt.id)
+        query = (select(Receipt, col(Staff.name), refunded.label("refunded"))
+                 .join(Staff, col(Staff.id) == Receipt.issued_by))
         if self.unit_id is not None:
-            query = query.where(Receipt.unit_id == self.unit_id)
+            query = query.where(col(Receipt.unit_id) == self.unit_id)
         return query
 
     def filter_clause(self, key: str, value: object) -> ColumnElement[bool] | None:
         if key == "status":
-            return Receipt.voided == (value == "void")  # type: ignore[return-value]
+            return col(Receipt.voided) == (value == "void")
         if key == "method":
-            return like_condition([Receipt.methods], str(value), dialect=None)  # type: ignore[list-item]
+            return like_condition([col(Receipt.methods)], str(value), dialect=None)
         if key == "cashier":
-            return Receipt.issued_by == int(str(value))  # type: ignore[return-value]
+            return col(Receipt.issued_by) == int(str(value))
         if key in ("from", "to"):
             return _day_clause(Receipt.business_date, "date_from" if key == "from" else "date_to",
                                value)
         return None
 
-    def count_statement(self, session: Session, query: ListQuery) -> Select[Any]:
+    def count_statement(self, session: Session, query: ListQuery) -> AnySelect:
         """Counted on the receipt table alone (the staff join never drops a row)."""
         stmt = select(func.count()).select_from(Receipt).where(*self.where(session, query))
         if self.unit_id is not None:
-            stmt = stmt.where(Receipt.unit_id == self.unit_id)
+            stmt = stmt.where(col(Receipt.unit_id) == self.unit_id)
         return stmt
 
     def to_row(self, item: Any) -> ListRow:
@@ -124,7 +125,7 @@ class BillSource(SqlListSource):
     """Receivables, newest first; overdue unpaid ones highlighted."""
 
     model = Bill
-    order_by = (Bill.id.desc(),)  # type: ignore[attr-defined]
+    order_by = (col(Bill.id).desc(),)
     search_columns = ("unit_code", "description")
     fts_table = "bill_fts"
 
@@ -146,19 +147,20 @@ class BillSource(SqlListSource):
             FilterSpec("period", "cashier.col.period", "text"),
         ]
 
-    def select(self) -> Select[Any]:
-        return select(Bill, Receipt.number).outerjoin(Receipt, Receipt.id == Bill.receipt_id)
+    def select(self) -> AnySelect:
+        return select(Bill, col(Receipt.number)).outerjoin(
+            Receipt, col(Receipt.id) == Bill.receipt_id)
 
     def filter_clause(self, key: str, value: object) -> ColumnElement[bool] | None:
         if key == "status":
-            return Bill.status == BillStatus(str(value))  # type: ignore[return-value]
+            return col(Bill.status) == BillStatus(str(value))
         if key == "kind":
-            return Bill.kind == FeeKind(str(value))  # type: ignore[return-value]
+            return col(Bill.kind) == FeeKind(str(value))
         if key == "period":
-            return Bill.period.like(f"{str(value).strip()}%")  # type: ignore[union-attr]
+            return col(Bill.period).like(f"{str(value).strip()}%")
         return None
 
-    def count_statement(self, session: Session, query: ListQuery) -> Select[Any]:
+    def count_statement(self, session: Session, query: ListQuery) -> AnySelect:
         """Counted on the bill table alone (the receipt outer join never adds a row)."""
         return select(func.count()).select_from(Bill).where(*self.where(session, query))
 
@@ -207,12 +209,12 @@ class ArrearsSource:
                 "min_days": int(str(active.get("age", 0))), "search": query.search}
 
     def count(self, session: Session, query: ListQuery) -> int:
-        return arrears_count(session, as_of=clock.today(), **self._args(query))  # type: ignore[arg-type]
+        return arrears_count(session, as_of=clock.today(), **self._args(query))
 
     def fetch(self, session: Session, query: ListQuery, offset: int, limit: int, *,
               reverse: bool = False) -> list[ListRow]:
         today = clock.today()
-        rows = arrears(session, as_of=today, offset=offset, limit=limit, reverse=reverse,  # type: ignore[arg-type]
+        rows = arrears(session, as_of=today, offset=offset, limit=limit, reverse=reverse,
                        **self._args(query))
         out = []
         for r in rows:
@@ -233,7 +235,7 @@ class ReminderSource(SqlListSource):
     """The reminder log (催缴记录), newest first."""
 
     model = ArrearsReminder
-    order_by = (ArrearsReminder.at.desc(), ArrearsReminder.id.desc())  # type: ignore[attr-defined]
+    order_by = (col(ArrearsReminder.at).desc(), col(ArrearsReminder.id).desc())
     search_columns = ("unit_code", "note")
 
     def __init__(self) -> None:
@@ -248,10 +250,11 @@ class ReminderSource(SqlListSource):
         ]
         self.filters = [FilterSpec("from", "cashier.filter.from", "date_from"),
                         FilterSpec("to", "cashier.filter.to", "date_to")]
-        self.filter_columns = {"from": ArrearsReminder.at, "to": ArrearsReminder.at}
+        self.filter_columns = {"from": col(ArrearsReminder.at), "to": col(ArrearsReminder.at)}
 
-    def select(self) -> Select[Any]:
-        return select(ArrearsReminder, Staff.name).join(Staff, Staff.id == ArrearsReminder.staff_id)
+    def select(self) -> AnySelect:
+        return select(ArrearsReminder, col(Staff.name)).join(
+            Staff, col(Staff.id) == ArrearsReminder.staff_id)
 
     def to_row(self, item: Any) -> ListRow:
         r, name = item
@@ -265,7 +268,7 @@ class CloseSource(SqlListSource):
     """Daily closes, newest first; those awaiting sign-off highlighted."""
 
     model = DailyClose
-    order_by = (DailyClose.business_date.desc(), DailyClose.id.desc())  # type: ignore[attr-defined]
+    order_by = (col(DailyClose.business_date).desc(), col(DailyClose.id).desc())
     search_columns = ("note", "signoff_note")
 
     def __init__(self) -> None:
@@ -286,12 +289,12 @@ class CloseSource(SqlListSource):
             FilterSpec("to", "cashier.filter.to", "date_to"),
         ]
 
-    def select(self) -> Select[Any]:
-        return select(DailyClose, Staff.name).join(Staff, Staff.id == DailyClose.staff_id)
+    def select(self) -> AnySelect:
+        return select(DailyClose, col(Staff.name)).join(Staff, col(Staff.id) == DailyClose.staff_id)
 
     def filter_clause(self, key: str, value: object) -> ColumnElement[bool] | None:
         if key == "status":
-            return DailyClose.status == CloseStatus(str(value))  # type: ignore[return-value]
+            return col(DailyClose.status) == CloseStatus(str(value))
         if key in ("from", "to"):
             return _day_clause(DailyClose.business_date,
                                "date_from" if key == "from" else "date_to", value)
@@ -310,11 +313,12 @@ class CloseSource(SqlListSource):
 
 def staff_choices(session: Session) -> list[tuple[int, str]]:
     return [(int(i), n) for i, n in session.execute(
-        select(Staff.id, Staff.name).order_by(Staff.id)).all()]
+        select(col(Staff.id), col(Staff.name)).order_by(col(Staff.id))).all() if i is not None]
 
 
 def building_choices(session: Session) -> list[tuple[str, str]]:
     from deskapp.db.models import Building
 
     return [(c, n) for c, n in session.execute(
-        select(Building.code, Building.name).order_by(Building.sort, Building.code)).all()]
+        select(col(Building.code), col(Building.name))
+        .order_by(col(Building.sort), col(Building.code))).all()]

@@ -14,7 +14,7 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import case, func
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from deskapp.db.models import Staff
 from deskapp.db.models.cashier import PayMethod, Receipt, ReceiptTender, Refund
@@ -95,8 +95,9 @@ def day_report_data(session: Session, *, day: date) -> Report:
                    Column("methods", "cashier.col.methods"),
                    Column("cashier", "cashier.col.cashier"), Column("status", "cashier.col.status")]
     rows = session.exec(
-        select(Receipt, Staff.name).join(Staff, Staff.id == Receipt.issued_by)
-        .where(Receipt.business_date == day).order_by(Receipt.series, Receipt.seq)).all()
+        select(Receipt, col(Staff.name)).join(Staff, col(Staff.id) == Receipt.issued_by)
+        .where(col(Receipt.business_date) == day)
+        .order_by(col(Receipt.series), col(Receipt.seq))).all()
     for receipt, name in rows:
         out.rows.append([receipt.number, receipt.issued_at.strftime("%H:%M"), receipt.unit_code,
                          receipt.payer_name, receipt.total_fen,
@@ -146,24 +147,25 @@ def month_report_data(session: Session, *, year: int, month: int) -> Report:
                    Column("refunds", "cashier.report.col.refunds", "money")]
     per_day: dict[date, list[Any]] = {}
     for day, valid, void in session.exec(
-            select(Receipt.business_date,
-                   func.sum(case((Receipt.voided == False, 1), else_=0)),  # noqa: E712
-                   func.sum(case((Receipt.voided == True, 1), else_=0)))  # noqa: E712
+            select(col(Receipt.business_date),
+                   func.sum(case((col(Receipt.voided) == False, 1), else_=0)),  # noqa: E712
+                   func.sum(case((col(Receipt.voided) == True, 1), else_=0)))  # noqa: E712
             .where(Receipt.business_date >= first, Receipt.business_date <= last)
-            .group_by(Receipt.business_date)).all():
+            .group_by(col(Receipt.business_date))).all():
         per_day[day] = [int(valid or 0), int(void or 0)] + [0] * len(PayMethod) + [0, 0]
     methods = list(PayMethod)
     for day, method, amount in session.exec(
-            select(Receipt.business_date, ReceiptTender.method, func.sum(ReceiptTender.amount_fen))
-            .join(Receipt, Receipt.id == ReceiptTender.receipt_id)
+            select(col(Receipt.business_date), col(ReceiptTender.method),
+                   func.sum(col(ReceiptTender.amount_fen)))
+            .join(Receipt, col(Receipt.id) == ReceiptTender.receipt_id)
             .where(Receipt.business_date >= first, Receipt.business_date <= last,
                    Receipt.voided == False)  # noqa: E712
-            .group_by(Receipt.business_date, ReceiptTender.method)).all():
+            .group_by(col(Receipt.business_date), col(ReceiptTender.method))).all():
         per_day[day][2 + methods.index(PayMethod(method))] = int(amount)
     for day, amount in session.exec(
-            select(Refund.business_date, func.sum(Refund.amount_fen))
+            select(col(Refund.business_date), func.sum(col(Refund.amount_fen)))
             .where(Refund.business_date >= first, Refund.business_date <= last)
-            .group_by(Refund.business_date)).all():
+            .group_by(col(Refund.business_date))).all():
         per_day.setdefault(day, [0, 0] + [0] * len(PayMethod) + [0, 0])[-1] = int(amount)
     for day in sorted(per_day):
         row = per_day[day]

@@ -1,7 +1,7 @@
 """The monthly complaint analysis in the one report table model — for
 ``deskapp report complaints --month YYYY-MM`` and the export key of the analysis screen,
 which render it with the report writers (text, CSV, XLSX). The figures come from
-:func:`deskapp.services.complaints.complaints.monthly_analysis`."""
+:func:`deskapp.services.complaints.figures.monthly_analysis`."""
 
 from __future__ import annotations
 
@@ -10,7 +10,8 @@ from typing import Any
 
 from deskapp.i18n import t
 from deskapp.reporting.table import Cell, Column, Report, ReportTable
-from deskapp.services.complaints.complaints import ComplaintMonthFigures, Count, format_minutes
+from deskapp.services.complaints.figures import ComplaintMonthFigures, Count
+from deskapp.services.complaints.labels import format_minutes
 
 __all__ = ["FORMATS", "rows", "table"]
 

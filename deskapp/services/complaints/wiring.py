@@ -6,8 +6,8 @@ from deskapp.services import hooks
 
 
 def register() -> None:
-    from deskapp.services.complaints import complaints, visits
+    from deskapp.services.complaints import handover, overdue, visits
 
-    hooks.after_login_hook(complaints._overdue_at_login)
-    hooks.open_items_provider(complaints.open_complaints, order=30)
+    hooks.after_login_hook(overdue._overdue_at_login)
+    hooks.open_items_provider(handover.open_complaints, order=30)
     hooks.open_items_provider(visits.open_rectifications, order=35)

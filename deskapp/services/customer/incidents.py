@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, select
-from sqlmodel import Session
+from sqlalchemy import select
+from sqlmodel import Session, col
 
 from deskapp import clock
 from deskapp.db.models import Staff, Unit
@@ -23,7 +23,7 @@ from deskapp.masking import mask_phone
 from deskapp.services import audit
 from deskapp.services.customer.common import moment
 from deskapp.services.hooks import HandoverContext, OpenItem, RecordRef
-from deskapp.services.listing import FilterSpec, ListColumn, ListRow, SqlListSource
+from deskapp.services.listing import AnySelect, FilterSpec, ListColumn, ListRow, SqlListSource
 from deskapp.services.numbering import next_value
 from deskapp.services.staff import Role, require_role
 from deskapp.validators import optional_text
@@ -187,8 +187,8 @@ def detail(session: Session, incident_id: int) -> IncidentDetail:
     incident = _get(session, incident_id)
     unit = session.get(Unit, incident.unit_id) if incident.unit_id else None
     actions = list(session.execute(select(IncidentAction).where(
-        IncidentAction.incident_id == incident.id).order_by(IncidentAction.at,
-                                                            IncidentAction.id)).scalars())
+        col(IncidentAction.incident_id) == incident.id).order_by(col(IncidentAction.at),
+                                                            col(IncidentAction.id))).scalars())
     return IncidentDetail(incident, unit.code if unit else "", actions)
 
 
@@ -202,8 +202,8 @@ def open_incidents_items(session: Session, ctx: HandoverContext) -> list[OpenIte
     """Every open incident, red (overdue) until it is closed."""
     items = []
     for inc, code in session.execute(
-        select(Incident, Unit.code).outerjoin(Unit, Unit.id == Incident.unit_id)
-        .where(Incident.status == IncidentStatus.OPEN).order_by(Incident.occurred_at)
+        select(Incident, col(Unit.code)).outerjoin(Unit, col(Unit.id) == Incident.unit_id)
+        .where(col(Incident.status) == IncidentStatus.OPEN).order_by(col(Incident.occurred_at))
     ).all():
         where = " ".join(x for x in (code or "", inc.place) if x)
         items.append(OpenItem("customer.section.incidents", t(
@@ -231,7 +231,7 @@ def monthly_summary(session: Session, *, year: int, month: int) -> IncidentMonth
     the incident to the first action), and how many are still open."""
     start, end = clock.month_range(year, month)
     rows = list(session.execute(select(Incident).where(
-        Incident.occurred_at >= start, Incident.occurred_at < end)).scalars())
+        col(Incident.occurred_at) >= start, col(Incident.occurred_at) < end)).scalars())
     by_kind: dict[str, int] = {}
     for inc in rows:
         by_kind[inc.kind.value] = by_kind.get(inc.kind.value, 0) + 1
@@ -260,9 +260,9 @@ class IncidentSource(SqlListSource):
         ListColumn("response", "customer.col.response", 8, priority=2),
     ]
     model = Incident
-    order_by = (Incident.occurred_at.desc(), Incident.id.desc())
-    search_like_columns = (Incident.number, Incident.place, Incident.reporter,
-                           Incident.summary, Unit.code)
+    order_by = (col(Incident.occurred_at).desc(), col(Incident.id).desc())
+    search_like_columns = (col(Incident.number), col(Incident.place), col(Incident.reporter),
+                           col(Incident.summary), col(Unit.code))
 
     def __init__(self) -> None:
         self.filters = [
@@ -273,11 +273,11 @@ class IncidentSource(SqlListSource):
                        [(k.value, kind_label(k)) for k in IncidentKind]),
             FilterSpec("from", "customer.filter.from", "date_from"),
         ]
-        self.filter_columns = {"status": Incident.status, "kind": Incident.kind,
-                               "from": Incident.occurred_at}
+        self.filter_columns = {"status": col(Incident.status), "kind": col(Incident.kind),
+                               "from": col(Incident.occurred_at)}
 
-    def select(self) -> Select[Any]:
-        return select(Incident, Unit.code).outerjoin(Unit, Unit.id == Incident.unit_id)
+    def select(self) -> AnySelect:
+        return select(Incident, col(Unit.code)).outerjoin(Unit, col(Unit.id) == Incident.unit_id)
 
     def to_row(self, item: Any) -> ListRow:
         inc: Incident = item[0]

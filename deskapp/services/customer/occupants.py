@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Select, case, select
-from sqlmodel import Session
+from sqlalchemy import case, select
+from sqlmodel import Session, col
 
 from deskapp import clock
 from deskapp.db.models import Occupant, OccupantKind, Staff, Unit
@@ -24,8 +24,9 @@ from deskapp.i18n import t
 from deskapp.masking import mask_id, mask_phone
 from deskapp.money import format_fen
 from deskapp.services import audit, hooks, units
+from deskapp.services.customer import cards
 from deskapp.services.customer.common import day
-from deskapp.services.listing import FilterSpec, ListColumn, ListRow, SqlListSource
+from deskapp.services.listing import AnySelect, FilterSpec, ListColumn, ListRow, SqlListSource
 from deskapp.services.preview import ActionPreview
 from deskapp.services.staff import Role, require_role
 from deskapp.validators import has_visible, optional_text, resident_id
@@ -158,12 +159,13 @@ def move_out_preview(session: Session, *, by: Staff, occupant_id: int,
     occ = _occupant(session, occupant_id)
     left = _check_move_out(session, occ, moved_out)
     unit = session.get(Unit, occ.unit_id)
+    card_note = cards.leaver_note(session, [occ])
     return ActionPreview(t("customer.move_out.title"), [
         (t("customer.col.unit"), unit.code if unit else ""),
         (t("customer.col.name"), f"{occ.name}（{kind_label(occ.kind)}）"),
         (t("customer.col.moved_in"), occ.moved_in.isoformat() if occ.moved_in else "—"),
         (t("customer.col.moved_out"), left.isoformat()),
-    ], notes=[t("customer.move_out.note")])
+    ], notes=[t("customer.move_out.note")] + ([card_note] if card_note else []))
 
 
 def move_out(session: Session, *, by: Staff, occupant_id: int,
@@ -176,6 +178,7 @@ def move_out(session: Session, *, by: Staff, occupant_id: int,
     occ.active = False
     session.add(occ)
     session.flush()
+    cards.end_for_leavers(session, by=by, people=[occ])
     unit = session.get(Unit, occ.unit_id)
     audit.record(session, by=by, action="occupant.move_out", entity="occupant",
                  entity_id=occ.id, detail={"unit": unit.code if unit else "", "name": occ.name,
@@ -188,8 +191,8 @@ def move_out(session: Session, *, by: Staff, occupant_id: int,
 
 def _old_owners(session: Session, unit_id: int) -> list[Occupant]:
     return list(session.execute(select(Occupant).where(
-        Occupant.unit_id == unit_id, Occupant.active == True,  # noqa: E712
-        Occupant.kind.in_(OWNERS)).order_by(KIND_ORDER, Occupant.id)).scalars().all())
+        col(Occupant.unit_id) == unit_id, col(Occupant.active) == True,  # noqa: E712
+        col(Occupant.kind).in_(OWNERS)).order_by(KIND_ORDER, col(Occupant.id))).scalars().all())
 
 
 @dataclass(frozen=True)
@@ -232,6 +235,9 @@ def transfer_preview(session: Session, *, by: Staff, unit_id: int | None,
     sale = _check_sale(session, unit_id=unit_id, transfer_date=transfer_date, name=name,
                        phone=phone, id_number=id_number, note=note)
     notes = [t("customer.sale.note_history")]
+    card_note = cards.leaver_note(session, sale.old)
+    if card_note:
+        notes.append(card_note)
     if sale.owed_fen:
         notes.insert(0, t("customer.sale.arrears", amount=format_fen(sale.owed_fen),
                           date=sale.when.isoformat()))
@@ -256,6 +262,7 @@ def transfer(session: Session, *, by: Staff, unit_id: int | None,
         occ.moved_out = sale.when
         session.add(occ)
     session.flush()
+    cards.end_for_leavers(session, by=by, people=sale.old)
     new = units.add_occupant(session, unit=sale.unit, name=sale.name, phone=sale.phone,
                              kind=OccupantKind.OWNER, id_number=sale.id_number,
                              moved_in=sale.when)
@@ -289,11 +296,11 @@ class UnitCard:
 
 def unit_card(session: Session, unit_id: int) -> UnitCard:
     unit = _unit(session, unit_id)
-    rows = list(session.execute(select(Occupant).where(Occupant.unit_id == unit.id).order_by(
-        KIND_ORDER, Occupant.moved_in, Occupant.id)).scalars().all())
+    rows = list(session.execute(select(Occupant).where(col(Occupant.unit_id) == unit.id).order_by(
+        KIND_ORDER, col(Occupant.moved_in), col(Occupant.id))).scalars().all())
     transfers = list(session.execute(select(OwnershipTransfer).where(
-        OwnershipTransfer.unit_id == unit.id).order_by(OwnershipTransfer.transfer_date.desc(),
-                                                       OwnershipTransfer.id.desc())
+        col(OwnershipTransfer.unit_id) == unit.id)
+        .order_by(col(OwnershipTransfer.transfer_date).desc(), col(OwnershipTransfer.id).desc())
     ).scalars().all())
     flags = [f.text for f in hooks.unit_flags(session, [unit.id or 0]).get(unit.id or 0, [])]
     detail = t("unit.detail.line", floor=unit.floor, area=unit.area,
@@ -322,8 +329,10 @@ class OccupantSource(SqlListSource):
         ListColumn("moved_out", "customer.col.moved_out", 10, priority=3),
     ]
     model = Occupant
-    order_by = (Occupant.active.desc(), Unit.code.asc(), KIND_ORDER.asc(), Occupant.id.desc())
-    search_like_columns = (Occupant.name, Occupant.initials, Unit.code, Occupant.phone_tail)
+    order_by = (col(Occupant.active).desc(), col(Unit.code).asc(), KIND_ORDER.asc(),
+                col(Occupant.id).desc())
+    search_like_columns = (col(Occupant.name), col(Occupant.initials), col(Unit.code),
+                           col(Occupant.phone_tail))
 
     def __init__(self) -> None:
         self.filters = [
@@ -333,7 +342,7 @@ class OccupantSource(SqlListSource):
             FilterSpec("kind", "customer.col.kind", "choice",
                        [(k.value, kind_label(k)) for k in OccupantKind]),
         ]
-        self.filter_columns = {"kind": Occupant.kind}
+        self.filter_columns = {"kind": col(Occupant.kind)}
 
     def filter_clause(self, key: str, value: object) -> Any:
         if key == "unit":
@@ -342,8 +351,8 @@ class OccupantSource(SqlListSource):
             return Occupant.active == (value == "current")
         return super().filter_clause(key, value)
 
-    def select(self) -> Select[Any]:
-        return select(Occupant, Unit.code).join(Unit, Unit.id == Occupant.unit_id)
+    def select(self) -> AnySelect:
+        return select(Occupant, col(Unit.code)).join(Unit, col(Unit.id) == Occupant.unit_id)
 
     def to_row(self, item: Any) -> ListRow:
         occ: Occupant = item[0]

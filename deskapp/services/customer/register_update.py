@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from deskapp import clock
 from deskapp.db.models import Occupant, OccupantKind, Staff, Unit
@@ -44,7 +44,7 @@ class Change:
 def _changes(session: Session, rows: list[RegisterRow]) -> list[Change]:
     out: list[Change] = []
     units = {u.code: u for u in session.execute(select(Unit).where(
-        Unit.code.in_([r.code for r in rows]))).scalars()}
+        col(Unit.code).in_([r.code for r in rows]))).scalars()}
     for row in rows:
         unit = units.get(row.code)
         if unit is None:
@@ -58,8 +58,9 @@ def _changes(session: Session, rows: list[RegisterRow]) -> list[Change]:
         if not row.owner:
             continue
         owner = session.execute(select(Occupant).where(
-            Occupant.unit_id == unit.id, Occupant.active == True,  # noqa: E712
-            Occupant.kind == OccupantKind.OWNER).order_by(Occupant.id)).scalars().first()
+            col(Occupant.unit_id) == unit.id, col(Occupant.active) == True,  # noqa: E712
+            col(Occupant.kind) == OccupantKind.OWNER).order_by(col(Occupant.id))
+        ).scalars().first()
         if owner is None or owner.name != row.owner:
             out.append(Change(row.number, row.code, "owner_differs",
                               owner.name if owner else "—", row.owner, applied=False))
@@ -108,7 +109,7 @@ def apply(session: Session, *, by: Staff, path: Path) -> list[Change]:
                 add_occupant(session, unit=unit, name=row.owner, phone=row.phone,
                              id_number=row.id_number, moved_in=None)
             continue
-        unit = session.execute(select(Unit).where(Unit.code == row.code)).scalar_one()
+        unit = session.execute(select(Unit).where(col(Unit.code) == row.code)).scalar_one()
         if change.kind == "area":
             unit.area = row.area
         elif change.kind == "use":
@@ -116,8 +117,9 @@ def apply(session: Session, *, by: Staff, path: Path) -> list[Change]:
         session.add(unit)
         if change.kind in ("phone", "id_number"):
             owner = session.execute(select(Occupant).where(
-                Occupant.unit_id == unit.id, Occupant.active == True,  # noqa: E712
-                Occupant.kind == OccupantKind.OWNER).order_by(Occupant.id)).scalars().first()
+                col(Occupant.unit_id) == unit.id, col(Occupant.active) == True,  # noqa: E712
+                col(Occupant.kind) == OccupantKind.OWNER).order_by(col(Occupant.id))
+            ).scalars().first()
             if owner is not None:
                 if change.kind == "phone":
                     owner.phone, owner.phone_tail = row.phone, row.phone[-4:]

@@ -12,8 +12,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, select
-from sqlmodel import Session
+from sqlalchemy import select
+from sqlmodel import Session, col
 
 from deskapp import clock
 from deskapp.db.models import Occupant, OccupantKind, Staff, Unit
@@ -23,7 +23,7 @@ from deskapp.errors import InvalidTransition, NotFound, ValidationError
 from deskapp.i18n import t
 from deskapp.masking import mask_phone
 from deskapp.services import audit
-from deskapp.services.listing import ListColumn, ListRow, SqlListSource
+from deskapp.services.listing import AnySelect, FilterSpec, ListColumn, ListRow, SqlListSource
 from deskapp.services.preview import ActionPreview
 from deskapp.services.staff import Role, require_role
 from deskapp.validators import has_visible, optional_text
@@ -108,9 +108,9 @@ def remove_collector(session: Session, *, by: Staff, collector_id: int) -> Trust
 
 def collectors(session: Session, key_item_id: int) -> list[TrustKeyCollector]:
     return list(session.execute(select(TrustKeyCollector).where(
-        TrustKeyCollector.key_item_id == key_item_id,
-        TrustKeyCollector.active == True)  # noqa: E712
-        .order_by(TrustKeyCollector.id)).scalars())
+        col(TrustKeyCollector.key_item_id) == key_item_id,
+        col(TrustKeyCollector.active) == True)  # noqa: E712
+        .order_by(col(TrustKeyCollector.id))).scalars())
 
 
 @dataclass(frozen=True)
@@ -122,10 +122,10 @@ class TrustKey:
 
 def unit_keys(session: Session, unit_id: int | None = None) -> list[TrustKey]:
     """Unit keys held in trust (one unit's, or all) with their authorised collectors."""
-    query = select(KeyItem, Unit.code).outerjoin(Unit, Unit.id == KeyItem.unit_id).where(
-        KeyItem.category == KeyCategory.UNIT, KeyItem.active == True)  # noqa: E712
+    query = select(KeyItem, col(Unit.code)).outerjoin(Unit, col(Unit.id) == KeyItem.unit_id).where(
+        col(KeyItem.category) == KeyCategory.UNIT, col(KeyItem.active) == True)  # noqa: E712
     if unit_id is not None:
-        query = query.where(KeyItem.unit_id == unit_id)
+        query = query.where(col(KeyItem.unit_id) == unit_id)
     return [TrustKey(item, code or "", collectors(session, item.id or 0))
             for item, code in session.execute(query.order_by(KeyItem.code)).all()]
 
@@ -141,8 +141,8 @@ def check_collector(session: Session, item: KeyItem, holder: str, holder_phone: 
     owners = []
     if item.unit_id is not None:
         owners = list(session.execute(select(Occupant).where(
-            Occupant.unit_id == item.unit_id, Occupant.active == True,  # noqa: E712
-            Occupant.kind.in_((OccupantKind.OWNER, OccupantKind.CO_OWNER)))).scalars())
+            col(Occupant.unit_id) == item.unit_id, col(Occupant.active) == True,  # noqa: E712
+            col(Occupant.kind).in_((OccupantKind.OWNER, OccupantKind.CO_OWNER)))).scalars())
     people = [(c.name, c.phone) for c in allowed] + [(o.name, o.phone) for o in owners]
     matches = [phone for name, phone in people if name == holder.strip()]
     if not matches:
@@ -170,20 +170,20 @@ class CollectorSource(SqlListSource):
         ListColumn("note", "customer.trust.col.note", 16, min_width=6, priority=2),
     ]
     model = TrustKeyCollector
-    order_by = (TrustKeyCollector.id.desc(),)
-    search_like_columns = (TrustKeyCollector.name, KeyItem.code, Unit.code)
-    filters: list = []
+    order_by = (col(TrustKeyCollector.id).desc(),)
+    search_like_columns = (col(TrustKeyCollector.name), col(KeyItem.code), col(Unit.code))
+    filters: list[FilterSpec] = []
 
     def filter_clause(self, key: str, value: object) -> Any:
         if key == "unit":
             return KeyItem.unit_id == int(str(value))
         return super().filter_clause(key, value)
 
-    def select(self) -> Select[Any]:
-        return (select(TrustKeyCollector, KeyItem.code, Unit.code)
-                .join(KeyItem, KeyItem.id == TrustKeyCollector.key_item_id)
-                .outerjoin(Unit, Unit.id == KeyItem.unit_id)
-                .where(TrustKeyCollector.active == True))  # noqa: E712
+    def select(self) -> AnySelect:
+        return (select(TrustKeyCollector, col(KeyItem.code), col(Unit.code))
+                .join(KeyItem, col(KeyItem.id) == TrustKeyCollector.key_item_id)
+                .outerjoin(Unit, col(Unit.id) == KeyItem.unit_id)
+                .where(col(TrustKeyCollector.active) == True))  # noqa: E712
 
     def to_row(self, item: Any) -> ListRow:
         c: TrustKeyCollector = item[0]

@@ -12,7 +12,7 @@ from deskapp.db.models import Role, Staff
 from deskapp.db.models.reception import Contact, Handover, HandoverStatus, WorkOrder
 from deskapp.errors import Conflict, DeskError, InvalidTransition
 from deskapp.services.reception import workorders as wo
-from deskapp.services.reception.reception import DESK_ROLES
+from deskapp.services.reception.common import DESK_ROLES
 from deskapp.services.staff import require_role
 
 

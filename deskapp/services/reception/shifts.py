@@ -47,13 +47,7 @@ from deskapp.errors import Conflict, InvalidTransition, NotFound, PermissionDeni
 from deskapp.i18n import t
 from deskapp.services import audit, hooks
 from deskapp.services.listing import FilterSpec, ListColumn, ListQuery, ListRow, SqlListSource
-from deskapp.services.reception.reception import (
-    DESK_ROLES,
-    clean_text,
-    current_shift,
-    open_shift,
-    staff_names,
-)
+from deskapp.services.reception.common import DESK_ROLES, clean_text, staff_names
 from deskapp.services.staff import check_password, require_role
 
 __all__ = [
@@ -81,6 +75,45 @@ __all__ = [
 # --------------------------------------------------------------------------------------
 # Shifts
 # --------------------------------------------------------------------------------------
+
+
+def current_shift(session: Session, *, desk: str) -> Shift | None:
+    """The desk's open shift, if any."""
+    return session.exec(
+        select(Shift).where(Shift.desk == desk, Shift.closed_at.is_(None))  # type: ignore[union-attr]
+        .order_by(Shift.opened_at.desc())  # type: ignore[attr-defined]
+    ).first()
+
+
+def _join(session: Session, shift: Shift, staff: Staff) -> bool:
+    if session.get(ShiftMember, (shift.id, staff.id)) is not None:
+        return False
+    assert shift.id is not None and staff.id is not None
+    session.add(ShiftMember(shift_id=shift.id, staff_id=staff.id, joined_at=clock.now()))
+    session.flush()
+    return True
+
+
+def open_shift(session: Session, *, by: Staff, desk: str) -> Shift:
+    """Open the desk's shift, or join the one already open there (one open shift per
+    desk)."""
+    require_role(by, *DESK_ROLES)
+    desk = clean_text(desk, field="desk", label_key="reception.field.desk", max_len=40,
+                      required=True, multiline=False)
+    shift = current_shift(session, desk=desk)
+    if shift is not None:
+        if _join(session, shift, by):
+            audit.record(session, by=by, action="shift.join", entity="shift",
+                         entity_id=shift.id, detail={"desk": desk})
+        return shift
+    assert by.id is not None
+    shift = Shift(desk=desk, opened_at=clock.now(), opened_by=by.id)
+    session.add(shift)
+    session.flush()
+    _join(session, shift, by)
+    audit.record(session, by=by, action="shift.open", entity="shift", entity_id=shift.id,
+                 detail={"desk": desk})
+    return shift
 
 
 def shift_of(session: Session, shift_id: int) -> Shift:

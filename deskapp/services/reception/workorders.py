@@ -41,7 +41,7 @@ from deskapp.masking import mask_phone
 from deskapp.services import audit, hooks
 from deskapp.services.listing import FilterSpec, ListColumn, ListQuery, ListRow, SqlListSource
 from deskapp.services.numbering import next_value
-from deskapp.services.reception.reception import (
+from deskapp.services.reception.common import (
     DESK_ROLES,
     check_time,
     clean_phone,
@@ -293,11 +293,11 @@ def complete_work_order(session: Session, *, by: Staff, work_order_id: int, resu
 
 
 def _bill_charge(session: Session, *, by: Staff, order: WorkOrder, fee_code: str) -> None:
-    from deskapp.services.cashier import cashier
+    from deskapp.services.cashier import fees
 
     assert order.unit_id is not None  # a paid in-home repair is always for a unit
     try:
-        cashier.add_charge(session, by=by, unit_id=order.unit_id, fee_code=fee_code,
+        fees.add_charge(session, by=by, unit_id=order.unit_id, fee_code=fee_code,
                            amount_fen=order.charge_fen,
                            description=t("reception.workorder.charge_bill", number=order.number),
                            source_kind="workorder", source_id=order.id)

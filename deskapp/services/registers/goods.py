@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import Select, select
-from sqlmodel import Session
+from sqlalchemy import select
+from sqlmodel import Session, col
 
 from deskapp import clock
 from deskapp.db.models import Occupant, OccupantKind, Staff, Unit
@@ -26,7 +26,7 @@ from deskapp.errors import InvalidTransition, NotFound, ValidationError
 from deskapp.i18n import t
 from deskapp.masking import mask_phone
 from deskapp.services import audit, hooks, numbering
-from deskapp.services.listing import FilterSpec, ListColumn, ListRow, SqlListSource
+from deskapp.services.listing import AnySelect, FilterSpec, ListColumn, ListRow, SqlListSource
 from deskapp.services.registers.common import (
     day,
     desk,
@@ -95,9 +95,9 @@ def unit_warnings(session: Session, unit_id: int) -> list[str]:
 
 
 def _on_file(session: Session, unit_id: int, name: str, kind: OccupantKind) -> bool:
-    return session.execute(select(Occupant.id).where(
-        Occupant.unit_id == unit_id, Occupant.active == True,  # noqa: E712
-        Occupant.kind == kind, Occupant.name == name)).first() is not None
+    return session.execute(select(col(Occupant.id)).where(
+        col(Occupant.unit_id) == unit_id, col(Occupant.active) == True,  # noqa: E712
+        col(Occupant.kind) == kind, col(Occupant.name) == name)).first() is not None
 
 
 def issue(session: Session, *, by: Staff, unit_id: int | None, applicant: str,
@@ -112,7 +112,7 @@ def issue(session: Session, *, by: Staff, unit_id: int | None, applicant: str,
     if unit_id is None:
         raise ValidationError("registers.goods.unit_required", field="unit")
     unit = session.get(Unit, unit_id)
-    if unit is None:
+    if unit is None or unit.id is None:
         raise NotFound("unit.not_found")
     applicant = text(applicant, field="applicant", label_key="registers.field.applicant",
                      required=True)
@@ -123,7 +123,7 @@ def issue(session: Session, *, by: Staff, unit_id: int | None, applicant: str,
     if not consent_note:
         if kind == OccupantKind.TENANT:
             raise ValidationError("registers.goods.consent_required", field="consent")
-        if not _on_file(session, unit.id, applicant, kind):  # type: ignore[arg-type]
+        if not _on_file(session, unit.id, applicant, kind):
             raise ValidationError("registers.goods.not_on_file", field="consent",
                                   name=applicant, unit=unit.code)
     parsed = parse_items(items)
@@ -135,11 +135,12 @@ def issue(session: Session, *, by: Staff, unit_id: int | None, applicant: str,
     if when > today + timedelta(days=MAX_DAYS_AHEAD):
         raise ValidationError("registers.goods.date_far", field="out_date", n=MAX_DAYS_AHEAD)
     note = text(note, field="note", label_key="registers.field.note", max_len=200)
-    warnings = unit_warnings(session, unit.id)  # type: ignore[arg-type]
+    warnings = unit_warnings(session, unit.id)
     if warnings and not acknowledge_warnings:
         raise ValidationError("registers.goods.warning_ack", field="unit",
                               warning="；".join(warnings))
     summary = "、".join(i.label() for i in parsed)
+    assert by.id is not None
     goods = GoodsPass(number=pass_number(session), unit_id=unit.id, applicant=applicant,
                       applicant_phone=applicant_phone, applicant_kind=kind,
                       consent_note=consent_note, plate=plate_no,
@@ -149,6 +150,7 @@ def issue(session: Session, *, by: Staff, unit_id: int | None, applicant: str,
                       note=note)
     session.add(goods)
     session.flush()
+    assert goods.id is not None
     for n, item in enumerate(parsed):
         session.add(GoodsPassItem(pass_id=goods.id, name=item.name, qty=item.qty,
                                   measure=item.measure, sort=n))
@@ -187,13 +189,13 @@ def void_pass(session: Session, *, by: Staff, pass_id: int, reason: str) -> Good
 
 
 def pass_items(session: Session, pass_id: int) -> list[GoodsPassItem]:
-    return list(session.execute(select(GoodsPassItem).where(GoodsPassItem.pass_id == pass_id)
-                                .order_by(GoodsPassItem.sort)).scalars().all())
+    return list(session.execute(select(GoodsPassItem).where(col(GoodsPassItem.pass_id) == pass_id)
+                                .order_by(col(GoodsPassItem.sort))).scalars().all())
 
 
 def find_by_number(session: Session, number: str) -> GoodsPass:
     goods = session.execute(select(GoodsPass).where(
-        GoodsPass.number == number.strip().upper())).scalars().first()
+        col(GoodsPass.number) == number.strip().upper())).scalars().first()
     if goods is None:
         raise NotFound("registers.goods.not_found")
     return goods
@@ -215,7 +217,7 @@ class GoodsPassSource(SqlListSource):
         ListColumn("items", "registers.col.items", 22),
     ]
     model = GoodsPass
-    order_by = (GoodsPass.issued_at.desc(), GoodsPass.id.desc())
+    order_by = (col(GoodsPass.issued_at).desc(), col(GoodsPass.id).desc())
     search_columns = ("number", "applicant", "items_text", "plate")
 
     def __init__(self) -> None:
@@ -224,15 +226,15 @@ class GoodsPassSource(SqlListSource):
                        [(s.value, t(f"registers.status.{s.value}")) for s in GoodsPassStatus]),
             FilterSpec("from", "registers.filter.from", "date_from"),
         ]
-        self.filter_columns = {"status": GoodsPass.status, "from": GoodsPass.issued_at}
+        self.filter_columns = {"status": col(GoodsPass.status), "from": col(GoodsPass.issued_at)}
 
     def filter_clause(self, key: str, value: object) -> Any:
         if key == "unit_id":
             return GoodsPass.unit_id == int(str(value))
         return super().filter_clause(key, value)
 
-    def select(self) -> Select[Any]:
-        return select(GoodsPass, Unit.code).join(Unit, Unit.id == GoodsPass.unit_id)
+    def select(self) -> AnySelect:
+        return select(GoodsPass, col(Unit.code)).join(Unit, col(Unit.id) == GoodsPass.unit_id)
 
     def to_row(self, item: Any) -> ListRow:
         g: GoodsPass = item[0]

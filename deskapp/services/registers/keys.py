@@ -10,8 +10,8 @@ import unicodedata
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, and_, select
-from sqlmodel import Session
+from sqlalchemy import and_, select
+from sqlmodel import Session, col
 
 from deskapp import clock
 from deskapp.db.models import Staff, Unit
@@ -27,7 +27,7 @@ from deskapp.errors import Conflict, InvalidTransition, NotFound, ValidationErro
 from deskapp.i18n import t
 from deskapp.masking import mask_phone
 from deskapp.services import audit
-from deskapp.services.listing import FilterSpec, ListColumn, ListRow, SqlListSource
+from deskapp.services.listing import AnySelect, FilterSpec, ListColumn, ListRow, SqlListSource
 from deskapp.services.registers.common import (
     desk,
     due_time,
@@ -65,7 +65,7 @@ def add_item(session: Session, *, by: Staff, code: str, name: str, category: Key
     unit = unit_or_none(session, unit_id)
     if category == KeyCategory.UNIT and unit is None:
         raise ValidationError("registers.key.unit_required", field="unit")
-    if session.execute(select(KeyItem.id).where(KeyItem.code == code)).first():
+    if session.execute(select(col(KeyItem.id)).where(col(KeyItem.code) == code)).first():
         raise ValidationError("registers.key.code_taken", field="code", code=code)
     item = KeyItem(code=code, name=name, category=category,
                    kind=KeyKind.RADIO if category == KeyCategory.RADIO else KeyKind.KEY,
@@ -95,12 +95,13 @@ def set_item_active(session: Session, *, by: Staff, item_id: int, active: bool) 
 def items(session: Session, *, active_only: bool = True) -> list[KeyItem]:
     query = select(KeyItem).order_by(KeyItem.category, KeyItem.code)
     if active_only:
-        query = query.where(KeyItem.active == True)  # noqa: E712
+        query = query.where(col(KeyItem.active) == True)  # noqa: E712
     return list(session.execute(query).scalars().all())
 
 
 def find_item(session: Session, code: str) -> KeyItem:
-    item = session.execute(select(KeyItem).where(KeyItem.code == _code(code))).scalars().first()
+    item = session.execute(
+        select(KeyItem).where(col(KeyItem.code) == _code(code))).scalars().first()
     if item is None:
         raise ValidationError("registers.key.unknown_code", field="code", code=code.strip())
     return item
@@ -108,7 +109,8 @@ def find_item(session: Session, code: str) -> KeyItem:
 
 def current_loan(session: Session, item_id: int | None) -> KeyLoan | None:
     return session.execute(select(KeyLoan).where(
-        KeyLoan.item_id == item_id, KeyLoan.status == KeyLoanStatus.OUT)).scalars().first()
+        col(KeyLoan.item_id) == item_id, col(KeyLoan.status) == KeyLoanStatus.OUT)
+    ).scalars().first()
 
 
 def check_out(session: Session, *, by: Staff, code: str, holder: str, holder_org: str = "",
@@ -132,6 +134,7 @@ def check_out(session: Session, *, by: Staff, code: str, holder: str, holder_org
     from deskapp.services.customer.trust_keys import check_collector  # 钥匙托管 (issue #20)
 
     check_collector(session, item, holder, holder_phone)
+    assert item.id is not None and by.id is not None
     loan = KeyLoan(item_id=item.id, holder=holder, holder_org=holder_org,
                    holder_phone=holder_phone, purpose=purpose, out_at=now, due_at=due_at,
                    status=KeyLoanStatus.OUT, out_by_id=by.id)
@@ -212,7 +215,7 @@ class KeyLoanSource(SqlListSource):
         ListColumn("condition", "registers.col.condition", 4),
     ]
     model = KeyLoan
-    order_by = (KeyLoan.out_at.desc(), KeyLoan.id.desc())
+    order_by = (col(KeyLoan.out_at).desc(), col(KeyLoan.id).desc())
     search_columns = ("holder", "holder_org", "purpose")
 
     def __init__(self) -> None:
@@ -223,11 +226,11 @@ class KeyLoanSource(SqlListSource):
                        [("1", t("registers.filter.overdue_only"))]),
             FilterSpec("from", "registers.filter.from", "date_from"),
         ]
-        self.filter_columns = {"status": KeyLoan.status, "from": KeyLoan.out_at}
+        self.filter_columns = {"status": col(KeyLoan.status), "from": col(KeyLoan.out_at)}
 
     def filter_clause(self, key: str, value: object) -> Any:
         if key == "overdue":
-            return and_(KeyLoan.status == KeyLoanStatus.OUT, KeyLoan.due_at < clock.now())
+            return and_(col(KeyLoan.status) == KeyLoanStatus.OUT, col(KeyLoan.due_at) < clock.now())
         return super().filter_clause(key, value)
 
     def where(self, session: Any, query: Any) -> list[Any]:
@@ -248,9 +251,9 @@ class KeyLoanSource(SqlListSource):
                                           dialect=dialect))
         return clauses
 
-    def select(self) -> Select[Any]:
-        return select(KeyLoan, KeyItem.code, KeyItem.name).join(
-            KeyItem, KeyItem.id == KeyLoan.item_id)
+    def select(self) -> AnySelect:
+        return select(KeyLoan, col(KeyItem.code), col(KeyItem.name)).join(
+            KeyItem, col(KeyItem.id) == KeyLoan.item_id)
 
     def to_row(self, item: Any) -> ListRow:
         loan: KeyLoan = item[0]
@@ -276,7 +279,7 @@ class KeyItemSource(SqlListSource):
         ListColumn("active", "registers.col.active", 4),
     ]
     model = KeyItem
-    order_by = (KeyItem.code.asc(), KeyItem.id.asc())
+    order_by = (col(KeyItem.code).asc(), col(KeyItem.id).asc())
     search_columns = ("code", "name", "location")
 
     def __init__(self) -> None:
@@ -284,10 +287,10 @@ class KeyItemSource(SqlListSource):
             FilterSpec("category", "registers.col.category", "choice",
                        [(c.value, t(f"registers.category.{c.value}")) for c in KeyCategory]),
         ]
-        self.filter_columns = {"category": KeyItem.category}
+        self.filter_columns = {"category": col(KeyItem.category)}
 
-    def select(self) -> Select[Any]:
-        return select(KeyItem, Unit.code).outerjoin(Unit, Unit.id == KeyItem.unit_id)
+    def select(self) -> AnySelect:
+        return select(KeyItem, col(Unit.code)).outerjoin(Unit, col(Unit.id) == KeyItem.unit_id)
 
     def to_row(self, item: Any) -> ListRow:
         key: KeyItem = item[0]

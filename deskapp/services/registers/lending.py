@@ -10,10 +10,10 @@ return puts it back; an item reported lost is written off the stock instead.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Select, and_, func, select, update
-from sqlmodel import Session
+from sqlalchemy import CursorResult, and_, func, select, update
+from sqlmodel import Session, col
 
 from deskapp import clock
 from deskapp.db.models import Role, Staff, Unit
@@ -22,7 +22,7 @@ from deskapp.errors import InvalidTransition, NotFound, ValidationError
 from deskapp.i18n import t
 from deskapp.masking import mask_phone
 from deskapp.services import audit
-from deskapp.services.listing import FilterSpec, ListColumn, ListRow, SqlListSource
+from deskapp.services.listing import AnySelect, FilterSpec, ListColumn, ListRow, SqlListSource
 from deskapp.services.registers.common import (
     desk,
     due_time,
@@ -54,9 +54,9 @@ DEFAULT_KINDS: tuple[tuple[str, int, int], ...] = (
 
 
 def kinds(session: Session, *, active_only: bool = True) -> list[LendKind]:
-    query = select(LendKind).order_by(LendKind.sort, LendKind.id)
+    query = select(LendKind).order_by(col(LendKind.sort), col(LendKind.id))
     if active_only:
-        query = query.where(LendKind.active == True)  # noqa: E712
+        query = query.where(col(LendKind.active) == True)  # noqa: E712
     return list(session.execute(query).scalars().all())
 
 
@@ -83,7 +83,7 @@ def save_kind(session: Session, *, by: Staff, name: str, total: int | str,
     if new_total < 0:
         raise ValidationError("registers.lend.total_negative", field="total")
     hours = quantity(default_hours, field="default_hours", max_value=24 * 90)
-    clash = session.execute(select(LendKind).where(LendKind.name == name)).scalars().first()
+    clash = session.execute(select(LendKind).where(col(LendKind.name) == name)).scalars().first()
     if clash is not None and clash.id != kind_id:
         raise ValidationError("registers.lend.kind_exists", field="name", name=name)
     if kind_id is None:
@@ -137,15 +137,17 @@ def lend(session: Session, *, by: Staff, kind_id: int, qty: int | str = 1,
     now = now or clock.now()
     due_at = due_time(due, field="due", now=now, default_hours=kind.default_hours)
     assert due_at is not None
-    taken = session.execute(
-        update(LendKind).where(LendKind.id == kind.id, LendKind.on_hand >= qty_n)
+    # An UPDATE's result is a CursorResult (the stubs say Result, without rowcount).
+    taken = cast(CursorResult[Any], session.execute(
+        update(LendKind).where(col(LendKind.id) == kind.id, col(LendKind.on_hand) >= qty_n)
         .values(on_hand=LendKind.on_hand - qty_n)
-    ).rowcount
+    )).rowcount
     if not taken:
         session.refresh(kind)
         raise ValidationError("registers.lend.not_enough", field="qty", name=kind.name,
                               n=kind.on_hand)
     session.refresh(kind)
+    assert kind.id is not None and by.id is not None
     loan = Loan(kind_id=kind.id, qty=qty_n, unit_id=unit.id if unit else None,
                 borrower=borrower, phone=phone_no, out_at=now, due_at=due_at,
                 status=LoanStatus.OUT, note=note, out_by_id=by.id)
@@ -221,7 +223,7 @@ class LoanSource(SqlListSource):
         ListColumn("back", "registers.col.returned_at", 11),
     ]
     model = Loan
-    order_by = (Loan.out_at.desc(), Loan.id.desc())
+    order_by = (col(Loan.out_at).desc(), col(Loan.id).desc())
     search_columns = ("borrower", "note", "phone")
 
     def __init__(self, kind_choices: list[tuple[str, str]] | None = None) -> None:
@@ -233,19 +235,19 @@ class LoanSource(SqlListSource):
         ]
         if kind_choices:
             self.filters.append(FilterSpec("kind", "registers.col.kind", "choice", kind_choices))
-        self.filter_columns = {"status": Loan.status}
+        self.filter_columns = {"status": col(Loan.status)}
 
     def filter_clause(self, key: str, value: object) -> Any:
         if key == "overdue":
-            return and_(Loan.status == LoanStatus.OUT, Loan.due_at < clock.now())
+            return and_(col(Loan.status) == LoanStatus.OUT, col(Loan.due_at) < clock.now())
         if key == "kind":
             return Loan.kind_id == int(str(value))
         return super().filter_clause(key, value)
 
-    def select(self) -> Select[Any]:
-        return (select(Loan, LendKind.name, Unit.code)
-                .join(LendKind, LendKind.id == Loan.kind_id)
-                .outerjoin(Unit, Unit.id == Loan.unit_id))
+    def select(self) -> AnySelect:
+        return (select(Loan, col(LendKind.name), col(Unit.code))
+                .join(LendKind, col(LendKind.id) == Loan.kind_id)
+                .outerjoin(Unit, col(Unit.id) == Loan.unit_id))
 
     def to_row(self, item: Any) -> ListRow:
         loan: Loan = item[0]
@@ -270,7 +272,7 @@ class LendKindSource(SqlListSource):
     ]
     filters: list[FilterSpec] = []
     model = LendKind
-    order_by = (LendKind.sort.asc(), LendKind.id.asc())
+    order_by = (col(LendKind.sort).asc(), col(LendKind.id).asc())
     search_columns = ("name",)
 
     def to_row(self, kind: LendKind) -> ListRow:

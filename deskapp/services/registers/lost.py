@@ -8,8 +8,8 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Select, select
-from sqlmodel import Session
+from sqlalchemy import select
+from sqlmodel import Session, col
 
 from deskapp import clock
 from deskapp.db.models import Role, Staff
@@ -18,7 +18,7 @@ from deskapp.errors import InvalidTransition, PermissionDenied, ValidationError
 from deskapp.i18n import t
 from deskapp.masking import mask_id, mask_phone
 from deskapp.services import audit
-from deskapp.services.listing import FilterSpec, ListColumn, ListRow, SqlListSource
+from deskapp.services.listing import AnySelect, FilterSpec, ListColumn, ListRow, SqlListSource
 from deskapp.services.registers.common import (
     DEFAULT_LOST_HOLD_DAYS,
     desk,
@@ -36,6 +36,7 @@ OPEN = (LostStatus.HELD,)
 def _found_time(value: str | datetime | None, now: datetime) -> datetime:
     """When it was found: empty → now; ``HH:MM`` → today; ``MM-DD HH:MM`` /
     ``YYYY-MM-DD HH:MM`` / ``YYYY-MM-DD``. Not in the future."""
+    found: datetime | None
     if isinstance(value, datetime):
         found = value
     else:
@@ -78,6 +79,7 @@ def register_found(session: Session, *, by: Staff, description: str, found_place
     storage = text(storage, field="storage", label_key="registers.field.storage", max_len=40)
     if hold_days < 1:
         raise ValidationError("registers.lost.hold_days", field="hold_days")
+    assert by.id is not None
     item = LostItem(description=description, found_at=found, found_place=found_place,
                     finder=finder, finder_phone=finder_phone, storage=storage,
                     hold_until=found.date() + timedelta(days=hold_days),
@@ -169,7 +171,7 @@ class LostItemSource(SqlListSource):
         ListColumn("phone", "registers.col.phone", 11),
     ]
     model = LostItem
-    order_by = (LostItem.found_at.desc(), LostItem.id.desc())
+    order_by = (col(LostItem.found_at).desc(), col(LostItem.id).desc())
     search_columns = ("description", "found_place", "storage", "claimant")
     fts_table = "reg_lost_item_fts"
 
@@ -181,14 +183,14 @@ class LostItemSource(SqlListSource):
                        [("1", t("registers.filter.due_only"))]),
             FilterSpec("from", "registers.filter.from", "date_from"),
         ]
-        self.filter_columns = {"status": LostItem.status, "from": LostItem.found_at}
+        self.filter_columns = {"status": col(LostItem.status), "from": col(LostItem.found_at)}
 
     def filter_clause(self, key: str, value: object) -> Any:
         if key == "due":
             return (LostItem.status == LostStatus.HELD) & (LostItem.hold_until <= clock.today())
         return super().filter_clause(key, value)
 
-    def select(self) -> Select[Any]:
+    def select(self) -> AnySelect:
         return select(LostItem)
 
     def to_row(self, item: LostItem) -> ListRow:

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Select, and_, func, select
-from sqlmodel import Session
+from sqlalchemy import ColumnElement, and_, func, select
+from sqlmodel import Session, col
 
 from deskapp import clock
 from deskapp.db.models import Staff, Unit
@@ -22,7 +23,14 @@ from deskapp.db.models.registers import NotifyMethod, Parcel, ParcelKind, Parcel
 from deskapp.errors import InvalidTransition, ValidationError
 from deskapp.i18n import t
 from deskapp.services import audit
-from deskapp.services.listing import FilterSpec, ListColumn, ListQuery, ListRow, SqlListSource
+from deskapp.services.listing import (
+    AnySelect,
+    FilterSpec,
+    ListColumn,
+    ListQuery,
+    ListRow,
+    SqlListSource,
+)
 from deskapp.services.registers.common import (
     PARCEL_OVERDUE_DAYS,
     desk,
@@ -52,7 +60,7 @@ def tracking(value: str, *, field: str = "tracking_no") -> str:
 
 def waiting_with_tracking(session: Session, tracking_no: str) -> Parcel | None:
     return session.execute(select(Parcel).where(
-        Parcel.tracking_no == tracking_no, Parcel.status == ParcelStatus.WAITING)
+        col(Parcel.tracking_no) == tracking_no, col(Parcel.status) == ParcelStatus.WAITING)
     ).scalars().first()
 
 
@@ -78,6 +86,7 @@ def receive(session: Session, *, by: Staff, recipient: str, unit_id: int | None 
         if already is not None:
             raise ValidationError("registers.parcel.duplicate", field="tracking_no",
                                   number=number, shelf=already.shelf or "-")
+    assert by.id is not None
     parcel = Parcel(kind=kind, carrier=carrier, tracking_no=number, tracking_rev=number[::-1],
                     unit_id=unit.id if unit else None, recipient=recipient,
                     recipient_phone=recipient_phone, shelf=shelf, received_at=clock.now(),
@@ -154,7 +163,7 @@ def tail_condition(tail: str) -> Any:
     (``rev >= 'liat' AND rev < 'liau'``), which the index answers directly."""
     rev = tail.upper()[::-1]
     upper = rev[:-1] + chr(ord(rev[-1]) + 1)
-    return and_(Parcel.tracking_rev >= rev, Parcel.tracking_rev < upper)
+    return and_(col(Parcel.tracking_rev) >= rev, col(Parcel.tracking_rev) < upper)
 
 
 def find_by_tail(session: Session, tail: str, *, waiting_only: bool = True,
@@ -164,16 +173,18 @@ def find_by_tail(session: Session, tail: str, *, waiting_only: bool = True,
         raise ValidationError("registers.parcel.tail_short", field="search", n=TAIL_MIN)
     query = select(Parcel).where(tail_condition(clean))
     if waiting_only:
-        query = query.where(Parcel.status == ParcelStatus.WAITING)
-    return list(session.execute(query.order_by(Parcel.received_at.desc()).limit(limit))
+        query = query.where(col(Parcel.status) == ParcelStatus.WAITING)
+    return list(session.execute(query.order_by(col(Parcel.received_at).desc()).limit(limit))
                 .scalars().all())
 
 
 def waiting_by_unit(session: Session) -> list[tuple[str, int]]:
     """(unit code, parcels waiting) for units with something waiting, by unit code."""
     rows = session.execute(
-        select(Unit.code, func.count()).select_from(Parcel).join(Unit, Unit.id == Parcel.unit_id)
-        .where(Parcel.status == ParcelStatus.WAITING).group_by(Unit.code).order_by(Unit.code)
+        select(col(Unit.code), func.count()).select_from(Parcel)
+        .join(Unit, col(Unit.id) == Parcel.unit_id)
+        .where(col(Parcel.status) == ParcelStatus.WAITING).group_by(col(Unit.code))
+        .order_by(col(Unit.code))
     ).all()
     return [(code, int(n)) for code, n in rows]
 
@@ -196,7 +207,8 @@ class ParcelSource(SqlListSource):
         ListColumn("out", "registers.col.collected_at", 11),
     ]
     model = Parcel
-    order_by = (Parcel.received_at.desc(), Parcel.id.desc())
+    order_by: Sequence[ColumnElement[Any]] = (col(Parcel.received_at).desc(),
+                                              col(Parcel.id).desc())
     search_columns = ("recipient", "tracking_no", "carrier", "shelf")
     fts_table = "reg_parcel_fts"
 
@@ -208,10 +220,11 @@ class ParcelSource(SqlListSource):
                        [(k.value, t(f"registers.parcel_kind.{k.value}")) for k in ParcelKind]),
             FilterSpec("from", "registers.filter.from", "date_from"),
         ]
-        self.filter_columns = {"status": Parcel.status, "kind": Parcel.kind,
-                               "from": Parcel.received_at}
+        self.filter_columns = {"status": col(Parcel.status), "kind": col(Parcel.kind),
+                               "from": col(Parcel.received_at)}
         if by_unit:
-            self.order_by = (Unit.code.asc(), Parcel.received_at.desc(), Parcel.id.desc())
+            self.order_by = (col(Unit.code).asc(), col(Parcel.received_at).desc(),
+                             col(Parcel.id).desc())
 
     def filter_clause(self, key: str, value: object) -> Any:
         if key == "unit_id":
@@ -229,8 +242,8 @@ class ParcelSource(SqlListSource):
         clauses.extend(tail_condition(term) for term in tails)
         return clauses
 
-    def select(self) -> Select[Any]:
-        return select(Parcel, Unit.code).outerjoin(Unit, Unit.id == Parcel.unit_id)
+    def select(self) -> AnySelect:
+        return select(Parcel, col(Unit.code)).outerjoin(Unit, col(Unit.id) == Parcel.unit_id)
 
     def to_row(self, item: Any) -> ListRow:
         p: Parcel = item[0]

@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import and_, func, select
-from sqlmodel import Session
+from sqlmodel import Session, SQLModel, col
 
 from deskapp import clock
 from deskapp.db.models import Unit
@@ -63,8 +63,8 @@ def open_items(session: Session, ctx: HandoverContext) -> list[OpenItem]:
     items: list[OpenItem] = []
 
     for v, code in session.execute(
-        select(Visitor, Unit.code).outerjoin(Unit, Unit.id == Visitor.unit_id)
-        .where(Visitor.status == VisitorStatus.INSIDE).order_by(Visitor.time_in)
+        select(Visitor, col(Unit.code)).outerjoin(Unit, col(Unit.id) == Visitor.unit_id)
+        .where(col(Visitor.status) == VisitorStatus.INSIDE).order_by(col(Visitor.time_in))
     ).all():
         whom = " ".join(x for x in (code or "", v.host) if x)
         label = t("registers.open.visitor", name=v.name, people=v.people, whom=whom or "-",
@@ -75,8 +75,9 @@ def open_items(session: Session, ctx: HandoverContext) -> list[OpenItem]:
                               v.time_in, visitors_svc.is_overdue(v, now)))
 
     for loan, code, name in session.execute(
-        select(KeyLoan, KeyItem.code, KeyItem.name).join(KeyItem, KeyItem.id == KeyLoan.item_id)
-        .where(KeyLoan.status == KeyLoanStatus.OUT).order_by(KeyLoan.out_at)
+        select(KeyLoan, col(KeyItem.code), col(KeyItem.name))
+        .join(KeyItem, col(KeyItem.id) == KeyLoan.item_id)
+        .where(col(KeyLoan.status) == KeyLoanStatus.OUT).order_by(col(KeyLoan.out_at))
     ).all():
         label = t("registers.open.key", code=code, name=name, holder=loan.holder,
                   since=fmt_time(loan.out_at))
@@ -86,9 +87,10 @@ def open_items(session: Session, ctx: HandoverContext) -> list[OpenItem]:
                               loan.out_at, keys_svc.is_overdue(loan, now)))
 
     for loan, kind, code in session.execute(
-        select(Loan, LendKind.name, Unit.code).join(LendKind, LendKind.id == Loan.kind_id)
-        .outerjoin(Unit, Unit.id == Loan.unit_id)
-        .where(Loan.status == LoanStatus.OUT).order_by(Loan.out_at)
+        select(Loan, col(LendKind.name), col(Unit.code))
+        .join(LendKind, col(LendKind.id) == Loan.kind_id)
+        .outerjoin(Unit, col(Unit.id) == Loan.unit_id)
+        .where(col(Loan.status) == LoanStatus.OUT).order_by(col(Loan.out_at))
     ).all():
         label = t("registers.open.loan", kind=kind, qty=loan.qty,
                   borrower=" ".join(x for x in (code or "", loan.borrower) if x),
@@ -97,8 +99,9 @@ def open_items(session: Session, ctx: HandoverContext) -> list[OpenItem]:
                               loan.out_at, lending_svc.is_overdue(loan, now)))
 
     for p, code in session.execute(
-        select(Parcel, Unit.code).outerjoin(Unit, Unit.id == Parcel.unit_id)
-        .where(Parcel.status == ParcelStatus.WAITING).order_by(Unit.code, Parcel.received_at)
+        select(Parcel, col(Unit.code)).outerjoin(Unit, col(Unit.id) == Parcel.unit_id)
+        .where(col(Parcel.status) == ParcelStatus.WAITING)
+        .order_by(col(Unit.code), col(Parcel.received_at))
     ).all():
         label = t("registers.open.parcel", kind=t(f"registers.parcel_kind.{p.kind.value}"),
                   unit=code or "-", recipient=p.recipient,
@@ -110,7 +113,8 @@ def open_items(session: Session, ctx: HandoverContext) -> list[OpenItem]:
                               p.received_at, parcels_svc.is_overdue(p, now)))
 
     for item in session.execute(
-        select(LostItem).where(LostItem.status == LostStatus.HELD).order_by(LostItem.found_at)
+        select(LostItem).where(col(LostItem.status) == LostStatus.HELD)
+        .order_by(col(LostItem.found_at))
     ).scalars():
         label = t("registers.open.lost", item=item.description, place=item.found_place,
                   storage=item.storage or "-", until=item.hold_until.isoformat())
@@ -118,8 +122,8 @@ def open_items(session: Session, ctx: HandoverContext) -> list[OpenItem]:
                               item.found_at, lost_svc.is_due(item, now.date())))
 
     for g, code in session.execute(
-        select(GoodsPass, Unit.code).join(Unit, Unit.id == GoodsPass.unit_id)
-        .where(GoodsPass.status == GoodsPassStatus.ISSUED).order_by(GoodsPass.issued_at)
+        select(GoodsPass, col(Unit.code)).join(Unit, col(Unit.id) == GoodsPass.unit_id)
+        .where(col(GoodsPass.status) == GoodsPassStatus.ISSUED).order_by(col(GoodsPass.issued_at))
     ).all():
         label = t("registers.open.goods", number=g.number, unit=code, applicant=g.applicant,
                   date=g.out_date.isoformat(), items=g.items_text[:40])
@@ -180,10 +184,10 @@ def monthly_summary(session: Session, *, year: int, month: int) -> RegistersMont
         key_checkouts=_count(session, KeyLoan, within(KeyLoan.out_at),
                              KeyLoan.status != KeyLoanStatus.VOIDED),
         key_returns_late=_count(session, KeyLoan, within(KeyLoan.returned_at),
-                                KeyLoan.due_at.is_not(None),
-                                KeyLoan.returned_at > KeyLoan.due_at),
+                                col(KeyLoan.due_at).is_not(None),
+                                col(KeyLoan.returned_at) > KeyLoan.due_at),
         key_returns_damaged=_count(session, KeyLoan, within(KeyLoan.returned_at),
-                                   KeyLoan.condition.in_(("damaged", "incomplete"))),
+                                   col(KeyLoan.condition).in_(("damaged", "incomplete"))),
         loans=_count(session, Loan, within(Loan.out_at), Loan.status != LoanStatus.VOIDED),
         loan_items=_count(session, Loan, within(Loan.out_at), Loan.status != LoanStatus.VOIDED,
                           value=Loan.qty),
@@ -192,7 +196,7 @@ def monthly_summary(session: Session, *, year: int, month: int) -> RegistersMont
         parcels_received=_count(session, Parcel, within(Parcel.received_at),
                                 Parcel.status != ParcelStatus.VOIDED),
         parcels_handed_over=_count(session, Parcel, within(Parcel.collected_at),
-                                   Parcel.status.in_((ParcelStatus.COLLECTED,
+                                   col(Parcel.status).in_((ParcelStatus.COLLECTED,
                                                       ParcelStatus.DELIVERED))),
         parcels_returned=_count(session, Parcel, within(Parcel.collected_at),
                                 Parcel.status == ParcelStatus.RETURNED),
@@ -231,7 +235,7 @@ def open_counts(session: Session, *, now: datetime | None = None) -> OpenCounts:
         visitors=_count(session, Visitor, Visitor.status == VisitorStatus.INSIDE),
         keys=_count(session, KeyLoan, KeyLoan.status == KeyLoanStatus.OUT),
         keys_overdue=_count(session, KeyLoan, KeyLoan.status == KeyLoanStatus.OUT,
-                            KeyLoan.due_at < now),
+                            col(KeyLoan.due_at) < now),
         lending=_count(session, Loan, Loan.status == LoanStatus.OUT),
         lending_overdue=_count(session, Loan, Loan.status == LoanStatus.OUT, Loan.due_at < now),
         parcels=_count(session, Parcel, Parcel.status == ParcelStatus.WAITING),
@@ -282,10 +286,12 @@ def detail(session: Session, *, kind: str, record_id: int) -> RecordDetail:
     def status(obj: Any) -> str:
         return t(f"registers.status.{obj.status.value}")
 
-    model = {"visitor": Visitor, "key_loan": KeyLoan, "loan": Loan, "parcel": Parcel,
-             "lost_item": LostItem, "goods_pass": G}.get(kind)
+    models: dict[str, type[SQLModel]] = {
+        "visitor": Visitor, "key_loan": KeyLoan, "loan": Loan, "parcel": Parcel,
+        "lost_item": LostItem, "goods_pass": G}
+    model = models.get(kind)
     obj = session.get(model, record_id) if model is not None else None
-    if obj is None:
+    if model is None or obj is None:
         raise NotFound("registers.detail.not_found")
     rows: list[tuple[str, str]] = []
     steps: set[str] = set()

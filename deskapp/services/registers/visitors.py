@@ -7,8 +7,8 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import Select, select
-from sqlmodel import Session
+from sqlalchemy import select
+from sqlmodel import Session, col
 
 from deskapp import clock
 from deskapp.db.models import Staff, Unit
@@ -17,7 +17,7 @@ from deskapp.errors import InvalidTransition, ValidationError
 from deskapp.i18n import t
 from deskapp.masking import mask_id, mask_phone
 from deskapp.services import audit, numbering
-from deskapp.services.listing import FilterSpec, ListColumn, ListRow, SqlListSource
+from deskapp.services.listing import AnySelect, FilterSpec, ListColumn, ListRow, SqlListSource
 from deskapp.services.registers.common import (
     OVERDUE_VISIT_HOURS,
     desk,
@@ -46,7 +46,8 @@ def pass_number(session: Session) -> str:
 
 def card_out(session: Session, card_no: str) -> Visitor | None:
     return session.execute(
-        select(Visitor).where(Visitor.card_no == card_no, Visitor.status == VisitorStatus.INSIDE)
+        select(Visitor)
+        .where(col(Visitor.card_no) == card_no, col(Visitor.status) == VisitorStatus.INSIDE)
     ).scalars().first()
 
 
@@ -74,6 +75,7 @@ def register_visitor(session: Session, *, by: Staff, name: str, phone_no: str = 
         if holder is not None:
             raise ValidationError("registers.visitor.card_out", field="card_no", card=card,
                                   name=holder.name, number=holder.number)
+    assert by.id is not None
     visitor = Visitor(
         number=pass_number(session), name=name, phone=phone_no, phone_tail=phone_no[-4:],
         id_number=id_no_clean, unit_id=unit.id if unit else None, host=host, purpose=purpose,
@@ -123,7 +125,8 @@ def void_visitor(session: Session, *, by: Staff, visitor_id: int, reason: str) -
 
 def inside(session: Session) -> list[Visitor]:
     return list(session.execute(
-        select(Visitor).where(Visitor.status == VisitorStatus.INSIDE).order_by(Visitor.time_in)
+        select(Visitor).where(col(Visitor.status) == VisitorStatus.INSIDE)
+        .order_by(col(Visitor.time_in))
     ).scalars().all())
 
 
@@ -149,7 +152,7 @@ class VisitorSource(SqlListSource):
         ListColumn("card", "registers.col.card", 5),
     ]
     model = Visitor
-    order_by = (Visitor.time_in.desc(), Visitor.id.desc())
+    order_by = (col(Visitor.time_in).desc(), col(Visitor.id).desc())
     search_columns = ("name", "host", "purpose", "plate", "number", "card_no", "phone_tail")
     fts_table = "reg_visitor_fts"
 
@@ -160,16 +163,16 @@ class VisitorSource(SqlListSource):
             FilterSpec("from", "registers.filter.from", "date_from"),
             FilterSpec("to", "registers.filter.to", "date_to"),
         ]
-        self.filter_columns = {"status": Visitor.status, "from": Visitor.time_in,
-                               "to": Visitor.time_in, "unit_id": Visitor.unit_id}
+        self.filter_columns = {"status": col(Visitor.status), "from": col(Visitor.time_in),
+                               "to": col(Visitor.time_in), "unit_id": col(Visitor.unit_id)}
 
     def filter_clause(self, key: str, value: object) -> Any:
         if key == "unit_id":
             return Visitor.unit_id == int(str(value))
         return super().filter_clause(key, value)
 
-    def select(self) -> Select[Any]:
-        return select(Visitor, Unit.code).outerjoin(Unit, Unit.id == Visitor.unit_id)
+    def select(self) -> AnySelect:
+        return select(Visitor, col(Unit.code)).outerjoin(Unit, col(Unit.id) == Visitor.unit_id)
 
     def to_row(self, item: Any) -> ListRow:
         v: Visitor = item[0]

@@ -13,13 +13,13 @@ from deskapp.db.models.renovation import RenovationFiling, RenovationStatus
 from deskapp.errors import Conflict, DeskError
 from deskapp.i18n import t
 from deskapp.roles import Role
-from deskapp.services.renovation.renovation import DESK, state_refusal
+from deskapp.services.renovation.rules import DESK, state_refusal
 from deskapp.services.staff import require_role
 
 S = RenovationStatus
 
 #: action → the states in which the step is allowed (the same states the step functions
-#: of :mod:`deskapp.services.renovation.renovation` require)
+#: of :mod:`deskapp.services.renovation.filings` require)
 ACTION_STATES: dict[str, tuple[RenovationStatus, ...]] = {
     "edit": (S.DRAFT,),
     "documents": (S.DRAFT, S.SUBMITTED, S.REVIEWED),
@@ -50,7 +50,7 @@ ACTIONS = tuple(ACTION_STATES)
 #: the roles each action needs (default: the desk; a supervisor passes every check).
 #: The refund key stays with the desk: its form is the checklist of the refund's
 #: conditions the desk works through with the owner; saving it needs a supervisor
-#: (:func:`deskapp.services.renovation.renovation.refund_deposit` says so).
+#: (:func:`deskapp.services.renovation.deposit.refund_deposit` says so).
 _ROLES: dict[str, tuple[Role, ...]] = {}
 
 #: an action whose step has a label of another name in the catalogue

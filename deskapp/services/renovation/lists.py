@@ -25,7 +25,7 @@ from deskapp.services.listing import (
     ListRow,
     SqlListSource,
 )
-from deskapp.services.renovation.renovation import ACTIVE_STATES, EXPIRING_DAYS, WORKING_STATES
+from deskapp.services.renovation.rules import ACTIVE_STATES, EXPIRING_DAYS, WORKING_STATES
 
 F = RenovationFiling
 VIEWS = ("active", "expiring", "overdue", "deposit", "open", "all")

@@ -6,7 +6,7 @@ from deskapp.services import hooks
 
 
 def register() -> None:
-    from deskapp.services.renovation import renovation
+    from deskapp.services.renovation import deposit, handover
 
-    hooks.document_dependents_provider(renovation.deposit_receipt_dependents)
-    hooks.open_items_provider(renovation.open_items, order=40)
+    hooks.document_dependents_provider(deposit.deposit_receipt_dependents)
+    hooks.open_items_provider(handover.open_items, order=40)

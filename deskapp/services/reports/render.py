@@ -1,6 +1,6 @@
 """The monthly report (月报) as the one report table model (:func:`table`) and as plain
 data (:func:`as_dict`, JSON) — built from the layout of
-:func:`deskapp.services.reports.reports.sections`; no figure is computed here, and nothing is
+:func:`deskapp.services.reports.layout.sections`; no figure is computed here, and nothing is
 rendered: ``deskapp report monthly`` and the report screen's export render the model with
 the report writers (:func:`deskapp.printing.monthly_report.render`)."""
 
@@ -12,14 +12,8 @@ from typing import Any
 
 from deskapp.i18n import t
 from deskapp.reporting.table import Cell, Column, ColumnType, Report, ReportTable
-from deskapp.services.reports.reports import (
-    Chart,
-    Figure,
-    MonthlyReport,
-    Section,
-    is_empty,
-    sections,
-)
+from deskapp.services.reports.layout import Chart, Figure, Section, is_empty, sections
+from deskapp.services.reports.monthly import MonthlyReport
 
 __all__ = ["as_dict", "chart_table", "header_lines", "render_json", "table"]
 

@@ -26,7 +26,7 @@ from deskapp.services.staff import require_role
 _DESK = (Role.RECEPTIONIST, Role.SPECIALIST)
 
 #: action → (roles, the campaign states it needs, the error key in another state);
-#: the same rules as :mod:`deskapp.services.survey.survey`'s functions of those names
+#: the same rules as :mod:`deskapp.services.survey.campaigns`' functions of those names
 _RULES: dict[str, tuple[tuple[Role, ...], tuple[CampaignStatus, ...], str]] = {
     "new_campaign": ((Role.SUPERVISOR,), tuple(CampaignStatus), ""),
     "close_campaign": ((Role.SUPERVISOR,), (CampaignStatus.OPEN,), "survey.campaign.not_open"),

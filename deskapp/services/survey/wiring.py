@@ -6,6 +6,6 @@ from deskapp.services import hooks
 
 
 def register() -> None:
-    from deskapp.services.survey import survey
+    from deskapp.services.survey import handover
 
-    hooks.open_items_provider(survey.handover_items, order=60)
+    hooks.open_items_provider(handover.handover_items, order=60)

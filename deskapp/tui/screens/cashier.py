@@ -44,8 +44,8 @@ from deskapp.i18n import t
 from deskapp.masking import mask_phone
 from deskapp.money import chinese_capital, format_fen, parse_yuan
 from deskapp.services import units
-from deskapp.services.cashier import cashier as svc
-from deskapp.services.cashier import lists
+from deskapp.services.cashier import arrears, fees, lists
+from deskapp.services.cashier import close as cashier_close
 from deskapp.services.cashier.close import DENOMINATIONS_FEN, DaySummary
 from deskapp.tui import areas
 from deskapp.tui.base import DeskScreen
@@ -208,7 +208,6 @@ class CashierScreen(RevealMixin, FormMixin, DeskScreen):
         yield Footer()
 
     def on_mount(self) -> None:
-        super().on_mount()
         self.query_one("#pay-unit", UnitField).focus()
         self._update_selected()
         self._ready = True
@@ -324,8 +323,8 @@ class CashierScreen(RevealMixin, FormMixin, DeskScreen):
         unit_id = picked.hit.unit_id
 
         def load(s: Any) -> tuple[list[Bill], Any, list[Any], list[Any]]:
-            return (svc.open_bills(s, unit_id), units.get_unit(s, unit_id),
-                    units.occupants_of(s, unit_id), svc.reminders_of(s, unit_id, limit=3))
+            return (fees.open_bills(s, unit_id), units.get_unit(s, unit_id),
+                    units.occupants_of(s, unit_id), arrears.reminders_of(s, unit_id, limit=3))
 
         self.call_service(load, done=lambda r: self._show_unit(r, focus=focus))
 
@@ -439,7 +438,7 @@ class CashierScreen(RevealMixin, FormMixin, DeskScreen):
         if staff is None:
             return
         staff_id, today = staff.id, clock.today()
-        self.call_service(lambda s: svc.day_summary(s, staff_id=staff_id, business_date=today),
+        self.call_service(lambda s: cashier_close.day_summary(s, staff_id=staff_id, business_date=today),
                           done=self._show_today)
 
     def _show_today(self, day: DaySummary) -> None:
@@ -472,7 +471,7 @@ class CashierScreen(RevealMixin, FormMixin, DeskScreen):
         self.call_service(lists.building_choices, done=lambda b: self.app.push_screen(
             GenerateForm(b), self._generated))
 
-    def _generated(self, result: svc.GenerateResult | None) -> None:
+    def _generated(self, result: fees.GenerateResult | None) -> None:
         if result is None:
             return
         self.notify(t("cashier.generate.done", period=result.period, created=result.created,
@@ -515,7 +514,7 @@ class CashierScreen(RevealMixin, FormMixin, DeskScreen):
 
         def load(s: Any) -> tuple[str, str]:
             unit = units.get_unit(s, unit_id)
-            return unit.code, format_fen(svc.unit_owed(s, unit_id, as_of=today))
+            return unit.code, format_fen(arrears.unit_owed(s, unit_id, as_of=today))
 
         def ask(result: tuple[str, str]) -> None:
             code, owed = result
@@ -638,7 +637,7 @@ class CashierScreen(RevealMixin, FormMixin, DeskScreen):
             return
         note = self.query_one("#close-note", Input).value
         by = self.app.staff
-        threshold = svc.signoff_threshold_from_settings(self.app.settings)
+        threshold = cashier_close.signoff_threshold_from_settings(self.app.settings)
 
         def done(row: Any) -> None:
             key = ("cashier.close.done_signoff" if row.status.value == "awaiting_signoff"
@@ -653,7 +652,7 @@ class CashierScreen(RevealMixin, FormMixin, DeskScreen):
         def close(preview: Any) -> None:
             # The expected cash confirmed goes with the close: the service refuses when
             # it computes another figure now ("数据已变化，请刷新").
-            self.call_service(lambda s: svc.close_day(s, by=by, opening_float_fen=opening,
+            self.call_service(lambda s: cashier_close.close_day(s, by=by, opening_float_fen=opening,
                                                       counted=counted, note=note,
                                                       threshold_fen=threshold,
                                                       expected_cash_fen=preview.expected),
@@ -663,7 +662,7 @@ class CashierScreen(RevealMixin, FormMixin, DeskScreen):
             self.show_error(err)
             self._load_today()
 
-        confirm_action(self, lambda s: svc.close_preview(s, by=by, opening_float_fen=opening,
+        confirm_action(self, lambda s: cashier_close.close_preview(s, by=by, opening_float_fen=opening,
                                                          counted=counted,
                                                          threshold_fen=threshold),
                        close, confirm_label_key="cashier.confirm.close_key")

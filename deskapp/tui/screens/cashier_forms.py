@@ -33,7 +33,7 @@ from deskapp.errors import DeskError, ValidationError
 from deskapp.i18n import t
 from deskapp.money import chinese_capital, format_fen, parse_yuan
 from deskapp.services.cashier import actions as ca
-from deskapp.services.cashier import cashier as svc
+from deskapp.services.cashier import arrears, close, fees, payments, refunds, views
 from deskapp.services.cashier import close as cashier_close
 from deskapp.tui.base import DeskModal
 from deskapp.tui.widgets.confirm import confirm_action
@@ -193,12 +193,12 @@ class PaymentForm(_Form):
             self.focus_next()
 
     def save(self) -> None:
-        tenders = svc.tenders_from({m: self._amount(m, strict=True) for m in METHOD_ORDER},
+        tenders = payments.tenders_from({m: self._amount(m, strict=True) for m in METHOD_ORDER},
                                    self._tendered(strict=True))
         payer = self.query_one("#pay-payer", Input).value
         by, request, unit_id, desk = self.app.staff, self.request_id, self.unit_id, self.desk
         ids = [i.bill_id for i in self.items]
-        self.run(lambda s: svc.take_payment(s, by=by, request_id=request, unit_id=unit_id,
+        self.run(lambda s: payments.take_payment(s, by=by, request_id=request, unit_id=unit_id,
                                             bill_ids=ids, tenders=tenders, payer_name=payer,
                                             desk=desk),
                  done=self.dismiss)
@@ -209,7 +209,7 @@ class PaymentForm(_Form):
 # --------------------------------------------------------------------------------------
 
 
-def receipt_text(view: svc.ReceiptView) -> Text:
+def receipt_text(view: views.ReceiptView) -> Text:
     """The receipt as it prints, for the screen."""
     text = Text()
     text.append(f"{t('cashier.pdf.receipt_title')}  {view.number}\n", style="bold")
@@ -259,7 +259,7 @@ class ReceiptDetail(DeskModal[bool]):
         super().__init__()
         self.receipt_id = receipt_id
         self.fresh = fresh
-        self.view: svc.ReceiptView | None = None
+        self.view: views.ReceiptView | None = None
         self.state: ca.ReceiptState | None = None
         self.changed = False
 
@@ -272,15 +272,14 @@ class ReceiptDetail(DeskModal[bool]):
             yield Footer()
 
     def on_mount(self) -> None:
-        super().on_mount()
         self._load()
 
     def _load(self) -> None:
         rid = self.receipt_id
-        self.call_service(lambda s: (svc.receipt_view(s, receipt_id=rid),
+        self.call_service(lambda s: (views.receipt_view(s, receipt_id=rid),
                                      ca.receipt_state(s, rid)), done=self._show)
 
-    def _show(self, loaded: tuple[svc.ReceiptView, ca.ReceiptState]) -> None:
+    def _show(self, loaded: tuple[views.ReceiptView, ca.ReceiptState]) -> None:
         view, self.state = loaded
         self.view = view
         self.query_one("#rc-text", Static).update(receipt_text(view))
@@ -333,9 +332,9 @@ class ReceiptDetail(DeskModal[bool]):
             self._load()
 
         confirm_action(
-            self, lambda s: svc.void_preview(s, by=by, receipt_id=rid, reason=reason),
+            self, lambda s: payments.void_preview(s, by=by, receipt_id=rid, reason=reason),
             lambda _: self.call_service(
-                lambda s: svc.void_receipt(s, by=by, receipt_id=rid, reason=reason),
+                lambda s: payments.void_receipt(s, by=by, receipt_id=rid, reason=reason),
                 write=True, done=done),
             confirm_label_key="cashier.confirm.void_key")
 
@@ -343,7 +342,7 @@ class ReceiptDetail(DeskModal[bool]):
         if self.view is None:
             return
         rid = self.receipt_id
-        self.call_service(lambda s: svc.refundable(s, rid)[0],
+        self.call_service(lambda s: refunds.refundable(s, rid)[0],
                           done=lambda left: self.app.push_screen(
                               RefundForm(rid, self.view.number, left), self._refunded))  # type: ignore[union-attr]
 
@@ -406,7 +405,7 @@ class RefundForm(_Form):
         from deskapp.printing import documents
 
         def make(s: Any) -> tuple[str, Any]:
-            doc = svc.refund(s, by=by, receipt_id=rid, amount_fen=amount, reason=reason,
+            doc = refunds.refund(s, by=by, receipt_id=rid, amount_fen=amount, reason=reason,
                              request_id=request, method=method)
             s.flush()
             made = documents.produce(s, by=by, kind="refund", ref=doc.id, settings=settings)
@@ -418,7 +417,7 @@ class RefundForm(_Form):
                                   prefix=t("cashier.refund.saved", number=number))
             self.dismiss(number)
 
-        confirm_action(self, lambda s: svc.refund_preview(s, by=by, receipt_id=rid,
+        confirm_action(self, lambda s: refunds.refund_preview(s, by=by, receipt_id=rid,
                                                           amount_fen=amount, reason=reason,
                                                           method=method),
                        lambda _: self.run(make, done),
@@ -462,11 +461,11 @@ class ChargeForm(_Form):
             amount = parse_yuan(amount_text, field="amount", allow_zero=False)
             std = self.standards[code]
             label = " ".join(desc.split()) or std.name
-            self.run(lambda s: svc.add_charge(s, by=by, unit_id=unit_id, fee_code=code,
+            self.run(lambda s: fees.add_charge(s, by=by, unit_id=unit_id, fee_code=code,
                                               amount_fen=amount, description=label),
                      done=self.dismiss)
         else:
-            self.run(lambda s: svc.charge_item(s, by=by, unit_id=unit_id, fee_code=code,
+            self.run(lambda s: fees.charge_item(s, by=by, unit_id=unit_id, fee_code=code,
                                                quantity=qty, description=desc),
                      done=self.dismiss)
 
@@ -492,7 +491,7 @@ class GenerateForm(_Form):
         period = self.query_one("#gen-period", Input).value
         building = choice_value(self.query_one("#gen-building", Select)) or None
         by = self.app.staff
-        self.run(lambda s: svc.generate_bills(s, by=by, period=period, building=building),
+        self.run(lambda s: fees.generate_bills(s, by=by, period=period, building=building),
                  done=self.dismiss)
 
 
@@ -522,7 +521,6 @@ class MeterForm(_Form):
         yield Field(t("cashier.meter.note"), Input(id="mt-note"), name="note")
 
     def on_mount(self) -> None:
-        super().on_mount()
         if self.picked is not None:
             self.query_one("#mt-unit", UnitField).set_picked(self.picked)
             self.query_one("#mt-value", Input).focus()
@@ -536,7 +534,7 @@ class MeterForm(_Form):
             return
 
         def load(s: Any) -> str:
-            last = svc.last_reading(s, unit_id, MeterKind(kind))
+            last = fees.last_reading(s, unit_id, MeterKind(kind))
             if last is None:
                 return t("cashier.meter.first")
             return t("cashier.meter.last", period=last.period, value=f"{last.value:f}")
@@ -555,7 +553,7 @@ class MeterForm(_Form):
         new = self.query_one("#mt-new", Input).value or None
         note = self.query_one("#mt-note", Input).value
         by = self.app.staff
-        self.run(lambda s: svc.record_meter_reading(
+        self.run(lambda s: fees.record_meter_reading(
             s, by=by, unit_id=unit_id, kind=kind, period=period, value=value,
             meter_changed=changed, old_final=old if changed else None,
             new_start=new if changed else None, note=note), done=self.dismiss)
@@ -582,7 +580,7 @@ class ReminderForm(_Form):
         promise = _day(self.query_one("#rm-promise", Input).value, field="promise_date")
         note = self.query_one("#rm-note", Input).value
         by, unit_id, desk = self.app.staff, self.unit_id, self.app.settings.desk
-        self.run(lambda s: svc.log_reminder(s, by=by, unit_id=unit_id, channel=channel,
+        self.run(lambda s: arrears.log_reminder(s, by=by, unit_id=unit_id, channel=channel,
                                             promise_date=promise, note=note, desk=desk),
                  done=self.dismiss)
 
@@ -649,7 +647,6 @@ class CloseDetail(DeskModal[bool]):
             yield Footer()
 
     def on_mount(self) -> None:
-        super().on_mount()
         self._load()
 
     def _load(self) -> None:
@@ -693,13 +690,13 @@ class CloseDetail(DeskModal[bool]):
             self.notify(t("cashier.signoff.done"))
             self._load()
 
-        self.call_service(lambda s: svc.sign_off_close(s, by=by, close_id=cid, note=note),
+        self.call_service(lambda s: close.sign_off_close(s, by=by, close_id=cid, note=note),
                           write=True, done=done)
 
 
 def chargeable_standards(session: Any) -> list[Any]:
     """Items the desk may put on a unit by hand: fixed-price services and deposits."""
-    return [s for s in svc.list_standards(session)
+    return [s for s in fees.list_standards(session)
             if s.basis == FeeBasis.FIXED and s.kind in (FeeKind.SERVICE, FeeKind.DEPOSIT,
                                                         FeeKind.PARKING)]
 

@@ -46,10 +46,11 @@ from deskapp.db.models.complaints import (
 )
 from deskapp.i18n import t
 from deskapp.masking import mask_phone, mask_text
-from deskapp.services.complaints import complaints as cs
-from deskapp.services.complaints import report
+from deskapp.services.complaints import deadlines, intake, labels, queries, report, workflow
+from deskapp.services.complaints import figures as complaints_figures
+from deskapp.services.complaints import overdue as complaints_overdue
 from deskapp.services.complaints import visits as vs
-from deskapp.services.reception.reception import channel_label
+from deskapp.services.reception.common import channel_label
 from deskapp.tui import areas
 from deskapp.tui.base import DeskModal, DeskScreen, app_call, next_step_hint
 from deskapp.tui.screens.complaints_forms import (
@@ -90,11 +91,11 @@ def open_register_form(app: Any, *, contact_id: int | None = None) -> None:
     on save the complaint is created (and the contact linked) in one transaction."""
     settings = _settings(app)
 
-    def load(s: Any) -> tuple[FormChoices, cs.ComplaintCreate | None]:
-        prefill = cs.intake_from_contact(s, contact_id) if contact_id is not None else None
+    def load(s: Any) -> tuple[FormChoices, intake.ComplaintCreate | None]:
+        prefill = intake.intake_from_contact(s, contact_id) if contact_id is not None else None
         return form_choices(s, settings), prefill
 
-    def show(result: tuple[FormChoices, cs.ComplaintCreate | None]) -> None:
+    def show(result: tuple[FormChoices, intake.ComplaintCreate | None]) -> None:
         choices, prefill = result
         app.push_screen(ComplaintForm(choices, prefill=prefill, contact_id=contact_id),
                         lambda c: _registered(app, c))
@@ -151,7 +152,7 @@ def open_visit(app: Any, visit_id: int) -> None:
 @dataclass(frozen=True)
 class _Loaded:
     complaint: Complaint
-    timeline: list[cs.TimelineEntry]
+    timeline: list[queries.TimelineEntry]
     names: dict[int, str]
     category: str
     choices: FormChoices
@@ -219,7 +220,6 @@ class ComplaintDetail(RevealMixin, DeskModal[bool]):
         yield Footer()
 
     def on_mount(self) -> None:
-        super().on_mount()
         self.reload()
 
     def reload(self) -> None:
@@ -227,12 +227,12 @@ class ComplaintDetail(RevealMixin, DeskModal[bool]):
         settings = _settings(self.app)
 
         def load(s: Any) -> _Loaded:
-            from deskapp.services.reception.reception import staff_names
+            from deskapp.services.reception.common import staff_names
 
-            c = cs.get_complaint(s, cid)
+            c = queries.get_complaint(s, cid)
             names = staff_names(s)
-            cats = {k.code: k.name for k in cs.categories(s, active_only=False)}
-            return _Loaded(c, cs.timeline(s, cid), names, cs.category_label(c.category_code,
+            cats = {k.code: k.name for k in deadlines.categories(s, active_only=False)}
+            return _Loaded(c, queries.timeline(s, cid), names, labels.category_label(c.category_code,
                                                                              cats),
                            form_choices(s, settings))
 
@@ -244,13 +244,13 @@ class ComplaintDetail(RevealMixin, DeskModal[bool]):
         now = clock.now()
         head = Text()
         head.append(f"{c.number}  ", style="bold")
-        head.append(cs.state_label(c.state), style="bold cyan")
-        if cs.is_overdue(c, now):
+        head.append(labels.state_label(c.state), style="bold cyan")
+        if complaints_overdue.is_overdue(c, now):
             head.append(f"  {t('complaints.flag.overdue')}", style="bold red")
         if c.major:
             head.append(f"  {t('complaints.flag.major')}", style="bold magenta")
         if c.escalated_to is not None:
-            head.append(f"  {t('complaints.detail.escalated', to=cs.escalation_label(c.escalated_to))}",
+            head.append(f"  {t('complaints.detail.escalated', to=labels.escalation_label(c.escalated_to))}",
                         style="yellow")
         head.append("\n")
         rows = [
@@ -266,7 +266,7 @@ class ComplaintDetail(RevealMixin, DeskModal[bool]):
             ("complaints.field.place", mask_text(c.place)),
             ("complaints.field.target_person", mask_text(c.target_person)),
             ("complaints.field.target_department",
-             cs.department_label(c.target_department) if c.target_department else ""),
+             labels.department_label(c.target_department) if c.target_department else ""),
             ("complaints.field.content", mask_text(c.content)),
             ("complaints.field.request", mask_text(c.request)),
             ("complaints.detail.received_by", loaded.names.get(c.received_by_id, "")),
@@ -277,7 +277,7 @@ class ComplaintDetail(RevealMixin, DeskModal[bool]):
         ]
         if c.responsible_department:
             rows.append(("complaints.field.department",
-                         cs.department_label(c.responsible_department)
+                         labels.department_label(c.responsible_department)
                          + (f" / {mask_text(c.responsible_person)}"
                             if c.responsible_person else "")))
         for key, value in rows:
@@ -293,9 +293,9 @@ class ComplaintDetail(RevealMixin, DeskModal[bool]):
         head.append(f"{t('complaints.field.five_clears')}：", style="dim")
         head.append("✓ " + " ✓ ".join(five))
         self.query_one("#cd-head", Static).update(head)
-        step = cs.next_step(c)
+        step = queries.next_step(c)
         self.query_one("#cd-next", Static).update(
-            "" if step == "none" else t("complaints.detail.next", step=cs.next_step_label(c)))
+            "" if step == "none" else t("complaints.detail.next", step=queries.next_step_label(c)))
         line = Text()
         line.append(t("complaints.detail.timeline") + "\n", style="bold underline")
         for e in loaded.timeline:
@@ -331,8 +331,8 @@ class ComplaintDetail(RevealMixin, DeskModal[bool]):
             return self.reveal_allowed()
         if action in ("close",) or self.loaded is None:
             return True if action == "close" else None
-        if action in cs.ACTIONS:
-            return action in cs.allowed_actions(self.loaded.complaint, self.app.staff)
+        if action in workflow.ACTIONS:
+            return action in workflow.allowed_actions(self.loaded.complaint, self.app.staff)
         return True
 
     def why_refused(self, action: str, parameters: tuple[object, ...]) -> str | None:
@@ -341,10 +341,10 @@ class ComplaintDetail(RevealMixin, DeskModal[bool]):
                 *_STEP_ACTIONS, "take_over", "reassign", "escalate", "note", "amend"):
             return None
         c = self.loaded.complaint
-        err = cs.why_not(c, action, by=self.app.staff,
-                         owner_name=self.loaded.names.get(c.owner_id or 0, ""))
+        err = workflow.why_not(c, action, by=self.app.staff,
+                               owner_name=self.loaded.names.get(c.owner_id or 0, ""))
         message = str(err) if err is not None else t("common.refused.now")
-        step = cs.next_step(c)
+        step = queries.next_step(c)
         return message + next_step_hint(self, [a for a in (step, "take_over") if a != action])
 
     # -- actions -------------------------------------------------------------------------
@@ -378,16 +378,16 @@ class ComplaintDetail(RevealMixin, DeskModal[bool]):
                       self.loaded.choices.categories, c.category_code, True),
             StepField("reason", "complaints.field.reason"),
             StepField("note", "complaints.field.note"),
-        ], lambda s, v: cs.classify(s, by=by, complaint_id=cid, valid=v["valid"] == "valid",
-                                    category_code=v["category"] or None, reason=v["reason"],
-                                    note=v["note"], settings=settings))
+        ], lambda s, v: workflow.classify(s, by=by, complaint_id=cid, valid=v["valid"] == "valid",
+                                          category_code=v["category"] or None, reason=v["reason"],
+                                          note=v["note"], settings=settings))
 
     def action_investigate(self) -> None:
         by, cid = self._by(), self.complaint_id
         self._step("complaints.step.investigate",
                    [StepField("findings", "complaints.field.findings", "text", required=True)],
-                   lambda s, v: cs.investigate(s, by=by, complaint_id=cid,
-                                               findings=v["findings"]))
+                   lambda s, v: workflow.investigate(s, by=by, complaint_id=cid,
+                                                     findings=v["findings"]))
 
     def action_responsible(self) -> None:
         assert self.loaded is not None
@@ -399,16 +399,16 @@ class ComplaintDetail(RevealMixin, DeskModal[bool]):
                       c.responsible_department or c.target_department, True),
             StepField("person", "complaints.field.person", value=c.responsible_person),
             StepField("note", "complaints.field.note"),
-        ], lambda s, v: cs.fix_responsible(s, by=by, complaint_id=cid,
-                                           department=v["department"], person=v["person"],
-                                           note=v["note"]))
+        ], lambda s, v: workflow.fix_responsible(s, by=by, complaint_id=cid,
+                                                 department=v["department"], person=v["person"],
+                                                 note=v["note"]))
 
     def action_solution(self) -> None:
         by, cid = self._by(), self.complaint_id
         self._step("complaints.step.solution",
                    [StepField("solution", "complaints.field.solution", "text", required=True)],
-                   lambda s, v: cs.record_solution(s, by=by, complaint_id=cid,
-                                                   solution=v["solution"]))
+                   lambda s, v: workflow.record_solution(s, by=by, complaint_id=cid,
+                                                         solution=v["solution"]))
 
     def action_reply(self) -> None:
         assert self.loaded is not None
@@ -419,8 +419,8 @@ class ComplaintDetail(RevealMixin, DeskModal[bool]):
             StepField("method", "complaints.field.method", "select", method_options(),
                       "phone", True),
             StepField("reply", "complaints.field.reply", "text", value=value, required=True),
-        ], lambda s, v: cs.reply(s, by=by, complaint_id=cid, method=v["method"],
-                                 text=v["reply"]))
+        ], lambda s, v: workflow.reply(s, by=by, complaint_id=cid, method=v["method"],
+                                       text=v["reply"]))
 
     def action_visit(self) -> None:
         by, cid = self._by(), self.complaint_id
@@ -433,7 +433,7 @@ class ComplaintDetail(RevealMixin, DeskModal[bool]):
             StepField("method", "complaints.field.method", "select", method_options(),
                       "phone", True),
             StepField("note", "complaints.field.note"),
-        ], lambda s, v: cs.record_return_visit(
+        ], lambda s, v: workflow.record_return_visit(
             s, by=by, complaint_id=cid, satisfied=v["satisfied"] == "yes",
             score=int(v["score"]) if v["score"] else 0, method=v["method"], note=v["note"]))
 
@@ -441,15 +441,15 @@ class ComplaintDetail(RevealMixin, DeskModal[bool]):
         by, cid = self._by(), self.complaint_id
         self._step("complaints.step.archive",
                    [StepField("summary", "complaints.field.summary", "text")],
-                   lambda s, v: cs.archive(s, by=by, complaint_id=cid, summary=v["summary"]),
-                   confirm=lambda s, v: cs.archive_preview(s, by=by, complaint_id=cid,
-                                                           summary=v["summary"]),
+                   lambda s, v: workflow.archive(s, by=by, complaint_id=cid, summary=v["summary"]),
+                   confirm=lambda s, v: workflow.archive_preview(s, by=by, complaint_id=cid,
+                                                                 summary=v["summary"]),
                    confirm_label_key="complaints.confirm.archive_key")
 
     def action_take_over(self) -> None:
         by, cid = self._by(), self.complaint_id
         self._step("complaints.step.take_over", [StepField("note", "complaints.field.note")],
-                   lambda s, v: cs.take_over(s, by=by, complaint_id=cid, note=v["note"]))
+                   lambda s, v: workflow.take_over(s, by=by, complaint_id=cid, note=v["note"]))
 
     def action_reassign(self) -> None:
         assert self.loaded is not None
@@ -458,24 +458,24 @@ class ComplaintDetail(RevealMixin, DeskModal[bool]):
             StepField("owner", "complaints.field.owner", "select",
                       self.loaded.choices.handlers, required=True),
             StepField("note", "complaints.field.note"),
-        ], lambda s, v: cs.reassign(s, by=by, complaint_id=cid,
-                                    owner_id=int(v["owner"] or 0), note=v["note"]))
+        ], lambda s, v: workflow.reassign(s, by=by, complaint_id=cid,
+                                          owner_id=int(v["owner"] or 0), note=v["note"]))
 
     def action_escalate(self) -> None:
         by, cid = self._by(), self.complaint_id
         self._step("complaints.step.escalate", [
             StepField("escalate_to", "complaints.field.escalate_to", "select",
-                      [(e.value, cs.escalation_label(e)) for e in EscalationTarget],
+                      [(e.value, labels.escalation_label(e)) for e in EscalationTarget],
                       EscalationTarget.SUPERVISOR.value, True),
             StepField("reason", "complaints.field.reason", "text", required=True),
-        ], lambda s, v: cs.escalate(s, by=by, complaint_id=cid, to=v["escalate_to"],
-                                    reason=v["reason"]))
+        ], lambda s, v: workflow.escalate(s, by=by, complaint_id=cid, to=v["escalate_to"],
+                                          reason=v["reason"]))
 
     def action_note(self) -> None:
         by, cid = self._by(), self.complaint_id
         self._step("complaints.step.note",
                    [StepField("note", "complaints.field.note", "text", required=True)],
-                   lambda s, v: cs.add_note(s, by=by, complaint_id=cid, note=v["note"]))
+                   lambda s, v: workflow.add_note(s, by=by, complaint_id=cid, note=v["note"]))
 
     def action_amend(self) -> None:
         assert self.loaded is not None
@@ -491,7 +491,7 @@ class ComplaintDetail(RevealMixin, DeskModal[bool]):
 
         def submit(s: Any, v: dict[str, str]) -> Any:
             changes = {k: v[k] for k in keys if v[k].strip() != (original[k] or "").strip()}
-            return cs.amend(s, by=by, complaint_id=cid, changes=changes, reason=v["reason"])
+            return workflow.amend(s, by=by, complaint_id=cid, changes=changes, reason=v["reason"])
 
         self._step("complaints.step.amend", fields, submit)
 
@@ -536,7 +536,6 @@ class VisitDetail(RevealMixin, DeskModal[bool]):
         yield Footer()
 
     def on_mount(self) -> None:
-        super().on_mount()
         self.reload()
 
     def reload(self) -> None:
@@ -544,7 +543,7 @@ class VisitDetail(RevealMixin, DeskModal[bool]):
 
         def load(s: Any) -> tuple[ServiceVisit, list[VisitOpinion], FormChoices, dict]:
             from deskapp.errors import NotFound
-            from deskapp.services.reception.reception import staff_names
+            from deskapp.services.reception.common import staff_names
 
             v = s.get(ServiceVisit, vid)
             if v is None:
@@ -581,7 +580,7 @@ class VisitDetail(RevealMixin, DeskModal[bool]):
             if o.handling == OpinionHandling.ANSWERED:
                 text.append(f"：{mask_text(o.answer)}", style="dim")
             elif o.handling == OpinionHandling.DEPARTMENT:
-                text.append(f"：{cs.department_label(o.department)}", style="dim")
+                text.append(f"：{labels.department_label(o.department)}", style="dim")
                 text.append(f"  {t('complaints.visit.result', result=mask_text(o.result))}"
                             if o.result_at
                             else f"  {t('complaints.visit.waiting')}",
@@ -677,7 +676,7 @@ class VisitDetail(RevealMixin, DeskModal[bool]):
 # --------------------------------------------------------------------------------------
 
 
-def analysis_table(f: cs.ComplaintMonthFigures) -> Table:
+def analysis_table(f: complaints_figures.ComplaintMonthFigures) -> Table:
     """The analysis as the report writers lay it out (the one table model)."""
     from deskapp.reporting.text import rich_table
 
@@ -697,7 +696,7 @@ class AnalysisView(VerticalScroll):
         yield Static(t("list.loading"), id="an-table")
         yield Static(t("complaints.analysis.hint"), id="an-hint", classes="hint")
 
-    def show(self, figures: cs.ComplaintMonthFigures) -> None:
+    def show(self, figures: complaints_figures.ComplaintMonthFigures) -> None:
         self.query_one("#an-table", Static).update(analysis_table(figures))
 
 
@@ -708,34 +707,8 @@ class AnalysisView(VerticalScroll):
 TABS = ("list", "visits", "analysis")
 
 
-async def _shot_form(pilot: Any) -> None:
-    """Screenshot: the register form with the unit picked and the content typed."""
-    from textual.widgets import Input, TextArea
-
-    await pilot.press("n")
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause(0.3)
-    form = pilot.app.screen
-    form.query_one("#cf-content", TextArea).text = "楼上装修晚上十点后仍在施工，噪音很大"
-    form.query_one("#cf-request", Input).value = "要求夜间停止施工"
-    form.query_one("#cf-name", Input).value = "张三"
-    form.query_one("#cf-phone", Input).value = "13812345678"
-
-
-async def _shot_timeline(pilot: Any) -> None:
-    """Screenshot: a complaint with its timeline and the next step."""
-    await pilot.pause(0.5)
-    await pilot.press("enter")
-
-
-async def _shot_analysis(pilot: Any) -> None:
-    await pilot.press("ctrl+right", "ctrl+right")
-
-
 class ComplaintsScreen(DeskScreen):
     AREA = "complaints"
-    SCREENSHOTS = [("form", _shot_form), ("timeline", _shot_timeline),
-                   ("analysis", _shot_analysis)]
     DEFAULT_CSS = """
     ComplaintsScreen TabbedContent { height: 1fr; }
     ComplaintsScreen TabPane { padding: 0; }
@@ -764,7 +737,7 @@ class ComplaintsScreen(DeskScreen):
         self.year, self.month = today.year, today.month
         self.list: RecordList | None = None
         self.visits: RecordList | None = None
-        self.figures: cs.ComplaintMonthFigures | None = None
+        self.figures: complaints_figures.ComplaintMonthFigures | None = None
         self._mine = False
         self._overdue = False
 
@@ -781,20 +754,19 @@ class ComplaintsScreen(DeskScreen):
         yield Footer()
 
     def on_mount(self) -> None:
-        super().on_mount()
         settings = _settings(self.app)
 
-        def load(s: Any) -> tuple[cs.ComplaintSource, vs.VisitSource, tuple[int, int]]:
-            cs.escalate_overdue(s)  # anything that became overdue reaches the supervisor
-            from deskapp.services.reception.reception import staff_names
+        def load(s: Any) -> tuple[queries.ComplaintSource, vs.VisitSource, tuple[int, int]]:
+            complaints_overdue.escalate_overdue(s)  # anything that became overdue reaches the supervisor
+            from deskapp.services.reception.common import staff_names
 
-            overdue = cs.attention_counts(s)
-            return (cs.list_source(s, settings=settings),
+            overdue = complaints_overdue.attention_counts(s)
+            return (queries.list_source(s, settings=settings),
                     vs.VisitSource(staff_names=staff_names(s)), overdue)
 
         self.call_service(load, write=True, done=self._mount_lists)
 
-    def _mount_lists(self, result: tuple[cs.ComplaintSource, vs.VisitSource,
+    def _mount_lists(self, result: tuple[queries.ComplaintSource, vs.VisitSource,
                                          tuple[int, int]]) -> None:
         source, visit_source, overdue = result
         self.list = RecordList(source, self.app.db.read, filters={"state": "open"},
@@ -820,7 +792,7 @@ class ComplaintsScreen(DeskScreen):
         for lst in (self.list, self.visits):
             if lst is not None:
                 lst.refresh_data()
-        self.call_service(cs.attention_counts, done=self._banner)
+        self.call_service(complaints_overdue.attention_counts, done=self._banner)
         if self._tab() == "analysis":
             self._load_analysis()
 
@@ -895,10 +867,10 @@ class ComplaintsScreen(DeskScreen):
 
     def _load_analysis(self) -> None:
         year, month = self.year, self.month
-        self.call_service(lambda s: cs.monthly_analysis(s, year=year, month=month),
+        self.call_service(lambda s: complaints_figures.monthly_analysis(s, year=year, month=month),
                           done=self._show_analysis, group="analysis", exclusive=True)
 
-    def _show_analysis(self, figures: cs.ComplaintMonthFigures) -> None:
+    def _show_analysis(self, figures: complaints_figures.ComplaintMonthFigures) -> None:
         self.figures = figures
         self.query_one("#cp-analysis", AnalysisView).show(figures)
 

@@ -23,9 +23,9 @@ from deskapp.db.models.complaints import (
 )
 from deskapp.errors import DeskError
 from deskapp.i18n import t
-from deskapp.services.complaints import complaints as cs
+from deskapp.services.complaints import deadlines, intake, labels, queries
 from deskapp.services.complaints import visits as vs
-from deskapp.services.reception.reception import channel_label, parse_time
+from deskapp.services.reception.common import channel_label, parse_time
 from deskapp.tui.widgets.confirm import confirm_action
 from deskapp.tui.widgets.form import DeskForm, Field, PhoneInput, choice
 from deskapp.tui.widgets.unit_picker import UnitField
@@ -62,19 +62,19 @@ class FormChoices:
 
 
 def form_choices(session: Any, settings: dict[str, object] | None = None) -> FormChoices:
-    cats = cs.categories(session)
+    cats = deadlines.categories(session)
     return FormChoices(
-        categories=[(c.code, cs.category_label(c.code, {c.code: c.name})) for c in cats],
+        categories=[(c.code, labels.category_label(c.code, {c.code: c.name})) for c in cats],
         handlers=[(str(s.id), t("common.with_note", text=s.name, note=t('role.' + s.role.value)))
-                  for s in cs.handlers(session)],
-        departments=[(d, cs.department_label(d)) for d in cs.departments(settings)],
+                  for s in queries.handlers(session)],
+        departments=[(d, labels.department_label(d)) for d in labels.departments(settings)],
     )
 
 
 class ComplaintForm(_Form):
     """客户投诉受理登记表. ``prefill`` comes from a reception contact (``contact_id``)."""
 
-    def __init__(self, choices: FormChoices, *, prefill: cs.ComplaintCreate | None = None,
+    def __init__(self, choices: FormChoices, *, prefill: intake.ComplaintCreate | None = None,
                  contact_id: int | None = None) -> None:
         super().__init__()
         self.choices = choices
@@ -130,7 +130,7 @@ class ComplaintForm(_Form):
             yield Field(t("complaints.field.major"), Checkbox(t("complaints.form.major"),
                                                               id="cf-major"), name="major")
             yield Field(t("complaints.field.escalate_to"), choice(
-                [(e.value, cs.escalation_label(e)) for e in EscalationTarget],
+                [(e.value, labels.escalation_label(e)) for e in EscalationTarget],
                 id="cf-escalate"), name="escalate_to")
         yield Label(t("complaints.field.five_clears") + " *", classes="field-label")
         with Horizontal(classes="five", id="field-five_clears"):
@@ -143,7 +143,6 @@ class ComplaintForm(_Form):
         return t("complaints.form.register_hint")
 
     def on_mount(self) -> None:
-        super().on_mount()
         if self.prefill is not None and self.prefill.unit_id is not None:
             unit_id = self.prefill.unit_id
             self.show_unit("#cf-unit", unit_id)
@@ -177,7 +176,7 @@ class ComplaintForm(_Form):
             self.show_error(err)
             return
         owner = self.text("#cf-owner")
-        data = cs.ComplaintCreate(
+        data = intake.ComplaintCreate(
             complainant_name=self.text("#cf-name"), content=self.text("#cf-content"),
             channel=self.text("#cf-channel"), category_code=self.text("#cf-category"),
             complainant_phone=self.text("#cf-phone"),
@@ -194,8 +193,8 @@ class ComplaintForm(_Form):
         by, contact_id = self.app.staff, self.contact_id
         settings = dict(self.app.settings.extra)
         self.call_service(
-            lambda s: cs.create_complaint(s, by=by, data=data, contact_id=contact_id,
-                                          settings=settings),
+            lambda s: intake.create_complaint(s, by=by, data=data, contact_id=contact_id,
+                                              settings=settings),
             write=True, done=self.dismiss, request_id=self.request_id)
 
 
@@ -241,7 +240,6 @@ class StepForm(_Form):
             yield Field(t(f.label_key), widget, name=f.name, required=f.required)
 
     def on_mount(self) -> None:
-        super().on_mount()
         if self.fields:
             self.query_one(f"#sf-{self.fields[0].name}").focus()
 
@@ -330,7 +328,6 @@ class VisitForm(_Form):
         yield Field(t("complaints.field.note"), Input(id="vf-note"), name="note")
 
     def on_mount(self) -> None:
-        super().on_mount()
         self.query_one("#vf-unit").focus()
 
     @on(UnitField.Changed, "#vf-unit")

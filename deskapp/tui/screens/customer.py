@@ -1,7 +1,7 @@
 """客户档案 (F11) — the unit card: pick a unit (U) and see its people, current and past,
 its sales and warnings; add (A), edit (E), move out (O), record a sale (S). Without a
 unit the list shows everyone in the file (searchable). Incidents (X) and keys held in
-trust (K) open from here."""
+trust (K) and access cards (C) open from here."""
 
 from __future__ import annotations
 
@@ -70,6 +70,7 @@ class CustomerScreen(DeskScreen):
         Binding("s", "sale", t("customer.key.sale"), id="customer.key.sale"),
         Binding("x", "incidents", t("customer.key.incidents"), id="customer.key.incidents"),
         Binding("k", "trust", t("customer.key.trust"), id="customer.key.trust"),
+        Binding("c", "cards", t("customer.key.cards"), id="customer.key.cards"),
     ]
 
     def __init__(self) -> None:
@@ -260,33 +261,13 @@ class CustomerScreen(DeskScreen):
 
         self.app.push_screen(TrustKeysScreen(unit_id, self.unit_code))
 
+    def action_cards(self) -> None:
+        unit_id = self._need_unit()
+        if unit_id is None:
+            return
+        from deskapp.tui.screens.customer_cards import CardsScreen
 
-async def _shot_card(pilot: Any) -> None:
-    """A demo unit that was sold: its people current and past, the sale on the card."""
-    from sqlalchemy import select
-
-    from deskapp.db.models.customer import OwnershipTransfer
-
-    app = pilot.app
-    with app.db.read() as session:
-        unit_id = session.execute(select(OwnershipTransfer.unit_id)
-                                  .order_by(OwnershipTransfer.id)).scalars().first()
-    if unit_id is not None and isinstance(app.screen, CustomerScreen):
-        app.screen.show_unit(unit_id)
-    await app.workers.wait_for_complete()
-    await pilot.pause()
-
-
-async def _shot_incidents(pilot: Any) -> None:
-    app = pilot.app
-    if isinstance(app.screen, CustomerScreen):
-        app.screen.action_incidents()
-    await app.workers.wait_for_complete()
-    await pilot.pause()
-
-
-CustomerScreen.SCREENSHOTS = [("card", _shot_card),  # type: ignore[attr-defined]
-                              ("incidents", _shot_incidents)]
+        self.app.push_screen(CardsScreen(unit_id, self.unit_code))
 
 
 @areas.record_opener("unit_card")

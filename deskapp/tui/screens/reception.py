@@ -24,8 +24,9 @@ from deskapp.db.models.reception import Contact, ContactKind, WorkOrder
 from deskapp.i18n import t
 from deskapp.services import staff as staff_svc
 from deskapp.services import units
-from deskapp.services.reception import reception, shifts
-from deskapp.services.reception.reception import ContactSource, ContactUpdate
+from deskapp.services.reception import common, contacts, shifts
+from deskapp.services.reception.contacts import ContactUpdate
+from deskapp.services.reception.lists import ContactSource
 from deskapp.services.reception.shifts import HandoverSource
 from deskapp.services.reception.workorders import WorkOrderSource
 from deskapp.tui import areas
@@ -57,11 +58,11 @@ def after_contact_saved(app: Any, saved: SavedContact | None) -> None:
     if saved.kind == ContactKind.COMPLAINT:
         if not areas.open_record(app, COMPLAINT_INTAKE, saved.id):
             note = t("reception.note.complaint_pending")
-            app_call(app, lambda s: reception.update_contact(
+            app_call(app, lambda s: contacts.update_contact(
                 s, by=by, contact_id=saved.id, data=ContactUpdate(note=note)), write=True,
                 done=lambda _: (app.notify(note, severity="warning"), _refresh(app)))
     elif saved.kind == ContactKind.REPAIR:
-        app_call(app, lambda s: reception.get_contact(s, saved.id),
+        app_call(app, lambda s: contacts.get_contact(s, saved.id),
                  done=lambda c: app.push_screen(WorkOrderForm(c),
                                                 lambda o: after_work_order(app, o)))
 
@@ -116,51 +117,6 @@ def open_handover(app: Any, handover_id: int) -> None:
 
 
 # --------------------------------------------------------------------------------------
-# Screenshot scenarios (deskapp screenshots)
-# --------------------------------------------------------------------------------------
-
-
-async def _settled(pilot: Any) -> None:
-    for _ in range(4):
-        try:
-            await pilot.app.workers.wait_for_complete()
-        except Exception:  # noqa: BLE001 — a cancelled worker does not spoil a screenshot
-            pass
-        await pilot.pause()
-
-
-async def _shot_new_contact(pilot: Any) -> None:
-    from textual.widgets import Input
-
-    await pilot.press("n")
-    await _settled(pilot)
-    await pilot.press("2", "1")
-    await _settled(pilot)
-    form = pilot.app.screen
-    form.query_one("#cf-name", Input).value = "张先生"
-    form.query_one("#cf-phone", Input).value = "13812345678"
-    form.query_one("#cf-content", Input).value = "卫生间天花板渗水，楼上可能漏水"
-    form.query_one("#cf-content", Input).focus()
-    await _settled(pilot)
-
-
-async def _shot_work_order(pilot: Any) -> None:
-    await pilot.press("2")
-    await _settled(pilot)
-    await pilot.press("a")  # all orders: the newest one has its whole history
-    await _settled(pilot)
-    await pilot.press("enter")
-    await _settled(pilot)
-
-
-async def _shot_handover(pilot: Any) -> None:
-    await pilot.press("3")
-    await _settled(pilot)
-    await pilot.press("enter")
-    await _settled(pilot)
-
-
-# --------------------------------------------------------------------------------------
 # The screen
 # --------------------------------------------------------------------------------------
 
@@ -169,8 +125,6 @@ TABS = ("contacts", "workorders", "handover")
 
 class ReceptionScreen(DeskScreen):
     AREA = "reception"
-    SCREENSHOTS = [("contact-form", _shot_new_contact), ("workorder", _shot_work_order),
-                   ("handover", _shot_handover)]
     DEFAULT_CSS = """
     ReceptionScreen TabbedContent { height: 1fr; }
     ReceptionScreen TabPane { padding: 0; }
@@ -222,7 +176,6 @@ class ReceptionScreen(DeskScreen):
         yield Footer()
 
     def on_mount(self) -> None:
-        super().on_mount()
 
         def choices(s: Any) -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
             staff = [(m.id, m.name) for m in staff_svc.list_staff(s) if m.id is not None]
@@ -273,7 +226,7 @@ class ReceptionScreen(DeskScreen):
             names = [m.name for m in shifts.members(s, shift.id)] if shift else []
             count = shifts.shift_contact_count(s, shift) if shift is not None else 0
             pending = shifts.pending_handover(s, desk=desk)
-            writer = reception.staff_names(s).get(pending.written_by, "") if pending else ""
+            writer = common.staff_names(s).get(pending.written_by, "") if pending else ""
             return shift, names, count, (pending, writer)
 
         self.call_service(load, done=self._show_shift, group="reception-shift", exclusive=True)
@@ -333,7 +286,7 @@ class ReceptionScreen(DeskScreen):
             return
 
         def load(s: Any) -> Contact:
-            return reception.get_contact(s, contact_id)
+            return contacts.get_contact(s, contact_id)
 
         def show(contact: Contact) -> None:
             form = WorkOrderForm(None if contact.linked_kind else contact)

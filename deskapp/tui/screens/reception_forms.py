@@ -23,9 +23,10 @@ from deskapp.db.models.reception import (
 from deskapp.errors import DeskError, ValidationError
 from deskapp.i18n import t
 from deskapp.money import parse_yuan
-from deskapp.services.reception import reception
+from deskapp.services.reception import common, contacts
 from deskapp.services.reception import workorders as wo
-from deskapp.services.reception.reception import ContactCreate, ContactUpdate, parse_time
+from deskapp.services.reception.common import parse_time
+from deskapp.services.reception.contacts import ContactCreate, ContactUpdate
 from deskapp.services.reception.workorders import WorkOrderCreate
 from deskapp.tui.widgets.form import DeskForm, Field, PhoneInput
 from deskapp.tui.widgets.reception_choice import KeyChoice
@@ -33,15 +34,15 @@ from deskapp.tui.widgets.unit_picker import PickedUnit, UnitField
 
 
 def kind_options() -> list[tuple[str, str]]:
-    return [(k.value, reception.kind_label(k)) for k in ContactKind]
+    return [(k.value, common.kind_label(k)) for k in ContactKind]
 
 
 def channel_options() -> list[tuple[str, str]]:
-    return [(c.value, reception.channel_label(c)) for c in ContactChannel]
+    return [(c.value, common.channel_label(c)) for c in ContactChannel]
 
 
 def status_options() -> list[tuple[str, str]]:
-    return [(s.value, reception.status_label(s)) for s in ContactStatus]
+    return [(s.value, common.status_label(s)) for s in ContactStatus]
 
 
 def now_text() -> str:
@@ -112,7 +113,6 @@ class ContactForm(_Form):
         return t("reception.form.contact_hint")
 
     def on_mount(self) -> None:
-        super().on_mount()
         if self.contact is not None and self.contact.unit_id is not None:
             self.show_unit("#cf-unit", self.contact.unit_id)
         elif self._picked is not None:
@@ -160,7 +160,7 @@ class ContactForm(_Form):
                                  unit_id=unit_id, person_name=name, phone=phone,
                                  action_taken=action, status=status, at=at)
             self.call_service(
-                lambda s: reception.log_contact(s, by=by, data=data, desk=desk),
+                lambda s: contacts.log_contact(s, by=by, data=data, desk=desk),
                 write=True, done=lambda c: self.dismiss(SavedContact(c.id, c.kind, True)),
                 request_id=self.request_id)
             return
@@ -170,7 +170,7 @@ class ContactForm(_Form):
                                unit_id=unit_id or 0, person_name=name, phone=phone,
                                action_taken=action, status=status, note=note, at=at)
         self.call_service(
-            lambda s: reception.update_contact(s, by=by, contact_id=contact_id, data=update),
+            lambda s: contacts.update_contact(s, by=by, contact_id=contact_id, data=update),
             write=True, done=lambda c: self.dismiss(SavedContact(c.id, c.kind, False)))
 
 
@@ -212,7 +212,6 @@ class WorkOrderForm(_Form):
                     name="requester_phone")
 
     def on_mount(self) -> None:
-        super().on_mount()
         if self.contact is not None and self.contact.unit_id is not None:
             self.show_unit("#wf-unit", self.contact.unit_id)
         self.query_one("#wf-category", KeyChoice).focus()
@@ -284,7 +283,6 @@ class StepForm(_Form):
                         required=True)
 
     def on_mount(self) -> None:
-        super().on_mount()
         self.query(Field).first().widget.focus()
 
     def action_save(self) -> None:

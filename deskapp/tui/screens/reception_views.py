@@ -26,7 +26,7 @@ from deskapp.masking import mask_phone, mask_text
 from deskapp.money import format_fen
 from deskapp.services import staff as staff_svc
 from deskapp.services.reception import actions as ra
-from deskapp.services.reception import reception, shifts
+from deskapp.services.reception import common, contacts, shifts
 from deskapp.services.reception import workorders as wo
 from deskapp.services.reception.shifts import HandoverSummary, HandoverView
 from deskapp.tui import areas
@@ -87,15 +87,14 @@ class ContactDetail(RevealMixin, DeskModal[bool]):
         yield Footer()
 
     def on_mount(self) -> None:
-        super().on_mount()
         self.reload()
 
     def reload(self) -> None:
         cid = self.contact_id
 
         def load(s: Any) -> tuple[Contact, list[Any], dict[int, str]]:
-            return (reception.get_contact(s, cid), reception.contact_history(s, cid),
-                    reception.staff_names(s))
+            return (contacts.get_contact(s, cid), contacts.contact_history(s, cid),
+                    common.staff_names(s))
 
         self.call_service(load, done=self._show)
 
@@ -104,14 +103,14 @@ class ContactDetail(RevealMixin, DeskModal[bool]):
         self.contact = contact
         text = Text()
         _line(text, t("reception.field.at"), _when(contact.at))
-        _line(text, t("reception.field.channel"), reception.channel_label(contact.channel))
-        _line(text, t("reception.field.kind"), reception.kind_label(contact.kind), "bold")
+        _line(text, t("reception.field.channel"), common.channel_label(contact.channel))
+        _line(text, t("reception.field.kind"), common.kind_label(contact.kind), "bold")
         _line(text, t("reception.field.unit"), contact.unit_code or "—")
         _line(text, t("reception.field.person_name"), contact.person_name or "—")
         _line(text, t("reception.field.phone"), mask_phone(contact.phone) if contact.phone else "—")
         _line(text, t("reception.field.content"), mask_text(contact.content))
         _line(text, t("reception.field.action_taken"), mask_text(contact.action_taken) or "—")
-        _line(text, t("reception.field.status"), reception.status_label(contact.status),
+        _line(text, t("reception.field.status"), common.status_label(contact.status),
               "bold yellow" if contact.status.value == "pending" else "")
         _line(text, t("reception.field.staff"), names.get(contact.staff_id, ""))
         if contact.note:
@@ -231,7 +230,6 @@ class WorkOrderDetail(RevealMixin, DeskModal[bool]):
         yield Footer()
 
     def on_mount(self) -> None:
-        super().on_mount()
         self.reload()
 
     def reload(self) -> None:
@@ -241,7 +239,7 @@ class WorkOrderDetail(RevealMixin, DeskModal[bool]):
             order = wo.get_work_order(s, oid)
             bill = wo.work_order_bill(s, order) if order.charge_fen else None
             billed = t(f"reception.wo.bill.{bill.status.value}") if bill is not None else ""
-            return order, wo.work_order_timeline(s, order), reception.staff_names(s), billed
+            return order, wo.work_order_timeline(s, order), common.staff_names(s), billed
 
         self.call_service(load, done=self._show)
 
@@ -365,7 +363,7 @@ def summary_text(summary: HandoverSummary, *, notes: str = "") -> Text:
     _line(text, t("reception.ho.period"), f"{summary.start[:16]} — {summary.end[:16]}")
     _line(text, t("reception.field.desk"), summary.desk)
     _line(text, t("reception.ho.staff"), "、".join(summary.staff) or "—")
-    kinds = "，".join(f"{reception.kind_label(k)} {n}" for k, n in
+    kinds = "，".join(f"{common.kind_label(k)} {n}" for k, n in
                      sorted(summary.contacts_by_kind.items(), key=lambda kv: -kv[1]))
     _line(text, t("reception.ho.contacts"),
           t("reception.ho.contacts_line", n=summary.contacts, kinds=kinds or "—",
@@ -429,7 +427,6 @@ class HandoverWrite(FormMixin, DeskModal[int | None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        super().on_mount()
         by, sid = self.app.staff, self.shift_id
         self.call_service(lambda s: shifts.preview_handover(s, by=by, shift_id=sid),
                           done=self._preview)
@@ -505,7 +502,6 @@ class HandoverViewer(DeskModal[bool]):
         yield Footer()
 
     def on_mount(self) -> None:
-        super().on_mount()
         self.reload()
         self.query_one(OptionList).focus()
 
@@ -673,7 +669,6 @@ class HandoverConfirm(FormMixin, DeskModal[bool]):
         yield Footer()
 
     def on_mount(self) -> None:
-        super().on_mount()
         target = "#hc-password" if self.query_one("#hc-login", Input).value else "#hc-login"
         self.query_one(target, Input).focus()
 

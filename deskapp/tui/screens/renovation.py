@@ -27,8 +27,7 @@ from deskapp.i18n import t
 from deskapp.masking import mask_id, mask_phone, mask_text
 from deskapp.money import format_fen, parse_yuan
 from deskapp.services import units
-from deskapp.services.renovation import actions
-from deskapp.services.renovation import renovation as reno
+from deskapp.services.renovation import actions, deposit, filings, queries, rules, workers
 from deskapp.services.renovation.lists import VIEWS, ArchiveSource, FilingSource, building_choices
 from deskapp.tui import areas
 from deskapp.tui.base import DeskModal, DeskScreen, next_step_hint
@@ -83,25 +82,8 @@ def palette_archive(app: Any) -> None:
 # --------------------------------------------------------------------------------------
 
 
-async def _shot_form(pilot: Any) -> None:
-    await pilot.press("n")
-
-
-async def _shot_filing(pilot: Any) -> None:
-    await pilot.press("1")
-    for _ in range(4):
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
-    await pilot.press("enter")
-
-
-async def _shot_archive(pilot: Any) -> None:
-    await pilot.press("ctrl+r")
-
-
 class RenovationScreen(DeskScreen):
     AREA = "renovation"
-    SCREENSHOTS = [("form", _shot_form), ("filing", _shot_filing), ("archive", _shot_archive)]
     DEFAULT_CSS = """
     RenovationScreen #rn-summary { height: 1; padding: 0 1; color: $text-muted; }
     """
@@ -126,7 +108,6 @@ class RenovationScreen(DeskScreen):
         yield Footer()
 
     def on_mount(self) -> None:
-        super().on_mount()
         self.query_one(RecordList).focus()
         self._summary()
 
@@ -139,8 +120,8 @@ class RenovationScreen(DeskScreen):
 
     def _summary(self) -> None:
         def load(s: Session) -> tuple[int, int, int, int]:
-            held, fen = reno.deposit_held_total(s)
-            counts = reno.view_counts(s)
+            held, fen = queries.deposit_held_total(s)
+            counts = queries.view_counts(s)
             return held, fen, counts["expiring"], counts["overdue"]
 
         def show(r: tuple[int, int, int, int]) -> None:
@@ -191,7 +172,6 @@ class ArchiveScreen(DeskScreen):
         yield Footer()
 
     def on_mount(self) -> None:
-        super().on_mount()
         self.query_one(RecordList).focus()
 
     @on(RecordList.Opened, "#rn-archive")
@@ -244,7 +224,7 @@ class FilingScreen(RevealMixin, DeskScreen):
     def __init__(self, filing_id: int) -> None:
         super().__init__()
         self.filing_id = filing_id
-        self.detail: reno.FilingDetail | None = None
+        self.detail: queries.FilingDetail | None = None
 
     def compose(self) -> ComposeResult:
         yield Header(show_clock=True)
@@ -253,13 +233,12 @@ class FilingScreen(RevealMixin, DeskScreen):
         yield Footer()
 
     def on_mount(self) -> None:
-        super().on_mount()
         self.load()
 
     def load(self) -> None:
-        self.call_service(lambda s: reno.filing_detail(s, self.filing_id), done=self._show)
+        self.call_service(lambda s: queries.filing_detail(s, self.filing_id), done=self._show)
 
-    def _show(self, detail: reno.FilingDetail) -> None:
+    def _show(self, detail: queries.FilingDetail) -> None:
         self.detail = detail
         self.query_one("#rf-text", Static).update(render_detail(detail))
         self.refresh_bindings()
@@ -321,7 +300,7 @@ class FilingScreen(RevealMixin, DeskScreen):
             def job(s: Session) -> None:
                 for code, ticked in values.items():
                     if bool(ticked) != (code in before):
-                        reno.mark_document(s, by=by, filing_id=fid, code=code,
+                        filings.mark_document(s, by=by, filing_id=fid, code=code,
                                            received=bool(ticked))
             return job
 
@@ -336,13 +315,13 @@ class FilingScreen(RevealMixin, DeskScreen):
         self._form(t("renovation.key.confirm_owner"),
                    [spec("owner_confirm_note", t("renovation.field.owner_confirm_note"),
                          required=True)],
-                   lambda v: lambda s: reno.confirm_with_owner(
+                   lambda v: lambda s: filings.confirm_with_owner(
                        s, by=by, filing_id=fid, note=v["owner_confirm_note"]),
                    hint=t("renovation.form.confirm_hint"))
 
     def action_submit(self) -> None:
         by, fid = self.by, self.filing_id
-        self._step(lambda s: reno.submit(s, by=by, filing_id=fid))
+        self._step(lambda s: filings.submit(s, by=by, filing_id=fid))
 
     def action_review(self) -> None:
         by, fid = self.by, self.filing_id
@@ -351,39 +330,40 @@ class FilingScreen(RevealMixin, DeskScreen):
             spec("accepted", t("renovation.field.accepted"), "select", "yes",
                  [(t("renovation.review.accept"), "yes"), (t("renovation.review.return"), "no")]),
             spec("review_note", t("renovation.field.review_note")),
-        ], lambda v: lambda s: reno.review(s, by=by, filing_id=fid, officer=v["review_officer"],
+        ], lambda v: lambda s: filings.review(s, by=by, filing_id=fid, officer=v["review_officer"],
                                             accepted=v["accepted"] == "yes",
                                             note=v["review_note"]))
 
     def action_agreement(self) -> None:
         by, fid = self.by, self.filing_id
-        self._step(lambda s: reno.sign_agreement(s, by=by, filing_id=fid))
+        self._step(lambda s: filings.sign_agreement(s, by=by, filing_id=fid))
 
     def action_deposit(self) -> None:
         by, fid = self.by, self.filing_id
 
         def load(s: Session) -> tuple[str, int, str]:
-            filing = reno.get_filing(s, fid)
-            return reno.deposit_standard(s, units.get_unit(s, filing.unit_id))
+            filing = queries.get_filing(s, fid)
+            return deposit.deposit_standard(s, units.get_unit(s, filing.unit_id))
 
         self.call_service(load, done=lambda std: self._deposit_form(by, fid, std))
 
     def _deposit_form(self, by: Any, fid: int, std: tuple[str, int, str]) -> None:
-        from deskapp.services.cashier import cashier
+        from deskapp.db.models.cashier import PayMethod
+        from deskapp.services.cashier import payments
 
         code, amount, name = std
         request_id = f"renovation-{fid}-{uuid.uuid4().hex[:12]}"
-        methods = [(t(f"renovation.method.{m.value}"), m.value) for m in cashier.PayMethod]
+        methods = [(t(f"renovation.method.{m.value}"), m.value) for m in PayMethod]
         assert self.detail is not None
 
         def submit(v: dict[str, Any]) -> Any:
-            method = cashier.PayMethod(v["method"])
+            method = PayMethod(v["method"])
             tendered = None
-            if method == cashier.PayMethod.CASH and v["tendered"].strip():
+            if method == PayMethod.CASH and v["tendered"].strip():
                 tendered = parse_yuan(v["tendered"], field="tendered")
-            tenders = [cashier.Tender(method, amount, tendered if tendered is not None
-                                      else (amount if method == cashier.PayMethod.CASH else None))]
-            return lambda s: reno.collect_deposit(s, by=by, filing_id=fid, request_id=request_id,
+            tenders = [payments.Tender(method, amount, tendered if tendered is not None
+                                      else (amount if method == PayMethod.CASH else None))]
+            return lambda s: deposit.collect_deposit(s, by=by, filing_id=fid, request_id=request_id,
                                                   tenders=tenders, payer_name=v["payer"])
 
         self._form(t("renovation.key.deposit"), [
@@ -397,7 +377,7 @@ class FilingScreen(RevealMixin, DeskScreen):
 
     def action_approve(self) -> None:
         by, fid = self.by, self.filing_id
-        self.call_service(lambda s: reno.approve(s, by=by, filing_id=fid), write=True,
+        self.call_service(lambda s: filings.approve(s, by=by, filing_id=fid), write=True,
                           done=lambda _: self._after(True), failed=self._refused)
 
     def _refused(self, err: Any) -> None:
@@ -426,12 +406,12 @@ class FilingScreen(RevealMixin, DeskScreen):
 
     def action_start(self) -> None:
         by, fid = self.by, self.filing_id
-        self._step(lambda s: reno.start_work(s, by=by, filing_id=fid))
+        self._step(lambda s: filings.start_work(s, by=by, filing_id=fid))
 
     def action_extend(self) -> None:
         assert self.detail is not None
         by, fid = self.by, self.filing_id
-        latest = reno.latest_end(self.detail.filing.permit_end)
+        latest = rules.latest_end(self.detail.filing.permit_end)
         self._form(t("renovation.key.extend"), [
             spec("current", t("renovation.field.current_end"), "info",
                  t("renovation.form.extend_info", end=self.detail.filing.permit_end.isoformat(),
@@ -439,13 +419,13 @@ class FilingScreen(RevealMixin, DeskScreen):
             spec("new_end", t("renovation.field.new_end"), "date", latest.isoformat(),
                  required=True),
             spec("reason", t("renovation.field.reason")),
-        ], lambda v: lambda s: reno.extend(s, by=by, filing_id=fid, new_end=v["new_end"],
+        ], lambda v: lambda s: filings.extend(s, by=by, filing_id=fid, new_end=v["new_end"],
                                            reason=v["reason"]),
             hint=t("renovation.form.extend_hint"))
 
     def action_completion(self) -> None:
         by, fid = self.by, self.filing_id
-        self._step(lambda s: reno.apply_completion(s, by=by, filing_id=fid))
+        self._step(lambda s: filings.apply_completion(s, by=by, filing_id=fid))
 
     def action_inspect(self) -> None:
         by, fid = self.by, self.filing_id
@@ -454,7 +434,7 @@ class FilingScreen(RevealMixin, DeskScreen):
             spec("passed", t("renovation.field.passed"), "select", "yes",
                  [(t("renovation.inspect.pass"), "yes"), (t("renovation.inspect.fail"), "no")]),
             spec("inspection_notes", t("renovation.field.inspection_notes")),
-        ], lambda v: lambda s: reno.inspect(s, by=by, filing_id=fid, passed=v["passed"] == "yes",
+        ], lambda v: lambda s: filings.inspect(s, by=by, filing_id=fid, passed=v["passed"] == "yes",
                                             inspector=v["inspector"],
                                             notes=v["inspection_notes"]))
 
@@ -462,7 +442,7 @@ class FilingScreen(RevealMixin, DeskScreen):
         by, fid = self.by, self.filing_id
         self._form(t("renovation.key.downstairs"),
                    [spec("downstairs_name", t("renovation.field.downstairs_name"), required=True)],
-                   lambda v: lambda s: reno.record_downstairs_signoff(
+                   lambda v: lambda s: filings.record_downstairs_signoff(
                        s, by=by, filing_id=fid, name=v["downstairs_name"]))
 
     def action_lived_in(self) -> None:
@@ -470,7 +450,7 @@ class FilingScreen(RevealMixin, DeskScreen):
         self._form(t("renovation.key.lived_in"),
                    [spec("lived_in_since", t("renovation.field.lived_in_since"), "date",
                          clock.today().isoformat(), required=True)],
-                   lambda v: lambda s: reno.record_lived_in(s, by=by, filing_id=fid,
+                   lambda v: lambda s: filings.record_lived_in(s, by=by, filing_id=fid,
                                                             since=v["lived_in_since"]))
 
     def action_refund(self) -> None:
@@ -484,8 +464,8 @@ class FilingScreen(RevealMixin, DeskScreen):
                                             "owner_signed")}
 
         def preview(v: dict[str, Any]) -> Any:
-            return lambda s: [b.text for b in reno.refund_blockers(
-                s, reno.get_filing(s, fid), **flags(v))]
+            return lambda s: [b.text for b in deposit.refund_blockers(
+                s, queries.get_filing(s, fid), **flags(v))]
 
         self._form(t("renovation.key.refund"), [
             spec("amount", t("renovation.field.deposit"), "info",
@@ -494,24 +474,24 @@ class FilingScreen(RevealMixin, DeskScreen):
             spec("receipt_presented", t("renovation.field.receipt_presented"), "check"),
             spec("certificate_presented", t("renovation.field.certificate_presented"), "check"),
             spec("owner_signed", t("renovation.field.owner_signed"), "check"),
-        ], lambda v: lambda s: reno.refund_deposit(s, by=by, filing_id=fid,
+        ], lambda v: lambda s: deposit.refund_deposit(s, by=by, filing_id=fid,
                                                    request_id=request_id, **flags(v)),
             preview=preview, hint=t("renovation.form.refund_hint"),
-            confirm=lambda v: lambda s: reno.refund_preview(s, by=by, filing_id=fid,
+            confirm=lambda v: lambda s: deposit.refund_preview(s, by=by, filing_id=fid,
                                                             **flags(v)),
             confirm_label_key="renovation.confirm.refund_key")
 
     def action_close(self) -> None:
         by, fid = self.by, self.filing_id
-        self._step(lambda s: reno.close(s, by=by, filing_id=fid))
+        self._step(lambda s: filings.close(s, by=by, filing_id=fid))
 
     def action_cancel(self) -> None:
         by, fid = self.by, self.filing_id
         self._form(t("renovation.key.cancel"),
                    [spec("cancel_reason", t("renovation.field.cancel_reason"), required=True)],
-                   lambda v: lambda s: reno.cancel(s, by=by, filing_id=fid,
+                   lambda v: lambda s: filings.cancel(s, by=by, filing_id=fid,
                                                    reason=v["cancel_reason"]),
-                   confirm=lambda v: lambda s: reno.cancel_preview(
+                   confirm=lambda v: lambda s: filings.cancel_preview(
                        s, by=by, filing_id=fid, reason=v["cancel_reason"]),
                    confirm_label_key="renovation.confirm.cancel_key")
 
@@ -522,7 +502,7 @@ class FilingScreen(RevealMixin, DeskScreen):
             spec("tax_status", t("renovation.field.tax_status"), "select",
                  self.detail.filing.tax_status.value,
                  [(t(f"renovation.tax.{x.value}"), x.value) for x in TaxStatus])],
-            lambda v: lambda s: reno.set_tax_status(s, by=by, filing_id=fid,
+            lambda v: lambda s: filings.set_tax_status(s, by=by, filing_id=fid,
                                                     status=v["tax_status"]))
 
 
@@ -588,14 +568,13 @@ class WorkersModal(RevealMixin, DeskModal[None]):
             yield Footer()
 
     def on_mount(self) -> None:
-        super().on_mount()
         self.query_one(OptionList).focus()
         self.load()
 
     def load(self) -> None:
-        self.call_service(lambda s: reno.filing_detail(s, self.filing_id), done=self._show)
+        self.call_service(lambda s: queries.filing_detail(s, self.filing_id), done=self._show)
 
-    def _show(self, d: reno.FilingDetail) -> None:
+    def _show(self, d: queries.FilingDetail) -> None:
         current = {p.worker_id: p for p in d.passes if p.status == PassStatus.OUT}
         self.rows = [(w, current.get(w.id)) for w in d.workers if w.removed_at is None]
         options = self.query_one(OptionList)
@@ -638,7 +617,7 @@ class WorkersModal(RevealMixin, DeskModal[None]):
             spec("worker_phone", t("renovation.field.worker_phone")),
             spec("id_copy", t("renovation.field.worker_id_copy"), "check", True),
             spec("photo", t("renovation.field.worker_photo"), "check", True),
-        ], lambda v: lambda s: reno.add_worker(
+        ], lambda v: lambda s: workers.add_worker(
             s, by=by, filing_id=fid, name=v["worker_name"], id_number=v["worker_id_number"],
             phone=v["worker_phone"], id_copy_received=v["id_copy"], photo_received=v["photo"])),
             lambda ok: ok and self._done())
@@ -651,7 +630,7 @@ class WorkersModal(RevealMixin, DeskModal[None]):
 
     def action_issue(self) -> None:
         by = self.app.staff
-        self._with_worker(lambda s, w, p: reno.issue_pass(s, by=by, worker_id=w.id))
+        self._with_worker(lambda s, w, p: workers.issue_pass(s, by=by, worker_id=w.id))
 
     def action_return_pass(self) -> None:
         by = self.app.staff
@@ -659,23 +638,23 @@ class WorkersModal(RevealMixin, DeskModal[None]):
         if row is None or row[1] is None:
             self.notify(t("renovation.workers.no_pass"), severity="warning")
             return
-        self._with_worker(lambda s, w, p: reno.return_pass(s, by=by, pass_id=p.id))
+        self._with_worker(lambda s, w, p: workers.return_pass(s, by=by, pass_id=p.id))
 
     def action_id_copy(self) -> None:
         by = self.app.staff
-        self._with_worker(lambda s, w, p: reno.set_worker_documents(
+        self._with_worker(lambda s, w, p: workers.set_worker_documents(
             s, by=by, worker_id=w.id, id_copy_received=not w.id_copy_received,
             photo_received=w.photo_received))
 
     def action_photo(self) -> None:
         by = self.app.staff
-        self._with_worker(lambda s, w, p: reno.set_worker_documents(
+        self._with_worker(lambda s, w, p: workers.set_worker_documents(
             s, by=by, worker_id=w.id, id_copy_received=w.id_copy_received,
             photo_received=not w.photo_received))
 
     def action_remove(self) -> None:
         by = self.app.staff
-        self._with_worker(lambda s, w, p: reno.remove_worker(s, by=by, worker_id=w.id))
+        self._with_worker(lambda s, w, p: workers.remove_worker(s, by=by, worker_id=w.id))
 
 
 def worker_targets(worker: Any) -> list[RevealTarget]:
@@ -687,7 +666,7 @@ def worker_targets(worker: Any) -> list[RevealTarget]:
                         f"{worker.name} {t('renovation.field.worker_phone')}"))
 
 
-def filing_targets(d: reno.FilingDetail) -> list[RevealTarget]:
+def filing_targets(d: queries.FilingDetail) -> list[RevealTarget]:
     """What the filing shows masked: owner, applicant and lead numbers, the active
     workers', and free text holding a number."""
     f = d.filing
@@ -745,7 +724,7 @@ def worker_line(worker: Any, issued: Any, marks: dict[int, list[date]]) -> Text:
 # --------------------------------------------------------------------------------------
 
 
-def render_detail(d: reno.FilingDetail) -> Text:
+def render_detail(d: queries.FilingDetail) -> Text:
     f = d.filing
     names = d.staff_names
     yes, no = t("common.yes"), t("common.no")
@@ -792,10 +771,10 @@ def render_detail(d: reno.FilingDetail) -> Text:
     text.append(t("renovation.form.period_part") + "\n", style="bold cyan")
     today = clock.today()
     style = ""
-    if f.status in reno.WORKING_STATES:
+    if f.status in rules.WORKING_STATES:
         if f.permit_end < today:
             style = "bold red"
-        elif (f.permit_end - today).days <= reno.EXPIRING_DAYS:
+        elif (f.permit_end - today).days <= rules.EXPIRING_DAYS:
             style = "bold yellow"
     line("renovation.cert.period", t("renovation.cert.period_value", start=f.permit_start,
                                      end=f.permit_end), style)

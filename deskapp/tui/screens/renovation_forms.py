@@ -16,7 +16,7 @@ from deskapp import clock
 from deskapp.db.models.renovation import WorkKind
 from deskapp.i18n import t
 from deskapp.services import units
-from deskapp.services.renovation import renovation as reno
+from deskapp.services.renovation import filings, queries, rules
 from deskapp.tui.widgets.form import (
     Field,
     FieldSpec,
@@ -109,7 +109,7 @@ def _filing_specs(today: date) -> list[FieldSpec]:
         check("changes_lines", False),
         FieldSpec("period_part", "renovation.form.period_part", "section"),
         text("permit_start", today.isoformat(), "date"),
-        text("permit_end", reno.latest_end(today).isoformat(), "date"),
+        text("permit_end", rules.latest_end(today).isoformat(), "date"),
         text("note"),
     ]
 
@@ -120,7 +120,7 @@ def _checklist(items: list[str]) -> ItemLines:
 
 def _documents(values: dict[str, Any]) -> Callable[[Session], list[str]]:
     """The documents the answers so far call for (worked out, not read)."""
-    docs = reno.required_documents(
+    docs = rules.required_documents(
         work_kind=WorkKind(values["work_kind"] or WorkKind.GENERAL.value),
         applicant_is_owner=values["applicant_is_owner"],
         contractor_has_licence=values["contractor_has_licence"],
@@ -151,11 +151,11 @@ class FilingForm(SpecForm):
     def _call(self, values: dict[str, Any]) -> Callable[[Session], int]:
         values = dict(values)
         values["work_kind"] = values["work_kind"] or WorkKind.GENERAL.value
-        data = reno.FilingInput(unit_id=values.pop("unit"), **values)
+        data = rules.FilingInput(unit_id=values.pop("unit"), **values)
         by, filing_id = self.app.staff, self.filing_id
         if filing_id is None:
-            return lambda s: reno.create_filing(s, by=by, data=data).id or 0
-        return lambda s: reno.update_filing(s, by=by, filing_id=filing_id, data=data).id or 0
+            return lambda s: filings.create_filing(s, by=by, data=data).id or 0
+        return lambda s: filings.update_filing(s, by=by, filing_id=filing_id, data=data).id or 0
 
     def on_mount(self) -> None:
         self._toggle_applicant()
@@ -186,7 +186,7 @@ class FilingForm(SpecForm):
         if event.picked is None:
             return
         unit_id = event.picked.hit.unit_id
-        self.call_service(lambda s: reno.prefill_owner(s, unit_id), done=self._prefill)
+        self.call_service(lambda s: queries.prefill_owner(s, unit_id), done=self._prefill)
 
     def _prefill(self, owner: Any) -> None:
         if owner is None:
@@ -208,11 +208,11 @@ class FilingForm(SpecForm):
     @on(Input.Changed, "#rf-permit_start")
     def _start_changed(self, event: Input.Changed) -> None:
         try:
-            start = date.fromisoformat(event.value.strip())
+            start = clock.parse_date(event.value)
         except ValueError:
             return
         end = self.query_one("#rf-permit_end", Input)
-        end.placeholder = t("renovation.form.latest", date=reno.latest_end(start).isoformat())
+        end.placeholder = t("renovation.form.latest", date=rules.latest_end(start).isoformat())
 
     def submitted(self, box: Input) -> None:
         """Enter always goes on (Ctrl+S saves the filing)."""
@@ -220,7 +220,7 @@ class FilingForm(SpecForm):
 
 
 def _load_for_edit(session: Session, filing_id: int) -> tuple[Any, PickedUnit | None]:
-    filing = reno.get_filing(session, filing_id)
+    filing = queries.get_filing(session, filing_id)
     hits = [h for h in units.search_units(session, filing.unit_code, limit=20)
             if h.unit_id == filing.unit_id]
     return filing, PickedUnit(hits[0]) if hits else None

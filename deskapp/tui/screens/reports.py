@@ -1,7 +1,7 @@
 """月报 — the supervisor's monthly report screen (F8).
 
 One scrollable page for the chosen month: every section of
-:func:`deskapp.services.reports.reports.sections` with its figures and terminal bar charts.
+:func:`deskapp.services.reports.layout.sections` with its figures and terminal bar charts.
 Every figure and bar that has records behind it is a line the cursor can stop on
 (↑/↓ or Tab); Enter opens them — a single record through its area's opener, several as
 the area's own record list restricted to exactly those records (where Enter opens one,
@@ -25,9 +25,11 @@ from deskapp import clock
 from deskapp.errors import DeskError, PermissionDenied
 from deskapp.i18n import t
 from deskapp.reporting.text import BAR_WIDTH, bar, pad
-from deskapp.services.reports import reports
+from deskapp.services.reports import drills, monthly, months
+from deskapp.services.reports import layout as reports_layout
+from deskapp.services.reports.layout import Chart, Figure, Section
+from deskapp.services.reports.monthly import MonthlyReport
 from deskapp.services.reports.render import header_lines
-from deskapp.services.reports.reports import Chart, Figure, MonthlyReport, Section
 from deskapp.tui import areas
 from deskapp.tui.base import DeskModal, DeskScreen
 from deskapp.tui.widgets.form import Field, FormMixin
@@ -58,35 +60,8 @@ class _Body(VerticalScroll, can_focus=False, inherit_bindings=False):
     scroll container, whose own arrow-key scrolling would swallow those keys."""
 
 
-async def _settled(pilot: Any) -> None:
-    for _ in range(4):
-        try:
-            await pilot.app.workers.wait_for_complete()
-        except Exception:  # noqa: BLE001 — a cancelled worker does not spoil a screenshot
-            pass
-        await pilot.pause()
-
-
-async def _shot_fees(pilot: Any) -> None:
-    """The fees section with its charts (the cursor walked down to it)."""
-    for _ in range(60):
-        focused = pilot.app.focused
-        if isinstance(focused, FigureLine) and focused.figure.key == "fees_collected_fen":
-            break
-        await pilot.press("down")
-    await pilot.press("pagedown")
-    await _settled(pilot)
-
-
-async def _shot_drill(pilot: Any) -> None:
-    """The records behind the first figure."""
-    await pilot.press("enter")
-    await _settled(pilot)
-
-
 class ReportsScreen(DeskScreen):
     AREA = "reports"
-    SCREENSHOTS: ClassVar[list[tuple[str, Any]]] = [("fees", _shot_fees), ("drill", _shot_drill)]
     DEFAULT_CSS = """
     ReportsScreen #rp-head { height: auto; padding: 0 1; background: $panel; }
     ReportsScreen #rp-body { height: 1fr; }
@@ -120,7 +95,7 @@ class ReportsScreen(DeskScreen):
         today = clock.today()
         if year is None or month is None:
             # on the first days of a month the supervisor reports the month before
-            year, month = reports.previous_month(today.year, today.month) if today.day <= 10 \
+            year, month = months.previous_month(today.year, today.month) if today.day <= 10 \
                 else (today.year, today.month)
         self.year, self.month = year, month
         self.report: MonthlyReport | None = None
@@ -134,16 +109,15 @@ class ReportsScreen(DeskScreen):
         yield Footer()
 
     def on_mount(self) -> None:
-        super().on_mount()
         self.load()
 
     # -- loading -------------------------------------------------------------------------
 
     def load(self) -> None:
-        label = reports.month_label(self.year, self.month)
+        label = months.month_label(self.year, self.month)
         self.query_one("#rp-head", Static).update(t("reports.screen.loading", month=label))
         by, year, month = self.staff, self.year, self.month
-        self.call_service(lambda s: reports.monthly_report(s, by=by, year=year, month=month),
+        self.call_service(lambda s: monthly.monthly_report(s, by=by, year=year, month=month),
                           done=self._show, failed=self._failed, group="reports",
                           exclusive=True)
 
@@ -163,9 +137,9 @@ class ReportsScreen(DeskScreen):
         self.query_one("#rp-head", Static).update(Text("\n".join(head)))
         body = self.query_one("#rp-body", _Body)
         body.remove_children()
-        layout = reports.sections(report)
+        layout = reports_layout.sections(report)
         widgets: list[Static] = []
-        if reports.is_empty(layout):
+        if reports_layout.is_empty(layout):
             widgets.append(Static(t("reports.empty", month=report.label), classes="rp-note"))
         for section in layout:
             widgets += self._section_widgets(section)
@@ -235,11 +209,11 @@ class ReportsScreen(DeskScreen):
         self.query_one("#rp-body", _Body).scroll_to_widget(target, animate=False, top=False)
 
     def action_month(self, step: int) -> None:
-        year, month = (reports.next_month(self.year, self.month) if step > 0
-                       else reports.previous_month(self.year, self.month))
+        year, month = (months.next_month(self.year, self.month) if step > 0
+                       else months.previous_month(self.year, self.month))
         today = clock.today()
         if (year, month) > (today.year, today.month):
-            self.app.notify(t("reports.month.future", month=reports.month_label(year, month)),
+            self.app.notify(t("reports.month.future", month=months.month_label(year, month)),
                             severity="warning", timeout=4)
             return
         self.year, self.month = year, month
@@ -251,7 +225,7 @@ class ReportsScreen(DeskScreen):
                 self.year, self.month = value
                 self.load()
 
-        self.app.push_screen(MonthPrompt(reports.month_label(self.year, self.month)), chosen)
+        self.app.push_screen(MonthPrompt(months.month_label(self.year, self.month)), chosen)
 
     def action_refresh(self) -> None:
         self.load()
@@ -270,10 +244,10 @@ class ReportsScreen(DeskScreen):
             self.app.notify(t("reports.screen.no_records"), timeout=3)
             return
         by, year, month, key = self.staff, self.year, self.month, figure.drill
-        label = reports.month_label(year, month)
+        label = months.month_label(year, month)
         title = t("reports.drill.title", month=label, figure=figure.label)
         file_title = f"{figure.label}-{label}"
-        self.call_service(lambda s: reports.drill(s, by=by, year=year, month=month, key=key),
+        self.call_service(lambda s: drills.drill(s, by=by, year=year, month=month, key=key),
                           done=lambda d: self.app.push_screen(DrillScreen(d, title,
                                                                           file_title)))
 
@@ -310,7 +284,7 @@ class DrillScreen(DeskScreen):
         Binding("escape", "close", t("reports.key.close"), id="reports.key.close"),
     ]
 
-    def __init__(self, drill: reports.DrillList, title: str, file_title: str = "") -> None:
+    def __init__(self, drill: drills.DrillList, title: str, file_title: str = "") -> None:
         super().__init__()
         self.drill = drill
         self.title_text = title
@@ -325,7 +299,6 @@ class DrillScreen(DeskScreen):
         yield Footer()
 
     def on_mount(self) -> None:
-        super().on_mount()
         self.query_one(RecordList).focus_list()
 
     @on(RecordList.Opened)
@@ -362,7 +335,6 @@ class MonthPrompt(FormMixin, DeskModal[tuple[int, int] | None]):
                         name="month", required=True)
 
     def on_mount(self) -> None:
-        super().on_mount()
         self.query_one("#rp-month", Input).focus()
 
     @on(Input.Submitted, "#rp-month")
@@ -370,7 +342,7 @@ class MonthPrompt(FormMixin, DeskModal[tuple[int, int] | None]):
         event.stop()
         self.clear_errors()
         try:
-            value = reports.parse_month(event.value)
+            value = months.parse_month(event.value)
         except DeskError as err:
             self.show_error(err)
             return

@@ -28,8 +28,17 @@ from deskapp.errors import ValidationError
 from deskapp.i18n import t
 from deskapp.masking import mask_phone, mask_text
 from deskapp.services.survey import actions as survey_actions
+from deskapp.services.survey import (
+    campaigns,
+    constants,
+    distribution,
+    followups,
+    forms,
+    rates,
+    responses,
+    stats,
+)
 from deskapp.services.survey import lists as survey_lists
-from deskapp.services.survey import survey
 from deskapp.tui import areas
 from deskapp.tui.base import DeskScreen, next_step_hint
 from deskapp.tui.screens.survey_entry import SurveyEntryScreen
@@ -71,51 +80,6 @@ def _int(text: str, field: str) -> int | None:
         raise ValidationError("survey.form.bad_number", field=field) from None
 
 
-async def _settle(pilot: Any) -> None:
-    for _ in range(4):
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
-
-
-async def _shot_last_closed(pilot: Any, view: str) -> None:
-    screen = pilot.app.screen
-    with pilot.app.db.read() as session:
-        done = [c for c in survey.list_campaigns(session) if c.status != CampaignStatus.OPEN]
-    if isinstance(screen, SurveyScreen) and done:
-        screen._pick_campaign(done[0].id)
-        await _settle(pilot)
-        screen.action_view(view)
-        await _settle(pilot)
-
-
-async def _shot_entry(pilot: Any) -> None:
-    await _shot_last_closed(pilot, "responses")
-    with pilot.app.db.read() as session:
-        current = survey.current_campaign(session)
-    if current is None or current.status != CampaignStatus.OPEN:
-        return
-    pilot.app.push_screen(SurveyEntryScreen(current.id))
-    await _settle(pilot)
-    await pilot.press("1")
-    await _settle(pilot)
-    await pilot.press(*"-1-1201")
-    await _settle(pilot)
-    await pilot.press("enter")
-    await _settle(pilot)
-    await pilot.press(*"554544345443")
-
-
-async def _shot_stats(pilot: Any) -> None:
-    await _shot_last_closed(pilot, "stats")
-
-
-async def _shot_report(pilot: Any) -> None:
-    await _shot_last_closed(pilot, "stats")
-    pilot.app.screen.action_report()
-    await _settle(pilot)
-
-
-
 def _field(name: str, label: str, value: str = "", options: list[tuple[str, str]] | None = None,
            required: bool = False, placeholder: str = "") -> FieldSpec:
     """A survey form row: a text box, or a drop-down of ``(label, value)`` options."""
@@ -131,8 +95,6 @@ def _form(title: str, fields: list[FieldSpec], submit: Any, *, hint: str = "") -
 
 class SurveyScreen(DeskScreen):
     AREA = "survey"
-    SCREENSHOTS = [("entry", _shot_entry), ("statistics", _shot_stats),
-                   ("report", _shot_report)]
     DEFAULT_CSS = """
     SurveyScreen #sv-head { height: auto; padding: 0 1; }
     SurveyScreen #sv-switch { height: 1fr; }
@@ -196,7 +158,6 @@ class SurveyScreen(DeskScreen):
         yield Footer()
 
     def on_mount(self) -> None:
-        super().on_mount()
         self._lists["campaigns"] = RecordList(survey_lists.CampaignSource(), self.app.db.read,
                                               id="list-campaigns")
         self.query_one("#pane-campaigns").mount(self._lists["campaigns"])
@@ -207,11 +168,11 @@ class SurveyScreen(DeskScreen):
 
     def _pick_campaign(self, campaign_id: int | None) -> None:
         def load(session):  # type: ignore[no-untyped-def]
-            campaign = (survey.get_campaign(session, campaign_id) if campaign_id
-                        else survey.current_campaign(session))
+            campaign = (campaigns.get_campaign(session, campaign_id) if campaign_id
+                        else campaigns.current_campaign(session))
             if campaign is None:
                 return None, None, []
-            return (campaign, survey.progress(session, campaign.id),
+            return (campaign, rates.progress(session, campaign.id),
                     survey_lists.building_choices(session))
 
         self.call_service(load, done=self._campaign_loaded)
@@ -246,7 +207,7 @@ class SurveyScreen(DeskScreen):
         else:
             self._pending = action
 
-    def _show_head(self, figures: survey.Progress | None) -> None:
+    def _show_head(self, figures: rates.Progress | None) -> None:
         head = self.query_one("#sv-head", Static)
         c = self.campaign
         if c is None:
@@ -396,7 +357,7 @@ class SurveyScreen(DeskScreen):
             self._row_campaign = campaign
             self.refresh_bindings()
 
-        self.call_service(lambda s: survey.get_campaign(s, row), done=loaded,
+        self.call_service(lambda s: campaigns.get_campaign(s, row), done=loaded,
                           group="survey-row", exclusive=True)
 
     def _load_stats(self) -> None:
@@ -404,7 +365,7 @@ class SurveyScreen(DeskScreen):
             self.query_one("#sv-stats", Static).update(t("survey.head.none"))
             return
         cid = self.campaign.id
-        self.call_service(lambda s: survey.statistics(s, cid),
+        self.call_service(lambda s: stats.statistics(s, cid),
                           done=lambda st: self.query_one("#sv-stats", Static).update(
                               stats_text(st)), group="survey-stats", exclusive=True)
 
@@ -459,7 +420,7 @@ class SurveyScreen(DeskScreen):
         def submit(v: dict[str, str]):  # type: ignore[no-untyped-def]
             year_value = _int(v["year"], "year")
             on = _parse_date(v["distribution_date"], "distribution_date")
-            return lambda s: survey.open_campaign(
+            return lambda s: campaigns.open_campaign(
                 s, by=by, year=year_value or 0, half=int(v["half"]), distribution_date=on,
                 note=v["note"])
 
@@ -484,13 +445,13 @@ class SurveyScreen(DeskScreen):
     def action_close_campaign(self) -> None:
         cid, by = self._current_campaign_row(), self.staff
         if cid is not None:
-            self.call_service(lambda s: survey.close_collection(s, by=by, campaign_id=cid),
+            self.call_service(lambda s: campaigns.close_collection(s, by=by, campaign_id=cid),
                               write=True, done=self._done("survey.done.closed"))
 
     def action_mark_reported(self) -> None:
         cid, by = self._current_campaign_row(), self.staff
         if cid is not None:
-            self.call_service(lambda s: survey.mark_reported(s, by=by, campaign_id=cid),
+            self.call_service(lambda s: campaigns.mark_reported(s, by=by, campaign_id=cid),
                               write=True, done=self._done("survey.done.reported"))
 
     def action_reopen_campaign(self) -> None:
@@ -499,8 +460,8 @@ class SurveyScreen(DeskScreen):
             return
         self.app.push_screen(_form(t("survey.reopen.title"), [
             _field("reason", t("survey.field.reason"), required=True)],
-            lambda v: lambda s: survey.reopen_collection(s, by=by, campaign_id=cid,
-                                                         reason=v["reason"])),
+            lambda v: lambda s: campaigns.reopen_collection(s, by=by, campaign_id=cid,
+                                                            reason=v["reason"])),
             self._done("survey.done.reopened"))
 
     def _unit(self) -> int | None:
@@ -512,11 +473,11 @@ class SurveyScreen(DeskScreen):
         if unit_id is None or self.campaign is None:
             return
         cid = self.campaign.id
-        self.call_service(lambda s: survey.distribute(s, by=by, campaign_id=cid,
-                                                      unit_ids=[unit_id]),
+        self.call_service(lambda s: distribution.distribute(s, by=by, campaign_id=cid,
+                                                            unit_ids=[unit_id]),
                           write=True, done=self._distributed)
 
-    def _distributed(self, result: survey.DistributeResult) -> None:
+    def _distributed(self, result: distribution.DistributeResult) -> None:
         self.notify(t("survey.done.distributed", added=result.added, already=result.already,
                       excluded=result.excluded), timeout=4)
         self.reload()
@@ -536,10 +497,10 @@ class SurveyScreen(DeskScreen):
             building = v["building"]
 
             def job(s):  # type: ignore[no-untyped-def]
-                ids = survey.units_of_building(
+                ids = distribution.units_of_building(
                     s, building_code=building, entrance=v["entrance"].strip() or None,
                     floor_from=floor_from, floor_to=floor_to)
-                return survey.distribute(s, by=by, campaign_id=cid, unit_ids=ids, on=on)
+                return distribution.distribute(s, by=by, campaign_id=cid, unit_ids=ids, on=on)
             return job
 
         def show(buildings: list[tuple[str, str]]) -> None:
@@ -566,16 +527,16 @@ class SurveyScreen(DeskScreen):
         self.app.push_screen(_form(t("survey.exclude.title"), [
             _field("reason", t("survey.field.reason"), t("survey.unit.vacant"),
                       required=True)],
-            lambda v: lambda s: survey.exclude_units(s, by=by, campaign_id=cid,
-                                                     unit_ids=[unit_id], reason=v["reason"])),
+            lambda v: lambda s: distribution.exclude_units(s, by=by, campaign_id=cid,
+                                                           unit_ids=[unit_id], reason=v["reason"])),
             self._done("survey.done.excluded"))
 
     def action_exclude_vacant(self) -> None:
         if self.campaign is None:
             return
         cid, by = self.campaign.id, self.staff
-        self.call_service(lambda s: survey.exclude_vacant(s, by=by, campaign_id=cid,
-                                                          reason=t("survey.unit.vacant")),
+        self.call_service(lambda s: distribution.exclude_vacant(s, by=by, campaign_id=cid,
+                                                                reason=t("survey.unit.vacant")),
                           write=True,
                           done=lambda n: (self.notify(t("survey.done.excluded_n", n=n)),
                                           self.reload()))
@@ -585,8 +546,8 @@ class SurveyScreen(DeskScreen):
         if unit_id is None or self.campaign is None:
             return
         cid = self.campaign.id
-        self.call_service(lambda s: survey.include_unit(s, by=by, campaign_id=cid,
-                                                        unit_id=unit_id) or True,
+        self.call_service(lambda s: distribution.include_unit(s, by=by, campaign_id=cid,
+                                                              unit_id=unit_id) or True,
                           write=True, done=self._done("survey.done.included"))
 
     def action_cancel_distribution(self) -> None:
@@ -596,9 +557,9 @@ class SurveyScreen(DeskScreen):
         cid = self.campaign.id
         self.app.push_screen(_form(t("survey.cancel.title"), [
             _field("reason", t("survey.field.reason"), required=True)],
-            lambda v: lambda s: survey.cancel_distribution(s, by=by, campaign_id=cid,
-                                                           unit_id=unit_id,
-                                                           reason=v["reason"])),
+            lambda v: lambda s: distribution.cancel_distribution(s, by=by, campaign_id=cid,
+                                                                 unit_id=unit_id,
+                                                                 reason=v["reason"])),
             self._done("survey.done.cancelled"))
 
 
@@ -661,7 +622,7 @@ def _export(app: Any, report: Any, action: str | None) -> None:
         t("survey.cli.written", path=path.name), timeout=8))
 
 
-def _response_text(detail: survey.ResponseDetail) -> Text:
+def _response_text(detail: responses.ResponseDetail) -> Text:
     r = detail.response
     text = Text()
     text.append(f"{detail.unit_code}  {r.respondent_name}  ", style="bold")
@@ -679,8 +640,8 @@ def _response_text(detail: survey.ResponseDetail) -> Text:
     for item, score in detail.answers:
         if item.section != section:
             section = item.section
-            text.append("\n" + survey.section_title(item) + "：", style="bold")
-        text.append(f" {survey.item_title(item)} ")
+            text.append("\n" + forms.section_title(item) + "：", style="bold")
+        text.append(f" {forms.item_title(item)} ")
         text.append(f"[{score if score is not None else ' '}]",
                     style="bold green" if score and score >= 4 else
                     ("bold red" if score else "dim"))
@@ -699,7 +660,7 @@ def _response_text(detail: survey.ResponseDetail) -> Text:
     return text
 
 
-def _response_targets(detail: survey.ResponseDetail) -> list[RevealTarget]:
+def _response_targets(detail: responses.ResponseDetail) -> list[RevealTarget]:
     r = detail.response
     table = SurveyResponse.__tablename__
     return targets(
@@ -723,7 +684,7 @@ def _followup_targets(item: Any) -> list[RevealTarget]:
 
 @areas.record_opener("survey_response")
 def open_response(app: Any, response_id: int, after: Any = None) -> None:
-    def show(detail: survey.ResponseDetail) -> None:
+    def show(detail: responses.ResponseDetail) -> None:
         app.push_screen(ResponseView(t("survey.detail.title", unit=detail.unit_code,
                                        title=detail.campaign_title),
                                      _response_text(detail),
@@ -731,18 +692,18 @@ def open_response(app: Any, response_id: int, after: Any = None) -> None:
                                      _response_targets(detail)),
                         lambda action: _response_action(app, detail, action, after))
 
-    app.screen.call_service(lambda s: survey.response_detail(s, response_id), done=show)
+    app.screen.call_service(lambda s: responses.response_detail(s, response_id), done=show)
 
 
-def _response_action(app: Any, detail: survey.ResponseDetail, action: str | None,
+def _response_action(app: Any, detail: responses.ResponseDetail, action: str | None,
                      after: Any) -> None:
     by, rid = _staff(app), detail.response.id
     done = _saved_then(app, after)
     if action == "void":
         app.push_screen(_form(t("survey.void.title"), [
             _field("reason", t("survey.field.reason"), required=True)],
-            lambda v: lambda s: survey.void_response(s, by=by, response_id=rid,
-                                                     reason=v["reason"])), done)
+            lambda v: lambda s: responses.void_response(s, by=by, response_id=rid,
+                                                        reason=v["reason"])), done)
     elif action == "followup":
         r = detail.response
         questions = [(t(f"survey.question.short.{q.value}"), q.value)
@@ -752,7 +713,7 @@ def _response_action(app: Any, detail: survey.ResponseDetail, action: str | None
             or [(t(f"survey.question.short.{q.value}"), q.value) for q in OpinionQuestion]
 
         def submit(v: dict[str, str]):  # type: ignore[no-untyped-def]
-            return lambda s: survey.create_followup(
+            return lambda s: followups.create_followup(
                 s, by=by, response_id=rid, question=v["question"], department=v["department"],
                 scope=v["scope"], opinion=v["opinion"] or None)
 
@@ -761,7 +722,7 @@ def _response_action(app: Any, detail: survey.ResponseDetail, action: str | None
             _field("opinion", t("survey.col.opinion"),
                       placeholder=t("survey.followup.opinion_hint")),
             _field("department", t("survey.col.department"),
-                      options=[(d, d) for d in survey.DEPARTMENTS]),
+                      options=[(d, d) for d in constants.DEPARTMENTS]),
             _field("scope", t("survey.col.scope"),
                       options=[(t(f"survey.scope.{s.value}"), s.value) for s in FollowUpScope]),
         ], submit), done)
@@ -770,7 +731,7 @@ def _response_action(app: Any, detail: survey.ResponseDetail, action: str | None
 @areas.record_opener("survey_followup")
 def open_followup(app: Any, followup_id: int, after: Any = None) -> None:
     def load(session):  # type: ignore[no-untyped-def]
-        item = survey.get_followup(session, followup_id)
+        item = followups.get_followup(session, followup_id)
         from deskapp.services.units import get_unit
 
         return item, get_unit(session, item.unit_id).code
@@ -810,29 +771,29 @@ def _followup_action(app: Any, item: Any, action: str | None, after: Any) -> Non
     if action == "answer":
         app.push_screen(_form(t("survey.followup.answer_title"), [
             _field("answer", t("survey.followup.answer"), required=True)],
-            lambda v: lambda s: survey.record_answer(s, by=by, followup_id=fid,
-                                                     answer=v["answer"]),
+            lambda v: lambda s: followups.record_answer(s, by=by, followup_id=fid,
+                                                        answer=v["answer"]),
             hint=t("survey.followup.answer_hint")), done)
     elif action == "reply":
         app.push_screen(_form(t("survey.followup.reply_title"), [
             _field("reply", t("survey.followup.reply"), required=True),
             _field("channel", t("survey.field.channel"),
-                      options=[(t(f"survey.channel.{c}"), c) for c in survey.REPLY_CHANNELS]),
-        ], lambda v: lambda s: survey.record_reply(s, by=by, followup_id=fid, reply=v["reply"],
-                                                   channel=v["channel"]),
+                      options=[(t(f"survey.channel.{c}"), c) for c in constants.REPLY_CHANNELS]),
+        ], lambda v: lambda s: followups.record_reply(s, by=by, followup_id=fid, reply=v["reply"],
+                                                      channel=v["channel"]),
             hint=t("survey.followup.reply_hint")), done)
     elif action == "scope":
         app.push_screen(_form(t("survey.followup.scope_title"), [
             _field("scope", t("survey.col.scope"), item.scope.value,
                       options=[(t(f"survey.scope.{s.value}"), s.value) for s in FollowUpScope]),
             _field("department", t("survey.col.department"), item.department),
-        ], lambda v: lambda s: survey.set_scope(s, by=by, followup_id=fid, scope=v["scope"],
-                                                department=v["department"])), done)
+        ], lambda v: lambda s: followups.set_scope(s, by=by, followup_id=fid, scope=v["scope"],
+                                                   department=v["department"])), done)
     elif action == "withdraw":
         app.push_screen(_form(t("survey.followup.withdraw_title"), [
             _field("reason", t("survey.field.reason"), required=True)],
-            lambda v: lambda s: survey.withdraw_followup(s, by=by, followup_id=fid,
-                                                         reason=v["reason"])), done)
+            lambda v: lambda s: followups.withdraw_followup(s, by=by, followup_id=fid,
+                                                            reason=v["reason"])), done)
 
 
 @areas.record_opener("survey_campaign")

@@ -19,7 +19,7 @@ from textual.widgets import Footer, Header, Input, Label, Static
 from deskapp import clock
 from deskapp.errors import Conflict, DeskError, ValidationError
 from deskapp.i18n import t
-from deskapp.services.survey import survey
+from deskapp.services.survey import campaigns, distribution, forms, rates, responses
 from deskapp.tui.base import DeskScreen
 from deskapp.tui.widgets.confirm import ConfirmDialog
 from deskapp.tui.widgets.form import (
@@ -78,7 +78,7 @@ class SurveyEntryScreen(FormBehaviour, DeskScreen):
     def __init__(self, campaign_id: int) -> None:
         super().__init__()
         self.campaign_id = campaign_id
-        self.state: survey.UnitSurveyState | None = None
+        self.state: distribution.UnitSurveyState | None = None
         self.saved = 0
 
     def compose(self) -> ComposeResult:
@@ -91,7 +91,6 @@ class SurveyEntryScreen(FormBehaviour, DeskScreen):
         yield Footer()
 
     def on_mount(self) -> None:
-        super().on_mount()
         self.call_service(self._load, done=self._loaded)
         self.query_one("#se-formno", Input).focus()
 
@@ -99,11 +98,11 @@ class SurveyEntryScreen(FormBehaviour, DeskScreen):
         return self.query_one(f"#{PREFIX}-{name}")
 
     def _load(self, session):  # type: ignore[no-untyped-def]
-        campaign = survey.get_campaign(session, self.campaign_id)
-        items = survey.form_items(session, campaign.form_id)
-        grid = [GridItem(i.id, i.section_no, survey.section_title(i), survey.item_title(i))  # type: ignore[arg-type]
+        campaign = campaigns.get_campaign(session, self.campaign_id)
+        items = forms.form_items(session, campaign.form_id)
+        grid = [GridItem(i.id, i.section_no, forms.section_title(i), forms.item_title(i))  # type: ignore[arg-type]
                 for i in items]
-        return campaign, grid, survey.progress(session, self.campaign_id)
+        return campaign, grid, rates.progress(session, self.campaign_id)
 
     def _loaded(self, result) -> None:  # type: ignore[no-untyped-def]
         campaign, grid, figures = result
@@ -112,7 +111,7 @@ class SurveyEntryScreen(FormBehaviour, DeskScreen):
         self._show_progress(figures)
         self.call_after_refresh(self._remember_opened)  # the loaded grid is not a change
 
-    def _show_progress(self, p: survey.Progress) -> None:
+    def _show_progress(self, p: rates.Progress) -> None:
         text = Text()
         text.append_text(progress_line(t("survey.progress.distribution"), p.distributed,
                                        p.valid_units, p.target))
@@ -132,11 +131,11 @@ class SurveyEntryScreen(FormBehaviour, DeskScreen):
             self.query_one("#se-unit_state", Static).update("")
             return
         unit_id = event.picked.hit.unit_id
-        self.call_service(lambda s: survey.unit_state(s, campaign_id=self.campaign_id,
-                                                      unit_id=unit_id),
+        self.call_service(lambda s: distribution.unit_state(s, campaign_id=self.campaign_id,
+                                                            unit_id=unit_id),
                           done=self._unit_loaded)
 
-    def _unit_loaded(self, state: survey.UnitSurveyState) -> None:
+    def _unit_loaded(self, state: distribution.UnitSurveyState) -> None:
         self.state = state
         line = Text()
         if state.excluded_reason is not None:
@@ -183,7 +182,7 @@ class SurveyEntryScreen(FormBehaviour, DeskScreen):
         if not text.strip():
             unit.focus()
             return
-        if not survey.is_form_number(text):  # a room, a name, pinyin: the unit picker
+        if not distribution.is_form_number(text):  # a room, a name, pinyin: the unit picker
             self.query_one("#se-formno", Input).value = ""
             unit.focus()
             unit.action_pick(text.strip())
@@ -191,7 +190,7 @@ class SurveyEntryScreen(FormBehaviour, DeskScreen):
         campaign_id = self.campaign_id
 
         def find(session):  # type: ignore[no-untyped-def]
-            unit_id = survey.unit_of_form_number(session, campaign_id=campaign_id, text=text)
+            unit_id = distribution.unit_of_form_number(session, campaign_id=campaign_id, text=text)
             return load_picked(session, unit_id)
 
         self.call_service(find, done=lambda picked: self.query_one(
@@ -218,12 +217,12 @@ class SurveyEntryScreen(FormBehaviour, DeskScreen):
         by, campaign_id, unit_id, ratings = self.staff, self.campaign_id, unit.unit_id, grid.ratings
 
         def save(session):  # type: ignore[no-untyped-def]
-            response = survey.record_response(
+            response = responses.record_response(
                 session, by=by, campaign_id=campaign_id, unit_id=unit_id, ratings=ratings,
                 name=values["name"], phone=values["phone"], filled_on=filled_on,
                 improve=values["improve"], add_services=values["add_services"],
                 other=values["other"], replace=replace)
-            return response.id, survey.progress(session, campaign_id)
+            return response.id, rates.progress(session, campaign_id)
 
         self.call_service(save, write=True, done=self._saved, failed=self._failed,
                           request_id=self.request_id)

@@ -50,7 +50,6 @@ class TextModal(RevealMixin, DeskModal[str | None]):
             yield Footer()
 
     def on_mount(self) -> None:
-        super().on_mount()
         self.query_one("#tm-scroll").focus()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
