@@ -62,7 +62,7 @@ class SurveyEntryScreen(FormBehaviour, DeskScreen):
     AREA = "survey"
     DEFAULT_CSS = """
     SurveyEntryScreen #se-progress { height: auto; padding: 0 1; }
-    SurveyEntryScreen Field > .field-label { width: 14; padding: 0 1 0 0; }
+    SurveyEntryScreen Field > .field-label { width: 16; padding: 0 1 0 0; }
     SurveyEntryScreen Field > .field-error { max-width: 50; padding: 0 0 0 1; }
     SurveyEntryScreen Field { margin-bottom: 1; }
     SurveyEntryScreen #field-unit_state { margin-bottom: 0; }
@@ -259,6 +259,7 @@ class SurveyEntryScreen(FormBehaviour, DeskScreen):
         self.query_one("#se-unit_state", Static).update("")
         self.query_one("#se-formno", Input).value = ""
         self.query_one("#se-formno", Input).focus()
+        self.query_one(VerticalScroll).scroll_home(animate=False)  # the title and rates too
         self.call_after_refresh(self._remember_opened)  # a fresh form: nothing typed
 
     def discard_form(self) -> None:
