@@ -80,8 +80,11 @@ async def _focus_through(pilot, where: str) -> list[str]:
             if id(focused) in seen:
                 break
             seen.add(id(focused))
-            await pilot.pause()  # a sideways-scrolling row has scrolled to it by now
+            await pilot.pause()
             why = _outside(app, focused)
+            if why:  # a sideways-scrolling row may still be scrolling to it: look again
+                await pilot.pause(0.3)
+                why = _outside(app, focused)
             if why:
                 problems.append(f"{where}: {focused!r} {why}")
         screen.focus_next()
