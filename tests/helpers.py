@@ -23,6 +23,21 @@ async def settle(pilot: Pilot) -> None:
         await pilot.pause(0.05)
 
 
+async def keys_delivered(pilot: Pilot, seconds: float = 10.0) -> None:
+    """Wait until every key posted by :func:`burst` is handed on — none left in the app's
+    queue, none the app still holds for a busy screen — and the screen has settled. On a
+    loaded machine that takes longer than :func:`settle` alone waits."""
+    from textual import events
+
+    app = pilot.app
+    for _ in range(int(seconds / 0.02)):
+        queued = any(isinstance(m, events.Key) for m in app._message_queue.values)
+        if not queued and not getattr(app, "_held_keys", None):
+            break
+        await pilot.pause(0.02)
+    await settle(pilot)
+
+
 def screen_text(app: App) -> str:
     """What the current screen shows, as plain text lines."""
     # Textual 8.2.8 has no public API for the screen as text (only an SVG export).

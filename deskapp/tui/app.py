@@ -44,6 +44,9 @@ class DeskApp(GuardedDispatch, App[None]):
     CSS_PATH = "styles/app.tcss"
     TITLE = "deskapp"
     ENABLE_COMMAND_PALETTE = True
+    # A screen narrower than 120 columns is "-narrow": its footer leaves out the palette
+    # hint (styles/app.tcss), which overlapped the keys at 80×24; F1 names Ctrl+P.
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "-wide")]
     BINDINGS = [
         Binding("f1", "help", t("key.help"), id="key.help", priority=True),
         *_area_bindings(),
@@ -414,7 +417,11 @@ class DeskApp(GuardedDispatch, App[None]):
             return True
         for node in screen.walk_children(with_self=True):
             if node.is_running and (node._message_queue.values
-                                    or node._pending_message is not None):
+                                    or node._pending_message is not None
+                                    or node._next_callbacks):
+                # _next_callbacks: a widget runs those after the message it has already
+                # taken off its queue (a dialog's result callback, ``call_next``): between
+                # the two it looks idle, and a key let through then went to the old focus
                 return True
         return False
 

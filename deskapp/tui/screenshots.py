@@ -2,7 +2,8 @@
 
     deskapp screenshots            (or: python -m deskapp.tui.screenshots)
 
-Every area's main screen is also written at 80×24 (``NN-area-80x24.svg``).
+Every area's main screen is also written at 80×24, into ``screenshots/80x24/``
+(``80x24/NN-area.svg``).
 
 Beside the main screen, each area's scenarios in ``deskapp.tui.shots`` (one module per
 area, listed in ``shots.BY_AREA``) are captured: a coroutine takes the Pilot and brings the
@@ -26,7 +27,8 @@ from deskapp.tui import areas, shots
 from deskapp.tui.shots import Scenario
 
 SIZE = (160, 45)
-NARROW = (80, 24)  # an SSH session: every main screen is also shot at this size
+NARROW = (80, 24)  # an SSH session: every main screen is also shot at this size …
+NARROW_DIR = "80x24"  # … into this folder under the output folder
 _settle = shots.settle
 
 
@@ -74,9 +76,13 @@ async def write_all(out: Path, *, db_url: str | None = None) -> list[Path]:
         for suffix, extra in scenarios:
             name = f"{n:02d}-{area.key}" + (f"-{suffix}" if suffix else "")
             written.append(await _capture(db, out, name, login, _area_scenario(area.key, extra)))
+    narrow = out / NARROW_DIR
+    narrow.mkdir(parents=True, exist_ok=True)
+    for stale in out.glob("*-80x24.svg"):  # the flat names of before: now in 80x24/
+        stale.unlink()
     for n, area in enumerate(areas.AREAS, start=1):
-        name = f"{n:02d}-{area.key}-80x24"
-        written.append(await _capture(db, out, name, "zhuguan", _area_scenario(area.key),
+        name = f"{n:02d}-{area.key}"
+        written.append(await _capture(db, narrow, name, "zhuguan", _area_scenario(area.key),
                                       NARROW))
     db.dispose()
     return written

@@ -78,3 +78,40 @@ async def test_area_key_pressed_while_the_desk_opens_waits_for_it(
         await settle(pilot)
         assert app.is_running and app.return_code is None
         assert app.current_area == "registers"
+
+
+async def test_a_key_waits_for_what_a_widget_runs_after_its_message(db, make_app, receptionist):
+    """Issue 16.4 (the visitor register's burst test failed once): a dialog's result
+    callback runs with ``call_next`` on the widget that opened it, *after* the message that
+    widget has already taken off its queue. In between, the widget's queue is empty and it
+    looked idle, so a key typed on could be handed to the old focus (Enter on the unit
+    field opened the picker again instead of going on). Here the widget is caught in that
+    gap: a callback waiting, nothing queued."""
+    from textual import events
+    from textual.app import ComposeResult
+
+    from deskapp.tui.base import DeskModal
+
+    class TwoBoxes(DeskModal[None]):
+        def compose(self) -> ComposeResult:
+            yield Input(id="first")
+            yield Input(id="second")
+
+    app = make_app(login="desk1")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        dialog = TwoBoxes()
+        app.push_screen(dialog)
+        await settle(pilot)
+        first, second = dialog.query_one("#first", Input), dialog.query_one("#second", Input)
+        first.focus()
+        await settle(pilot)
+        assert not app._screen_busy()
+        # the state between a widget's message and its call_next callbacks
+        first._next_callbacks.append(events.Callback(callback=second.focus))
+        assert app._screen_busy()
+        burst(app, "x")
+        first.check_idle()  # the widget goes on: its callback runs, the focus moves
+        await _wait_for(pilot, lambda: not app._held_keys and bool(first.value + second.value))
+        await settle(pilot)
+        assert (first.value, second.value) == ("", "x")

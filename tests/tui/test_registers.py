@@ -32,7 +32,7 @@ from deskapp.tui.screens.registers import NewRecordForm
 from deskapp.tui.widgets.record_list import RecordList
 from deskapp.tui.widgets.registers_form import ActionModal, DetailModal
 from deskapp.tui.widgets.unit_picker import UnitPicker
-from tests.helpers import burst, screen_text, settle
+from tests.helpers import burst, keys_delivered, screen_text, settle
 
 SIZE = (160, 45)
 
@@ -322,7 +322,7 @@ async def test_visitor_form_typed_in_one_burst(db, make_app, site):
     async with app.run_test(size=SIZE) as pilot:
         await open_registers(pilot, app)
         burst(app, "n", "张三", "enter", "13900001111", "enter", "11010519491231002X")
-        await settle(pilot)
+        await keys_delivered(pilot)
         assert app.screen.query_one("#visitors-name", Input).value == "张三"
         assert app.screen.query_one("#visitors-phone", Input).value == "13900001111"
         assert app.screen.query_one("#visitors-id_number", Input).value == "11010519491231002X"
@@ -330,9 +330,7 @@ async def test_visitor_form_typed_in_one_burst(db, make_app, site):
         # on through the unit picker: typing on the unit field opens it, Enter picks, the
         # cursor goes on to the host (filled from the unit) and then the purpose
         burst(app, "enter", "1201", "enter", "enter", "送文件")
-        await settle(pilot)
-        await pilot.pause(0.5)
-        await settle(pilot)
+        await keys_delivered(pilot)
         assert app.screen.query_one("#visitors-unit").value == "3-1-1201"
         assert app.screen.query_one("#visitors-host", Input).value == "张三"
         assert app.screen.query_one("#visitors-purpose", Input).value == "送文件"

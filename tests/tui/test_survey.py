@@ -305,3 +305,87 @@ async def test_the_printed_form_number_opens_its_unit(  # noqa: F811
         assert entry.query_one("#se-unit").unit_id == site["1-1-301"]
         assert "1-1-301" in screen_text(app)
         assert isinstance(app.focused, RatingGrid)
+
+
+async def test_the_entry_behaves_as_every_form(db, make_app, receptionist, supervisor,  # noqa: F811
+                                               campaign, site):  # noqa: F811
+    """Esc on an untouched entry closes it; on a typed one it asks first; a corrected date
+    loses its error and what is typed after a failed save replaces the bad text; another
+    person logging in mid-form starts it again empty."""
+    from textual.widgets import Input as Box
+
+    from deskapp.tui.widgets.confirm import ConfirmDialog
+    from tests.conftest import PASSWORD
+
+    app = make_app(login="desk1")
+    async with app.run_test(size=SIZE) as pilot:
+        await _open_entry(pilot, app)
+        await pilot.press("escape")  # nothing typed: closes at once
+        await settle(pilot)
+        assert isinstance(app.screen, SurveyScreen)
+        await pilot.press("e")
+        await settle(pilot)
+        entry = app.screen
+        await _pick_unit(pilot, "1-1-302")
+        await pilot.press(*"45")
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmDialog) and "放弃已填写的内容？" in screen_text(app)
+        await pilot.press("escape")  # no: the form stays as typed
+        await settle(pilot)
+        assert app.screen is entry and entry.query_one(RatingGrid).values[:2] == [4, 5]
+        await pilot.press("enter")  # Enter on the grid: on to the open questions
+        assert app.focused.id == "se-improve"
+        date_box = entry.query_one("#se-filled_on", Box)
+        date_box.value = "2026-13-01"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert "日期格式应为 YYYY-MM-DD" in screen_text(app)
+        assert app.focused is date_box
+        await pilot.press(*"2026-06-2")  # replaces the bad date, not appended to it
+        assert date_box.value == "2026-06-2"
+        assert "日期格式应为" not in screen_text(app)  # corrected: the error went
+        # another person unlocks the desk mid-form: nothing typed for desk1 is saved by boss
+        await pilot.press("ctrl+l")
+        await settle(pilot)
+        app.screen.query_one("#login-login", Box).value = "boss"
+        app.screen.query_one("#login-password", Box).value = PASSWORD
+        app.screen.query_one("#login-password", Box).focus()
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen is entry
+        assert entry.query_one(RatingGrid).values[:2] == [None, None]
+        assert entry.query_one("#se-name", Box).value == "" and not entry.dirty
+        assert app.focused.id == "se-formno"
+
+
+async def test_response_and_followup_keys_follow_the_service(  # noqa: F811
+        db, make_app, receptionist, supervisor, campaign, site):  # noqa: F811
+    """The keys of an opened response come from services/survey/actions.py: the desk may
+    follow it up but not void it; a voided form offers neither."""
+    from deskapp.tui.screens.survey import open_response
+
+    with db.write() as session:
+        kept = responses.record_response(session, by=receptionist, campaign_id=campaign.id,
+                                      unit_id=site["1-1-301"], ratings=[4] * N_ITEMS,
+                                      name="甲", phone="13900000001", improve="车库灯太暗")
+        voided = responses.record_response(session, by=receptionist, campaign_id=campaign.id,
+                                        unit_id=site["1-1-302"], ratings=[3] * N_ITEMS,
+                                        name="乙", phone="13900000002")
+        responses.void_response(session, by=supervisor, response_id=voided.id, reason="重复录入")
+        kept_id, voided_id = kept.id, voided.id
+    app = make_app(login="desk1")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        open_response(app, kept_id)
+        await settle(pilot)
+        assert footer_actions(app) >= {"pick('followup')"}
+        assert "pick('void')" not in footer_actions(app)
+        await pilot.press("v")  # not offered: nothing happens
+        await settle(pilot)
+        assert "车库灯太暗" in screen_text(app)
+        await pilot.press("escape")
+        await settle(pilot)
+        open_response(app, voided_id)
+        await settle(pilot)
+        assert not {"pick('followup')", "pick('void')"} & footer_actions(app)

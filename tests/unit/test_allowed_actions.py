@@ -14,7 +14,14 @@ from deskapp.db.models.reception import (
     WorkOrderStatus,
 )
 from deskapp.db.models.renovation import RenovationFiling, RenovationStatus
-from deskapp.db.models.survey import CampaignStatus, SurveyCampaign
+from deskapp.db.models.survey import (
+    CampaignStatus,
+    FollowUpStatus,
+    ResponseStatus,
+    SurveyCampaign,
+    SurveyFollowUp,
+    SurveyResponse,
+)
 from deskapp.errors import PermissionDenied
 from deskapp.services.cashier import actions as ca
 from deskapp.services.reception import actions as ra
@@ -193,6 +200,46 @@ def test_campaign_refusals_say_why():
     assert "客服主管" in str(sa.why_not(closed, "reopen_campaign", DESK))
     assert sa.allowed_actions(None, BOSS) == {"new_campaign"}
     assert sa.allowed_actions(None, DESK) == frozenset()
+
+
+@pytest.mark.parametrize(("status", "boss", "desk"), [
+    (ResponseStatus.VALID, {"followup", "void"}, {"followup"}),
+    (ResponseStatus.REPLACED, set(), set()),
+    (ResponseStatus.VOIDED, set(), set()),
+])
+def test_response_keys_follow_its_state_and_the_role(status, boss, desk):
+    response = SurveyResponse(status=status)
+    assert sa.response_actions(response, BOSS) == boss
+    assert sa.response_actions(response, DESK) == desk
+    assert sa.response_actions(response, SPECIALIST) == desk
+    assert sa.response_actions(response, GONE) == frozenset()
+
+
+FS = FollowUpStatus
+
+
+@pytest.mark.parametrize(("status", "manager", "desk"), [
+    (FS.OPEN, {"answer", "scope", "withdraw"}, set()),
+    (FS.ANSWERED, {"reply", "withdraw"}, {"reply"}),
+    (FS.REPLIED, set(), set()),
+    (FS.WITHDRAWN, set(), set()),
+])
+def test_followup_keys_follow_its_state_and_the_role(status, manager, desk):
+    item = SurveyFollowUp(status=status)
+    assert sa.followup_actions(item, BOSS) == manager
+    assert sa.followup_actions(item, SPECIALIST) == manager
+    assert sa.followup_actions(item, DESK) == desk
+    assert sa.followup_actions(item, GONE) == frozenset()
+
+
+def test_response_and_followup_refusals_say_why():
+    voided = SurveyResponse(status=ResponseStatus.VOIDED)
+    assert isinstance(sa.why_not_response(voided, "void", DESK), PermissionDenied)
+    assert "作废" in str(sa.why_not_response(voided, "void", BOSS))
+    opened = SurveyFollowUp(status=FS.OPEN)
+    assert "先登记正式意见" in str(sa.why_not_followup(opened, "reply", DESK))
+    assert isinstance(sa.why_not_followup(opened, "answer", DESK), PermissionDenied)
+    assert sa.why_not_followup(opened, "unknown", DESK) is None
 
 
 # --------------------------------------------------------------------------------------

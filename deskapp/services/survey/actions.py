@@ -5,12 +5,21 @@ once closed, distribution only while collecting) and the staff's role.
 ``allowed_actions(campaign, staff)`` answers with the survey screen's action names;
 ``why_not(campaign, action, staff)`` is the error the service function would raise —
 the role first, then the campaign's state — for a refused key to say why.
+``response_actions`` / ``followup_actions`` do the same for the keys of an opened
+response (follow up, void) and follow-up (answer, scope, reply, withdraw).
 """
 
 from __future__ import annotations
 
 from deskapp.db.models import Role, Staff
-from deskapp.db.models.survey import CampaignStatus, SurveyCampaign
+from deskapp.db.models.survey import (
+    CampaignStatus,
+    FollowUpStatus,
+    ResponseStatus,
+    SurveyCampaign,
+    SurveyFollowUp,
+    SurveyResponse,
+)
 from deskapp.errors import DeskError, InvalidTransition
 from deskapp.services.staff import require_role
 
@@ -55,3 +64,60 @@ def allowed_actions(campaign: SurveyCampaign | None, staff: Staff | None) -> fro
     """What ``staff`` may do to ``campaign`` now (those needing a campaign: only with one)."""
     return frozenset(a for a in ACTIONS if why_not(campaign, a, staff) is None
                      and (campaign is not None or a == "new_campaign"))
+
+
+#: response key → (roles, the response states it needs, the error key in another state);
+#: as in ``survey.create_followup`` / ``survey.void_response``
+_RESPONSE_RULES: dict[str, tuple[tuple[Role, ...], tuple[ResponseStatus, ...], str]] = {
+    "followup": (_DESK, (ResponseStatus.VALID,), "survey.response.not_valid"),
+    "void": ((Role.SUPERVISOR,), (ResponseStatus.VALID,), "survey.response.not_valid"),
+}
+
+_OPEN, _ANSWERED = FollowUpStatus.OPEN, FollowUpStatus.ANSWERED
+#: follow-up key → (roles, the states it needs, the error key in another state); as in
+#: ``survey.record_answer`` / ``set_scope`` / ``record_reply`` / ``withdraw_followup``
+_FOLLOWUP_RULES: dict[str, tuple[tuple[Role, ...], tuple[FollowUpStatus, ...], str]] = {
+    "answer": ((Role.SPECIALIST,), (_OPEN,), "survey.followup.not_open"),
+    "scope": ((Role.SPECIALIST,), (_OPEN,), "survey.followup.not_open"),
+    "reply": (_DESK, (_ANSWERED,), "survey.followup.not_answered"),
+    "withdraw": ((Role.SPECIALIST,), (_OPEN, _ANSWERED), "survey.followup.closed"),
+}
+
+
+def _refusal(rule: tuple[tuple[Role, ...], tuple[object, ...], str], status: object,
+             staff: Staff | None) -> DeskError | None:
+    roles, states, key = rule
+    try:
+        require_role(staff, *roles)
+    except DeskError as err:
+        return err
+    if status not in states:
+        if key == "survey.followup.not_answered" and status == _OPEN:
+            key = "survey.followup.answer_first"
+        return InvalidTransition(key)
+    return None
+
+
+def why_not_response(response: SurveyResponse, action: str,
+                     staff: Staff | None) -> DeskError | None:
+    """The error ``action`` (``followup``, ``void``) meets on ``response`` now, or ``None``."""
+    rule = _RESPONSE_RULES.get(action)
+    return None if rule is None else _refusal(rule, response.status, staff)
+
+
+def response_actions(response: SurveyResponse, staff: Staff | None) -> frozenset[str]:
+    """The keys of an opened response ``staff`` may use now."""
+    return frozenset(a for a in _RESPONSE_RULES if why_not_response(response, a, staff) is None)
+
+
+def why_not_followup(item: SurveyFollowUp, action: str,
+                     staff: Staff | None) -> DeskError | None:
+    """The error ``action`` (``answer``, ``scope``, ``reply``, ``withdraw``) meets on the
+    follow-up ``item`` now, or ``None``."""
+    rule = _FOLLOWUP_RULES.get(action)
+    return None if rule is None else _refusal(rule, item.status, staff)
+
+
+def followup_actions(item: SurveyFollowUp, staff: Staff | None) -> frozenset[str]:
+    """The keys of an opened follow-up ``staff`` may use now."""
+    return frozenset(a for a in _FOLLOWUP_RULES if why_not_followup(item, a, staff) is None)

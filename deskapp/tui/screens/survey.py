@@ -16,11 +16,9 @@ from textual.containers import Container, Vertical, VerticalScroll
 from textual.widgets import ContentSwitcher, Footer, Header, Static, Tab, Tabs
 
 from deskapp import clock
-from deskapp.db.models import Role
 from deskapp.db.models.survey import (
     CampaignStatus,
     FollowUpScope,
-    FollowUpStatus,
     OpinionQuestion,
     ResponseStatus,
     SurveyFollowUp,
@@ -44,7 +42,7 @@ from deskapp.services.survey import lists as survey_lists
 from deskapp.tui import areas
 from deskapp.tui.base import DeskScreen, next_step_hint
 from deskapp.tui.screens.survey_entry import SurveyEntryScreen
-from deskapp.tui.screens.survey_forms import TextModal
+from deskapp.tui.screens.survey_forms import FollowUpView, ReportView, ResponseView
 from deskapp.tui.widgets.form import FieldSpec, SpecForm
 from deskapp.tui.widgets.printing import print_document
 from deskapp.tui.widgets.record_list import RecordList, RecordTable
@@ -590,10 +588,8 @@ def show_report(app: Any, campaign_id: int) -> None:
         return build_report(session, campaign_id)
 
     def show(report) -> None:  # type: ignore[no-untyped-def]
-        app.push_screen(TextModal(t("survey.report.title", title=report.campaign.title),
-                                  Text(render_text(report)),
-                                  [("p", "pdf", "survey.key.save_pdf"),
-                                   ("x", "xlsx", "survey.key.save_xlsx")]),
+        app.push_screen(ReportView(t("survey.report.title", title=report.campaign.title),
+                                   Text(render_text(report)), ("pdf", "xlsx")),
                         lambda action: _export(app, report, action))
 
     app.screen.call_service(load, done=show)
@@ -689,13 +685,11 @@ def _followup_targets(item: Any) -> list[RevealTarget]:
 @areas.record_opener("survey_response")
 def open_response(app: Any, response_id: int, after: Any = None) -> None:
     def show(detail: responses.ResponseDetail) -> None:
-        actions = [("f", "followup", "survey.key.followup")]
-        if app.staff is not None and app.staff.role == Role.SUPERVISOR:
-            actions.append(("v", "void", "survey.key.void"))
-        app.push_screen(TextModal(t("survey.detail.title", unit=detail.unit_code,
-                                    title=detail.campaign_title),
-                                  _response_text(detail), actions,
-                                  _response_targets(detail)),
+        app.push_screen(ResponseView(t("survey.detail.title", unit=detail.unit_code,
+                                       title=detail.campaign_title),
+                                     _response_text(detail),
+                                     survey_actions.response_actions(detail.response, app.staff),
+                                     _response_targets(detail)),
                         lambda action: _response_action(app, detail, action, after))
 
     app.screen.call_service(lambda s: responses.response_detail(s, response_id), done=show)
@@ -763,18 +757,9 @@ def open_followup(app: Any, followup_id: int, after: Any = None) -> None:
             text.append("\n" + t("survey.followup.withdrawn",
                                   reason=mask_text(item.withdraw_reason)),
                         style="red")
-        actions: list[tuple[str, str, str]] = []
-        role = app.staff.role if app.staff is not None else None
-        manager = role in (Role.SPECIALIST, Role.SUPERVISOR)
-        if item.status == FollowUpStatus.OPEN and manager:
-            actions += [("a", "answer", "survey.key.answer"),
-                        ("s", "scope", "survey.key.scope")]
-        if item.status == FollowUpStatus.ANSWERED:
-            actions.append(("p", "reply", "survey.key.reply"))
-        if item.status in (FollowUpStatus.OPEN, FollowUpStatus.ANSWERED) and manager:
-            actions.append(("w", "withdraw", "survey.key.withdraw"))
-        app.push_screen(TextModal(t("survey.followup.title", id=item.id), text, actions,
-                                  _followup_targets(item)),
+        app.push_screen(FollowUpView(t("survey.followup.title", id=item.id), text,
+                                     survey_actions.followup_actions(item, app.staff),
+                                     _followup_targets(item)),
                         lambda action: _followup_action(app, item, action, after))
 
     app.screen.call_service(load, done=show)

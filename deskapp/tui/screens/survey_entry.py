@@ -12,7 +12,8 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical, VerticalScroll
+from textual.containers import VerticalScroll
+from textual.widget import Widget
 from textual.widgets import Footer, Header, Input, Label, Static
 
 from deskapp import clock
@@ -21,28 +22,57 @@ from deskapp.i18n import t
 from deskapp.services.survey import campaigns, distribution, forms, rates, responses
 from deskapp.tui.base import DeskScreen
 from deskapp.tui.widgets.confirm import ConfirmDialog
-from deskapp.tui.widgets.form import REVEAL_PHONE, Field, FormMixin, PhoneInput, input_value
+from deskapp.tui.widgets.form import (
+    FORM_BINDINGS,
+    FieldSpec,
+    FormBehaviour,
+    PhoneInput,
+    spec_fields,
+    spec_value,
+)
 from deskapp.tui.widgets.survey_grid import GridItem, RatingGrid, progress_line
 from deskapp.tui.widgets.unit_picker import UnitField, load_picked
 
 TEXT_FIELDS = ("improve", "add_services", "other", "name", "phone", "filled_on")
+PREFIX = "se"
 
 
-class SurveyEntryScreen(FormMixin, DeskScreen):
+def entry_specs() -> list[FieldSpec]:
+    """The fields of one returned questionnaire, in the order they are typed."""
+    return [
+        FieldSpec("formno", "survey.field.form_no", placeholder="survey.field.form_no_hint"),
+        FieldSpec("unit", "survey.field.unit", "unit", required=True),
+        FieldSpec("unit_state", "", "info"),
+        FieldSpec("ratings", "survey.field.ratings", "ratings", required=True),
+        FieldSpec("improve", "survey.question.short.improve",
+                  placeholder="survey.question.improve"),
+        FieldSpec("add_services", "survey.question.short.add", placeholder="survey.question.add"),
+        FieldSpec("other", "survey.question.short.other", placeholder="survey.question.other"),
+        FieldSpec("name", "survey.field.name", required=True),
+        FieldSpec("phone", "survey.field.phone", required=True),
+        FieldSpec("filled_on", "survey.field.filled_on", "date", clock.today().isoformat(),
+                  required=True),
+    ]
+
+
+class SurveyEntryScreen(FormBehaviour, DeskScreen):
+    """The fast entry, built from :func:`entry_specs` and behaving as every form does
+    (:class:`FormBehaviour`): after a save it is cleared for the next questionnaire."""
+
     AREA = "survey"
     DEFAULT_CSS = """
     SurveyEntryScreen #se-progress { height: auto; padding: 0 1; }
-    SurveyEntryScreen #se-unit-state { height: 1; padding: 0 1 0 15; }
-    SurveyEntryScreen Field > .field-error { max-width: 50; }
-    SurveyEntryScreen #se-texts Field { margin-bottom: 1; }
-    SurveyEntryScreen #se-texts Field > .field-label { padding: 0 1 0 0; }
-    SurveyEntryScreen #se-texts Field > .field-error { padding: 0 0 0 1; }
+    SurveyEntryScreen Field > .field-label { width: 16; padding: 0 1 0 0; }
+    SurveyEntryScreen Field > .field-error { max-width: 50; padding: 0 0 0 1; }
+    SurveyEntryScreen Field { margin-bottom: 1; }
+    SurveyEntryScreen #field-unit_state { margin-bottom: 0; }
+    SurveyEntryScreen #field-unit, SurveyEntryScreen #field-formno { margin-bottom: 0; }
+    SurveyEntryScreen UnitField { height: 1; border: none; padding: 0 1; background: $boost; }
+    SurveyEntryScreen UnitField:focus { background: $accent 30%; border: none; }
     """
     BINDINGS = [
-        Binding("ctrl+s", "save", t("key.save"), id="key.save"),
+        *FORM_BINDINGS,
         Binding("ctrl+n", "clear_form", t("survey.key.clear_form"), id="survey.key.clear_form"),
-        Binding("escape", "close", t("key.close"), id="key.close"),
-        REVEAL_PHONE,
     ]
 
     def __init__(self, campaign_id: int) -> None:
@@ -53,40 +83,19 @@ class SurveyEntryScreen(FormMixin, DeskScreen):
 
     def compose(self) -> ComposeResult:
         yield Header(show_clock=True)
-        with VerticalScroll():
+        with VerticalScroll(can_focus=False):
             yield Label("", id="se-title", classes="title")
             yield Static("", id="se-progress")
-            yield Field(t("survey.field.form_no"),
-                        Input(id="se-formno", compact=True,
-                              placeholder=t("survey.field.form_no_hint")), name="formno")
-            yield Field(t("survey.field.unit"), UnitField(id="se-unit", allow_none=False),
-                        name="unit", required=True)
-            yield Static("", id="se-unit-state")
-            yield Field(t("survey.field.ratings"), RatingGrid(id="se-grid"), name="ratings",
-                        required=True)
-            with Vertical(id="se-texts"):
-                yield Field(t("survey.question.short.improve"), Input(id="se-improve", compact=True,
-                                  placeholder=t("survey.question.improve")),
-                            name="improve")
-                yield Field(t("survey.question.short.add"), Input(id="se-add_services", compact=True,
-                                  placeholder=t("survey.question.add")),
-                            name="add_services")
-                yield Field(t("survey.question.short.other"), Input(id="se-other", compact=True,
-                                  placeholder=t("survey.question.other")),
-                            name="other")
-                yield Field(t("survey.field.name"), Input(id="se-name", compact=True), name="name",
-                            required=True)
-                yield Field(t("survey.field.phone"), PhoneInput(id="se-phone", compact=True), name="phone",
-                            required=True)
-                yield Field(t("survey.field.filled_on"),
-                            Input(value=clock.today().isoformat(), id="se-filled_on",
-                                  placeholder="YYYY-MM-DD", compact=True), name="filled_on", required=True)
+            yield from spec_fields(entry_specs(), PREFIX)
             yield Static(t("survey.entry.hint"), classes="hint")
         yield Footer()
 
     def on_mount(self) -> None:
         self.call_service(self._load, done=self._loaded)
         self.query_one("#se-formno", Input).focus()
+
+    def _field(self, name: str) -> Widget:
+        return self.query_one(f"#{PREFIX}-{name}")
 
     def _load(self, session):  # type: ignore[no-untyped-def]
         campaign = campaigns.get_campaign(session, self.campaign_id)
@@ -98,8 +107,9 @@ class SurveyEntryScreen(FormMixin, DeskScreen):
     def _loaded(self, result) -> None:  # type: ignore[no-untyped-def]
         campaign, grid, figures = result
         self.query_one("#se-title", Label).update(t("survey.entry.title", title=campaign.title))
-        self.query_one("#se-grid", RatingGrid).set_items(grid)
+        self.query_one("#se-ratings", RatingGrid).set_items(grid)
         self._show_progress(figures)
+        self.call_after_refresh(self._remember_opened)  # the loaded grid is not a change
 
     def _show_progress(self, p: rates.Progress) -> None:
         text = Text()
@@ -118,7 +128,7 @@ class SurveyEntryScreen(FormMixin, DeskScreen):
         self.clear_errors()
         if event.picked is None:
             self.state = None
-            self.query_one("#se-unit-state", Static).update("")
+            self.query_one("#se-unit_state", Static).update("")
             return
         unit_id = event.picked.hit.unit_id
         self.call_service(lambda s: distribution.unit_state(s, campaign_id=self.campaign_id,
@@ -138,25 +148,28 @@ class SurveyEntryScreen(FormMixin, DeskScreen):
                         style="green")
         if state.response_id is not None:
             line.append("  ⚠ " + t("survey.entry.unit_has_response"), style="bold red")
-        self.query_one("#se-unit-state", Static).update(line)
+        self.query_one("#se-unit_state", Static).update(line)
         name, phone = self.query_one("#se-name", Input), self.query_one("#se-phone", Input)
         if not name.value.strip():
             name.value = state.owner_name
         if not phone.value.strip() and state.owner_phone:
             self.query_one("#se-phone", PhoneInput).prefill(state.owner_phone,
                                                             record_id=state.owner_id)
-        self.query_one("#se-grid", RatingGrid).focus()
+        self.query_one("#se-ratings", RatingGrid).focus()
 
-    @on(RatingGrid.Completed, "#se-grid")
+    @on(RatingGrid.Completed, "#se-ratings")
     def _grid_done(self) -> None:
         self.query_one("#se-improve", Input).focus()
 
-    @on(Input.Submitted)
-    def _submitted(self, event: Input.Submitted) -> None:
-        if event.input.id == "se-formno":
-            self._form_number(event.input.value)
-            return
-        if event.input.id == "se-filled_on":
+    def enter_moves_on(self, widget: Widget | None) -> bool:
+        """Enter on the grid moves on to the open questions."""
+        return isinstance(widget, RatingGrid) or super().enter_moves_on(widget)
+
+    def submitted(self, box: Input) -> None:
+        """Enter on the form number opens its unit; on the date it saves."""
+        if box.id == "se-formno":
+            self._form_number(box.value)
+        elif box.id == "se-filled_on":
             self.action_save()
         else:
             self.focus_next()
@@ -183,21 +196,15 @@ class SurveyEntryScreen(FormMixin, DeskScreen):
         self.call_service(find, done=lambda picked: self.query_one(
             "#se-unit", UnitField).set_picked(picked))
 
-    def on_key(self, event) -> None:  # type: ignore[no-untyped-def]
-        # Enter on the grid moves on to the open questions.
-        if event.key == "enter" and isinstance(self.focused, RatingGrid):
-            event.stop()
-            self._grid_done()
-
     # -- save ----------------------------------------------------------------------------
 
     def _values(self) -> dict[str, str]:
-        return {name: input_value(self.query_one(f"#se-{name}", Input)) for name in TEXT_FIELDS}
+        return {name: str(spec_value(self._field(name))) for name in TEXT_FIELDS}
 
     def action_save(self, replace: bool = False) -> None:
         self.clear_errors()
         unit = self.query_one("#se-unit", UnitField)
-        grid = self.query_one("#se-grid", RatingGrid)
+        grid = self.query_one("#se-ratings", RatingGrid)
         values = self._values()
         if unit.unit_id is None:
             self.show_field_error("unit", t("survey.response.unit_required"))
@@ -227,7 +234,7 @@ class SurveyEntryScreen(FormMixin, DeskScreen):
                                  lambda yes: self.action_save(replace=True) if yes else None)
             return
         if isinstance(err, ValidationError) and err.field == "ratings":
-            grid = self.query_one("#se-grid", RatingGrid)
+            grid = self.query_one("#se-ratings", RatingGrid)
             grid.message = str(err)
             grid.refresh()
         self.show_error(err)
@@ -245,13 +252,23 @@ class SurveyEntryScreen(FormMixin, DeskScreen):
         self.state = None
         unit = self.query_one("#se-unit", UnitField)
         unit.set_picked(None)
-        self.query_one("#se-grid", RatingGrid).clear()
+        self.query_one("#se-ratings", RatingGrid).clear()
         for name in TEXT_FIELDS:
             if name != "filled_on":  # forms of one batch usually share the date
                 self.query_one(f"#se-{name}", Input).value = ""
-        self.query_one("#se-unit-state", Static).update("")
+        self.query_one("#se-unit_state", Static).update("")
         self.query_one("#se-formno", Input).value = ""
         self.query_one("#se-formno", Input).focus()
+        self.query_one(VerticalScroll).scroll_home(animate=False)  # the title and rates too
+        self.call_after_refresh(self._remember_opened)  # a fresh form: nothing typed
 
-    def action_close(self) -> None:
+    def discard_form(self) -> None:
         self.dismiss(None)
+
+    def staff_changed(self) -> None:
+        """Another person logged in or unlocked the desk: nobody saves a questionnaire
+        someone else typed in — the form starts again empty (the forms of a batch share
+        their date, which stays)."""
+        super().staff_changed()
+        if self.dirty:
+            self.action_clear_form()

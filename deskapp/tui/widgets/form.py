@@ -25,8 +25,8 @@ from deskapp.masking import mask_phone
 from deskapp.tui.base import DeskModal
 from deskapp.tui.widgets.reception_choice import KeyChoice
 
-__all__ = ["DeskForm", "Field", "FieldSpec", "FormMixin", "ItemLines", "PhoneInput", "REVEAL_PHONE",
-           "PhoneRef", "SpecForm", "TickBox", "choice", "choice_value", "confirm_discard",
+__all__ = ["FORM_BINDINGS", "DeskForm", "Field", "FormBehaviour", "FieldSpec", "FormMixin", "ItemLines", "PhoneInput", "REVEAL_PHONE",
+           "PhoneRef", "SpecForm", "TickBox", "choice", "choice_value", "confirm_discard", "spec_fields",
            "input_value", "spec_value", "spec_widget"]
 
 
@@ -180,14 +180,153 @@ def choice_value(select: Select[str]) -> str:
     return "" if select.value is Select.NULL else str(select.value)
 
 
-class DeskForm(FormMixin, DeskModal[Any]):
+FORM_BINDINGS = [
+    Binding("ctrl+s", "save", t("key.save"), id="key.save", priority=True),
+    Binding("escape", "cancel", t("key.cancel"), id="key.cancel"),
+    REVEAL_PHONE,
+    # Enter on a tick box, a digit choice or a rating grid goes on to the next field
+    # (Space ticks); in a text box Enter is the box's own (next field, or save).
+    Binding("enter", "next_field", t("key.next"), id="form.key.next_field", show=False,
+            priority=True),
+]
+"""The keys of every form (a class using :class:`FormBehaviour` lists them in its
+``BINDINGS``: Textual merges bindings of widget classes only, not of mixins)."""
+
+
+class FormBehaviour(FormMixin):
+    """The one behaviour of every form, a dialog (:class:`DeskForm`) or a whole screen
+    (the survey's fast entry): Enter moves on (also on tick boxes and choices), Ctrl+S
+    saves (``action_save``), Esc on a form with typed changes asks "放弃已填写的内容？"
+    before :meth:`discard_form`, a corrected field loses its error, a value typed after a
+    failed save replaces the invalid text, the focused field is scrolled into view.
+    Put it first in the bases and :data:`FORM_BINDINGS` in ``BINDINGS``."""
+
+    _opened_with: dict[str, Any] | None = None
+    #: what is compared to tell a changed form (besides text boxes, choices, tick boxes)
+    DIRTY_SELECTOR = "Input, TextArea, Select, KeyChoice, Checkbox, RatingGrid"
+
+    @property
+    def _errored(self) -> dict[str, str]:
+        errored: dict[str, str] | None = self.__dict__.get("_errored_values")
+        if errored is None:
+            errored = self.__dict__["_errored_values"] = {}
+        return errored
+
+    def _on_mount(self, event: events.Mount) -> None:
+        # what the form showed once open (after the subclass's own on_mount filled it)
+        self.call_after_refresh(self._remember_opened)  # type: ignore[attr-defined]
+
+    def _remember_opened(self) -> None:
+        """What the form shows now is its unchanged state (opened, loaded, cleared)."""
+        self._opened_with = self._shown()
+
+    def _shown(self) -> dict[str, Any]:
+        shown: dict[str, Any] = {}
+        for widget in self.query(self.DIRTY_SELECTOR):  # type: ignore[attr-defined]
+            if widget.id:
+                shown[widget.id] = widget.text if isinstance(widget, TextArea) else \
+                    getattr(widget, "value", None)
+        return shown
+
+    @property
+    def dirty(self) -> bool:
+        """Something was typed, ticked or chosen since the form opened."""
+        return self._opened_with is not None and self._shown() != self._opened_with
+
+    def focus_first(self) -> None:
+        for widget in self.query(  # type: ignore[attr-defined]
+                "Input, Select, TextArea, UnitField, KeyChoice, Checkbox"):
+            if widget.focusable:
+                widget.focus()
+                return
+
+    def show_field_error(self, field: str, message: str) -> None:
+        super().show_field_error(field, message)
+        try:
+            target = self.query_one(f"#field-{field}", Field)  # type: ignore[attr-defined]
+        except Exception:  # noqa: BLE001 — no such field on this form: shown as a toast
+            return
+        self._errored[field] = target.value
+        if isinstance(target.widget, Input):
+            target.widget.select_all()  # what is typed next replaces the invalid text
+
+    def enter_moves_on(self, widget: Widget | None) -> bool:
+        """Enter on ``widget`` goes to the next field (a text box handles Enter itself)."""
+        return isinstance(widget, (Checkbox, KeyChoice))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "next_field":
+            return self.enter_moves_on(self.focused)  # type: ignore[attr-defined]
+        return super().check_action(action, parameters)
+
+    def action_next_field(self) -> None:
+        self.focus_next()  # type: ignore[attr-defined]
+
+    def _on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        """The focused field is always in view; an invalid text is selected whole, so a
+        new value replaces it instead of being appended to it."""
+        widget = event.widget
+        widget.scroll_visible(animate=False)
+        if isinstance(widget, Input) and widget.has_class("field-body") and any(
+                isinstance(node, Field) and node.has_class("-invalid")
+                for node in widget.ancestors):
+            widget.select_all()
+
+    def _on_input_changed(self, event: Input.Changed) -> None:
+        """A corrected value takes its field's old error away."""
+        for node in event.input.ancestors:
+            if isinstance(node, Field):
+                name = str(node.name)
+                if name in self._errored and self._errored[name] != event.value:
+                    del self._errored[name]
+                    node.set_error("")
+                break
+
+    def _clear_choice_error(self, control: Widget) -> None:
+        """A corrected choice clears its error."""
+        for node in control.ancestors:
+            if isinstance(node, Field):
+                if node.has_class("-invalid"):
+                    self._errored.pop(str(node.name), None)
+                    node.set_error("")
+                break
+
+    def _on_checkbox_changed(self, event: Checkbox.Changed) -> None:
+        self._clear_choice_error(event.control)
+
+    def _on_select_changed(self, event: Select.Changed) -> None:
+        self._clear_choice_error(event.control)
+
+    def _on_key_choice_changed(self, event: KeyChoice.Changed) -> None:
+        self._clear_choice_error(event.control)
+
+    def _on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.submitted(event.input)
+
+    def submitted(self, box: Input) -> None:
+        """Enter in a box: the next field (a form may save instead)."""
+        self.focus_next()  # type: ignore[attr-defined]
+
+    def action_cancel(self) -> None:
+        """Esc: close; with typed changes, only after "放弃已填写的内容？" is answered yes."""
+        if not self.dirty:
+            self.discard_form()
+            return
+        confirm_discard(self, self.discard_form)
+
+    def discard_form(self) -> None:
+        """What Esc does once nothing typed is left to lose."""
+        raise NotImplementedError
+
+
+class DeskForm(FormBehaviour, DeskModal[Any]):
     """A centred form dialog. Subclasses set :attr:`form_title` and :attr:`hint_key`,
     yield their :class:`Field` rows from :meth:`form_fields` and implement
     ``action_save``. The first field has the focus when it opens (the scroll area itself
     is not focusable, so the first keystroke counts; a form focuses another in its
-    ``on_mount``); Enter in a box goes to the next one
-    (:meth:`submitted` may save instead); an error shown at a field goes away as soon as
-    the value there changes; Escape dismisses with ``None``."""
+    ``on_mount``); the keys are :class:`FormBehaviour`'s; Escape dismisses with
+    :attr:`cancel_result`."""
 
     DEFAULT_CSS = """
     DeskForm { align: center middle; }
@@ -199,42 +338,10 @@ class DeskForm(FormMixin, DeskModal[Any]):
     DeskForm .pair { height: auto; }
     DeskForm .pair > Field { width: 1fr; }
     """
-    BINDINGS = [
-        Binding("ctrl+s", "save", t("key.save"), id="key.save", priority=True),
-        Binding("escape", "cancel", t("key.cancel"), id="key.cancel"),
-        REVEAL_PHONE,
-        # Enter on a tick box or a digit choice goes on to the next field (Space ticks);
-        # in a text box Enter is the box's own (next field, or save in the last one).
-        Binding("enter", "next_field", t("key.next"), id="form.key.next_field", show=False,
-                priority=True),
-    ]
+    BINDINGS = FORM_BINDINGS
     form_title = ""
     hint_key = "form.hint"
-
-    def __init__(self) -> None:
-        super().__init__()
-        self._errored: dict[str, str] = {}
-        self._opened_with: dict[str, Any] | None = None
-
-    def _on_mount(self, event: events.Mount) -> None:
-        # what the form showed once open (after the subclass's own on_mount filled it)
-        self.call_after_refresh(self._remember_opened)
-
-    def _remember_opened(self) -> None:
-        self._opened_with = self._shown()
-
-    def _shown(self) -> dict[str, Any]:
-        shown: dict[str, Any] = {}
-        for widget in self.query("Input, TextArea, Select, KeyChoice, Checkbox"):
-            if widget.id:
-                shown[widget.id] = widget.text if isinstance(widget, TextArea) else \
-                    getattr(widget, "value", None)
-        return shown
-
-    @property
-    def dirty(self) -> bool:
-        """Something was typed, ticked or chosen since the form opened."""
-        return self._opened_with is not None and self._shown() != self._opened_with
+    cancel_result: Any = None
 
     def form_fields(self) -> ComposeResult:
         yield from ()
@@ -258,12 +365,6 @@ class DeskForm(FormMixin, DeskModal[Any]):
     # No on_mount focus here: Textual runs every class's on_mount (base classes after the
     # subclass), so a form's own choice of first field would be overridden. The scroll
     # area is not focusable, so the screen's auto-focus lands on the first field.
-
-    def focus_first(self) -> None:
-        for widget in self.query("Input, Select, TextArea, UnitField, KeyChoice, Checkbox"):
-            if widget.focusable:
-                widget.focus()
-                return
 
     def value(self, selector: str) -> str:
         """What the widget at ``selector`` holds: an input's value, a text area's text, a
@@ -310,76 +411,8 @@ class DeskForm(FormMixin, DeskModal[Any]):
                 box.value = hit.phone
         self.refresh_bindings()
 
-    def show_field_error(self, field: str, message: str) -> None:
-        super().show_field_error(field, message)
-        try:
-            target = self.query_one(f"#field-{field}", Field)
-        except Exception:  # noqa: BLE001 — no such field on this form: shown as a toast
-            return
-        self._errored[field] = target.value
-        if isinstance(target.widget, Input):
-            target.widget.select_all()  # what is typed next replaces the invalid text
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "next_field":
-            return isinstance(self.focused, (Checkbox, KeyChoice))
-        return super().check_action(action, parameters)
-
-    def action_next_field(self) -> None:
-        self.focus_next()
-
-    @on(events.DescendantFocus)
-    def _focused(self, event: events.DescendantFocus) -> None:
-        """The focused field is always in view; an invalid text is selected whole, so a
-        new value replaces it instead of being appended to it."""
-        widget = event.widget
-        widget.scroll_visible(animate=False)
-        if isinstance(widget, Input) and widget.has_class("field-body") and any(
-                isinstance(node, Field) and node.has_class("-invalid")
-                for node in widget.ancestors):
-            widget.select_all()
-
-    @on(Input.Changed)
-    def _edited(self, event: Input.Changed) -> None:
-        """A corrected value takes its field's old error away."""
-        for node in event.input.ancestors:
-            if isinstance(node, Field):
-                name = str(node.name)
-                if name in self._errored and self._errored[name] != event.value:
-                    del self._errored[name]
-                    node.set_error("")
-                break
-
-    @on(Checkbox.Changed)
-    @on(Select.Changed)
-    @on(KeyChoice.Changed)
-    def _picked(self, event: Any) -> None:
-        """A corrected choice clears its error."""
-        control = event.control
-        for node in control.ancestors:
-            if isinstance(node, Field):
-                if node.has_class("-invalid"):
-                    self._errored.pop(str(node.name), None)
-                    node.set_error("")
-                break
-
-    @on(Input.Submitted)
-    def _submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        self.submitted(event.input)
-
-    def submitted(self, box: Input) -> None:
-        """Enter in a box: the next field (a form may save instead)."""
-        self.focus_next()
-
-    def action_cancel(self) -> None:
-        """Esc: close; with typed changes, only after "放弃已填写的内容？" is answered yes."""
-        if not self.dirty:
-            self.dismiss(self.cancel_result)
-            return
-        confirm_discard(self, lambda: self.dismiss(self.cancel_result))
-
-    cancel_result: Any = None
+    def discard_form(self) -> None:
+        self.dismiss(self.cancel_result)
 
 
 def confirm_discard(form: Any, discard: Callable[[], Any]) -> None:
@@ -399,7 +432,7 @@ def confirm_discard(form: Any, discard: Callable[[], Any]) -> None:
 # --------------------------------------------------------------------------------------
 
 SpecKind = Literal["text", "number", "money", "date", "time", "choice", "select", "check",
-                   "unit", "info", "section"]
+                   "unit", "info", "section", "ratings"]
 _PLACEHOLDERS = {"date": "YYYY-MM-DD", "time": "HH:MM", "money": "0.00"}
 
 
@@ -410,7 +443,9 @@ class FieldSpec:
     ``options`` are ``(value, label)`` pairs: ``choice`` picks one with a digit key,
     ``select`` is a drop-down (for long lists). ``info`` shows ``value`` read-only;
     ``check`` is a tick box with its label beside the box (long labels wrap between
-    words); ``section`` is a heading between fields (no value)."""
+    words); ``section`` is a heading between fields (no value); ``ratings`` is a
+    questionnaire's grid of items answered by one digit each (its items are set once
+    loaded: ``RatingGrid.set_items``), its value the ratings by item id."""
 
     name: str
     label: str
@@ -490,6 +525,10 @@ def spec_widget(spec: FieldSpec, wid: str) -> Widget:
         from deskapp.tui.widgets.unit_picker import UnitField
 
         return UnitField(id=wid)
+    if spec.kind == "ratings":
+        from deskapp.tui.widgets.survey_grid import RatingGrid
+
+        return RatingGrid(id=wid)
     placeholder = label_text(spec.placeholder) if spec.placeholder else \
         _PLACEHOLDERS.get(spec.kind, "")
     box = PhoneInput if spec.name.endswith("phone") else Input
@@ -509,7 +548,22 @@ def spec_value(widget: Widget) -> Any:
         return input_value(widget)
     if isinstance(widget, Static):
         return ""
+    ratings = getattr(widget, "ratings", None)
+    if ratings is not None:
+        return ratings
     return getattr(widget, "unit_id", None)
+
+
+def spec_fields(specs: Sequence[FieldSpec], prefix: str) -> ComposeResult:
+    """The :class:`Field` rows (and section headings) of ``specs``; widget ids are
+    ``<prefix>-<name>``."""
+    for spec in specs:
+        if spec.kind == "section":
+            yield Label(label_text(spec.label), classes="form-section")
+            continue
+        label = "" if spec.kind == "check" else label_text(spec.label)  # beside its box
+        yield Field(label, spec_widget(spec, f"{prefix}-{spec.name}"),
+                    name=spec.name, required=spec.required)
 
 
 class SpecForm(DeskForm):
@@ -560,13 +614,7 @@ class SpecForm(DeskForm):
     def form_fields(self) -> ComposeResult:
         if self.info:
             yield Static(self.info, classes="form-info", id=f"{self.prefix}-info")
-        for spec in self.specs:
-            if spec.kind == "section":
-                yield Label(label_text(spec.label), classes="form-section")
-                continue
-            label = "" if spec.kind == "check" else label_text(spec.label)  # beside its box
-            yield Field(label, spec_widget(spec, f"{self.prefix}-{spec.name}"),
-                        name=spec.name, required=spec.required)
+        yield from spec_fields(self.specs, self.prefix)
 
     def form_below(self) -> ComposeResult:
         if self.preview is not None:

@@ -90,6 +90,11 @@ class RatingGrid(Widget, can_focus=True):
         return {item.item_id: value for item, value in zip(self.items, self.values, strict=True)}
 
     @property
+    def value(self) -> tuple[int | None, ...]:
+        """The digits typed so far, item by item (what tells a changed form)."""
+        return tuple(self.values)
+
+    @property
     def answered(self) -> int:
         return sum(v is not None for v in self.values)
 
@@ -176,16 +181,25 @@ class RatingGrid(Widget, can_focus=True):
             sections[-1][2].append(index)
         label_w = max(cell_len(s) for _, s, _ in sections) + 2
         focused = self.has_focus
+        # an item never breaks inside itself: a line too narrow for the next one goes on
+        # below, under the items (80×24: "设备维修及时性 [" / "]" was split)
+        width = max(self.content_size.width, label_w + 12)
         for n, (_, section, indexes) in enumerate(sections):
             if n:
                 text.append("\n")
             text.append(pad(section, label_w), style="bold")
+            used = label_w
             for index in indexes:
                 item = self.items[index]
                 value = self.values[index]
                 current = index == self.cursor
-                text.append(f"{item.title} ", style="dim" if not current else "")
                 cell = f"[{value}]" if value is not None else "[ ]"
+                piece = cell_len(item.title) + 1 + cell_len(cell)
+                if used > label_w and used + piece > width:
+                    text.append("\n" + " " * label_w)
+                    used = label_w
+                used += piece + 2
+                text.append(f"{item.title} ", style="dim" if not current else "")
                 style = "reverse bold" if current and focused else \
                     ("bold underline" if current else ("bold green" if value else "dim"))
                 text.append(cell, style=style)
