@@ -31,6 +31,7 @@ async def settle(pilot: Pilot) -> None:
 
 def screen_text(app: App) -> str:
     """What the current screen shows, as plain text lines."""
+    # Textual 8.2.8 has no public API for the screen as text (only an SVG export).
     strips = app.screen._compositor.render_strips()  # type: ignore[attr-defined]
     return "\n".join("".join(seg.text for seg in strip) for strip in strips)
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict
-from datetime import date
 from pathlib import Path
 
 import typer
@@ -72,6 +71,7 @@ def report_reception(
 
 def render_month(figures) -> str:  # type: ignore[no-untyped-def]
     from deskapp.i18n import t
+    from deskapp.reporting.table import format_percent, share
     from deskapp.services.reception import common
 
     lines = [t("reception.cli.month_title", year=figures.year, month=figures.month)]
@@ -85,7 +85,7 @@ def render_month(figures) -> str:  # type: ignore[no-untyped-def]
     lines.append(t("reception.cli.workorders", created=figures.workorders_created,
                    completed=figures.workorders_completed,
                    on_time=figures.workorders_completed_on_time,
-                   rate="—" if rate is None else f"{rate:.0%}",
+                   rate=format_percent(share(rate, 0)),
                    overdue=figures.workorders_overdue_open,
                    cancelled=figures.workorders_cancelled))
     satisfaction = "—" if figures.satisfaction_avg is None else f"{figures.satisfaction_avg:.2f}"
@@ -110,7 +110,7 @@ def report_handovers(
 
     fmt = _format(format)
     try:
-        when = date.fromisoformat(day) if day else clock.today()
+        when = clock.parse_date(day) if day else clock.today()
     except ValueError:
         fail(t("reception.cli.bad_date", date=day))
     db = open_db()

@@ -4,6 +4,7 @@ and the screenshot script."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import time
@@ -12,7 +13,7 @@ from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
 from textual import events
-from textual.app import App, SystemCommand
+from textual.app import App, InvalidModeError, SystemCommand, UnknownModeError
 from textual.binding import Binding
 from textual.screen import Screen
 
@@ -191,7 +192,7 @@ class DeskApp(GuardedDispatch, App[None]):
 
     def _enter_areas(self) -> None:
         for area in areas.AREAS:
-            if area.key not in self._modes:
+            with contextlib.suppress(InvalidModeError):  # added at an earlier login
                 self.add_mode(area.key, self._area_factory(area))
         # Leave the login screen(s) behind.
         while len(self.screen_stack) > 1:
@@ -244,7 +245,7 @@ class DeskApp(GuardedDispatch, App[None]):
         if here:
             self.switch_mode("_blank")
         for key in keys:
-            if key in self._modes:
+            with contextlib.suppress(UnknownModeError):  # never opened since login
                 self.remove_mode(key)
             self.add_mode(key, self._area_factory(areas.by_key(key)))
         if here:

@@ -9,6 +9,7 @@ import uuid
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from textual.binding import BindingsMap
 from textual.dom import DOMNode
 from textual.screen import ModalScreen, Screen
 from textual.worker import Worker
@@ -26,11 +27,17 @@ T = TypeVar("T")
 log = logging.getLogger("deskapp")
 
 
+def bindings_of(node: DOMNode) -> BindingsMap:
+    """The node's own bindings (its class's, merged, plus what was added to the instance)."""
+    return node._bindings  # Textual 8.2.8 has no public API for a node's own bindings map
+
+
 def translate_bindings(node: DOMNode) -> None:
     """Bindings carry their catalogue key as ``id``; refresh each description from the
     catalogue so the footer speaks the current language."""
-    for key, bindings in list(node._bindings.key_to_bindings.items()):
-        node._bindings.key_to_bindings[key] = [
+    own = bindings_of(node).key_to_bindings
+    for key, bindings in list(own.items()):
+        own[key] = [
             dataclasses.replace(b, description=t(b.id)) if b.id and has(b.id) else b
             for b in bindings
         ]
@@ -40,7 +47,7 @@ def action_label(node: DOMNode, action: str) -> str:
     """The footer's label of ``action`` (``step:visit`` for ``step('visit')``) on ``node``."""
     from textual.actions import parse
 
-    for bindings in node._bindings.key_to_bindings.values():
+    for bindings in bindings_of(node).key_to_bindings.values():
         for binding in bindings:
             _, name, params = parse(binding.action)
             if name + "".join(f":{p}" for p in params) == action:
@@ -56,7 +63,7 @@ def next_step_hint(node: DOMNode, actions: Any) -> str:
 
     wanted = list(actions)
     found: list[tuple[int, str, str]] = []
-    for bindings in node._bindings.key_to_bindings.values():
+    for bindings in bindings_of(node).key_to_bindings.values():
         for binding in bindings:
             _, name, params = parse(binding.action)
             ident = name + "".join(f":{p}" for p in params)  # step('visit') → step:visit

@@ -4,16 +4,15 @@
 
 Every area's main screen is also written at 80×24 (``NN-area-80x24.svg``).
 
-Each area's screen class may define ``SCREENSHOTS``: a list of ``(name, coroutine)`` where
-the coroutine takes the Pilot and brings the screen into the state to capture (a form
-filled in, a record opened …). Without it, the area's main screen is captured.
+Beside the main screen, each area's scenarios in ``deskapp.tui.shots`` (one module per
+area, listed in ``shots.BY_AREA``) are captured: a coroutine takes the Pilot and brings the
+screen into the state to capture (a form filled in, a record opened …).
 """
 
 from __future__ import annotations
 
 import asyncio
 import tempfile
-from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 from textual.pilot import Pilot
@@ -23,22 +22,12 @@ from deskapp.config import Settings
 from deskapp.db import migrate
 from deskapp.db.engine import Database
 from deskapp.i18n import set_language
-from deskapp.tui import areas
+from deskapp.tui import areas, shots
+from deskapp.tui.shots import Scenario
 
 SIZE = (160, 45)
 NARROW = (80, 24)  # an SSH session: every main screen is also shot at this size
-Scenario = Callable[[Pilot], Awaitable[None]]
-
-
-async def _settle(pilot: Pilot) -> None:
-    from textual.worker import WorkerCancelled, WorkerFailed
-
-    for _ in range(4):
-        try:
-            await pilot.app.workers.wait_for_complete()
-        except (WorkerCancelled, WorkerFailed):
-            pass
-        await pilot.pause()
+_settle = shots.settle
 
 
 async def _capture(db: Database, out: Path, name: str, login: str | None,
@@ -80,11 +69,8 @@ async def write_all(out: Path, *, db_url: str | None = None) -> list[Path]:
         build_demo(session, seed=1)
     written = [await _capture(db, out, "00-login", None, None)]
     for n, area in enumerate(areas.AREAS, start=1):
-        cls = areas.screen_class(area)
         login = "zhuguan"
-        scenarios: list[tuple[str, Scenario | None]] = [("", None)]
-        if cls is not None:
-            scenarios += list(getattr(cls, "SCREENSHOTS", []))
+        scenarios: list[tuple[str, Scenario | None]] = [("", None), *shots.for_area(area.key)]
         for suffix, extra in scenarios:
             name = f"{n:02d}-{area.key}" + (f"-{suffix}" if suffix else "")
             written.append(await _capture(db, out, name, login, _area_scenario(area.key, extra)))

@@ -30,6 +30,7 @@ _BINDINGS: dict[tuple[type[DOMNode], str], str] = {
 
 
 def _translate_class(cls: type[DOMNode]) -> None:
+    # Textual 8.2.8 has no public API for a class's merged bindings (widgets copy them).
     merged = cls._merged_bindings
     if merged is None:
         return

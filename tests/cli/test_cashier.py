@@ -15,19 +15,12 @@ from typer.testing import CliRunner
 
 from deskapp import clock
 from deskapp.cli import app
-from deskapp.cli.base import state
 from deskapp.db.models.cashier import PayMethod
 from deskapp.services.cashier import close, fees, payments
 from tests.unit.test_cashier import Site, make_site
 
 runner = CliRunner()
 
-
-@pytest.fixture(autouse=True)
-def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("DESKAPP_HOME", str(tmp_path / "home"))
-    monkeypatch.delenv("DESKAPP_DB", raising=False)
-    state.db = state.lang = state.desk = None
 
 
 @pytest.fixture

@@ -11,7 +11,6 @@ from sqlmodel import select
 from typer.testing import CliRunner
 
 from deskapp.cli import app
-from deskapp.cli.base import state
 from deskapp.db.models import AuditEntry
 from deskapp.services import staff as staff_svc
 from tests.conftest import PASSWORD
@@ -50,11 +49,8 @@ IDS = [" ".join(args[:2]) for args, _ in DOORS]
 
 
 @pytest.fixture(autouse=True)
-def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("DESKAPP_HOME", str(tmp_path / "home"))
-    monkeypatch.delenv("DESKAPP_DB", raising=False)
+def _in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
-    state.db = state.lang = state.desk = None
 
 
 def _run(db, args: list[str], *, login: str | None = None, input: str | None = None):  # type: ignore[no-untyped-def]

@@ -4,20 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 from typer.testing import CliRunner
 
 from deskapp.cli import app
-from deskapp.cli.base import state
 
 runner = CliRunner()
 
-
-@pytest.fixture(autouse=True)
-def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("DESKAPP_HOME", str(tmp_path / "home"))
-    monkeypatch.delenv("DESKAPP_DB", raising=False)
-    state.db = state.lang = state.desk = None
 
 
 def invoke(*args: str, input: str | None = None):  # type: ignore[no-untyped-def]
@@ -34,14 +26,6 @@ def test_demo_builds_a_database_without_opening_it(tmp_path: Path) -> None:
     assert "沿用已有" in again.output
 
 
-def _real_site(tmp_path: Path) -> str:
-    url = f"sqlite:///{tmp_path / 'site.sqlite3'}"
-    result = invoke("--db", url, "init", "--site", "测试花园", "--login", "boss", "--name",
-                    "王主管", "--password", "abc12345")
-    assert result.exit_code == 0, result.output
-    return url
-
-
 def _logins(url: str) -> list[str]:
     from deskapp.db.engine import Database
     from deskapp.services import staff
@@ -54,8 +38,8 @@ def _logins(url: str) -> list[str]:
         db.dispose()
 
 
-def test_demo_refuses_to_overwrite_a_real_site(tmp_path: Path) -> None:
-    url = _real_site(tmp_path)
+def test_demo_refuses_to_overwrite_a_real_site(tmp_path: Path, site_url: str) -> None:
+    url = site_url
     result = invoke("--db", url, "demo", "--no-run", "--no-activity")
     assert result.exit_code == 1
     assert "不是演示数据库" in result.output and "--force" in result.output
@@ -63,10 +47,10 @@ def test_demo_refuses_to_overwrite_a_real_site(tmp_path: Path) -> None:
     assert not (tmp_path / "home" / "backups").exists()
 
 
-def test_demo_force_backs_up_the_real_site_first(tmp_path: Path) -> None:
+def test_demo_force_backs_up_the_real_site_first(tmp_path: Path, site_url: str) -> None:
     from deskapp.services.backup import list_backups
 
-    url = _real_site(tmp_path)
+    url = site_url
     result = invoke("--db", url, "demo", "--no-run", "--no-activity", "--force")
     assert result.exit_code == 0, result.output
     copies = list_backups(tmp_path / "home" / "backups")
@@ -83,8 +67,8 @@ def test_demo_rebuilds_a_demo_database_without_asking(tmp_path: Path) -> None:
     assert "529 户" in again.output and "已备份" not in again.output
 
 
-def test_demo_path_and_db_together_are_refused(tmp_path: Path) -> None:
-    url = _real_site(tmp_path)
+def test_demo_path_and_db_together_are_refused(tmp_path: Path, site_url: str) -> None:
+    url = site_url
     result = invoke("--db", url, "demo", "--path", str(tmp_path / "d.sqlite3"), "--no-run")
     assert result.exit_code == 1 and "只能指定一个" in result.output
     assert _logins(url) == ["boss"] and not (tmp_path / "d.sqlite3").exists()
@@ -118,10 +102,8 @@ def test_init_asks_for_what_was_not_given(tmp_path: Path) -> None:
     assert "项目「测试花园」已建立" in result.output
 
 
-def test_import_rejects_a_bad_file_whole(tmp_path: Path) -> None:
-    url = f"sqlite:///{tmp_path / 'site.sqlite3'}"
-    invoke("--db", url, "init", "--site", "测试花园", "--login", "boss", "--name", "王主管",
-           "--password", "secret123")
+def test_import_rejects_a_bad_file_whole(tmp_path: Path, site_url: str) -> None:
+    url = site_url
     bad = tmp_path / "units.csv"
     bad.write_text("楼栋,单元,楼层,房号,面积,用途,业主姓名,电话,身份证号\n"
                    "1,1,12,1201,89.5,住宅,张三,13812345678,\n"

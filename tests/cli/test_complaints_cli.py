@@ -12,17 +12,10 @@ from typer.testing import CliRunner
 
 from deskapp import clock
 from deskapp.cli import app
-from deskapp.cli.base import state
 from deskapp.services.complaints import intake
 
 runner = CliRunner()
 
-
-@pytest.fixture(autouse=True)
-def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("DESKAPP_HOME", str(tmp_path / "home"))
-    monkeypatch.delenv("DESKAPP_DB", raising=False)
-    state.db = state.lang = state.desk = None
 
 
 @pytest.fixture

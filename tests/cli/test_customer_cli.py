@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 from sqlalchemy import select
 from typer.testing import CliRunner
 
@@ -13,17 +12,10 @@ from deskapp.cli import app
 from deskapp.cli.base import state
 from deskapp.db.engine import Database
 from deskapp.db.models import Occupant, Unit
-from tests.conftest import PASSWORD
 
 runner = CliRunner()
 HEADER = "楼栋,单元,楼层,房号,面积,用途,业主姓名,电话,身份证号\n"
 
-
-@pytest.fixture(autouse=True)
-def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("DESKAPP_HOME", str(tmp_path / "home"))
-    monkeypatch.delenv("DESKAPP_DB", raising=False)
-    state.db = state.lang = state.desk = None
 
 
 def run(*args: str):  # type: ignore[no-untyped-def]
@@ -31,10 +23,8 @@ def run(*args: str):  # type: ignore[no-untyped-def]
     return runner.invoke(app, list(args), catch_exceptions=False)
 
 
-def test_register_update_dry_run_then_apply(tmp_path: Path) -> None:
-    url = f"sqlite:///{tmp_path / 'site.sqlite3'}"
-    assert run("--db", url, "init", "--site", "测试花园", "--login", "boss", "--name",
-               "王主管", "--password", PASSWORD).exit_code == 0
+def test_register_update_dry_run_then_apply(tmp_path: Path, site_url: str) -> None:
+    url = site_url
     first = tmp_path / "units.csv"
     first.write_text(HEADER + "1,1,12,1201,89.5,住宅,张三,13812345678,\n"
                      "1,1,12,1202,89.5,住宅,李四,13812345679,\n", encoding="utf-8-sig")

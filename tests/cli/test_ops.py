@@ -11,17 +11,10 @@ from sqlalchemy import text
 from typer.testing import CliRunner
 
 from deskapp.cli import app
-from deskapp.cli.base import state
 from deskapp.db.engine import Database
 
 runner = CliRunner()
 
-
-@pytest.fixture(autouse=True)
-def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("DESKAPP_HOME", str(tmp_path / "home"))
-    monkeypatch.delenv("DESKAPP_DB", raising=False)
-    state.db = state.lang = state.desk = None
 
 
 def invoke(*args: str, input: str | None = None):  # type: ignore[no-untyped-def]
@@ -29,12 +22,8 @@ def invoke(*args: str, input: str | None = None):  # type: ignore[no-untyped-def
 
 
 @pytest.fixture
-def site(tmp_path: Path) -> str:
-    url = f"sqlite:///{tmp_path / 'site.sqlite3'}"
-    result = invoke("--db", url, "init", "--site", "测试花园", "--login", "boss", "--name",
-                    "王主管", "--password", "secret123")
-    assert result.exit_code == 0, result.output
-    return url
+def site(site_url: str) -> str:
+    return site_url
 
 
 def test_backup_list_and_restore(site: str, tmp_path: Path) -> None:

@@ -11,7 +11,6 @@ from typer.testing import CliRunner
 
 from deskapp import clock
 from deskapp.cli import app
-from deskapp.cli.base import state
 from deskapp.db.models.reception import (
     ContactChannel,
     ContactKind,
@@ -26,12 +25,6 @@ from tests.unit.test_reception_common import make_site
 
 runner = CliRunner()
 
-
-@pytest.fixture(autouse=True)
-def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("DESKAPP_HOME", str(tmp_path / "home"))
-    monkeypatch.delenv("DESKAPP_DB", raising=False)
-    state.db = state.lang = state.desk = None
 
 
 @pytest.fixture
@@ -80,6 +73,8 @@ def test_handover_log_of_a_day(url: str) -> None:
     data = json.loads(invoke("--db", url, "report", "handovers", "--as", "boss", "-d", "2026-11-03",
                              "-f", "json").output)
     assert data[0]["summary"]["contacts"] == 2
+    slashed = invoke("--db", url, "report", "handovers", "--as", "boss", "-d", "2026/11/03")
+    assert slashed.output == result.output  # the one date parser: 2026/11/03 is that day too
 
 
 def test_bad_input(url: str) -> None:

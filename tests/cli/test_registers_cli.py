@@ -5,25 +5,18 @@ from __future__ import annotations
 import json
 from datetime import datetime
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
 from deskapp import clock
 from deskapp.cli import app
-from deskapp.cli.base import state
 from deskapp.printing.pdf import pdf_text
 from deskapp.services import units
 from deskapp.services.registers import goods, lending, visitors
 
 runner = CliRunner()
 
-
-@pytest.fixture(autouse=True)
-def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("DESKAPP_HOME", str(tmp_path / "home"))
-    state.db = state.lang = state.desk = None
 
 
 @pytest.fixture

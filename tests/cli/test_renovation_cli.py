@@ -5,14 +5,12 @@ from __future__ import annotations
 import json
 from datetime import datetime
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
 from deskapp import clock
 from deskapp.cli import app
-from deskapp.cli.base import state
 from deskapp.db.models.cashier import PayMethod
 from deskapp.printing.pdf import pdf_text
 from deskapp.services import units
@@ -26,12 +24,6 @@ LEAD_ID = "41030519750505003" + resident_id_check_char("41030519750505003")
 WORKER_ID = "41030219850201001" + resident_id_check_char("41030219850201001")
 CREDIT = "91410300MA44ABCD5" + credit_code_check_char("91410300MA44ABCD5")
 
-
-@pytest.fixture(autouse=True)
-def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("DESKAPP_HOME", str(tmp_path / "home"))
-    monkeypatch.delenv("DESKAPP_DB", raising=False)
-    state.db = state.lang = state.desk = None
 
 
 def invoke(*args: str):  # type: ignore[no-untyped-def]

@@ -3,24 +3,16 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
-import pytest
 from typer.testing import CliRunner
 
 from deskapp.cli import app
-from deskapp.cli.base import state
 from deskapp.printing.pdf import pdf_text
 from deskapp.services.survey import distribution
 from tests.unit.test_survey import _enter, campaign, now, site  # noqa: F401
 
 runner = CliRunner()
 
-
-@pytest.fixture(autouse=True)
-def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("DESKAPP_HOME", str(tmp_path / "home"))
-    state.db = state.lang = state.desk = None
 
 
 def test_report_survey_formats(db, receptionist, campaign, site, tmp_path):  # noqa: F811

@@ -11,7 +11,7 @@ from sqlalchemy import String, Text, select
 
 from deskapp.db.engine import Database
 from deskapp.i18n import messages, set_language, t
-from deskapp.tui import areas
+from deskapp.tui import areas, shots
 from deskapp.tui.widgets.record_list import RecordTable
 from tests.helpers import screen_text, settle
 
@@ -76,8 +76,7 @@ async def test_english_screens_have_no_chinese_but_data_and_no_cut_labels(
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         for area in areas.AREAS:
-            cls = areas.screen_class(area)
-            scenarios = [("main", None), *getattr(cls, "SCREENSHOTS", [])]
+            scenarios = [("main", None), *shots.for_area(area.key)]
             for name, scenario in scenarios:
                 app.action_area(area.key)
                 await settle(pilot)
@@ -147,8 +146,7 @@ async def test_textual_strings_follow_the_language(make_demo_app) -> None:
 async def _cut_everywhere(app, pilot) -> list[str]:
     problems: list[str] = []
     for area in areas.AREAS:
-        cls = areas.screen_class(area)
-        for name, scenario in [("main", None), *getattr(cls, "SCREENSHOTS", [])]:
+        for name, scenario in [("main", None), *shots.for_area(area.key)]:
             app.action_area(area.key)
             await settle(pilot)
             while len(app.screen_stack) > 1:

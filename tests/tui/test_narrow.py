@@ -5,12 +5,13 @@ the footer, every focusable widget inside the screen when focused (Tab through).
 from __future__ import annotations
 
 import pytest
+from textual.errors import NoWidget
 from textual.widget import Widget
 from textual.widgets import Footer
 
 from deskapp.i18n import t
 from deskapp.services.listing import ListColumn
-from deskapp.tui import areas
+from deskapp.tui import areas, shots
 from deskapp.tui.widgets.record_list import layout_columns
 from tests.helpers import screen_text, settle
 
@@ -49,8 +50,9 @@ def test_column_widens_to_its_longest_label_in_english() -> None:
 def _outside(app, widget: Widget) -> str | None:
     """Why ``widget`` is not fully on screen, or None."""
     screen = app.screen
-    geometry = screen._compositor.full_map.get(widget)
-    if geometry is None:
+    try:
+        geometry = screen.find_widget(widget)
+    except NoWidget:
         return "not shown"
     region, clip = geometry.region, geometry.clip
     if not region.area:
@@ -88,8 +90,7 @@ def _scenarios() -> list[tuple[str, str]]:
     out = []
     for area in areas.AREAS:
         out.append((area.key, ""))
-        cls = areas.screen_class(area)
-        for suffix, _fn in getattr(cls, "SCREENSHOTS", []):
+        for suffix, _fn in shots.for_area(area.key):
             out.append((area.key, suffix))
     return out
 
@@ -101,15 +102,13 @@ async def test_every_screen_fits_80x24(make_demo_app, frozen_now, lang: str) -> 
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         for key, suffix in _scenarios():
-            area = areas.by_key(key)
-            cls = areas.screen_class(area)
             app.action_area(key)
             await settle(pilot)
             while len(app.screen_stack) > 1:
                 app.pop_screen()
                 await settle(pilot)
             if suffix:
-                scenario = dict(cls.SCREENSHOTS)[suffix]
+                scenario = dict(shots.for_area(key))[suffix]
                 await scenario(pilot)
                 await settle(pilot)
             where = f"{lang}:{key}:{suffix or 'main'}"

@@ -344,3 +344,13 @@ def test_trust_collector_bad_input(db, receptionist, site, unit_key):
             trust_keys.add_collector(s, by=receptionist, **args)
         assert err.value.key == key
     assert count(db, TrustKeyCollector) == 0
+
+
+def test_dates_typed_with_slashes_or_full_width_digits_are_read():
+    from deskapp.services.customer.common import day
+
+    with clock.freeze(datetime(2026, 11, 30, 10, 0)):
+        assert day("２０２６/11/01", field="moved_in") == date(2026, 11, 1)
+        with pytest.raises(ValidationError) as err:
+            day("11/01", field="moved_in")
+    assert err.value.key == "customer.date_invalid" and err.value.field == "moved_in"

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from types import SimpleNamespace
 
@@ -152,13 +152,23 @@ def test_survey_report_goes_through_the_model(monkeypatch):
 
     monkeypatch.setattr(survey_report, "rate_lines", lambda progress: [("有效户数", "9")])
     tally = SimpleNamespace(satisfaction_rate=2 / 3, mean=4.0, n=3, counts=[0, 0, 1, 1, 1])
+    day = date(2026, 6, 15)
     report = SimpleNamespace(
-        campaign=SimpleNamespace(title="2026年上半年"), progress=None, opinions={},
-        stats=SimpleNamespace(overall=tally, sections=[], items=[], buildings=[]))
+        campaign=SimpleNamespace(title="2026年上半年", distribution_date=day,
+                                 collection_deadline=day, statistics_due=day, report_due=day),
+        progress=None, opinions={}, lowest=[], site_name="上海滩华府",
+        made_at=datetime(2026, 6, 22, 10, 0),
+        followups=SimpleNamespace(total=0, open=0, answered=0, replied=0, escalated=0),
+        stats=SimpleNamespace(overall=tally, sections=[], items=[], buildings=[], responses=1,
+                              previous_overall=None))
     model = survey_report.table(report)
-    [all_items] = model.tables[1].rows
-    assert model.tables[1].sheet == "分项统计"
-    assert cell_text(model.tables[1].columns[-2], all_items[-2]) == "66.7%"
+    items = model.tables[2]
+    [all_items] = items.rows
+    assert items.sheet == "分项统计" and items.title == "三、分项统计"
+    assert [c.key for c in items.columns][-3:] == ["rate", "bar", "delta"]
+    assert cell_text(items.columns[-3], all_items[-3]) == "66.7%"
+    assert all_items[-2] == 2 / 3  # the bar's fraction: text and PDF draw it, XLSX skips it
+    assert [table.title for table in model.tables][-2:] == ["六、业主意见与建议", "七、意见整改情况"]
 
 
 def test_list_export_goes_through_the_model(db):

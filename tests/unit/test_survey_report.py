@@ -10,6 +10,7 @@ from rich.cells import cell_len
 
 from deskapp.printing.pdf import pdf_text
 from deskapp.printing.survey_report import render_pdf
+from deskapp.reporting.text import bar, pad
 from deskapp.services.listing import ListQuery
 from deskapp.services.survey import distribution
 from deskapp.services.survey import followups as survey_followups
@@ -20,7 +21,7 @@ from deskapp.services.survey.lists import (
     UnitStateSource,
     building_choices,
 )
-from deskapp.services.survey.report import bar, build_report, pad, render_text, to_json, to_xlsx
+from deskapp.services.survey.report import build_report, render_text, to_json, to_xlsx
 from tests.unit.test_survey import _enter, campaign, now, site  # noqa: F401
 
 
@@ -72,8 +73,13 @@ def test_report_text_and_json_figures(db, filled):
     assert "客户服务员" in text and "█" in text
     assert "电梯经常停运" in text and "代收快递" in text
     # Every row of the item table lines up: same cell width, whatever the CJK titles.
-    rows = [line for line in text.splitlines() if line.startswith("    ") and "%" in line]
-    assert len({cell_len(line) for line in rows}) == 1
+    lines = text.splitlines()
+    start = lines.index("三、分项统计") + 3  # the heading, the column titles, the rule
+    rows = lines[start:lines.index("", start)]
+    assert len(rows) == 31 and len({cell_len(line) for line in rows}) == 1
+    [staff_row] = [line for line in rows if "客户服务员" in line]
+    assert "66.7%" in staff_row and "████████████████ " in staff_row  # 2/3 of 24 cells
+    assert "五、得分最低的项目" in text and "七、意见整改情况" in text
 
 
 def test_report_xlsx_and_pdf(db, filled):
@@ -84,11 +90,14 @@ def test_report_xlsx_and_pdf(db, filled):
     wb = load_workbook(io.BytesIO(to_xlsx(report)))
     assert wb.sheetnames == ["概况", "分项统计", "分楼栋", "意见"]
     items = list(wb["分项统计"].iter_rows(values_only=True))
-    assert items[2][1] == "客户服务员" and items[2][2] == 3 and items[2][9] == pytest.approx(2 / 3,
+    assert items[0][0] == "三、分项统计" and items[1][:3] == ("栏目", "项目", "评分数")
+    assert items[3][1] == "客户服务员" and items[3][2] == 3 and items[3][9] == pytest.approx(2 / 3,
                                                                                         abs=1e-4)
+    assert "满意率图" not in items[1]  # the bars are for people reading text and PDF
     text = pdf_text(render_pdf(report))
     assert "2026年上半年客户满意度调查分析报告" in text
     assert "服务人员仪态" in text and "电梯经常停运" in text and "66.7%" in text
+    assert "五、得分最低的项目" in text and "■" in text  # the same tables as the text
 
 
 def test_list_sources(db, filled, site):  # noqa: F811

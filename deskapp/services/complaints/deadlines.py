@@ -7,8 +7,7 @@ from collections.abc import Mapping
 from datetime import datetime
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session as OrmSession
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from deskapp.db.models import Role, Staff
 from deskapp.db.models.complaints import ComplaintCategory
@@ -25,17 +24,17 @@ log = logging.getLogger("deskapp.complaints")
 # --------------------------------------------------------------------------------------
 
 
-def categories(session: OrmSession, *, active_only: bool = True) -> list[ComplaintCategory]:
+def categories(session: Session, *, active_only: bool = True) -> list[ComplaintCategory]:
     query = select(ComplaintCategory)
     if active_only:
-        query = query.where(ComplaintCategory.active == True)  # noqa: E712
-    return list(session.execute(query.order_by(ComplaintCategory.sort,
-                                               ComplaintCategory.id)).scalars().all())
+        query = query.where(col(ComplaintCategory.active) == True)  # noqa: E712
+    return list(session.execute(query.order_by(col(ComplaintCategory.sort),
+                                               col(ComplaintCategory.id))).scalars().all())
 
 
-def _category(session: OrmSession, code: str, *, field: str = "category") -> ComplaintCategory:
+def _category(session: Session, code: str, *, field: str = "category") -> ComplaintCategory:
     found = session.execute(
-        select(ComplaintCategory).where(ComplaintCategory.code == (code or "").strip())
+        select(ComplaintCategory).where(col(ComplaintCategory.code) == (code or "").strip())
     ).scalars().first()
     if found is None or not found.active:
         raise ValidationError("complaints.category.unknown", field=field)
@@ -54,7 +53,7 @@ def _hours(settings: Mapping[str, object] | None, key: str, default: int) -> flo
     return hours if hours > 0 else float(default)
 
 
-def deadlines_for(session: OrmSession, *, category_code: str, received_at: datetime,
+def deadlines_for(session: Session, *, category_code: str, received_at: datetime,
                   settings: Mapping[str, object] | None = None) -> tuple[datetime, datetime]:
     """(first response due, close due) for a complaint of ``category_code`` received at
     ``received_at``."""
@@ -75,10 +74,11 @@ def add_category(session: Session, *, by: Staff, code: str, name: str,
     name = _text(name, field="category_name", max_len=40, required=True, multiline=False)
     if first_response_hours <= 0 or close_hours < first_response_hours:
         raise ValidationError("complaints.category.hours_invalid", field="close_hours")
-    if session.execute(select(ComplaintCategory.id)
-                       .where(ComplaintCategory.code == code)).first() is not None:
+    if session.execute(select(col(ComplaintCategory.id))
+                       .where(col(ComplaintCategory.code) == code)).first() is not None:
         raise Conflict("complaints.category.exists", code=code)
-    sort = session.execute(select(func.coalesce(func.max(ComplaintCategory.sort), 0))).scalar_one()
+    sort = session.execute(
+        select(func.coalesce(func.max(col(ComplaintCategory.sort)), 0))).scalar_one()
     cat = ComplaintCategory(code=code, name=name, first_response_hours=first_response_hours,
                             close_hours=close_hours, active=True, sort=int(sort) + 1)
     session.add(cat)

@@ -9,7 +9,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from sqlalchemy import case, exists, func, or_, select
-from sqlalchemy.orm import Session as OrmSession
+from sqlmodel import Session, col
 
 from deskapp import clock
 from deskapp.db.models.complaints import Complaint, ServiceVisit, VisitKind
@@ -117,7 +117,7 @@ class ComplaintMonthFigures:
         return out
 
 
-def _median_p90(session: OrmSession, column: Any, where: list[Any]) -> tuple[Decimal | None,
+def _median_p90(session: Session, column: Any, where: list[Any]) -> tuple[Decimal | None,
                                                                              Decimal | None]:
     """Median and nearest-rank p90 of ``column`` over ``where``, in one SQL query."""
     ranked = select(
@@ -136,22 +136,23 @@ def _median_p90(session: OrmSession, column: Any, where: list[Any]) -> tuple[Dec
     return median, None if row[1] is None else Decimal(int(row[1]))
 
 
-def _month_figures(session: OrmSession, year: int, month: int, now: datetime,
+def _month_figures(session: Session, year: int, month: int, now: datetime,
                    cat_names: Mapping[str, str]) -> ComplaintMonthFigures:
     from deskapp.services.reception.common import channel_label
 
     start, end = clock.month_range(year, month)
     f = ComplaintMonthFigures(year=year, month=month)
-    received = [Complaint.received_at >= start, Complaint.received_at < end]
-    missed = or_(func.coalesce(Complaint.first_response_at, now) > Complaint.first_response_due,
-                 func.coalesce(Complaint.closed_at, now) > Complaint.close_due)
+    received = [col(Complaint.received_at) >= start, col(Complaint.received_at) < end]
+    missed = or_(func.coalesce(col(Complaint.first_response_at), now)
+                 > col(Complaint.first_response_due),
+                 func.coalesce(col(Complaint.closed_at), now) > col(Complaint.close_due))
     row = session.execute(select(
         func.count(),
-        func.sum(case((Complaint.valid == True, 1), else_=0)),  # noqa: E712
-        func.sum(case((Complaint.valid == False, 1), else_=0)),  # noqa: E712
-        func.sum(case((Complaint.valid.is_(None), 1), else_=0)),
-        func.sum(case((Complaint.major == True, 1), else_=0)),  # noqa: E712
-        func.sum(case((Complaint.escalated_to.is_not(None), 1), else_=0)),
+        func.sum(case((col(Complaint.valid) == True, 1), else_=0)),  # noqa: E712
+        func.sum(case((col(Complaint.valid) == False, 1), else_=0)),  # noqa: E712
+        func.sum(case((col(Complaint.valid).is_(None), 1), else_=0)),
+        func.sum(case((col(Complaint.major) == True, 1), else_=0)),  # noqa: E712
+        func.sum(case((col(Complaint.escalated_to).is_not(None), 1), else_=0)),
         func.sum(case((missed, 1), else_=0)),
     ).where(*received)).one()
     (f.volume, f.valid, f.invalid, f.unclassified, f.major, f.escalated,
@@ -162,36 +163,37 @@ def _month_figures(session: OrmSession, year: int, month: int, now: datetime,
                                .group_by(column).order_by(func.count().desc(), column)).all()
         return [Count(str(getattr(k, "value", k) or ""), label(k), int(n)) for k, n in rows]
 
-    f.by_category = grouped(Complaint.category_code, lambda k: category_label(k, cat_names))
-    f.by_channel = grouped(Complaint.channel, channel_label)
-    f.by_department = grouped(Complaint.target_department, department_label)
-    f.by_responsible = grouped(Complaint.responsible_department, department_label)
+    f.by_category = grouped(col(Complaint.category_code), lambda k: category_label(k, cat_names))
+    f.by_channel = grouped(col(Complaint.channel), channel_label)
+    f.by_department = grouped(col(Complaint.target_department), department_label)
+    f.by_responsible = grouped(col(Complaint.responsible_department), department_label)
     f.first_response_median, f.first_response_p90 = _median_p90(
-        session, Complaint.first_response_minutes, received)
-    closed = [Complaint.closed_at >= start, Complaint.closed_at < end]
+        session, col(Complaint.first_response_minutes), received)
+    closed = [col(Complaint.closed_at) >= start, col(Complaint.closed_at) < end]
     f.closed = int(session.execute(select(func.count()).where(*closed)
                                    .select_from(Complaint)).scalar_one())
-    f.close_median, f.close_p90 = _median_p90(session, Complaint.close_minutes, closed)
-    visited_by_end = exists().where(ServiceVisit.complaint_id == Complaint.id,
-                                    ServiceVisit.kind == VisitKind.COMPLAINT,
-                                    ServiceVisit.visited_at < end)
+    f.close_median, f.close_p90 = _median_p90(session, col(Complaint.close_minutes), closed)
+    visited_by_end = exists().where(col(ServiceVisit.complaint_id) == Complaint.id,
+                                    col(ServiceVisit.kind) == VisitKind.COMPLAINT,
+                                    col(ServiceVisit.visited_at) < end)
     row = session.execute(select(
         func.count(), func.sum(case((visited_by_end, 1), else_=0)),
-    ).where(Complaint.valid == True, Complaint.replied_at >= start,  # noqa: E712
-            Complaint.replied_at < end)).one()
+    ).where(col(Complaint.valid) == True, col(Complaint.replied_at) >= start,  # noqa: E712
+            col(Complaint.replied_at) < end)).one()
     f.replied_valid, f.return_visited = int(row[0] or 0), int(row[1] or 0)
     row = session.execute(select(
-        func.count(), func.sum(case((ServiceVisit.satisfied == True, 1), else_=0)),  # noqa: E712
-        func.avg(ServiceVisit.score),
-    ).where(ServiceVisit.kind == VisitKind.COMPLAINT, ServiceVisit.visited_at >= start,
-            ServiceVisit.visited_at < end)).one()
+        func.count(), func.sum(case((col(ServiceVisit.satisfied) == True, 1),  # noqa: E712
+                                    else_=0)),
+        func.avg(col(ServiceVisit.score)),
+    ).where(col(ServiceVisit.kind) == VisitKind.COMPLAINT, col(ServiceVisit.visited_at) >= start,
+            col(ServiceVisit.visited_at) < end)).one()
     f.visits, f.satisfied = int(row[0] or 0), int(row[1] or 0)
     f.satisfaction_avg = (None if row[2] is None else
                           Decimal(str(row[2])).quantize(Decimal("0.01"), ROUND_HALF_UP))
     return f
 
 
-def monthly_analysis(session: OrmSession, *, year: int, month: int) -> ComplaintMonthFigures:
+def monthly_analysis(session: Session, *, year: int, month: int) -> ComplaintMonthFigures:
     """The month's analysis, with the previous month's figures in ``previous``."""
     if not 1 <= month <= 12:
         raise ValidationError("complaints.month.invalid", field="month")
@@ -201,11 +203,11 @@ def monthly_analysis(session: OrmSession, *, year: int, month: int) -> Complaint
     py, pm = (year - 1, 12) if month == 1 else (year, month - 1)
     figures.previous = _month_figures(session, py, pm, now, cat_names)
     figures.open_now = int(session.execute(
-        select(func.count()).select_from(Complaint).where(Complaint.closed_at.is_(None))
+        select(func.count()).select_from(Complaint).where(col(Complaint.closed_at).is_(None))
     ).scalar_one())
     return figures
 
 
-def monthly_summary(session: OrmSession, *, year: int, month: int) -> ComplaintMonthFigures:
+def monthly_summary(session: Session, *, year: int, month: int) -> ComplaintMonthFigures:
     """For the supervisor's monthly report: the same figures as :func:`monthly_analysis`."""
     return monthly_analysis(session, year=year, month=month)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from sqlalchemy import case, select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from deskapp import clock
 from deskapp.db.models.complaints import Complaint
@@ -24,8 +24,8 @@ def open_complaints(session: Session, ctx: hooks.HandoverContext) -> list[hooks.
     names = _names(session)
     overdue = case((overdue_clause(now), 0), else_=1)
     rows = session.execute(
-        select(Complaint).where(Complaint.closed_at.is_(None))
-        .order_by(overdue, Complaint.close_due, Complaint.id).limit(OPEN_ITEMS_LIMIT)
+        select(Complaint).where(col(Complaint.closed_at).is_(None))
+        .order_by(overdue, col(Complaint.close_due), col(Complaint.id)).limit(OPEN_ITEMS_LIMIT)
     ).scalars().all()
     items = []
     for c in rows:

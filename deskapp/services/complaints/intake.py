@@ -6,7 +6,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import Session
 
 from deskapp import clock, validators
@@ -64,7 +63,7 @@ class ComplaintCreate:
     recorded: bool = False  # 记清楚
 
 
-def _staff(session: OrmSession, staff_id: int | None, *, field: str) -> Staff:
+def _staff(session: Session, staff_id: int | None, *, field: str) -> Staff:
     member = session.get(Staff, staff_id) if staff_id else None
     if member is None or not member.active or member.role not in HANDLER_ROLES:
         raise ValidationError("complaints.owner.invalid", field=field)
@@ -83,6 +82,7 @@ def _event(session: Session, c: Complaint, *, by: Staff | None, kind: EventKind,
         c.state = to_state
     c.updated_at = now
     session.add(c)
+    assert c.id is not None
     event = ComplaintEvent(complaint_id=c.id, at=now, staff_id=by.id if by else None, kind=kind,
                            from_state=from_state, to_state=to_state, note=note,
                            target_staff_id=target_staff_id, escalated_to=escalated_to)
@@ -150,6 +150,7 @@ def create_complaint(session: Session, *, by: Staff, data: ComplaintCreate,
         raise ValidationError("complaints.escalate.target_invalid", field="escalate_to") from None
     first_due, close_due = deadlines_for(session, category_code=cat.code, received_at=received,
                                          settings=settings)
+    assert by.id is not None and owner.id is not None
     number = f"TS{now.year}-{next_value(session, f'complaint-{now.year}'):04d}"
     c = Complaint(
         number=number, received_at=received, registered_at=now,
@@ -168,6 +169,7 @@ def create_complaint(session: Session, *, by: Staff, data: ComplaintCreate,
     )
     session.add(c)
     session.flush()
+    assert c.id is not None
     _event(session, c, by=by, kind=EventKind.REGISTERED, to_state=ComplaintState.REGISTERED,
            target_staff_id=owner.id, at=now,
            detail={"unit": c.unit_code, "name": name, "phone": mask_phone(phone),
@@ -185,7 +187,7 @@ def create_complaint(session: Session, *, by: Staff, data: ComplaintCreate,
     return c
 
 
-def intake_from_contact(session: OrmSession, contact_id: int) -> ComplaintCreate:
+def intake_from_contact(session: Session, contact_id: int) -> ComplaintCreate:
     """A register form prefilled from a reception contact (unit, person, phone, content,
     channel); the desk completes category and the five clears."""
     from deskapp.services.reception import contacts

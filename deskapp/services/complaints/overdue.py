@@ -8,8 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import and_, case, func, or_, select
-from sqlalchemy.orm import Session as OrmSession
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from deskapp import clock
 from deskapp.db.models import Staff
@@ -29,19 +28,20 @@ def overdue_clause(now: datetime) -> Any:
     """SQL: open and past a deadline (not classified by the first-response time, or not
     archived by the close time)."""
     return and_(
-        Complaint.closed_at.is_(None),
-        or_(and_(Complaint.first_response_at.is_(None), Complaint.first_response_due < now),
-            Complaint.close_due < now),
+        col(Complaint.closed_at).is_(None),
+        or_(and_(col(Complaint.first_response_at).is_(None),
+                 col(Complaint.first_response_due) < now),
+            col(Complaint.close_due) < now),
     )
 
 
-def attention_counts(session: OrmSession, now: datetime | None = None) -> tuple[int, int]:
+def attention_counts(session: Session, now: datetime | None = None) -> tuple[int, int]:
     """(overdue now, escalated and still open) — the banner of the complaint screen."""
     now = now or clock.now()
     row = session.execute(select(
         func.sum(case((overdue_clause(now), 1), else_=0)),
-        func.sum(case((Complaint.escalated_to.is_not(None), 1), else_=0)),
-    ).where(Complaint.closed_at.is_(None))).one()
+        func.sum(case((col(Complaint.escalated_to).is_not(None), 1), else_=0)),
+    ).where(col(Complaint.closed_at).is_(None))).one()
     return int(row[0] or 0), int(row[1] or 0)
 
 
@@ -58,8 +58,8 @@ def escalate_overdue(session: Session, *, now: datetime | None = None,
     already escalated), recorded on its timeline as done by the system. Idempotent."""
     now = now or clock.now()
     found = list(session.execute(
-        select(Complaint).where(overdue_clause(now), Complaint.overdue_at.is_(None))
-        .order_by(Complaint.id).limit(limit)).scalars().all())
+        select(Complaint).where(overdue_clause(now), col(Complaint.overdue_at).is_(None))
+        .order_by(col(Complaint.id)).limit(limit)).scalars().all())
     for c in found:
         c.overdue_at = now
         which = ("first_response" if c.first_response_at is None and c.first_response_due < now

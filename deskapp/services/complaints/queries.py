@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, and_, select
-from sqlalchemy.orm import Session as OrmSession
+from sqlalchemy import and_, select
+from sqlmodel import Session, col
 
 from deskapp import clock
 from deskapp.db.models import Staff
@@ -30,7 +30,7 @@ from deskapp.services.complaints.labels import (
     state_label,
 )
 from deskapp.services.complaints.overdue import is_overdue, overdue_clause
-from deskapp.services.listing import FilterSpec, ListColumn, ListRow, SqlListSource
+from deskapp.services.listing import AnySelect, FilterSpec, ListColumn, ListRow, SqlListSource
 from deskapp.services.system_lines import localize
 
 # --------------------------------------------------------------------------------------
@@ -38,7 +38,7 @@ from deskapp.services.system_lines import localize
 # --------------------------------------------------------------------------------------
 
 
-def get_complaint(session: OrmSession, complaint_id: int) -> Complaint:
+def get_complaint(session: Session, complaint_id: int) -> Complaint:
     c = session.get(Complaint, complaint_id)
     if c is None:
         raise NotFound("complaints.not_found")
@@ -54,18 +54,18 @@ class TimelineEntry:
     note: str
 
 
-def _names(session: OrmSession) -> dict[int, str]:
+def _names(session: Session) -> dict[int, str]:
     from deskapp.services.staff import names
 
-    return names(session)  # type: ignore[arg-type]
+    return names(session)
 
 
-def timeline(session: OrmSession, complaint_id: int) -> list[TimelineEntry]:
+def timeline(session: Session, complaint_id: int) -> list[TimelineEntry]:
     """Every step of a complaint, oldest first, ready to show."""
     names = _names(session)
     events = session.execute(
-        select(ComplaintEvent).where(ComplaintEvent.complaint_id == complaint_id)
-        .order_by(ComplaintEvent.id)).scalars().all()
+        select(ComplaintEvent).where(col(ComplaintEvent.complaint_id) == complaint_id)
+        .order_by(col(ComplaintEvent.id))).scalars().all()
     out = []
     for e in events:
         params: dict[str, object] = {
@@ -79,11 +79,12 @@ def timeline(session: OrmSession, complaint_id: int) -> list[TimelineEntry]:
     return out
 
 
-def handlers(session: OrmSession) -> list[Staff]:
+def handlers(session: Session) -> list[Staff]:
     """Active staff who may own a complaint (specialists and supervisors)."""
     return list(session.execute(
-        select(Staff).where(Staff.active == True, Staff.role.in_(HANDLER_ROLES))  # noqa: E712
-        .order_by(Staff.role, Staff.id)).scalars().all())
+        select(Staff).where(col(Staff.active) == True,  # noqa: E712
+                            col(Staff.role).in_(HANDLER_ROLES))
+        .order_by(col(Staff.role), col(Staff.id))).scalars().all())
 
 
 _NEXT: dict[ComplaintState, str] = {
@@ -126,7 +127,7 @@ class ComplaintSource(SqlListSource):
     """
 
     model = Complaint
-    order_by = (Complaint.received_at.desc(), Complaint.id.desc())
+    order_by = (col(Complaint.received_at).desc(), col(Complaint.id).desc())
     search_columns = SEARCH_COLUMNS
     fts_table = FTS_TABLE
 
@@ -166,35 +167,36 @@ class ComplaintSource(SqlListSource):
             FilterSpec("from", "complaints.filter.from", "date_from"),
             FilterSpec("to", "complaints.filter.to", "date_to"),
         ]
-        self.filter_columns = {"category": Complaint.category_code,
-                               "department": Complaint.responsible_department,
-                               "from": Complaint.received_at, "to": Complaint.received_at}
+        self.filter_columns = {"category": col(Complaint.category_code),
+                               "department": col(Complaint.responsible_department),
+                               "from": col(Complaint.received_at), "to": col(Complaint.received_at)}
 
-    def select(self) -> Select[Any]:
+    def select(self) -> AnySelect:
         return select(Complaint)
 
     def filter_clause(self, key: str, value: object) -> Any:
         if key == "state":
             if value == "open":
-                return Complaint.closed_at.is_(None)
-            return Complaint.state == ComplaintState(str(value))
+                return col(Complaint.closed_at).is_(None)
+            return col(Complaint.state) == ComplaintState(str(value))
         if key == "owner":
-            return Complaint.owner_id == int(str(value))
+            return col(Complaint.owner_id) == int(str(value))
         if key == "unit_id":  # a fixed filter: one unit's complaints
-            return Complaint.unit_id == int(str(value))
+            return col(Complaint.unit_id) == int(str(value))
         if key == "flag":
             now = clock.now()
             if value == "overdue":
                 return overdue_clause(now)
             if value == "escalated":
-                return and_(Complaint.closed_at.is_(None), Complaint.escalated_to.is_not(None))
+                return and_(col(Complaint.closed_at).is_(None),
+                            col(Complaint.escalated_to).is_not(None))
             if value == "major":
-                return Complaint.major == True  # noqa: E712
+                return col(Complaint.major) == True  # noqa: E712
             if value == "awaiting_visit":
-                return and_(Complaint.state == ComplaintState.REPLIED,
-                            Complaint.valid == True)  # noqa: E712
+                return and_(col(Complaint.state) == ComplaintState.REPLIED,
+                            col(Complaint.valid) == True)  # noqa: E712
             if value == "reopened":
-                return Complaint.reopened > 0
+                return col(Complaint.reopened) > 0
             return None
         return super().filter_clause(key, value)
 
@@ -211,6 +213,7 @@ class ComplaintSource(SqlListSource):
         due = c.first_response_due if c.first_response_at is None else c.close_due
         style = ("overdue" if overdue else "warning" if c.escalated_to and c.closed_at is None
                  else "muted" if c.state == ComplaintState.ARCHIVED else "")
+        assert c.id is not None
         return ListRow(c.id, (
             c.number,
             c.received_at.strftime("%m-%d %H:%M"),
@@ -226,10 +229,11 @@ class ComplaintSource(SqlListSource):
         ), style)
 
 
-def list_source(session: OrmSession, *,
+def list_source(session: Session, *,
                 settings: Mapping[str, object] | None = None) -> ComplaintSource:
     """A :class:`ComplaintSource` with this site's categories, handlers and departments."""
     cats = {c.code: c.name for c in categories(session, active_only=False)}
     return ComplaintSource(category_names=cats,
-                           handler_list=[(s.id, s.name) for s in handlers(session)],
+                           handler_list=[(s.id, s.name) for s in handlers(session)
+                                         if s.id is not None],
                            department_list=departments(settings))

@@ -21,9 +21,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, select
-from sqlalchemy.orm import Session as OrmSession
-from sqlmodel import Session
+from sqlalchemy import select
+from sqlmodel import Session, col
 
 from deskapp import clock, validators
 from deskapp.db.models import Role, Staff, Unit
@@ -43,7 +42,7 @@ from deskapp.masking import mask_phone
 from deskapp.services import audit, hooks
 from deskapp.services.complaints.intake import ComplaintCreate, create_complaint
 from deskapp.services.complaints.labels import FUTURE_GRACE, MAX_BACKDATE, _text, department_label
-from deskapp.services.listing import FilterSpec, ListColumn, ListRow, SqlListSource
+from deskapp.services.listing import AnySelect, FilterSpec, ListColumn, ListRow, SqlListSource
 from deskapp.services.staff import require_role
 
 __all__ = [
@@ -132,10 +131,12 @@ def record_visit(session: Session, *, by: Staff, data: VisitCreate,
     unknown = set(data.ratings) - {tp.value for tp in TOPICS}
     if unknown:
         raise ValidationError("complaints.visit.topic_invalid", field="ratings")
-    ratings = {tp.value: _rating(tp.value, data.ratings.get(tp.value)) for tp in TOPICS}
+    ratings: dict[str, Any] = {tp.value: _rating(tp.value, data.ratings.get(tp.value))
+                               for tp in TOPICS}
     opinions = [_clean_opinion(op, i) for i, op in enumerate(data.opinions)]
     if not opinions and all(v is None for v in ratings.values()):
         raise ValidationError("complaints.visit.empty", field="opinions")
+    assert by.id is not None
     visit = ServiceVisit(kind=kind, visited_at=at, visited_by_id=by.id, method=method,
                          unit_id=unit.id if unit else None, unit_code=unit.code if unit else "",
                          person_name=name, phone=phone,
@@ -147,9 +148,10 @@ def record_visit(session: Session, *, by: Staff, data: VisitCreate,
                  entity_id=visit.id, detail={"kind": kind.value, "unit": visit.unit_code,
                                              "name": name, "phone": mask_phone(phone),
                                              "opinions": len(opinions)})
+    assert visit.id is not None
     for op in opinions:
-        opinion = VisitOpinion(visit_id=visit.id, topic=op.topic, text=op.text,
-                               handling=op.handling, answer=op.answer,
+        opinion = VisitOpinion(visit_id=visit.id, topic=VisitTopic(op.topic), text=op.text,
+                               handling=OpinionHandling(op.handling), answer=op.answer,
                                department=op.department,
                                handed_at=now if op.handling == OpinionHandling.DEPARTMENT
                                else None)
@@ -186,16 +188,16 @@ def _clean_opinion(op: OpinionCreate, index: int) -> OpinionCreate:
                          department=department)
 
 
-def get_opinion(session: OrmSession, opinion_id: int) -> VisitOpinion:
+def get_opinion(session: Session, opinion_id: int) -> VisitOpinion:
     found = session.get(VisitOpinion, opinion_id)
     if found is None:
         raise NotFound("complaints.opinion.not_found")
     return found
 
 
-def opinions_of(session: OrmSession, visit_id: int) -> list[VisitOpinion]:
-    return list(session.execute(select(VisitOpinion).where(VisitOpinion.visit_id == visit_id)
-                                .order_by(VisitOpinion.id)).scalars().all())
+def opinions_of(session: Session, visit_id: int) -> list[VisitOpinion]:
+    return list(session.execute(select(VisitOpinion).where(col(VisitOpinion.visit_id) == visit_id)
+                                .order_by(col(VisitOpinion.id))).scalars().all())
 
 
 def opinion_to_complaint(session: Session, *, by: Staff, opinion_id: int, category_code: str,
@@ -250,15 +252,15 @@ def record_rectification(session: Session, *, by: Staff, opinion_id: int,
     return opinion
 
 
-def waiting_rectification(session: OrmSession, *, limit: int = 200) -> list[
+def waiting_rectification(session: Session, *, limit: int = 200) -> list[
         tuple[VisitOpinion, ServiceVisit]]:
     """Problems handed to a department whose result has not come back, oldest first."""
     return [(o, v) for o, v in session.execute(
         select(VisitOpinion, ServiceVisit).join(ServiceVisit,
-                                                ServiceVisit.id == VisitOpinion.visit_id)
-        .where(VisitOpinion.handling == OpinionHandling.DEPARTMENT,
-               VisitOpinion.result_at.is_(None))
-        .order_by(VisitOpinion.handed_at, VisitOpinion.id).limit(limit)).all()]
+                                                col(ServiceVisit.id) == VisitOpinion.visit_id)
+        .where(col(VisitOpinion.handling) == OpinionHandling.DEPARTMENT,
+               col(VisitOpinion.result_at).is_(None))
+        .order_by(col(VisitOpinion.handed_at), col(VisitOpinion.id)).limit(limit)).all()]
 
 
 def open_rectifications(session: Session, ctx: hooks.HandoverContext) -> list[hooks.OpenItem]:
@@ -267,14 +269,14 @@ def open_rectifications(session: Session, ctx: hooks.HandoverContext) -> list[ho
                                    dept=department_label(o.department),
                                    who=v.unit_code or v.person_name, text=o.text[:40]),
                            ref=hooks.RecordRef("service_visit", v.id), since=o.handed_at)
-            for o, v in waiting_rectification(session)]
+            for o, v in waiting_rectification(session) if v.id is not None]
 
 
 class VisitSource(SqlListSource):
     """The list of visits (return visits of complaints, scheduled visits, walk-arounds)."""
 
     model = ServiceVisit
-    order_by = (ServiceVisit.visited_at.desc(), ServiceVisit.id.desc())
+    order_by = (col(ServiceVisit.visited_at).desc(), col(ServiceVisit.id).desc())
     search_columns = ("unit_code", "person_name", "note")
     fts_table = None
 
@@ -296,14 +298,15 @@ class VisitSource(SqlListSource):
             FilterSpec("from", "complaints.filter.from", "date_from"),
             FilterSpec("to", "complaints.filter.to", "date_to"),
         ]
-        self.filter_columns = {"kind": ServiceVisit.kind, "from": ServiceVisit.visited_at,
-                               "to": ServiceVisit.visited_at}
+        self.filter_columns = {"kind": col(ServiceVisit.kind), "from": col(ServiceVisit.visited_at),
+                               "to": col(ServiceVisit.visited_at)}
 
-    def select(self) -> Select[Any]:
+    def select(self) -> AnySelect:
         return select(ServiceVisit)
 
     def to_row(self, v: ServiceVisit) -> ListRow:
         score = v.score if v.kind == VisitKind.COMPLAINT else v.overall
+        assert v.id is not None
         return ListRow(v.id, (
             v.visited_at.strftime("%Y-%m-%d %H:%M"),
             t(f"complaints.visit.kind.{v.kind.value}"),

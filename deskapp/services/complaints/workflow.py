@@ -248,6 +248,7 @@ def record_return_visit(session: Session, *, by: Staff, complaint_id: int, satis
         raise ValidationError("complaints.reply.method_invalid", field="method") from None
     note = _text(note, field="note", max_len=2000, required=not satisfied)
     now = clock.now()
+    assert by.id is not None
     visit = ServiceVisit(kind=VisitKind.COMPLAINT, visited_at=now, visited_by_id=by.id,
                          method=how, complaint_id=c.id, unit_id=c.unit_id,
                          unit_code=c.unit_code, person_name=c.complainant_name,
@@ -314,6 +315,7 @@ def take_over(session: Session, *, by: Staff, complaint_id: int, note: str = "")
     if c.owner_id == by.id:
         raise Conflict("complaints.already_owner")
     previous = session.get(Staff, c.owner_id)
+    assert by.id is not None
     c.owner_id = by.id
     _event(session, c, by=by, kind=EventKind.TAKEN_OVER, target_staff_id=by.id,
            note=_text(note, field="note", max_len=2000),
@@ -329,6 +331,7 @@ def reassign(session: Session, *, by: Staff, complaint_id: int, owner_id: int,
     owner = _staff(session, owner_id, field="owner")
     if owner.id == c.owner_id:
         raise Conflict("complaints.reassign.same")
+    assert owner.id is not None
     c.owner_id = owner.id
     _event(session, c, by=by, kind=EventKind.REASSIGNED, target_staff_id=owner.id,
            note=_text(note, field="note", max_len=2000))

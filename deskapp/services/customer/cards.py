@@ -450,7 +450,7 @@ class CardSource(SqlListSource):
         ListColumn("holder", "cards.col.holder", 10, priority=0),
         ListColumn("status", "cards.col.status", 6, priority=0, fits=("cards.status.",)),
         ListColumn("issued", "cards.col.issued", 10, priority=2),
-        ListColumn("note", "cards.col.note", 16, min_width=6, priority=3),
+        ListColumn("note", "cards.col.note", 28, min_width=6, priority=3),
     ]
     model = AccessCard
     order_by = (col(AccessCard.status).asc(), col(AccessCard.id).desc())

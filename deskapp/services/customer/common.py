@@ -22,7 +22,7 @@ def day(value: str | date | None, *, field: str, default: date | None = None,
             parsed = default
         else:
             try:
-                parsed = date.fromisoformat(text)
+                parsed = clock.parse_date(text)
             except ValueError:
                 raise ValidationError("customer.date_invalid", field=field, text=text) from None
     if not allow_future and parsed > clock.today():

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import and_, or_, select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from deskapp import clock
 from deskapp.db.models import Role, Staff
@@ -78,15 +78,17 @@ def open_campaign(session: Session, *, by: Staff, year: int, half: int,
             (year, month):
         raise ValidationError("survey.campaign.date_month", field="distribution_date",
                               month=month)
-    if session.exec(select(SurveyCampaign.id).where(SurveyCampaign.year == year,
-                                                    SurveyCampaign.half == half)).first():
+    if session.execute(select(col(SurveyCampaign.id)).where(col(SurveyCampaign.year) == year,
+                                                    col(SurveyCampaign.half) == half)).first():
         raise Conflict("survey.campaign.exists", title=campaign_title(year, half))
+    form: SurveyForm | None
     if form_id is None:
         form = ensure_form(session, by=by)
     else:
         form = session.get(SurveyForm, form_id)
         if form is None:
             raise NotFound("survey.form.not_found")
+    assert form.id is not None and by.id is not None
     dates = plan_dates(year, half, distribution_date)
     if len(note.strip()) > 500:
         raise ValidationError("survey.text.too_long", field="note", n=500)
@@ -126,16 +128,17 @@ def find_campaign(session: Session, ref: str) -> SurveyCampaign:
         half = {"1": 1, "2": 2}.get(h, 0)
     if not year_text.isdigit() or not half:
         raise NotFound("survey.campaign.not_found")
-    campaign = session.exec(select(SurveyCampaign).where(
-        SurveyCampaign.year == int(year_text), SurveyCampaign.half == half)).scalars().first()
+    campaign = session.execute(select(SurveyCampaign).where(
+        col(SurveyCampaign.year) == int(year_text),
+        col(SurveyCampaign.half) == half)).scalars().first()
     if campaign is None:
         raise NotFound("survey.campaign.not_found")
     return campaign
 
 
 def list_campaigns(session: Session) -> list[SurveyCampaign]:
-    return list(session.exec(select(SurveyCampaign).order_by(
-        SurveyCampaign.year.desc(), SurveyCampaign.half.desc())).scalars().all())
+    return list(session.execute(select(SurveyCampaign).order_by(
+        col(SurveyCampaign.year).desc(), col(SurveyCampaign.half).desc())).scalars().all())
 
 
 def current_campaign(session: Session) -> SurveyCampaign | None:
@@ -146,10 +149,12 @@ def current_campaign(session: Session) -> SurveyCampaign | None:
 
 
 def previous_campaign(session: Session, campaign: SurveyCampaign) -> SurveyCampaign | None:
-    return session.exec(select(SurveyCampaign).where(
-        or_(SurveyCampaign.year < campaign.year,
-            and_(SurveyCampaign.year == campaign.year, SurveyCampaign.half < campaign.half)))
-        .order_by(SurveyCampaign.year.desc(), SurveyCampaign.half.desc())).scalars().first()
+    return session.execute(select(SurveyCampaign).where(
+        or_(col(SurveyCampaign.year) < campaign.year,
+            and_(col(SurveyCampaign.year) == campaign.year,
+                 col(SurveyCampaign.half) < campaign.half)))
+        .order_by(col(SurveyCampaign.year).desc(),
+                  col(SurveyCampaign.half).desc())).scalars().first()
 
 
 def close_collection(session: Session, *, by: Staff, campaign_id: int) -> SurveyCampaign:
@@ -162,7 +167,8 @@ def close_collection(session: Session, *, by: Staff, campaign_id: int) -> Survey
     campaign.closed_at = clock.now()
     campaign.closed_by_id = by.id
     session.add(campaign)
-    figures = progress(session, campaign.id)  # type: ignore[arg-type]
+    assert campaign.id is not None
+    figures = progress(session, campaign.id)
     audit.record(session, by=by, action="survey.campaign.close", entity="survey_campaign",
                  entity_id=campaign.id,
                  detail={"distributed": figures.distributed, "responses": figures.responses,

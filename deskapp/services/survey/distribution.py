@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from sqlalchemy import case, select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from deskapp import clock
 from deskapp.db.models import Building, Occupant, OccupantKind, Role, Staff, Unit
@@ -36,21 +36,22 @@ class DistributeResult:
 def units_of(session: Session, *, building_id: int, entrance: str | None = None,
              floor_from: int | None = None, floor_to: int | None = None) -> list[int]:
     """Unit ids of one building, optionally one entrance and a floor range (inclusive)."""
-    query = select(Unit.id).where(Unit.building_id == building_id)
+    query = select(col(Unit.id)).where(col(Unit.building_id) == building_id)
     if entrance:
-        query = query.where(Unit.entrance == entrance)
+        query = query.where(col(Unit.entrance) == entrance)
     if floor_from is not None:
-        query = query.where(Unit.floor >= floor_from)
+        query = query.where(col(Unit.floor) >= floor_from)
     if floor_to is not None:
-        query = query.where(Unit.floor <= floor_to)
-    return list(session.exec(query.order_by(Unit.floor, Unit.entrance, Unit.room)).scalars())
+        query = query.where(col(Unit.floor) <= floor_to)
+    return list(session.execute(query.order_by(col(Unit.floor), col(Unit.entrance),
+                                               col(Unit.room))).scalars())
 
 
 def units_of_building(session: Session, *, building_code: str, entrance: str | None = None,
                       floor_from: int | None = None, floor_to: int | None = None) -> list[int]:
     """:func:`units_of` for the building with code ``building_code`` (none: no units)."""
-    building_id = session.exec(select(Building.id).where(Building.code == building_code)
-                               ).scalars().first()
+    building_id = session.execute(
+        select(col(Building.id)).where(col(Building.code) == building_code)).scalars().first()
     if building_id is None:
         return []
     return units_of(session, building_id=building_id, entrance=entrance,
@@ -71,16 +72,18 @@ def distribute(session: Session, *, by: Staff, campaign_id: int, unit_ids: Itera
     ids = sorted(set(unit_ids))
     if not ids:
         raise ValidationError("survey.distribute.no_units", field="units")
-    known = set(session.exec(select(Unit.id).where(Unit.id.in_(ids))).scalars())
+    known = set(session.execute(select(col(Unit.id)).where(col(Unit.id).in_(ids))).scalars())
     if len(known) != len(ids):
         raise NotFound("unit.not_found")
-    excluded = set(session.exec(select(SurveyExclusion.unit_id).where(
-        SurveyExclusion.campaign_id == campaign_id, SurveyExclusion.active == True,  # noqa: E712
-        SurveyExclusion.unit_id.in_(ids))).scalars())
-    rows = {d.unit_id: d for d in session.exec(select(SurveyDistribution).where(
-        SurveyDistribution.campaign_id == campaign_id,
-        SurveyDistribution.unit_id.in_(ids))).scalars()}
+    excluded = set(session.execute(select(col(SurveyExclusion.unit_id)).where(
+        col(SurveyExclusion.campaign_id) == campaign_id,
+        col(SurveyExclusion.active) == True,  # noqa: E712
+        col(SurveyExclusion.unit_id).in_(ids))).scalars())
+    rows = {d.unit_id: d for d in session.execute(select(SurveyDistribution).where(
+        col(SurveyDistribution.campaign_id) == campaign_id,
+        col(SurveyDistribution.unit_id).in_(ids))).scalars()}
     now = clock.now()
+    assert by.id is not None
     added = already = 0
     for unit_id in ids:
         if unit_id in excluded:
@@ -90,7 +93,8 @@ def distribute(session: Session, *, by: Staff, campaign_id: int, unit_ids: Itera
             already += 1
             continue
         if row is None:
-            row = SurveyDistribution(campaign_id=campaign_id, unit_id=unit_id)
+            row = SurveyDistribution(campaign_id=campaign_id, unit_id=unit_id,
+                                     distributed_on=on, by_id=by.id, at=now)
         row.distributed_on, row.by_id, row.at, row.active = on, by.id, now, True
         row.cancelled_at, row.cancelled_by_id, row.cancel_reason = None, None, ""
         session.add(row)
@@ -111,9 +115,10 @@ def cancel_distribution(session: Session, *, by: Staff, campaign_id: int, unit_i
     require_role(by, Role.RECEPTIONIST, Role.SPECIALIST)
     _open_campaign(session, campaign_id)
     reason = _reason(reason)
-    row = session.exec(select(SurveyDistribution).where(
-        SurveyDistribution.campaign_id == campaign_id, SurveyDistribution.unit_id == unit_id,
-        SurveyDistribution.active == True)).scalars().first()  # noqa: E712
+    row = session.execute(select(SurveyDistribution).where(
+        col(SurveyDistribution.campaign_id) == campaign_id,
+        col(SurveyDistribution.unit_id) == unit_id,
+        col(SurveyDistribution.active) == True)).scalars().first()  # noqa: E712
     if row is None:
         raise InvalidTransition("survey.distribute.not_distributed")
     if valid_response(session, campaign_id=campaign_id, unit_id=unit_id) is not None:
@@ -136,15 +141,17 @@ def exclude_units(session: Session, *, by: Staff, campaign_id: int, unit_ids: It
     ids = sorted(set(unit_ids))
     if not ids:
         raise ValidationError("survey.distribute.no_units", field="units")
-    distributed = session.exec(select(SurveyDistribution.unit_id).where(
-        SurveyDistribution.campaign_id == campaign_id, SurveyDistribution.active == True,  # noqa: E712
-        SurveyDistribution.unit_id.in_(ids))).scalars().first()
+    distributed = session.execute(select(col(SurveyDistribution.unit_id)).where(
+        col(SurveyDistribution.campaign_id) == campaign_id,
+        col(SurveyDistribution.active) == True,  # noqa: E712
+        col(SurveyDistribution.unit_id).in_(ids))).scalars().first()
     if distributed is not None:
         raise Conflict("survey.exclude.distributed", unit=_unit_code(session, distributed))
-    rows = {e.unit_id: e for e in session.exec(select(SurveyExclusion).where(
-        SurveyExclusion.campaign_id == campaign_id,
-        SurveyExclusion.unit_id.in_(ids))).scalars()}
+    rows = {e.unit_id: e for e in session.execute(select(SurveyExclusion).where(
+        col(SurveyExclusion.campaign_id) == campaign_id,
+        col(SurveyExclusion.unit_id).in_(ids))).scalars()}
     now = clock.now()
+    assert by.id is not None
     added = 0
     for unit_id in ids:
         row = rows.get(unit_id)
@@ -168,10 +175,11 @@ def exclude_units(session: Session, *, by: Staff, campaign_id: int, unit_ids: It
 
 def exclude_vacant(session: Session, *, by: Staff, campaign_id: int, reason: str) -> int:
     """Exclude every unit marked vacant (空置) that has not had a form."""
-    distributed = select(SurveyDistribution.unit_id).where(
-        SurveyDistribution.campaign_id == campaign_id, SurveyDistribution.active == True)  # noqa: E712
-    ids = list(session.exec(select(Unit.id).where(Unit.vacant == True,  # noqa: E712
-                                                  Unit.id.not_in(distributed))).scalars())
+    distributed = select(col(SurveyDistribution.unit_id)).where(
+        col(SurveyDistribution.campaign_id) == campaign_id,
+        col(SurveyDistribution.active) == True)  # noqa: E712
+    ids = list(session.execute(select(col(Unit.id)).where(col(Unit.vacant) == True,  # noqa: E712
+                                                  col(Unit.id).not_in(distributed))).scalars())
     if not ids:
         require_role(by, Role.RECEPTIONIST, Role.SPECIALIST)
         _open_campaign(session, campaign_id)
@@ -183,9 +191,9 @@ def include_unit(session: Session, *, by: Staff, campaign_id: int, unit_id: int)
     """Lift an exclusion: the unit counts as a valid unit again."""
     require_role(by, Role.RECEPTIONIST, Role.SPECIALIST)
     _open_campaign(session, campaign_id)
-    row = session.exec(select(SurveyExclusion).where(
-        SurveyExclusion.campaign_id == campaign_id, SurveyExclusion.unit_id == unit_id,
-        SurveyExclusion.active == True)).scalars().first()  # noqa: E712
+    row = session.execute(select(SurveyExclusion).where(
+        col(SurveyExclusion.campaign_id) == campaign_id, col(SurveyExclusion.unit_id) == unit_id,
+        col(SurveyExclusion.active) == True)).scalars().first()  # noqa: E712
     if row is None:
         raise InvalidTransition("survey.exclude.not_excluded")
     row.active, row.lifted_at, row.lifted_by_id = False, clock.now(), by.id
@@ -210,16 +218,17 @@ def unit_state(session: Session, *, campaign_id: int, unit_id: int) -> UnitSurve
     unit = session.get(Unit, unit_id)
     if unit is None:
         raise NotFound("unit.not_found")
-    dist = session.exec(select(SurveyDistribution.distributed_on).where(
-        SurveyDistribution.campaign_id == campaign_id, SurveyDistribution.unit_id == unit_id,
-        SurveyDistribution.active == True)).scalars().first()  # noqa: E712
-    excl = session.exec(select(SurveyExclusion.reason).where(
-        SurveyExclusion.campaign_id == campaign_id, SurveyExclusion.unit_id == unit_id,
-        SurveyExclusion.active == True)).scalars().first()  # noqa: E712
+    dist = session.execute(select(col(SurveyDistribution.distributed_on)).where(
+        col(SurveyDistribution.campaign_id) == campaign_id,
+        col(SurveyDistribution.unit_id) == unit_id,
+        col(SurveyDistribution.active) == True)).scalars().first()  # noqa: E712
+    excl = session.execute(select(col(SurveyExclusion.reason)).where(
+        col(SurveyExclusion.campaign_id) == campaign_id, col(SurveyExclusion.unit_id) == unit_id,
+        col(SurveyExclusion.active) == True)).scalars().first()  # noqa: E712
     response = valid_response(session, campaign_id=campaign_id, unit_id=unit_id)
-    owner = session.exec(select(Occupant).where(
-        Occupant.unit_id == unit_id, Occupant.active == True)  # noqa: E712
-        .order_by(case((Occupant.kind == OccupantKind.OWNER, 0), else_=1), Occupant.id)
+    owner = session.execute(select(Occupant).where(
+        col(Occupant.unit_id) == unit_id, col(Occupant.active) == True)  # noqa: E712
+        .order_by(case((col(Occupant.kind) == OccupantKind.OWNER, 0), else_=1), col(Occupant.id))
     ).scalars().first()
     return UnitSurveyState(unit_id, unit.code, dist, excl, response.id if response else None,
                            owner.name if owner else "", owner.phone if owner else "",
@@ -262,14 +271,16 @@ def unit_of_form_number(session: Session, *, campaign_id: int, text: str) -> int
 def questionnaire_units(session: Session, campaign_id: int) -> list[int]:
     """The units a campaign's blank questionnaires are printed for, in building, floor and
     room order: the units it was distributed to, else every unit not excluded."""
-    distributed = select(SurveyDistribution.unit_id).where(
-        SurveyDistribution.campaign_id == campaign_id, SurveyDistribution.active == True)  # noqa: E712
-    excluded = select(SurveyExclusion.unit_id).where(
-        SurveyExclusion.campaign_id == campaign_id, SurveyExclusion.active == True)  # noqa: E712
-    order = (Unit.building_id, Unit.entrance, Unit.floor, Unit.room)
-    ids = list(session.exec(select(Unit.id).where(Unit.id.in_(distributed))  # type: ignore[union-attr]
+    distributed = select(col(SurveyDistribution.unit_id)).where(
+        col(SurveyDistribution.campaign_id) == campaign_id,
+        col(SurveyDistribution.active) == True)  # noqa: E712
+    excluded = select(col(SurveyExclusion.unit_id)).where(
+        col(SurveyExclusion.campaign_id) == campaign_id,
+        col(SurveyExclusion.active) == True)  # noqa: E712
+    order = (col(Unit.building_id), col(Unit.entrance), col(Unit.floor), col(Unit.room))
+    ids = list(session.execute(select(col(Unit.id)).where(col(Unit.id).in_(distributed))
                             .order_by(*order)).scalars())
     if ids:
         return ids
-    return list(session.exec(select(Unit.id).where(Unit.id.not_in(excluded))  # type: ignore[union-attr]
+    return list(session.execute(select(col(Unit.id)).where(col(Unit.id).not_in(excluded))
                              .order_by(*order)).scalars())

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import and_, distinct, func, or_, select
-from sqlmodel import Session
+from sqlalchemy import ColumnElement, and_, distinct, func, or_, select
+from sqlmodel import Session, col
 
 from deskapp import clock
 from deskapp.db.models.survey import (
@@ -51,31 +51,33 @@ class SurveyMonthSummary:
     campaigns_closed: list[CampaignFigures] = field(default_factory=list)
 
 
-def _count(session: Session, model: type, *where: object) -> int:
-    return int(session.exec(select(func.count()).select_from(model).where(*where)).one()[0])
+def _count(session: Session, model: type, *where: ColumnElement[bool]) -> int:
+    return int(session.execute(select(func.count()).select_from(model).where(*where)).one()[0])
 
 
 def monthly_summary(session: Session, *, year: int, month: int) -> SurveyMonthSummary:
     """The month's survey figures, by site-local month, counted in SQL."""
     start, end = clock.month_range(year, month)
-    in_month = lambda col: and_(col >= start, col < end)  # noqa: E731
-    distributed = _count(session, SurveyDistribution, SurveyDistribution.active == True,  # noqa: E712
-                         in_month(SurveyDistribution.at))
-    responses = _count(session, SurveyResponse, in_month(SurveyResponse.entered_at),
-                       SurveyResponse.status == ResponseStatus.VALID)
-    replaced = _count(session, SurveyResponse, in_month(SurveyResponse.entered_at),
-                      SurveyResponse.status == ResponseStatus.REPLACED)
-    voided = _count(session, SurveyResponse, in_month(SurveyResponse.voided_at))
-    created = _count(session, SurveyFollowUp, in_month(SurveyFollowUp.created_at))
-    answered = _count(session, SurveyFollowUp, in_month(SurveyFollowUp.answered_at))
-    replied = _count(session, SurveyFollowUp, in_month(SurveyFollowUp.replied_at))
-    still_open = _count(session, SurveyFollowUp, SurveyFollowUp.created_at < end,
-                        or_(SurveyFollowUp.replied_at.is_(None), SurveyFollowUp.replied_at >= end),
-                        or_(SurveyFollowUp.withdrawn_at.is_(None),
-                            SurveyFollowUp.withdrawn_at >= end))
-    closed = session.exec(select(SurveyCampaign).where(in_month(SurveyCampaign.closed_at))
-                          .order_by(SurveyCampaign.closed_at)).scalars().all()
-    figures = [campaign_figures(session, c.id) for c in closed]  # type: ignore[arg-type]
+    in_month = lambda column: and_(column >= start, column < end)  # noqa: E731
+    distributed = _count(session, SurveyDistribution,
+                         col(SurveyDistribution.active) == True,  # noqa: E712
+                         in_month(col(SurveyDistribution.at)))
+    responses = _count(session, SurveyResponse, in_month(col(SurveyResponse.entered_at)),
+                       col(SurveyResponse.status) == ResponseStatus.VALID)
+    replaced = _count(session, SurveyResponse, in_month(col(SurveyResponse.entered_at)),
+                      col(SurveyResponse.status) == ResponseStatus.REPLACED)
+    voided = _count(session, SurveyResponse, in_month(col(SurveyResponse.voided_at)))
+    created = _count(session, SurveyFollowUp, in_month(col(SurveyFollowUp.created_at)))
+    answered = _count(session, SurveyFollowUp, in_month(col(SurveyFollowUp.answered_at)))
+    replied = _count(session, SurveyFollowUp, in_month(col(SurveyFollowUp.replied_at)))
+    still_open = _count(session, SurveyFollowUp, col(SurveyFollowUp.created_at) < end,
+                        or_(col(SurveyFollowUp.replied_at).is_(None),
+                            col(SurveyFollowUp.replied_at) >= end),
+                        or_(col(SurveyFollowUp.withdrawn_at).is_(None),
+                            col(SurveyFollowUp.withdrawn_at) >= end))
+    closed = session.execute(select(SurveyCampaign).where(in_month(col(SurveyCampaign.closed_at)))
+                          .order_by(col(SurveyCampaign.closed_at))).scalars().all()
+    figures = [campaign_figures(session, c.id) for c in closed]
     return SurveyMonthSummary(year, month, distributed, responses, replaced, voided, created,
                               answered, replied, still_open, figures)
 
@@ -87,8 +89,9 @@ def campaign_figures(session: Session, campaign_id: int) -> CampaignFigures:
     overall = Tally()
     for tally in tallies.values():
         overall = overall + tally
-    overall_item = session.exec(select(SurveyItem.id).where(
-        SurveyItem.form_id == campaign.form_id, SurveyItem.code == "overall")).scalars().first()
+    overall_item = session.execute(select(col(SurveyItem.id)).where(
+        col(SurveyItem.form_id) == campaign.form_id,
+        col(SurveyItem.code) == "overall")).scalars().first()
     item_rate = tallies[overall_item].satisfaction_rate if overall_item in tallies else None
     return CampaignFigures(campaign_id, campaign.title, figures.distribution_rate,
                            figures.recovery_rate, figures.responses, overall.satisfaction_rate,
@@ -101,6 +104,6 @@ def campaign_figures(session: Session, campaign_id: int) -> CampaignFigures:
 
 
 def responded_unit_ids(session: Session, campaign_id: int) -> set[int]:
-    return set(session.exec(select(distinct(SurveyResponse.unit_id)).where(
-        SurveyResponse.campaign_id == campaign_id,
-        SurveyResponse.status == ResponseStatus.VALID)).scalars())
+    return set(session.execute(select(distinct(col(SurveyResponse.unit_id))).where(
+        col(SurveyResponse.campaign_id) == campaign_id,
+        col(SurveyResponse.status) == ResponseStatus.VALID)).scalars())

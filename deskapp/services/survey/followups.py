@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from deskapp import clock
 from deskapp.db.models import Role, Staff
@@ -63,6 +63,7 @@ def create_followup(session: Session, *, by: Staff, response_id: int,
         raise ValidationError("survey.followup.department_required", field="department")
     if len(department) > 40:
         raise ValidationError("survey.text.too_long", field="department", n=40)
+    assert response.id is not None and by.id is not None
     item = SurveyFollowUp(campaign_id=response.campaign_id, response_id=response.id,
                           unit_id=response.unit_id, question=question, opinion=text,
                           department=department, scope=scope, status=FollowUpStatus.OPEN,
@@ -175,12 +176,14 @@ class FollowUpCounts:
 
 
 def followup_counts(session: Session, campaign_id: int) -> FollowUpCounts:
-    rows = dict(session.exec(select(SurveyFollowUp.status, func.count()).where(
-        SurveyFollowUp.campaign_id == campaign_id).group_by(SurveyFollowUp.status)).all())
-    escalated = session.exec(select(func.count()).select_from(SurveyFollowUp).where(
-        SurveyFollowUp.campaign_id == campaign_id,
-        SurveyFollowUp.scope == FollowUpScope.ESCALATED,
-        SurveyFollowUp.status != FollowUpStatus.WITHDRAWN)).one()[0]
-    return FollowUpCounts(*(int(rows.get(s, 0)) for s in (
-        FollowUpStatus.OPEN, FollowUpStatus.ANSWERED, FollowUpStatus.REPLIED,
-        FollowUpStatus.WITHDRAWN)), escalated=int(escalated))
+    rows = dict(session.execute(select(col(SurveyFollowUp.status), func.count()).where(
+        col(SurveyFollowUp.campaign_id) == campaign_id).group_by(col(SurveyFollowUp.status))).all())
+    escalated = session.execute(select(func.count()).select_from(SurveyFollowUp).where(
+        col(SurveyFollowUp.campaign_id) == campaign_id,
+        col(SurveyFollowUp.scope) == FollowUpScope.ESCALATED,
+        col(SurveyFollowUp.status) != FollowUpStatus.WITHDRAWN)).one()[0]
+    return FollowUpCounts(
+        open=int(rows.get(FollowUpStatus.OPEN, 0)),
+        answered=int(rows.get(FollowUpStatus.ANSWERED, 0)),
+        replied=int(rows.get(FollowUpStatus.REPLIED, 0)),
+        withdrawn=int(rows.get(FollowUpStatus.WITHDRAWN, 0)), escalated=int(escalated))

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from deskapp import clock
 from deskapp.db.models import Role, Staff
@@ -95,10 +95,11 @@ def create_form(session: Session, *, by: Staff, name: str,
     duplicate = next((c for c in codes if codes.count(c) > 1), None)
     if duplicate:
         raise ValidationError("survey.form.duplicate_code", field="sections", code=duplicate)
-    version = (session.exec(select(func.max(SurveyForm.version))).one()[0] or 0) + 1
+    version = (session.execute(select(func.max(col(SurveyForm.version)))).one()[0] or 0) + 1
     form = SurveyForm(name=name, version=version, created_at=clock.now(), created_by_id=by.id)
     session.add(form)
     session.flush()
+    assert form.id is not None
     position = 0
     for section_no, section in enumerate(sections, start=1):
         for spec in section.items:
@@ -115,7 +116,8 @@ def create_form(session: Session, *, by: Staff, name: str,
 
 
 def latest_form(session: Session) -> SurveyForm | None:
-    return session.exec(select(SurveyForm).order_by(SurveyForm.version.desc())).scalars().first()
+    return session.execute(
+        select(SurveyForm).order_by(col(SurveyForm.version).desc())).scalars().first()
 
 
 def ensure_form(session: Session, *, by: Staff) -> SurveyForm:
@@ -125,8 +127,8 @@ def ensure_form(session: Session, *, by: Staff) -> SurveyForm:
 
 
 def form_items(session: Session, form_id: int) -> list[SurveyItem]:
-    return list(session.exec(select(SurveyItem).where(SurveyItem.form_id == form_id)
-                             .order_by(SurveyItem.position)).scalars().all())
+    return list(session.execute(select(SurveyItem).where(col(SurveyItem.form_id) == form_id)
+                             .order_by(col(SurveyItem.position))).scalars().all())
 
 
 def item_title(item: SurveyItem) -> str:

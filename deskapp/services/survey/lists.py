@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Select, and_, exists, func, select, true
+from sqlalchemy import and_, exists, func, select, true
 from sqlalchemy.sql.elements import ColumnElement
+from sqlmodel import col
 
 from deskapp.db.models import Building, Occupant, OccupantKind, Staff, Unit
 from deskapp.db.models.survey import (
@@ -25,7 +26,7 @@ from deskapp.db.models.survey import (
 from deskapp.i18n import t
 from deskapp.masking import mask_phone
 from deskapp.reporting.table import format_percent, percent
-from deskapp.services.listing import FilterSpec, ListColumn, ListRow, SqlListSource
+from deskapp.services.listing import AnySelect, FilterSpec, ListColumn, ListRow, SqlListSource
 
 
 def _pct(part: int, whole: int) -> str:
@@ -46,20 +47,22 @@ class CampaignSource(SqlListSource):
     ]
     filters: list[FilterSpec] = []
     model = SurveyCampaign
-    order_by = (SurveyCampaign.year.desc(), SurveyCampaign.half.desc(), SurveyCampaign.id.desc())
+    order_by = (col(SurveyCampaign.year).desc(), col(SurveyCampaign.half).desc(),
+                col(SurveyCampaign.id).desc())
     search_columns = ("title",)
 
-    def select(self) -> Select[Any]:
+    def select(self) -> AnySelect:
         distributed = (select(func.count()).select_from(SurveyDistribution)
-                       .where(SurveyDistribution.campaign_id == SurveyCampaign.id,
-                              SurveyDistribution.active == True)  # noqa: E712
+                       .where(col(SurveyDistribution.campaign_id) == SurveyCampaign.id,
+                              col(SurveyDistribution.active) == True)  # noqa: E712
                        .scalar_subquery())
         responses = (select(func.count()).select_from(SurveyResponse)
-                     .where(SurveyResponse.campaign_id == SurveyCampaign.id,
-                            SurveyResponse.status == ResponseStatus.VALID,
-                            exists().where(SurveyDistribution.campaign_id == SurveyCampaign.id,
-                                           SurveyDistribution.unit_id == SurveyResponse.unit_id,
-                                           SurveyDistribution.active == True))  # noqa: E712
+                     .where(col(SurveyResponse.campaign_id) == SurveyCampaign.id,
+                            col(SurveyResponse.status) == ResponseStatus.VALID,
+                            exists().where(
+                                col(SurveyDistribution.campaign_id) == SurveyCampaign.id,
+                                col(SurveyDistribution.unit_id) == SurveyResponse.unit_id,
+                                col(SurveyDistribution.active) == True))  # noqa: E712
                      .scalar_subquery())
         return select(SurveyCampaign, distributed.label("distributed"),
                       responses.label("responses"))
@@ -92,8 +95,8 @@ class UnitStateSource(SqlListSource):
     ]
     model = Unit
     # Building order (not "newest first"): the list reads like the unit register.
-    order_by = (Building.sort.asc(), Building.code.asc(), Unit.entrance.asc(),
-                Unit.floor.asc(), Unit.room.asc(), Unit.id.asc())
+    order_by = (col(Building.sort).asc(), col(Building.code).asc(), col(Unit.entrance).asc(),
+                col(Unit.floor).asc(), col(Unit.room).asc(), col(Unit.id).asc())
     search_columns = ("code",)
 
     def __init__(self, campaign_id: int, buildings: list[tuple[str, str]]) -> None:
@@ -103,41 +106,42 @@ class UnitStateSource(SqlListSource):
             FilterSpec("state", "survey.col.state", "choice",
                        [(s, t(f"survey.state.{s}")) for s in UNIT_STATES]),
         ]
-        self._dist = (select(SurveyDistribution.unit_id.label("unit_id"),
-                             SurveyDistribution.distributed_on.label("on"))
-                      .where(SurveyDistribution.campaign_id == campaign_id,
-                             SurveyDistribution.active == True)  # noqa: E712
+        self._dist = (select(col(SurveyDistribution.unit_id).label("unit_id"),
+                             col(SurveyDistribution.distributed_on).label("on"))
+                      .where(col(SurveyDistribution.campaign_id) == campaign_id,
+                             col(SurveyDistribution.active) == True)  # noqa: E712
                       .subquery("dist"))
-        self._excl = (select(SurveyExclusion.unit_id.label("unit_id"),
-                             SurveyExclusion.reason.label("reason"))
-                      .where(SurveyExclusion.campaign_id == campaign_id,
-                             SurveyExclusion.active == True)  # noqa: E712
+        self._excl = (select(col(SurveyExclusion.unit_id).label("unit_id"),
+                             col(SurveyExclusion.reason).label("reason"))
+                      .where(col(SurveyExclusion.campaign_id) == campaign_id,
+                             col(SurveyExclusion.active) == True)  # noqa: E712
                       .subquery("excl"))
-        self._resp = (select(SurveyResponse.unit_id.label("unit_id"))
-                      .where(SurveyResponse.campaign_id == campaign_id,
-                             SurveyResponse.status == ResponseStatus.VALID)
+        self._resp = (select(col(SurveyResponse.unit_id).label("unit_id"))
+                      .where(col(SurveyResponse.campaign_id) == campaign_id,
+                             col(SurveyResponse.status) == ResponseStatus.VALID)
                       .subquery("resp"))
 
-    def select(self) -> Select[Any]:
-        owner = (select(Occupant.name).where(Occupant.unit_id == Unit.id,
-                                             Occupant.active == True,  # noqa: E712
-                                             Occupant.kind == OccupantKind.OWNER)
-                 .order_by(Occupant.id).limit(1).scalar_subquery())
-        phone = (select(Occupant.phone).where(Occupant.unit_id == Unit.id,
-                                              Occupant.active == True,  # noqa: E712
-                                              Occupant.kind == OccupantKind.OWNER)
-                 .order_by(Occupant.id).limit(1).scalar_subquery())
-        return (select(Unit.id, Unit.code, Building.name, Unit.floor, Unit.vacant,
+    def select(self) -> AnySelect:
+        owner = (select(col(Occupant.name)).where(col(Occupant.unit_id) == Unit.id,
+                                                  col(Occupant.active) == True,  # noqa: E712
+                                                  col(Occupant.kind) == OccupantKind.OWNER)
+                 .order_by(col(Occupant.id)).limit(1).scalar_subquery())
+        phone = (select(col(Occupant.phone)).where(col(Occupant.unit_id) == Unit.id,
+                                                   col(Occupant.active) == True,  # noqa: E712
+                                                   col(Occupant.kind) == OccupantKind.OWNER)
+                 .order_by(col(Occupant.id)).limit(1).scalar_subquery())
+        return (select(col(Unit.id), col(Unit.code), col(Building.name), col(Unit.floor),
+                       col(Unit.vacant),
                        owner.label("owner"), phone.label("phone"), self._dist.c.on,
                        self._excl.c.reason, self._resp.c.unit_id.label("responded"))
-                .join(Building, Building.id == Unit.building_id)
-                .outerjoin(self._dist, self._dist.c.unit_id == Unit.id)
-                .outerjoin(self._excl, self._excl.c.unit_id == Unit.id)
-                .outerjoin(self._resp, self._resp.c.unit_id == Unit.id))
+                .join(Building, col(Building.id) == Unit.building_id)
+                .outerjoin(self._dist, self._dist.c.unit_id == col(Unit.id))
+                .outerjoin(self._excl, self._excl.c.unit_id == col(Unit.id))
+                .outerjoin(self._resp, self._resp.c.unit_id == col(Unit.id)))
 
     def filter_clause(self, key: str, value: object) -> ColumnElement[bool] | None:
         if key == "building":
-            return Building.code == str(value)
+            return col(Building.code) == str(value)
         if key == "state":
             dist, excl, resp = (self._dist.c.unit_id, self._excl.c.unit_id,
                                 self._resp.c.unit_id)
@@ -184,9 +188,10 @@ class ResponseSource(SqlListSource):
         ListColumn("at", "survey.col.entered_at", 16),
     ]
     model = SurveyResponse
-    order_by = (SurveyResponse.entered_at.desc(), SurveyResponse.id.desc())
-    search_like_columns = (Unit.code, SurveyResponse.respondent_name, SurveyResponse.improve,
-                           SurveyResponse.add_services, SurveyResponse.other)
+    order_by = (col(SurveyResponse.entered_at).desc(), col(SurveyResponse.id).desc())
+    search_like_columns = (col(Unit.code), col(SurveyResponse.respondent_name),
+                           col(SurveyResponse.improve),
+                           col(SurveyResponse.add_services), col(SurveyResponse.other))
 
     def __init__(self, campaign_id: int) -> None:
         self.campaign_id = campaign_id
@@ -194,18 +199,20 @@ class ResponseSource(SqlListSource):
                                    [(s.value, t(f"survey.response.status.{s.value}"))
                                     for s in ResponseStatus])]
 
-    def select(self) -> Select[Any]:
-        distributed = exists().where(SurveyDistribution.campaign_id == SurveyResponse.campaign_id,
-                                     SurveyDistribution.unit_id == SurveyResponse.unit_id,
-                                     SurveyDistribution.active == True)  # noqa: E712
-        return (select(SurveyResponse, Unit.code, Staff.name, distributed.label("distributed"))
-                .join(Unit, Unit.id == SurveyResponse.unit_id)
-                .join(Staff, Staff.id == SurveyResponse.entered_by_id)
-                .where(SurveyResponse.campaign_id == self.campaign_id))
+    def select(self) -> AnySelect:
+        distributed = exists().where(
+            col(SurveyDistribution.campaign_id) == SurveyResponse.campaign_id,
+            col(SurveyDistribution.unit_id) == SurveyResponse.unit_id,
+            col(SurveyDistribution.active) == True)  # noqa: E712
+        return (select(SurveyResponse, col(Unit.code), col(Staff.name),
+                       distributed.label("distributed"))
+                .join(Unit, col(Unit.id) == SurveyResponse.unit_id)
+                .join(Staff, col(Staff.id) == SurveyResponse.entered_by_id)
+                .where(col(SurveyResponse.campaign_id) == self.campaign_id))
 
     def filter_clause(self, key: str, value: object) -> ColumnElement[bool] | None:
         if key == "status":
-            return SurveyResponse.status == ResponseStatus(str(value))
+            return col(SurveyResponse.status) == ResponseStatus(str(value))
         return None
 
     def to_row(self, item: Any) -> ListRow:
@@ -234,9 +241,10 @@ class FollowUpSource(SqlListSource):
         ListColumn("created", "survey.col.created", 10),
     ]
     model = SurveyFollowUp
-    order_by = (SurveyFollowUp.created_at.desc(), SurveyFollowUp.id.desc())
-    search_like_columns = (Unit.code, SurveyFollowUp.opinion, SurveyFollowUp.department,
-                           SurveyFollowUp.answer, SurveyFollowUp.reply)
+    order_by = (col(SurveyFollowUp.created_at).desc(), col(SurveyFollowUp.id).desc())
+    search_like_columns = (col(Unit.code), col(SurveyFollowUp.opinion),
+                           col(SurveyFollowUp.department),
+                           col(SurveyFollowUp.answer), col(SurveyFollowUp.reply))
 
     def __init__(self, campaign_id: int) -> None:
         self.campaign_id = campaign_id
@@ -247,16 +255,16 @@ class FollowUpSource(SqlListSource):
                        [(s.value, t(f"survey.scope.{s.value}")) for s in FollowUpScope]),
         ]
 
-    def select(self) -> Select[Any]:
-        return (select(SurveyFollowUp, Unit.code)
-                .join(Unit, Unit.id == SurveyFollowUp.unit_id)
-                .where(SurveyFollowUp.campaign_id == self.campaign_id))
+    def select(self) -> AnySelect:
+        return (select(SurveyFollowUp, col(Unit.code))
+                .join(Unit, col(Unit.id) == SurveyFollowUp.unit_id)
+                .where(col(SurveyFollowUp.campaign_id) == self.campaign_id))
 
     def filter_clause(self, key: str, value: object) -> ColumnElement[bool] | None:
         if key == "status":
-            return SurveyFollowUp.status == FollowUpStatus(str(value))
+            return col(SurveyFollowUp.status) == FollowUpStatus(str(value))
         if key == "scope":
-            return SurveyFollowUp.scope == FollowUpScope(str(value))
+            return col(SurveyFollowUp.scope) == FollowUpScope(str(value))
         return None
 
     def to_row(self, item: Any) -> ListRow:
@@ -272,7 +280,7 @@ class FollowUpSource(SqlListSource):
 
 def building_choices(session: Any) -> list[tuple[str, str]]:
     return [(b.code, b.name) for b in session.execute(
-        select(Building).order_by(Building.sort, Building.code)).scalars()]
+        select(Building).order_by(col(Building.sort), col(Building.code))).scalars()]
 
 
 __all__ = ["CampaignSource", "FollowUpSource", "OpinionQuestion", "ResponseSource",

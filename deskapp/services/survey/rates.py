@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import case, exists, func, select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from deskapp.db.models import Unit
 from deskapp.db.models.survey import (
@@ -59,19 +59,19 @@ class Progress:
 def progress(session: Session, campaign_id: int) -> Progress:
     """Distribution rate = forms out / valid units (all units less the excluded ones);
     valid recovery rate = valid forms back from units that got one / forms out."""
-    total = session.exec(select(func.count()).select_from(Unit)).one()[0]
-    excluded = session.exec(select(func.count()).select_from(SurveyExclusion).where(
-        SurveyExclusion.campaign_id == campaign_id,
-        SurveyExclusion.active == True)).one()[0]  # noqa: E712
-    distributed = session.exec(select(func.count()).select_from(SurveyDistribution).where(
-        SurveyDistribution.campaign_id == campaign_id,
-        SurveyDistribution.active == True)).one()[0]  # noqa: E712
-    dist_exists = exists().where(SurveyDistribution.campaign_id == campaign_id,
-                                 SurveyDistribution.unit_id == SurveyResponse.unit_id,
-                                 SurveyDistribution.active == True)  # noqa: E712
-    responses, from_distributed = session.exec(select(
+    total = session.execute(select(func.count()).select_from(Unit)).one()[0]
+    excluded = session.execute(select(func.count()).select_from(SurveyExclusion).where(
+        col(SurveyExclusion.campaign_id) == campaign_id,
+        col(SurveyExclusion.active) == True)).one()[0]  # noqa: E712
+    distributed = session.execute(select(func.count()).select_from(SurveyDistribution).where(
+        col(SurveyDistribution.campaign_id) == campaign_id,
+        col(SurveyDistribution.active) == True)).one()[0]  # noqa: E712
+    dist_exists = exists().where(col(SurveyDistribution.campaign_id) == campaign_id,
+                                 col(SurveyDistribution.unit_id) == SurveyResponse.unit_id,
+                                 col(SurveyDistribution.active) == True)  # noqa: E712
+    responses, from_distributed = session.execute(select(
         func.count(), func.coalesce(func.sum(case((dist_exists, 1), else_=0)), 0)).where(
-        SurveyResponse.campaign_id == campaign_id,
-        SurveyResponse.status == ResponseStatus.VALID)).one()
+        col(SurveyResponse.campaign_id) == campaign_id,
+        col(SurveyResponse.status) == ResponseStatus.VALID)).one()
     return Progress(campaign_id, int(total), int(excluded), int(distributed), int(responses),
                     int(from_distributed))

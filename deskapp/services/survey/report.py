@@ -1,10 +1,11 @@
-"""满意度调查分析报告 — the analysis report of one campaign, as text, JSON and XLSX (the
-PDF is :mod:`deskapp.printing.survey_report`).
+"""满意度调查分析报告 — the analysis report of one campaign.
 
 :func:`build_report` gathers everything once (rates against the targets, statistics per
 item / section / building and against the previous campaign, the lowest-scoring items,
-the opinions grouped by question, the follow-up state); the renderers only format it.
-:func:`bar` draws the terminal/text bar charts with block characters.
+the opinions grouped by question, the follow-up state); :func:`table` lays it out as the
+one report table model (:mod:`deskapp.reporting.table`), which the one writer of each
+format renders: text and XLSX here, the PDF in :mod:`deskapp.printing.survey_report`
+(through :mod:`deskapp.printing.report_pdf`). :func:`to_json` gives the figures as data.
 """
 
 from __future__ import annotations
@@ -14,14 +15,12 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from rich.cells import cell_len
 from sqlmodel import Session
 
 from deskapp import clock
 from deskapp.db.models.survey import OpinionQuestion, SurveyCampaign
 from deskapp.i18n import t
 from deskapp.reporting.table import Cell, Column, Report, ReportTable, format_percent, share
-from deskapp.reporting.text import bar, pad
 from deskapp.services.survey import campaigns, constants, rates
 from deskapp.services.survey import followups as survey_followups
 from deskapp.services.survey import stats as survey_stats
@@ -30,6 +29,8 @@ from deskapp.services.survey.rates import Progress
 from deskapp.services.survey.stats import CampaignStats, ItemStat, Opinion, Tally
 
 LOWEST = 5
+BAR = 24
+"""Cells of a full satisfaction bar in the text report."""
 
 
 def pct(value: float | None) -> str:
@@ -76,7 +77,7 @@ def _met(ok: bool) -> str:
 
 def rate_lines(p: Progress) -> list[tuple[str, str]]:
     """(label, value) pairs of the distribution/recovery figures against the targets."""
-    target = f"{p.target:.0%}"
+    target = format_percent(share(p.target, 0))
     return [
         (t("survey.report.valid_units"),
          t("survey.report.valid_units_value", valid=p.valid_units, total=p.total_units,
@@ -91,107 +92,18 @@ def rate_lines(p: Progress) -> list[tuple[str, str]]:
     ]
 
 
-def _tally_cells(tally: Tally) -> list[str]:
-    return [str(tally.n), mean(tally.mean), *(str(c) for c in reversed(tally.counts)),
-            pct(tally.satisfaction_rate)]
+def render_text(report: SurveyReport) -> str:
+    """The report as plain text through the one text writer (rich: CJK-aware widths, the
+    satisfaction bars in block characters)."""
+    from deskapp.reporting import text
 
-
-def render_text(report: SurveyReport, *, width: int = 24) -> str:
-    """The report as plain text with bar charts (CJK-aware column widths)."""
-    c, p, s = report.campaign, report.progress, report.stats
-    out: list[str] = []
-    out.append(t("survey.report.title", title=c.title))
-    if report.site_name:
-        out.append(report.site_name)
-    out.append(t("survey.report.dates", distribution=c.distribution_date.isoformat(),
-                 deadline=c.collection_deadline.isoformat(),
-                 statistics=c.statistics_due.isoformat(), report=c.report_due.isoformat()))
-    out.append(t("survey.report.made_at", at=report.made_at.strftime("%Y-%m-%d %H:%M")))
-    out.append("")
-    out.append(t("survey.report.h.rates"))
-    label_w = max(cell_len(label) for label, _ in rate_lines(p)) + 2
-    for label, value in rate_lines(p):
-        out.append("  " + pad(label, label_w) + value)
-    out.append("")
-    out.append(t("survey.report.h.overall"))
-    out.append("  " + t("survey.report.overall_line", rate=pct(s.overall.satisfaction_rate),
-                        mean=mean(s.overall.mean), n=s.overall.n, responses=s.responses))
-    if s.previous_overall is not None and s.previous_overall.n:
-        prev = s.previous_overall.satisfaction_rate
-        change = (s.overall.satisfaction_rate - prev
-                  if s.overall.satisfaction_rate is not None and prev is not None else None)
-        out.append("  " + t("survey.report.previous_line", title=s.previous_title,
-                            rate=pct(prev), delta=delta(change)))
-    out.append("")
-    out.append(t("survey.report.h.items"))
-    title_w = max([cell_len(i.title) for i in s.items] + [cell_len(x.title) for x in s.sections]
-                  + [8]) + 2
-    head = ("  " + pad(t("survey.report.col.item"), title_w)
-            + "".join(pad(h, w, "right") for h, w in zip(_num_heads(), _NUM_W, strict=True))
-            + "  " + pad(t("survey.report.col.bar"), width) + pad(t("survey.report.col.delta"),
-                                                                 8, "right"))
-    out.append(head)
-    for section in s.sections:
-        out.append(_stat_line("■ " + section.title, section.tally, title_w, width,
-                              _change(section.tally, section.previous)))
-        for item in (i for i in s.items if i.section_no == section.section_no):
-            out.append(_stat_line("  " + item.title, item.tally, title_w, width,
-                                  item.delta))
-    out.append(_stat_line(t("survey.report.all_items"), s.overall, title_w, width,
-                          _change(s.overall, s.previous_overall)))
-    out.append("")
-    out.append(t("survey.report.h.buildings"))
-    if s.buildings:
-        bw = max(cell_len(b.name) for b in s.buildings) + 2
-        for b in s.buildings:
-            out.append("  " + pad(b.name, bw) + pad(t("survey.report.forms", n=b.responses), 10)
-                       + pad(mean(b.tally.mean), 6, "right") + "  "
-                       + pad(pct(b.tally.satisfaction_rate), 7, "right") + "  "
-                       + bar(b.tally.satisfaction_rate, width))
-    else:
-        out.append("  " + t("survey.report.none"))
-    out.append("")
-    out.append(t("survey.report.h.lowest"))
-    for n, item in enumerate(report.lowest, start=1):
-        out.append(f"  {n}. " + t("survey.report.lowest_line", section=item.section,
-                                  item=item.title, rate=pct(item.tally.satisfaction_rate),
-                                  mean=mean(item.tally.mean)))
-    if not report.lowest:
-        out.append("  " + t("survey.report.none"))
-    out.append("")
-    out.append(t("survey.report.h.opinions"))
-    for question in OpinionQuestion:
-        items = report.opinions.get(question, [])
-        out.append("  " + t(f"survey.question.{question.value}") + f"（{len(items)}）")
-        for op in items:
-            out.append(f"    · {op.unit_code}  {' '.join(op.text.split())}")
-    out.append("")
-    out.append(t("survey.report.h.followups"))
-    f = report.followups
-    out.append("  " + t("survey.report.followup_line", total=f.total, open=f.open,
-                        answered=f.answered, replied=f.replied, escalated=f.escalated))
-    return "\n".join(out) + "\n"
-
-
-_NUM_W = (6, 7, 5, 5, 5, 5, 5, 8)
-
-
-def _num_heads() -> list[str]:
-    return [t("survey.report.col.n"), t("survey.report.col.mean"), "5", "4", "3", "2", "1",
-            t("survey.report.col.rate")]
+    return text.render(table(report))
 
 
 def _change(now: Tally, before: Tally | None) -> float | None:
     if before is None or before.satisfaction_rate is None or now.satisfaction_rate is None:
         return None
     return now.satisfaction_rate - before.satisfaction_rate
-
-
-def _stat_line(title: str, tally: Tally, title_w: int, width: int,
-               change: float | None) -> str:
-    cells = "".join(pad(v, w, "right") for v, w in zip(_tally_cells(tally), _NUM_W, strict=True))
-    return ("  " + pad(title, title_w) + cells + "  " + bar(tally.satisfaction_rate, width)
-            + pad(delta(change), 8, "right"))
 
 
 def _tally_json(tally: Tally) -> dict[str, Any]:
@@ -244,6 +156,10 @@ def _rate(value: float | None) -> Cell:
     return Cell(None if value is None else Decimal(str(value)) * 100, "percent")
 
 
+def _delta(change: float | None) -> Cell:
+    return Cell(None if change is None else Decimal(str(change)) * 100, "percent", delta(change))
+
+
 def _numbers(tally: Tally) -> list[Any]:
     return [Cell(tally.n, "int"),
             Cell(None if tally.mean is None else round(tally.mean, 4), "number",
@@ -255,46 +171,81 @@ def _tally_columns() -> list[Column]:
     return [Column("n", "survey.report.col.n", "int"),
             Column("mean", "survey.report.col.mean", "number"),
             *(Column(f"s{score}", label=str(score), type="int") for score in (5, 4, 3, 2, 1)),
-            Column("rate", "survey.report.col.rate", "percent")]
+            Column("rate", "survey.report.col.rate", "percent"),
+            Column("bar", "survey.report.col.bar", "bar", width=BAR)]
 
 
 def table(report: SurveyReport) -> Report:
-    """The report as the table model (the XLSX writer's sheets: 概况 — the rates and the
-    overall figure, 分项统计 — items and sections, 分楼栋, 意见)."""
-    s = report.stats
-    out = Report(t("survey.report.title", title=report.campaign.title),
+    """The report as the one table model, read by every writer (text, XLSX, the PDF of
+    :mod:`deskapp.printing.survey_report`): the dates, then 一 rates, 二 overall, 三 items
+    and sections (with the satisfaction bar and the change against the previous
+    campaign), 四 buildings, 五 lowest items, 六 opinions, 七 follow-up. XLSX sheets: 概况
+    (rates, overall, follow-up), 分项统计 (items, lowest), 分楼栋, 意见; the bars are left
+    out of XLSX."""
+    c, s = report.campaign, report.stats
+    out = Report(t("survey.report.title", title=c.title), subtitle=report.site_name,
+                 lines=[t("survey.report.dates", distribution=c.distribution_date.isoformat(),
+                          deadline=c.collection_deadline.isoformat(),
+                          statistics=c.statistics_due.isoformat(),
+                          report=c.report_due.isoformat()),
+                        t("survey.report.made_at",
+                          at=report.made_at.strftime("%Y-%m-%d %H:%M"))],
                  sheet=t("survey.xlsx.sheet.summary"))
-    overall = [[t("survey.report.h.overall"),
-                Cell(pct(s.overall.satisfaction_rate)), Cell(mean(s.overall.mean))]]
     out.add(ReportTable([Column("label", "reporting.col.figure"),
-                         Column("value", "reporting.col.value"),
-                         Column("extra", "reporting.col.value")],
-                        [[label, value, ""] for label, value in rate_lines(report.progress)]
-                        + overall, show_header=False, layout="fields"))
+                         Column("value", "reporting.col.value")],
+                        [[label, value] for label, value in rate_lines(report.progress)],
+                        title=t("survey.report.h.rates"), show_header=False, layout="fields"))
+    overall = [t("survey.report.overall_line", rate=pct(s.overall.satisfaction_rate),
+                 mean=mean(s.overall.mean), n=s.overall.n, responses=s.responses)]
+    if s.previous_overall is not None and s.previous_overall.n:
+        overall.append(t("survey.report.previous_line", title=s.previous_title,
+                         rate=pct(s.previous_overall.satisfaction_rate),
+                         delta=delta(_change(s.overall, s.previous_overall))))
+    out.add(ReportTable([], title=t("survey.report.h.overall"), notes=overall))
     items_sheet = t("survey.xlsx.sheet.items")
     rows: list[list[Any]] = []
     for section in s.sections:
         rows.append([section.title, t("survey.report.section_total"),
-                     *_numbers(section.tally), Cell(None, "percent")])
+                     *_numbers(section.tally), section.tally.satisfaction_rate,
+                     _delta(_change(section.tally, section.previous))])
         for item in (i for i in s.items if i.section_no == section.section_no):
             rows.append([section.title, item.title, *_numbers(item.tally),
-                         Cell(None if item.delta is None else Decimal(str(item.delta)) * 100,
-                              "percent", delta(item.delta))])
-    rows.append([t("survey.report.all_items"), "", *_numbers(s.overall), Cell(None, "percent")])
+                         item.tally.satisfaction_rate, _delta(item.delta)])
+    rows.append([t("survey.report.all_items"), "", *_numbers(s.overall),
+                 s.overall.satisfaction_rate, _delta(_change(s.overall, s.previous_overall))])
     out.add(ReportTable([Column("section", "survey.report.col.section"),
                          Column("item", "survey.report.col.item"), *_tally_columns(),
                          Column("delta", "survey.report.col.delta", "percent")],
-                        rows, sheet=items_sheet))
+                        rows, title=t("survey.report.h.items"), sheet=items_sheet))
     out.add(ReportTable([Column("building", "survey.col.building"),
                          Column("responses", "survey.col.responses", "int"), *_tally_columns()],
-                        [[b.name, b.responses, *_numbers(b.tally)] for b in s.buildings],
+                        [[b.name, b.responses, *_numbers(b.tally), b.tally.satisfaction_rate]
+                         for b in s.buildings],
+                        title=t("survey.report.h.buildings"), empty=t("survey.report.none"),
                         sheet=t("survey.xlsx.sheet.buildings")))
+    out.add(ReportTable([Column("section", "survey.report.col.section"),
+                         Column("item", "survey.report.col.item"),
+                         Column("mean", "survey.report.col.mean", "number"),
+                         Column("rate", "survey.report.col.rate", "percent")],
+                        [[i.section, i.title, Cell(i.tally.mean, "number", mean(i.tally.mean)),
+                          _rate(i.tally.satisfaction_rate)] for i in report.lowest],
+                        title=t("survey.report.h.lowest"), empty=t("survey.report.none"),
+                        sheet=items_sheet))
+    counts = "；".join(f"{t('survey.question.' + q.value)}（{len(report.opinions.get(q, []))}）"
+                      for q in OpinionQuestion)
     out.add(ReportTable([Column("question", "survey.col.question"),
                          Column("unit", "survey.col.unit"), Column("opinion", "survey.col.opinion")],
-                        [[t(f"survey.question.short.{question.value}"), op.unit_code, op.text]
+                        [[t(f"survey.question.short.{question.value}"), op.unit_code,
+                          " ".join(op.text.split())]
                          for question in OpinionQuestion
                          for op in report.opinions.get(question, [])],
-                        sheet=t("survey.xlsx.sheet.opinions")))
+                        title=t("survey.report.h.opinions"), subtitle=counts,
+                        empty=t("survey.report.none"), sheet=t("survey.xlsx.sheet.opinions")))
+    f = report.followups
+    out.add(ReportTable([], title=t("survey.report.h.followups"),
+                        notes=[t("survey.report.followup_line", total=f.total, open=f.open,
+                                 answered=f.answered, replied=f.replied,
+                                 escalated=f.escalated)]))
     return out
 
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from sqlalchemy import select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from deskapp import clock
 from deskapp.db.models import Role, Staff, Unit
@@ -30,7 +30,8 @@ from deskapp.validators import phone as valid_phone
 
 
 def _unit_code(session: Session, unit_id: int) -> str:
-    return session.exec(select(Unit.code).where(Unit.id == unit_id)).scalars().first() or "?"
+    return session.execute(
+        select(col(Unit.code)).where(col(Unit.id) == unit_id)).scalars().first() or "?"
 
 
 # --------------------------------------------------------------------------------------
@@ -39,9 +40,9 @@ def _unit_code(session: Session, unit_id: int) -> str:
 
 
 def valid_response(session: Session, *, campaign_id: int, unit_id: int) -> SurveyResponse | None:
-    return session.exec(select(SurveyResponse).where(
-        SurveyResponse.campaign_id == campaign_id, SurveyResponse.unit_id == unit_id,
-        SurveyResponse.status == ResponseStatus.VALID)).scalars().first()
+    return session.execute(select(SurveyResponse).where(
+        col(SurveyResponse.campaign_id) == campaign_id, col(SurveyResponse.unit_id) == unit_id,
+        col(SurveyResponse.status) == ResponseStatus.VALID)).scalars().first()
 
 
 def _clean_opinion(text: str, field_name: str) -> str:
@@ -106,6 +107,7 @@ def record_response(
         previous.status = ResponseStatus.REPLACED
         session.add(previous)
         session.flush()
+    assert by.id is not None
     response = SurveyResponse(
         campaign_id=campaign_id, unit_id=unit_id, status=ResponseStatus.VALID,
         respondent_name=name, respondent_phone=phone, filled_on=filled_on,
@@ -113,15 +115,17 @@ def record_response(
         answered=len(scores), entered_by_id=by.id, entered_at=clock.now())
     session.add(response)
     session.flush()
+    assert response.id is not None
     for item_id, score in scores.items():
         session.add(SurveyAnswer(response_id=response.id, item_id=item_id, score=score))
     if previous is not None:
         previous.replaced_by_id = response.id
         session.add(previous)
     session.flush()
-    distributed = session.exec(select(SurveyDistribution.id).where(
-        SurveyDistribution.campaign_id == campaign_id, SurveyDistribution.unit_id == unit_id,
-        SurveyDistribution.active == True)).first() is not None  # noqa: E712
+    distributed = session.execute(select(col(SurveyDistribution.id)).where(
+        col(SurveyDistribution.campaign_id) == campaign_id,
+        col(SurveyDistribution.unit_id) == unit_id,
+        col(SurveyDistribution.active) == True)).first() is not None  # noqa: E712
     audit.record(session, by=by, action="survey.response.replace" if previous else
                  "survey.response.create", entity="survey_response", entity_id=response.id,
                  detail={"campaign": campaign_id, "unit": _unit_code(session, unit_id),
@@ -142,7 +146,8 @@ def _scores(items: list[SurveyItem],
     else:
         if len(ratings) > len(items):
             raise ValidationError("survey.response.too_many", field="ratings", n=len(items))
-        pairs = [(item.id, score) for item, score in zip(items, ratings, strict=False)]
+        pairs = [(item.id, score) for item, score in zip(items, ratings, strict=False)
+                 if item.id is not None]
     scores: dict[int, int] = {}
     for item_id, score in pairs:
         if score is None or score == 0:
@@ -151,7 +156,7 @@ def _scores(items: list[SurveyItem],
             item = by_id[item_id]
             raise ValidationError("survey.response.bad_score", field="ratings",
                                   item=item.title, position=item.position, score=score)
-        scores[item_id] = score  # type: ignore[index]
+        scores[item_id] = score
     return scores
 
 
@@ -193,16 +198,16 @@ class ResponseDetail:
 def response_detail(session: Session, response_id: int) -> ResponseDetail:
     response = get_response(session, response_id)
     campaign = get_campaign(session, response.campaign_id)
-    scores = dict(session.exec(select(SurveyAnswer.item_id, SurveyAnswer.score).where(
-        SurveyAnswer.response_id == response_id)).all())
+    scores = dict(session.execute(select(col(SurveyAnswer.item_id), col(SurveyAnswer.score)).where(
+        col(SurveyAnswer.response_id) == response_id)).all())
     items = form_items(session, campaign.form_id)
-    distributed = session.exec(select(SurveyDistribution.id).where(
-        SurveyDistribution.campaign_id == campaign.id,
-        SurveyDistribution.unit_id == response.unit_id,
-        SurveyDistribution.active == True)).first() is not None  # noqa: E712
+    distributed = session.execute(select(col(SurveyDistribution.id)).where(
+        col(SurveyDistribution.campaign_id) == campaign.id,
+        col(SurveyDistribution.unit_id) == response.unit_id,
+        col(SurveyDistribution.active) == True)).first() is not None  # noqa: E712
     staff = session.get(Staff, response.entered_by_id)
-    followups = list(session.exec(select(SurveyFollowUp).where(
-        SurveyFollowUp.response_id == response_id).order_by(SurveyFollowUp.id)).scalars())
+    followups = list(session.execute(select(SurveyFollowUp).where(
+        col(SurveyFollowUp.response_id) == response_id).order_by(col(SurveyFollowUp.id))).scalars())
     return ResponseDetail(response, _unit_code(session, response.unit_id), campaign.title,
                           distributed, [(i, scores.get(i.id)) for i in items],
                           staff.name if staff else "", followups)

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TypeVar
 
-from sqlalchemy import func, or_, select
-from sqlmodel import Session
+from sqlalchemy import ColumnElement, func, or_, select
+from sqlmodel import Session, col
 
 from deskapp.db.models import Building, Unit
 from deskapp.db.models.survey import (
@@ -21,6 +22,8 @@ from deskapp.db.models.survey import (
 from deskapp.services.survey.campaigns import get_campaign, previous_campaign
 from deskapp.services.survey.constants import SCORES
 from deskapp.services.survey.forms import form_items, item_title, section_title
+
+K = TypeVar("K")  # what a tally is counted by: an item id, a building id
 
 # --------------------------------------------------------------------------------------
 # Statistics
@@ -55,7 +58,13 @@ class Tally:
         return self.satisfied / self.n if self.n else None
 
     def __add__(self, other: Tally) -> Tally:
-        return Tally(tuple(a + b for a, b in zip(self.counts, other.counts, strict=True)))  # type: ignore[arg-type]
+        return Tally(_five(a + b for a, b in zip(self.counts, other.counts, strict=True)))
+
+
+def _five(values: Iterable[int]) -> tuple[int, int, int, int, int]:
+    """Five counts, one per score, as a :class:`Tally`'s ``counts``."""
+    one, two, three, four, five = values
+    return one, two, three, four, five
 
 
 @dataclass(frozen=True)
@@ -114,27 +123,27 @@ class CampaignStats:
         return rated[:n]
 
 
-def _tallies(rows: Iterable[tuple[object, int, int]]) -> dict[object, Tally]:
-    counts: dict[object, list[int]] = {}
+def _tallies(rows: Iterable[tuple[K, int, int]]) -> dict[K, Tally]:
+    counts: dict[K, list[int]] = {}
     for key, score, count in rows:
         if score in SCORES:
             counts.setdefault(key, [0, 0, 0, 0, 0])[score - 1] += int(count)
-    return {k: Tally(tuple(v)) for k, v in counts.items()}  # type: ignore[arg-type]
+    return {k: Tally(_five(v)) for k, v in counts.items()}
 
 
-def _valid_answers(campaign_id: int):  # type: ignore[no-untyped-def]
-    return (SurveyAnswer.response_id == SurveyResponse.id,
-            SurveyResponse.campaign_id == campaign_id,
-            SurveyResponse.status == ResponseStatus.VALID)
+def _valid_answers(campaign_id: int) -> tuple[ColumnElement[bool], ...]:
+    return (col(SurveyAnswer.response_id) == SurveyResponse.id,
+            col(SurveyResponse.campaign_id) == campaign_id,
+            col(SurveyResponse.status) == ResponseStatus.VALID)
 
 
 def item_tallies(session: Session, campaign_id: int) -> dict[int, Tally]:
     """Item id → tally over the campaign's valid responses (one GROUP BY)."""
-    rows = session.exec(select(SurveyAnswer.item_id, SurveyAnswer.score, func.count())
-                        .join(SurveyResponse, SurveyAnswer.response_id == SurveyResponse.id)
+    rows = session.execute(select(col(SurveyAnswer.item_id), col(SurveyAnswer.score), func.count())
+                        .join(SurveyResponse, col(SurveyAnswer.response_id) == SurveyResponse.id)
                         .where(*_valid_answers(campaign_id))
-                        .group_by(SurveyAnswer.item_id, SurveyAnswer.score)).all()
-    return _tallies(rows)  # type: ignore[return-value]
+                        .group_by(col(SurveyAnswer.item_id), col(SurveyAnswer.score))).all()
+    return _tallies(rows)
 
 
 def statistics(session: Session, campaign_id: int, *, compare: bool = True) -> CampaignStats:
@@ -150,16 +159,20 @@ def statistics(session: Session, campaign_id: int, *, compare: bool = True) -> C
     prev_overall: Tally | None = None
     if prev_campaign is not None:
         prev_items = {i.id: i for i in form_items(session, prev_campaign.form_id)}
-        prev_tallies = item_tallies(session, prev_campaign.id)  # type: ignore[arg-type]
+        assert prev_campaign.id is not None
+        prev_tallies = item_tallies(session, prev_campaign.id)
         prev_overall = Tally()
         for item_id, tally in prev_tallies.items():
             item = prev_items[item_id]
             prev_by_code[item.code] = tally
             prev_sections[item.section] = prev_sections.get(item.section, Tally()) + tally
             prev_overall = prev_overall + tally
-    item_stats = [ItemStat(i.id, i.code, i.position, i.section_no, section_title(i),  # type: ignore[arg-type]
-                           item_title(i), tallies.get(i.id, Tally()), prev_by_code.get(i.code))
-                  for i in items]
+    item_stats: list[ItemStat] = []
+    for i in items:
+        assert i.id is not None
+        item_stats.append(ItemStat(i.id, i.code, i.position, i.section_no, section_title(i),
+                                   item_title(i), tallies.get(i.id, Tally()),
+                                   prev_by_code.get(i.code)))
     sections: list[SectionStat] = []
     for item, stat in zip(items, item_stats, strict=True):
         if not sections or sections[-1].section_no != item.section_no:
@@ -171,24 +184,25 @@ def statistics(session: Session, campaign_id: int, *, compare: bool = True) -> C
     overall = Tally()
     for stat in item_stats:
         overall = overall + stat.tally
-    building_rows = session.exec(
-        select(Building.id, SurveyAnswer.score, func.count())
+    building_rows = session.execute(
+        select(col(Building.id), col(SurveyAnswer.score), func.count())
         .select_from(SurveyAnswer)
-        .join(SurveyResponse, SurveyAnswer.response_id == SurveyResponse.id)
-        .join(Unit, Unit.id == SurveyResponse.unit_id)
-        .join(Building, Building.id == Unit.building_id)
+        .join(SurveyResponse, col(SurveyAnswer.response_id) == SurveyResponse.id)
+        .join(Unit, col(Unit.id) == SurveyResponse.unit_id)
+        .join(Building, col(Building.id) == Unit.building_id)
         .where(*_valid_answers(campaign_id))
-        .group_by(Building.id, SurveyAnswer.score)).all()
-    building_tallies = _tallies(building_rows)  # type: ignore[arg-type]
-    response_counts = dict(session.exec(
-        select(Unit.building_id, func.count())
-        .select_from(SurveyResponse).join(Unit, Unit.id == SurveyResponse.unit_id)
-        .where(SurveyResponse.campaign_id == campaign_id,
-               SurveyResponse.status == ResponseStatus.VALID)
-        .group_by(Unit.building_id)).all())
-    buildings = [BuildingStat(b.id, b.code, b.name, int(response_counts.get(b.id, 0)),  # type: ignore[arg-type]
+        .group_by(col(Building.id), col(SurveyAnswer.score))).all()
+    building_tallies: dict[int, Tally] = _tallies(building_rows)
+    response_counts = dict(session.execute(
+        select(col(Unit.building_id), func.count())
+        .select_from(SurveyResponse).join(Unit, col(Unit.id) == SurveyResponse.unit_id)
+        .where(col(SurveyResponse.campaign_id) == campaign_id,
+               col(SurveyResponse.status) == ResponseStatus.VALID)
+        .group_by(col(Unit.building_id))).all())
+    buildings = [BuildingStat(b.id, b.code, b.name, int(response_counts.get(b.id, 0)),
                               building_tallies.get(b.id, Tally()))
-                 for b in session.exec(select(Building).order_by(Building.sort, Building.code))
+                 for b in session.execute(select(Building).order_by(col(Building.sort),
+                                                                    col(Building.code)))
                  .scalars() if b.id in response_counts]
     responses = sum(int(v) for v in response_counts.values())
     return CampaignStats(campaign_id, campaign.title, responses, item_stats, sections, overall,
@@ -207,19 +221,19 @@ class Opinion:
 
 def opinions(session: Session, campaign_id: int) -> dict[OpinionQuestion, list[Opinion]]:
     """The written opinions of the valid forms, grouped by question, in unit order."""
-    followed = {(r, q) for r, q in session.exec(select(
-        SurveyFollowUp.response_id, SurveyFollowUp.question).where(
-        SurveyFollowUp.campaign_id == campaign_id,
-        SurveyFollowUp.status != FollowUpStatus.WITHDRAWN)).all()}
-    rows = session.exec(
-        select(SurveyResponse, Unit.code)
-        .join(Unit, Unit.id == SurveyResponse.unit_id)
-        .join(Building, Building.id == Unit.building_id)
-        .where(SurveyResponse.campaign_id == campaign_id,
-               SurveyResponse.status == ResponseStatus.VALID,
-               or_(SurveyResponse.improve != "", SurveyResponse.add_services != "",
-                   SurveyResponse.other != ""))
-        .order_by(Building.sort, Unit.code)).all()
+    followed = {(r, q) for r, q in session.execute(select(
+        col(SurveyFollowUp.response_id), col(SurveyFollowUp.question)).where(
+        col(SurveyFollowUp.campaign_id) == campaign_id,
+        col(SurveyFollowUp.status) != FollowUpStatus.WITHDRAWN)).all()}
+    rows = session.execute(
+        select(SurveyResponse, col(Unit.code))
+        .join(Unit, col(Unit.id) == SurveyResponse.unit_id)
+        .join(Building, col(Building.id) == Unit.building_id)
+        .where(col(SurveyResponse.campaign_id) == campaign_id,
+               col(SurveyResponse.status) == ResponseStatus.VALID,
+               or_(col(SurveyResponse.improve) != "", col(SurveyResponse.add_services) != "",
+                   col(SurveyResponse.other) != ""))
+        .order_by(col(Building.sort), col(Unit.code))).all()
     grouped: dict[OpinionQuestion, list[Opinion]] = {q: [] for q in OpinionQuestion}
     for response, code in rows:
         for question, text in ((OpinionQuestion.IMPROVE, response.improve),

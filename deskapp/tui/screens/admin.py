@@ -55,7 +55,6 @@ class StaffForm(FormMixin, DeskModal[bool]):
             yield Footer()
 
     def on_mount(self) -> None:
-        super().on_mount()
         self.query(Input).first().focus()
 
     @on(Input.Submitted)
@@ -110,7 +109,6 @@ class AdminScreen(DeskScreen):
         yield Footer()
 
     def on_mount(self) -> None:
-        super().on_mount()
         table = self.query_one(DataTable)
         role_width = max(cell_len(t(f"role.{r.value}")) for r in Role)  # never "CS specialis"
         for key, width in (("login", 14), ("name", 12), ("role", max(12, role_width)),

@@ -208,7 +208,6 @@ class CashierScreen(RevealMixin, FormMixin, DeskScreen):
         yield Footer()
 
     def on_mount(self) -> None:
-        super().on_mount()
         self.query_one("#pay-unit", UnitField).focus()
         self._update_selected()
         self._ready = True

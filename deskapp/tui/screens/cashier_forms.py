@@ -272,7 +272,6 @@ class ReceiptDetail(DeskModal[bool]):
             yield Footer()
 
     def on_mount(self) -> None:
-        super().on_mount()
         self._load()
 
     def _load(self) -> None:
@@ -522,7 +521,6 @@ class MeterForm(_Form):
         yield Field(t("cashier.meter.note"), Input(id="mt-note"), name="note")
 
     def on_mount(self) -> None:
-        super().on_mount()
         if self.picked is not None:
             self.query_one("#mt-unit", UnitField).set_picked(self.picked)
             self.query_one("#mt-value", Input).focus()
@@ -649,7 +647,6 @@ class CloseDetail(DeskModal[bool]):
             yield Footer()
 
     def on_mount(self) -> None:
-        super().on_mount()
         self._load()
 
     def _load(self) -> None:

@@ -220,7 +220,6 @@ class ComplaintDetail(RevealMixin, DeskModal[bool]):
         yield Footer()
 
     def on_mount(self) -> None:
-        super().on_mount()
         self.reload()
 
     def reload(self) -> None:
@@ -537,7 +536,6 @@ class VisitDetail(RevealMixin, DeskModal[bool]):
         yield Footer()
 
     def on_mount(self) -> None:
-        super().on_mount()
         self.reload()
 
     def reload(self) -> None:
@@ -709,34 +707,8 @@ class AnalysisView(VerticalScroll):
 TABS = ("list", "visits", "analysis")
 
 
-async def _shot_form(pilot: Any) -> None:
-    """Screenshot: the register form with the unit picked and the content typed."""
-    from textual.widgets import Input, TextArea
-
-    await pilot.press("n")
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause(0.3)
-    form = pilot.app.screen
-    form.query_one("#cf-content", TextArea).text = "楼上装修晚上十点后仍在施工，噪音很大"
-    form.query_one("#cf-request", Input).value = "要求夜间停止施工"
-    form.query_one("#cf-name", Input).value = "张三"
-    form.query_one("#cf-phone", Input).value = "13812345678"
-
-
-async def _shot_timeline(pilot: Any) -> None:
-    """Screenshot: a complaint with its timeline and the next step."""
-    await pilot.pause(0.5)
-    await pilot.press("enter")
-
-
-async def _shot_analysis(pilot: Any) -> None:
-    await pilot.press("ctrl+right", "ctrl+right")
-
-
 class ComplaintsScreen(DeskScreen):
     AREA = "complaints"
-    SCREENSHOTS = [("form", _shot_form), ("timeline", _shot_timeline),
-                   ("analysis", _shot_analysis)]
     DEFAULT_CSS = """
     ComplaintsScreen TabbedContent { height: 1fr; }
     ComplaintsScreen TabPane { padding: 0; }
@@ -782,7 +754,6 @@ class ComplaintsScreen(DeskScreen):
         yield Footer()
 
     def on_mount(self) -> None:
-        super().on_mount()
         settings = _settings(self.app)
 
         def load(s: Any) -> tuple[queries.ComplaintSource, vs.VisitSource, tuple[int, int]]:

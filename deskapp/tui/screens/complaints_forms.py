@@ -143,7 +143,6 @@ class ComplaintForm(_Form):
         return t("complaints.form.register_hint")
 
     def on_mount(self) -> None:
-        super().on_mount()
         if self.prefill is not None and self.prefill.unit_id is not None:
             unit_id = self.prefill.unit_id
             self.show_unit("#cf-unit", unit_id)
@@ -241,7 +240,6 @@ class StepForm(_Form):
             yield Field(t(f.label_key), widget, name=f.name, required=f.required)
 
     def on_mount(self) -> None:
-        super().on_mount()
         if self.fields:
             self.query_one(f"#sf-{self.fields[0].name}").focus()
 
@@ -330,7 +328,6 @@ class VisitForm(_Form):
         yield Field(t("complaints.field.note"), Input(id="vf-note"), name="note")
 
     def on_mount(self) -> None:
-        super().on_mount()
         self.query_one("#vf-unit").focus()
 
     @on(UnitField.Changed, "#vf-unit")

@@ -270,34 +270,6 @@ class CustomerScreen(DeskScreen):
         self.app.push_screen(CardsScreen(unit_id, self.unit_code))
 
 
-async def _shot_card(pilot: Any) -> None:
-    """A demo unit that was sold: its people current and past, the sale on the card."""
-    from sqlalchemy import select
-
-    from deskapp.db.models.customer import OwnershipTransfer
-
-    app = pilot.app
-    with app.db.read() as session:
-        unit_id = session.execute(select(OwnershipTransfer.unit_id)
-                                  .order_by(OwnershipTransfer.id)).scalars().first()
-    if unit_id is not None and isinstance(app.screen, CustomerScreen):
-        app.screen.show_unit(unit_id)
-    await app.workers.wait_for_complete()
-    await pilot.pause()
-
-
-async def _shot_incidents(pilot: Any) -> None:
-    app = pilot.app
-    if isinstance(app.screen, CustomerScreen):
-        app.screen.action_incidents()
-    await app.workers.wait_for_complete()
-    await pilot.pause()
-
-
-CustomerScreen.SCREENSHOTS = [("card", _shot_card),  # type: ignore[attr-defined]
-                              ("incidents", _shot_incidents)]
-
-
 @areas.record_opener("unit_card")
 def _open_unit(app: Any, unit_id: int) -> None:
     app.action_area("customer")

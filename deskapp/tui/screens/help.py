@@ -10,7 +10,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from deskapp.i18n import has, t
-from deskapp.tui.base import DeskModal
+from deskapp.tui.base import DeskModal, bindings_of
 
 _NAMES = {
     "tab": "Tab", "enter": "Enter", "escape": "Esc", "space": "Space", "backspace": "Backspace",
@@ -86,7 +86,7 @@ class HelpScreen(DeskModal[None]):
                 node = node.parent
             sources += [(t("help.this_field"), n) for n in chain]
         for where, node in sources:
-            for key, bindings in node._bindings.key_to_bindings.items():  # type: ignore[attr-defined]
+            for key, bindings in bindings_of(node).key_to_bindings.items():
                 if key in taken:
                     continue
                 for b in bindings:

@@ -53,7 +53,6 @@ class KnowledgeScreen(DeskScreen):
         yield Footer()
 
     def on_mount(self) -> None:
-        super().on_mount()
         table = self.query_one(DataTable)
         table.add_column(t("knowledge.col.section"), width=8, key="section")
         table.add_column(t("knowledge.col.title"), width=22, key="title")

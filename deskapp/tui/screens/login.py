@@ -56,7 +56,6 @@ class _LoginForm(FormMixin, DeskScreen):
         yield Footer()
 
     def on_mount(self) -> None:
-        super().on_mount()
         self.query_one("#login-login", Input).focus()
 
     @on(Input.Submitted, "#login-login")
@@ -141,7 +140,6 @@ class SetupScreen(FormMixin, DeskScreen):
         yield Footer()
 
     def on_mount(self) -> None:
-        super().on_mount()
         self.query_one("#setup-site", Input).focus()
 
     @on(Input.Submitted)
@@ -198,7 +196,6 @@ class PasswordScreen(FormMixin, DeskModal[None]):
             yield Footer()
 
     def on_mount(self) -> None:
-        super().on_mount()
         self.query_one("#pw-old", Input).focus()
 
     @on(Input.Submitted)

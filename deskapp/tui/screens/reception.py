@@ -117,51 +117,6 @@ def open_handover(app: Any, handover_id: int) -> None:
 
 
 # --------------------------------------------------------------------------------------
-# Screenshot scenarios (deskapp screenshots)
-# --------------------------------------------------------------------------------------
-
-
-async def _settled(pilot: Any) -> None:
-    for _ in range(4):
-        try:
-            await pilot.app.workers.wait_for_complete()
-        except Exception:  # noqa: BLE001 — a cancelled worker does not spoil a screenshot
-            pass
-        await pilot.pause()
-
-
-async def _shot_new_contact(pilot: Any) -> None:
-    from textual.widgets import Input
-
-    await pilot.press("n")
-    await _settled(pilot)
-    await pilot.press("2", "1")
-    await _settled(pilot)
-    form = pilot.app.screen
-    form.query_one("#cf-name", Input).value = "张先生"
-    form.query_one("#cf-phone", Input).value = "13812345678"
-    form.query_one("#cf-content", Input).value = "卫生间天花板渗水，楼上可能漏水"
-    form.query_one("#cf-content", Input).focus()
-    await _settled(pilot)
-
-
-async def _shot_work_order(pilot: Any) -> None:
-    await pilot.press("2")
-    await _settled(pilot)
-    await pilot.press("a")  # all orders: the newest one has its whole history
-    await _settled(pilot)
-    await pilot.press("enter")
-    await _settled(pilot)
-
-
-async def _shot_handover(pilot: Any) -> None:
-    await pilot.press("3")
-    await _settled(pilot)
-    await pilot.press("enter")
-    await _settled(pilot)
-
-
-# --------------------------------------------------------------------------------------
 # The screen
 # --------------------------------------------------------------------------------------
 
@@ -170,8 +125,6 @@ TABS = ("contacts", "workorders", "handover")
 
 class ReceptionScreen(DeskScreen):
     AREA = "reception"
-    SCREENSHOTS = [("contact-form", _shot_new_contact), ("workorder", _shot_work_order),
-                   ("handover", _shot_handover)]
     DEFAULT_CSS = """
     ReceptionScreen TabbedContent { height: 1fr; }
     ReceptionScreen TabPane { padding: 0; }
@@ -223,7 +176,6 @@ class ReceptionScreen(DeskScreen):
         yield Footer()
 
     def on_mount(self) -> None:
-        super().on_mount()
 
         def choices(s: Any) -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
             staff = [(m.id, m.name) for m in staff_svc.list_staff(s) if m.id is not None]

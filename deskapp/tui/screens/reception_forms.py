@@ -113,7 +113,6 @@ class ContactForm(_Form):
         return t("reception.form.contact_hint")
 
     def on_mount(self) -> None:
-        super().on_mount()
         if self.contact is not None and self.contact.unit_id is not None:
             self.show_unit("#cf-unit", self.contact.unit_id)
         elif self._picked is not None:
@@ -213,7 +212,6 @@ class WorkOrderForm(_Form):
                     name="requester_phone")
 
     def on_mount(self) -> None:
-        super().on_mount()
         if self.contact is not None and self.contact.unit_id is not None:
             self.show_unit("#wf-unit", self.contact.unit_id)
         self.query_one("#wf-category", KeyChoice).focus()
@@ -285,7 +283,6 @@ class StepForm(_Form):
                         required=True)
 
     def on_mount(self) -> None:
-        super().on_mount()
         self.query(Field).first().widget.focus()
 
     def action_save(self) -> None:

@@ -87,7 +87,6 @@ class ContactDetail(RevealMixin, DeskModal[bool]):
         yield Footer()
 
     def on_mount(self) -> None:
-        super().on_mount()
         self.reload()
 
     def reload(self) -> None:
@@ -231,7 +230,6 @@ class WorkOrderDetail(RevealMixin, DeskModal[bool]):
         yield Footer()
 
     def on_mount(self) -> None:
-        super().on_mount()
         self.reload()
 
     def reload(self) -> None:
@@ -429,7 +427,6 @@ class HandoverWrite(FormMixin, DeskModal[int | None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        super().on_mount()
         by, sid = self.app.staff, self.shift_id
         self.call_service(lambda s: shifts.preview_handover(s, by=by, shift_id=sid),
                           done=self._preview)
@@ -505,7 +502,6 @@ class HandoverViewer(DeskModal[bool]):
         yield Footer()
 
     def on_mount(self) -> None:
-        super().on_mount()
         self.reload()
         self.query_one(OptionList).focus()
 
@@ -673,7 +669,6 @@ class HandoverConfirm(FormMixin, DeskModal[bool]):
         yield Footer()
 
     def on_mount(self) -> None:
-        super().on_mount()
         target = "#hc-password" if self.query_one("#hc-login", Input).value else "#hc-login"
         self.query_one(target, Input).focus()
 

@@ -477,7 +477,6 @@ class RegistersScreen(DeskScreen):
         yield Footer()
 
     def on_mount(self) -> None:
-        super().on_mount()
         for register in REGISTERS:
             self._show_mode(register.key)
         self.query_one("#list-visitors", RecordList).focus()
@@ -701,59 +700,6 @@ class RegistersScreen(DeskScreen):
         self.record_list(key).focus()
 
 
-# --------------------------------------------------------------------- screenshots
-
-
-def _tab_shot(key: str, *, history: bool = False) -> Callable[[Any], Any]:
-    async def go(pilot: Any) -> None:
-        screen = pilot.app.screen
-        if isinstance(screen, RegistersScreen):
-            screen.action_tab(key)
-            await pilot.pause(0.3)
-            if history:
-                screen.action_history()
-            await pilot.app.workers.wait_for_complete()
-            await pilot.pause(0.3)
-
-    return go
-
-
-async def _goods_form_shot(pilot: Any) -> None:
-    screen = pilot.app.screen
-    if not isinstance(screen, RegistersScreen):
-        return
-    screen.start_new("goods")
-    await pilot.pause(0.3)
-    form = pilot.app.screen
-    if not isinstance(form, NewRecordForm):
-        return
-    from deskapp.services import units
-
-    with pilot.app.db.read() as session:
-        hits = units.search_units(session, "1-1-302", limit=1)
-    if hits:
-        form.widget("unit").set_picked(PickedUnit(hits[0]))
-        await pilot.pause(0.2)
-    form.widget("applicant").value = "李四"
-    form.widget("applicant_kind").value = OccupantKind.TENANT.value
-    form.widget("applicant_phone").value = "13912345678"
-    form.widget("items").value = "冰箱 1台、纸箱 5箱"
-    form.action_save()
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause(0.3)
-
-
-RegistersScreen.SCREENSHOTS = [  # type: ignore[attr-defined]
-    ("keys", _tab_shot("keys")),
-    ("lending", _tab_shot("lending")),
-    ("parcels", _tab_shot("parcels")),
-    ("lost", _tab_shot("lost")),
-    ("goods", _tab_shot("goods")),
-    ("goods-form", _goods_form_shot),
-    ("visitors-history", _tab_shot("visitors", history=True)),
-]
-
-
 # --------------------------------------------------------------------- catalogues
 
 
@@ -777,7 +723,6 @@ class KeyItemsModal(DeskModal[None]):
             yield Footer()
 
     def on_mount(self) -> None:
-        super().on_mount()
         self.query_one(RecordList).focus()
 
     def action_add(self) -> None:
@@ -839,7 +784,6 @@ class LendKindsModal(DeskModal[None]):
             yield Footer()
 
     def on_mount(self) -> None:
-        super().on_mount()
         self.query_one(RecordList).focus()
 
     @on(RecordList.Opened)

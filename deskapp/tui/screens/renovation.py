@@ -82,25 +82,8 @@ def palette_archive(app: Any) -> None:
 # --------------------------------------------------------------------------------------
 
 
-async def _shot_form(pilot: Any) -> None:
-    await pilot.press("n")
-
-
-async def _shot_filing(pilot: Any) -> None:
-    await pilot.press("1")
-    for _ in range(4):
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
-    await pilot.press("enter")
-
-
-async def _shot_archive(pilot: Any) -> None:
-    await pilot.press("ctrl+r")
-
-
 class RenovationScreen(DeskScreen):
     AREA = "renovation"
-    SCREENSHOTS = [("form", _shot_form), ("filing", _shot_filing), ("archive", _shot_archive)]
     DEFAULT_CSS = """
     RenovationScreen #rn-summary { height: 1; padding: 0 1; color: $text-muted; }
     """
@@ -125,7 +108,6 @@ class RenovationScreen(DeskScreen):
         yield Footer()
 
     def on_mount(self) -> None:
-        super().on_mount()
         self.query_one(RecordList).focus()
         self._summary()
 
@@ -190,7 +172,6 @@ class ArchiveScreen(DeskScreen):
         yield Footer()
 
     def on_mount(self) -> None:
-        super().on_mount()
         self.query_one(RecordList).focus()
 
     @on(RecordList.Opened, "#rn-archive")
@@ -252,7 +233,6 @@ class FilingScreen(RevealMixin, DeskScreen):
         yield Footer()
 
     def on_mount(self) -> None:
-        super().on_mount()
         self.load()
 
     def load(self) -> None:
@@ -588,7 +568,6 @@ class WorkersModal(RevealMixin, DeskModal[None]):
             yield Footer()
 
     def on_mount(self) -> None:
-        super().on_mount()
         self.query_one(OptionList).focus()
         self.load()
 

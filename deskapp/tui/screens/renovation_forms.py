@@ -208,7 +208,7 @@ class FilingForm(SpecForm):
     @on(Input.Changed, "#rf-permit_start")
     def _start_changed(self, event: Input.Changed) -> None:
         try:
-            start = date.fromisoformat(event.value.strip())
+            start = clock.parse_date(event.value)
         except ValueError:
             return
         end = self.query_one("#rf-permit_end", Input)

@@ -60,35 +60,8 @@ class _Body(VerticalScroll, can_focus=False, inherit_bindings=False):
     scroll container, whose own arrow-key scrolling would swallow those keys."""
 
 
-async def _settled(pilot: Any) -> None:
-    for _ in range(4):
-        try:
-            await pilot.app.workers.wait_for_complete()
-        except Exception:  # noqa: BLE001 — a cancelled worker does not spoil a screenshot
-            pass
-        await pilot.pause()
-
-
-async def _shot_fees(pilot: Any) -> None:
-    """The fees section with its charts (the cursor walked down to it)."""
-    for _ in range(60):
-        focused = pilot.app.focused
-        if isinstance(focused, FigureLine) and focused.figure.key == "fees_collected_fen":
-            break
-        await pilot.press("down")
-    await pilot.press("pagedown")
-    await _settled(pilot)
-
-
-async def _shot_drill(pilot: Any) -> None:
-    """The records behind the first figure."""
-    await pilot.press("enter")
-    await _settled(pilot)
-
-
 class ReportsScreen(DeskScreen):
     AREA = "reports"
-    SCREENSHOTS: ClassVar[list[tuple[str, Any]]] = [("fees", _shot_fees), ("drill", _shot_drill)]
     DEFAULT_CSS = """
     ReportsScreen #rp-head { height: auto; padding: 0 1; background: $panel; }
     ReportsScreen #rp-body { height: 1fr; }
@@ -136,7 +109,6 @@ class ReportsScreen(DeskScreen):
         yield Footer()
 
     def on_mount(self) -> None:
-        super().on_mount()
         self.load()
 
     # -- loading -------------------------------------------------------------------------
@@ -327,7 +299,6 @@ class DrillScreen(DeskScreen):
         yield Footer()
 
     def on_mount(self) -> None:
-        super().on_mount()
         self.query_one(RecordList).focus_list()
 
     @on(RecordList.Opened)
@@ -364,7 +335,6 @@ class MonthPrompt(FormMixin, DeskModal[tuple[int, int] | None]):
                         name="month", required=True)
 
     def on_mount(self) -> None:
-        super().on_mount()
         self.query_one("#rp-month", Input).focus()
 
     @on(Input.Submitted, "#rp-month")

@@ -82,51 +82,6 @@ def _int(text: str, field: str) -> int | None:
         raise ValidationError("survey.form.bad_number", field=field) from None
 
 
-async def _settle(pilot: Any) -> None:
-    for _ in range(4):
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
-
-
-async def _shot_last_closed(pilot: Any, view: str) -> None:
-    screen = pilot.app.screen
-    with pilot.app.db.read() as session:
-        done = [c for c in campaigns.list_campaigns(session) if c.status != CampaignStatus.OPEN]
-    if isinstance(screen, SurveyScreen) and done:
-        screen._pick_campaign(done[0].id)
-        await _settle(pilot)
-        screen.action_view(view)
-        await _settle(pilot)
-
-
-async def _shot_entry(pilot: Any) -> None:
-    await _shot_last_closed(pilot, "responses")
-    with pilot.app.db.read() as session:
-        current = campaigns.current_campaign(session)
-    if current is None or current.status != CampaignStatus.OPEN:
-        return
-    pilot.app.push_screen(SurveyEntryScreen(current.id))
-    await _settle(pilot)
-    await pilot.press("1")
-    await _settle(pilot)
-    await pilot.press(*"-1-1201")
-    await _settle(pilot)
-    await pilot.press("enter")
-    await _settle(pilot)
-    await pilot.press(*"554544345443")
-
-
-async def _shot_stats(pilot: Any) -> None:
-    await _shot_last_closed(pilot, "stats")
-
-
-async def _shot_report(pilot: Any) -> None:
-    await _shot_last_closed(pilot, "stats")
-    pilot.app.screen.action_report()
-    await _settle(pilot)
-
-
-
 def _field(name: str, label: str, value: str = "", options: list[tuple[str, str]] | None = None,
            required: bool = False, placeholder: str = "") -> FieldSpec:
     """A survey form row: a text box, or a drop-down of ``(label, value)`` options."""
@@ -142,8 +97,6 @@ def _form(title: str, fields: list[FieldSpec], submit: Any, *, hint: str = "") -
 
 class SurveyScreen(DeskScreen):
     AREA = "survey"
-    SCREENSHOTS = [("entry", _shot_entry), ("statistics", _shot_stats),
-                   ("report", _shot_report)]
     DEFAULT_CSS = """
     SurveyScreen #sv-head { height: auto; padding: 0 1; }
     SurveyScreen #sv-switch { height: 1fr; }
@@ -207,7 +160,6 @@ class SurveyScreen(DeskScreen):
         yield Footer()
 
     def on_mount(self) -> None:
-        super().on_mount()
         self._lists["campaigns"] = RecordList(survey_lists.CampaignSource(), self.app.db.read,
                                               id="list-campaigns")
         self.query_one("#pane-campaigns").mount(self._lists["campaigns"])

@@ -85,7 +85,6 @@ class SurveyEntryScreen(FormMixin, DeskScreen):
         yield Footer()
 
     def on_mount(self) -> None:
-        super().on_mount()
         self.call_service(self._load, done=self._loaded)
         self.query_one("#se-formno", Input).focus()
 

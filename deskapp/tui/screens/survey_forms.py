@@ -47,7 +47,6 @@ class TextModal(RevealMixin, DeskModal[str | None]):
             yield Footer()
 
     def on_mount(self) -> None:
-        super().on_mount()
         self.query_one("#tm-scroll").focus()
 
     def reveal_targets(self) -> list[RevealTarget]:

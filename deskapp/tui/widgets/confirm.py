@@ -35,7 +35,7 @@ from textual.widgets import Footer, Label, Static
 from deskapp.errors import DeskError
 from deskapp.i18n import t
 from deskapp.services.preview import ActionPreview
-from deskapp.tui.base import DeskModal
+from deskapp.tui.base import DeskModal, bindings_of
 
 __all__ = ["ConfirmDialog", "confirm_action"]
 
@@ -70,7 +70,7 @@ class ConfirmDialog(DeskModal[bool]):
         self.notes = list(notes)
         self.confirm_key = confirm_key
         # A new list: the class's binding lists are shared between instances.
-        self._bindings.key_to_bindings[confirm_key] = [
+        bindings_of(self).key_to_bindings[confirm_key] = [
             Binding(confirm_key, "confirm", t(confirm_label_key), id=confirm_label_key)]
         self.confirm_label = t(confirm_label_key)
 

@@ -279,7 +279,7 @@ class RecordTable(ScrollView, can_focus=True):
         classes: str | None = None,
     ) -> None:
         super().__init__(name=name, id=id, classes=classes)
-        self._bindings = _translated(self._bindings)
+        self._bindings = _translated(self._bindings)  # no public API for own bindings
         self.source = source
         self._session_factory = session_factory
         self._lock = _lock_for(session_factory)
@@ -788,7 +788,7 @@ class RecordList(Widget):
         classes: str | None = None,
     ) -> None:
         super().__init__(name=name, id=id, classes=classes)
-        self._bindings = _translated(self._bindings)
+        self._bindings = _translated(self._bindings)  # no public API for own bindings
         self.source = source
         self._session_factory = session_factory
         self._specs: dict[str, FilterSpec] = {spec.key: spec for spec in source.filters}
@@ -996,7 +996,7 @@ class _FilterBar(HorizontalScroll, can_focus=False):
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        self._bindings = _translated(self._bindings)
+        self._bindings = _translated(self._bindings)  # no public API for own bindings
 
     def action_back(self) -> None:
         parent = self.parent

@@ -107,6 +107,7 @@ class RevealMixin:
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)  # Textual merges the class's BINDINGS here
+        # Textual 8.2.8 has no public API to add a binding to a class after BINDINGS.
         merged = getattr(cls, "_merged_bindings", None)
         if merged is None:
             return
@@ -211,7 +212,6 @@ class RevealModal(FormMixin, DeskModal[bool]):
         return t("ops.reveal.what", field=target.label, masked=target.masked or "—")
 
     def on_mount(self) -> None:
-        super().on_mount()
         if len(self.targets) > 1:
             picker = self.query_one("#reveal-pick", OptionList)
             picker.highlighted = 0

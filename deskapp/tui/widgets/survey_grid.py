@@ -20,6 +20,7 @@ from textual.reactive import reactive
 from textual.widget import Widget
 
 from deskapp.i18n import t
+from deskapp.reporting.table import format_percent, share
 from deskapp.reporting.text import bar, pad
 from deskapp.services.survey.report import delta, mean, pct
 from deskapp.services.survey.stats import CampaignStats, Tally
@@ -217,7 +218,7 @@ def progress_line(label: str, part: int, whole: int, target: float, width: int =
     text.append(bar(rate, width), style="green" if met else "yellow")
     text.append(f" {rate:6.1%} ", style="bold green" if met else "bold yellow")
     text.append(f"{part}/{whole}  ")
-    text.append(t("survey.progress.target", target=f"{target:.0%}"), style="dim")
+    text.append(t("survey.progress.target", target=format_percent(share(target, 0))), style="dim")
     return text
 
 

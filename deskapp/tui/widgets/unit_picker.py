@@ -113,7 +113,6 @@ class UnitPicker(RevealMixin, DeskModal[PickedUnit | None]):
                 yield Static("", id="picker-detail")
 
     def on_mount(self) -> None:
-        super().on_mount()
         self.query_one("#picker-query", Input).focus()
         self._search(self._initial)
 
