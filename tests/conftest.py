@@ -33,6 +33,20 @@ from deskapp.services import staff as staff_svc
 PASSWORD = "secret123"
 
 
+# The directories whose tests take seconds each (Pilot round trips, drills), run first: under
+# ``-n 2 --dist worksteal`` the long tests start early and the many fast unit tests fill the
+# gaps at the end, instead of one worker finishing a 70 s test alone (issue #17).
+_SLOW_FIRST = ("tui", "drills")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    def slow_first(item: pytest.Item) -> int:
+        parts = item.path.parts
+        return 0 if len(parts) > 1 and parts[-2] in _SLOW_FIRST else 1
+
+    items.sort(key=slow_first)  # stable: each file keeps its order and stays together
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _audit_key(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
     """One audit site key for the whole run (template databases are copied between

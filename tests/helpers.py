@@ -4,18 +4,14 @@ from __future__ import annotations
 
 from textual.app import App
 from textual.pilot import Pilot
-from textual.worker import WorkerCancelled, WorkerFailed
+
+from deskapp.tui import shots
 
 
 async def settle(pilot: Pilot) -> None:
-    """Let thread workers finish and the UI process their results. Workers replaced by a
-    newer exclusive one are cancelled; that is expected and ignored here."""
-    for _ in range(4):
-        try:
-            await pilot.app.workers.wait_for_complete()
-        except (WorkerCancelled, WorkerFailed):
-            pass
-        await pilot.pause()
+    """Let thread workers finish and the UI process their results (the scenarios' settle:
+    cancelled workers are expected and ignored), then wait for the screen to paint."""
+    await shots.settle(pilot)
     # A screen just pushed may not have painted yet on a loaded machine: give it up to 2 s.
     for _ in range(40):
         if screen_text(pilot.app).strip():

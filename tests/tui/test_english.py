@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from rich.cells import cell_len
 from sqlalchemy import String, Text, select
 
@@ -158,15 +159,14 @@ async def _cut_everywhere(app, pilot) -> list[str]:
     return problems
 
 
+@pytest.mark.parametrize("lang", ["en", "zh"])  # two tests: xdist can run them side by side
 async def test_no_cut_labels_at_80_columns_in_either_language(
-        make_demo_app, frozen_now) -> None:
+        make_demo_app, frozen_now, lang: str) -> None:
     """An SSH session at 80×24: the lists narrow their columns, never cutting a status or
     a role label ("Pendi…", "CS specialis", "Faciliti"), in English and in Chinese."""
-    problems: list[str] = []
-    for lang in ("en", "zh"):
-        app = make_demo_app(login="zhuguan", lang=lang)
-        async with app.run_test(size=(80, 24)) as pilot:
-            await settle(pilot)
-            problems += [f"{lang} {p}" for p in await _cut_everywhere(app, pilot)]
-        set_language("zh")
+    app = make_demo_app(login="zhuguan", lang=lang)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        problems = [f"{lang} {p}" for p in await _cut_everywhere(app, pilot)]
+    set_language("zh")
     assert not problems, "\n".join(dict.fromkeys(problems))
