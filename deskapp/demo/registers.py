@@ -34,6 +34,11 @@ PUBLIC = (("K-HY", "会议室钥匙"), ("K-HD", "活动室钥匙"), ("K-JS", "�
 
 
 def _at(day: date, rng: random.Random, start: int = 8, end: int = 20) -> datetime:
+    """A time on ``day`` between the hours ``start`` and ``end``; early in the day (``end``
+    before ``start``: today's demo built before 09:00) the hour just before ``end``."""
+    if end <= start:
+        start = max(0, end - 1)
+        end = start + 1
     return datetime.combine(day, time(rng.randrange(start, end), rng.randrange(60)))
 
 

@@ -20,10 +20,10 @@ hook is first used. The ``*_provider``/``*_hook`` functions register one provide
 from __future__ import annotations
 
 import importlib
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from functools import cache
 from typing import Any
 
 from sqlmodel import Session
@@ -187,11 +187,23 @@ AREAS = ("cashier", "complaints", "customer", "reception", "registers", "renovat
          "survey")
 
 
-@cache
+_loaded = False
+_load_lock = threading.Lock()
+
+
 def load_area_services() -> None:
-    """Register every area's providers (once; imported when first needed)."""
-    for area in AREAS:
-        importlib.import_module(f"deskapp.services.{area}.wiring").register()
+    """Register every area's providers (once; imported when first needed). Two threads
+    (the UI's workers) may ask at once: a lock keeps it to one registration, so no
+    provider is registered twice."""
+    global _loaded
+    if _loaded:
+        return
+    with _load_lock:
+        if _loaded:
+            return
+        for area in AREAS:
+            importlib.import_module(f"deskapp.services.{area}.wiring").register()
+        _loaded = True
 
 
 def unit_flags(session: Session, unit_ids: list[int]) -> dict[int, list[UnitFlag]]:

@@ -8,7 +8,7 @@ While it is open the desk records, in any order and as often as needed:
   the reception's :func:`~deskapp.services.reception.workorders.create_work_order`;
 * the keys handed over (钥匙移交), by kind and count;
 * the first meter readings: water and electricity go to the cashier's meters
-  (:func:`~deskapp.services.cashier.fees.record_meter_reading`, the reading as the
+  (:func:`~deskapp.services.cashier.meters.record_meter_reading`, the reading as the
   meter's baseline, so nothing is billed for what was used before); gas is kept here;
 * the documents signed (业主公约, 装修须知 …);
 * the first fees: months of property fee billed and paid through the cashier (one
@@ -341,7 +341,7 @@ def record_meters(session: Session, *, by: Staff, movein_id: int,
     once. Gas stays on the move-in (the cashier does not bill gas)."""
     require_role(by, *DESK_ROLES)
     from deskapp.db.models.cashier import MeterKind
-    from deskapp.services.cashier.fees import record_meter_reading
+    from deskapp.services.cashier.meters import record_meter_reading
 
     mv = _open(session, movein_id)
     values = {"water": _reading(water, field="water"), "power": _reading(power, field="power"),
