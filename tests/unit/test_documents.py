@@ -213,7 +213,8 @@ def test_document_arrives_at_the_cups_pdf_printer_with_its_text(site_db: Databas
     from pypdf import PdfReader
 
     assert number in arrived[0].name
-    assert len(PdfReader(arrived[0]).pages) == len(PdfReader(made.path).pages) == 3
+    pages = len(PdfReader(made.path).pages)  # three copies; a long receipt runs over
+    assert len(PdfReader(arrived[0]).pages) == pages and pages % 3 == 0 and pages >= 3
     saved = subprocess.run(["pdftotext", str(made.path), "-"], capture_output=True, text=True,
                            check=False).stdout if shutil.which("pdftotext") else \
         pdf_text(made.path.read_bytes())

@@ -4,6 +4,8 @@ CSV and XLSX writer; plain and real numbers stay numbers."""
 
 from __future__ import annotations
 
+from datetime import date, datetime
+
 import csv
 import io
 from types import SimpleNamespace
@@ -116,11 +118,17 @@ def test_survey_report_xlsx(monkeypatch):
 
     monkeypatch.setattr(survey_report, "rate_lines", lambda progress: [(ATTACK, "-1")])
     report = SimpleNamespace(
-        campaign=SimpleNamespace(title="=1+1"), progress=None,
+        campaign=SimpleNamespace(title="=1+1", distribution_date=date(2026, 6, 1),
+                                 collection_deadline=date(2026, 6, 30),
+                                 statistics_due=date(2026, 7, 10), report_due=date(2026, 7, 20)),
+        progress=None,
         stats=SimpleNamespace(overall=SimpleNamespace(satisfaction_rate=None, mean=None,
                                                       n=0, counts=[0] * 5),
-                              sections=[], items=[], buildings=[]),
-        opinions={}, followups=None)
+                              sections=[], items=[], buildings=[], responses=0,
+                              previous_overall=None, previous_title=""),
+        opinions={}, followups=SimpleNamespace(total=0, open=0, answered=0, replied=0, escalated=0),
+        site_name="=HYPERLINK(1)", previous=None, lowest=[], all_items=[],
+        made_at=datetime(2026, 7, 10, 9, 0))
     monkeypatch.setattr(survey_report, "OpinionQuestion", [])
     monkeypatch.setattr(survey_report, "pct", lambda v: "-")
     monkeypatch.setattr(survey_report, "mean", lambda v: "-")
