@@ -19,13 +19,13 @@ def plate(text: str, as_: str = as_option()) -> None:
     from deskapp.errors import DeskError
     from deskapp.i18n import t
     from deskapp.reporting.text import lines
-    from deskapp.services.customer import parking
+    from deskapp.services.customer import parking_views
 
     db = open_db()
     signed_in(db, as_)
     try:
         with db.read() as session:
-            hits = parking.find_plate(session, text)
+            hits = parking_views.find_plate(session, text)
     except DeskError as err:
         fail(str(err))
     if not hits:
@@ -42,14 +42,14 @@ def expiring_cmd(days: int = typer.Option(30, help="Ending within this many days
     """The passes ending in the next DAYS days (not ended early), soonest first."""
     from deskapp.i18n import t
     from deskapp.reporting.text import lines
-    from deskapp.services.customer import parking
+    from deskapp.services.customer import parking_views
 
     if not 0 <= days <= 366:
         fail(t("parking.cli.days"))
     db = open_db()
     signed_in(db, as_)
     with db.read() as session:
-        rows = parking.expiring(session, within_days=days)
+        rows = parking_views.expiring(session, within_days=days)
     if not rows:
         typer.echo(t("parking.cli.none"))
         return

@@ -16,7 +16,7 @@ from deskapp import clock
 from deskapp.db.models import Unit
 from deskapp.db.models.movein import MoveInCheck, MoveInItemKind
 from deskapp.errors import DeskError
-from deskapp.services.customer import movein, occupants
+from deskapp.services.customer import movein, movein_fees, occupants
 from deskapp.services.demo import DemoSummary, ensure_fee_standards, random_mobile, random_name
 
 ORDER = 125  # after the customer file, before the cashier's daily closes (they cover our fees)
@@ -55,7 +55,7 @@ def _run(session: Session, rng: random.Random, by: object, unit_id: int, day: da
     ).scalars())
     movein.sign_documents(session, by=by, movein_id=mv.id or 0,  # type: ignore[arg-type]
                           signed={c.id or 0: True for c in docs})
-    movein.collect_fees(session, by=by, movein_id=mv.id or 0,  # type: ignore[arg-type]
+    movein_fees.collect_fees(session, by=by, movein_id=mv.id or 0,  # type: ignore[arg-type]
                         request_id=f"demo-movein-{mv.id}", months=12,
                         method=rng.choice(("wechat", "alipay", "card")), payer_name=name)
     movein.complete(session, by=by, movein_id=mv.id or 0)  # type: ignore[arg-type]

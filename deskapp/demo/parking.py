@@ -15,7 +15,7 @@ from sqlmodel import Session
 from deskapp import clock
 from deskapp.db.models import Occupant, OccupantKind
 from deskapp.errors import DeskError
-from deskapp.services.customer import parking
+from deskapp.services.customer import parking, parking_spaces
 from deskapp.services.demo import DemoSummary, ensure_fee_standards, random_mobile, random_name
 from deskapp.validators import PLATE_PROVINCES
 
@@ -56,13 +56,13 @@ def seed(session: Session, *, rng: random.Random, today: date, summary: DemoSumm
 
     with clock.freeze(datetime.combine(oldest - timedelta(days=3), time(9, 0))):
         for n in range(1, 41):
-            parking.add_space(session, by=boss, number=f"B1-{n:03d}", kind="rented",
+            parking_spaces.add_space(session, by=boss, number=f"B1-{n:03d}", kind="rented",
                               zone="A区" if n <= 20 else "B区", floor="B1")
         for n, owner in enumerate(owners, start=1):
-            parking.add_space(session, by=boss, number=f"B2-{n:03d}", kind="owned",
+            parking_spaces.add_space(session, by=boss, number=f"B2-{n:03d}", kind="owned",
                               zone="C区", floor="B2", owner_unit_id=owner.unit_id)
         for n in range(1, 9):
-            parking.add_space(session, by=boss, number=f"V-{n:02d}", kind="visitor",
+            parking_spaces.add_space(session, by=boss, number=f"V-{n:02d}", kind="visitor",
                               zone="地面", floor="1")
         counts["spaces"] = 40 + len(owners) + 8
 

@@ -15,11 +15,11 @@ from deskapp.money import format_fen
 from deskapp.printing.documents import Built, resolve
 from deskapp.printing.pdf import Document
 from deskapp.services import site
-from deskapp.services.customer import movein
+from deskapp.services.customer import movein_views
 
 
 def movein_document(session: Session, movein_id: int) -> Document:
-    d = movein.detail(session, movein_id)
+    d = movein_views.detail(session, movein_id)
     m = d.movein
     profile = site.get_site(session)
     doc = Document(

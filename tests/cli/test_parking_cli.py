@@ -16,7 +16,7 @@ from deskapp.cli.base import state
 from deskapp.db.models.cashier import ParkingLease
 from deskapp.services import units
 from deskapp.services.cashier import fees
-from deskapp.services.customer import parking
+from deskapp.services.customer import parking_spaces
 from tests.unit.test_parking import STANDARDS
 
 runner = CliRunner()
@@ -40,7 +40,7 @@ def test_issue_find_and_expiring(db, supervisor, specialist) -> None:
         b = units.get_or_create_building(s, code="3", floors=18)
         units.create_unit(s, building=b, entrance="1", floor=12, room="1201",
                           area=Decimal("89.36"))
-        parking.add_space(s, by=specialist, number="B1-001", kind="rented")
+        parking_spaces.add_space(s, by=specialist, number="B1-001", kind="rented")
     base = ("--db", db.url, "parking")
     bad = run(*base, "issue", "--space", "B1-001", "--unit", "3-1-1201", "--plate",
               "豫C1O345", "--as", "boss")

@@ -18,7 +18,7 @@ from deskapp.db.models.movein import MoveIn, MoveInCheck, MoveInItemKind, MoveIn
 from deskapp.db.models.reception import WorkOrder
 from deskapp.services import units
 from deskapp.services.cashier import fees
-from deskapp.services.customer import movein
+from deskapp.services.customer import movein, movein_checklist, movein_views
 from deskapp.tui.screens.customer import CustomerScreen
 from deskapp.tui.screens.customer_movein import MoveInScreen
 from deskapp.tui.widgets.confirm import ConfirmDialog
@@ -154,7 +154,7 @@ async def test_amend_needs_a_reason_and_checklist_is_the_supervisors(db, make_ap
     with db.write() as session:
         mid = movein.start(session, by=receptionist, unit_id=site["u1"],
                            moved_in_on="2026-11-28").id
-        lines = movein.detail(session, mid)
+        lines = movein_views.detail(session, mid)
         movein.record_inspection(session, by=receptionist, movein_id=mid, defects={})
         movein.set_keys(session, by=receptionist, movein_id=mid, counts={"door": 2})
         movein.sign_documents(session, by=receptionist, movein_id=mid,
@@ -197,4 +197,4 @@ async def test_supervisor_adds_a_checklist_line(db, make_app, site):
         await save(pilot)
         assert isinstance(app.screen, MoveInScreen)
     with db.read() as s:
-        assert "阳台栏杆" in [i.name for i in movein.checklist(s)]
+        assert "阳台栏杆" in [i.name for i in movein_checklist.checklist(s)]

@@ -16,7 +16,7 @@ from deskapp import clock
 from deskapp.db.models.cashier import ParkingLease
 from deskapp.services import units
 from deskapp.services.cashier import fees
-from deskapp.services.customer import parking
+from deskapp.services.customer import parking, parking_spaces
 from deskapp.tui.screens.customer import CustomerScreen
 from deskapp.tui.screens.customer_parking import ParkingScreen, SpacesScreen
 from deskapp.tui.widgets.confirm import ConfirmDialog
@@ -48,7 +48,7 @@ def site(db, supervisor, specialist, tmp_path, monkeypatch):
         units.add_occupant(s, unit=u1, name="张三", phone="13812345678",
                            moved_in=date(2020, 5, 1))
         for n in (1, 2):
-            parking.add_space(s, by=specialist, number=f"B1-00{n}", kind="rented", floor="B1")
+            parking_spaces.add_space(s, by=specialist, number=f"B1-00{n}", kind="rented", floor="B1")
         return {"u1": u1.id, "u2": u2.id}
 
 

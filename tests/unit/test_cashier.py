@@ -233,10 +233,13 @@ def test_price_change_never_rewrites_past_bills(site: Site) -> None:
 
 
 def test_generate_one_building_and_parking(site: Site) -> None:
-    from deskapp.services.customer import parking  # the passes are the parking desk's
+    from deskapp.services.customer import (
+        parking,  # the passes are the parking desk's
+        parking_spaces,
+    )
 
     with site.write() as s:
-        parking.add_space(s, by=site.cs, number="b1-023", kind="rented")
+        parking_spaces.add_space(s, by=site.cs, number="b1-023", kind="rented")
         parking.issue_pass(s, by=site.desk, unit_id=site.office, space="B1-023",
                            plate="沪A12345", start_date=date(2026, 11, 15), months=12)
         result = fees.generate_bills(s, by=site.desk, period="2026-11", building="7")

@@ -21,7 +21,7 @@ from deskapp.db.models.reception import WorkOrder
 from deskapp.errors import Conflict, InvalidTransition, PermissionDenied, ValidationError
 from deskapp.services import hooks, units
 from deskapp.services.cashier import fees
-from deskapp.services.customer import movein
+from deskapp.services.customer import movein, movein_checklist, movein_fees, movein_views
 from deskapp.services.customer.month import monthly_summary
 from deskapp.services.hooks import DocumentAction, HandoverContext
 from deskapp.services.listing import ListQuery
@@ -89,34 +89,34 @@ def _ready(db, by, movein_id, *, defect: str = "") -> None:
 
 def test_default_checklist_comes_with_the_migration(db, site):
     with db.read() as session:
-        inspect = movein.checklist(session, kind=MoveInItemKind.INSPECT)
-        docs = movein.checklist(session, kind=MoveInItemKind.DOCUMENT)
+        inspect = movein_checklist.checklist(session, kind=MoveInItemKind.INSPECT)
+        docs = movein_checklist.checklist(session, kind=MoveInItemKind.DOCUMENT)
     assert "入户门及门锁" in [i.name for i in inspect] and len(inspect) >= 8
     assert {"业主公约", "装修须知"} <= {d.name for d in docs}
 
 
 def test_supervisor_edits_the_checklist_desk_cannot(db, site, supervisor, receptionist):
     with pytest.raises(PermissionDenied), db.write() as session:
-        movein.add_item(session, by=receptionist, kind="inspect", name="阳台栏杆")
+        movein_checklist.add_item(session, by=receptionist, kind="inspect", name="阳台栏杆")
     with db.write() as session:
-        item = movein.add_item(session, by=supervisor, kind="inspect", name="阳台栏杆")
+        item = movein_checklist.add_item(session, by=supervisor, kind="inspect", name="阳台栏杆")
         item_id = item.id
     with pytest.raises(Conflict), db.write() as session:
-        movein.add_item(session, by=supervisor, kind="inspect", name="阳台栏杆")
+        movein_checklist.add_item(session, by=supervisor, kind="inspect", name="阳台栏杆")
     with pytest.raises(ValidationError) as err, db.write() as session:
-        movein.add_item(session, by=supervisor, kind="inspect", name="   ")
+        movein_checklist.add_item(session, by=supervisor, kind="inspect", name="   ")
     assert err.value.field == "item_name"
     with pytest.raises(ValidationError), db.write() as session:
-        movein.add_item(session, by=supervisor, kind="nonsense", name="x")
+        movein_checklist.add_item(session, by=supervisor, kind="nonsense", name="x")
     # a move-in started now copies the line; retiring it later does not change that record
     mid = _start(db, receptionist, site["u1"])
     with db.write() as session:
-        movein.retire_item(session, by=supervisor, item_id=item_id)
+        movein_checklist.retire_item(session, by=supervisor, item_id=item_id)
     with pytest.raises(InvalidTransition), db.write() as session:
-        movein.retire_item(session, by=supervisor, item_id=item_id)
+        movein_checklist.retire_item(session, by=supervisor, item_id=item_id)
     assert "阳台栏杆" in [c.name for c in _checks(db, mid, MoveInItemKind.INSPECT)]
     with db.read() as session:
-        assert "阳台栏杆" not in [i.name for i in movein.checklist(session)]
+        assert "阳台栏杆" not in [i.name for i in movein_checklist.checklist(session)]
         assert session.get(MoveInItem, item_id) is not None  # kept, retired
     assert len(audits(db, "movein.item.add")) == 1 and len(audits(db, "movein.item.retire")) == 1
 
@@ -229,12 +229,12 @@ def test_bad_readings_save_nothing(db, site, receptionist, values, field):
 def test_fees_through_the_cashier_one_receipt(db, site, receptionist):
     mid = _start(db, receptionist, site["u1"])
     with db.read() as session:  # the confirm dialog's lines, before anything is taken
-        preview = movein.fees_preview(session, by=receptionist, movein_id=mid, months="3",
+        preview = movein_fees.fees_preview(session, by=receptionist, movein_id=mid, months="3",
                                       method="cash")
     assert ("合计", "¥660.00") in preview.lines
     assert ("物业费月份", "2026-11 — 2027-01（3）") in preview.lines
     with db.write() as session:
-        mv = movein.collect_fees(session, by=receptionist, movein_id=mid, request_id="mv-1",
+        mv = movein_fees.collect_fees(session, by=receptionist, movein_id=mid, request_id="mv-1",
                                  months="3", method="cash", tendered_fen=70000)
         receipt_id, total = mv.receipt_id, mv.fees_fen
     # 100 m² × 2.20 元 × 3 months
@@ -246,7 +246,7 @@ def test_fees_through_the_cashier_one_receipt(db, site, receptionist):
     assert sorted(b.period for b in bills) == ["2026-11", "2026-12", "2027-01"]
     assert all(b.status == BillStatus.PAID for b in bills)
     with pytest.raises(Conflict), db.write() as session:
-        movein.collect_fees(session, by=receptionist, movein_id=mid, request_id="mv-2",
+        movein_fees.collect_fees(session, by=receptionist, movein_id=mid, request_id="mv-2",
                             months="1", method="cash")
     # voiding the receipt (supervisor) puts the move-in back to "fees not collected"
     with db.read() as session:
@@ -261,7 +261,7 @@ def test_fees_through_the_cashier_one_receipt(db, site, receptionist):
 def test_bad_fees_take_nothing(db, site, receptionist, months, method, field):
     mid = _start(db, receptionist, site["u1"])
     with pytest.raises(ValidationError) as err, db.write() as session:
-        movein.collect_fees(session, by=receptionist, movein_id=mid, request_id="mv-x",
+        movein_fees.collect_fees(session, by=receptionist, movein_id=mid, request_id="mv-x",
                             months=months, method=method)
     assert err.value.field == field
     assert count(db, Receipt) == 0 and count(db, Bill) == 0
@@ -304,7 +304,7 @@ def test_amend_needs_a_reason_and_keeps_the_old_values(db, site, receptionist):
         movein.amend(session, by=receptionist, movein_id=mid, reason="业主实际 20 日入住",
                      moved_in_on="2026-11-20", keys={"door": "3", "mailbox": "1"})
     with db.read() as session:
-        d = movein.detail(session, mid)
+        d = movein_views.detail(session, mid)
     assert d.movein.moved_in_on == date(2026, 11, 20) and d.movein.amended_at == NOW
     assert "入户门钥匙×3" in d.key_text() and "信箱钥匙×1" in d.key_text()
     entry = audits(db, "movein.amend")[0]
@@ -316,13 +316,13 @@ def test_amend_needs_a_reason_and_keeps_the_old_values(db, site, receptionist):
 def test_handover_lists_open_moveins_and_defects_under_repair(db, site, receptionist):
     mid = _start(db, receptionist, site["u1"])
     with db.read() as session:
-        items = movein.open_items(session, HandoverContext(NOW, NOW))
+        items = movein_views.open_items(session, HandoverContext(NOW, NOW))
     assert [i.label for i in items] == ["RH202611-0001 3-1-1201 入伙办理中（11-30 10:00 开始）"]
     _ready(db, receptionist, mid, defect="窗户密封条脱落")
     with db.write() as session:
         movein.complete(session, by=receptionist, movein_id=mid)
     with db.read() as session:
-        items = movein.open_items(session, HandoverContext(NOW, NOW))
+        items = movein_views.open_items(session, HandoverContext(NOW, NOW))
         assert len(items) == 1 and "窗户密封条脱落" not in items[0].label
         assert "维修中" in items[0].label and items[0].ref.kind == "movein"
         hooks.load_area_services()
@@ -346,7 +346,7 @@ def test_month_counts_moveins_and_defects(db, site, receptionist):
 def test_list_masks_phones_and_filters_by_unit(db, site, receptionist):
     _start(db, receptionist, site["u1"])
     _start(db, receptionist, site["u2"], owner_name="王五", owner_phone="13700001111")
-    source = movein.MoveInSource()
+    source = movein_views.MoveInSource()
     with db.read() as session:
         rows = source.fetch(session, ListQuery(filters={"unit": site["u2"]}), 0, 10)
     assert [r.cells[2] for r in rows] == ["3-1-1202"]

@@ -20,7 +20,13 @@ from deskapp.errors import Conflict, InvalidTransition, PermissionDenied, Valida
 from deskapp.services import hooks, units
 from deskapp.services.cashier import fees
 from deskapp.services.cashier.parking_bills import month_amount
-from deskapp.services.customer import parking, parking_lists
+from deskapp.services.customer import (
+    parking,
+    parking_common,
+    parking_lists,
+    parking_spaces,
+    parking_views,
+)
 from deskapp.services.customer.month import monthly_summary
 from deskapp.services.hooks import HandoverContext
 from deskapp.services.listing import ListQuery
@@ -50,11 +56,11 @@ def site(db, supervisor, specialist, now):
                                    area=Decimal("120.00"), use=UnitUse.OFFICE)
         units.add_occupant(s, unit=home, name="张三", phone="13812345678",
                            moved_in=date(2020, 5, 1))
-        rented = parking.add_space(s, by=specialist, number="b1-001", kind="rented",
+        rented = parking_spaces.add_space(s, by=specialist, number="b1-001", kind="rented",
                                    zone="A区", floor="B1")
-        owned = parking.add_space(s, by=specialist, number="B1-002", kind=SpaceKind.OWNED,
+        owned = parking_spaces.add_space(s, by=specialist, number="B1-002", kind=SpaceKind.OWNED,
                                   floor="B1", owner_unit_id=home.id)
-        parking.add_space(s, by=specialist, number="V-01", kind="visitor")
+        parking_spaces.add_space(s, by=specialist, number="V-01", kind="visitor")
         return {"home": home.id, "office": office.id, "rented": rented.id, "owned": owned.id}
 
 
@@ -108,22 +114,22 @@ def test_wrong_plates_refused_with_their_reason(raw, key):
 
 def test_spaces_rules(db, specialist, receptionist, site):
     with db.write() as s, pytest.raises(Conflict):
-        parking.add_space(s, by=specialist, number=" b1-001 ", kind="rented")
+        parking_spaces.add_space(s, by=specialist, number=" b1-001 ", kind="rented")
     with db.write() as s, pytest.raises(ValidationError) as err:
-        parking.add_space(s, by=specialist, number="B1-009", kind="owned")
+        parking_spaces.add_space(s, by=specialist, number="B1-009", kind="owned")
     assert err.value.field == "owner_unit"
     with db.write() as s, pytest.raises(ValidationError):
-        parking.add_space(s, by=specialist, number="B1-009", kind="rented",
+        parking_spaces.add_space(s, by=specialist, number="B1-009", kind="rented",
                           owner_unit_id=site["home"])
     with db.write() as s, pytest.raises(PermissionDenied):
-        parking.add_space(s, by=receptionist, number="B1-009", kind="rented")
+        parking_spaces.add_space(s, by=receptionist, number="B1-009", kind="rented")
     assert count(db, ParkingSpace) == 3
     with db.write() as s:
-        space = parking.amend_space(s, by=specialist, space_id=site["rented"], zone="B区",
+        space = parking_spaces.amend_space(s, by=specialist, space_id=site["rented"], zone="B区",
                                     reason="现场核对区域")
         assert space.zone == "B区"
     with db.write() as s, pytest.raises(ValidationError) as err:
-        parking.amend_space(s, by=specialist, space_id=site["rented"], zone="B区", reason="再改")
+        parking_spaces.amend_space(s, by=specialist, space_id=site["rented"], zone="B区", reason="再改")
     assert err.value.key == "parking.nothing_changed"
 
 
@@ -199,10 +205,10 @@ def test_space_plate_owner_and_visitor_rules(db, receptionist, site):
 
 
 def test_add_months():
-    assert parking.add_months(date(2026, 1, 15), 1) == date(2026, 2, 14)
-    assert parking.add_months(date(2026, 1, 1), 1) == date(2026, 1, 31)
-    assert parking.add_months(date(2026, 1, 31), 1) == date(2026, 2, 28)
-    assert parking.add_months(date(2026, 11, 1), 3) == date(2027, 1, 31)
+    assert parking_common.add_months(date(2026, 1, 15), 1) == date(2026, 2, 14)
+    assert parking_common.add_months(date(2026, 1, 1), 1) == date(2026, 1, 31)
+    assert parking_common.add_months(date(2026, 1, 31), 1) == date(2026, 2, 28)
+    assert parking_common.add_months(date(2026, 11, 1), 3) == date(2027, 1, 31)
 
 
 def test_renew_end_and_amend(db, receptionist, supervisor, site):
@@ -244,7 +250,7 @@ def test_renew_end_and_amend(db, receptionist, supervisor, site):
         parking.amend_pass(s, by=receptionist, lease_id=lease.id, plate="沪AD88888",
                            reason="again")
     with db.read() as s:
-        card = parking.card(s, lease.id)
+        card = parking_views.card(s, lease.id)
         text = "\n".join(card.lines())
         assert "车辆已出售" in text and "沪A12345→沪AD88888" in text and "2027-01" in text
         assert [(b.period, b.status) for b in card.bills] == [("2027-01", BillStatus.OPEN)]
@@ -256,12 +262,12 @@ def test_expiring_handover_plate_search_and_month(db, receptionist, supervisor, 
     issue(db, receptionist, unit_id=site["office"], space="B1-001",
           plate="粤B12345D", start_date="2026-12-01", months=6)
     with db.read() as s:
-        hits = parking.find_plate(s, "沪a·123")
+        hits = parking_views.find_plate(s, "沪a·123")
         assert [(h.plate, h.status, h.phone_masked) for h in hits] == [
             ("沪A12345", "expiring", "138****5678")]
         with pytest.raises(ValidationError):
-            parking.find_plate(s, "沪")
-        soon = parking.expiring(s)
+            parking_views.find_plate(s, "沪")
+        soon = parking_views.expiring(s)
         assert [le.plate for le, _ in soon] == ["沪A12345"]
         items = [i for i in hooks.open_items(s, HandoverContext(NOW, NOW))
                  if i.section == "parking.section.expiring"]

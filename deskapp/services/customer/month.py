@@ -19,8 +19,8 @@ from deskapp.services.customer.cards import CardsMonth
 from deskapp.services.customer.cards import monthly_summary as cards_month
 from deskapp.services.customer.incidents import IncidentMonth
 from deskapp.services.customer.incidents import monthly_summary as incident_month
-from deskapp.services.customer.movein import MoveInMonth
-from deskapp.services.customer.movein import monthly_summary as movein_month
+from deskapp.services.customer.movein_views import MoveInMonth
+from deskapp.services.customer.movein_views import monthly_summary as movein_month
 
 
 @dataclass(frozen=True)

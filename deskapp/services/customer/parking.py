@@ -12,7 +12,6 @@ why, and the pass's card shows that history.
 from __future__ import annotations
 
 import calendar
-import json
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -30,182 +29,26 @@ from deskapp.money import format_fen
 from deskapp.services import audit
 from deskapp.services.cashier.fees import standard_for
 from deskapp.services.customer.common import day
+from deskapp.services.customer.parking_common import (
+    DESK_ROLES,
+    FEE_CODES,
+    MAX_MONTHS,
+    OFFICE_FEE_CODE,
+    _months,
+    _phone,
+    _reason,
+    _text,
+    add_months,
+    kind_label,
+)
+from deskapp.services.customer.parking_spaces import space_by_number
 from deskapp.services.preview import ActionPreview
-from deskapp.services.staff import Role, names, require_role
-from deskapp.validators import optional_text
-from deskapp.validators import phone as valid_phone
+from deskapp.services.staff import require_role
 from deskapp.validators import plate as valid_plate
-
-DESK_ROLES = (Role.RECEPTIONIST, Role.SPECIALIST)  # passes (a supervisor passes every check)
-SPACE_ROLES = (Role.SPECIALIST,)  # the site's spaces
-EXPIRING_DAYS = 30
-MAX_MONTHS = 36  # one issue or renewal covers at most three years
-FEE_CODES = {SpaceKind.OWNED: "PK-OWNED", SpaceKind.RENTED: "PK-MONTH"}
-OFFICE_FEE_CODE = "PK-OFFICE"  # a rented space leased by an office unit
-
-
-def kind_label(kind: SpaceKind | str) -> str:
-    return t(f"parking.kind.{SpaceKind(kind).value}")
-
-
-def kind_options() -> list[tuple[str, str]]:
-    return [(k.value, f"parking.kind.{k.value}") for k in SpaceKind]
-
-
-def _text(value: str | None, *, field: str, label_key: str, max_len: int,
-          required: bool = False) -> str:
-    label = t(label_key)
-    try:
-        cleaned = optional_text(value or "", label, max_len) or ""
-    except ValidationError as err:
-        raise ValidationError(err.key, field=field, **err.params) from None
-    if required and not cleaned:
-        raise ValidationError("validate.text.required", field=field, label=label)
-    return cleaned
-
-
-def _reason(text: str | None) -> str:
-    reason = _text(text, field="reason", label_key="parking.field.reason", max_len=200)
-    if len(reason) < 2:
-        raise ValidationError("parking.reason_required", field="reason")
-    return reason
-
-
-def _space_number(text: str | None) -> str:
-    number = _text(text, field="number", label_key="parking.field.number", max_len=20,
-                   required=True).upper().replace(" ", "")
-    return number
-
-
-def _phone(text: str | None) -> str:
-    raw = (text or "").strip()
-    return valid_phone(raw, field="holder_phone") if raw else ""
-
-
-def add_months(start: date, months: int) -> date:
-    """The last day of ``months`` months from ``start``: 2026-01-15 + 1 → 2026-02-14,
-    2026-01-01 + 1 → 2026-01-31; a day the target month lacks gives its last day
-    (2026-01-31 + 1 → 2026-02-28)."""
-    year, index = divmod(start.month - 1 + months, 12)
-    year += start.year
-    last = calendar.monthrange(year, index + 1)[1]
-    if start.day > last:
-        return date(year, index + 1, last)
-    return date(year, index + 1, start.day) - timedelta(days=1)
-
-
-def _months(value: int | str | None, *, field: str) -> int | None:
-    text = str(value if value is not None else "").strip()
-    if not text:
-        return None
-    if not text.isdigit() or not 1 <= int(text) <= MAX_MONTHS:
-        raise ValidationError("parking.months_invalid", field=field, max=MAX_MONTHS)
-    return int(text)
-
 
 # --------------------------------------------------------------------------------------
 # Spaces
 # --------------------------------------------------------------------------------------
-
-
-def get_space(session: Session, space_id: int) -> ParkingSpace:
-    space = session.get(ParkingSpace, space_id)
-    if space is None:
-        raise NotFound("parking.space.not_found")
-    return space
-
-
-def space_by_number(session: Session, number: str) -> ParkingSpace:
-    space = session.exec(select(ParkingSpace).where(
-        ParkingSpace.number == _space_number(number))).first()
-    if space is None:
-        raise NotFound("parking.space.unknown", number=_space_number(number))
-    return space
-
-
-def _owner(session: Session, kind: SpaceKind, owner_unit_id: int | None) -> Unit | None:
-    if kind != SpaceKind.OWNED:
-        if owner_unit_id is not None:
-            raise ValidationError("parking.space.owner_only_owned", field="owner_unit")
-        return None
-    if owner_unit_id is None:
-        raise ValidationError("parking.space.owner_required", field="owner_unit")
-    unit = session.get(Unit, owner_unit_id)
-    if unit is None:
-        raise NotFound("unit.not_found")
-    return unit
-
-
-def add_space(session: Session, *, by: Staff, number: str, kind: SpaceKind | str,
-              zone: str = "", floor: str = "", owner_unit_id: int | None = None,
-              note: str = "") -> ParkingSpace:
-    """A new space: its number is unique; an owned space names the unit that owns it."""
-    require_role(by, *SPACE_ROLES)
-    number = _space_number(number)
-    try:
-        kind = SpaceKind(kind)
-    except ValueError:
-        raise ValidationError("parking.space.kind_required", field="kind") from None
-    zone = _text(zone, field="zone", label_key="parking.field.zone", max_len=20)
-    floor = _text(floor, field="floor", label_key="parking.field.floor", max_len=10)
-    note = _text(note, field="note", label_key="parking.field.note", max_len=200)
-    owner = _owner(session, kind, owner_unit_id)
-    if session.exec(select(ParkingSpace.id).where(ParkingSpace.number == number)).first():
-        raise Conflict("parking.space.exists", number=number)
-    space = ParkingSpace(number=number, kind=kind, zone=zone, floor=floor,
-                         owner_unit_id=owner.id if owner else None, note=note,
-                         created_by=by.id or 0, created_at=clock.now())
-    session.add(space)
-    session.flush()
-    audit.record(session, by=by, action="parking.space.add", entity="parking_space",
-                 entity_id=space.id, detail={"number": number, "kind": kind.value,
-                                             "zone": zone, "floor": floor,
-                                             "owner": owner.code if owner else ""})
-    return space
-
-
-def amend_space(session: Session, *, by: Staff, space_id: int, reason: str,
-                zone: str | None = None, floor: str | None = None,
-                kind: SpaceKind | str | None = None, owner_unit_id: int | None = None,
-                active: bool | None = None) -> ParkingSpace:
-    """Correct a space (zone, floor, kind, owner) or take it out of use, with a reason.
-    A space with a pass running today keeps its kind and stays in use."""
-    require_role(by, *SPACE_ROLES)
-    space = get_space(session, space_id)
-    reason = _reason(reason)
-    before = {"zone": space.zone, "floor": space.floor, "kind": space.kind.value,
-              "owner_unit_id": space.owner_unit_id, "active": space.active}
-    new_kind = SpaceKind(kind) if kind not in (None, "") else space.kind
-    running = current_pass(session, space.id or 0) is not None
-    if running and (new_kind != space.kind or active is False):
-        raise InvalidTransition("parking.space.in_use", number=space.number)
-    owner = _owner(session, new_kind, owner_unit_id if new_kind == SpaceKind.OWNED else None)
-    if zone is not None:
-        space.zone = _text(zone, field="zone", label_key="parking.field.zone", max_len=20)
-    if floor is not None:
-        space.floor = _text(floor, field="floor", label_key="parking.field.floor", max_len=10)
-    space.kind = new_kind
-    space.owner_unit_id = owner.id if owner else None
-    if active is not None:
-        space.active = active
-    after = {"zone": space.zone, "floor": space.floor, "kind": space.kind.value,
-             "owner_unit_id": space.owner_unit_id, "active": space.active}
-    changed = {k: [before[k], after[k]] for k in before if before[k] != after[k]}
-    if not changed:
-        raise ValidationError("parking.nothing_changed", field="reason")
-    session.add(space)
-    session.flush()
-    audit.record(session, by=by, action="parking.space.amend", entity="parking_space",
-                 entity_id=space.id, detail={"number": space.number, "changed": changed,
-                                             "reason": reason})
-    return space
-
-
-def current_pass(session: Session, space_id: int, on: date | None = None) -> ParkingLease | None:
-    on = on or clock.today()
-    return session.exec(select(ParkingLease).where(
-        ParkingLease.space_id == space_id, ParkingLease.start_date <= on,
-        or_(col(ParkingLease.end_date).is_(None), col(ParkingLease.end_date) >= on))).first()
 
 
 # --------------------------------------------------------------------------------------
@@ -533,134 +376,3 @@ def amend_pass(session: Session, *, by: Staff, lease_id: int, reason: str,
 # --------------------------------------------------------------------------------------
 
 
-def pass_status(lease: ParkingLease, today: date | None = None) -> str:
-    """``ended`` (ended early), ``expired``, ``future``, ``expiring`` (≤ 30 days left)
-    or ``active``."""
-    today = today or clock.today()
-    if lease.ended_at is not None:
-        return "ended"
-    if lease.end_date is not None and lease.end_date < today:
-        return "expired"
-    if lease.start_date > today:
-        return "future"
-    if lease.end_date is not None and lease.end_date <= today + timedelta(days=EXPIRING_DAYS):
-        return "expiring"
-    return "active"
-
-
-@dataclass(frozen=True)
-class PassCard:
-    lease: ParkingLease
-    unit_code: str
-    space: ParkingSpace | None
-    fee_name: str
-    bills: list[Bill]
-    history: list[str]
-
-    def lines(self) -> list[str]:
-        le = self.lease
-        sp = self.space
-        where = " ".join(x for x in (sp.zone, sp.floor) if x) if sp else ""
-        out = [
-            f"{le.plate or '—'}  {le.space_no}  {t('parking.status.' + pass_status(le))}",
-            t("parking.card.space", kind=kind_label(sp.kind) if sp else "—", where=where or "—"),
-            t("parking.card.unit", unit=self.unit_code, holder=le.holder or "—",
-              phone=mask_phone(le.holder_phone) if le.holder_phone else "—"),
-            t("parking.card.period", start=le.start_date.isoformat(),
-              end=le.end_date.isoformat() if le.end_date else "—"),
-            t("parking.card.fee", name=self.fee_name or le.fee_code),
-        ]
-        if le.ended_at is not None:
-            out.append(t("parking.card.ended", reason=le.end_reason))
-        if le.note:
-            out.append(le.note)
-        if self.bills:
-            out.append(t("parking.card.bills"))
-            out.extend(f"  {b.period}  {format_fen(b.amount_fen):>10}  "
-                       f"{t('parking.bill.' + b.status.value)}" for b in self.bills)
-        if self.history:
-            out.append(t("parking.card.history"))
-            out.extend(f"  {h}" for h in self.history)
-        return out
-
-
-def _history_line(action: str, at_text: str, who: str, detail: dict[str, object]) -> str:
-    what = t(f"parking.audit.{action.rsplit('.', 1)[-1]}")
-    extra = ""
-    if "to" in detail and action.endswith(("renew", "end", "issue")):
-        extra = f" → {detail['to']}"
-    if "changed" in detail and isinstance(detail["changed"], dict):
-        extra = " " + "，".join(f"{k}: {v[0] or '—'}→{v[1] or '—'}"
-                               for k, v in detail["changed"].items())
-    if detail.get("reason"):
-        extra += f"（{detail['reason']}）"
-    return f"{at_text} {who} {what}{extra}"
-
-
-def card(session: Session, lease_id: int) -> PassCard:
-    from deskapp.db.models.cashier import FeeStandard
-
-    lease = _lease(session, lease_id)
-    unit = session.get(Unit, lease.unit_id)
-    space = session.get(ParkingSpace, lease.space_id) if lease.space_id else None
-    fee = session.exec(select(FeeStandard.name).where(
-        FeeStandard.code == lease.fee_code)).first()
-    bills = list(session.exec(select(Bill).where(
-        Bill.source_kind == "parking_lease", Bill.source_id == lease.id)
-        .order_by(col(Bill.period).desc())).all())[:6]
-    entries = audit.entries_for(session, entity="parking_lease", entity_id=lease.id)
-    who = names(session, *(e.staff_id for e in entries))
-    history = []
-    for e in entries:
-        try:
-            detail = json.loads(e.detail) if e.detail else {}
-        except ValueError:
-            detail = {}
-        history.append(_history_line(e.action, e.at.strftime("%Y-%m-%d %H:%M"),
-                                     who.get(e.staff_id or 0, ""), detail))
-    return PassCard(lease, unit.code if unit else "", space, fee or "", bills, history)
-
-
-@dataclass(frozen=True)
-class PlateHit:
-    lease_id: int
-    plate: str
-    space_no: str
-    unit_code: str
-    holder: str
-    phone_masked: str
-    start: date
-    end: date | None
-    status: str
-
-
-def find_plate(session: Session, text: str, *, limit: int = 20) -> list[PlateHit]:
-    """Passes whose plate contains ``text`` (``京A·12`` and ``a12`` both work), the
-    current ones first; the holder's phone masked."""
-    import unicodedata
-
-    needle = "".join(c for c in unicodedata.normalize("NFKC", text or "").upper()
-                     if c.isalnum())
-    if len(needle) < 2:
-        raise ValidationError("parking.search.short", field="plate")
-    rows = session.exec(select(ParkingLease, Unit.code)
-                        .join(Unit, col(Unit.id) == ParkingLease.unit_id)
-                        .where(col(ParkingLease.plate).contains(needle))
-                        .order_by(col(ParkingLease.start_date).desc()).limit(limit * 3)).all()
-    hits = [PlateHit(le.id or 0, le.plate, le.space_no, code, le.holder,
-                     mask_phone(le.holder_phone) if le.holder_phone else "", le.start_date,
-                     le.end_date, pass_status(le)) for le, code in rows]
-    order = {"active": 0, "expiring": 0, "future": 1, "expired": 2, "ended": 3}
-    return sorted(hits, key=lambda h: order[h.status])[:limit]
-
-
-def expiring(session: Session, *, within_days: int = EXPIRING_DAYS,
-             today: date | None = None) -> list[tuple[ParkingLease, str]]:
-    """Passes ending in the next ``within_days`` days (not ended early), soonest first,
-    with their unit's code."""
-    today = today or clock.today()
-    return [(le, code) for le, code in session.exec(
-        select(ParkingLease, Unit.code).join(Unit, col(Unit.id) == ParkingLease.unit_id)
-        .where(col(ParkingLease.ended_at).is_(None), col(ParkingLease.end_date) >= today,
-               col(ParkingLease.end_date) <= today + timedelta(days=within_days))
-        .order_by(col(ParkingLease.end_date), col(ParkingLease.id))).all()]

@@ -19,12 +19,8 @@ from deskapp.db.models.parking import ParkingSpace, SpaceKind
 from deskapp.i18n import t
 from deskapp.masking import mask_phone
 from deskapp.services.customer.month import MonthFigure, MonthSection
-from deskapp.services.customer.parking import (
-    EXPIRING_DAYS,
-    expiring,
-    kind_label,
-    pass_status,
-)
+from deskapp.services.customer.parking_common import EXPIRING_DAYS, kind_label
+from deskapp.services.customer.parking_views import expiring, pass_status
 from deskapp.services.hooks import HandoverContext, OpenItem, RecordRef
 from deskapp.services.listing import (
     AnySelect,

@@ -25,7 +25,7 @@ from deskapp.db.models.reception import WorkOrderCategory
 from deskapp.i18n import t
 from deskapp.masking import mask_text
 from deskapp.money import format_fen, parse_yuan
-from deskapp.services.customer import movein
+from deskapp.services.customer import movein, movein_checklist, movein_fees, movein_views
 from deskapp.services.reception.workorders import category_label
 from deskapp.tui import areas
 from deskapp.tui.base import DeskScreen
@@ -83,10 +83,10 @@ class MoveInScreen(DeskScreen):
         self.unit_id = unit_id
         self.unit_code = unit_code
         self.open_id = open_id
-        self.shown: movein.MoveInDetail | None = None
+        self.shown: movein_views.MoveInDetail | None = None
 
     def compose(self) -> ComposeResult:
-        self.list = RecordList(movein.MoveInSource(), self.app.db.read, id="mv-list")
+        self.list = RecordList(movein_views.MoveInSource(), self.app.db.read, id="mv-list")
         yield Header(show_clock=True)
         with Horizontal(id="mv-body"):
             yield self.list
@@ -129,10 +129,10 @@ class MoveInScreen(DeskScreen):
         self.show_detail(event.record_id)
 
     def show_detail(self, movein_id: int) -> None:
-        self.call_service(lambda s: movein.detail(s, movein_id), done=self._show,
+        self.call_service(lambda s: movein_views.detail(s, movein_id), done=self._show,
                           group="mv-detail", exclusive=True)
 
-    def _show(self, d: movein.MoveInDetail) -> None:
+    def _show(self, d: movein_views.MoveInDetail) -> None:
         self.shown = d
         lines = d.lines()
         text = Text()
@@ -149,10 +149,10 @@ class MoveInScreen(DeskScreen):
         pane shows another one)."""
         current = self.list.current_id
         if current is not None and (self.shown is None or self.shown.movein.id != current):
-            def loaded(d: movein.MoveInDetail) -> None:
+            def loaded(d: movein_views.MoveInDetail) -> None:
                 self._show(d)
                 then(d)
-            self.call_service(lambda s: movein.detail(s, current), done=loaded)
+            self.call_service(lambda s: movein_views.detail(s, current), done=loaded)
             return
         if self.shown is None:
             self.notify(t("movein.empty"), severity="warning")
@@ -206,7 +206,7 @@ class MoveInScreen(DeskScreen):
 
     # -- steps while open ---------------------------------------------------------------
 
-    def _step(self, d: movein.MoveInDetail, title: str, specs: list[FieldSpec],
+    def _step(self, d: movein_views.MoveInDetail, title: str, specs: list[FieldSpec],
               call: Any, prefix: str, **kw: Any) -> None:
         movein_id, number = d.movein.id or 0, d.movein.number
 
@@ -221,7 +221,7 @@ class MoveInScreen(DeskScreen):
     def action_inspect(self) -> None:
         self._with_target(self._inspect)
 
-    def _inspect(self, d: movein.MoveInDetail) -> None:
+    def _inspect(self, d: movein_views.MoveInDetail) -> None:
         by, movein_id = self.staff, d.movein.id or 0
         categories = [(c.value, category_label(c)) for c in WorkOrderCategory]
         specs = [_field(f"defect_{c.id}", value=c.defect, label=c.name,
@@ -243,7 +243,7 @@ class MoveInScreen(DeskScreen):
     def action_keys(self) -> None:
         self._with_target(self._keys)
 
-    def _keys(self, d: movein.MoveInDetail) -> None:
+    def _keys(self, d: movein_views.MoveInDetail) -> None:
         by, movein_id = self.staff, d.movein.id or 0
         self._step(d, t("movein.form.keys", number=d.movein.number),
                    _key_fields({k.kind.value: k.count for k in d.keys}),
@@ -253,7 +253,7 @@ class MoveInScreen(DeskScreen):
     def action_meters(self) -> None:
         self._with_target(self._meters)
 
-    def _meters(self, d: movein.MoveInDetail) -> None:
+    def _meters(self, d: movein_views.MoveInDetail) -> None:
         by, movein_id = self.staff, d.movein.id or 0
         specs = [_field(name, "number", f"{value:f}" if value is not None else "")
                  for name, value in (("water", d.movein.water_reading),
@@ -272,7 +272,7 @@ class MoveInScreen(DeskScreen):
     def action_documents(self) -> None:
         self._with_target(self._documents)
 
-    def _documents(self, d: movein.MoveInDetail) -> None:
+    def _documents(self, d: movein_views.MoveInDetail) -> None:
         by, movein_id = self.staff, d.movein.id or 0
         specs = [_field(f"doc_{c.id}", "check", c.done, label=c.name) for c in d.documents]
         self._step(d, t("movein.form.documents", number=d.movein.number), specs,
@@ -284,7 +284,7 @@ class MoveInScreen(DeskScreen):
     def action_fees(self) -> None:
         self._with_target(self._fees)
 
-    def _fees(self, d: movein.MoveInDetail) -> None:
+    def _fees(self, d: movein_views.MoveInDetail) -> None:
         by, movein_id = self.staff, d.movein.id or 0
         request_id = f"movein-{movein_id}-{uuid.uuid4().hex[:12]}"
         methods = [(m.value, f"cashier.method.{m.value}") for m in PayMethod]
@@ -298,21 +298,21 @@ class MoveInScreen(DeskScreen):
         def call(s: Any, v: dict[str, Any]) -> str:
             tendered = (parse_yuan(v["tendered"], field="tendered")
                         if v["tendered"].strip() else None)
-            mv = movein.collect_fees(s, by=by, movein_id=movein_id, request_id=request_id,
+            mv = movein_fees.collect_fees(s, by=by, movein_id=movein_id, request_id=request_id,
                                      months=v["months"], method=v["method"],
                                      tendered_fen=tendered, payer_name=v["payer"])
             return t("movein.line.fees", amount=format_fen(mv.fees_fen),
                      receipt=mv.receipt_no)
 
         self._step(d, t("movein.form.fees", number=d.movein.number), specs, call, "mf",
-                   confirm=lambda v: lambda s: movein.fees_preview(
+                   confirm=lambda v: lambda s: movein_fees.fees_preview(
                        s, by=by, movein_id=movein_id, months=v["months"], method=v["method"]),
                    confirm_label_key="movein.fees.key")
 
     def action_complete(self) -> None:
         self._with_target(self._complete)
 
-    def _complete(self, d: movein.MoveInDetail) -> None:
+    def _complete(self, d: movein_views.MoveInDetail) -> None:
         by, movein_id, number = self.staff, d.movein.id or 0, d.movein.number
         lines = [(t("movein.col.unit"), d.unit_code),
                  (t("movein.field.owner_name"), d.movein.owner_name),
@@ -337,7 +337,7 @@ class MoveInScreen(DeskScreen):
     def action_amend(self) -> None:
         self._with_target(self._amend)
 
-    def _amend(self, d: movein.MoveInDetail) -> None:
+    def _amend(self, d: movein_views.MoveInDetail) -> None:
         by, movein_id, m = self.staff, d.movein.id or 0, d.movein
         specs = [
             _field("reason", required=True),
@@ -368,14 +368,14 @@ class MoveInScreen(DeskScreen):
     def action_print(self) -> None:
         self._with_target(self._print)
 
-    def _print(self, d: movein.MoveInDetail) -> None:
+    def _print(self, d: movein_views.MoveInDetail) -> None:
         print_document(self, "movein", d.movein.id or 0)
 
     # -- the checklist (a supervisor) ---------------------------------------------------
 
     def action_checklist(self) -> None:
         by = self.staff
-        self.call_service(lambda s: movein.checklist(s), done=lambda items: self._checklist(
+        self.call_service(lambda s: movein_checklist.checklist(s), done=lambda items: self._checklist(
             by, items))
 
     def _checklist(self, by: Any, items: list[Any]) -> None:
@@ -392,10 +392,10 @@ class MoveInScreen(DeskScreen):
             def run(s: Any) -> tuple[int | None, str]:
                 done = []
                 if v["item_name"].strip() or not v["retire"]:
-                    item = movein.add_item(s, by=by, kind=v["item_kind"], name=v["item_name"])
+                    item = movein_checklist.add_item(s, by=by, kind=v["item_kind"], name=v["item_name"])
                     done.append(t("movein.item.added", name=item.name))
                 if v["retire"]:
-                    item = movein.retire_item(s, by=by, item_id=int(v["retire"]))
+                    item = movein_checklist.retire_item(s, by=by, item_id=int(v["retire"]))
                     done.append(t("movein.item.retired", name=item.name))
                 return None, "；".join(done)
             return run

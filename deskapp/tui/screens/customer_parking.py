@@ -18,7 +18,13 @@ from deskapp import clock
 from deskapp.db.models.parking import SpaceKind
 from deskapp.i18n import t
 from deskapp.masking import mask_text
-from deskapp.services.customer import parking, parking_lists
+from deskapp.services.customer import (
+    parking,
+    parking_common,
+    parking_lists,
+    parking_spaces,
+    parking_views,
+)
 from deskapp.tui import areas
 from deskapp.tui.base import DeskScreen
 from deskapp.tui.widgets.form import FieldSpec, SpecForm
@@ -52,7 +58,7 @@ class ParkingScreen(DeskScreen):
         super().__init__()
         self.open_id = open_id
         self.unit_id = unit_id
-        self.shown: parking.PassCard | None = None
+        self.shown: parking_views.PassCard | None = None
 
     def compose(self) -> ComposeResult:
         filters = {"unit": self.unit_id} if self.unit_id is not None else {}
@@ -82,13 +88,13 @@ class ParkingScreen(DeskScreen):
         self.show_detail(event.record_id)
 
     def show_detail(self, lease_id: int) -> None:
-        self.call_service(lambda s: parking.card(s, lease_id), done=self._show,
+        self.call_service(lambda s: parking_views.card(s, lease_id), done=self._show,
                           group="pk-detail", exclusive=True)
 
-    def _show(self, card: parking.PassCard) -> None:
+    def _show(self, card: parking_views.PassCard) -> None:
         self.shown = card
         lines = card.lines()
-        status = parking.pass_status(card.lease)
+        status = parking_views.pass_status(card.lease)
         style = {"expiring": "bold yellow", "expired": "bold dim", "ended": "bold dim"}
         text = Text()
         text.append(lines[0] + "\n", style=style.get(status, "bold"))
@@ -253,7 +259,7 @@ class SpacesScreen(DeskScreen):
         by = self.staff
         specs = [_field("number", required=True, placeholder="B1-001"),
                  _field("kind", "choice", SpaceKind.RENTED.value,
-                        options=parking.kind_options(), required=True),
+                        options=parking_common.kind_options(), required=True),
                  _field("zone"), _field("floor"),
                  FieldSpec("owner_unit", "parking.field.owner_unit", "unit"),
                  _field("note")]
@@ -261,7 +267,7 @@ class SpacesScreen(DeskScreen):
         def submit(v: dict[str, Any]) -> Any:
             values = dict(v)
             values["owner_unit_id"] = values.pop("owner_unit")
-            return lambda s: parking.add_space(s, by=by, **values).number
+            return lambda s: parking_spaces.add_space(s, by=by, **values).number
 
         self.app.push_screen(SpecForm(t("parking.form.space"), specs, submit,
                                       hint=t("parking.form.save_hint"), prefix="ps"), self._done)
@@ -279,7 +285,7 @@ class SpacesScreen(DeskScreen):
         def open_form(space: Any) -> None:
             specs = [_field("zone", value=space.zone), _field("floor", value=space.floor),
                      _field("kind", "choice", space.kind.value,
-                            options=parking.kind_options(), required=True),
+                            options=parking_common.kind_options(), required=True),
                      FieldSpec("owner_unit", "parking.field.owner_unit", "unit"),
                      _field("active", "check", space.active),
                      _field("reason", required=True)]
@@ -287,7 +293,7 @@ class SpacesScreen(DeskScreen):
             def submit(v: dict[str, Any]) -> Any:
                 values = dict(v)
                 values["owner_unit_id"] = values.pop("owner_unit")
-                return lambda s: parking.amend_space(s, by=by, space_id=space_id,
+                return lambda s: parking_spaces.amend_space(s, by=by, space_id=space_id,
                                                      **values).number
 
             form = SpecForm(t("parking.form.space_amend", number=space.number), specs,
@@ -295,7 +301,7 @@ class SpacesScreen(DeskScreen):
             self.app.push_screen(form, self._done)
             self.app.call_after_refresh(form.show_unit, "#pa-owner_unit", space.owner_unit_id)
 
-        self.call_service(lambda s: parking.get_space(s, space_id), done=open_form)
+        self.call_service(lambda s: parking_spaces.get_space(s, space_id), done=open_form)
 
 
 def open_parking(app: Any, lease_id: int | None = None) -> None:
