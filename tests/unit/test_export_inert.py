@@ -4,10 +4,9 @@ CSV and XLSX writer; plain and real numbers stay numbers."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
-
 import csv
 import io
+from datetime import date, datetime
 from types import SimpleNamespace
 
 import pytest
