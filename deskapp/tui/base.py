@@ -9,10 +9,8 @@ import uuid
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from textual import events
 from textual.binding import BindingsMap
 from textual.dom import DOMNode
-from textual.message import Message
 from textual.screen import ModalScreen, Screen
 from textual.worker import Worker
 
@@ -261,27 +259,6 @@ class DeskScreen(GuardedDispatch, HelpFirstMixin, ServiceMixin, Screen[None]):
     @property
     def staff(self):  # type: ignore[no-untyped-def]
         return self.app.staff
-
-    def post_message(self, message: Message) -> bool:
-        # Issue #17: Textual restyles every widget of a screen shown again by its mode key
-        # (``ScreenResume(refresh_styles=True)``: 80–190 widgets, most of an area switch).
-        # A theme or stylesheet change is applied by ``switch_mode`` itself
-        # (``refresh_css``); what else could change a suspended screen's styles — the
-        # terminal's focus, another person signed in — makes it restyle as before.
-        if isinstance(message, events.ScreenResume) and message.refresh_styles:
-            left = getattr(self, "_left_as", None)
-            if left is not None and left == self._style_state():
-                message.refresh_styles = False
-        return super().post_message(message)
-
-    def on_screen_suspend(self) -> None:
-        self._left_as = self._style_state()
-
-    def _style_state(self) -> tuple[object, ...]:
-        """What a suspended screen's styles depend on besides its own widgets."""
-        app = self.app
-        return (app.app_focus, app.theme, getattr(app, "staff_generation", 0),
-                getattr(app, "_css_update_count", None))
 
     RELOAD_AFTER_SECONDS = 60.0
     """Shown again later than this, the screen reloads even when nothing was written
