@@ -6,6 +6,8 @@ from datetime import date, datetime
 
 from deskapp import clock
 from deskapp.errors import ValidationError
+from deskapp.i18n import t
+from deskapp.validators import optional_text
 
 
 def day(value: str | date | None, *, field: str, default: date | None = None,
@@ -57,3 +59,17 @@ def moment(value: str | datetime | None, *, field: str, default: datetime | None
         raise ValidationError("customer.time_future", field=field,
                               time=parsed.strftime("%Y-%m-%d %H:%M"))
     return parsed
+
+
+def text(value: str | None, *, field: str, label_key: str, max_len: int,
+         required: bool = False) -> str:
+    """Free text typed at the desk, cleaned; its error lands on ``field`` and names the
+    field's label (``label_key``); ``required`` refuses an empty one."""
+    label = t(label_key)
+    try:
+        cleaned = optional_text(value or "", label, max_len) or ""
+    except ValidationError as err:
+        raise ValidationError(err.key, field=field, **err.params) from None
+    if required and not cleaned:
+        raise ValidationError("validate.text.required", field=field, label=label)
+    return cleaned

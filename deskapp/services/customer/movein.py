@@ -47,15 +47,9 @@ from deskapp.i18n import t
 from deskapp.masking import mask_phone
 from deskapp.services import audit
 from deskapp.services.customer.common import day
+from deskapp.services.customer.common import text as _text
 from deskapp.services.customer.movein_checklist import checklist
-from deskapp.services.customer.movein_common import (
-    DESK_ROLES,
-    MAX_KEYS,
-    _count,
-    _phone,
-    _reading,
-    _text,
-)
+from deskapp.services.customer.movein_common import DESK_ROLES, MAX_KEYS, _count, _phone, _reading
 from deskapp.services.numbering import next_value
 from deskapp.services.staff import require_role
 from deskapp.services.units import owner_of

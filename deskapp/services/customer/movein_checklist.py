@@ -13,7 +13,7 @@ from deskapp.db.models.movein import (
 )
 from deskapp.errors import Conflict, InvalidTransition, NotFound, ValidationError
 from deskapp.services import audit
-from deskapp.services.customer.movein_common import _text
+from deskapp.services.customer.common import text as _text
 from deskapp.services.staff import require_role
 
 

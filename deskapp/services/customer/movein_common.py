@@ -10,24 +10,11 @@ from deskapp.db.models.movein import (
 )
 from deskapp.errors import ValidationError
 from deskapp.i18n import t
-from deskapp.validators import optional_text
 from deskapp.validators import phone as any_phone
 
 DESK_ROLES = (Role.RECEPTIONIST, Role.SPECIALIST)
 MAX_KEYS = 20  # of one kind
 MAX_MONTHS = 24  # property fee collected in advance at a move-in
-
-
-def _text(value: str | None, *, field: str, label_key: str, max_len: int,
-          required: bool = False) -> str:
-    label = t(label_key)
-    try:
-        cleaned = optional_text(value or "", label, max_len) or ""
-    except ValidationError as err:
-        raise ValidationError(err.key, field=field, **err.params) from None
-    if required and not cleaned:
-        raise ValidationError("validate.text.required", field=field, label=label)
-    return cleaned
 
 
 def _phone(value: str | None, *, field: str) -> str:

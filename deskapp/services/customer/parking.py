@@ -29,6 +29,7 @@ from deskapp.money import format_fen
 from deskapp.services import audit
 from deskapp.services.cashier.fees import standard_for
 from deskapp.services.customer.common import day
+from deskapp.services.customer.common import text as _text
 from deskapp.services.customer.parking_common import (
     DESK_ROLES,
     FEE_CODES,
@@ -37,7 +38,6 @@ from deskapp.services.customer.parking_common import (
     _months,
     _phone,
     _reason,
-    _text,
     add_months,
     kind_label,
 )

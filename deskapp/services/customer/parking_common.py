@@ -8,8 +8,8 @@ from datetime import date, timedelta
 from deskapp.db.models.parking import SpaceKind
 from deskapp.errors import ValidationError
 from deskapp.i18n import t
+from deskapp.services.customer.common import text as _text
 from deskapp.services.staff import Role
-from deskapp.validators import optional_text
 from deskapp.validators import phone as valid_phone
 
 DESK_ROLES = (Role.RECEPTIONIST, Role.SPECIALIST)  # passes (a supervisor passes every check)
@@ -26,18 +26,6 @@ def kind_label(kind: SpaceKind | str) -> str:
 
 def kind_options() -> list[tuple[str, str]]:
     return [(k.value, f"parking.kind.{k.value}") for k in SpaceKind]
-
-
-def _text(value: str | None, *, field: str, label_key: str, max_len: int,
-          required: bool = False) -> str:
-    label = t(label_key)
-    try:
-        cleaned = optional_text(value or "", label, max_len) or ""
-    except ValidationError as err:
-        raise ValidationError(err.key, field=field, **err.params) from None
-    if required and not cleaned:
-        raise ValidationError("validate.text.required", field=field, label=label)
-    return cleaned
 
 
 def _reason(text: str | None) -> str:

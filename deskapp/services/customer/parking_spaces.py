@@ -13,7 +13,8 @@ from deskapp.db.models.cashier import ParkingLease
 from deskapp.db.models.parking import ParkingSpace, SpaceKind
 from deskapp.errors import Conflict, InvalidTransition, NotFound, ValidationError
 from deskapp.services import audit
-from deskapp.services.customer.parking_common import SPACE_ROLES, _reason, _space_number, _text
+from deskapp.services.customer.common import text as _text
+from deskapp.services.customer.parking_common import SPACE_ROLES, _reason, _space_number
 from deskapp.services.staff import require_role
 
 
