@@ -27,7 +27,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "cards.field.note": ("备注", "Note"),
     "cards.field.reason": ("原因", "Reason"),
     "cards.field.end_note": ("说明", "Details"),
-    "cards.field.new_number": ("新卡卡号", "New card number"),
+    "cards.field.new_number": ("新卡卡号", "New card no."),
     "cards.field.waive_reason": ("免收工本费原因（仅主管）", "Waive the fee because (supervisor)"),
     # --- validation ---------------------------------------------------------------------
     "cards.number_required": ("请填写卡号", "Enter the card number"),
@@ -70,7 +70,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
                         "⚠ {name} has moved out and still holds card {number}: cancel it"),
     "cards.key.issue": ("发卡", "Issue"),
     "cards.key.replace": ("补卡", "Replace"),
-    "cards.key.cancel": ("注销", "Cancel card"),
+    "cards.key.cancel": ("注销", "Cancel"),
     "cards.key.back": ("返回", "Back"),
     "cards.form.issue": ("发卡 · {unit}", "Issue a card · {unit}"),
     "cards.form.replace": ("补卡 · {number}", "Replace card {number}"),
