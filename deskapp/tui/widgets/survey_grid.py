@@ -170,20 +170,11 @@ class RatingGrid(Widget, can_focus=True):
 
     # -- drawing -------------------------------------------------------------------------
 
-    def render(self) -> Text:
+    def _lines(self, sections: list[tuple[int, str, list[int]]], label_w: int, width: int,
+               *, compact: bool) -> Text:
+        """The sections, one or more lines each; ``compact`` names items by number."""
         text = Text()
-        if not self.items:
-            return Text(t("survey.grid.no_form"), style="dim")
-        sections: list[tuple[int, str, list[int]]] = []
-        for index, item in enumerate(self.items):
-            if not sections or sections[-1][0] != item.section_no:
-                sections.append((item.section_no, item.section, []))
-            sections[-1][2].append(index)
-        label_w = max(cell_len(s) for _, s, _ in sections) + 2
         focused = self.has_focus
-        # an item never breaks inside itself: a line too narrow for the next one goes on
-        # below, under the items (80×24: "设备维修及时性 [" / "]" was split)
-        width = max(self.content_size.width, label_w + 12)
         for n, (_, section, indexes) in enumerate(sections):
             if n:
                 text.append("\n")
@@ -194,16 +185,36 @@ class RatingGrid(Widget, can_focus=True):
                 value = self.values[index]
                 current = index == self.cursor
                 cell = f"[{value}]" if value is not None else "[ ]"
-                piece = cell_len(item.title) + 1 + cell_len(cell)
+                title = str(index + 1) if compact else item.title
+                piece = cell_len(title) + 1 + cell_len(cell)
                 if used > label_w and used + piece > width:
                     text.append("\n" + " " * label_w)
                     used = label_w
-                used += piece + 2
-                text.append(f"{item.title} ", style="dim" if not current else "")
+                used += piece + (1 if compact else 2)
+                text.append(f"{title} ", style="dim" if not current else "")
                 style = "reverse bold" if current and focused else \
                     ("bold underline" if current else ("bold green" if value else "dim"))
                 text.append(cell, style=style)
-                text.append("  ")
+                text.append(" " if compact else "  ")
+        return text
+
+    def render(self) -> Text:
+        if not self.items:
+            return Text(t("survey.grid.no_form"), style="dim")
+        sections: list[tuple[int, str, list[int]]] = []
+        for index, item in enumerate(self.items):
+            if not sections or sections[-1][0] != item.section_no:
+                sections.append((item.section_no, item.section, []))
+            sections[-1][2].append(index)
+        label_w = max(cell_len(s) for _, s, _ in sections) + 2
+        # an item never breaks inside itself: a line too narrow for the next one goes on
+        # below, under the items (80×24: "设备维修及时性 [" / "]" was split)
+        width = max(self.content_size.width, label_w + 12)
+        text = self._lines(sections, label_w, width, compact=False)
+        # Too tall for the terminal (English at 80×24 took 20 lines): items by number, the
+        # current item's title stays in full in the status line below.
+        if text.plain.count("\n") + 1 > max(6, self.app.size.height // 2):
+            text = self._lines(sections, label_w, width, compact=True)
         text.append("\n")
         status = t("survey.grid.status", answered=self.answered, total=len(self.items),
                    n=self.cursor + 1, item=self.items[self.cursor].title)
