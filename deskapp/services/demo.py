@@ -292,7 +292,7 @@ def build_demo(session: Session, *, seed: int = 1, today: date | None = None,
     activity): what tests that need a populated site but no history use. ``progress`` is
     told which part is being built (``deskapp demo`` shows it as a progress bar)."""
     _ensure_empty(session)
-    with _pinned(session):
+    with _pinned(session), audit.batch(session):
         return _build_demo(session, seed=seed, today=today, activity=activity,
                            progress=progress)
 
