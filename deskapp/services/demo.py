@@ -14,6 +14,7 @@ deterministic for a given ``seed``.
 
 from __future__ import annotations
 
+import gc
 import importlib
 import random
 import time
@@ -291,9 +292,24 @@ def build_demo(session: Session, *, seed: int = 1, today: date | None = None,
     activity): what tests that need a populated site but no history use. ``progress`` is
     told which part is being built (``deskapp demo`` shows it as a progress bar)."""
     _ensure_empty(session)
-    with _pinned(session), audit.batch(session):
+    with _pinned(session), audit.batch(session), _no_gc():
         return _build_demo(session, seed=seed, today=today, activity=activity,
                            progress=progress)
+
+
+@contextmanager
+def _no_gc() -> Iterator[None]:
+    """The cyclic garbage collector paused while the demo is built: the build allocates
+    hundreds of thousands of short-lived ORM objects, and the collections they set off
+    took about 5% of the build (issue #17); what it leaves in cycles while paused is
+    a few MB (measured: peak RSS 170 → 176 MB), collected after."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 @contextmanager
