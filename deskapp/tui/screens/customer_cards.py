@@ -15,10 +15,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Footer, Header, Static
 
-from deskapp.db.models import Role
 from deskapp.db.models.cards import CardKind
 from deskapp.i18n import t
 from deskapp.money import format_fen
+from deskapp.services.customer import actions as customer_actions
 from deskapp.services.customer import cards
 from deskapp.tui.base import DeskScreen
 from deskapp.tui.widgets.form import FieldSpec, SpecForm
@@ -134,7 +134,7 @@ class CardsScreen(DeskScreen):
                       required=True),
             FieldSpec("new_number", "cards.field.new_number", required=True),
         ]
-        if by is not None and by.role == Role.SUPERVISOR:
+        if customer_actions.may(by, "cards.waive_fee"):
             specs.append(FieldSpec("waive_reason", "cards.field.waive_reason"))
 
         def values(v: dict[str, Any]) -> dict[str, Any]:
