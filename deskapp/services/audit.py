@@ -468,7 +468,14 @@ class _Pending:
                                                 self.prev, self.counter_row)
 
     def rolled_back(self, _session: Any, transaction: Any) -> None:
-        mark = self.savepoints.pop(transaction, None)
+        # A failed flush rolls back its own subtransaction, and with it the savepoint (or
+        # the transaction) it runs in; the savepoint is told again when it ends.
+        boundary = transaction
+        while not boundary.nested and boundary.parent is not None:
+            boundary = boundary.parent
+        mark = self.savepoints.get(boundary) if boundary.nested else None
+        if boundary is transaction:
+            self.savepoints.pop(boundary, None)
         if mark is not None:  # the savepoint's entries, and what it wrote, are gone
             count, written, self.seq, self.prev, self.counter_row = mark
             del self.rows[count:]

@@ -9,6 +9,7 @@ from datetime import datetime
 
 import pytest
 from sqlalchemy import text
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from deskapp import clock
@@ -89,6 +90,23 @@ def test_an_error_in_a_batch_writes_nothing(db: Database) -> None:
         audit.record(session, by=None, action="t.kept", entity="t")
     with db.read() as session:
         assert audit.head(session)[0] == 1 and audit.verify(session).ok
+
+
+def test_a_failed_flush_in_a_savepoint_keeps_the_entries_before_it(db: Database) -> None:
+    """The flush's own subtransaction is rolled back first (it takes the savepoint with
+    it), then the savepoint: the batch's entries from before the savepoint stay."""
+    with clock.freeze(MOMENT), db.write() as session, audit.batch(session):
+        for i in (1, 2):
+            audit.record(session, by=None, action="t.before", entity="t", entity_id=i)
+        session.execute(text("INSERT INTO counter (series, value) VALUES ('dup', 1)"))
+        with pytest.raises(IntegrityError), session.begin_nested():
+            audit.record(session, by=None, action="t.undone", entity="t", entity_id=9)
+            session.add(Counter(series="dup", value=2))
+            session.flush()
+        audit.record(session, by=None, action="t.after", entity="t", entity_id=3)
+    assert [row[2] for row in _chain(db)] == ["1", "2", "3"]
+    with db.read() as session:
+        assert audit.verify(session).ok and numbering.peek(session, "audit") == 3
 
 
 def test_a_batch_on_postgres(pg_db: Database) -> None:
