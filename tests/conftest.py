@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import json
 import os
 import shutil
 from collections.abc import Callable, Iterator
@@ -285,12 +286,30 @@ def _full_demo_template(tmp_path_factory: pytest.TempPathFactory, _template_db: 
     handovers, filings, visitors …), built once per session."""
     from deskapp.services.demo import build_demo
 
-    def fill(database: Database) -> None:
-        with database.write() as session:
-            build_demo(session, seed=1)
+    def build(path: Path) -> None:
+        def fill(database: Database) -> None:
+            calls: list[tuple[str, int, int]] = []
+            with database.write() as session:
+                summary = build_demo(session, seed=1, progress=lambda *a: calls.append(a))
+            # What the build said, for the test of the build itself (tests/unit/test_demo.py
+            # reads it instead of building the full demo a second time, issue #17).
+            (path.parent / "fulldemo.summary.json").write_text(json.dumps(
+                {"units": summary.units, "modules": list(summary.modules),
+                 "progress": [list(call) for call in calls], "timings": summary.timings}))
 
-    return _template(tmp_path_factory, "fulldemo",
-                     lambda path: _build_database(path, fill, source=_template_db))
+        _build_database(path, fill, source=_template_db)
+
+    return _template(tmp_path_factory, "fulldemo", build)
+
+
+@pytest.fixture(scope="session")
+def full_demo_summary(_full_demo_template: Path) -> dict[str, object]:
+    """What ``build_demo`` said when the full demo template was built: ``units``,
+    ``modules`` (the demo modules that ran), ``progress`` (its progress calls as lists),
+    ``timings``."""
+    loaded: dict[str, object] = json.loads(
+        (_full_demo_template.parent / "fulldemo.summary.json").read_text())
+    return loaded
 
 
 @pytest.fixture
