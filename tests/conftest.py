@@ -151,8 +151,33 @@ def db(tmp_path: Path, _template_db: Path) -> Iterator[Database]:
     database.dispose()
 
 
+_password_hashes: dict[str, str] = {}
+
+
+@contextlib.contextmanager
+def _password_hashed_once() -> Iterator[None]:
+    """While the staff fixtures create their people: ``PASSWORD``'s scrypt hash is made once
+    per process and shared (a real hash with its own salt that logins check as usual), not
+    once per person and test — scrypt takes ~70 ms, and most tests create two or three
+    people (issue #17). Staff a test creates itself are hashed as always."""
+    real = staff_svc.hash_password
+
+    def hash_once(password: str) -> str:
+        if password != PASSWORD:
+            return real(password)
+        if PASSWORD not in _password_hashes:
+            _password_hashes[PASSWORD] = real(PASSWORD)
+        return _password_hashes[PASSWORD]
+
+    staff_svc.hash_password = hash_once  # type: ignore[assignment]
+    try:
+        yield
+    finally:
+        staff_svc.hash_password = real  # type: ignore[assignment]
+
+
 def _make_staff(db: Database, login: str, name: str, role: Role) -> Staff:
-    with db.write() as session:
+    with _password_hashed_once(), db.write() as session:
         by = None
         if staff_svc.count_staff(session):
             by = staff_svc.get_by_login(session, "boss") if role != Role.SUPERVISOR or \
