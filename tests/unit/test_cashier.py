@@ -85,8 +85,9 @@ class Site:
 
 def make_site(db: Database, boss: Staff, desk: Staff, cs: Staff) -> Site:
     from deskapp.services import staff as staff_svc
+    from tests.conftest import _password_hashed_once
 
-    with db.write() as s:
+    with _password_hashed_once(), db.write() as s:
         desk2 = staff_svc.create_staff(s, by=boss, login="desk2", name="刘前台",
                                        role=desk.role, password="secret123")
         b3 = units.get_or_create_building(s, code="3")
