@@ -42,10 +42,12 @@ __all__ = ["ConfirmDialog", "confirm_action"]
 
 class ConfirmDialog(DeskModal[bool]):
     """Title, ``(label, value)`` lines, notes; ``confirm_key`` confirms, ``n``/Esc cancel,
-    Enter does nothing."""
+    Enter does nothing. What it asks about stays visible behind it, dimmed (the class
+    ``-below`` puts it at the bottom, clear of a form in the middle)."""
 
     DEFAULT_CSS = """
     ConfirmDialog { align: center middle; }
+    ConfirmDialog.-below { align: center bottom; }
     ConfirmDialog > Vertical { width: 80; height: auto; max-height: 90%;
                                border: thick $warning; background: $surface; padding: 0 2; }
     ConfirmDialog .title { text-style: bold; padding: 1 0 1 0; }
