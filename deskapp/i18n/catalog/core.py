@@ -114,7 +114,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "setup.password_mismatch": ("两次输入的密码不一致", "The passwords differ"),
     "setup.submit": ("创建并登录", "Create and log in"),
     "password.title": ("修改密码", "Change password"),
-    "password.old": ("原密码", "Current password"),
+    "password.old": ("原密码", "Old password"),
     "password.new": ("新密码", "New password"),
     "password.changed": ("密码已修改", "Password changed"),
     # roles and staff
@@ -140,7 +140,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "admin.new_staff": ("新增员工", "New staff member"),
     "admin.reset_for": ("重置密码：{name}", "Reset password: {name}"),
     "admin.role": ("岗位", "Role"),
-    "admin.form_hint": ("Ctrl+S 保存，Esc 取消", "Ctrl+S saves, Esc cancels"),
     "admin.key.new": ("新增", "New"),
     "admin.key.reset": ("重置密码", "Reset password"),
     "admin.key.role": ("改岗位", "Change role"),

@@ -43,7 +43,7 @@ class StaffForm(SpecForm):
                      password]
         else:
             title, specs = t("admin.reset_for", name=staff.name), [password]
-        super().__init__(title, specs, self._submit, hint=t("admin.form_hint"), prefix="sf",
+        super().__init__(title, specs, self._submit, prefix="sf",
                          result=lambda _: True, cancel_result=False)
 
     def _submit(self, values: dict[str, Any]) -> Callable[[Session], Any]:

@@ -404,7 +404,7 @@ class HandoverWrite(DeskForm):
 
     DEFAULT_CSS = """
     HandoverWrite > Vertical { height: 90%; }
-    HandoverWrite TextArea { height: 6; }
+    HandoverWrite #hw-notes { height: auto; min-height: 5; max-height: 8; }  /* 3 to 6 lines */
     HandoverWrite #hw-summary { height: 1fr; }
     HandoverWrite #hw-preview { height: auto; }
     """
