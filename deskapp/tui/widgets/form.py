@@ -337,6 +337,8 @@ class DeskForm(FormBehaviour, DeskModal[Any]):
     DeskForm .form-info { height: auto; padding: 0 1; }
     DeskForm .pair { height: auto; }
     DeskForm .pair > Field { width: 1fr; }
+    /* 80 columns: a refusal beside a half-width box wraps instead of squeezing the box */
+    DeskForm.-narrow .pair > Field > .field-error { max-width: 12; }
     """
     BINDINGS = FORM_BINDINGS
     form_title = ""
