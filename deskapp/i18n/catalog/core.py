@@ -33,6 +33,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "form.choose": ("请选择", "Choose"),
     "form.discard": ("放弃已填写的内容？", "Discard what you have typed?"),
     "form.list_sep": ("、", ", "),
+    "form.label_sep": ("：", ": "),
     "form.list_head": ("{title}：", "{title}: "),
     "form.hint": ("Ctrl+S 保存　Esc 取消　回车到下一项", "Ctrl+S save · Esc cancel · Enter next field"),
     "key.next": ("下一项", "Next"),

@@ -55,7 +55,7 @@ def _when(value: Any) -> str:
 
 
 def _line(text: Text, label: str, value: object, style: str = "") -> None:
-    text.append(f"{label}：", style="dim")
+    text.append(label + t("form.label_sep"), style="dim")
     text.append(f"{value}\n", style=style)
 
 
@@ -193,7 +193,7 @@ def _describe_change(detail: str) -> str:
         label = t(f"reception.field.{key}") if key != "unit_id" else t("reception.field.unit")
         if key in ("unit_code", "building_id"):
             continue
-        parts.append(f"    {label}：{before.get(key, '')} → {new}\n")
+        parts.append(f"    {label}{t('form.label_sep')}{before.get(key, '')} → {new}\n")
     return "".join(parts)
 
 
@@ -362,8 +362,8 @@ def summary_text(summary: HandoverSummary, *, notes: str = "") -> Text:
     text = Text()
     _line(text, t("reception.ho.period"), f"{summary.start[:16]} — {summary.end[:16]}")
     _line(text, t("reception.field.desk"), summary.desk)
-    _line(text, t("reception.ho.staff"), "、".join(summary.staff) or "—")
-    kinds = "，".join(f"{common.kind_label(k)} {n}" for k, n in
+    _line(text, t("reception.ho.staff"), t("form.list_sep").join(summary.staff) or "—")
+    kinds = t("form.list_sep").join(f"{common.kind_label(k)} {n}" for k, n in
                      sorted(summary.contacts_by_kind.items(), key=lambda kv: -kv[1]))
     _line(text, t("reception.ho.contacts"),
           t("reception.ho.contacts_line", n=summary.contacts, kinds=kinds or "—",
