@@ -92,7 +92,8 @@ class Field(Horizontal):
     Field { height: auto; margin: 0 0 0 0; }
     Field > .field-label { width: 14; padding: 1 1 0 0; text-align: right; color: $text-muted; }
     Field > .field-body { width: 1fr; height: auto; }
-    Field > .field-error { width: auto; max-width: 40; padding: 1 0 0 1; color: $error; }
+    /* a refusal wraps rather than squeeze its box to a few cells (a 60-wide dialog) */
+    Field > .field-error { width: auto; max-width: 40%; padding: 1 0 0 1; color: $error; }
     Field.-invalid > .field-label { color: $error; }
     """
 
