@@ -6,6 +6,9 @@ nothing, a value typed after it replaces the invalid text, Esc with typed change
 
 from __future__ import annotations
 
+import io
+
+from rich.console import Console
 from sqlmodel import select
 from textual.widgets import Input
 
@@ -202,3 +205,16 @@ async def test_password_change_esc_with_typed_text_asks(db, make_app, receptioni
         await settle(pilot)
         assert app.screen is not form and not isinstance(app.screen, ConfirmDialog)
 
+
+
+def test_a_digit_choice_breaks_its_lines_between_options_only() -> None:
+    """At 80 columns the contact kinds take two lines: never "7" at the end of one line
+    and "增值服务" at the start of the next."""
+    labels = ["咨询", "报修", "投诉", "求助", "建议", "留言", "增值服务", "催缴", "来访", "其他"]
+    choice = KeyChoice([(str(n), label) for n, label in enumerate(labels)])
+    console = Console(width=52, file=io.StringIO(), record=True)
+    console.print(choice.render())
+    lines = [line.rstrip() for line in console.export_text().splitlines() if line.strip()]
+    assert len(lines) == 2
+    assert all(not line[-1].isdigit() for line in lines)
+    assert lines[1].startswith("7 增值服务")
