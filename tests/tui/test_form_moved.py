@@ -218,3 +218,29 @@ def test_a_digit_choice_breaks_its_lines_between_options_only() -> None:
     assert len(lines) == 2
     assert all(not line[-1].isdigit() for line in lines)
     assert lines[1].startswith("7 增值服务")
+
+
+async def test_a_refusal_beside_a_box_leaves_the_box_room(db, make_app, supervisor):
+    """In a 60-wide dialog (the month prompt's) a long refusal wraps beside the box
+    instead of squeezing it to a few cells."""
+    from textual.containers import Vertical
+    from textual.screen import ModalScreen
+
+    from deskapp.tui.widgets.form import Field
+
+    class Narrow(ModalScreen[None]):
+        DEFAULT_CSS = "Narrow > Vertical { width: 60; height: auto; }"
+
+        def compose(self):  # type: ignore[no-untyped-def]
+            with Vertical():
+                yield Field("月份", Input(id="m"), name="month")
+
+    app = make_app(login=supervisor.login)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.push_screen(Narrow())
+        await settle(pilot)
+        field = app.screen.query_one(Field)
+        field.set_error("Not a month: 2026-13 (use YYYY-MM, e.g. 2026-11)")
+        await pilot.pause()
+        assert field.widget.region.width >= 20
