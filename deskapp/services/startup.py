@@ -9,6 +9,7 @@ those load in a worker once the form is on the screen.
 from __future__ import annotations
 
 import sqlite3
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -81,28 +82,57 @@ def schema_current(url: str) -> bool:
     return rows is not None and heads is not None and {r[0] for r in rows} == heads
 
 
+def sqlite_start_facts(url: str) -> StartFacts | None:
+    """:func:`start_facts` of a plain SQLite file read with the standard library (two
+    read-only queries, no SQLAlchemy), or None for any other database or when the tables
+    are not there yet."""
+    path = sqlite_file(url)
+    if path is None:
+        return None
+    name = _read_sqlite(path, "SELECT name FROM site_profile ORDER BY id LIMIT 1")
+    staff = _read_sqlite(path, "SELECT 1 FROM staff LIMIT 1")
+    if name is None or staff is None:
+        return None
+    return StartFacts(site_name=(name[0][0] if name else "") or "", has_staff=bool(staff))
+
+
 def start_facts_of(db: Database) -> StartFacts:
     """:func:`start_facts` for the app's database: on a SQLite file with the standard
     library (SQLAlchemy is then imported after the login form is drawn), otherwise
     through the engine."""
-    path = sqlite_file(db.url)
-    if path is not None:
-        name = _read_sqlite(path, "SELECT name FROM site_profile ORDER BY id LIMIT 1")
-        staff = _read_sqlite(path, "SELECT 1 FROM staff LIMIT 1")
-        if name is not None and staff is not None:
-            return StartFacts(site_name=(name[0][0] if name else "") or "",
-                              has_staff=bool(staff))
-    return start_facts(db.engine)
+    return sqlite_start_facts(db.url) or start_facts(db.engine)
+
+
+_warm_lock = threading.Lock()
+_warmed = False
 
 
 def warm_up() -> None:
-    """Import what the first business action needs (models, every area's services — they
-    register their hooks —; pypinyin only when a name is first written). Run in a worker
-    after the first paint; whatever needs them later finds them loaded."""
-    import deskapp.db.models  # noqa: F401
-    from deskapp.services import hooks
+    """Import what the first business action needs — SQLAlchemy, SQLModel, the models,
+    every area's services (they register their hooks); pypinyin only when a name is first
+    written — in this one place, in this order, by one thread at a time.
 
-    hooks.load_area_services()
+    The app runs it in a worker after the first paint, and every service call's worker
+    (``tui.base.run_job``) runs it first: a call that comes early waits here for the
+    warm-up instead of importing the same packages in a second thread. Two threads
+    importing SQLAlchemy at once see each other's half-made modules ("cannot import name
+    'AdaptedConnection' from partially initialized module 'sqlalchemy.engine'", seen at
+    launch when the login screen's first worker raced the warm-up). Once done, a call
+    costs one flag check."""
+    global _warmed
+    if _warmed:
+        return
+    with _warm_lock:
+        if _warmed:
+            return
+        import sqlalchemy.orm  # noqa: F401 — SQLAlchemy first: sqlmodel and the models use it
+        import sqlmodel  # noqa: F401
+
+        import deskapp.db.models  # noqa: F401
+        from deskapp.services import hooks
+
+        hooks.load_area_services()
+        _warmed = True
 
 
 def change_mark(session: Any) -> tuple[int, int]:
