@@ -484,16 +484,19 @@ class DeskApp(GuardedDispatch, App[None]):
 
 def create_app(settings: Settings, *, login: str | None = None, upgrade: bool = True) -> DeskApp:
     """The one app factory: configure language, clock and database, upgrade the schema."""
-    from deskapp.services.startup import schema_current, sqlite_start_facts
+    from deskapp.services.startup import sqlite_launch
 
     set_language(settings.language)
     clock.set_timezone(settings.timezone)
     db = Database(settings.db_url)
     # Start-up (issue #17): a SQLite file already at the scripts' heads is checked with the
-    # standard library; SQLAlchemy and Alembic load only for a database to upgrade.
-    if upgrade and not schema_current(settings.db_url):
+    # standard library, and its start facts read on the same connection (the login form is
+    # then pushed at once, no worker); SQLAlchemy and Alembic load only for a database to
+    # upgrade, and the facts of any other database are read in a worker.
+    current, facts = sqlite_launch(settings.db_url)
+    if upgrade and not current:
         from deskapp.db import migrate
 
         migrate.upgrade(db.engine)
-    return DeskApp(settings=settings, db=db, login=login,
-                   start_facts=sqlite_start_facts(settings.db_url))
+        facts = None
+    return DeskApp(settings=settings, db=db, login=login, start_facts=facts)
