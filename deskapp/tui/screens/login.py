@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from textual import on
@@ -11,21 +12,33 @@ from textual.containers import Center, Vertical
 from textual.widgets import Button, Footer, Input, Label, Static
 from textual.worker import Worker
 
-from deskapp.errors import DeskError, ValidationError
+from deskapp.errors import ValidationError
 from deskapp.i18n import t
 from deskapp.roles import Role
-from deskapp.tui.base import DeskModal, DeskScreen
-from deskapp.tui.widgets.form import Field, FormMixin
+from deskapp.tui.base import DeskScreen
+from deskapp.tui.widgets.form import Field, FieldSpec, FormMixin, SpecForm
 
 if TYPE_CHECKING:
+    from sqlmodel import Session
+
     from deskapp.db.models import Staff
+    from deskapp.services.staff import SignIn
 
 # Start-up (issue #17): the services (and through them the ORM models and pypinyin) are
 # imported inside the actions below, not with this module, so the login form is drawn
 # before they load.
 
 
-class _LoginForm(FormMixin, DeskScreen):
+class _NothingToReload:
+    """The login, lock and set-up screens show no business data: shown again they skip
+    ``DeskScreen``'s change-mark read, which would open a database session (the ORM) in a
+    worker while the login form is first drawn (issue #17)."""
+
+    def _reload_if_changed(self) -> None:
+        return
+
+
+class _LoginForm(_NothingToReload, FormMixin, DeskScreen):
     """Login form; the lock screen is the same form over an opaque background."""
 
     DEFAULT_CSS = """
@@ -71,9 +84,13 @@ class _LoginForm(FormMixin, DeskScreen):
             self._fail(t("login.need_login"))
             self.query_one("#login-login", Input).focus()
             return
-        from deskapp.services import staff as staff_svc
+        def check(session: Session) -> SignIn:
+            # imported in the worker, after the warm-up (``run_job``): never on the UI thread
+            from deskapp.services import staff as staff_svc
 
-        def done(result: staff_svc.SignIn) -> None:
+            return staff_svc.sign_in(session, login=login, password=password, channel="screen")
+
+        def done(result: SignIn) -> None:
             if result.staff is not None:
                 self._ok(result.staff)
             else:
@@ -81,7 +98,7 @@ class _LoginForm(FormMixin, DeskScreen):
 
         # A write: a failed attempt is counted (lock after five) and audited.
         self._checking = self.call_service(
-            lambda s: staff_svc.sign_in(s, login=login, password=password, channel="screen"),
+            check,
             write=True,
             done=done,
             failed=lambda err: self._fail(str(err)),
@@ -111,7 +128,7 @@ class LockScreen(_LoginForm):
         self.app.unlock(staff)
 
 
-class SetupScreen(FormMixin, DeskScreen):
+class SetupScreen(_NothingToReload, FormMixin, DeskScreen):
     """A real site's first start on an empty database: site name and first supervisor."""
 
     DEFAULT_CSS = """
@@ -162,10 +179,11 @@ class SetupScreen(FormMixin, DeskScreen):
             self.show_field_error("staff_name", t("staff.name.required"))
             return
 
-        from deskapp.services import site
-        from deskapp.services import staff as staff_svc
+        def job(session: Session) -> Staff:
+            # imported in the worker, after the warm-up (``run_job``): never on the UI thread
+            from deskapp.services import site
+            from deskapp.services import staff as staff_svc
 
-        def job(session):  # type: ignore[no-untyped-def]
             site.set_up_site(session, name=values["site"])
             return staff_svc.create_staff(session, by=None, login=values["login"],
                                           name=values["name"], role=Role.SUPERVISOR,
@@ -179,54 +197,25 @@ class SetupScreen(FormMixin, DeskScreen):
         self.call_service(job, write=True, done=done)
 
 
-class PasswordScreen(FormMixin, DeskModal[None]):
-    DEFAULT_CSS = """
-    PasswordScreen { align: center middle; }
-    PasswordScreen > Vertical { width: 70; height: auto; border: thick $primary; padding: 1 2; background: $surface; }
-    """
-    BINDINGS = [Binding("escape", "cancel", t("key.cancel"), id="key.cancel"),
-                Binding("ctrl+s", "save", t("key.save"), id="key.save")]
+class PasswordScreen(SpecForm):
+    """The signed-in person's own password: the one form (Enter moves on and saves from
+    the last box, Ctrl+S saves, Esc with typed changes asks first)."""
 
-    def compose(self) -> ComposeResult:
-        with Vertical():
-            yield Label(t("password.title"), classes="title")
-            yield Field(t("password.old"), Input(password=True, id="pw-old"), name="old")
-            yield Field(t("password.new"), Input(password=True, id="pw-new"), name="password")
-            yield Field(t("setup.password2"), Input(password=True, id="pw-new2"), name="password2")
-            yield Footer()
+    def __init__(self) -> None:
+        super().__init__(t("password.title"), [
+            FieldSpec("old", "password.old", kind="password"),
+            FieldSpec("password", "password.new", kind="password"),
+            FieldSpec("password2", "setup.password2", kind="password"),
+        ], self._submit, prefix="pw", result=self._changed)
 
-    def on_mount(self) -> None:
-        self.query_one("#pw-old", Input).focus()
-
-    @on(Input.Submitted)
-    def _next(self, event: Input.Submitted) -> None:
-        if event.input.id == "pw-new2":
-            self.action_save()
-        else:
-            self.focus_next()
-
-    def action_save(self) -> None:
-        self.clear_errors()
-        old = self.query_one("#pw-old", Input).value
-        new = self.query_one("#pw-new", Input).value
-        if new != self.query_one("#pw-new2", Input).value:
-            self.show_field_error("password2", t("setup.password_mismatch"))
-            return
-        staff = self.app.staff
+    def _submit(self, values: dict[str, str]) -> Callable[[Session], None]:
+        if values["password"] != values["password2"]:
+            raise ValidationError("setup.password_mismatch", field="password2")
+        staff, old, new = self.app.staff, values["old"], values["password"]
+        assert staff is not None
         from deskapp.services import staff as staff_svc
 
-        def done(_: None) -> None:
-            self.app.notify(t("password.changed"))
-            self.dismiss(None)
+        return lambda s: staff_svc.change_password(s, by=staff, old=old, new=new)
 
-        def failed(err: DeskError) -> None:
-            if isinstance(err, ValidationError) and err.field:
-                self.show_field_error(err.field, str(err))
-            else:
-                self.show_error(err)
-
-        self.call_service(lambda s: staff_svc.change_password(s, by=staff, old=old, new=new),
-                          write=True, done=done, failed=failed)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
+    def _changed(self, _: None) -> None:
+        self.app.notify(t("password.changed"))
