@@ -61,16 +61,15 @@ def _all_source_classes() -> list[type[SqlListSource]]:
 
 
 @pytest.fixture(scope="module")
-def activity_db(tmp_path_factory: pytest.TempPathFactory, _template_db: Path) -> Iterator[Database]:
+def activity_db(tmp_path_factory: pytest.TempPathFactory,
+                _full_demo_template: Path) -> Iterator[Database]:
+    """A copy of the full demo (every area's activity): the run's one build of it, not a
+    build of its own (issue #17)."""
     import shutil
 
-    from deskapp.services.demo import build_demo
-
     path = tmp_path_factory.mktemp("reveal") / "demo.sqlite3"
-    shutil.copy(_template_db, path)
+    shutil.copy(_full_demo_template, path)
     database = Database(f"sqlite:///{path}")
-    with database.write() as session:
-        build_demo(session, seed=3, activity=True)
     yield database
     database.dispose()
 
