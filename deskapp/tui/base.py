@@ -298,7 +298,7 @@ class DeskScreen(GuardedDispatch, HelpFirstMixin, ServiceMixin, Screen[None]):
             return None
         keys = tuple((key, active.binding, active.enabled, active.tooltip)
                      for key, active in self.active_bindings.items())
-        return keys, self.app.app_focus, tuple(id(node) for node in listeners)
+        return keys, self.app.app_focus, tuple(listeners)  # the nodes: compared by identity
 
     def post_message(self, message: Message) -> bool:
         # Issue #17: shown again by its area key (``switch_mode``), a screen gets
@@ -309,7 +309,7 @@ class DeskScreen(GuardedDispatch, HelpFirstMixin, ServiceMixin, Screen[None]):
         # stylesheet, signed-in person; a stylesheet change is applied by
         # ``switch_mode`` itself (``refresh_css``).
         if isinstance(message, events.ScreenResume) and message.refresh_styles:
-            left = getattr(self, "_left_as", None)
+            left, self._left_as = getattr(self, "_left_as", None), None
             if left is not None and left == self._style_state():
                 message.refresh_styles = False
         return super().post_message(message)
@@ -321,7 +321,9 @@ class DeskScreen(GuardedDispatch, HelpFirstMixin, ServiceMixin, Screen[None]):
         """What a hidden screen's styles depend on besides classes changed in place
         (those restyle their widget at once)."""
         app = self.app
-        nodes = tuple(id(node) for node in self.walk_children(with_self=False))
+        # The nodes themselves (compared by identity), not their ids: a widget removed
+        # and another mounted at the same address must not look like nothing happened.
+        nodes = tuple(self.walk_children(with_self=False))
         return (app.app_focus, app.theme, getattr(app, "staff_generation", 0),
                 app._css_update_count, app.size, nodes)  # (no public API for the CSS version)
 

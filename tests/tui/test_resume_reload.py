@@ -71,15 +71,9 @@ async def test_an_area_shown_again_is_not_restyled_unless_something_changed(
 
     app = make_app(login="desk1")
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await pilot.press("f3")
-        await settle(pilot)
-        await pilot.press("f2")
-        await settle(pilot)
+        await _press(pilot, "f3", "f2")  # both areas shown once
         monkeypatch.setattr(Screen, "update_node_styles", counting)
-        for key in ("f3", "f2", "f3"):
-            await pilot.press(key)
-            await settle(pilot)
+        await _press(pilot, "f3", "f2", "f3")
         assert isinstance(app.screen, ComplaintsScreen)
         assert restyled == []
         assert "F1" in _footer_text(app)
@@ -108,6 +102,13 @@ async def test_an_area_shown_again_is_not_restyled_unless_something_changed(
         assert "mounted while hidden" in screen_text(app)
 
 
+async def _press(pilot, *keys: str) -> None:
+    await settle(pilot)
+    for key in keys:
+        await pilot.press(key)
+        await settle(pilot)
+
+
 def _footer_text(app) -> str:
     from textual.widgets import Footer
 
@@ -133,11 +134,7 @@ async def test_the_footer_is_rebuilt_only_when_its_keys_change(
 
     app = make_app(login="desk1")
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await pilot.press("f3")
-        await settle(pilot)
-        await pilot.press("f2")
-        await settle(pilot)
+        await _press(pilot, "f3", "f2")  # both areas shown once
         monkeypatch.setattr(Footer, "recompose", counting)
         for key in ("f3", "f2", "f3", "f2"):
             await pilot.press(key)
