@@ -14,6 +14,7 @@ from textual.widgets import Static
 
 from deskapp import clock
 from deskapp.db.models.cashier import ParkingLease
+from deskapp.i18n import t
 from deskapp.services import units
 from deskapp.services.cashier import fees
 from deskapp.services.customer import parking, parking_spaces
@@ -134,6 +135,18 @@ async def test_issue_a_pass_then_come_back_to_the_newest(db, make_app, site, rec
         assert isinstance(app.screen, SpacesScreen)
         text = screen_text(app)
         assert "B1-001" in text and "豫C10345" in text and "租赁车位" in text
+        # the spaces are the specialist's: a receptionist is not offered their keys, and
+        # pressing one says who may (nothing opens that the service would then refuse)
+        footer = text.splitlines()[-1]
+        assert t("parking.key.new_space") not in footer
+        assert t("parking.key.amend_space") not in footer
+        await pilot.press("n")
+        await settle(pilot)
+        assert isinstance(app.screen, SpacesScreen)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, SpacesScreen)
+        assert any("客服专员" in n.message for n in app._notifications)
 
 
 async def test_handover_item_opens_the_expiring_pass(db, make_app, site, receptionist):

@@ -7,26 +7,26 @@ step shows what will happen before it runs; the list keeps cancelled cards, dimm
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from rich.text import Text
+from sqlmodel import Session
 from textual import on
-from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import Footer, Header, Static
 
-from deskapp.db.models import Role
 from deskapp.db.models.cards import CardKind
 from deskapp.i18n import t
 from deskapp.money import format_fen
+from deskapp.services.customer import actions as customer_actions
 from deskapp.services.customer import cards
-from deskapp.tui.base import DeskScreen
+from deskapp.services.listing import ListSource
+from deskapp.tui.screens.customer_unit import UnitPageScreen
 from deskapp.tui.widgets.form import FieldSpec, SpecForm
 from deskapp.tui.widgets.record_list import RecordList
 
 
-class CardsScreen(DeskScreen):
-    AREA = "customer"
+class CardsScreen(UnitPageScreen):
     DEFAULT_CSS = """
     CardsScreen #cards-head { height: auto; max-height: 6; padding: 0 1;
                               border-bottom: solid $primary-darken-2; }
@@ -37,32 +37,20 @@ class CardsScreen(DeskScreen):
         Binding("d", "cancel_card", t("cards.key.cancel"), id="cards.key.cancel"),
         Binding("escape", "back", t("cards.key.back"), id="cards.key.back"),
     ]
+    HEAD_ID = "cards-head"
+    LIST_ID = "cards-list"
 
     def __init__(self, unit_id: int, unit_code: str) -> None:
-        super().__init__()
-        self.unit_id = unit_id
-        self.unit_code = unit_code
+        super().__init__(unit_id, unit_code)
         self.active: dict[int, cards.CardView] = {}
 
-    def compose(self) -> ComposeResult:
-        self.list = RecordList(cards.CardSource(), self.app.db.read,
-                               filters={"unit": self.unit_id}, id="cards-list")
-        yield Header(show_clock=True)
-        yield Static("", id="cards-head")
-        yield self.list
-        yield Footer()
+    def source(self) -> ListSource:
+        return cards.CardSource()
 
-    def on_mount(self) -> None:
-        self.list.focus()
-        self.reload()
+    def head_query(self, unit_id: int) -> Callable[[Session], Any]:
+        return lambda s: cards.unit_cards(s, unit_id)
 
-    def reload(self) -> None:
-        unit_id = self.unit_id
-        self.list.refresh_data()
-        self.call_service(lambda s: cards.unit_cards(s, unit_id), done=self._show,
-                          group="cards-head", exclusive=True)
-
-    def _show(self, active: list[cards.CardView]) -> None:
+    def head_text(self, active: list[cards.CardView]) -> Text:
         self.active = {c.id: c for c in active}
         text = Text(t("cards.title", unit=self.unit_code) + "  ", style="bold")
         text.append(t("cards.summary", n=len(active)), style="dim")
@@ -70,7 +58,7 @@ class CardsScreen(DeskScreen):
             if c.holder_gone:
                 text.append("\n" + t("cards.gone_line", name=c.holder, number=c.number),
                             style="bold yellow")
-        self.query_one("#cards-head", Static).update(text)
+        return text
 
     @on(RecordList.Opened, "#cards-list")
     def _opened(self) -> None:
@@ -78,17 +66,6 @@ class CardsScreen(DeskScreen):
         if card_id is not None:
             self.call_service(lambda s: cards.history(s, card_id),
                               done=lambda lines: self.notify("\n".join(lines), timeout=8))
-
-    def action_back(self) -> None:
-        self.app.pop_screen()
-
-    def _done(self, key: str) -> Any:
-        def done(result: Any) -> None:
-            if result is not None:
-                self.notify(result if isinstance(result, str) else t(key, number=result))
-                self.reload()
-            self.list.focus()
-        return done
 
     def _selected(self) -> cards.CardView | None:
         card = self.active.get(self.list.current_id or 0)
@@ -119,7 +96,7 @@ class CardsScreen(DeskScreen):
 
             self.app.push_screen(SpecForm(t("cards.form.issue", unit=self.unit_code), specs,
                                           submit, hint=t("customer.form.hint"), prefix="ci"),
-                                 self._done("cards.saved.issue"))
+                                 self.after(lambda n: t("cards.saved.issue", number=n)))
 
         self.call_service(lambda s: cards.holders(s, unit_id), done=open_form)
 
@@ -134,7 +111,7 @@ class CardsScreen(DeskScreen):
                       required=True),
             FieldSpec("new_number", "cards.field.new_number", required=True),
         ]
-        if by is not None and by.role == Role.SUPERVISOR:
+        if customer_actions.may(by, "cards.waive_fee"):
             specs.append(FieldSpec("waive_reason", "cards.field.waive_reason"))
 
         def values(v: dict[str, Any]) -> dict[str, Any]:
@@ -156,7 +133,7 @@ class CardsScreen(DeskScreen):
         self.app.push_screen(SpecForm(
             t("cards.form.replace", number=card.number), specs, submit, confirm=confirm,
             confirm_label_key="cards.replace.key", hint=t("customer.form.hint"), prefix="cr"),
-            self._done("cards.saved.replace"))
+            self.after(str))
 
     def action_cancel_card(self) -> None:
         card = self._selected()
@@ -181,4 +158,4 @@ class CardsScreen(DeskScreen):
         self.app.push_screen(SpecForm(
             t("cards.form.cancel", number=card.number), specs, submit, confirm=confirm,
             confirm_label_key="cards.cancel.key", hint=t("customer.form.hint"), prefix="cc"),
-            self._done("cards.saved.cancel"))
+            self.after(lambda n: t("cards.saved.cancel", number=n)))

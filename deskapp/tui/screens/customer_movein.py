@@ -18,13 +18,13 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Footer, Header, Static
 
 from deskapp import clock
-from deskapp.db.models import Role
 from deskapp.db.models.cashier import PayMethod
 from deskapp.db.models.movein import KeyKind, MoveInItemKind, MoveInStatus
 from deskapp.db.models.reception import WorkOrderCategory
 from deskapp.i18n import t
 from deskapp.masking import mask_text
 from deskapp.money import format_fen, parse_yuan
+from deskapp.services.customer import actions as customer_actions
 from deskapp.services.customer import movein, movein_checklist, movein_fees, movein_views
 from deskapp.services.reception.workorders import category_label
 from deskapp.tui import areas
@@ -113,8 +113,7 @@ class MoveInScreen(DeskScreen):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "checklist":
-            staff = self.staff
-            return staff is not None and staff.role == Role.SUPERVISOR
+            return customer_actions.may(self.staff, "movein.checklist")
         shown = self.shown
         if action in OPEN_STEPS and shown is not None:
             return shown.movein.status == MoveInStatus.OPEN or None

@@ -18,6 +18,7 @@ from deskapp import clock
 from deskapp.db.models.parking import SpaceKind
 from deskapp.i18n import t
 from deskapp.masking import mask_text
+from deskapp.services.customer import actions as customer_actions
 from deskapp.services.customer import (
     parking,
     parking_common,
@@ -234,6 +235,20 @@ class SpacesScreen(DeskScreen):
         Binding("escape", "back", t("parking.key.back"), id="parking.key.back"),
     ]
 
+    #: the keys that change the site's spaces, and the step each one is
+    STEPS = {"new": "parking.space.new", "amend": "parking.space.amend"}
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        step = self.STEPS.get(action)
+        if step is not None and not customer_actions.may(self.staff, step):
+            return False
+        return super().check_action(action, parameters)
+
+    def why_refused(self, action: str, parameters: tuple[object, ...]) -> str | None:
+        step = self.STEPS.get(action)
+        err = customer_actions.why_not(self.staff, step) if step is not None else None
+        return str(err) if err is not None else None
+
     def compose(self) -> ComposeResult:
         self.list = RecordList(parking_lists.SpaceSource(), self.app.db.read, id="pks-list")
         yield Header(show_clock=True)
@@ -274,7 +289,8 @@ class SpacesScreen(DeskScreen):
 
     @on(RecordList.Opened, "#pks-list")
     def _opened(self) -> None:
-        self.action_amend()
+        if self.check_action("amend", ()):
+            self.action_amend()
 
     def action_amend(self) -> None:
         space_id = self.list.current_id

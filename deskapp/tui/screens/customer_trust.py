@@ -4,23 +4,22 @@ list when the key is checked out."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from rich.text import Text
-from textual.app import ComposeResult
+from sqlmodel import Session
 from textual.binding import Binding
-from textual.widgets import Footer, Header, Static
 
 from deskapp.i18n import t
 from deskapp.services.customer import trust_keys
-from deskapp.tui.base import DeskScreen
+from deskapp.services.listing import ListSource
+from deskapp.tui.screens.customer_unit import UnitPageScreen
 from deskapp.tui.widgets.confirm import confirm_action
 from deskapp.tui.widgets.form import FieldSpec, SpecForm
-from deskapp.tui.widgets.record_list import RecordList
 
 
-class TrustKeysScreen(DeskScreen):
-    AREA = "customer"
+class TrustKeysScreen(UnitPageScreen):
     DEFAULT_CSS = """
     TrustKeysScreen #trust-keys { height: auto; max-height: 8; padding: 0 1;
                                   border-bottom: solid $primary-darken-2; }
@@ -32,30 +31,20 @@ class TrustKeysScreen(DeskScreen):
                 id="customer.incident.key.back"),
     ]
 
+    HEAD_ID = "trust-keys"
+    LIST_ID = "trust-list"
+
     def __init__(self, unit_id: int, unit_code: str) -> None:
-        super().__init__()
-        self.unit_id = unit_id
-        self.unit_code = unit_code
+        super().__init__(unit_id, unit_code)
         self.keys: list[trust_keys.TrustKey] = []
 
-    def compose(self) -> ComposeResult:
-        self.list = RecordList(trust_keys.CollectorSource(), self.app.db.read,
-                               filters={"unit": self.unit_id}, id="trust-list")
-        yield Header(show_clock=True)
-        yield Static("", id="trust-keys")
-        yield self.list
-        yield Footer()
+    def source(self) -> ListSource:
+        return trust_keys.CollectorSource()
 
-    def on_mount(self) -> None:
-        self.list.focus()
-        self.reload()
+    def head_query(self, unit_id: int) -> Callable[[Session], Any]:
+        return lambda s: trust_keys.unit_keys(s, unit_id)
 
-    def reload(self) -> None:
-        unit_id = self.unit_id
-        self.list.refresh_data()
-        self.call_service(lambda s: trust_keys.unit_keys(s, unit_id), done=self._show)
-
-    def _show(self, keys: list[trust_keys.TrustKey]) -> None:
+    def head_text(self, keys: list[trust_keys.TrustKey]) -> Text:
         self.keys = keys
         text = Text(t("customer.trust.title", unit=self.unit_code) + "\n", style="bold")
         if not keys:
@@ -64,18 +53,7 @@ class TrustKeysScreen(DeskScreen):
             names = "、".join(c.name for c in k.collectors) or t("customer.trust.nobody")
             text.append(t("customer.trust.key_line", code=k.item.code, name=k.item.name,
                           names=names) + "\n")
-        self.query_one("#trust-keys", Static).update(text)
-
-    def action_back(self) -> None:
-        self.app.pop_screen()
-
-    def _done(self, key: str) -> Any:
-        def done(name: Any) -> None:
-            if name is not None:
-                self.notify(t(key, name=name))
-                self.reload()
-            self.list.focus()
-        return done
+        return text
 
     def action_add(self) -> None:
         if not self.keys:
@@ -97,7 +75,7 @@ class TrustKeysScreen(DeskScreen):
 
         self.app.push_screen(SpecForm(t("customer.trust.form", unit=self.unit_code), specs,
                                       submit, hint=t("customer.form.hint"), prefix="tk"),
-                             self._done("customer.trust.saved"))
+                             self.after(lambda name: t("customer.trust.saved", name=name)))
 
     def action_remove(self) -> None:
         collector_id = self.list.current_id
@@ -108,7 +86,7 @@ class TrustKeysScreen(DeskScreen):
         def then(_: Any) -> None:
             self.call_service(
                 lambda s: trust_keys.remove_collector(s, by=by, collector_id=collector_id).name,
-                write=True, done=self._done("customer.trust.removed"))
+                write=True, done=self.after(lambda name: t("customer.trust.removed", name=name)))
 
         confirm_action(self, lambda s: trust_keys.remove_preview(s, by=by,
                                                                  collector_id=collector_id),
