@@ -36,6 +36,7 @@ def _ratio(value: float, reference: float) -> Figure:
 # ------------------------------------------------------------------ launch, RSS (tmux)
 def _launch(ctx: BenchContext) -> list[Figure]:
     repeat = 3 if ctx.quick else 5
+    tmux.byte_compile()
     app_runs, bare_runs = [], []
     for _ in range(repeat):  # interleaved, so a busy moment hits both alike
         bare_runs.append(tmux.bare_ms(ctx.tmp))
@@ -54,8 +55,9 @@ def _rss_after_login(ctx: BenchContext, login: str, needle: str) -> float:
            "TERM": "xterm-256color", "PYTHONPATH": os.environ.get("PYTHONPATH", "")}
     exports = " ".join(f"{k}={shlex.quote(v)}" for k, v in env.items())
     cmd = f"exec env {exports} {shlex.quote(sys.executable)} -m deskapp --lang zh"
-    subprocess.run(["tmux", "new-session", "-d", "-s", name, "-c", str(Path.cwd()),
-                    "-x", "160", "-y", "45", cmd], check=True)
+    tmux.byte_compile()
+    tmux.new_session(["-d", "-s", name, "-c", str(Path.cwd()), "-x", "160", "-y", "45", cmd],
+                     dict(os.environ))
 
     def wait_for(*needles: str) -> None:
         start = time.perf_counter()

@@ -9,6 +9,7 @@ every command) is built when first asked for — by ``main`` for anything else, 
 
 from __future__ import annotations
 
+import gc
 import importlib
 import sys
 from typing import Any
@@ -58,7 +59,13 @@ def plain_launch(args: list[str]) -> dict[str, str] | None:
 
 def open_app(*, db: str | None = None, lang: str | None = None, desk: str | None = None,
              login: str | None = None) -> None:
-    """Open the desk (what ``deskapp`` and ``deskapp run`` do)."""
+    """Open the desk (what ``deskapp`` and ``deskapp run`` do).
+
+    Start-up (issue #17): the cyclic garbage collector is off until the login form is
+    drawn (the app turns it back on, ``DeskApp._warm_up``): start-up makes hundreds of
+    thousands of objects (Textual's classes, styles, widgets) and nothing to collect, and
+    the collections it would run cost about 70 ms before the first paint."""
+    gc.disable()
     from deskapp.config import load_settings
     from deskapp.i18n import set_language
     from deskapp.logsetup import setup_logging

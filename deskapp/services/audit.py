@@ -29,7 +29,9 @@ import json
 import logging
 import os
 import secrets
-from collections.abc import Iterable
+import weakref
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -42,7 +44,7 @@ from sqlmodel import Session, col, select
 
 from deskapp import clock
 from deskapp.config import config_file
-from deskapp.db.models import AuditEntry, Staff
+from deskapp.db.models import AuditEntry, Counter, Staff
 from deskapp.db.types import table_of
 from deskapp.i18n import t
 from deskapp.masking import mask_text
@@ -252,7 +254,7 @@ def _keyed(key: bytes, seq: int, at: datetime, staff_id: int | None, action: str
     return hmac.digest(key, payload.encode("utf-8"), "sha256").hex()
 
 
-def _digest(entry: AuditEntry) -> str:
+def _digest(entry: AuditEntry | Logged) -> str:
     return _digest_fields(entry.seq, entry.at, entry.staff_id, entry.action, entry.entity,
                           entry.entity_id, entry.detail, entry.prev_hash)
 
@@ -269,6 +271,24 @@ _CHAIN_COLUMNS = (col(AuditEntry.seq), col(AuditEntry.at), col(AuditEntry.staff_
                   col(AuditEntry.detail), col(AuditEntry.prev_hash), col(AuditEntry.hash))
 
 
+@dataclass(frozen=True, slots=True)
+class Logged:
+    """One entry as :func:`record` wrote it (inside :func:`batch`: will write it; ``id``
+    None). Not an ``AuditEntry``: building an ORM object per entry cost more than the
+    entry's hash and insert together (issue #17), and the log is never edited."""
+
+    seq: int
+    at: datetime
+    staff_id: int | None
+    action: str
+    entity: str
+    entity_id: str
+    detail: str
+    prev_hash: str
+    hash: str
+    id: int | None = None
+
+
 def record(
     session: Session,
     *,
@@ -277,25 +297,53 @@ def record(
     entity: str,
     entity_id: object = "",
     detail: str | dict[str, object] = "",
-) -> AuditEntry:
-    """Append one entry in the caller's transaction."""
+) -> Logged:
+    """Append one entry in the caller's transaction (inside :func:`batch`: the entry is
+    chained at once and written with the batch's next statement that reads the log)."""
     if isinstance(detail, dict):
         detail = json.dumps(detail, ensure_ascii=False, default=str, sort_keys=True)
-    seq = next_value(session, "audit")
-    # Issue #17: a transaction that records many entries (the demo build, imports) knows
-    # the chain's last hash from its own previous call; trusted only for the very next seq
-    # in the same transaction (a rolled-back savepoint gives a seq that does not follow).
+    pending = session.info.get(_BATCH)
+    if pending is not None:
+        if session.autoflush:
+            session.flush()  # what next_value does first: the services' flushes stay put
+        seq, prev_hash, key = pending.next_link(session)
+    else:
+        seq = next_value(session, "audit")
+        prev_hash, key = _link(session, seq)
+    at = clock.now()
+    staff_id = by.id if by else None
+    entity_id = str(entity_id)
+    detail = mask_text(detail)[:4000]
+    if seq > key.since_seq:
+        hash_ = _keyed(key.key, seq, at, staff_id, action, entity, entity_id, detail, prev_hash)
+    else:
+        hash_ = _digest_fields(seq, at, staff_id, action, entity, entity_id, detail, prev_hash)
+    row = {"seq": seq, "at": at, "staff_id": staff_id, "action": action, "entity": entity,
+           "entity_id": entity_id, "detail": detail, "prev_hash": prev_hash, "hash": hash_}
+    entry_id: int | None = None
+    if pending is not None:
+        pending.add(row)
+    else:
+        # A Core INSERT on the session's connection: the audit log is append-only, so the
+        # ORM (its unit of work, or its bulk-insert path for an ORM insert()) buys nothing
+        # and costs most of an entry's time (issue #17).
+        entry_id = session.connection().execute(_INSERT, row).scalar_one()
+        session.info[_HEAD] = (session.get_transaction(), seq, hash_)
+    session.info["audit_head"] = (seq, hash_)  # the anchor file, after commit
+    return Logged(id=entry_id, **row)
+
+
+def _link(session: Session, seq: int) -> tuple[str, SiteKey]:
+    """The hash entry ``seq`` chains to, and the site key (both read once per transaction).
+    Issue #17: a transaction that records many entries (imports) knows the chain's last
+    hash from its own previous call; trusted only for the very next seq in the same
+    transaction (a rolled-back savepoint gives a seq that does not follow)."""
     txn = session.get_transaction()
     cached = session.info.get(_HEAD)
     if cached is not None and cached[0] is txn and cached[1] == seq - 1:
         prev = cached[2]
     else:
         prev = session.exec(select(AuditEntry.hash).where(AuditEntry.seq == seq - 1)).first()
-    at = clock.now()
-    staff_id = by.id if by else None
-    entity_id = str(entity_id)
-    detail = mask_text(detail)[:4000]
-    prev_hash = prev or GENESIS
     # the site key, read once per transaction (load_key stats the file on every call)
     key_cached = session.info.get(_KEY)
     if key_cached is not None and key_cached[0] is txn:
@@ -303,29 +351,140 @@ def record(
     else:
         key = load_key() or ensure_key(since_seq=seq - 1)
         session.info[_KEY] = (txn, key)
-    if seq > key.since_seq:
-        hash_ = _keyed(key.key, seq, at, staff_id, action, entity, entity_id, detail, prev_hash)
-    else:
-        hash_ = _digest_fields(seq, at, staff_id, action, entity, entity_id, detail, prev_hash)
-    row = {"seq": seq, "at": at, "staff_id": staff_id, "action": action, "entity": entity,
-           "entity_id": entity_id, "detail": detail, "prev_hash": prev_hash, "hash": hash_}
-    # A Core INSERT on the session's connection: the audit log is append-only, so the ORM
-    # (its unit of work, or its bulk-insert path for an ORM insert()) buys nothing and
-    # costs most of an entry's time (issue #17).
-    entry_id = session.connection().execute(_INSERT, row).scalar_one()
-    entry = AuditEntry(id=entry_id, seq=seq, at=at, staff_id=staff_id, action=action,
-                       entity=entity, entity_id=entity_id, detail=detail, prev_hash=prev_hash,
-                       hash=hash_)
-    session.info["audit_head"] = (entry.seq, entry.hash)  # the anchor file, after commit
-    session.info[_HEAD] = (txn, seq, entry.hash)
-    return entry
+    return prev or GENESIS, key
 
 
 _HEAD = "deskapp.audit.head"
 _KEY = "deskapp.audit.key"
+_BATCH = "deskapp.audit.batch"
 
 
 _INSERT = insert(table_of(AuditEntry)).returning(table_of(AuditEntry).c.id)
+_INSERT_MANY = insert(table_of(AuditEntry))
+_COUNTER = table_of(Counter)
+
+
+# -- batches -------------------------------------------------------------------------------
+
+
+@contextmanager
+def batch(session: Session) -> Iterator[None]:
+    """Record the entries of a long transaction (the demo build) in batches: each entry is
+    numbered and chained at once, exactly as :func:`record` alone would, but the rows (and
+    the ``audit`` counter) are written together — before the next statement that reads
+    ``audit_entry``, before a commit, and when the block ends. A rolled-back savepoint
+    takes its own entries back with it. Issue #17: two statements fewer per entry.
+
+    Inside the block nothing but :func:`record` may take numbers of the ``audit`` series.
+    The block runs inside one transaction; an exception leaves the rows unwritten (the
+    caller rolls back)."""
+    if _BATCH in session.info:  # already batching
+        yield
+        return
+    conn = session.connection()
+    pending = _Pending(conn)
+    listeners: list[tuple[Any, str, Any]] = [
+        (conn, "before_cursor_execute", pending.before_statement),
+        (session, "after_transaction_create", pending.savepoint_started),
+        (session, "after_soft_rollback", pending.rolled_back),
+        (session, "before_commit", pending.before_commit),
+    ]
+    for target, name, fn in listeners:
+        event.listen(target, name, fn)
+    session.info[_BATCH] = pending
+    try:
+        yield
+        pending.write()
+    finally:
+        session.info.pop(_BATCH, None)
+        session.info.pop(_HEAD, None)
+        for target, name, fn in listeners:
+            event.remove(target, name, fn)
+
+
+class _Pending:
+    """The entries of a :func:`batch`: ``rows[:written]`` are in the database."""
+
+    def __init__(self, conn: sa.Connection) -> None:
+        self.conn = conn
+        self.rows: list[dict[str, Any]] = []
+        self.written = 0
+        self.seq: int | None = None  # the last seq handed out (None: read it first)
+        self.prev = GENESIS
+        self.counter_row = False  # whether the counter row of the series exists
+        self.key: SiteKey | None = None
+        self.writing = False
+        self.savepoints: weakref.WeakKeyDictionary[Any, tuple[int, int, int | None, str, bool]] \
+            = weakref.WeakKeyDictionary()
+
+    def next_link(self, session: Session) -> tuple[int, str, SiteKey]:
+        if self.seq is None:
+            value = session.connection().execute(
+                sa.select(_COUNTER.c.value).where(_COUNTER.c.series == "audit")).scalar()
+            self.counter_row = value is not None
+            self.seq = int(value or 0)
+            self.prev = session.connection().execute(
+                sa.select(col(AuditEntry.hash)).where(col(AuditEntry.seq) == self.seq)
+            ).scalar() or GENESIS
+        self.seq += 1
+        if self.key is None:
+            self.key = load_key() or ensure_key(since_seq=self.seq - 1)
+        return self.seq, self.prev, self.key
+
+    def add(self, row: dict[str, Any]) -> None:
+        self.rows.append(row)
+        self.prev = row["hash"]
+
+    def write(self) -> None:
+        if self.written == len(self.rows) or self.writing:
+            return
+        rows = self.rows[self.written:]
+        last = rows[-1]["seq"]
+        self.writing = True
+        try:
+            self.conn.execute(_INSERT_MANY, rows)
+            if self.counter_row:
+                self.conn.execute(sa.update(_COUNTER).where(_COUNTER.c.series == "audit")
+                                  .values(value=last))
+            else:
+                self.conn.execute(sa.insert(_COUNTER).values(series="audit", value=last))
+                self.counter_row = True
+        finally:
+            self.writing = False
+        self.written = len(self.rows)
+
+    # the session's and the connection's events
+
+    def before_statement(self, _conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        if not self.writing and "audit_entry" in statement:
+            self.write()  # the log as a reader expects it, whatever reads it
+
+    def before_commit(self, _session: Any) -> None:
+        self.write()
+
+    def savepoint_started(self, _session: Any, transaction: Any) -> None:
+        if transaction.nested:
+            self.savepoints[transaction] = (len(self.rows), self.written, self.seq,
+                                                self.prev, self.counter_row)
+
+    def rolled_back(self, _session: Any, transaction: Any) -> None:
+        # A failed flush rolls back its own subtransaction, and with it the savepoint (or
+        # the transaction) it runs in; the savepoint is told again when it ends.
+        boundary = transaction
+        while not boundary.nested and boundary.parent is not None:
+            boundary = boundary.parent
+        mark = self.savepoints.get(boundary) if boundary.nested else None
+        if boundary is transaction:
+            self.savepoints.pop(boundary, None)
+        if mark is not None:  # the savepoint's entries, and what it wrote, are gone
+            count, written, self.seq, self.prev, self.counter_row = mark
+            del self.rows[count:]
+            self.written = min(self.written, written)
+        else:  # the whole transaction (or a savepoint older than the batch): start again
+            self.rows.clear()
+            self.written = 0
+            self.seq = None
+            self.savepoints.clear()
 
 
 @dataclass(frozen=True)

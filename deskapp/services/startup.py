@@ -9,6 +9,7 @@ those load in a worker once the form is on the screen.
 from __future__ import annotations
 
 import sqlite3
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -49,60 +50,93 @@ def sqlite_file(url: str) -> Path | None:
     return None
 
 
-def _read_sqlite(path: Path, sql: str) -> list[tuple[Any, ...]] | None:
-    """Rows of one query on an existing SQLite file opened read-only with the standard
-    library (start-up, issue #17: before SQLAlchemy is imported); None when the file or
-    the table is not there."""
+def _read_sqlite(path: Path, *queries: str) -> list[list[tuple[Any, ...]] | None] | None:
+    """The rows of each query (None for a query whose table is not there) on an existing
+    SQLite file, opened read-only with the standard library, once: every new connection
+    parses the whole schema first (start-up, issue #17: before SQLAlchemy is imported).
+    None when there is no such file."""
     if not path.is_file():
         return None
     try:
         conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=15)
     except sqlite3.Error:
         return None
+    results: list[list[tuple[Any, ...]] | None] = []
     try:
-        return conn.execute(sql).fetchall()
-    except sqlite3.Error:
-        return None
+        for sql in queries:
+            try:
+                results.append(conn.execute(sql).fetchall())
+            except sqlite3.Error:
+                results.append(None)
     finally:
         conn.close()
+    return results
 
 
-def schema_current(url: str) -> bool:
-    """The database at ``url`` is a SQLite file whose ``alembic_version`` rows name the
-    migration scripts' heads, checked without SQLAlchemy or Alembic. False means "ask
-    ``migrate.upgrade``" (which may still find nothing to do)."""
+def sqlite_launch(url: str) -> tuple[bool, StartFacts | None]:
+    """What the launch reads before the first screen, on a plain SQLite file with one
+    read-only connection and no SQLAlchemy: whether its ``alembic_version`` rows name the
+    migration scripts' heads (False means "ask ``migrate.upgrade``", which may still find
+    nothing to do), and :func:`start_facts` (None when the tables are not there yet). For
+    any other database: ``(False, None)``."""
     from deskapp.db.migrate import script_heads_fast
 
     path = sqlite_file(url)
-    if path is None:
-        return False
-    rows = _read_sqlite(path, "SELECT version_num FROM alembic_version")
+    results = _read_sqlite(path, "SELECT version_num FROM alembic_version",
+                           "SELECT name FROM site_profile ORDER BY id LIMIT 1",
+                           "SELECT 1 FROM staff LIMIT 1") if path is not None else None
+    if results is None:
+        return False, None
+    versions, name, staff = results
     heads = script_heads_fast()
-    return rows is not None and heads is not None and {r[0] for r in rows} == heads
+    current = versions is not None and heads is not None and {r[0] for r in versions} == heads
+    facts = None if name is None or staff is None else StartFacts(
+        site_name=(name[0][0] if name else "") or "", has_staff=bool(staff))
+    return current, facts
+
+
+def schema_current(url: str) -> bool:
+    """The schema half of :func:`sqlite_launch`."""
+    return sqlite_launch(url)[0]
 
 
 def start_facts_of(db: Database) -> StartFacts:
     """:func:`start_facts` for the app's database: on a SQLite file with the standard
     library (SQLAlchemy is then imported after the login form is drawn), otherwise
     through the engine."""
-    path = sqlite_file(db.url)
-    if path is not None:
-        name = _read_sqlite(path, "SELECT name FROM site_profile ORDER BY id LIMIT 1")
-        staff = _read_sqlite(path, "SELECT 1 FROM staff LIMIT 1")
-        if name is not None and staff is not None:
-            return StartFacts(site_name=(name[0][0] if name else "") or "",
-                              has_staff=bool(staff))
-    return start_facts(db.engine)
+    return sqlite_launch(db.url)[1] or start_facts(db.engine)
+
+
+_warm_lock = threading.Lock()
+_warmed = False
 
 
 def warm_up() -> None:
-    """Import what the first business action needs (models, every area's services — they
-    register their hooks —; pypinyin only when a name is first written). Run in a worker
-    after the first paint; whatever needs them later finds them loaded."""
-    import deskapp.db.models  # noqa: F401
-    from deskapp.services import hooks
+    """Import what the first business action needs — SQLAlchemy, SQLModel, the models,
+    every area's services (they register their hooks); pypinyin only when a name is first
+    written — in this one place, in this order, by one thread at a time.
 
-    hooks.load_area_services()
+    The app runs it in a worker after the first paint, and every service call's worker
+    (``tui.base.run_job``) runs it first: a call that comes early waits here for the
+    warm-up instead of importing the same packages in a second thread. Two threads
+    importing SQLAlchemy at once see each other's half-made modules ("cannot import name
+    'AdaptedConnection' from partially initialized module 'sqlalchemy.engine'", seen at
+    launch when the login screen's first worker raced the warm-up). Once done, a call
+    costs one flag check."""
+    global _warmed
+    if _warmed:
+        return
+    with _warm_lock:
+        if _warmed:
+            return
+        import sqlalchemy.orm  # noqa: F401 — SQLAlchemy first: sqlmodel and the models use it
+        import sqlmodel  # noqa: F401
+
+        import deskapp.db.models  # noqa: F401
+        from deskapp.services import hooks
+
+        hooks.load_area_services()
+        _warmed = True
 
 
 def change_mark(session: Any) -> tuple[int, int]:

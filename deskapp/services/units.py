@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import ColumnElement, or_
 from sqlmodel import Session, col, select
@@ -66,6 +67,19 @@ def create_unit(session: Session, *, building: Building, entrance: str, floor: i
 def add_occupant(session: Session, *, unit: Unit, name: str, phone: str = "",
                  kind: OccupantKind = OccupantKind.OWNER, id_number: str | None = None,
                  moved_in: date | None = None, phone2: str = "") -> Occupant:
+    assert unit.id is not None
+    occ = Occupant(**occupant_values(unit_id=unit.id, name=name, phone=phone, kind=kind,
+                                     id_number=id_number, moved_in=moved_in, phone2=phone2))
+    session.add(occ)
+    session.flush()
+    return occ
+
+
+def occupant_values(*, unit_id: int, name: str, phone: str = "",
+                    kind: OccupantKind = OccupantKind.OWNER, id_number: str | None = None,
+                    moved_in: date | None = None, phone2: str = "") -> dict[str, Any]:
+    """An occupant's columns, checked and normalised (name, phones, ID number, pinyin
+    keys): what :func:`add_occupant` writes, for a bulk insert (the demo build)."""
     name = name.strip()
     if not has_visible(name):  # empty, or zero-width characters only
         raise ValidationError("unit.occupant.name_required", field="name")
@@ -73,13 +87,9 @@ def add_occupant(session: Session, *, unit: Unit, name: str, phone: str = "",
     phone2 = any_phone(phone2) if phone2 else ""
     id_number = resident_id(id_number) if id_number else None
     initials, spelling = pinyin_keys(name)
-    assert unit.id is not None
-    occ = Occupant(unit_id=unit.id, kind=kind, name=name, initials=initials, spelling=spelling,
-                   phone=phone, phone_tail=phone[-4:] if phone else "", phone2=phone2,
-                   id_number=id_number, moved_in=moved_in)
-    session.add(occ)
-    session.flush()
-    return occ
+    return {"unit_id": unit_id, "kind": kind, "name": name, "initials": initials,
+            "spelling": spelling, "phone": phone, "phone_tail": phone[-4:] if phone else "",
+            "phone2": phone2, "id_number": id_number, "moved_in": moved_in}
 
 
 def register_occupant(session: Session, *, by: Staff, unit_id: int, name: str, phone: str,

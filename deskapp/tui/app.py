@@ -5,6 +5,7 @@ and the screenshot script."""
 from __future__ import annotations
 
 import contextlib
+import gc
 import os
 import re
 import time
@@ -30,6 +31,7 @@ if TYPE_CHECKING:
     # Start-up (issue #17): the ORM models and the services are imported after the login
     # form is drawn (``_warm_up``), not when the app module loads.
     from deskapp.db.models import Staff
+    from deskapp.services.startup import StartFacts
 
 
 def _area_bindings() -> list[Binding]:
@@ -58,8 +60,10 @@ class DeskApp(GuardedDispatch, App[None]):
                 priority=True),
     ]
 
-    def __init__(self, *, settings: Settings, db: Database, login: str | None = None) -> None:
+    def __init__(self, *, settings: Settings, db: Database, login: str | None = None,
+                 start_facts: StartFacts | None = None) -> None:
         super().__init__()
+        self._start_facts = start_facts
         self.settings = settings
         self.db = db
         self.staff: Staff | None = None
@@ -105,7 +109,11 @@ class DeskApp(GuardedDispatch, App[None]):
         self.add_mode("_blank", Screen)
         if self.settings.idle_lock_seconds > 0:
             self.set_interval(5, self._check_idle)
-        self.run_worker(self._read_start, thread=True, group="startup", exit_on_error=False)
+        facts = self._start_facts
+        if facts is not None and not self._auto_login:
+            self._start(facts.site_name, facts.has_staff, None)
+        else:
+            self.run_worker(self._read_start, thread=True, group="startup", exit_on_error=False)
 
     def on_unmount(self) -> None:
         saved = getattr(self, "_saved_tz", None)
@@ -121,11 +129,12 @@ class DeskApp(GuardedDispatch, App[None]):
 
         Start-up (issue #17): plain SQL, no ORM — the login form is drawn first and the
         models and services are imported afterwards by ``_warm_up``."""
-        from deskapp.services.startup import start_facts_of
+        from deskapp.services.startup import start_facts_of, warm_up
 
         facts = start_facts_of(self.db)
         auto = None
         if self._auto_login and facts.has_staff:
+            warm_up()  # the one place the ORM is imported (see ``warm_up``)
             from deskapp.services import staff as staff_svc
 
             with self.db.read() as session:
@@ -151,11 +160,12 @@ class DeskApp(GuardedDispatch, App[None]):
         self.call_after_refresh(self._warm_up)
 
     def _warm_up(self) -> None:
+        gc.enable()  # off since the launch (``cli.open_app``): the first screen is drawn
         from deskapp.services.startup import warm_up
 
         def work() -> None:
-            self.db.engine  # noqa: B018 — SQLAlchemy and the engine, off the UI thread
             warm_up()
+            self.db.engine  # noqa: B018 — the engine, off the UI thread
 
         self.run_worker(work, thread=True, group="warm-up", exit_on_error=False)
 
@@ -474,15 +484,19 @@ class DeskApp(GuardedDispatch, App[None]):
 
 def create_app(settings: Settings, *, login: str | None = None, upgrade: bool = True) -> DeskApp:
     """The one app factory: configure language, clock and database, upgrade the schema."""
-    from deskapp.services.startup import schema_current
+    from deskapp.services.startup import sqlite_launch
 
     set_language(settings.language)
     clock.set_timezone(settings.timezone)
     db = Database(settings.db_url)
     # Start-up (issue #17): a SQLite file already at the scripts' heads is checked with the
-    # standard library; SQLAlchemy and Alembic load only for a database to upgrade.
-    if upgrade and not schema_current(settings.db_url):
+    # standard library, and its start facts read on the same connection (the login form is
+    # then pushed at once, no worker); SQLAlchemy and Alembic load only for a database to
+    # upgrade, and the facts of any other database are read in a worker.
+    current, facts = sqlite_launch(settings.db_url)
+    if upgrade and not current:
         from deskapp.db import migrate
 
         migrate.upgrade(db.engine)
-    return DeskApp(settings=settings, db=db, login=login)
+        facts = None
+    return DeskApp(settings=settings, db=db, login=login, start_facts=facts)

@@ -93,8 +93,11 @@ def run_job(
     same request id); results and errors handed back to the UI thread."""
 
     def job() -> None:
+        from deskapp.services.startup import warm_up
+
         try:
             try:
+                warm_up()  # the ORM and the services, imported in one place (issue #17)
                 if write:
                     result = app.db.run_write(fn, request_id=request_id or uuid.uuid4().hex)
                 else:

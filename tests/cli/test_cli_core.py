@@ -26,6 +26,13 @@ def test_demo_builds_a_database_without_opening_it(tmp_path: Path) -> None:
     assert "沿用已有" in again.output
 
 
+def test_the_demo_audit_log_verifies(tmp_path: Path) -> None:
+    db = tmp_path / "demo.sqlite3"
+    assert invoke("demo", "--path", str(db), "--no-run", "--no-activity").exit_code == 0
+    result = invoke("--db", f"sqlite:///{db}", "audit", "verify")
+    assert result.exit_code == 0, result.output
+
+
 def _logins(url: str) -> list[str]:
     from deskapp.db.engine import Database
     from deskapp.services import staff

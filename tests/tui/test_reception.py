@@ -594,3 +594,31 @@ async def test_keys_typed_in_one_burst_follow_the_focus(db, make_app, receptioni
         assert form.query_one("#cf-kind", KeyChoice).value == ContactKind.REPAIR.value
         assert form.query_one("#cf-channel", KeyChoice).value == ContactChannel.WALK_IN.value
         assert form.query_one("#cf-name", Input).value == "张三"  # 1201 picked in the picker
+
+
+async def test_a_tabs_list_is_built_when_the_tab_is_first_shown(db, make_app, receptionist, site,
+                                                                 frozen):
+    """Issue #17 (memory after login): only the contact list is built at login; the work
+    orders' and the handovers' lists are built, loaded and given the keys when their tab
+    is first shown, and kept afterwards."""
+    from deskapp.tui.widgets.record_list import RecordList
+
+    app = make_app(login="desk1")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ReceptionScreen)
+        assert [r.id for r in screen.query(RecordList)] == ["contact-list"]
+        assert screen.workorders is None and screen.handovers is None
+        await pilot.press("2")
+        await settle(pilot)
+        assert screen.workorders is not None and screen.workorders.table.ready
+        assert app.focused is screen.workorders.table
+        await pilot.press("3")
+        await settle(pilot)
+        assert screen.handovers is not None and app.focused is screen.handovers.table
+        workorders = screen.workorders
+        await pilot.press("2")
+        await settle(pilot)
+        assert screen.workorders is workorders  # built once
+        assert len(screen.query(RecordList)) == 3

@@ -72,3 +72,16 @@ def test_memory_is_read_after_a_real_login(db: Database, receptionist: object,
     monkeypatch.setattr(desk, "PASSWORD", PASSWORD)
     ctx = SimpleNamespace(db=db, tmp=tmp_path)
     assert desk._rss_after_login(ctx, "desk1", "张前台") > 20  # type: ignore[arg-type]
+
+
+def test_launches_are_timed_on_compiled_modules() -> None:
+    """The package is byte-compiled before the launches are timed (as an installed desk
+    is), also where PYTHONDONTWRITEBYTECODE keeps the imports from writing ``.pyc``."""
+    import importlib.util
+
+    import deskapp.tui.app
+
+    tmux.byte_compile()
+    source = Path(deskapp.tui.app.__file__)
+    cached = Path(importlib.util.cache_from_source(str(source)))
+    assert cached.is_file() and cached.stat().st_mtime >= source.stat().st_mtime

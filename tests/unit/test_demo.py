@@ -197,11 +197,24 @@ def test_real_demo_modules_follow_the_contract() -> None:
 
 
 def test_the_full_demo_builds_with_every_area_activity(db: Database) -> None:
-    """What `deskapp demo` runs: every area's demo module, in one transaction."""
+    """What `deskapp demo` runs: every area's demo module, in one transaction; the
+    progress names the site and then each area in turn; the audit chain (written in
+    batches) verifies and the counter stands at its last entry."""
+    from deskapp.services import numbering
+
+    calls: list[tuple[str, int, int]] = []
     with db.write() as session:
-        summary = build_demo(session, seed=1, today=TODAY)
+        summary = build_demo(session, seed=1, today=TODAY,
+                             progress=lambda *a: calls.append(a))
     assert summary.units == 529
     assert set(summary.modules) == {m.__name__.rsplit(".", 1)[-1] for m in demo_modules()}
+    steps = len(summary.modules) + 1
+    assert calls == [("site", 0, steps)] + [
+        (area, done, steps) for done, area in enumerate(summary.modules, start=1)]
+    with db.read() as session:
+        result = audit.verify(session)
+        assert result.ok and result.checked > 5000
+        assert audit.head(session)[0] == result.checked == numbering.peek(session, "audit")
     print("demo module seconds:", summary.timings)
 
 

@@ -3,6 +3,7 @@ Alembic are imported, and an up-to-date database skips the Alembic head check.""
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import subprocess
@@ -144,3 +145,78 @@ def test_sqlite_start_facts_match_the_engine(tmp_path: Path) -> None:
     db.dispose()
     assert not schema_current("sqlite://") and not schema_current(
         "postgresql+psycopg://postgres@127.0.0.1/x")
+
+
+DRAWN_HEAVY = ("sqlalchemy", "sqlmodel", "deskapp.db.models", "deskapp.services.staff",
+               "pypinyin", "alembic")
+
+
+def test_login_form_is_drawn_before_the_orm_is_imported(db: Database, receptionist: object
+                                                         ) -> None:
+    """The real start (``create_app`` on a SQLite file with staff) up to the login form on
+    the screen, with the warm-up worker held back: nothing on the way (the start facts,
+    the login screen's first showing) imports SQLAlchemy, the ORM or the services. The
+    login screen once read a change mark through the ORM when first shown, in a worker
+    that raced the warm-up's imports."""
+    loaded = _modules_after(
+        "import asyncio\n"
+        "from deskapp.config import Settings\n"
+        "from deskapp.tui.app import DeskApp, create_app\n"
+        "DeskApp._warm_up = lambda self: None\n"
+        f"app = create_app(Settings(db_url={db.url!r}, idle_lock_seconds=0))\n"
+        "async def main():\n"
+        "    async with app.run_test() as pilot:\n"
+        "        for _ in range(500):\n"
+        "            if app.screen.query('#login-submit'):\n"
+        "                break\n"
+        "            await pilot.pause(0.01)\n"
+        "        await pilot.pause(0.2)\n"
+        "        assert app.screen.query('#login-submit'), 'no login form'\n"
+        "        await app.workers.wait_for_complete()\n"
+        "asyncio.run(main())\n")
+    assert not [m for m in DRAWN_HEAVY if m in loaded]
+
+
+def test_warm_up_from_many_threads_at_once(db: Database) -> None:
+    """The warm-up and early service calls import SQLAlchemy, the models and the services
+    in one place, one thread at a time: threads that start together all get a working
+    session (two threads importing SQLAlchemy at once once failed with "cannot import name
+    … from partially initialized module")."""
+    loaded = _modules_after(
+        "import threading\n"
+        "from deskapp.db.engine import Database\n"
+        "from deskapp.services import startup\n"
+        f"db = Database({db.url!r})\n"
+        "gate = threading.Barrier(4)\n"
+        "errors = []\n"
+        "def work():\n"
+        "    gate.wait()\n"
+        "    try:\n"
+        "        startup.warm_up()\n"
+        "        with db.read() as session:\n"
+        "            startup.change_mark(session)\n"
+        "    except Exception as err:\n"
+        "        errors.append(repr(err))\n"
+        "threads = [threading.Thread(target=work) for _ in range(4)]\n"
+        "for th in threads: th.start()\n"
+        "for th in threads: th.join()\n"
+        "assert not errors, errors\n"
+        "assert startup._warmed\n")
+    assert "deskapp.db.models" in loaded and "deskapp.services.staff" in loaded
+
+
+async def test_garbage_collection_is_back_on_once_the_login_is_drawn(db, make_app,
+                                                                      receptionist) -> None:
+    """``deskapp`` starts with the cyclic collector off (``cli.open_app``); the app turns
+    it back on once its first screen is drawn."""
+    from tests.helpers import settle
+
+    app = make_app()
+    gc.disable()
+    try:
+        async with app.run_test() as pilot:
+            await settle(pilot)
+            assert app.screen.query("#login-submit")
+            assert gc.isenabled()
+    finally:
+        gc.enable()

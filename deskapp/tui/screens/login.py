@@ -18,14 +18,26 @@ from deskapp.tui.base import DeskModal, DeskScreen
 from deskapp.tui.widgets.form import Field, FormMixin
 
 if TYPE_CHECKING:
+    from sqlmodel import Session
+
     from deskapp.db.models import Staff
+    from deskapp.services.staff import SignIn
 
 # Start-up (issue #17): the services (and through them the ORM models and pypinyin) are
 # imported inside the actions below, not with this module, so the login form is drawn
 # before they load.
 
 
-class _LoginForm(FormMixin, DeskScreen):
+class _NothingToReload:
+    """The login, lock and set-up screens show no business data: shown again they skip
+    ``DeskScreen``'s change-mark read, which would open a database session (the ORM) in a
+    worker while the login form is first drawn (issue #17)."""
+
+    def _reload_if_changed(self) -> None:
+        return
+
+
+class _LoginForm(_NothingToReload, FormMixin, DeskScreen):
     """Login form; the lock screen is the same form over an opaque background."""
 
     DEFAULT_CSS = """
@@ -71,9 +83,13 @@ class _LoginForm(FormMixin, DeskScreen):
             self._fail(t("login.need_login"))
             self.query_one("#login-login", Input).focus()
             return
-        from deskapp.services import staff as staff_svc
+        def check(session: Session) -> SignIn:
+            # imported in the worker, after the warm-up (``run_job``): never on the UI thread
+            from deskapp.services import staff as staff_svc
 
-        def done(result: staff_svc.SignIn) -> None:
+            return staff_svc.sign_in(session, login=login, password=password, channel="screen")
+
+        def done(result: SignIn) -> None:
             if result.staff is not None:
                 self._ok(result.staff)
             else:
@@ -81,7 +97,7 @@ class _LoginForm(FormMixin, DeskScreen):
 
         # A write: a failed attempt is counted (lock after five) and audited.
         self._checking = self.call_service(
-            lambda s: staff_svc.sign_in(s, login=login, password=password, channel="screen"),
+            check,
             write=True,
             done=done,
             failed=lambda err: self._fail(str(err)),
@@ -111,7 +127,7 @@ class LockScreen(_LoginForm):
         self.app.unlock(staff)
 
 
-class SetupScreen(FormMixin, DeskScreen):
+class SetupScreen(_NothingToReload, FormMixin, DeskScreen):
     """A real site's first start on an empty database: site name and first supervisor."""
 
     DEFAULT_CSS = """
@@ -162,10 +178,11 @@ class SetupScreen(FormMixin, DeskScreen):
             self.show_field_error("staff_name", t("staff.name.required"))
             return
 
-        from deskapp.services import site
-        from deskapp.services import staff as staff_svc
+        def job(session: Session) -> Staff:
+            # imported in the worker, after the warm-up (``run_job``): never on the UI thread
+            from deskapp.services import site
+            from deskapp.services import staff as staff_svc
 
-        def job(session):  # type: ignore[no-untyped-def]
             site.set_up_site(session, name=values["site"])
             return staff_svc.create_staff(session, by=None, login=values["login"],
                                           name=values["name"], role=Role.SUPERVISOR,
