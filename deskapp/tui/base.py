@@ -296,7 +296,8 @@ class DeskScreen(GuardedDispatch, HelpFirstMixin, ServiceMixin, Screen[None]):
         it may not listen yet, so the next call tells it again."""
         from textual.widgets import Footer, KeyPanel
 
-        listeners = list(self.query(Footer)) + list(self.query(KeyPanel))
+        listeners = [node for node in self.walk_children(with_self=False)
+                     if isinstance(node, (Footer, KeyPanel))]  # (a walk: cheaper than query)
         if not all(node.is_mounted for node in listeners):
             return None
         keys = tuple((key, active.binding, active.enabled, active.tooltip)
