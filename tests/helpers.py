@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import io
+
+from rich.console import Console
 from textual.app import App
 from textual.pilot import Pilot
 
@@ -39,6 +42,17 @@ def screen_text(app: App) -> str:
     # Textual 8.2.8 has no public API for the screen as text (only an SVG export).
     strips = app.screen._compositor.render_strips()  # type: ignore[attr-defined]
     return "\n".join("".join(seg.text for seg in strip) for strip in strips)
+
+
+def shown_with_background(app: App) -> str:
+    """What the terminal shows: the current screen over the screens visible behind it
+    (``screen_text`` reads the current screen alone)."""
+    # Textual 8.2.8 has no public API for the composed screen as text (only an SVG export).
+    console = Console(width=app.size.width, height=app.size.height, file=io.StringIO(),
+                      record=True, legacy_windows=False)
+    console.print(app.screen._compositor.render_update(  # type: ignore[attr-defined]
+        full=True, screen_stack=app._background_screens))  # type: ignore[attr-defined]
+    return console.export_text()
 
 
 def notices(app: App) -> list[str]:

@@ -17,8 +17,9 @@ from deskapp.db.models.reception import Handover, HandoverStatus
 from deskapp.services import hooks
 from deskapp.services.reception import shifts
 from deskapp.tui.screens.reception_views import HandoverConfirm, HandoverViewer, HandoverWrite
+from deskapp.tui.widgets.confirm import ConfirmDialog
 from tests.conftest import PASSWORD, _make_staff
-from tests.helpers import screen_text, settle
+from tests.helpers import burst, keys_delivered, screen_text, settle, shown_with_background
 from tests.unit.test_reception_common import make_site
 
 NOW = datetime(2026, 11, 30, 9, 30)
@@ -125,26 +126,63 @@ async def test_read_mark_and_a_long_section_opens_on_enter(db, make_app, recepti
     assert handover.reviewed_by == supervisor.id and handover.reviewed_at is not None
 
 
-async def test_the_writers_notes_box_is_at_the_top(db, make_app, receptionist, open_items):
+def _on_shift(db, receptionist) -> None:
     make_site(db)
     with clock.freeze(NOW), db.write() as session:
         hooks.after_login(session, receptionist, DESK)
+
+
+async def _writing(app, pilot) -> HandoverWrite:
+    """H on the reception desk: the handover form."""
+    await settle(pilot)
+    await pilot.press("3")
+    await settle(pilot)
+    await pilot.press("h")
+    await settle(pilot)
+    write = app.screen
+    assert isinstance(write, HandoverWrite)
+    return write
+
+
+async def test_the_writers_notes_box_is_at_the_top(db, make_app, receptionist, open_items):
+    _on_shift(db, receptionist)
     with clock.freeze(NOW + timedelta(hours=1)):
         app = make_app(login=receptionist.login)
         async with app.run_test(size=(80, 24)) as pilot:
-            await settle(pilot)
-            await pilot.press("3")
-            await settle(pilot)
-            await pilot.press("h")
-            await settle(pilot)
-            write = app.screen
-            assert isinstance(write, HandoverWrite)
+            write = await _writing(app, pilot)
             notes = write.query_one("#hw-notes", TextArea)
             assert notes.has_focus
             assert notes.region.y < write.query_one("#hw-preview").region.y
             assert notes.region.height > 0  # visible while typing on 80×24
             assert "另 77 条" in screen_text(app) or "另 77 条" in str(
                 write.query_one("#hw-preview").render())
+
+
+async def test_the_notes_form_asks_before_esc_drops_them_and_ctrl_s_saves(
+        db, make_app, receptionist):
+    """The one form's keys (issue #16.1): Enter is a new line in the notes, Esc with typed
+    notes asks "放弃已填写的内容？" over the still visible form, Ctrl+S saves."""
+    _on_shift(db, receptionist)
+    with clock.freeze(NOW + timedelta(hours=1)):
+        app = make_app(login=receptionist.login)
+        async with app.run_test(size=(80, 24)) as pilot:
+            write = await _writing(app, pilot)
+            burst(app, "电梯异响", "enter", "已报修")
+            await keys_delivered(pilot)
+            notes = write.query_one("#hw-notes", TextArea)
+            assert notes.text == "电梯异响\n已报修"
+            await pilot.press("escape")
+            await settle(pilot)
+            assert isinstance(app.screen, ConfirmDialog)
+            assert "电梯异响" in shown_with_background(app)
+            await pilot.press("n")
+            await settle(pilot)
+            assert app.screen is write and notes.text == "电梯异响\n已报修"
+            await pilot.press("ctrl+s")
+            await settle(pilot)
+            assert app.screen is not write
+    with db.read() as session:
+        assert session.exec(select(Handover)).one().notes == "电梯异响\n已报修"
 
 
 async def test_a_supervisor_not_on_the_shift_cannot_write_its_handover(

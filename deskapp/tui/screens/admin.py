@@ -2,89 +2,59 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from rich.cells import cell_len
-from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
-from textual.widgets import DataTable, Footer, Header, Input, Label, Select, Static
+from textual.widgets import DataTable, Footer, Header, Label
 
 from deskapp.db.models import Role, Staff
 from deskapp.i18n import t
 from deskapp.services import staff as staff_svc
-from deskapp.tui.base import DeskModal, DeskScreen
+from deskapp.tui.base import DeskScreen
 from deskapp.tui.widgets.confirm import confirm_action
-from deskapp.tui.widgets.form import Field, FormMixin
+from deskapp.tui.widgets.form import FieldSpec, SpecForm
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
 
 
 def role_options() -> list[tuple[str, str]]:
-    return [(t(f"role.{r.value}"), r.value) for r in Role]
+    """``(value, label)`` pairs of the roles, for a choice by digit."""
+    return [(r.value, f"role.{r.value}") for r in Role]
 
 
-class StaffForm(FormMixin, DeskModal[bool]):
-    """New account (``staff`` None) or password reset (``staff`` given)."""
-
-    DEFAULT_CSS = """
-    StaffForm { align: center middle; }
-    StaffForm > Vertical { width: 76; height: auto; border: thick $primary; background: $surface; padding: 1 2; }
-    """
-    BINDINGS = [Binding("ctrl+s", "save", t("key.save"), id="key.save"),
-                Binding("escape", "cancel", t("key.cancel"), id="key.cancel")]
+class StaffForm(SpecForm):
+    """New account (``staff`` None) or password reset (``staff`` given): the one form
+    (Enter moves on, Ctrl+S saves, Esc with typed changes asks first); dismisses ``True``
+    once saved, ``False`` when cancelled."""
 
     def __init__(self, staff: Staff | None = None) -> None:
-        super().__init__()
         self.target = staff
-
-    def compose(self) -> ComposeResult:
-        with Vertical():
-            if self.target is None:
-                yield Label(t("admin.new_staff"), classes="title")
-                yield Field(t("setup.login"), Input(id="sf-login"), name="login", required=True)
-                yield Field(t("setup.staff_name"), Input(id="sf-name"), name="name",
-                            required=True)
-                yield Field(t("admin.role"), Select(role_options(), value=Role.RECEPTIONIST.value,
-                                                    allow_blank=False, id="sf-role"),
-                            name="role", required=True)
-            else:
-                yield Label(t("admin.reset_for", name=self.target.name), classes="title")
-            yield Field(t("password.new"), Input(password=True, id="sf-password"),
-                        name="password", required=True)
-            yield Static(t("admin.form_hint"), classes="hint")
-            yield Footer()
-
-    def on_mount(self) -> None:
-        self.query(Input).first().focus()
-
-    @on(Input.Submitted)
-    def _next(self, event: Input.Submitted) -> None:
-        if event.input.id == "sf-password":
-            self.action_save()
+        password = FieldSpec("password", "password.new", kind="password", required=True)
+        if staff is None:
+            title = t("admin.new_staff")
+            specs = [FieldSpec("login", "setup.login", required=True),
+                     FieldSpec("name", "setup.staff_name", required=True),
+                     FieldSpec("role", "admin.role", kind="choice", options=role_options(),
+                               value=Role.RECEPTIONIST.value, required=True),
+                     password]
         else:
-            self.focus_next()
+            title, specs = t("admin.reset_for", name=staff.name), [password]
+        super().__init__(title, specs, self._submit, prefix="sf",
+                         result=lambda _: True, cancel_result=False)
 
-    def action_save(self) -> None:
-        self.clear_errors()
-        by = self.app.staff
-        password = self.query_one("#sf-password", Input).value
+    def _submit(self, values: dict[str, Any]) -> Callable[[Session], Any]:
+        by, password = self.app.staff, values["password"]
         if self.target is None:
-            login = self.query_one("#sf-login", Input).value
-            name = self.query_one("#sf-name", Input).value
-            role = Role(str(self.query_one("#sf-role", Select).value))
-            self.call_service(
-                lambda s: staff_svc.create_staff(s, by=by, login=login, name=name, role=role,
-                                                 password=password),
-                write=True, done=lambda _: self.dismiss(True))
-        else:
-            target_id = self.target.id
-            assert target_id is not None
-            self.call_service(
-                lambda s: staff_svc.reset_password(s, by=by, staff_id=target_id, new=password),
-                write=True, done=lambda _: self.dismiss(True))
-
-    def action_cancel(self) -> None:
-        self.dismiss(False)
+            login, name, role = values["login"], values["name"], Role(values["role"])
+            return lambda s: staff_svc.create_staff(s, by=by, login=login, name=name,
+                                                    role=role, password=password)
+        target_id = self.target.id
+        assert target_id is not None
+        return lambda s: staff_svc.reset_password(s, by=by, staff_id=target_id, new=password)
 
 
 class AdminScreen(DeskScreen):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from textual import on
@@ -11,11 +12,11 @@ from textual.containers import Center, Vertical
 from textual.widgets import Button, Footer, Input, Label, Static
 from textual.worker import Worker
 
-from deskapp.errors import DeskError, ValidationError
+from deskapp.errors import ValidationError
 from deskapp.i18n import t
 from deskapp.roles import Role
-from deskapp.tui.base import DeskModal, DeskScreen
-from deskapp.tui.widgets.form import Field, FormMixin
+from deskapp.tui.base import DeskScreen
+from deskapp.tui.widgets.form import Field, FieldSpec, FormMixin, SpecForm
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -196,54 +197,25 @@ class SetupScreen(_NothingToReload, FormMixin, DeskScreen):
         self.call_service(job, write=True, done=done)
 
 
-class PasswordScreen(FormMixin, DeskModal[None]):
-    DEFAULT_CSS = """
-    PasswordScreen { align: center middle; }
-    PasswordScreen > Vertical { width: 70; height: auto; border: thick $primary; padding: 1 2; background: $surface; }
-    """
-    BINDINGS = [Binding("escape", "cancel", t("key.cancel"), id="key.cancel"),
-                Binding("ctrl+s", "save", t("key.save"), id="key.save")]
+class PasswordScreen(SpecForm):
+    """The signed-in person's own password: the one form (Enter moves on and saves from
+    the last box, Ctrl+S saves, Esc with typed changes asks first)."""
 
-    def compose(self) -> ComposeResult:
-        with Vertical():
-            yield Label(t("password.title"), classes="title")
-            yield Field(t("password.old"), Input(password=True, id="pw-old"), name="old")
-            yield Field(t("password.new"), Input(password=True, id="pw-new"), name="password")
-            yield Field(t("setup.password2"), Input(password=True, id="pw-new2"), name="password2")
-            yield Footer()
+    def __init__(self) -> None:
+        super().__init__(t("password.title"), [
+            FieldSpec("old", "password.old", kind="password"),
+            FieldSpec("password", "password.new", kind="password"),
+            FieldSpec("password2", "setup.password2", kind="password"),
+        ], self._submit, prefix="pw", result=self._changed)
 
-    def on_mount(self) -> None:
-        self.query_one("#pw-old", Input).focus()
-
-    @on(Input.Submitted)
-    def _next(self, event: Input.Submitted) -> None:
-        if event.input.id == "pw-new2":
-            self.action_save()
-        else:
-            self.focus_next()
-
-    def action_save(self) -> None:
-        self.clear_errors()
-        old = self.query_one("#pw-old", Input).value
-        new = self.query_one("#pw-new", Input).value
-        if new != self.query_one("#pw-new2", Input).value:
-            self.show_field_error("password2", t("setup.password_mismatch"))
-            return
-        staff = self.app.staff
+    def _submit(self, values: dict[str, str]) -> Callable[[Session], None]:
+        if values["password"] != values["password2"]:
+            raise ValidationError("setup.password_mismatch", field="password2")
+        staff, old, new = self.app.staff, values["old"], values["password"]
+        assert staff is not None
         from deskapp.services import staff as staff_svc
 
-        def done(_: None) -> None:
-            self.app.notify(t("password.changed"))
-            self.dismiss(None)
+        return lambda s: staff_svc.change_password(s, by=staff, old=old, new=new)
 
-        def failed(err: DeskError) -> None:
-            if isinstance(err, ValidationError) and err.field:
-                self.show_field_error(err.field, str(err))
-            else:
-                self.show_error(err)
-
-        self.call_service(lambda s: staff_svc.change_password(s, by=staff, old=old, new=new),
-                          write=True, done=done, failed=failed)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
+    def _changed(self, _: None) -> None:
+        self.app.notify(t("password.changed"))

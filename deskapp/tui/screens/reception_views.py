@@ -32,7 +32,7 @@ from deskapp.services.reception.shifts import HandoverSummary, HandoverView
 from deskapp.tui import areas
 from deskapp.tui.base import DeskModal, next_step_hint
 from deskapp.tui.screens.reception_forms import ContactForm, SavedContact, StepForm, WorkOrderForm
-from deskapp.tui.widgets.form import Field, FormMixin
+from deskapp.tui.widgets.form import DeskForm, Field, FieldSpec, FormMixin, spec_fields
 from deskapp.tui.widgets.printing import print_document
 from deskapp.tui.widgets.reveal import (
     RevealMixin,
@@ -55,7 +55,7 @@ def _when(value: Any) -> str:
 
 
 def _line(text: Text, label: str, value: object, style: str = "") -> None:
-    text.append(f"{label}：", style="dim")
+    text.append(label + t("form.label_sep"), style="dim")
     text.append(f"{value}\n", style=style)
 
 
@@ -193,7 +193,7 @@ def _describe_change(detail: str) -> str:
         label = t(f"reception.field.{key}") if key != "unit_id" else t("reception.field.unit")
         if key in ("unit_code", "building_id"):
             continue
-        parts.append(f"    {label}：{before.get(key, '')} → {new}\n")
+        parts.append(f"    {label}{t('form.label_sep')}{before.get(key, '')} → {new}\n")
     return "".join(parts)
 
 
@@ -362,8 +362,8 @@ def summary_text(summary: HandoverSummary, *, notes: str = "") -> Text:
     text = Text()
     _line(text, t("reception.ho.period"), f"{summary.start[:16]} — {summary.end[:16]}")
     _line(text, t("reception.field.desk"), summary.desk)
-    _line(text, t("reception.ho.staff"), "、".join(summary.staff) or "—")
-    kinds = "，".join(f"{common.kind_label(k)} {n}" for k, n in
+    _line(text, t("reception.ho.staff"), t("form.list_sep").join(summary.staff) or "—")
+    kinds = t("form.list_sep").join(f"{common.kind_label(k)} {n}" for k, n in
                      sorted(summary.contacts_by_kind.items(), key=lambda kv: -kv[1]))
     _line(text, t("reception.ho.contacts"),
           t("reception.ho.contacts_line", n=summary.contacts, kinds=kinds or "—",
@@ -397,34 +397,37 @@ def item_text(item: Any) -> Text:
     return text
 
 
-class HandoverWrite(FormMixin, DeskModal[int | None]):
-    """Write the handover of the desk's shift: the summary from the data, plus notes."""
+class HandoverWrite(DeskForm):
+    """Write the handover of the desk's shift: the summary from the data, plus notes — the
+    one form (Ctrl+S saves, Esc with typed notes asks first; Enter in the notes is a new
+    line). Dismisses with the handover's id, ``None`` when cancelled."""
 
-    DEFAULT_CSS = _MODAL_CSS.format(name="HandoverWrite") + """
-    HandoverWrite TextArea { height: 6; }
+    DEFAULT_CSS = """
+    HandoverWrite > Vertical { height: 90%; }
+    HandoverWrite #hw-notes { height: auto; min-height: 5; max-height: 8; }  /* 3 to 6 lines */
+    HandoverWrite #hw-summary { height: 1fr; }
     HandoverWrite #hw-preview { height: auto; }
     """
     BINDINGS = [
         Binding("ctrl+s", "save", t("reception.key.write_handover"), id="reception.key.write_handover",
                 priority=True),
-        Binding("escape", "cancel", t("key.cancel"), id="key.cancel"),
     ]
+    hint_key = "reception.ho.write_hint"
 
     def __init__(self, shift_id: int, notes: str = "") -> None:
         super().__init__()
+        self.form_title = t("reception.ho.write_title")
         self.shift_id = shift_id
         self.notes = notes
 
-    def compose(self) -> ComposeResult:
-        with Vertical():
-            yield Label(t("reception.ho.write_title"), classes="title")
-            # the notes first: visible while typing, the generated summary below them
-            yield Field(t("reception.handover.notes"), TextArea(self.notes, id="hw-notes"),
-                        name="notes")
-            with VerticalScroll(can_focus=False):
-                yield Static(t("list.loading"), id="hw-preview")
-            yield Static(t("reception.ho.write_hint"), classes="hint")
-        yield Footer()
+    def form_fields(self) -> ComposeResult:
+        # the notes first: visible while typing, the generated summary below them
+        yield from spec_fields([FieldSpec("notes", "reception.handover.notes", kind="notes",
+                                          value=self.notes)], "hw")
+
+    def form_below(self) -> ComposeResult:
+        with VerticalScroll(can_focus=False, id="hw-summary"):
+            yield Static(t("list.loading"), id="hw-preview")
 
     def on_mount(self) -> None:
         by, sid = self.app.staff, self.shift_id
@@ -450,12 +453,9 @@ class HandoverWrite(FormMixin, DeskModal[int | None]):
     def action_save(self) -> None:
         self.clear_errors()
         by, sid = self.app.staff, self.shift_id
-        notes = self.query_one("#hw-notes", TextArea).text
+        notes = self.value("#hw-notes")
         self.call_service(lambda s: shifts.write_handover(s, by=by, shift_id=sid, notes=notes).id,
                           write=True, done=self.dismiss, request_id=self.request_id)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
 
 
 class HandoverViewer(DeskModal[bool]):

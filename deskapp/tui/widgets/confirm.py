@@ -42,14 +42,16 @@ __all__ = ["ConfirmDialog", "confirm_action"]
 
 class ConfirmDialog(DeskModal[bool]):
     """Title, ``(label, value)`` lines, notes; ``confirm_key`` confirms, ``n``/Esc cancel,
-    Enter does nothing."""
+    Enter does nothing. What it asks about stays visible behind it, dimmed (the class
+    ``-below`` puts it at the bottom, clear of a form in the middle)."""
 
     DEFAULT_CSS = """
     ConfirmDialog { align: center middle; }
+    ConfirmDialog.-below { align: center bottom; }
     ConfirmDialog > Vertical { width: 80; height: auto; max-height: 90%;
                                border: thick $warning; background: $surface; padding: 0 2; }
-    ConfirmDialog .title { text-style: bold; padding: 1 0 1 0; }
-    ConfirmDialog #confirm-body { height: auto; }
+    ConfirmDialog #confirm-title { text-style: bold; height: auto; }
+    ConfirmDialog #confirm-body { height: auto; padding: 1 0 0 0; }
     ConfirmDialog #confirm-notes { height: auto; color: $warning; padding: 1 0 0 0; }
     ConfirmDialog #confirm-hint { height: auto; color: $text-muted; padding: 1 0 0 0; }
     """
@@ -91,8 +93,10 @@ class ConfirmDialog(DeskModal[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label(self.title_text, classes="title")
-            yield Static(self.body(), id="confirm-body")
+            # not the app's .title (its padding would win over this dialog's)
+            yield Label(self.title_text, id="confirm-title")
+            if self.message or self.lines:
+                yield Static(self.body(), id="confirm-body")
             if self.notes:
                 yield Static("\n".join(f"⚠ {n}" for n in self.notes), id="confirm-notes")
             yield Static(t("confirm.hint", letter=self.confirm_key.upper(),

@@ -92,7 +92,8 @@ class Field(Horizontal):
     Field { height: auto; margin: 0 0 0 0; }
     Field > .field-label { width: 14; padding: 1 1 0 0; text-align: right; color: $text-muted; }
     Field > .field-body { width: 1fr; height: auto; }
-    Field > .field-error { width: auto; max-width: 40; padding: 1 0 0 1; color: $error; }
+    /* a refusal wraps rather than squeeze its box to a few cells (a 60-wide dialog) */
+    Field > .field-error { width: auto; max-width: 40%; padding: 1 0 0 1; color: $error; }
     Field.-invalid > .field-label { color: $error; }
     """
 
@@ -337,6 +338,8 @@ class DeskForm(FormBehaviour, DeskModal[Any]):
     DeskForm .form-info { height: auto; padding: 0 1; }
     DeskForm .pair { height: auto; }
     DeskForm .pair > Field { width: 1fr; }
+    /* 80 columns: a refusal beside a half-width box wraps instead of squeezing the box */
+    DeskForm.-narrow .pair > Field > .field-error { max-width: 12; }
     """
     BINDINGS = FORM_BINDINGS
     form_title = ""
@@ -424,15 +427,17 @@ def confirm_discard(form: Any, discard: Callable[[], Any]) -> None:
         if yes:
             discard()
 
-    form.app.push_screen(ConfirmDialog(t("form.discard")), answered)
+    dialog = ConfirmDialog(t("form.discard"))
+    dialog.add_class("-below")  # at the bottom: the form asked about stays in view
+    form.app.push_screen(dialog, answered)
 
 
 # --------------------------------------------------------------------------------------
 # The spec layer: a form described as data
 # --------------------------------------------------------------------------------------
 
-SpecKind = Literal["text", "number", "money", "date", "time", "choice", "select", "check",
-                   "unit", "info", "section", "ratings"]
+SpecKind = Literal["text", "password", "notes", "number", "money", "date", "time", "choice",
+                   "select", "check", "unit", "info", "section", "ratings"]
 _PLACEHOLDERS = {"date": "YYYY-MM-DD", "time": "HH:MM", "money": "0.00"}
 
 
@@ -441,7 +446,8 @@ class FieldSpec:
     """One field of a :class:`SpecForm`. ``name`` is the service's field name (a
     ``ValidationError(field=name)`` lands there); ``label`` is translated text.
     ``options`` are ``(value, label)`` pairs: ``choice`` picks one with a digit key,
-    ``select`` is a drop-down (for long lists). ``info`` shows ``value`` read-only;
+    ``select`` is a drop-down (for long lists). ``password`` is a text box showing dots;
+    ``notes`` is a box of several lines (Enter there is a new line, Tab moves on). ``info`` shows ``value`` read-only;
     ``check`` is a tick box with its label beside the box (long labels wrap between
     words); ``section`` is a heading between fields (no value); ``ratings`` is a
     questionnaire's grid of items answered by one digit each (its items are set once
@@ -529,15 +535,20 @@ def spec_widget(spec: FieldSpec, wid: str) -> Widget:
         from deskapp.tui.widgets.survey_grid import RatingGrid
 
         return RatingGrid(id=wid)
+    if spec.kind == "notes":
+        return TextArea(str(spec.value), id=wid)
     placeholder = label_text(spec.placeholder) if spec.placeholder else \
         _PLACEHOLDERS.get(spec.kind, "")
     box = PhoneInput if spec.name.endswith("phone") else Input
-    return box(value=str(spec.value), placeholder=placeholder, id=wid, compact=True)
+    return box(value=str(spec.value), placeholder=placeholder, id=wid, compact=True,
+               password=spec.kind == "password")
 
 
 def spec_value(widget: Widget) -> Any:
     """What a :func:`spec_widget` holds: a tick box's bool, a choice's value (``""`` for
     none), a unit field's unit id (``None`` for none), a text box's text."""
+    if isinstance(widget, TextArea):
+        return widget.text
     if isinstance(widget, Checkbox):
         return bool(widget.value)
     if isinstance(widget, Select):

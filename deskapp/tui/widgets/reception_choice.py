@@ -5,6 +5,7 @@ options; the chosen one is highlighted."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from rich.text import Text
 from textual import events
@@ -15,6 +16,29 @@ from textual.widget import Widget
 from deskapp.i18n import t
 
 KEYS = "1234567890"
+
+
+class _Options:
+    """The options on as many lines as the width needs, broken only between options (a
+    key never ends a line apart from its label: "7" / "增值服务")."""
+
+    def __init__(self, pieces: Sequence[Text], sep: str = "  ") -> None:
+        self.pieces = list(pieces)
+        self.sep = sep
+
+    def __rich_console__(self, console: Any, options: Any) -> Any:
+        width = max(options.max_width, 1)
+        text, used = Text(), 0
+        for piece in self.pieces:
+            if used and used + len(self.sep) + piece.cell_len > width:
+                text.append("\n")
+                used = 0
+            elif used:
+                text.append(self.sep)
+                used += len(self.sep)
+            text.append_text(piece)
+            used += piece.cell_len
+        yield text
 
 
 class KeyChoice(Widget, can_focus=True):
@@ -64,16 +88,15 @@ class KeyChoice(Widget, can_focus=True):
         if changed:
             self.post_message(self.Changed(self, value))
 
-    def render(self) -> Text:
-        text = Text()
+    def render(self) -> _Options:
+        pieces = []
         for i, (value, label) in enumerate(self.options):
-            if i:
-                text.append("  ")
             chosen = value == self._value
-            text.append(self.keys[i], style="bold reverse" if chosen else "bold cyan")
-            text.append(" ")
-            text.append(label, style="bold reverse" if chosen else "")
-        return text
+            piece = Text(self.keys[i], style="bold reverse" if chosen else "bold cyan")
+            piece.append(" ")
+            piece.append(label, style="bold reverse" if chosen else "")
+            pieces.append(piece)
+        return _Options(pieces)
 
     def on_key(self, event: events.Key) -> None:
         key = event.character
