@@ -9,8 +9,10 @@ import uuid
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from textual import events
 from textual.binding import BindingsMap
 from textual.dom import DOMNode
+from textual.message import Message
 from textual.screen import ModalScreen, Screen
 from textual.worker import Worker
 
@@ -262,6 +264,72 @@ class DeskScreen(GuardedDispatch, HelpFirstMixin, ServiceMixin, Screen[None]):
     @property
     def staff(self):  # type: ignore[no-untyped-def]
         return self.app.staff
+
+    def refresh_bindings(self) -> None:
+        """Tell the footer (and the F1 key panel) the keys changed — once per refresh, only
+        while the screen is shown, and only when what they show did change.
+
+        Issue #17: Textual's ``Footer`` rebuilds itself (removes and mounts ~20 keys, each
+        restyled) on every call. An area switch made three: the screen left (its stack
+        counter moved: it is hidden, its footer was rebuilt for nobody), the screen shown
+        and ``on_screen_resume``; a cursor key in a list made one more. A screen hidden
+        now catches up when shown again (Textual calls this on every resume)."""
+        if not self.is_current or getattr(self, "_bindings_pending", False):
+            return
+        self._bindings_pending = True
+        self.call_after_refresh(self._publish_bindings)
+
+    def _publish_bindings(self) -> None:
+        self._bindings_pending = False
+        if not self.is_current:
+            return
+        shown = self._bindings_shown()
+        if shown is None or shown != getattr(self, "_bindings_published", None):
+            self._bindings_published = shown
+            super().refresh_bindings()
+
+    def _bindings_shown(self) -> tuple[object, ...] | None:
+        """Everything a footer or key panel draws from: each active binding (key, label,
+        shown, enabled, tooltip) in footer order, the terminal's focus (a footer stays
+        as it is while the terminal has none) and which footers and panels there are (a
+        new one needs its first drawing). ``None`` while one is still being mounted:
+        it may not listen yet, so the next call tells it again."""
+        from textual.widgets import Footer, KeyPanel
+
+        listeners = [node for node in self.walk_children(with_self=False)
+                     if isinstance(node, (Footer, KeyPanel))]  # (a walk: cheaper than query)
+        if not all(node.is_mounted for node in listeners):
+            return None
+        keys = tuple((key, active.binding, active.enabled, active.tooltip)
+                     for key, active in self.active_bindings.items())
+        return keys, self.app.app_focus, tuple(listeners)  # the nodes: compared by identity
+
+    def post_message(self, message: Message) -> bool:
+        # Issue #17: shown again by its area key (``switch_mode``), a screen gets
+        # ``ScreenResume(refresh_styles=True)``: Textual restyles every widget (80–190 of
+        # them, most of an area switch). Closing a dialog already resumes without it.
+        # Skip it when nothing the styles depend on changed since the screen was left —
+        # the same widgets (none mounted or removed meanwhile), terminal focus, theme,
+        # stylesheet, signed-in person; a stylesheet change is applied by
+        # ``switch_mode`` itself (``refresh_css``).
+        if isinstance(message, events.ScreenResume) and message.refresh_styles:
+            left, self._left_as = getattr(self, "_left_as", None), None
+            if left is not None and left == self._style_state():
+                message.refresh_styles = False
+        return super().post_message(message)
+
+    def on_screen_suspend(self) -> None:
+        self._left_as = self._style_state()
+
+    def _style_state(self) -> tuple[object, ...]:
+        """What a hidden screen's styles depend on besides classes changed in place
+        (those restyle their widget at once)."""
+        app = self.app
+        # The nodes themselves (compared by identity), not their ids: a widget removed
+        # and another mounted at the same address must not look like nothing happened.
+        nodes = tuple(self.walk_children(with_self=False))
+        return (app.app_focus, app.theme, getattr(app, "staff_generation", 0),
+                app._css_update_count, app.size, nodes)  # (no public API for the CSS version)
 
     RELOAD_AFTER_SECONDS = 60.0
     """Shown again later than this, the screen reloads even when nothing was written

@@ -52,3 +52,107 @@ async def test_area_keys_reload_only_after_a_write(db, make_app, receptionist, s
         await pilot.press("f3")  # complaints saw the same write: it reloads too
         await settle(pilot)
         assert "ComplaintsScreen" in loads
+
+
+async def test_an_area_shown_again_is_not_restyled_unless_something_changed(
+        db, make_app, receptionist, site, frozen, monkeypatch):  # noqa: F811
+    """Issue #17: Textual restyles every widget of a screen resumed by its mode key (most of
+    an area switch). An area screen skips that when nothing its styles depend on changed;
+    after a theme change, or with a widget mounted while it was hidden, it restyles."""
+    from textual.screen import Screen
+    from textual.widgets import Static
+
+    restyled: list[str] = []
+    real = Screen.update_node_styles
+
+    def counting(self, animate=True):
+        restyled.append(type(self).__name__)
+        return real(self, animate)
+
+    app = make_app(login="desk1")
+    async with app.run_test(size=SIZE) as pilot:
+        await _press(pilot, "f3", "f2")  # both areas shown once
+        monkeypatch.setattr(Screen, "update_node_styles", counting)
+        await _press(pilot, "f3", "f2", "f3")
+        assert isinstance(app.screen, ComplaintsScreen)
+        assert restyled == []
+        assert "F1" in _footer_text(app)
+
+        app.theme = "textual-light" if app.theme != "textual-light" else "textual-dark"
+        await settle(pilot)
+        restyled.clear()
+        await pilot.press("f2")
+        await settle(pilot)
+        assert isinstance(app.screen, ReceptionScreen)
+        assert "ReceptionScreen" in restyled
+        # Shown again, its styles are those of the new theme: a fresh restyle changes none.
+        table = app.screen.query_one("#contact-list").table
+        before = table.rich_style
+        real(app.screen, False)
+        assert table.rich_style == before
+
+        hidden = app.screen
+        await pilot.press("f3")
+        await settle(pilot)
+        await hidden.mount(Static("mounted while hidden", id="late"))
+        restyled.clear()
+        await pilot.press("f2")
+        await settle(pilot)
+        assert restyled == ["ReceptionScreen"]
+        assert "mounted while hidden" in screen_text(app)
+
+
+async def _press(pilot, *keys: str) -> None:
+    await settle(pilot)
+    for key in keys:
+        await pilot.press(key)
+        await settle(pilot)
+
+
+def _footer_text(app) -> str:
+    from textual.widgets import Footer
+
+    footer = app.screen.query_one(Footer)
+    return " ".join(str(key.key_display) + " " + key.description for key in footer.children
+                    if hasattr(key, "key_display"))
+
+
+async def test_the_footer_is_rebuilt_only_when_its_keys_change(
+        db, make_app, receptionist, site, frozen, monkeypatch):  # noqa: F811
+    """Issue #17: Textual's Footer rebuilds itself (~20 keys mounted and restyled) each time
+    a screen says its keys may have changed — three times per area switch, one of them for
+    the screen just hidden. A desk screen tells its footer once per refresh, only while
+    shown, only when the keys it shows changed; the footer still follows every change."""
+    from textual.widgets import Footer
+
+    rebuilt: list[str] = []
+    real = Footer.recompose
+
+    async def counting(self):
+        rebuilt.append(type(self.screen).__name__)
+        return await real(self)
+
+    app = make_app(login="desk1")
+    async with app.run_test(size=SIZE) as pilot:
+        await _press(pilot, "f3", "f2")  # both areas shown once
+        monkeypatch.setattr(Footer, "recompose", counting)
+        for key in ("f3", "f2", "f3", "f2"):
+            await pilot.press(key)
+            await settle(pilot)
+            assert "F1" in _footer_text(app)
+        assert rebuilt == []  # the same keys as when each area was last shown
+
+        screen = app.screen
+        assert isinstance(screen, ReceptionScreen)
+        contacts = screen.query_one("#contact-list")
+        contacts.focus_list()
+        await settle(pilot)
+        rebuilt.clear()
+        screen.refresh_bindings()
+        screen.refresh_bindings()
+        await settle(pilot)
+        assert rebuilt == []  # nothing changed: no rebuild, however often asked
+        contacts.action_focus_search()  # the search box's keys replace the list's
+        await settle(pilot)
+        assert rebuilt == ["ReceptionScreen"]
+        assert "F1" in _footer_text(app)

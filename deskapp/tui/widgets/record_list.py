@@ -91,6 +91,7 @@ FOLLOW_WINDOW = PAGE_SIZE // 2
 FOLLOW_NEIGHBOURS = 10
 """Neighbours (each side) remembered, for when the followed record itself is gone."""
 ROW_STYLES = ("overdue", "warning", "muted")
+_LINE_CACHE = 4 * PAGE_SIZE  # fitted row texts kept (a few screens' worth)
 _GAP = 2  # cells between columns
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -302,6 +303,7 @@ class RecordTable(ScrollView, can_focus=True):
         self._layout_for: tuple[int, str] = (-1, "")
         self._width = 0
         self._pass_styles: dict[str, Style] | None = None
+        self._lines: dict[int, tuple[ListRow, str]] = {}  # id(row) → (row, fitted text)
         self._relayout(10_000)
 
     # -- public ------------------------------------------------------------------------
@@ -613,6 +615,7 @@ class RecordTable(ScrollView, can_focus=True):
             return False
         self._layout_for = (available, language())
         self._layout = layout_columns(self._columns, available)
+        self._lines.clear()
         self._width = 1 + sum(w for _, w in self._layout) + _GAP * max(len(self._layout) - 1, 0)
         return True
 
@@ -656,14 +659,28 @@ class RecordTable(ScrollView, can_focus=True):
             return None
         return rows[at]
 
-    def _cells_line(self, cells: tuple[str, ...] | list[str], style: Style) -> Strip:
+    def _cells_text(self, cells: tuple[str, ...] | list[str]) -> str:
         parts: list[str] = [" "]
         for n, (i, width) in enumerate(self._layout):
             if n:
                 parts.append(" " * _GAP)
             text = cells[i] if i < len(cells) else ""
             parts.append(fit_cell(text, width, self._columns[i].align))
-        return Strip([Segment("".join(parts), style)], self._width)
+        return "".join(parts)
+
+    def _cells_line(self, cells: tuple[str, ...] | list[str], style: Style) -> Strip:
+        return Strip([Segment(self._cells_text(cells), style)], self._width)
+
+    def _row_line(self, row: ListRow, style: Style) -> Strip:
+        """A record's line, its text fitted to the columns once (issue #17: a cursor key
+        that scrolls redraws every line on screen; the text only changes with the row or
+        the column layout)."""
+        cached = self._lines.get(id(row))
+        if cached is None or cached[0] is not row:
+            if len(self._lines) >= _LINE_CACHE:
+                self._lines.clear()
+            cached = self._lines[id(row)] = (row, self._cells_text(row.cells))
+        return Strip([Segment(cached[1], style)], self._width)
 
     def render_lines(self, crop: Region) -> list[Strip]:
         # The styles are worked out once per drawing, not once per line (issue #17:
@@ -717,7 +734,7 @@ class RecordTable(ScrollView, can_focus=True):
                 placeholder += style("record-list--cursor")
             line = Strip([Segment(" …", placeholder)])
             return line.crop_extend(0, width, placeholder)
-        line = self._cells_line(row.cells, line_style)
+        line = self._row_line(row, line_style)
         return line.crop_extend(scroll_x, scroll_x + width, line_style)
 
     # -- keys and mouse ------------------------------------------------------------------
