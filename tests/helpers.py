@@ -106,3 +106,28 @@ def pdf_has(data: bytes, *needles: str) -> bool:
         if not missing:
             return True
     return not missing
+
+
+def cut_labels(app: App) -> list[str]:
+    """Cells of the record lists that are catalogue texts cut short by their column."""
+    from rich.cells import cell_len
+
+    from deskapp.i18n import messages, t
+    from deskapp.tui.widgets.record_list import RecordTable
+
+    labels = {pair[1] for pair in messages().values()}
+    cut = []
+    for table in app.screen.query(RecordTable):
+        for i, width in table._layout:  # noqa: SLF001 — what the widget shows
+            title = t(table._columns[i].title_key)
+            if cell_len(title) > width:
+                cut.append(f"header {title!r} in {width} cells")
+        for index in range(min(table.row_count, 40)):
+            row = table._row(index)
+            if row is None:
+                continue
+            for i, width in table._layout:
+                text = row.cells[i] if i < len(row.cells) else ""
+                if text in labels and cell_len(text) > width:
+                    cut.append(f"{text!r} in {width} cells ({table._columns[i].key})")
+    return cut

@@ -5,15 +5,12 @@ from __future__ import annotations
 
 import re
 
-import pytest
-from rich.cells import cell_len
 from sqlalchemy import String, Text, select
 
 from deskapp.db.engine import Database
-from deskapp.i18n import messages, set_language, t
+from deskapp.i18n import set_language
 from deskapp.tui import areas, shots
-from deskapp.tui.widgets.record_list import RecordTable
-from tests.helpers import screen_text, settle
+from tests.helpers import cut_labels, screen_text, settle
 
 CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]+")
 SIZE = (160, 45)
@@ -48,26 +45,6 @@ def _not_data(text: str, data: str) -> list[str]:
     return [run for run in CJK.findall(text) if run.strip("　") and run not in data]
 
 
-def _cut_labels(app) -> list[str]:
-    """Cells of the record lists that are catalogue texts cut short by their column."""
-    labels = {pair[1] for pair in messages().values()}
-    cut = []
-    for table in app.screen.query(RecordTable):
-        for i, width in table._layout:  # noqa: SLF001 — what the widget shows
-            title = t(table._columns[i].title_key)
-            if cell_len(title) > width:
-                cut.append(f"header {title!r} in {width} cells")
-        for index in range(min(table.row_count, 40)):
-            row = table._row(index)
-            if row is None:
-                continue
-            for i, width in table._layout:
-                text = row.cells[i] if i < len(row.cells) else ""
-                if text in labels and cell_len(text) > width:
-                    cut.append(f"{text!r} in {width} cells ({table._columns[i].key})")
-    return cut
-
-
 async def test_english_screens_have_no_chinese_but_data_and_no_cut_labels(
         make_demo_app, demo_db, frozen_now) -> None:
     data = _data_text(demo_db) + "\n前台1"  # (the desk's name is a setting, as typed)
@@ -90,7 +67,7 @@ async def test_english_screens_have_no_chinese_but_data_and_no_cut_labels(
                 where = f"{area.key}:{name}"
                 problems += [f"{where}: Chinese {run!r}"
                              for run in _not_data(text, data + _typed(app))]
-                problems += [f"{where}: cut {c}" for c in _cut_labels(app)]
+                problems += [f"{where}: cut {c}" for c in cut_labels(app)]
             await pilot.press("f1")
             await settle(pilot)
             problems += [f"{area.key}:help: Chinese {run!r}"
@@ -141,32 +118,3 @@ async def test_textual_strings_follow_the_language(make_demo_app) -> None:
         lines = [line for line in text.splitlines() if "│ F5 " in line]
         assert lines and all("Survey" in line for line in lines)  # F5 is the survey only
     set_language("zh")
-
-
-async def _cut_everywhere(app, pilot) -> list[str]:
-    problems: list[str] = []
-    for area in areas.AREAS:
-        for name, scenario in [("main", None), *shots.for_area(area.key)]:
-            app.action_area(area.key)
-            await settle(pilot)
-            while len(app.screen_stack) > 1:
-                app.pop_screen()
-                await settle(pilot)
-            if scenario is not None:
-                await scenario(pilot)
-                await settle(pilot)
-            problems += [f"{area.key}:{name}: cut {c}" for c in _cut_labels(app)]
-    return problems
-
-
-@pytest.mark.parametrize("lang", ["en", "zh"])  # two tests: xdist can run them side by side
-async def test_no_cut_labels_at_80_columns_in_either_language(
-        make_demo_app, frozen_now, lang: str) -> None:
-    """An SSH session at 80×24: the lists narrow their columns, never cutting a status or
-    a role label ("Pendi…", "CS specialis", "Faciliti"), in English and in Chinese."""
-    app = make_demo_app(login="zhuguan", lang=lang)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        problems = [f"{lang} {p}" for p in await _cut_everywhere(app, pilot)]
-    set_language("zh")
-    assert not problems, "\n".join(dict.fromkeys(problems))

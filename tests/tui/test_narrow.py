@@ -1,9 +1,10 @@
 """Issue 16 part 5: every main screen, its screenshot scenarios and every dialog or form
 its keys open (and the dialogs those open) are usable in an 80×24 terminal, in both
 languages: every area named in the area bar, F1 in the footer, every focusable widget
-inside the screen when focused. One app per language and area (so the parallel workers
-share the walk) on a copy of the full demo (records in every list, so the record keys are
-live); focus moves with ``focus_next`` and nothing is typed, which keeps the walk cheap."""
+inside the screen when focused, no list label cut short by its column. One app per
+language and area (so the parallel workers share the walk) on a copy of the full demo
+(records in every list, so the record keys are live); focus moves with ``focus_next`` and
+nothing is typed, which keeps the walk cheap."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from deskapp.i18n import t
 from deskapp.services.listing import ListColumn
 from deskapp.tui import areas, shots
 from deskapp.tui.widgets.record_list import layout_columns
-from tests.helpers import screen_text, settle
+from tests.helpers import cut_labels, screen_text, settle
 
 SIZE = (80, 24)
 
@@ -206,6 +207,9 @@ async def test_every_screen_and_dialog_fits_80x24(full_demo_db, frozen_now, lang
                 await settle(pilot)
             where = f"{lang}:{key}:{suffix or 'main'}"
             text = screen_text(app)
+            # the lists narrow their columns, never cutting a status or a role label
+            # ("Pendi…", "CS specialis", "Faciliti"), in English and in Chinese
+            problems += [f"{where}: cut {c}" for c in cut_labels(app)]
             if not suffix:
                 for other in areas.AREAS:
                     assert t(other.title_key) in text, f"{where}: area bar lacks {other.key}"

@@ -70,7 +70,7 @@ class ReceiptSource(SqlListSource):
             ListColumn("amount", "cashier.col.amount", 13, "right"),
             ListColumn("methods", "cashier.col.methods", 14),
             ListColumn("cashier", "cashier.col.cashier", 8),
-            ListColumn("status", "cashier.col.status", 8),
+            ListColumn("status", "cashier.col.status", 8, fits=("cashier.receipt.status.",)),
         ]
         self.filters = [
             FilterSpec("status", "cashier.col.status", "choice",
@@ -136,7 +136,7 @@ class BillSource(SqlListSource):
             ListColumn("period", "cashier.col.period", 8),
             ListColumn("amount", "cashier.col.amount", 13, "right"),
             ListColumn("due", "cashier.col.due", 10),
-            ListColumn("status", "cashier.col.status", 8),
+            ListColumn("status", "cashier.col.status", 8, fits=("cashier.bill.status.",)),
             ListColumn("receipt", "cashier.col.number", 14),
         ]
         self.filters = [
@@ -242,7 +242,7 @@ class ReminderSource(SqlListSource):
         self.columns = [
             ListColumn("at", "cashier.col.at", 16),
             ListColumn("unit", "cashier.col.unit", 12),
-            ListColumn("channel", "cashier.col.channel", 12),
+            ListColumn("channel", "cashier.col.channel", 12, fits=("cashier.reminder.channel.",)),
             ListColumn("owed", "cashier.col.owed", 12, "right"),
             ListColumn("promise", "cashier.col.promise", 10),
             ListColumn("staff", "cashier.col.staff", 8),
@@ -280,7 +280,7 @@ class CloseSource(SqlListSource):
             ListColumn("expected", "cashier.col.expected", 12, "right"),
             ListColumn("counted", "cashier.col.counted", 12, "right"),
             ListColumn("difference", "cashier.col.difference", 11, "right"),
-            ListColumn("status", "cashier.col.status", 10),
+            ListColumn("status", "cashier.col.status", 10, fits=("cashier.close.status.",)),
         ]
         self.filters = [
             FilterSpec("status", "cashier.col.status", "choice",

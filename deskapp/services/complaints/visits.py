@@ -284,11 +284,11 @@ class VisitSource(SqlListSource):
         self.staff_names = dict(staff_names or {})
         self.columns = [
             ListColumn("at", "complaints.visit.col.at", 16),
-            ListColumn("kind", "complaints.visit.col.kind", 10),
+            ListColumn("kind", "complaints.visit.col.kind", 10, fits=("complaints.visit.kind.",)),
             ListColumn("unit", "complaints.col.unit", 10),
             ListColumn("name", "complaints.visit.col.name", 8),
             ListColumn("phone", "complaints.col.phone", 13),
-            ListColumn("overall", "complaints.visit.col.overall", 8),
+            ListColumn("overall", "complaints.visit.col.overall", 8, fits=("complaints.score.",)),
             ListColumn("note", "complaints.visit.col.note", 30),
             ListColumn("by", "complaints.visit.col.by", 8),
         ]

@@ -208,11 +208,11 @@ def is_expired(goods: GoodsPass, today: date | None = None) -> bool:
 class GoodsPassSource(SqlListSource):
     columns = [
         ListColumn("number", "registers.col.pass_no", 12),
-        ListColumn("status", "registers.col.status", 6),
+        ListColumn("status", "registers.col.status", 6, fits=("registers.status.",)),
         ListColumn("issued", "registers.col.issued_at", 11),
         ListColumn("unit", "registers.col.unit", 9),
         ListColumn("applicant", "registers.col.applicant", 8),
-        ListColumn("kind", "registers.col.applicant_kind", 4),
+        ListColumn("kind", "registers.col.applicant_kind", 4, fits=("occupant.",)),
         ListColumn("date", "registers.col.out_date", 10),
         ListColumn("items", "registers.col.items", 22),
     ]

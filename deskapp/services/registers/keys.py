@@ -205,7 +205,7 @@ class KeyLoanSource(SqlListSource):
 
     columns = [
         ListColumn("code", "registers.col.key_code", 10),
-        ListColumn("status", "registers.col.status", 6),
+        ListColumn("status", "registers.col.status", 6, fits=("registers.status.",)),
         ListColumn("name", "registers.col.key_name", 12),
         ListColumn("holder", "registers.col.holder", 8),
         ListColumn("org", "registers.col.holder_org", 10),

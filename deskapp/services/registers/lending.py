@@ -214,7 +214,7 @@ class LoanSource(SqlListSource):
     columns = [
         ListColumn("kind", "registers.col.kind", 10),
         ListColumn("qty", "registers.col.qty", 4, "right"),
-        ListColumn("status", "registers.col.status", 6),
+        ListColumn("status", "registers.col.status", 6, fits=("registers.status.",)),
         ListColumn("borrower", "registers.col.borrower", 8),
         ListColumn("unit", "registers.col.unit", 9),
         ListColumn("phone", "registers.col.phone", 11),

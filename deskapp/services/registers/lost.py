@@ -161,7 +161,7 @@ def is_due(item: LostItem, today: date | None = None) -> bool:
 class LostItemSource(SqlListSource):
     columns = [
         ListColumn("found", "registers.col.found_at", 11),
-        ListColumn("status", "registers.col.status", 6),
+        ListColumn("status", "registers.col.status", 6, fits=("registers.status.",)),
         ListColumn("item", "registers.col.item", 14),
         ListColumn("place", "registers.col.found_place", 10),
         ListColumn("finder", "registers.col.finder", 8),

@@ -196,8 +196,8 @@ class ParcelSource(SqlListSource):
 
     columns = [
         ListColumn("received", "registers.col.received_at", 11),
-        ListColumn("status", "registers.col.status", 6),
-        ListColumn("kind", "registers.col.parcel_kind", 4),
+        ListColumn("status", "registers.col.status", 6, fits=("registers.status.",)),
+        ListColumn("kind", "registers.col.parcel_kind", 4, fits=("registers.parcel_kind.",)),
         ListColumn("unit", "registers.col.unit", 9),
         ListColumn("recipient", "registers.col.recipient", 8),
         ListColumn("carrier", "registers.col.carrier", 6),

@@ -170,8 +170,8 @@ class ArchiveSource(SqlListSource):
             ListColumn("period", "renovation.col.period", 21),
             ListColumn("owner", "renovation.col.customer", 10),
             ListColumn("phone", "renovation.col.lead_phone", 13),
-            ListColumn("status", "renovation.col.status", 12),
-            ListColumn("tax", "renovation.col.tax", 8),
+            ListColumn("status", "renovation.col.status", 12, fits=("renovation.status.",)),
+            ListColumn("tax", "renovation.col.tax", 8, fits=("renovation.tax.",)),
             ListColumn("number", "renovation.col.number", 12),
         ]
         self.filters = [

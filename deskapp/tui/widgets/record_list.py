@@ -145,7 +145,9 @@ def layout_columns(columns: Sequence[ListColumn], available: int) -> list[tuple[
     then left goes back to the narrowed columns. When even the key
     columns do not fit, they are all shown and the list scrolls sideways."""
     full = [column_width(c) for c in columns]
-    least = [min(c.min_width, w) if c.min_width else w for c, w in zip(columns, full, strict=True)]
+    # a narrowed column keeps its title whole ("Content → action" was cut to "Content → acti…")
+    least = [max(min(c.min_width, w), min(cell_len(t(c.title_key)), w)) if c.min_width else w
+             for c, w in zip(columns, full, strict=True)]
     shown = list(range(len(columns)))
 
     def total(widths: list[int]) -> int:
