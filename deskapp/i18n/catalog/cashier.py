@@ -190,11 +190,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "cashier.pay.selected": ("已选 {n} 项，合计 {total}（{capital}）　Ctrl+S 收款",
                              "{n} items chosen, total {total} ({capital})   Ctrl+S to take payment"),
     "cashier.pay.none_chosen": ("未选择项目", "No item chosen"),
-    "cashier.pay.choose_unit": ("Ctrl+U 选择房号（房号、姓名、拼音首字母或手机尾号）",
+    "cashier.pay.choose_unit": ("Ctrl+U：选择房号（房号、姓名、拼音首字母或手机尾号）",
                                 "Ctrl+U picks the unit (room, name, pinyin initials or phone tail)"),
     "cashier.pay.keys": (
-        "Ctrl+U 选房号　空格 勾选　Ctrl+A 全选\nCtrl+S 收款　Ctrl+E 加收费项　Ctrl+R 抄表\nCtrl+T 切换页签：收据、应收、欠费、催缴、日结",
-        "Ctrl+U unit   Space tick   Ctrl+A all\nCtrl+S take payment   Ctrl+E add charge   Ctrl+R meter\nCtrl+T next tab: receipts, bills, arrears, reminders, close"),
+        # one key a line: a narrow side panel (80×24) never wraps a key apart from its use
+        "Ctrl+U 选房号\n空格 勾选\nCtrl+A 全选\nCtrl+S 收款\nCtrl+E 加收费项\nCtrl+R 抄表\n"
+        "Ctrl+T 切换页签",
+        "Ctrl+U unit\nSpace tick\nCtrl+A all\nCtrl+S take payment\nCtrl+E add charge\n"
+        "Ctrl+R meter\nCtrl+T next tab"),
     "cashier.pay.title": ("收款　{unit}　{n} 项　{total}", "Payment  {unit}  {n} items  {total}"),
     "cashier.pay.capital": ("合计（大写）：{capital}", "In words: {capital}"),
     "cashier.pay.payer": ("交款人", "Payer"),
