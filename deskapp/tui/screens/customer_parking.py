@@ -289,8 +289,12 @@ class SpacesScreen(DeskScreen):
 
     @on(RecordList.Opened, "#pks-list")
     def _opened(self) -> None:
-        if self.check_action("amend", ()):
-            self.action_amend()
+        """Enter corrects the space; for one who may not, it says who may."""
+        why = self.why_refused("amend", ())
+        if why is not None:
+            self.notify(why, severity="warning", timeout=6)
+            return
+        self.action_amend()
 
     def action_amend(self) -> None:
         space_id = self.list.current_id
